@@ -1,0 +1,126 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+
+	"entgo.io/ent/dialect"
+	"github.com/spf13/cobra"
+
+	"github.com/mycourier/mycourier/internal/platform/database"
+	"github.com/mycourier/mycourier/internal/platform/migrate"
+)
+
+func migrateCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "migrate", Short: "Apply, report and generate database migrations"}
+	cmd.AddCommand(migrateUpCmd(), migrateStatusCmd(), migrateDiffCmd())
+	return cmd
+}
+
+func migrateUpCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "up",
+		Short: "Apply every pending migration",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			db, err := database.Open(cmd.Context(), cfg.DatabaseURL, database.Options{MaxOpenConns: cfg.DBMaxConns})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			rs, err := migrate.Up(cmd.Context(), db, migrate.Options{})
+			for _, r := range rs {
+				fmt.Fprintf(cmd.OutOrStdout(), "applied %s (%s)\n", r.Name, r.Duration.Round(1e6))
+			}
+			if err == nil && len(rs) == 0 {
+				fmt.Fprintln(cmd.OutOrStdout(), "database is up to date")
+			}
+			return err
+		},
+	}
+}
+
+func migrateStatusCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "status",
+		Short: "List migrations and whether each is applied",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			db, err := database.Open(cmd.Context(), cfg.DatabaseURL, database.Options{MaxOpenConns: 2})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			ss, err := migrate.StatusOf(cmd.Context(), db)
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "VERSION\tNAME\tSTATE\tAPPLIED AT")
+			for _, s := range ss {
+				state, at := "pending", ""
+				if s.Applied {
+					state, at = "applied", s.AppliedAt.UTC().Format("2006-01-02 15:04:05")
+				}
+				fmt.Fprintf(w, "%d\t%s\t%s\t%s\n", s.Version, s.Name, state, at)
+			}
+			return w.Flush()
+		},
+	}
+}
+
+func migrateDiffCmd() *cobra.Command {
+	var (
+		dir   string
+		pgURL string
+		only  string
+	)
+	cmd := &cobra.Command{
+		Use:   "diff NAME",
+		Short: "Write a new migration for each dialect from the changes in ent/schema",
+		Long: "Replays migrations/<dialect> on a scratch database, diffs it against ent/schema\n" +
+			"with the Atlas library, and writes the difference as a new goose-format file.",
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			dialects := []string{dialect.Postgres, dialect.SQLite}
+			if only != "" {
+				dialects = []string{only}
+			}
+			for _, d := range dialects {
+				sub := map[string]string{dialect.Postgres: "postgres", dialect.SQLite: "sqlite"}[d]
+				if sub == "" {
+					return fmt.Errorf("unknown dialect %q (postgres or sqlite3)", d)
+				}
+				path, err := migrate.Diff(cmd.Context(), d, args[0], migrate.DiffOptions{
+					Dir:         filepath.Join(dir, sub),
+					PostgresURL: pgURL,
+				})
+				if err != nil {
+					return err
+				}
+				if path == "" {
+					fmt.Fprintf(cmd.OutOrStdout(), "%s: in sync with ent/schema, nothing written\n", sub)
+				} else {
+					fmt.Fprintf(cmd.OutOrStdout(), "%s: wrote %s\n", sub, path)
+				}
+			}
+			return nil
+		},
+	}
+	def := os.Getenv("MYCOURIER_DIFF_POSTGRES_URL")
+	if def == "" {
+		def = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	cmd.Flags().StringVar(&dir, "dir", "migrations", "migrations root (holds postgres/ and sqlite/)")
+	cmd.Flags().StringVar(&pgURL, "postgres-url", def, "PostgreSQL server for the scratch database (env MYCOURIER_DIFF_POSTGRES_URL)")
+	cmd.Flags().StringVar(&only, "dialect", "", "diff only this dialect (postgres or sqlite3)")
+	return cmd
+}

@@ -1,0 +1,7 @@
+// Package mycourier is the root of the mycourier module. It holds the one
+// place that regenerates all generated code, in the order that keeps it
+// consistent: first ent and the entgql schema, then gqlgen on top of it.
+package mycourier
+
+//go:generate go run -mod=mod ./ent/entc.go
+//go:generate go tool gqlgen generate

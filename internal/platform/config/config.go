@@ -1,0 +1,148 @@
+// Package config reads mycourier's settings from MYCOURIER_* environment
+// variables and matching command-line flags (a flag wins over its variable).
+package config
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+)
+
+// EnvPrefix starts every environment variable mycourier reads.
+const EnvPrefix = "MYCOURIER_"
+
+// Modes.
+const (
+	ModeDev        = "dev"
+	ModeProduction = "production"
+)
+
+// Config is the whole configuration of the server.
+type Config struct {
+	Mode            string
+	DatabaseURL     string
+	DataDir         string
+	Listen          string
+	Playground      bool
+	AutoMigrate     bool
+	LogLevel        string
+	LogFormat       string
+	DBMaxConns      int
+	ReadTimeout     time.Duration
+	WriteTimeout    time.Duration
+	ShutdownTimeout time.Duration
+}
+
+// Setting describes one configuration value: its flag, variable, default and meaning.
+type Setting struct {
+	Flag    string
+	Default string
+	Usage   string
+}
+
+// Env is the environment variable of the setting.
+func (s Setting) Env() string {
+	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(s.Flag, "-", "_"))
+}
+
+// Settings lists every setting; the README's configuration table mirrors it
+// (a test keeps the two in step).
+var Settings = []Setting{
+	{"mode", ModeDev, "dev or production; production turns the playground off, logs JSON and demands secrets"},
+	{"database-url", "sqlite://./data/mycourier.db", "postgres://user@host/db for PostgreSQL, sqlite://path for the embedded database"},
+	{"data-dir", "./data", "directory for local files (SQLite database, backups, uploads)"},
+	{"listen", ":8080", "address the HTTP server listens on"},
+	{"playground", "", "serve the GraphQL playground at /playground (default: on in dev, off in production)"},
+	{"auto-migrate", "true", "apply pending migrations when serve starts"},
+	{"log-level", "info", "debug, info, warn or error"},
+	{"log-format", "", "console or json (default: console in dev, json in production)"},
+	{"db-max-conns", "20", "PostgreSQL connection pool size"},
+	{"read-timeout", "15s", "HTTP read timeout"},
+	{"write-timeout", "30s", "HTTP write timeout"},
+	{"shutdown-timeout", "20s", "how long a shutdown waits for in-flight requests"},
+}
+
+// Bind registers a flag for every setting on fs, its default taken from the
+// environment when the variable is set.
+func Bind(fs *pflag.FlagSet) {
+	for _, s := range Settings {
+		def := s.Default
+		if v, ok := os.LookupEnv(s.Env()); ok {
+			def = v
+		}
+		fs.String(s.Flag, def, fmt.Sprintf("%s (env %s)", s.Usage, s.Env()))
+	}
+}
+
+// Load reads the bound flags into a Config and checks it.
+func Load(fs *pflag.FlagSet) (Config, error) {
+	get := func(name string) string {
+		f := fs.Lookup(name)
+		if f == nil {
+			return ""
+		}
+		return strings.TrimSpace(f.Value.String())
+	}
+	var errs []string
+	boolOf := func(name string, def bool) bool {
+		v := get(name)
+		if v == "" {
+			return def
+		}
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, fmt.Sprintf("--%s: %q is not true or false", name, v))
+		}
+		return b
+	}
+	durOf := func(name string) time.Duration {
+		d, err := time.ParseDuration(get(name))
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Sprintf("--%s: %q is not a positive duration such as 15s", name, get(name)))
+		}
+		return d
+	}
+	c := Config{
+		Mode:        get("mode"),
+		DatabaseURL: get("database-url"),
+		DataDir:     get("data-dir"),
+		Listen:      get("listen"),
+		LogLevel:    get("log-level"),
+		LogFormat:   get("log-format"),
+	}
+	if c.Mode != ModeDev && c.Mode != ModeProduction {
+		errs = append(errs, fmt.Sprintf("--mode: %q is neither dev nor production", c.Mode))
+	}
+	c.Playground = boolOf("playground", c.Mode == ModeDev)
+	c.AutoMigrate = boolOf("auto-migrate", true)
+	if c.LogFormat == "" {
+		c.LogFormat = "console"
+		if c.Mode == ModeProduction {
+			c.LogFormat = "json"
+		}
+	}
+	if c.LogFormat != "console" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Sprintf("--log-format: %q is neither console nor json", c.LogFormat))
+	}
+	n, err := strconv.Atoi(get("db-max-conns"))
+	if err != nil || n < 1 {
+		errs = append(errs, fmt.Sprintf("--db-max-conns: %q is not a positive number", get("db-max-conns")))
+	}
+	c.DBMaxConns = n
+	c.ReadTimeout = durOf("read-timeout")
+	c.WriteTimeout = durOf("write-timeout")
+	c.ShutdownTimeout = durOf("shutdown-timeout")
+	if c.DatabaseURL == "" {
+		errs = append(errs, "--database-url: empty")
+	}
+	if len(errs) > 0 {
+		sort.Strings(errs)
+		return c, fmt.Errorf("config: %s", strings.Join(errs, "; "))
+	}
+	return c, nil
+}

@@ -1,0 +1,140 @@
+package migrate
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	atlasmigrate "ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/sqltool"
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/sql/schema"
+
+	entmigrate "github.com/mycourier/mycourier/ent/migrate"
+)
+
+var migrationName = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+
+// DiffOptions configure Diff.
+type DiffOptions struct {
+	// Dir is the migration directory of the dialect (migrations/postgres…).
+	Dir string
+	// PostgresURL is a server where Diff may create and drop a scratch
+	// database to replay the directory on (PostgreSQL only).
+	PostgresURL string
+}
+
+// Diff replays the migration directory on an empty scratch database,
+// compares the result with ent/schema and, if they differ, writes a new
+// goose-format migration named name (and updates atlas.sum). It returns the
+// path of the file written, or "" when the directory is already in sync.
+func Diff(ctx context.Context, d, name string, opts DiffOptions) (string, error) {
+	if !migrationName.MatchString(name) {
+		return "", fmt.Errorf("migrate: migration name %q: use lower-case letters, digits and _", name)
+	}
+	dir, err := sqltool.NewGooseDir(opts.Dir)
+	if err != nil {
+		return "", fmt.Errorf("migrate: open %s: %w", opts.Dir, err)
+	}
+	before, err := listSQL(opts.Dir)
+	if err != nil {
+		return "", err
+	}
+	devURL, drop, err := scratchURL(ctx, d, opts.PostgresURL)
+	if err != nil {
+		return "", err
+	}
+	defer drop()
+	err = entmigrate.NamedDiff(ctx, devURL, name,
+		schema.WithDir(dir),
+		schema.WithMigrationMode(schema.ModeReplay),
+		schema.WithDialect(d),
+		schema.WithFormatter(sqltool.GooseFormatter),
+		schema.WithDropColumn(true),
+		schema.WithDropIndex(true),
+	)
+	if err != nil {
+		return "", fmt.Errorf("migrate: diff %s: %w", d, err)
+	}
+	after, err := listSQL(opts.Dir)
+	if err != nil {
+		return "", err
+	}
+	for f := range after {
+		if !before[f] {
+			return filepath.Join(opts.Dir, f), nil
+		}
+	}
+	return "", nil
+}
+
+// Validate checks the directory's atlas.sum against its files.
+func Validate(path string) error {
+	dir, err := sqltool.NewGooseDir(path)
+	if err != nil {
+		return err
+	}
+	return atlasmigrate.Validate(dir)
+}
+
+func listSQL(dir string) (map[string]bool, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: read %s: %w", dir, err)
+	}
+	m := make(map[string]bool, len(ents))
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ".sql") {
+			m[e.Name()] = true
+		}
+	}
+	return m, nil
+}
+
+// scratchURL returns an empty database to replay migrations on: an
+// in-memory SQLite database, or a fresh PostgreSQL database that drop removes.
+func scratchURL(ctx context.Context, d, pgURL string) (string, func(), error) {
+	switch d {
+	case dialect.SQLite:
+		name := fmt.Sprintf("diff%d", time.Now().UnixNano())
+		return "sqlite://" + name + "?mode=memory&cache=shared&_pragma=foreign_keys(1)", func() {}, nil
+	case dialect.Postgres:
+		if pgURL == "" {
+			return "", nil, fmt.Errorf("migrate: a PostgreSQL server URL is needed to diff the postgres directory")
+		}
+		return CreateScratchPostgres(ctx, pgURL, "mycourier_diff")
+	}
+	return "", nil, fmt.Errorf("migrate: unsupported dialect %q", d)
+}
+
+// CreateScratchPostgres creates an empty database named prefix_<random> on
+// the server of serverURL and returns its URL and a func that drops it.
+func CreateScratchPostgres(ctx context.Context, serverURL, prefix string) (string, func(), error) {
+	u, err := url.Parse(serverURL)
+	if err != nil {
+		return "", nil, fmt.Errorf("migrate: parse PostgreSQL URL: %w", err)
+	}
+	admin, err := sql.Open("postgres", serverURL)
+	if err != nil {
+		return "", nil, err
+	}
+	name := fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano())
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("migrate: create scratch database: %w", err)
+	}
+	u.Path = "/" + name
+	drop := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		_, _ = admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		admin.Close()
+	}
+	return u.String(), drop, nil
+}

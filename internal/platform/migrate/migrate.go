@@ -1,0 +1,238 @@
+// Package migrate applies and reports mycourier's versioned migrations
+// (goose over the embedded files) and writes new ones by diffing ent/schema
+// against the migration directory with the Atlas library.
+package migrate
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/mycourier/mycourier/internal/platform/database"
+	"github.com/mycourier/mycourier/migrations"
+)
+
+// advisoryLockID is the PostgreSQL advisory lock that serialises migration
+// runs of several instances starting together ("mycourier" in ASCII).
+const advisoryLockID int64 = 0x6d79636f7572
+
+// DirFS returns the embedded migration files of a dialect.
+func DirFS(d string) (fs.FS, error) {
+	name, err := dirName(d)
+	if err != nil {
+		return nil, err
+	}
+	return fs.Sub(migrations.FS, name)
+}
+
+func dirName(d string) (string, error) {
+	switch d {
+	case dialect.Postgres:
+		return "postgres", nil
+	case dialect.SQLite:
+		return "sqlite", nil
+	}
+	return "", fmt.Errorf("migrate: unsupported dialect %q", d)
+}
+
+// Result is one applied migration.
+type Result struct {
+	Version  int64
+	Name     string
+	Duration time.Duration
+}
+
+// Options tune Up.
+type Options struct {
+	// FS overrides the embedded migrations (tests use fixtures).
+	FS fs.FS
+	// To stops at this version (0: all).
+	To int64
+	// NoBackup skips the SQLite backup copy taken before pending migrations.
+	NoBackup bool
+}
+
+// Up applies every pending migration. On PostgreSQL it holds an advisory lock
+// so concurrent instances apply each migration once; on a SQLite file it
+// first copies the database aside (see Backup) so a failed upgrade can be
+// undone by hand.
+func Up(ctx context.Context, db *database.DB, opts Options) ([]Result, error) {
+	p, cleanup, err := provider(db, opts.FS)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: check pending: %w", err)
+	}
+	if !pending {
+		return nil, nil
+	}
+	if db.Dialect == dialect.SQLite && !opts.NoBackup {
+		if _, err := Backup(ctx, db); err != nil {
+			return nil, err
+		}
+	}
+	var rs []*goose.MigrationResult
+	if opts.To > 0 {
+		rs, err = p.UpTo(ctx, opts.To)
+	} else {
+		rs, err = p.Up(ctx)
+	}
+	out := make([]Result, 0, len(rs))
+	for _, r := range rs {
+		if r.Error == nil {
+			out = append(out, Result{Version: r.Source.Version, Name: baseName(r.Source.Path), Duration: r.Duration})
+		}
+	}
+	if err != nil {
+		return out, fmt.Errorf("migrate: up: %w", err)
+	}
+	if db.Dialect == dialect.SQLite {
+		if err := foreignKeyCheck(ctx, db.SQL); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// Status is the state of one migration file.
+type Status struct {
+	Version   int64
+	Name      string
+	Applied   bool
+	AppliedAt time.Time
+}
+
+// StatusOf reports every migration, applied or pending.
+func StatusOf(ctx context.Context, db *database.DB) ([]Status, error) {
+	p, cleanup, err := provider(db, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	ss, err := p.Status(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: status: %w", err)
+	}
+	out := make([]Status, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, Status{
+			Version:   s.Source.Version,
+			Name:      baseName(s.Source.Path),
+			Applied:   s.State == goose.StateApplied,
+			AppliedAt: s.AppliedAt,
+		})
+	}
+	return out, nil
+}
+
+// Backup copies a SQLite database file aside with VACUUM INTO and returns
+// the copy's path ("" when there is nothing to copy).
+func Backup(ctx context.Context, db *database.DB) (string, error) {
+	if db.Dialect != dialect.SQLite || db.Path == "" {
+		return "", nil
+	}
+	if st, err := os.Stat(db.Path); err != nil || st.Size() == 0 {
+		return "", nil
+	}
+	var tables int
+	if err := db.SQL.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table'").Scan(&tables); err != nil {
+		return "", fmt.Errorf("migrate: backup: %w", err)
+	}
+	if tables == 0 {
+		return "", nil
+	}
+	dst := fmt.Sprintf("%s.%s.bak", db.Path, time.Now().UTC().Format("20060102T150405.000000000"))
+	if _, err := db.SQL.ExecContext(ctx, "VACUUM INTO ?", dst); err != nil {
+		return "", fmt.Errorf("migrate: backup to %s: %w", dst, err)
+	}
+	return dst, nil
+}
+
+// provider builds a goose provider. SQLite migrations run on a connection
+// of their own with foreign keys off: a table rebuild (how SQLite alters a
+// column) would otherwise cascade or fail on the rows that reference it.
+func provider(db *database.DB, fsys fs.FS) (*goose.Provider, func(), error) {
+	if fsys == nil {
+		var err error
+		if fsys, err = DirFS(db.Dialect); err != nil {
+			return nil, nil, err
+		}
+	}
+	var (
+		opts    = []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+		gd      goose.Dialect
+		conn    = db.SQL
+		cleanup = func() {}
+	)
+	switch db.Dialect {
+	case dialect.Postgres:
+		gd = goose.DialectPostgres
+		locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(advisoryLockID), lock.WithLockTimeout(1, 300))
+		if err != nil {
+			return nil, nil, fmt.Errorf("migrate: %w", err)
+		}
+		opts = append(opts, goose.WithSessionLocker(locker))
+	case dialect.SQLite:
+		gd = goose.DialectSQLite3
+		dsn := strings.Replace(db.DSN, "_pragma=foreign_keys(1)", "_pragma=foreign_keys(0)", 1)
+		c, err := sql.Open("sqlite3", dsn)
+		if err != nil {
+			return nil, nil, fmt.Errorf("migrate: %w", err)
+		}
+		c.SetMaxOpenConns(1)
+		conn, cleanup = c, func() { c.Close() }
+	default:
+		return nil, nil, fmt.Errorf("migrate: unsupported dialect %q", db.Dialect)
+	}
+	p, err := goose.NewProvider(gd, conn, fsys, opts...)
+	if err != nil {
+		cleanup()
+		return nil, nil, fmt.Errorf("migrate: %w", err)
+	}
+	return p, cleanup, nil
+}
+
+// foreignKeyCheck fails when a migration left a dangling reference behind.
+func foreignKeyCheck(ctx context.Context, db *sql.DB) error {
+	rows, err := db.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return fmt.Errorf("migrate: foreign key check: %w", err)
+	}
+	defer rows.Close()
+	var bad []string
+	for rows.Next() {
+		var table, parent string
+		var rowid sql.NullInt64
+		var fkid int
+		if err := rows.Scan(&table, &rowid, &parent, &fkid); err != nil {
+			return fmt.Errorf("migrate: foreign key check: %w", err)
+		}
+		bad = append(bad, fmt.Sprintf("%s row %d → %s", table, rowid.Int64, parent))
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("migrate: foreign key check: %w", err)
+	}
+	if len(bad) > 0 {
+		return errors.New("migrate: dangling references after migration: " + strings.Join(bad, "; "))
+	}
+	return nil
+}
+
+func baseName(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}
