@@ -1,0 +1,98 @@
+package phone_test
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/mycourier/mycourier/internal/phone"
+)
+
+func TestNormalize(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    string
+		wantErr error
+	}{
+		{"90 123 45 67", "+998901234567", nil},
+		{"+998 (90) 123-45-67", "+998901234567", nil},
+		{"998901234567", "+998901234567", nil},
+		{"901234567", "+998901234567", nil},
+		{"+998901234567", "+998901234567", nil},
+		{"  +998 90 123.45.67 ", "+998901234567", nil},
+		{"00998 90 123 45 67", "+998901234567", nil},
+		{"(33) 700-00-01", "+998337000001", nil},
+		{"", "", phone.ErrEmpty},
+		{"   ", "", phone.ErrEmpty},
+		{"90 123 45 6", "", phone.ErrLength},
+		{"90 123 45 678", "", phone.ErrLength},
+		{"+998 90 123 45 6", "", phone.ErrLength},
+		{"+998 90 123 45 678", "", phone.ErrLength},
+		{"099 123 45 67", "", phone.ErrLength},
+		{"+998 09 123 45 67", "", phone.ErrLength},
+		{"90 12E 45 67", "", phone.ErrCharacter},
+		{"90+1234567", "", phone.ErrCharacter},
+		{"+7 916 123 45 67", "", phone.ErrCountryCode},
+		{"+77011234567", "", phone.ErrCountryCode},
+		{"0079161234567", "", phone.ErrCountryCode},
+		{"+99690123456", "", phone.ErrCountryCode},
+	}
+	for _, tt := range tests {
+		got, err := phone.Normalize(tt.in)
+		if got != tt.want || !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
+			t.Errorf("Normalize(%q) = %q, %v; want %q, %v", tt.in, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+func TestKnownOperator(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"+998901234567", true},
+		{"+998337000001", true},
+		{"+998711234567", false}, // Tashkent landline
+		{"901234567", false},
+	}
+	for _, tt := range tests {
+		if got := phone.KnownOperator(tt.in); got != tt.want {
+			t.Errorf("KnownOperator(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+var e164 = regexp.MustCompile(`^\+998[1-9][0-9]{8}$`)
+
+// FuzzNormalize: never panics; whatever it accepts is E.164 +998, is a
+// fixed point, and keeps the subscriber digits of the input in order.
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"90 123 45 67", "+998 (90) 123-45-67", "998901234567", "+7 916", "0099890", "+"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := phone.Normalize(s)
+		if err != nil {
+			if got != "" {
+				t.Fatalf("Normalize(%q) returned %q with error %v", s, got, err)
+			}
+			return
+		}
+		if !e164.MatchString(got) {
+			t.Fatalf("Normalize(%q) = %q, not +998 and 9 digits", s, got)
+		}
+		if again, err := phone.Normalize(got); again != got || err != nil {
+			t.Fatalf("Normalize(%q) = %q, %v; want it unchanged", got, again, err)
+		}
+		var in strings.Builder
+		for _, c := range s {
+			if c >= '0' && c <= '9' {
+				in.WriteRune(c)
+			}
+		}
+		if !strings.HasSuffix(in.String(), got[4:]) {
+			t.Fatalf("Normalize(%q) = %q: subscriber digits are not the input's", s, got)
+		}
+	})
+}
