@@ -1,0 +1,58 @@
+# mycourier — the commands a developer and CI use. `make help` lists them.
+GO        ?= go
+BIN       := bin/mycourier
+PKGS      := ./...
+# Fuzz targets get a short run in `make test`; `make fuzz FUZZTIME=5m` digs deeper.
+FUZZTIME  ?= 10s
+
+.PHONY: help run build test vet staticcheck unit generate check-generated migration bench seed-bench fuzz clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+
+build: ## build the binary into bin/
+	$(GO) build -o $(BIN) ./cmd/mycourier
+
+run: build ## start mycourier on the embedded SQLite database with demo data
+	$(BIN) migrate up
+	$(BIN) seed --demo
+	$(BIN) serve
+
+test: vet staticcheck unit fuzz ## run every check and test (needs PostgreSQL on 127.0.0.1:5432)
+
+vet: ## go vet
+	$(GO) vet $(PKGS)
+
+staticcheck: ## staticcheck (pinned in go.mod as a tool)
+	$(GO) tool staticcheck $(PKGS)
+
+unit: ## the test suite on SQLite and PostgreSQL
+	$(GO) test -count=1 -timeout 20m $(PKGS)
+
+fuzz: ## short fuzz runs of the validators and parsers
+	@for target in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+		for f in $$(grep -h '^func Fuzz' $$target/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+			echo "fuzz $$target $$f"; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$target || exit 1; \
+		done; \
+	done
+
+generate: ## regenerate ent, entgql and gqlgen code
+	$(GO) generate ./...
+
+check-generated: generate ## fail if generated code is stale
+	@git add -N . && git diff --exit-code --stat -- . ':!go.sum' || \
+		(echo "generated code is stale: run 'make generate' and commit"; exit 1)
+
+migration: ## write a migration for both dialects from ent/schema changes: make migration NAME=add_x
+	@test -n "$(NAME)" || (echo "usage: make migration NAME=what_changed"; exit 2)
+	$(GO) run ./cmd/mycourier migrate diff $(NAME)
+
+bench: ## benchmarks (courier list over 100k couriers on both databases)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 200x -timeout 30m $(PKGS)
+
+seed-bench: build ## fill the configured database with 1M couriers for benchmarks
+	$(BIN) seed --bench --couriers 1000000
+
+clean:
+	rm -rf bin
