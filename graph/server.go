@@ -2,6 +2,7 @@ package graph
 
 import (
 	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -9,17 +10,24 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/mycourier/mycourier/ent"
+	"github.com/mycourier/mycourier/internal/platform/uniqueguard"
 )
 
 // ServerOptions configure the GraphQL handler.
 type ServerOptions struct {
-	// Introspection allows schema introspection (dev mode, playground).
+	// Introspection allows schema introspection and field suggestions in
+	// errors (dev mode, playground); production keeps the schema private.
 	Introspection bool
+	// Extensions are added after the built-in ones (metrics, tracing).
+	Extensions []graphql.HandlerExtension
 }
 
 // NewServer returns the GraphQL HTTP handler: POST (and GET for queries),
 // every mutation in one database transaction, errors presented by Presenter.
+// It registers the unique guard on client, so a duplicate value is reported
+// as CONFLICT naming the record that holds it.
 func NewServer(client *ent.Client, opts ServerOptions) *handler.Server {
+	uniqueguard.Register(client)
 	srv := handler.New(NewSchema(client))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -28,6 +36,11 @@ func NewServer(client *ent.Client, opts ServerOptions) *handler.Server {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
+	} else {
+		srv.SetDisableSuggestion(true)
+	}
+	for _, ext := range opts.Extensions {
+		srv.Use(ext)
 	}
 	srv.Use(entgql.Transactioner{TxOpener: client})
 	srv.SetErrorPresenter(Presenter)

@@ -1,15 +1,92 @@
 package main
 
 import (
-	"errors"
+	"fmt"
+	"net"
+	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mycourier/mycourier/internal/platform/config"
+	"github.com/mycourier/mycourier/internal/platform/database"
+	"github.com/mycourier/mycourier/internal/platform/httpserver"
+	"github.com/mycourier/mycourier/internal/platform/logging"
+	"github.com/mycourier/mycourier/internal/platform/migrate"
 )
 
 func serveCmd() *cobra.Command {
-	return &cobra.Command{Use: "serve", Short: "Serve the API", RunE: func(*cobra.Command, []string) error { return errors.New("todo") }}
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the GraphQL API, playground, health and metrics until SIGTERM",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			start := time.Now()
+			cfg, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			log, err := logging.New(logging.Options{Level: cfg.LogLevel, Format: cfg.LogFormat, Output: cmd.ErrOrStderr()})
+			if err != nil {
+				return err
+			}
+			ctx := logging.WithContext(cmd.Context(), log)
+
+			db, err := database.Open(ctx, cfg.DatabaseURL, database.Options{MaxOpenConns: cfg.DBMaxConns})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if cfg.AutoMigrate {
+				rs, err := migrate.Up(ctx, db, migrate.Options{})
+				for _, r := range rs {
+					log.Info().Int64("version", r.Version).Str("name", r.Name).Dur("took", r.Duration).Msg("migration applied")
+				}
+				if err != nil {
+					return err
+				}
+			}
+
+			router := httpserver.NewRouter(httpserver.Options{
+				DB:            db,
+				Playground:    cfg.Playground,
+				Introspection: cfg.Playground || cfg.Mode == config.ModeDev,
+				Logger:        log,
+			})
+			srv := httpserver.NewServer(cfg.Listen, router, httpserver.ServerOptions{
+				ReadTimeout:  cfg.ReadTimeout,
+				WriteTimeout: cfg.WriteTimeout,
+			})
+			ln, err := net.Listen("tcp", cfg.Listen)
+			if err != nil {
+				return fmt.Errorf("serve: listen: %w", err)
+			}
+			ev := log.Info().
+				Str("addr", ln.Addr().String()).
+				Str("mode", cfg.Mode).
+				Str("database", db.Dialect).
+				Dur("startup", time.Since(start))
+			if cfg.Playground {
+				ev = ev.Str("playground", "http://"+browsable(ln.Addr())+"/playground")
+			}
+			ev.Msg("listening")
+			err = httpserver.Serve(ctx, srv, ln, cfg.ShutdownTimeout)
+			if err != nil {
+				return err
+			}
+			log.Info().Msg("stopped")
+			return nil
+		},
+	}
 }
 
-func seedCmd() *cobra.Command {
-	return &cobra.Command{Use: "seed", Short: "Seed", RunE: func(*cobra.Command, []string) error { return errors.New("todo") }}
+// browsable turns a listen address such as [::]:8080 into one a browser
+// opens (localhost:8080).
+func browsable(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
 }

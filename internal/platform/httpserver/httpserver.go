@@ -1,0 +1,153 @@
+// Package httpserver is mycourier's HTTP front: the chi router with the
+// GraphQL API, playground, health, readiness and metrics endpoints, the
+// middleware every request passes (request id, logging, metrics, panic
+// recovery), and a graceful run loop. It knows nothing of the domain.
+package httpserver
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/go-chi/chi/v5"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/zerolog"
+
+	"github.com/mycourier/mycourier/graph"
+	"github.com/mycourier/mycourier/internal/platform/database"
+)
+
+// Options configure the router.
+type Options struct {
+	// DB serves the API and answers readiness pings.
+	DB *database.DB
+	// Playground serves the GraphQL playground at /playground.
+	Playground bool
+	// Introspection allows schema introspection (dev mode or playground).
+	Introspection bool
+	// Logger is the base logger; each request gets a child with its id.
+	Logger zerolog.Logger
+	// Registry receives the metrics and is served at /metrics; nil makes
+	// one with the Go runtime and process collectors.
+	Registry *prometheus.Registry
+	// ReadyTimeout bounds the readiness ping (default 2s).
+	ReadyTimeout time.Duration
+}
+
+// NewRouter returns the handler of every HTTP endpoint.
+func NewRouter(opts Options) http.Handler {
+	reg := opts.Registry
+	if reg == nil {
+		reg = NewRegistry()
+	}
+	readyTimeout := opts.ReadyTimeout
+	if readyTimeout <= 0 {
+		readyTimeout = 2 * time.Second
+	}
+	metrics := NewMetrics(reg)
+
+	r := chi.NewRouter()
+	r.Use(RequestID, Logger(opts.Logger), Recoverer, metrics.Middleware)
+
+	gql := graph.NewServer(opts.DB.Client, graph.ServerOptions{
+		Introspection: opts.Introspection,
+		Extensions:    []graphqlExtension{metrics.GraphQL()},
+	})
+	r.Handle("/graphql", gql)
+	if opts.Playground {
+		r.Get("/playground", playground.Handler("mycourier GraphQL", "/graphql"))
+	}
+	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	r.Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+		defer cancel()
+		if err := opts.DB.Ping(ctx); err != nil {
+			// The reason goes to the log only: it may name hosts.
+			zerolog.Ctx(r.Context()).Warn().Err(err).Msg("readyz: database ping failed")
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "down"})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": "up"})
+	})
+	r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	return r
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// ServerOptions are the timeouts of the http.Server.
+type ServerOptions struct {
+	ReadTimeout  time.Duration
+	WriteTimeout time.Duration
+	// IdleTimeout defaults to 120s.
+	IdleTimeout time.Duration
+}
+
+// NewServer returns an http.Server for h on addr with the given timeouts.
+// Slow clients cannot hold a connection open by trickling headers.
+func NewServer(addr string, h http.Handler, opts ServerOptions) *http.Server {
+	idle := opts.IdleTimeout
+	if idle <= 0 {
+		idle = 120 * time.Second
+	}
+	header := opts.ReadTimeout
+	if header <= 0 || header > 10*time.Second {
+		header = 10 * time.Second
+	}
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadTimeout:       opts.ReadTimeout,
+		ReadHeaderTimeout: header,
+		WriteTimeout:      opts.WriteTimeout,
+		IdleTimeout:       idle,
+	}
+}
+
+// Run listens on srv.Addr and serves until ctx is cancelled (SIGTERM or
+// SIGINT in the binary), then shuts down gracefully; see Serve.
+func Run(ctx context.Context, srv *http.Server, shutdownTimeout time.Duration) error {
+	ln, err := net.Listen("tcp", srv.Addr)
+	if err != nil {
+		return fmt.Errorf("httpserver: listen: %w", err)
+	}
+	return Serve(ctx, srv, ln, shutdownTimeout)
+}
+
+// Serve serves on ln until ctx is cancelled, then stops accepting
+// connections and waits up to shutdownTimeout for in-flight requests to
+// finish before closing what is left.
+func Serve(ctx context.Context, srv *http.Server, ln net.Listener, shutdownTimeout time.Duration) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("httpserver: serve: %w", err)
+	case <-ctx.Done():
+	}
+	// The parent context is already done; shutdown needs its own clock.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	if err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("httpserver: shutdown: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,99 @@
+package httpserver
+
+import (
+	"net/http"
+	"regexp"
+	"runtime/debug"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/rs/zerolog"
+)
+
+type graphqlExtension = graphql.HandlerExtension
+
+// RequestIDHeader carries the request id in both directions.
+const RequestIDHeader = "X-Request-ID"
+
+// validRequestID accepts ids a load balancer or client may send; anything
+// else is replaced, so a caller cannot inject text into the logs.
+var validRequestID = regexp.MustCompile(`^[A-Za-z0-9._:/+=-]{1,128}$`)
+
+// RequestID gives every request an id (the caller's X-Request-ID when it is
+// sane, otherwise a new one), puts it in the context and echoes it in the
+// response.
+func RequestID(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if id := r.Header.Get(middleware.RequestIDHeader); id != "" && !validRequestID.MatchString(id) {
+			r.Header.Del(middleware.RequestIDHeader)
+		}
+		middleware.RequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set(RequestIDHeader, middleware.GetReqID(r.Context()))
+			next.ServeHTTP(w, r)
+		})).ServeHTTP(w, r)
+	})
+}
+
+// quietPaths are polled by probes and scrapers; they log at debug level.
+var quietPaths = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
+
+// Logger puts a child of base carrying the request id into the request's
+// context and logs one line per request: method, path, status, bytes,
+// duration. Bodies and query strings are never logged (they carry personal
+// data and tokens).
+func Logger(base zerolog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			start := time.Now()
+			l := base.With().Str("request_id", middleware.GetReqID(r.Context())).Logger()
+			r = r.WithContext(l.WithContext(r.Context()))
+			ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+			defer func() {
+				status := ww.Status()
+				if status == 0 {
+					status = http.StatusOK
+				}
+				level := zerolog.InfoLevel
+				switch {
+				case status >= 500:
+					level = zerolog.ErrorLevel
+				case quietPaths[r.URL.Path]:
+					level = zerolog.DebugLevel
+				}
+				l.WithLevel(level).
+					Str("method", r.Method).
+					Str("path", r.URL.Path).
+					Int("status", status).
+					Int("bytes", ww.BytesWritten()).
+					Dur("duration", time.Since(start)).
+					Msg("http request")
+			}()
+			next.ServeHTTP(ww, r)
+		})
+	}
+}
+
+// Recoverer turns a panic in a handler into a 500, logging it with its
+// stack; the client gets no detail.
+func Recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			p := recover()
+			if p == nil {
+				return
+			}
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			zerolog.Ctx(r.Context()).Error().
+				Interface("panic", p).
+				Bytes("stack", debug.Stack()).
+				Msg("http: panic in handler")
+			if r.Header.Get("Connection") != "Upgrade" {
+				writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error"})
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
