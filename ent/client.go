@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/mycourier/mycourier/ent/apitoken"
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
@@ -22,9 +23,11 @@ import (
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/loginthrottle"
 	"github.com/mycourier/mycourier/ent/movement"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/region"
+	"github.com/mycourier/mycourier/ent/session"
 	"github.com/mycourier/mycourier/ent/stockbalance"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
@@ -37,6 +40,8 @@ type Client struct {
 	config
 	// Schema is the client for creating, migrating and dropping schema.
 	Schema *migrate.Schema
+	// ApiToken is the client for interacting with the ApiToken builders.
+	ApiToken *ApiTokenClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
 	// Branch is the client for interacting with the Branch builders.
@@ -51,12 +56,16 @@ type Client struct {
 	EquipmentType *EquipmentTypeClient
 	// Item is the client for interacting with the Item builders.
 	Item *ItemClient
+	// LoginThrottle is the client for interacting with the LoginThrottle builders.
+	LoginThrottle *LoginThrottleClient
 	// Movement is the client for interacting with the Movement builders.
 	Movement *MovementClient
 	// Partner is the client for interacting with the Partner builders.
 	Partner *PartnerClient
 	// Region is the client for interacting with the Region builders.
 	Region *RegionClient
+	// Session is the client for interacting with the Session builders.
+	Session *SessionClient
 	// StockBalance is the client for interacting with the StockBalance builders.
 	StockBalance *StockBalanceClient
 	// User is the client for interacting with the User builders.
@@ -74,6 +83,7 @@ func NewClient(opts ...Option) *Client {
 
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
+	c.ApiToken = NewApiTokenClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.Branch = NewBranchClient(c.config)
 	c.Courier = NewCourierClient(c.config)
@@ -81,9 +91,11 @@ func (c *Client) init() {
 	c.CourierStatusChange = NewCourierStatusChangeClient(c.config)
 	c.EquipmentType = NewEquipmentTypeClient(c.config)
 	c.Item = NewItemClient(c.config)
+	c.LoginThrottle = NewLoginThrottleClient(c.config)
 	c.Movement = NewMovementClient(c.config)
 	c.Partner = NewPartnerClient(c.config)
 	c.Region = NewRegionClient(c.config)
+	c.Session = NewSessionClient(c.config)
 	c.StockBalance = NewStockBalanceClient(c.config)
 	c.User = NewUserClient(c.config)
 	c.Warehouse = NewWarehouseClient(c.config)
@@ -179,6 +191,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	return &Tx{
 		ctx:                 ctx,
 		config:              cfg,
+		ApiToken:            NewApiTokenClient(cfg),
 		AuditEvent:          NewAuditEventClient(cfg),
 		Branch:              NewBranchClient(cfg),
 		Courier:             NewCourierClient(cfg),
@@ -186,9 +199,11 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		CourierStatusChange: NewCourierStatusChangeClient(cfg),
 		EquipmentType:       NewEquipmentTypeClient(cfg),
 		Item:                NewItemClient(cfg),
+		LoginThrottle:       NewLoginThrottleClient(cfg),
 		Movement:            NewMovementClient(cfg),
 		Partner:             NewPartnerClient(cfg),
 		Region:              NewRegionClient(cfg),
+		Session:             NewSessionClient(cfg),
 		StockBalance:        NewStockBalanceClient(cfg),
 		User:                NewUserClient(cfg),
 		Warehouse:           NewWarehouseClient(cfg),
@@ -211,6 +226,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	return &Tx{
 		ctx:                 ctx,
 		config:              cfg,
+		ApiToken:            NewApiTokenClient(cfg),
 		AuditEvent:          NewAuditEventClient(cfg),
 		Branch:              NewBranchClient(cfg),
 		Courier:             NewCourierClient(cfg),
@@ -218,9 +234,11 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		CourierStatusChange: NewCourierStatusChangeClient(cfg),
 		EquipmentType:       NewEquipmentTypeClient(cfg),
 		Item:                NewItemClient(cfg),
+		LoginThrottle:       NewLoginThrottleClient(cfg),
 		Movement:            NewMovementClient(cfg),
 		Partner:             NewPartnerClient(cfg),
 		Region:              NewRegionClient(cfg),
+		Session:             NewSessionClient(cfg),
 		StockBalance:        NewStockBalanceClient(cfg),
 		User:                NewUserClient(cfg),
 		Warehouse:           NewWarehouseClient(cfg),
@@ -230,7 +248,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 // Debug returns a new debug-client. It's used to get verbose logging on specific operations.
 //
 //	client.Debug().
-//		AuditEvent.
+//		ApiToken.
 //		Query().
 //		Count(ctx)
 func (c *Client) Debug() *Client {
@@ -253,9 +271,9 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.AuditEvent, c.Branch, c.Courier, c.CourierDocument, c.CourierStatusChange,
-		c.EquipmentType, c.Item, c.Movement, c.Partner, c.Region, c.StockBalance,
-		c.User, c.Warehouse,
+		c.ApiToken, c.AuditEvent, c.Branch, c.Courier, c.CourierDocument,
+		c.CourierStatusChange, c.EquipmentType, c.Item, c.LoginThrottle, c.Movement,
+		c.Partner, c.Region, c.Session, c.StockBalance, c.User, c.Warehouse,
 	} {
 		n.Use(hooks...)
 	}
@@ -265,9 +283,9 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.AuditEvent, c.Branch, c.Courier, c.CourierDocument, c.CourierStatusChange,
-		c.EquipmentType, c.Item, c.Movement, c.Partner, c.Region, c.StockBalance,
-		c.User, c.Warehouse,
+		c.ApiToken, c.AuditEvent, c.Branch, c.Courier, c.CourierDocument,
+		c.CourierStatusChange, c.EquipmentType, c.Item, c.LoginThrottle, c.Movement,
+		c.Partner, c.Region, c.Session, c.StockBalance, c.User, c.Warehouse,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -276,6 +294,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
+	case *ApiTokenMutation:
+		return c.ApiToken.mutate(ctx, m)
 	case *AuditEventMutation:
 		return c.AuditEvent.mutate(ctx, m)
 	case *BranchMutation:
@@ -290,12 +310,16 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.EquipmentType.mutate(ctx, m)
 	case *ItemMutation:
 		return c.Item.mutate(ctx, m)
+	case *LoginThrottleMutation:
+		return c.LoginThrottle.mutate(ctx, m)
 	case *MovementMutation:
 		return c.Movement.mutate(ctx, m)
 	case *PartnerMutation:
 		return c.Partner.mutate(ctx, m)
 	case *RegionMutation:
 		return c.Region.mutate(ctx, m)
+	case *SessionMutation:
+		return c.Session.mutate(ctx, m)
 	case *StockBalanceMutation:
 		return c.StockBalance.mutate(ctx, m)
 	case *UserMutation:
@@ -304,6 +328,203 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Warehouse.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
+	}
+}
+
+// ApiTokenClient is a client for the ApiToken schema.
+type ApiTokenClient struct {
+	config
+}
+
+// NewApiTokenClient returns a client for the ApiToken from the given config.
+func NewApiTokenClient(c config) *ApiTokenClient {
+	return &ApiTokenClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `apitoken.Hooks(f(g(h())))`.
+func (c *ApiTokenClient) Use(hooks ...Hook) {
+	c.hooks.ApiToken = append(c.hooks.ApiToken, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `apitoken.Intercept(f(g(h())))`.
+func (c *ApiTokenClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ApiToken = append(c.inters.ApiToken, interceptors...)
+}
+
+// Create returns a builder for creating a ApiToken entity.
+func (c *ApiTokenClient) Create() *ApiTokenCreate {
+	mutation := newApiTokenMutation(c.config, OpCreate)
+	return &ApiTokenCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ApiToken entities.
+func (c *ApiTokenClient) CreateBulk(builders ...*ApiTokenCreate) *ApiTokenCreateBulk {
+	return &ApiTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ApiTokenClient) MapCreateBulk(slice any, setFunc func(*ApiTokenCreate, int)) *ApiTokenCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ApiTokenCreateBulk{err: fmt.Errorf("calling to ApiTokenClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ApiTokenCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ApiTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ApiToken.
+func (c *ApiTokenClient) Update() *ApiTokenUpdate {
+	mutation := newApiTokenMutation(c.config, OpUpdate)
+	return &ApiTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ApiTokenClient) UpdateOne(_m *ApiToken) *ApiTokenUpdateOne {
+	mutation := newApiTokenMutation(c.config, OpUpdateOne, withApiToken(_m))
+	return &ApiTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ApiTokenClient) UpdateOneID(id int) *ApiTokenUpdateOne {
+	mutation := newApiTokenMutation(c.config, OpUpdateOne, withApiTokenID(id))
+	return &ApiTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ApiToken.
+func (c *ApiTokenClient) Delete() *ApiTokenDelete {
+	mutation := newApiTokenMutation(c.config, OpDelete)
+	return &ApiTokenDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ApiTokenClient) DeleteOne(_m *ApiToken) *ApiTokenDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ApiTokenClient) DeleteOneID(id int) *ApiTokenDeleteOne {
+	builder := c.Delete().Where(apitoken.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ApiTokenDeleteOne{builder}
+}
+
+// Query returns a query builder for ApiToken.
+func (c *ApiTokenClient) Query() *ApiTokenQuery {
+	return &ApiTokenQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeApiToken},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ApiToken entity by its id.
+func (c *ApiTokenClient) Get(ctx context.Context, id int) (*ApiToken, error) {
+	return c.Query().Where(apitoken.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ApiTokenClient) GetX(ctx context.Context, id int) *ApiToken {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCreatedBy queries the created_by edge of a ApiToken.
+func (c *ApiTokenClient) QueryCreatedBy(_m *ApiToken) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(apitoken.Table, apitoken.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, apitoken.CreatedByTable, apitoken.CreatedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryPartners queries the partners edge of a ApiToken.
+func (c *ApiTokenClient) QueryPartners(_m *ApiToken) *PartnerQuery {
+	query := (&PartnerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(apitoken.Table, apitoken.FieldID, id),
+			sqlgraph.To(partner.Table, partner.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, apitoken.PartnersTable, apitoken.PartnersPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryRegions queries the regions edge of a ApiToken.
+func (c *ApiTokenClient) QueryRegions(_m *ApiToken) *RegionQuery {
+	query := (&RegionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(apitoken.Table, apitoken.FieldID, id),
+			sqlgraph.To(region.Table, region.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, apitoken.RegionsTable, apitoken.RegionsPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryWarehouses queries the warehouses edge of a ApiToken.
+func (c *ApiTokenClient) QueryWarehouses(_m *ApiToken) *WarehouseQuery {
+	query := (&WarehouseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(apitoken.Table, apitoken.FieldID, id),
+			sqlgraph.To(warehouse.Table, warehouse.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, false, apitoken.WarehousesTable, apitoken.WarehousesPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ApiTokenClient) Hooks() []Hook {
+	return c.hooks.ApiToken
+}
+
+// Interceptors returns the client interceptors.
+func (c *ApiTokenClient) Interceptors() []Interceptor {
+	return c.inters.ApiToken
+}
+
+func (c *ApiTokenClient) mutate(ctx context.Context, m *ApiTokenMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ApiTokenCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ApiTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ApiTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ApiTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ApiToken mutation op: %q", m.Op())
 	}
 }
 
@@ -1558,6 +1779,139 @@ func (c *ItemClient) mutate(ctx context.Context, m *ItemMutation) (Value, error)
 	}
 }
 
+// LoginThrottleClient is a client for the LoginThrottle schema.
+type LoginThrottleClient struct {
+	config
+}
+
+// NewLoginThrottleClient returns a client for the LoginThrottle from the given config.
+func NewLoginThrottleClient(c config) *LoginThrottleClient {
+	return &LoginThrottleClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `loginthrottle.Hooks(f(g(h())))`.
+func (c *LoginThrottleClient) Use(hooks ...Hook) {
+	c.hooks.LoginThrottle = append(c.hooks.LoginThrottle, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `loginthrottle.Intercept(f(g(h())))`.
+func (c *LoginThrottleClient) Intercept(interceptors ...Interceptor) {
+	c.inters.LoginThrottle = append(c.inters.LoginThrottle, interceptors...)
+}
+
+// Create returns a builder for creating a LoginThrottle entity.
+func (c *LoginThrottleClient) Create() *LoginThrottleCreate {
+	mutation := newLoginThrottleMutation(c.config, OpCreate)
+	return &LoginThrottleCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of LoginThrottle entities.
+func (c *LoginThrottleClient) CreateBulk(builders ...*LoginThrottleCreate) *LoginThrottleCreateBulk {
+	return &LoginThrottleCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *LoginThrottleClient) MapCreateBulk(slice any, setFunc func(*LoginThrottleCreate, int)) *LoginThrottleCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &LoginThrottleCreateBulk{err: fmt.Errorf("calling to LoginThrottleClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*LoginThrottleCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &LoginThrottleCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for LoginThrottle.
+func (c *LoginThrottleClient) Update() *LoginThrottleUpdate {
+	mutation := newLoginThrottleMutation(c.config, OpUpdate)
+	return &LoginThrottleUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *LoginThrottleClient) UpdateOne(_m *LoginThrottle) *LoginThrottleUpdateOne {
+	mutation := newLoginThrottleMutation(c.config, OpUpdateOne, withLoginThrottle(_m))
+	return &LoginThrottleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *LoginThrottleClient) UpdateOneID(id int) *LoginThrottleUpdateOne {
+	mutation := newLoginThrottleMutation(c.config, OpUpdateOne, withLoginThrottleID(id))
+	return &LoginThrottleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for LoginThrottle.
+func (c *LoginThrottleClient) Delete() *LoginThrottleDelete {
+	mutation := newLoginThrottleMutation(c.config, OpDelete)
+	return &LoginThrottleDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *LoginThrottleClient) DeleteOne(_m *LoginThrottle) *LoginThrottleDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *LoginThrottleClient) DeleteOneID(id int) *LoginThrottleDeleteOne {
+	builder := c.Delete().Where(loginthrottle.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &LoginThrottleDeleteOne{builder}
+}
+
+// Query returns a query builder for LoginThrottle.
+func (c *LoginThrottleClient) Query() *LoginThrottleQuery {
+	return &LoginThrottleQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeLoginThrottle},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a LoginThrottle entity by its id.
+func (c *LoginThrottleClient) Get(ctx context.Context, id int) (*LoginThrottle, error) {
+	return c.Query().Where(loginthrottle.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *LoginThrottleClient) GetX(ctx context.Context, id int) *LoginThrottle {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *LoginThrottleClient) Hooks() []Hook {
+	return c.hooks.LoginThrottle
+}
+
+// Interceptors returns the client interceptors.
+func (c *LoginThrottleClient) Interceptors() []Interceptor {
+	return c.inters.LoginThrottle
+}
+
+func (c *LoginThrottleClient) mutate(ctx context.Context, m *LoginThrottleMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&LoginThrottleCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&LoginThrottleUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&LoginThrottleUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&LoginThrottleDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown LoginThrottle mutation op: %q", m.Op())
+	}
+}
+
 // MovementClient is a client for the Movement schema.
 type MovementClient struct {
 	config
@@ -1927,6 +2281,22 @@ func (c *PartnerClient) QueryUsers(_m *Partner) *UserQuery {
 	return query
 }
 
+// QueryAPITokens queries the api_tokens edge of a Partner.
+func (c *PartnerClient) QueryAPITokens(_m *Partner) *ApiTokenQuery {
+	query := (&ApiTokenClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partner.Table, partner.FieldID, id),
+			sqlgraph.To(apitoken.Table, apitoken.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, partner.APITokensTable, partner.APITokensPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *PartnerClient) Hooks() []Hook {
 	return c.hooks.Partner
@@ -2092,6 +2462,22 @@ func (c *RegionClient) QueryUsers(_m *Region) *UserQuery {
 	return query
 }
 
+// QueryAPITokens queries the api_tokens edge of a Region.
+func (c *RegionClient) QueryAPITokens(_m *Region) *ApiTokenQuery {
+	query := (&ApiTokenClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(region.Table, region.FieldID, id),
+			sqlgraph.To(apitoken.Table, apitoken.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, region.APITokensTable, region.APITokensPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *RegionClient) Hooks() []Hook {
 	return c.hooks.Region
@@ -2114,6 +2500,155 @@ func (c *RegionClient) mutate(ctx context.Context, m *RegionMutation) (Value, er
 		return (&RegionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Region mutation op: %q", m.Op())
+	}
+}
+
+// SessionClient is a client for the Session schema.
+type SessionClient struct {
+	config
+}
+
+// NewSessionClient returns a client for the Session from the given config.
+func NewSessionClient(c config) *SessionClient {
+	return &SessionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `session.Hooks(f(g(h())))`.
+func (c *SessionClient) Use(hooks ...Hook) {
+	c.hooks.Session = append(c.hooks.Session, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `session.Intercept(f(g(h())))`.
+func (c *SessionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Session = append(c.inters.Session, interceptors...)
+}
+
+// Create returns a builder for creating a Session entity.
+func (c *SessionClient) Create() *SessionCreate {
+	mutation := newSessionMutation(c.config, OpCreate)
+	return &SessionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Session entities.
+func (c *SessionClient) CreateBulk(builders ...*SessionCreate) *SessionCreateBulk {
+	return &SessionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *SessionClient) MapCreateBulk(slice any, setFunc func(*SessionCreate, int)) *SessionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &SessionCreateBulk{err: fmt.Errorf("calling to SessionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*SessionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &SessionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Session.
+func (c *SessionClient) Update() *SessionUpdate {
+	mutation := newSessionMutation(c.config, OpUpdate)
+	return &SessionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *SessionClient) UpdateOne(_m *Session) *SessionUpdateOne {
+	mutation := newSessionMutation(c.config, OpUpdateOne, withSession(_m))
+	return &SessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *SessionClient) UpdateOneID(id int) *SessionUpdateOne {
+	mutation := newSessionMutation(c.config, OpUpdateOne, withSessionID(id))
+	return &SessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Session.
+func (c *SessionClient) Delete() *SessionDelete {
+	mutation := newSessionMutation(c.config, OpDelete)
+	return &SessionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *SessionClient) DeleteOne(_m *Session) *SessionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *SessionClient) DeleteOneID(id int) *SessionDeleteOne {
+	builder := c.Delete().Where(session.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &SessionDeleteOne{builder}
+}
+
+// Query returns a query builder for Session.
+func (c *SessionClient) Query() *SessionQuery {
+	return &SessionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeSession},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Session entity by its id.
+func (c *SessionClient) Get(ctx context.Context, id int) (*Session, error) {
+	return c.Query().Where(session.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *SessionClient) GetX(ctx context.Context, id int) *Session {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryUser queries the user edge of a Session.
+func (c *SessionClient) QueryUser(_m *Session) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(session.Table, session.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, session.UserTable, session.UserColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *SessionClient) Hooks() []Hook {
+	return c.hooks.Session
+}
+
+// Interceptors returns the client interceptors.
+func (c *SessionClient) Interceptors() []Interceptor {
+	return c.inters.Session
+}
+
+func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&SessionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&SessionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&SessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&SessionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Session mutation op: %q", m.Op())
 	}
 }
 
@@ -2438,6 +2973,22 @@ func (c *UserClient) QueryWarehouses(_m *User) *WarehouseQuery {
 	return query
 }
 
+// QuerySessions queries the sessions edge of a User.
+func (c *UserClient) QuerySessions(_m *User) *SessionQuery {
+	query := (&SessionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, id),
+			sqlgraph.To(session.Table, session.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.SessionsTable, user.SessionsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *UserClient) Hooks() []Hook {
 	return c.hooks.User
@@ -2651,6 +3202,22 @@ func (c *WarehouseClient) QueryUsers(_m *Warehouse) *UserQuery {
 	return query
 }
 
+// QueryAPITokens queries the api_tokens edge of a Warehouse.
+func (c *WarehouseClient) QueryAPITokens(_m *Warehouse) *ApiTokenQuery {
+	query := (&ApiTokenClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(warehouse.Table, warehouse.FieldID, id),
+			sqlgraph.To(apitoken.Table, apitoken.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, warehouse.APITokensTable, warehouse.APITokensPrimaryKey...),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *WarehouseClient) Hooks() []Hook {
 	return c.hooks.Warehouse
@@ -2679,14 +3246,14 @@ func (c *WarehouseClient) mutate(ctx context.Context, m *WarehouseMutation) (Val
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		AuditEvent, Branch, Courier, CourierDocument, CourierStatusChange,
-		EquipmentType, Item, Movement, Partner, Region, StockBalance, User,
-		Warehouse []ent.Hook
+		ApiToken, AuditEvent, Branch, Courier, CourierDocument, CourierStatusChange,
+		EquipmentType, Item, LoginThrottle, Movement, Partner, Region, Session,
+		StockBalance, User, Warehouse []ent.Hook
 	}
 	inters struct {
-		AuditEvent, Branch, Courier, CourierDocument, CourierStatusChange,
-		EquipmentType, Item, Movement, Partner, Region, StockBalance, User,
-		Warehouse []ent.Interceptor
+		ApiToken, AuditEvent, Branch, Courier, CourierDocument, CourierStatusChange,
+		EquipmentType, Item, LoginThrottle, Movement, Partner, Region, Session,
+		StockBalance, User, Warehouse []ent.Interceptor
 	}
 )
 

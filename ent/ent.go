@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"github.com/mycourier/mycourier/ent/apitoken"
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
@@ -19,9 +20,11 @@ import (
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/loginthrottle"
 	"github.com/mycourier/mycourier/ent/movement"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/region"
+	"github.com/mycourier/mycourier/ent/session"
 	"github.com/mycourier/mycourier/ent/stockbalance"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
@@ -85,6 +88,7 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
+			apitoken.Table:            apitoken.ValidColumn,
 			auditevent.Table:          auditevent.ValidColumn,
 			branch.Table:              branch.ValidColumn,
 			courier.Table:             courier.ValidColumn,
@@ -92,9 +96,11 @@ func checkColumn(t, c string) error {
 			courierstatuschange.Table: courierstatuschange.ValidColumn,
 			equipmenttype.Table:       equipmenttype.ValidColumn,
 			item.Table:                item.ValidColumn,
+			loginthrottle.Table:       loginthrottle.ValidColumn,
 			movement.Table:            movement.ValidColumn,
 			partner.Table:             partner.ValidColumn,
 			region.Table:              region.ValidColumn,
+			session.Table:             session.ValidColumn,
 			stockbalance.Table:        stockbalance.ValidColumn,
 			user.Table:                user.ValidColumn,
 			warehouse.Table:           warehouse.ValidColumn,

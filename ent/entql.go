@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"github.com/mycourier/mycourier/ent/apitoken"
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
@@ -10,10 +11,12 @@ import (
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/loginthrottle"
 	"github.com/mycourier/mycourier/ent/movement"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/predicate"
 	"github.com/mycourier/mycourier/ent/region"
+	"github.com/mycourier/mycourier/ent/session"
 	"github.com/mycourier/mycourier/ent/stockbalance"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
@@ -26,8 +29,32 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 13)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 16)}
 	graph.Nodes[0] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   apitoken.Table,
+			Columns: apitoken.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: apitoken.FieldID,
+			},
+		},
+		Type: "ApiToken",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			apitoken.FieldCreatedAt:   {Type: field.TypeTime, Column: apitoken.FieldCreatedAt},
+			apitoken.FieldUpdatedAt:   {Type: field.TypeTime, Column: apitoken.FieldUpdatedAt},
+			apitoken.FieldName:        {Type: field.TypeString, Column: apitoken.FieldName},
+			apitoken.FieldPrefix:      {Type: field.TypeString, Column: apitoken.FieldPrefix},
+			apitoken.FieldTokenHash:   {Type: field.TypeString, Column: apitoken.FieldTokenHash},
+			apitoken.FieldRole:        {Type: field.TypeEnum, Column: apitoken.FieldRole},
+			apitoken.FieldPiiAccess:   {Type: field.TypeBool, Column: apitoken.FieldPiiAccess},
+			apitoken.FieldExpiresAt:   {Type: field.TypeTime, Column: apitoken.FieldExpiresAt},
+			apitoken.FieldLastUsedAt:  {Type: field.TypeTime, Column: apitoken.FieldLastUsedAt},
+			apitoken.FieldRevokedAt:   {Type: field.TypeTime, Column: apitoken.FieldRevokedAt},
+			apitoken.FieldCreatedByID: {Type: field.TypeInt, Column: apitoken.FieldCreatedByID},
+		},
+	}
+	graph.Nodes[1] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditevent.Table,
 			Columns: auditevent.Columns,
@@ -51,7 +78,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditevent.FieldClientIP:   {Type: field.TypeString, Column: auditevent.FieldClientIP},
 		},
 	}
-	graph.Nodes[1] = &sqlgraph.Node{
+	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   branch.Table,
 			Columns: branch.Columns,
@@ -71,7 +98,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			branch.FieldRegionID:   {Type: field.TypeInt, Column: branch.FieldRegionID},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   courier.Table,
 			Columns: courier.Columns,
@@ -104,7 +131,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			courier.FieldBranchID:        {Type: field.TypeInt, Column: courier.FieldBranchID},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   courierdocument.Table,
 			Columns: courierdocument.Columns,
@@ -133,7 +160,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			courierdocument.FieldFileSize:        {Type: field.TypeInt64, Column: courierdocument.FieldFileSize},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   courierstatuschange.Table,
 			Columns: courierstatuschange.Columns,
@@ -153,7 +180,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			courierstatuschange.FieldActorID:    {Type: field.TypeInt, Column: courierstatuschange.FieldActorID},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   equipmenttype.Table,
 			Columns: equipmenttype.Columns,
@@ -177,7 +204,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			equipmenttype.FieldServiceLifeMonths: {Type: field.TypeInt, Column: equipmenttype.FieldServiceLifeMonths},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   item.Table,
 			Columns: item.Columns,
@@ -200,7 +227,26 @@ var schemaGraph = func() *sqlgraph.Schema {
 			item.FieldUnitCost:        {Type: field.TypeInt64, Column: item.FieldUnitCost},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   loginthrottle.Table,
+			Columns: loginthrottle.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: loginthrottle.FieldID,
+			},
+		},
+		Type: "LoginThrottle",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			loginthrottle.FieldCreatedAt:     {Type: field.TypeTime, Column: loginthrottle.FieldCreatedAt},
+			loginthrottle.FieldUpdatedAt:     {Type: field.TypeTime, Column: loginthrottle.FieldUpdatedAt},
+			loginthrottle.FieldKey:           {Type: field.TypeString, Column: loginthrottle.FieldKey},
+			loginthrottle.FieldFailures:      {Type: field.TypeInt, Column: loginthrottle.FieldFailures},
+			loginthrottle.FieldLastFailureAt: {Type: field.TypeTime, Column: loginthrottle.FieldLastFailureAt},
+			loginthrottle.FieldLockedUntil:   {Type: field.TypeTime, Column: loginthrottle.FieldLockedUntil},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   movement.Table,
 			Columns: movement.Columns,
@@ -228,7 +274,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			movement.FieldActorID:                {Type: field.TypeInt, Column: movement.FieldActorID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partner.Table,
 			Columns: partner.Columns,
@@ -249,7 +295,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partner.FieldContactPhone: {Type: field.TypeString, Column: partner.FieldContactPhone},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -267,7 +313,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldCode:       {Type: field.TypeString, Column: region.FieldCode},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   session.Table,
+			Columns: session.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: session.FieldID,
+			},
+		},
+		Type: "Session",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			session.FieldCreatedAt: {Type: field.TypeTime, Column: session.FieldCreatedAt},
+			session.FieldUserID:    {Type: field.TypeInt, Column: session.FieldUserID},
+			session.FieldFamilyID:  {Type: field.TypeString, Column: session.FieldFamilyID},
+			session.FieldTokenHash: {Type: field.TypeString, Column: session.FieldTokenHash},
+			session.FieldExpiresAt: {Type: field.TypeTime, Column: session.FieldExpiresAt},
+			session.FieldUsedAt:    {Type: field.TypeTime, Column: session.FieldUsedAt},
+			session.FieldRevokedAt: {Type: field.TypeTime, Column: session.FieldRevokedAt},
+			session.FieldClientIP:  {Type: field.TypeString, Column: session.FieldClientIP},
+			session.FieldUserAgent: {Type: field.TypeString, Column: session.FieldUserAgent},
+		},
+	}
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stockbalance.Table,
 			Columns: stockbalance.Columns,
@@ -286,7 +354,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			stockbalance.FieldMinLevel:        {Type: field.TypeInt, Column: stockbalance.FieldMinLevel},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -297,19 +365,20 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "User",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			user.FieldCreatedAt:      {Type: field.TypeTime, Column: user.FieldCreatedAt},
-			user.FieldUpdatedAt:      {Type: field.TypeTime, Column: user.FieldUpdatedAt},
-			user.FieldArchivedAt:     {Type: field.TypeTime, Column: user.FieldArchivedAt},
-			user.FieldLogin:          {Type: field.TypeString, Column: user.FieldLogin},
-			user.FieldFullName:       {Type: field.TypeString, Column: user.FieldFullName},
-			user.FieldRole:           {Type: field.TypeEnum, Column: user.FieldRole},
-			user.FieldPasswordHash:   {Type: field.TypeString, Column: user.FieldPasswordHash},
-			user.FieldActive:         {Type: field.TypeBool, Column: user.FieldActive},
-			user.FieldTelegramUserID: {Type: field.TypeInt64, Column: user.FieldTelegramUserID},
-			user.FieldLastSignInAt:   {Type: field.TypeTime, Column: user.FieldLastSignInAt},
+			user.FieldCreatedAt:         {Type: field.TypeTime, Column: user.FieldCreatedAt},
+			user.FieldUpdatedAt:         {Type: field.TypeTime, Column: user.FieldUpdatedAt},
+			user.FieldArchivedAt:        {Type: field.TypeTime, Column: user.FieldArchivedAt},
+			user.FieldLogin:             {Type: field.TypeString, Column: user.FieldLogin},
+			user.FieldFullName:          {Type: field.TypeString, Column: user.FieldFullName},
+			user.FieldRole:              {Type: field.TypeEnum, Column: user.FieldRole},
+			user.FieldPasswordHash:      {Type: field.TypeString, Column: user.FieldPasswordHash},
+			user.FieldActive:            {Type: field.TypeBool, Column: user.FieldActive},
+			user.FieldTelegramUserID:    {Type: field.TypeInt64, Column: user.FieldTelegramUserID},
+			user.FieldLastSignInAt:      {Type: field.TypeTime, Column: user.FieldLastSignInAt},
+			user.FieldPasswordChangedAt: {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   warehouse.Table,
 			Columns: warehouse.Columns,
@@ -329,6 +398,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 			warehouse.FieldBranchID:   {Type: field.TypeInt, Column: warehouse.FieldBranchID},
 		},
 	}
+	graph.MustAddE(
+		"created_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   apitoken.CreatedByTable,
+			Columns: []string{apitoken.CreatedByColumn},
+			Bidi:    false,
+		},
+		"ApiToken",
+		"User",
+	)
+	graph.MustAddE(
+		"partners",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   apitoken.PartnersTable,
+			Columns: apitoken.PartnersPrimaryKey,
+			Bidi:    false,
+		},
+		"ApiToken",
+		"Partner",
+	)
+	graph.MustAddE(
+		"regions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   apitoken.RegionsTable,
+			Columns: apitoken.RegionsPrimaryKey,
+			Bidi:    false,
+		},
+		"ApiToken",
+		"Region",
+	)
+	graph.MustAddE(
+		"warehouses",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: false,
+			Table:   apitoken.WarehousesTable,
+			Columns: apitoken.WarehousesPrimaryKey,
+			Bidi:    false,
+		},
+		"ApiToken",
+		"Warehouse",
+	)
 	graph.MustAddE(
 		"region",
 		&sqlgraph.EdgeSpec{
@@ -666,6 +783,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"User",
 	)
 	graph.MustAddE(
+		"api_tokens",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   partner.APITokensTable,
+			Columns: partner.APITokensPrimaryKey,
+			Bidi:    false,
+		},
+		"Partner",
+		"ApiToken",
+	)
+	graph.MustAddE(
 		"branches",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -687,6 +816,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Bidi:    false,
 		},
 		"Region",
+		"User",
+	)
+	graph.MustAddE(
+		"api_tokens",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   region.APITokensTable,
+			Columns: region.APITokensPrimaryKey,
+			Bidi:    false,
+		},
+		"Region",
+		"ApiToken",
+	)
+	graph.MustAddE(
+		"user",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   session.UserTable,
+			Columns: []string{session.UserColumn},
+			Bidi:    false,
+		},
+		"Session",
 		"User",
 	)
 	graph.MustAddE(
@@ -750,6 +903,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Warehouse",
 	)
 	graph.MustAddE(
+		"sessions",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.SessionsTable,
+			Columns: []string{user.SessionsColumn},
+			Bidi:    false,
+		},
+		"User",
+		"Session",
+	)
+	graph.MustAddE(
 		"branch",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -809,6 +974,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Warehouse",
 		"User",
 	)
+	graph.MustAddE(
+		"api_tokens",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2M,
+			Inverse: true,
+			Table:   warehouse.APITokensTable,
+			Columns: warehouse.APITokensPrimaryKey,
+			Bidi:    false,
+		},
+		"Warehouse",
+		"ApiToken",
+	)
 	return graph
 }()
 
@@ -816,6 +993,157 @@ var schemaGraph = func() *sqlgraph.Schema {
 // All update, update-one and query builders implement this interface.
 type predicateAdder interface {
 	addPredicate(func(s *sql.Selector))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ApiTokenQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ApiTokenQuery builder.
+func (_q *ApiTokenQuery) Filter() *ApiTokenFilter {
+	return &ApiTokenFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ApiTokenMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ApiTokenMutation builder.
+func (m *ApiTokenMutation) Filter() *ApiTokenFilter {
+	return &ApiTokenFilter{config: m.config, predicateAdder: m}
+}
+
+// ApiTokenFilter provides a generic filtering capability at runtime for ApiTokenQuery.
+type ApiTokenFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ApiTokenFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ApiTokenFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(apitoken.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ApiTokenFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(apitoken.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ApiTokenFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(apitoken.FieldUpdatedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *ApiTokenFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(apitoken.FieldName))
+}
+
+// WherePrefix applies the entql string predicate on the prefix field.
+func (f *ApiTokenFilter) WherePrefix(p entql.StringP) {
+	f.Where(p.Field(apitoken.FieldPrefix))
+}
+
+// WhereTokenHash applies the entql string predicate on the token_hash field.
+func (f *ApiTokenFilter) WhereTokenHash(p entql.StringP) {
+	f.Where(p.Field(apitoken.FieldTokenHash))
+}
+
+// WhereRole applies the entql string predicate on the role field.
+func (f *ApiTokenFilter) WhereRole(p entql.StringP) {
+	f.Where(p.Field(apitoken.FieldRole))
+}
+
+// WherePiiAccess applies the entql bool predicate on the pii_access field.
+func (f *ApiTokenFilter) WherePiiAccess(p entql.BoolP) {
+	f.Where(p.Field(apitoken.FieldPiiAccess))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *ApiTokenFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(apitoken.FieldExpiresAt))
+}
+
+// WhereLastUsedAt applies the entql time.Time predicate on the last_used_at field.
+func (f *ApiTokenFilter) WhereLastUsedAt(p entql.TimeP) {
+	f.Where(p.Field(apitoken.FieldLastUsedAt))
+}
+
+// WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
+func (f *ApiTokenFilter) WhereRevokedAt(p entql.TimeP) {
+	f.Where(p.Field(apitoken.FieldRevokedAt))
+}
+
+// WhereCreatedByID applies the entql int predicate on the created_by_id field.
+func (f *ApiTokenFilter) WhereCreatedByID(p entql.IntP) {
+	f.Where(p.Field(apitoken.FieldCreatedByID))
+}
+
+// WhereHasCreatedBy applies a predicate to check if query has an edge created_by.
+func (f *ApiTokenFilter) WhereHasCreatedBy() {
+	f.Where(entql.HasEdge("created_by"))
+}
+
+// WhereHasCreatedByWith applies a predicate to check if query has an edge created_by with a given conditions (other predicates).
+func (f *ApiTokenFilter) WhereHasCreatedByWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("created_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasPartners applies a predicate to check if query has an edge partners.
+func (f *ApiTokenFilter) WhereHasPartners() {
+	f.Where(entql.HasEdge("partners"))
+}
+
+// WhereHasPartnersWith applies a predicate to check if query has an edge partners with a given conditions (other predicates).
+func (f *ApiTokenFilter) WhereHasPartnersWith(preds ...predicate.Partner) {
+	f.Where(entql.HasEdgeWith("partners", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasRegions applies a predicate to check if query has an edge regions.
+func (f *ApiTokenFilter) WhereHasRegions() {
+	f.Where(entql.HasEdge("regions"))
+}
+
+// WhereHasRegionsWith applies a predicate to check if query has an edge regions with a given conditions (other predicates).
+func (f *ApiTokenFilter) WhereHasRegionsWith(preds ...predicate.Region) {
+	f.Where(entql.HasEdgeWith("regions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasWarehouses applies a predicate to check if query has an edge warehouses.
+func (f *ApiTokenFilter) WhereHasWarehouses() {
+	f.Where(entql.HasEdge("warehouses"))
+}
+
+// WhereHasWarehousesWith applies a predicate to check if query has an edge warehouses with a given conditions (other predicates).
+func (f *ApiTokenFilter) WhereHasWarehousesWith(preds ...predicate.Warehouse) {
+	f.Where(entql.HasEdgeWith("warehouses", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
 }
 
 // addPredicate implements the predicateAdder interface.
@@ -847,7 +1175,7 @@ type AuditEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AuditEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[0].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -942,7 +1270,7 @@ type BranchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *BranchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1059,7 +1387,7 @@ type CourierFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CourierFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1283,7 +1611,7 @@ type CourierDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CourierDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1431,7 +1759,7 @@ type CourierStatusChangeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CourierStatusChangeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1534,7 +1862,7 @@ type EquipmentTypeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EquipmentTypeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1671,7 +1999,7 @@ type ItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1789,6 +2117,76 @@ func (f *ItemFilter) WhereHasMovementsWith(preds ...predicate.Movement) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *LoginThrottleQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the LoginThrottleQuery builder.
+func (_q *LoginThrottleQuery) Filter() *LoginThrottleFilter {
+	return &LoginThrottleFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *LoginThrottleMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the LoginThrottleMutation builder.
+func (m *LoginThrottleMutation) Filter() *LoginThrottleFilter {
+	return &LoginThrottleFilter{config: m.config, predicateAdder: m}
+}
+
+// LoginThrottleFilter provides a generic filtering capability at runtime for LoginThrottleQuery.
+type LoginThrottleFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *LoginThrottleFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *LoginThrottleFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(loginthrottle.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *LoginThrottleFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(loginthrottle.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *LoginThrottleFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(loginthrottle.FieldUpdatedAt))
+}
+
+// WhereKey applies the entql string predicate on the key field.
+func (f *LoginThrottleFilter) WhereKey(p entql.StringP) {
+	f.Where(p.Field(loginthrottle.FieldKey))
+}
+
+// WhereFailures applies the entql int predicate on the failures field.
+func (f *LoginThrottleFilter) WhereFailures(p entql.IntP) {
+	f.Where(p.Field(loginthrottle.FieldFailures))
+}
+
+// WhereLastFailureAt applies the entql time.Time predicate on the last_failure_at field.
+func (f *LoginThrottleFilter) WhereLastFailureAt(p entql.TimeP) {
+	f.Where(p.Field(loginthrottle.FieldLastFailureAt))
+}
+
+// WhereLockedUntil applies the entql time.Time predicate on the locked_until field.
+func (f *LoginThrottleFilter) WhereLockedUntil(p entql.TimeP) {
+	f.Where(p.Field(loginthrottle.FieldLockedUntil))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *MovementQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1817,7 +2215,7 @@ type MovementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MovementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2016,7 +2414,7 @@ type PartnerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2095,6 +2493,20 @@ func (f *PartnerFilter) WhereHasUsersWith(preds ...predicate.User) {
 	})))
 }
 
+// WhereHasAPITokens applies a predicate to check if query has an edge api_tokens.
+func (f *PartnerFilter) WhereHasAPITokens() {
+	f.Where(entql.HasEdge("api_tokens"))
+}
+
+// WhereHasAPITokensWith applies a predicate to check if query has an edge api_tokens with a given conditions (other predicates).
+func (f *PartnerFilter) WhereHasAPITokensWith(preds ...predicate.ApiToken) {
+	f.Where(entql.HasEdgeWith("api_tokens", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *RegionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2124,7 +2536,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2188,6 +2600,119 @@ func (f *RegionFilter) WhereHasUsersWith(preds ...predicate.User) {
 	})))
 }
 
+// WhereHasAPITokens applies a predicate to check if query has an edge api_tokens.
+func (f *RegionFilter) WhereHasAPITokens() {
+	f.Where(entql.HasEdge("api_tokens"))
+}
+
+// WhereHasAPITokensWith applies a predicate to check if query has an edge api_tokens with a given conditions (other predicates).
+func (f *RegionFilter) WhereHasAPITokensWith(preds ...predicate.ApiToken) {
+	f.Where(entql.HasEdgeWith("api_tokens", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *SessionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the SessionQuery builder.
+func (_q *SessionQuery) Filter() *SessionFilter {
+	return &SessionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *SessionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the SessionMutation builder.
+func (m *SessionMutation) Filter() *SessionFilter {
+	return &SessionFilter{config: m.config, predicateAdder: m}
+}
+
+// SessionFilter provides a generic filtering capability at runtime for SessionQuery.
+type SessionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *SessionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *SessionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(session.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *SessionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(session.FieldCreatedAt))
+}
+
+// WhereUserID applies the entql int predicate on the user_id field.
+func (f *SessionFilter) WhereUserID(p entql.IntP) {
+	f.Where(p.Field(session.FieldUserID))
+}
+
+// WhereFamilyID applies the entql string predicate on the family_id field.
+func (f *SessionFilter) WhereFamilyID(p entql.StringP) {
+	f.Where(p.Field(session.FieldFamilyID))
+}
+
+// WhereTokenHash applies the entql string predicate on the token_hash field.
+func (f *SessionFilter) WhereTokenHash(p entql.StringP) {
+	f.Where(p.Field(session.FieldTokenHash))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *SessionFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(session.FieldExpiresAt))
+}
+
+// WhereUsedAt applies the entql time.Time predicate on the used_at field.
+func (f *SessionFilter) WhereUsedAt(p entql.TimeP) {
+	f.Where(p.Field(session.FieldUsedAt))
+}
+
+// WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
+func (f *SessionFilter) WhereRevokedAt(p entql.TimeP) {
+	f.Where(p.Field(session.FieldRevokedAt))
+}
+
+// WhereClientIP applies the entql string predicate on the client_ip field.
+func (f *SessionFilter) WhereClientIP(p entql.StringP) {
+	f.Where(p.Field(session.FieldClientIP))
+}
+
+// WhereUserAgent applies the entql string predicate on the user_agent field.
+func (f *SessionFilter) WhereUserAgent(p entql.StringP) {
+	f.Where(p.Field(session.FieldUserAgent))
+}
+
+// WhereHasUser applies a predicate to check if query has an edge user.
+func (f *SessionFilter) WhereHasUser() {
+	f.Where(entql.HasEdge("user"))
+}
+
+// WhereHasUserWith applies a predicate to check if query has an edge user with a given conditions (other predicates).
+func (f *SessionFilter) WhereHasUserWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("user", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *StockBalanceQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2217,7 +2742,7 @@ type StockBalanceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StockBalanceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2315,7 +2840,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2376,6 +2901,11 @@ func (f *UserFilter) WhereLastSignInAt(p entql.TimeP) {
 	f.Where(p.Field(user.FieldLastSignInAt))
 }
 
+// WherePasswordChangedAt applies the entql time.Time predicate on the password_changed_at field.
+func (f *UserFilter) WherePasswordChangedAt(p entql.TimeP) {
+	f.Where(p.Field(user.FieldPasswordChangedAt))
+}
+
 // WhereHasPartners applies a predicate to check if query has an edge partners.
 func (f *UserFilter) WhereHasPartners() {
 	f.Where(entql.HasEdge("partners"))
@@ -2418,6 +2948,20 @@ func (f *UserFilter) WhereHasWarehousesWith(preds ...predicate.Warehouse) {
 	})))
 }
 
+// WhereHasSessions applies a predicate to check if query has an edge sessions.
+func (f *UserFilter) WhereHasSessions() {
+	f.Where(entql.HasEdge("sessions"))
+}
+
+// WhereHasSessionsWith applies a predicate to check if query has an edge sessions with a given conditions (other predicates).
+func (f *UserFilter) WhereHasSessionsWith(preds ...predicate.Session) {
+	f.Where(entql.HasEdgeWith("sessions", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *WarehouseQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -2447,7 +2991,7 @@ type WarehouseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WarehouseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2557,6 +3101,20 @@ func (f *WarehouseFilter) WhereHasUsers() {
 // WhereHasUsersWith applies a predicate to check if query has an edge users with a given conditions (other predicates).
 func (f *WarehouseFilter) WhereHasUsersWith(preds ...predicate.User) {
 	f.Where(entql.HasEdgeWith("users", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAPITokens applies a predicate to check if query has an edge api_tokens.
+func (f *WarehouseFilter) WhereHasAPITokens() {
+	f.Where(entql.HasEdge("api_tokens"))
+}
+
+// WhereHasAPITokensWith applies a predicate to check if query has an edge api_tokens with a given conditions (other predicates).
+func (f *WarehouseFilter) WhereHasAPITokensWith(preds ...predicate.ApiToken) {
+	f.Where(entql.HasEdgeWith("api_tokens", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

@@ -10,6 +10,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/mycourier/mycourier/ent/apitoken"
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
@@ -24,6 +25,194 @@ import (
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
 )
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ApiTokenQuery) CollectFields(ctx context.Context, satisfies ...string) (*ApiTokenQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ApiTokenQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(apitoken.Columns))
+		selectedFields = []string{apitoken.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "createdBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withCreatedBy = query
+			if _, ok := fieldSeen[apitoken.FieldCreatedByID]; !ok {
+				selectedFields = append(selectedFields, apitoken.FieldCreatedByID)
+				fieldSeen[apitoken.FieldCreatedByID] = struct{}{}
+			}
+
+		case "partners":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&PartnerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, partnerImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedPartners(alias, func(wq *PartnerQuery) {
+				*wq = *query
+			})
+
+		case "regions":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&RegionClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, regionImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedRegions(alias, func(wq *RegionQuery) {
+				*wq = *query
+			})
+
+		case "warehouses":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&WarehouseClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, warehouseImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedWarehouses(alias, func(wq *WarehouseQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[apitoken.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, apitoken.FieldCreatedAt)
+				fieldSeen[apitoken.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[apitoken.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, apitoken.FieldUpdatedAt)
+				fieldSeen[apitoken.FieldUpdatedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[apitoken.FieldName]; !ok {
+				selectedFields = append(selectedFields, apitoken.FieldName)
+				fieldSeen[apitoken.FieldName] = struct{}{}
+			}
+		case "prefix":
+			if _, ok := fieldSeen[apitoken.FieldPrefix]; !ok {
+				selectedFields = append(selectedFields, apitoken.FieldPrefix)
+				fieldSeen[apitoken.FieldPrefix] = struct{}{}
+			}
+		case "role":
+			if _, ok := fieldSeen[apitoken.FieldRole]; !ok {
+				selectedFields = append(selectedFields, apitoken.FieldRole)
+				fieldSeen[apitoken.FieldRole] = struct{}{}
+			}
+		case "piiAccess":
+			if _, ok := fieldSeen[apitoken.FieldPiiAccess]; !ok {
+				selectedFields = append(selectedFields, apitoken.FieldPiiAccess)
+				fieldSeen[apitoken.FieldPiiAccess] = struct{}{}
+			}
+		case "expiresAt":
+			if _, ok := fieldSeen[apitoken.FieldExpiresAt]; !ok {
+				selectedFields = append(selectedFields, apitoken.FieldExpiresAt)
+				fieldSeen[apitoken.FieldExpiresAt] = struct{}{}
+			}
+		case "lastUsedAt":
+			if _, ok := fieldSeen[apitoken.FieldLastUsedAt]; !ok {
+				selectedFields = append(selectedFields, apitoken.FieldLastUsedAt)
+				fieldSeen[apitoken.FieldLastUsedAt] = struct{}{}
+			}
+		case "revokedAt":
+			if _, ok := fieldSeen[apitoken.FieldRevokedAt]; !ok {
+				selectedFields = append(selectedFields, apitoken.FieldRevokedAt)
+				fieldSeen[apitoken.FieldRevokedAt] = struct{}{}
+			}
+		case "createdByID":
+			if _, ok := fieldSeen[apitoken.FieldCreatedByID]; !ok {
+				selectedFields = append(selectedFields, apitoken.FieldCreatedByID)
+				fieldSeen[apitoken.FieldCreatedByID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type apitokenPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ApiTokenPaginateOption
+}
+
+func newApiTokenPaginateArgs(rv map[string]any) *apitokenPaginateArgs {
+	args := &apitokenPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &ApiTokenOrder{Field: &ApiTokenOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithApiTokenOrder(order))
+			}
+		case *ApiTokenOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithApiTokenOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*ApiTokenWhereInput); ok {
+		args.opts = append(args.opts, WithApiTokenFilter(v.Filter))
+	}
+	return args
+}
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *AuditEventQuery) CollectFields(ctx context.Context, satisfies ...string) (*AuditEventQuery, error) {
@@ -2738,6 +2927,11 @@ func (_q *UserQuery) collectField(ctx context.Context, oneNode bool, opCtx *grap
 			if _, ok := fieldSeen[user.FieldLastSignInAt]; !ok {
 				selectedFields = append(selectedFields, user.FieldLastSignInAt)
 				fieldSeen[user.FieldLastSignInAt] = struct{}{}
+			}
+		case "passwordChangedAt":
+			if _, ok := fieldSeen[user.FieldPasswordChangedAt]; !ok {
+				selectedFields = append(selectedFields, user.FieldPasswordChangedAt)
+				fieldSeen[user.FieldPasswordChangedAt] = struct{}{}
 			}
 		case "id":
 		case "__typename":

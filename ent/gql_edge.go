@@ -8,6 +8,50 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+func (_m *ApiToken) CreatedBy(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.CreatedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCreatedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *ApiToken) Partners(ctx context.Context) (result []*Partner, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedPartners(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.PartnersOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryPartners().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *ApiToken) Regions(ctx context.Context) (result []*Region, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedRegions(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.RegionsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryRegions().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *ApiToken) Warehouses(ctx context.Context) (result []*Warehouse, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedWarehouses(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.WarehousesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryWarehouses().All(ctx)
+	}
+	return result, err
+}
+
 func (_m *Branch) Region(ctx context.Context) (*Region, error) {
 	result, err := _m.Edges.RegionOrErr()
 	if IsNotLoaded(err) {

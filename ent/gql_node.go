@@ -10,6 +10,7 @@ import (
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/hashicorp/go-multierror"
+	"github.com/mycourier/mycourier/ent/apitoken"
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
@@ -31,6 +32,11 @@ type Noder interface {
 	Node(context.Context) (*Node, error)
 	IsNode()
 }
+
+var apitokenImplementors = []string{"ApiToken", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ApiToken) IsNode() {}
 
 var auditeventImplementors = []string{"AuditEvent", "Node"}
 
@@ -174,6 +180,15 @@ func (c *Client) Noder(ctx context.Context, id int, opts ...NodeOption) (_ Noder
 
 func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error) {
 	switch table {
+	case apitoken.Table:
+		query := c.ApiToken.Query().
+			Where(apitoken.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, apitokenImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case auditevent.Table:
 		query := c.AuditEvent.Query().
 			Where(auditevent.ID(id))
@@ -364,6 +379,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		idmap[id] = append(idmap[id], &noders[i])
 	}
 	switch table {
+	case apitoken.Table:
+		query := c.ApiToken.Query().
+			Where(apitoken.IDIn(ids...))
+		query, err := query.CollectFields(ctx, apitokenImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case auditevent.Table:
 		query := c.AuditEvent.Query().
 			Where(auditevent.IDIn(ids...))

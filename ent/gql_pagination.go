@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/mycourier/mycourier/ent/apitoken"
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
@@ -108,6 +109,356 @@ func paginateLimit(first, last *int) int {
 		limit = *last + 1
 	}
 	return limit
+}
+
+// ApiTokenEdge is the edge representation of ApiToken.
+type ApiTokenEdge struct {
+	Node   *ApiToken `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// ApiTokenConnection is the connection containing edges to ApiToken.
+type ApiTokenConnection struct {
+	Edges      []*ApiTokenEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *ApiTokenConnection) build(nodes []*ApiToken, pager *apitokenPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ApiToken
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ApiToken {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ApiToken {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ApiTokenEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ApiTokenEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ApiTokenPaginateOption enables pagination customization.
+type ApiTokenPaginateOption func(*apitokenPager) error
+
+// WithApiTokenOrder configures pagination ordering.
+func WithApiTokenOrder(order *ApiTokenOrder) ApiTokenPaginateOption {
+	if order == nil {
+		order = DefaultApiTokenOrder
+	}
+	o := *order
+	return func(pager *apitokenPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultApiTokenOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithApiTokenFilter configures pagination filter.
+func WithApiTokenFilter(filter func(*ApiTokenQuery) (*ApiTokenQuery, error)) ApiTokenPaginateOption {
+	return func(pager *apitokenPager) error {
+		if filter == nil {
+			return errors.New("ApiTokenQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type apitokenPager struct {
+	reverse bool
+	order   *ApiTokenOrder
+	filter  func(*ApiTokenQuery) (*ApiTokenQuery, error)
+}
+
+func newApiTokenPager(opts []ApiTokenPaginateOption, reverse bool) (*apitokenPager, error) {
+	pager := &apitokenPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultApiTokenOrder
+	}
+	return pager, nil
+}
+
+func (p *apitokenPager) applyFilter(query *ApiTokenQuery) (*ApiTokenQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *apitokenPager) toCursor(_m *ApiToken) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *apitokenPager) applyCursors(query *ApiTokenQuery, after, before *Cursor) (*ApiTokenQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultApiTokenOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *apitokenPager) applyOrder(query *ApiTokenQuery) *ApiTokenQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultApiTokenOrder.Field {
+		query = query.Order(DefaultApiTokenOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *apitokenPager) orderExpr(query *ApiTokenQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultApiTokenOrder.Field {
+			b.Comma().Ident(DefaultApiTokenOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ApiToken.
+func (_m *ApiTokenQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ApiTokenPaginateOption,
+) (*ApiTokenConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newApiTokenPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ApiTokenConnection{Edges: []*ApiTokenEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ApiTokenOrderFieldCreatedAt orders ApiToken by created_at.
+	ApiTokenOrderFieldCreatedAt = &ApiTokenOrderField{
+		Value: func(_m *ApiToken) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: apitoken.FieldCreatedAt,
+		toTerm: apitoken.ByCreatedAt,
+		toCursor: func(_m *ApiToken) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// ApiTokenOrderFieldUpdatedAt orders ApiToken by updated_at.
+	ApiTokenOrderFieldUpdatedAt = &ApiTokenOrderField{
+		Value: func(_m *ApiToken) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: apitoken.FieldUpdatedAt,
+		toTerm: apitoken.ByUpdatedAt,
+		toCursor: func(_m *ApiToken) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// ApiTokenOrderFieldName orders ApiToken by name.
+	ApiTokenOrderFieldName = &ApiTokenOrderField{
+		Value: func(_m *ApiToken) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: apitoken.FieldName,
+		toTerm: apitoken.ByName,
+		toCursor: func(_m *ApiToken) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// ApiTokenOrderFieldExpiresAt orders ApiToken by expires_at.
+	ApiTokenOrderFieldExpiresAt = &ApiTokenOrderField{
+		Value: func(_m *ApiToken) (ent.Value, error) {
+			return _m.ExpiresAt, nil
+		},
+		column: apitoken.FieldExpiresAt,
+		toTerm: apitoken.ByExpiresAt,
+		toCursor: func(_m *ApiToken) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ExpiresAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ApiTokenOrderField) String() string {
+	var str string
+	switch f.column {
+	case ApiTokenOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case ApiTokenOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case ApiTokenOrderFieldName.column:
+		str = "NAME"
+	case ApiTokenOrderFieldExpiresAt.column:
+		str = "EXPIRES_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ApiTokenOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ApiTokenOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ApiTokenOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *ApiTokenOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *ApiTokenOrderFieldUpdatedAt
+	case "NAME":
+		*f = *ApiTokenOrderFieldName
+	case "EXPIRES_AT":
+		*f = *ApiTokenOrderFieldExpiresAt
+	default:
+		return fmt.Errorf("%s is not a valid ApiTokenOrderField", str)
+	}
+	return nil
+}
+
+// ApiTokenOrderField defines the ordering field of ApiToken.
+type ApiTokenOrderField struct {
+	// Value extracts the ordering value from the given ApiToken.
+	Value    func(*ApiToken) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) apitoken.OrderOption
+	toCursor func(*ApiToken) Cursor
+}
+
+// ApiTokenOrder defines the ordering of ApiToken.
+type ApiTokenOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *ApiTokenOrderField `json:"field"`
+}
+
+// DefaultApiTokenOrder is the default ordering of ApiToken.
+var DefaultApiTokenOrder = &ApiTokenOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ApiTokenOrderField{
+		Value: func(_m *ApiToken) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: apitoken.FieldID,
+		toTerm: apitoken.ByID,
+		toCursor: func(_m *ApiToken) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ApiToken into ApiTokenEdge.
+func (_m *ApiToken) ToEdge(order *ApiTokenOrder) *ApiTokenEdge {
+	if order == nil {
+		order = DefaultApiTokenOrder
+	}
+	return &ApiTokenEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
 }
 
 // AuditEventEdge is the edge representation of AuditEvent.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/mycourier/mycourier/ent/apitoken"
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
@@ -22,6 +23,566 @@ import (
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
 )
+
+// ApiTokenWhereInput represents a where input for filtering ApiToken queries.
+type ApiTokenWhereInput struct {
+	Predicates []predicate.ApiToken  `json:"-"`
+	Not        *ApiTokenWhereInput   `json:"not,omitempty"`
+	Or         []*ApiTokenWhereInput `json:"or,omitempty"`
+	And        []*ApiTokenWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "prefix" field predicates.
+	Prefix             *string  `json:"prefix,omitempty"`
+	PrefixNEQ          *string  `json:"prefixNEQ,omitempty"`
+	PrefixIn           []string `json:"prefixIn,omitempty"`
+	PrefixNotIn        []string `json:"prefixNotIn,omitempty"`
+	PrefixGT           *string  `json:"prefixGT,omitempty"`
+	PrefixGTE          *string  `json:"prefixGTE,omitempty"`
+	PrefixLT           *string  `json:"prefixLT,omitempty"`
+	PrefixLTE          *string  `json:"prefixLTE,omitempty"`
+	PrefixContains     *string  `json:"prefixContains,omitempty"`
+	PrefixHasPrefix    *string  `json:"prefixHasPrefix,omitempty"`
+	PrefixHasSuffix    *string  `json:"prefixHasSuffix,omitempty"`
+	PrefixEqualFold    *string  `json:"prefixEqualFold,omitempty"`
+	PrefixContainsFold *string  `json:"prefixContainsFold,omitempty"`
+
+	// "role" field predicates.
+	Role      *apitoken.Role  `json:"role,omitempty"`
+	RoleNEQ   *apitoken.Role  `json:"roleNEQ,omitempty"`
+	RoleIn    []apitoken.Role `json:"roleIn,omitempty"`
+	RoleNotIn []apitoken.Role `json:"roleNotIn,omitempty"`
+
+	// "pii_access" field predicates.
+	PiiAccess    *bool `json:"piiAccess,omitempty"`
+	PiiAccessNEQ *bool `json:"piiAccessNEQ,omitempty"`
+
+	// "expires_at" field predicates.
+	ExpiresAt      *time.Time  `json:"expiresAt,omitempty"`
+	ExpiresAtNEQ   *time.Time  `json:"expiresAtNEQ,omitempty"`
+	ExpiresAtIn    []time.Time `json:"expiresAtIn,omitempty"`
+	ExpiresAtNotIn []time.Time `json:"expiresAtNotIn,omitempty"`
+	ExpiresAtGT    *time.Time  `json:"expiresAtGT,omitempty"`
+	ExpiresAtGTE   *time.Time  `json:"expiresAtGTE,omitempty"`
+	ExpiresAtLT    *time.Time  `json:"expiresAtLT,omitempty"`
+	ExpiresAtLTE   *time.Time  `json:"expiresAtLTE,omitempty"`
+
+	// "last_used_at" field predicates.
+	LastUsedAt       *time.Time  `json:"lastUsedAt,omitempty"`
+	LastUsedAtNEQ    *time.Time  `json:"lastUsedAtNEQ,omitempty"`
+	LastUsedAtIn     []time.Time `json:"lastUsedAtIn,omitempty"`
+	LastUsedAtNotIn  []time.Time `json:"lastUsedAtNotIn,omitempty"`
+	LastUsedAtGT     *time.Time  `json:"lastUsedAtGT,omitempty"`
+	LastUsedAtGTE    *time.Time  `json:"lastUsedAtGTE,omitempty"`
+	LastUsedAtLT     *time.Time  `json:"lastUsedAtLT,omitempty"`
+	LastUsedAtLTE    *time.Time  `json:"lastUsedAtLTE,omitempty"`
+	LastUsedAtIsNil  bool        `json:"lastUsedAtIsNil,omitempty"`
+	LastUsedAtNotNil bool        `json:"lastUsedAtNotNil,omitempty"`
+
+	// "revoked_at" field predicates.
+	RevokedAt       *time.Time  `json:"revokedAt,omitempty"`
+	RevokedAtNEQ    *time.Time  `json:"revokedAtNEQ,omitempty"`
+	RevokedAtIn     []time.Time `json:"revokedAtIn,omitempty"`
+	RevokedAtNotIn  []time.Time `json:"revokedAtNotIn,omitempty"`
+	RevokedAtGT     *time.Time  `json:"revokedAtGT,omitempty"`
+	RevokedAtGTE    *time.Time  `json:"revokedAtGTE,omitempty"`
+	RevokedAtLT     *time.Time  `json:"revokedAtLT,omitempty"`
+	RevokedAtLTE    *time.Time  `json:"revokedAtLTE,omitempty"`
+	RevokedAtIsNil  bool        `json:"revokedAtIsNil,omitempty"`
+	RevokedAtNotNil bool        `json:"revokedAtNotNil,omitempty"`
+
+	// "created_by_id" field predicates.
+	CreatedByID       *int  `json:"createdByID,omitempty"`
+	CreatedByIDNEQ    *int  `json:"createdByIDNEQ,omitempty"`
+	CreatedByIDIn     []int `json:"createdByIDIn,omitempty"`
+	CreatedByIDNotIn  []int `json:"createdByIDNotIn,omitempty"`
+	CreatedByIDIsNil  bool  `json:"createdByIDIsNil,omitempty"`
+	CreatedByIDNotNil bool  `json:"createdByIDNotNil,omitempty"`
+
+	// "created_by" edge predicates.
+	HasCreatedBy     *bool             `json:"hasCreatedBy,omitempty"`
+	HasCreatedByWith []*UserWhereInput `json:"hasCreatedByWith,omitempty"`
+
+	// "partners" edge predicates.
+	HasPartners     *bool                `json:"hasPartners,omitempty"`
+	HasPartnersWith []*PartnerWhereInput `json:"hasPartnersWith,omitempty"`
+
+	// "regions" edge predicates.
+	HasRegions     *bool               `json:"hasRegions,omitempty"`
+	HasRegionsWith []*RegionWhereInput `json:"hasRegionsWith,omitempty"`
+
+	// "warehouses" edge predicates.
+	HasWarehouses     *bool                  `json:"hasWarehouses,omitempty"`
+	HasWarehousesWith []*WarehouseWhereInput `json:"hasWarehousesWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ApiTokenWhereInput) AddPredicates(predicates ...predicate.ApiToken) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ApiTokenWhereInput filter on the ApiTokenQuery builder.
+func (i *ApiTokenWhereInput) Filter(q *ApiTokenQuery) (*ApiTokenQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyApiTokenWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyApiTokenWhereInput is returned in case the ApiTokenWhereInput is empty.
+var ErrEmptyApiTokenWhereInput = errors.New("ent: empty predicate ApiTokenWhereInput")
+
+// P returns a predicate for filtering apitokens.
+// An error is returned if the input is empty or invalid.
+func (i *ApiTokenWhereInput) P() (predicate.ApiToken, error) {
+	var predicates []predicate.ApiToken
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, apitoken.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ApiToken, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, apitoken.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ApiToken, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, apitoken.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, apitoken.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, apitoken.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, apitoken.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, apitoken.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, apitoken.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, apitoken.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, apitoken.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, apitoken.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, apitoken.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, apitoken.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, apitoken.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, apitoken.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, apitoken.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, apitoken.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, apitoken.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, apitoken.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, apitoken.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, apitoken.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, apitoken.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, apitoken.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, apitoken.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, apitoken.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, apitoken.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, apitoken.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.Name != nil {
+		predicates = append(predicates, apitoken.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, apitoken.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, apitoken.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, apitoken.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, apitoken.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, apitoken.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, apitoken.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, apitoken.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, apitoken.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, apitoken.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, apitoken.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, apitoken.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, apitoken.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.Prefix != nil {
+		predicates = append(predicates, apitoken.PrefixEQ(*i.Prefix))
+	}
+	if i.PrefixNEQ != nil {
+		predicates = append(predicates, apitoken.PrefixNEQ(*i.PrefixNEQ))
+	}
+	if len(i.PrefixIn) > 0 {
+		predicates = append(predicates, apitoken.PrefixIn(i.PrefixIn...))
+	}
+	if len(i.PrefixNotIn) > 0 {
+		predicates = append(predicates, apitoken.PrefixNotIn(i.PrefixNotIn...))
+	}
+	if i.PrefixGT != nil {
+		predicates = append(predicates, apitoken.PrefixGT(*i.PrefixGT))
+	}
+	if i.PrefixGTE != nil {
+		predicates = append(predicates, apitoken.PrefixGTE(*i.PrefixGTE))
+	}
+	if i.PrefixLT != nil {
+		predicates = append(predicates, apitoken.PrefixLT(*i.PrefixLT))
+	}
+	if i.PrefixLTE != nil {
+		predicates = append(predicates, apitoken.PrefixLTE(*i.PrefixLTE))
+	}
+	if i.PrefixContains != nil {
+		predicates = append(predicates, apitoken.PrefixContains(*i.PrefixContains))
+	}
+	if i.PrefixHasPrefix != nil {
+		predicates = append(predicates, apitoken.PrefixHasPrefix(*i.PrefixHasPrefix))
+	}
+	if i.PrefixHasSuffix != nil {
+		predicates = append(predicates, apitoken.PrefixHasSuffix(*i.PrefixHasSuffix))
+	}
+	if i.PrefixEqualFold != nil {
+		predicates = append(predicates, apitoken.PrefixEqualFold(*i.PrefixEqualFold))
+	}
+	if i.PrefixContainsFold != nil {
+		predicates = append(predicates, apitoken.PrefixContainsFold(*i.PrefixContainsFold))
+	}
+	if i.Role != nil {
+		predicates = append(predicates, apitoken.RoleEQ(*i.Role))
+	}
+	if i.RoleNEQ != nil {
+		predicates = append(predicates, apitoken.RoleNEQ(*i.RoleNEQ))
+	}
+	if len(i.RoleIn) > 0 {
+		predicates = append(predicates, apitoken.RoleIn(i.RoleIn...))
+	}
+	if len(i.RoleNotIn) > 0 {
+		predicates = append(predicates, apitoken.RoleNotIn(i.RoleNotIn...))
+	}
+	if i.PiiAccess != nil {
+		predicates = append(predicates, apitoken.PiiAccessEQ(*i.PiiAccess))
+	}
+	if i.PiiAccessNEQ != nil {
+		predicates = append(predicates, apitoken.PiiAccessNEQ(*i.PiiAccessNEQ))
+	}
+	if i.ExpiresAt != nil {
+		predicates = append(predicates, apitoken.ExpiresAtEQ(*i.ExpiresAt))
+	}
+	if i.ExpiresAtNEQ != nil {
+		predicates = append(predicates, apitoken.ExpiresAtNEQ(*i.ExpiresAtNEQ))
+	}
+	if len(i.ExpiresAtIn) > 0 {
+		predicates = append(predicates, apitoken.ExpiresAtIn(i.ExpiresAtIn...))
+	}
+	if len(i.ExpiresAtNotIn) > 0 {
+		predicates = append(predicates, apitoken.ExpiresAtNotIn(i.ExpiresAtNotIn...))
+	}
+	if i.ExpiresAtGT != nil {
+		predicates = append(predicates, apitoken.ExpiresAtGT(*i.ExpiresAtGT))
+	}
+	if i.ExpiresAtGTE != nil {
+		predicates = append(predicates, apitoken.ExpiresAtGTE(*i.ExpiresAtGTE))
+	}
+	if i.ExpiresAtLT != nil {
+		predicates = append(predicates, apitoken.ExpiresAtLT(*i.ExpiresAtLT))
+	}
+	if i.ExpiresAtLTE != nil {
+		predicates = append(predicates, apitoken.ExpiresAtLTE(*i.ExpiresAtLTE))
+	}
+	if i.LastUsedAt != nil {
+		predicates = append(predicates, apitoken.LastUsedAtEQ(*i.LastUsedAt))
+	}
+	if i.LastUsedAtNEQ != nil {
+		predicates = append(predicates, apitoken.LastUsedAtNEQ(*i.LastUsedAtNEQ))
+	}
+	if len(i.LastUsedAtIn) > 0 {
+		predicates = append(predicates, apitoken.LastUsedAtIn(i.LastUsedAtIn...))
+	}
+	if len(i.LastUsedAtNotIn) > 0 {
+		predicates = append(predicates, apitoken.LastUsedAtNotIn(i.LastUsedAtNotIn...))
+	}
+	if i.LastUsedAtGT != nil {
+		predicates = append(predicates, apitoken.LastUsedAtGT(*i.LastUsedAtGT))
+	}
+	if i.LastUsedAtGTE != nil {
+		predicates = append(predicates, apitoken.LastUsedAtGTE(*i.LastUsedAtGTE))
+	}
+	if i.LastUsedAtLT != nil {
+		predicates = append(predicates, apitoken.LastUsedAtLT(*i.LastUsedAtLT))
+	}
+	if i.LastUsedAtLTE != nil {
+		predicates = append(predicates, apitoken.LastUsedAtLTE(*i.LastUsedAtLTE))
+	}
+	if i.LastUsedAtIsNil {
+		predicates = append(predicates, apitoken.LastUsedAtIsNil())
+	}
+	if i.LastUsedAtNotNil {
+		predicates = append(predicates, apitoken.LastUsedAtNotNil())
+	}
+	if i.RevokedAt != nil {
+		predicates = append(predicates, apitoken.RevokedAtEQ(*i.RevokedAt))
+	}
+	if i.RevokedAtNEQ != nil {
+		predicates = append(predicates, apitoken.RevokedAtNEQ(*i.RevokedAtNEQ))
+	}
+	if len(i.RevokedAtIn) > 0 {
+		predicates = append(predicates, apitoken.RevokedAtIn(i.RevokedAtIn...))
+	}
+	if len(i.RevokedAtNotIn) > 0 {
+		predicates = append(predicates, apitoken.RevokedAtNotIn(i.RevokedAtNotIn...))
+	}
+	if i.RevokedAtGT != nil {
+		predicates = append(predicates, apitoken.RevokedAtGT(*i.RevokedAtGT))
+	}
+	if i.RevokedAtGTE != nil {
+		predicates = append(predicates, apitoken.RevokedAtGTE(*i.RevokedAtGTE))
+	}
+	if i.RevokedAtLT != nil {
+		predicates = append(predicates, apitoken.RevokedAtLT(*i.RevokedAtLT))
+	}
+	if i.RevokedAtLTE != nil {
+		predicates = append(predicates, apitoken.RevokedAtLTE(*i.RevokedAtLTE))
+	}
+	if i.RevokedAtIsNil {
+		predicates = append(predicates, apitoken.RevokedAtIsNil())
+	}
+	if i.RevokedAtNotNil {
+		predicates = append(predicates, apitoken.RevokedAtNotNil())
+	}
+	if i.CreatedByID != nil {
+		predicates = append(predicates, apitoken.CreatedByIDEQ(*i.CreatedByID))
+	}
+	if i.CreatedByIDNEQ != nil {
+		predicates = append(predicates, apitoken.CreatedByIDNEQ(*i.CreatedByIDNEQ))
+	}
+	if len(i.CreatedByIDIn) > 0 {
+		predicates = append(predicates, apitoken.CreatedByIDIn(i.CreatedByIDIn...))
+	}
+	if len(i.CreatedByIDNotIn) > 0 {
+		predicates = append(predicates, apitoken.CreatedByIDNotIn(i.CreatedByIDNotIn...))
+	}
+	if i.CreatedByIDIsNil {
+		predicates = append(predicates, apitoken.CreatedByIDIsNil())
+	}
+	if i.CreatedByIDNotNil {
+		predicates = append(predicates, apitoken.CreatedByIDNotNil())
+	}
+
+	if i.HasCreatedBy != nil {
+		p := apitoken.HasCreatedBy()
+		if !*i.HasCreatedBy {
+			p = apitoken.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCreatedByWith) > 0 {
+		with := make([]predicate.User, 0, len(i.HasCreatedByWith))
+		for _, w := range i.HasCreatedByWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCreatedByWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, apitoken.HasCreatedByWith(with...))
+	}
+	if i.HasPartners != nil {
+		p := apitoken.HasPartners()
+		if !*i.HasPartners {
+			p = apitoken.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasPartnersWith) > 0 {
+		with := make([]predicate.Partner, 0, len(i.HasPartnersWith))
+		for _, w := range i.HasPartnersWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasPartnersWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, apitoken.HasPartnersWith(with...))
+	}
+	if i.HasRegions != nil {
+		p := apitoken.HasRegions()
+		if !*i.HasRegions {
+			p = apitoken.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasRegionsWith) > 0 {
+		with := make([]predicate.Region, 0, len(i.HasRegionsWith))
+		for _, w := range i.HasRegionsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasRegionsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, apitoken.HasRegionsWith(with...))
+	}
+	if i.HasWarehouses != nil {
+		p := apitoken.HasWarehouses()
+		if !*i.HasWarehouses {
+			p = apitoken.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasWarehousesWith) > 0 {
+		with := make([]predicate.Warehouse, 0, len(i.HasWarehousesWith))
+		for _, w := range i.HasWarehousesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasWarehousesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, apitoken.HasWarehousesWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyApiTokenWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return apitoken.And(predicates...), nil
+	}
+}
 
 // AuditEventWhereInput represents a where input for filtering AuditEvent queries.
 type AuditEventWhereInput struct {
@@ -6596,6 +7157,18 @@ type UserWhereInput struct {
 	LastSignInAtIsNil  bool        `json:"lastSignInAtIsNil,omitempty"`
 	LastSignInAtNotNil bool        `json:"lastSignInAtNotNil,omitempty"`
 
+	// "password_changed_at" field predicates.
+	PasswordChangedAt       *time.Time  `json:"passwordChangedAt,omitempty"`
+	PasswordChangedAtNEQ    *time.Time  `json:"passwordChangedAtNEQ,omitempty"`
+	PasswordChangedAtIn     []time.Time `json:"passwordChangedAtIn,omitempty"`
+	PasswordChangedAtNotIn  []time.Time `json:"passwordChangedAtNotIn,omitempty"`
+	PasswordChangedAtGT     *time.Time  `json:"passwordChangedAtGT,omitempty"`
+	PasswordChangedAtGTE    *time.Time  `json:"passwordChangedAtGTE,omitempty"`
+	PasswordChangedAtLT     *time.Time  `json:"passwordChangedAtLT,omitempty"`
+	PasswordChangedAtLTE    *time.Time  `json:"passwordChangedAtLTE,omitempty"`
+	PasswordChangedAtIsNil  bool        `json:"passwordChangedAtIsNil,omitempty"`
+	PasswordChangedAtNotNil bool        `json:"passwordChangedAtNotNil,omitempty"`
+
 	// "partners" edge predicates.
 	HasPartners     *bool                `json:"hasPartners,omitempty"`
 	HasPartnersWith []*PartnerWhereInput `json:"hasPartnersWith,omitempty"`
@@ -6937,6 +7510,36 @@ func (i *UserWhereInput) P() (predicate.User, error) {
 	}
 	if i.LastSignInAtNotNil {
 		predicates = append(predicates, user.LastSignInAtNotNil())
+	}
+	if i.PasswordChangedAt != nil {
+		predicates = append(predicates, user.PasswordChangedAtEQ(*i.PasswordChangedAt))
+	}
+	if i.PasswordChangedAtNEQ != nil {
+		predicates = append(predicates, user.PasswordChangedAtNEQ(*i.PasswordChangedAtNEQ))
+	}
+	if len(i.PasswordChangedAtIn) > 0 {
+		predicates = append(predicates, user.PasswordChangedAtIn(i.PasswordChangedAtIn...))
+	}
+	if len(i.PasswordChangedAtNotIn) > 0 {
+		predicates = append(predicates, user.PasswordChangedAtNotIn(i.PasswordChangedAtNotIn...))
+	}
+	if i.PasswordChangedAtGT != nil {
+		predicates = append(predicates, user.PasswordChangedAtGT(*i.PasswordChangedAtGT))
+	}
+	if i.PasswordChangedAtGTE != nil {
+		predicates = append(predicates, user.PasswordChangedAtGTE(*i.PasswordChangedAtGTE))
+	}
+	if i.PasswordChangedAtLT != nil {
+		predicates = append(predicates, user.PasswordChangedAtLT(*i.PasswordChangedAtLT))
+	}
+	if i.PasswordChangedAtLTE != nil {
+		predicates = append(predicates, user.PasswordChangedAtLTE(*i.PasswordChangedAtLTE))
+	}
+	if i.PasswordChangedAtIsNil {
+		predicates = append(predicates, user.PasswordChangedAtIsNil())
+	}
+	if i.PasswordChangedAtNotNil {
+		predicates = append(predicates, user.PasswordChangedAtNotNil())
 	}
 
 	if i.HasPartners != nil {

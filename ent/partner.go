@@ -45,14 +45,17 @@ type PartnerEdges struct {
 	Couriers []*Courier `json:"couriers,omitempty"`
 	// Users holds the value of the users edge.
 	Users []*User `json:"users,omitempty"`
+	// APITokens holds the value of the api_tokens edge.
+	APITokens []*ApiToken `json:"api_tokens,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
 	totalCount [1]map[string]int
 
-	namedCouriers map[string][]*Courier
-	namedUsers    map[string][]*User
+	namedCouriers  map[string][]*Courier
+	namedUsers     map[string][]*User
+	namedAPITokens map[string][]*ApiToken
 }
 
 // CouriersOrErr returns the Couriers value or an error if the edge
@@ -71,6 +74,15 @@ func (e PartnerEdges) UsersOrErr() ([]*User, error) {
 		return e.Users, nil
 	}
 	return nil, &NotLoadedError{edge: "users"}
+}
+
+// APITokensOrErr returns the APITokens value or an error if the edge
+// was not loaded in eager-loading.
+func (e PartnerEdges) APITokensOrErr() ([]*ApiToken, error) {
+	if e.loadedTypes[2] {
+		return e.APITokens, nil
+	}
+	return nil, &NotLoadedError{edge: "api_tokens"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -178,6 +190,11 @@ func (_m *Partner) QueryUsers() *UserQuery {
 	return NewPartnerClient(_m.config).QueryUsers(_m)
 }
 
+// QueryAPITokens queries the "api_tokens" edge of the Partner entity.
+func (_m *Partner) QueryAPITokens() *ApiTokenQuery {
+	return NewPartnerClient(_m.config).QueryAPITokens(_m)
+}
+
 // Update returns a builder for updating this Partner.
 // Note that you need to call Partner.Unwrap() before calling this method if this Partner
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -277,6 +294,30 @@ func (_m *Partner) appendNamedUsers(name string, edges ...*User) {
 		_m.Edges.namedUsers[name] = []*User{}
 	} else {
 		_m.Edges.namedUsers[name] = append(_m.Edges.namedUsers[name], edges...)
+	}
+}
+
+// NamedAPITokens returns the APITokens named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Partner) NamedAPITokens(name string) ([]*ApiToken, error) {
+	if _m.Edges.namedAPITokens == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAPITokens[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Partner) appendNamedAPITokens(name string, edges ...*ApiToken) {
+	if _m.Edges.namedAPITokens == nil {
+		_m.Edges.namedAPITokens = make(map[string][]*ApiToken)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAPITokens[name] = []*ApiToken{}
+	} else {
+		_m.Edges.namedAPITokens[name] = append(_m.Edges.namedAPITokens[name], edges...)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mycourier/mycourier/ent/apitoken"
 	"github.com/mycourier/mycourier/ent/courier"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/predicate"
@@ -22,16 +23,18 @@ import (
 // PartnerQuery is the builder for querying Partner entities.
 type PartnerQuery struct {
 	config
-	ctx               *QueryContext
-	order             []partner.OrderOption
-	inters            []Interceptor
-	predicates        []predicate.Partner
-	withCouriers      *CourierQuery
-	withUsers         *UserQuery
-	loadTotal         []func(context.Context, []*Partner) error
-	modifiers         []func(*sql.Selector)
-	withNamedCouriers map[string]*CourierQuery
-	withNamedUsers    map[string]*UserQuery
+	ctx                *QueryContext
+	order              []partner.OrderOption
+	inters             []Interceptor
+	predicates         []predicate.Partner
+	withCouriers       *CourierQuery
+	withUsers          *UserQuery
+	withAPITokens      *ApiTokenQuery
+	loadTotal          []func(context.Context, []*Partner) error
+	modifiers          []func(*sql.Selector)
+	withNamedCouriers  map[string]*CourierQuery
+	withNamedUsers     map[string]*UserQuery
+	withNamedAPITokens map[string]*ApiTokenQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -105,6 +108,28 @@ func (_q *PartnerQuery) QueryUsers() *UserQuery {
 			sqlgraph.From(partner.Table, partner.FieldID, selector),
 			sqlgraph.To(user.Table, user.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, partner.UsersTable, partner.UsersPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAPITokens chains the current query on the "api_tokens" edge.
+func (_q *PartnerQuery) QueryAPITokens() *ApiTokenQuery {
+	query := (&ApiTokenClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(partner.Table, partner.FieldID, selector),
+			sqlgraph.To(apitoken.Table, apitoken.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, partner.APITokensTable, partner.APITokensPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -299,13 +324,14 @@ func (_q *PartnerQuery) Clone() *PartnerQuery {
 		return nil
 	}
 	return &PartnerQuery{
-		config:       _q.config,
-		ctx:          _q.ctx.Clone(),
-		order:        append([]partner.OrderOption{}, _q.order...),
-		inters:       append([]Interceptor{}, _q.inters...),
-		predicates:   append([]predicate.Partner{}, _q.predicates...),
-		withCouriers: _q.withCouriers.Clone(),
-		withUsers:    _q.withUsers.Clone(),
+		config:        _q.config,
+		ctx:           _q.ctx.Clone(),
+		order:         append([]partner.OrderOption{}, _q.order...),
+		inters:        append([]Interceptor{}, _q.inters...),
+		predicates:    append([]predicate.Partner{}, _q.predicates...),
+		withCouriers:  _q.withCouriers.Clone(),
+		withUsers:     _q.withUsers.Clone(),
+		withAPITokens: _q.withAPITokens.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -332,6 +358,17 @@ func (_q *PartnerQuery) WithUsers(opts ...func(*UserQuery)) *PartnerQuery {
 		opt(query)
 	}
 	_q.withUsers = query
+	return _q
+}
+
+// WithAPITokens tells the query-builder to eager-load the nodes that are connected to
+// the "api_tokens" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *PartnerQuery) WithAPITokens(opts ...func(*ApiTokenQuery)) *PartnerQuery {
+	query := (&ApiTokenClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAPITokens = query
 	return _q
 }
 
@@ -413,9 +450,10 @@ func (_q *PartnerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Part
 	var (
 		nodes       = []*Partner{}
 		_spec       = _q.querySpec()
-		loadedTypes = [2]bool{
+		loadedTypes = [3]bool{
 			_q.withCouriers != nil,
 			_q.withUsers != nil,
+			_q.withAPITokens != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -453,6 +491,13 @@ func (_q *PartnerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Part
 			return nil, err
 		}
 	}
+	if query := _q.withAPITokens; query != nil {
+		if err := _q.loadAPITokens(ctx, query, nodes,
+			func(n *Partner) { n.Edges.APITokens = []*ApiToken{} },
+			func(n *Partner, e *ApiToken) { n.Edges.APITokens = append(n.Edges.APITokens, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedCouriers {
 		if err := _q.loadCouriers(ctx, query, nodes,
 			func(n *Partner) { n.appendNamedCouriers(name) },
@@ -464,6 +509,13 @@ func (_q *PartnerQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Part
 		if err := _q.loadUsers(ctx, query, nodes,
 			func(n *Partner) { n.appendNamedUsers(name) },
 			func(n *Partner, e *User) { n.appendNamedUsers(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAPITokens {
+		if err := _q.loadAPITokens(ctx, query, nodes,
+			func(n *Partner) { n.appendNamedAPITokens(name) },
+			func(n *Partner, e *ApiToken) { n.appendNamedAPITokens(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -562,6 +614,67 @@ func (_q *PartnerQuery) loadUsers(ctx context.Context, query *UserQuery, nodes [
 		nodes, ok := nids[n.ID]
 		if !ok {
 			return fmt.Errorf(`unexpected "users" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
+func (_q *PartnerQuery) loadAPITokens(ctx context.Context, query *ApiTokenQuery, nodes []*Partner, init func(*Partner), assign func(*Partner, *ApiToken)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Partner)
+	nids := make(map[int]map[*Partner]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(partner.APITokensTable)
+		s.Join(joinT).On(s.C(apitoken.FieldID), joinT.C(partner.APITokensPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(partner.APITokensPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(partner.APITokensPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Partner]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*ApiToken](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "api_tokens" node returned %v`, n.ID)
 		}
 		for kn := range nodes {
 			assign(kn, n)
@@ -714,6 +827,20 @@ func (_q *PartnerQuery) WithNamedUsers(name string, opts ...func(*UserQuery)) *P
 		_q.withNamedUsers = make(map[string]*UserQuery)
 	}
 	_q.withNamedUsers[name] = query
+	return _q
+}
+
+// WithNamedAPITokens tells the query-builder to eager-load the nodes that are connected to the "api_tokens"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *PartnerQuery) WithNamedAPITokens(name string, opts ...func(*ApiTokenQuery)) *PartnerQuery {
+	query := (&ApiTokenClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAPITokens == nil {
+		_q.withNamedAPITokens = make(map[string]*ApiTokenQuery)
+	}
+	_q.withNamedAPITokens[name] = query
 	return _q
 }
 

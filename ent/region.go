@@ -39,14 +39,17 @@ type RegionEdges struct {
 	Branches []*Branch `json:"branches,omitempty"`
 	// Users holds the value of the users edge.
 	Users []*User `json:"users,omitempty"`
+	// APITokens holds the value of the api_tokens edge.
+	APITokens []*ApiToken `json:"api_tokens,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [2]bool
+	loadedTypes [3]bool
 	// totalCount holds the count of the edges above.
 	totalCount [1]map[string]int
 
-	namedBranches map[string][]*Branch
-	namedUsers    map[string][]*User
+	namedBranches  map[string][]*Branch
+	namedUsers     map[string][]*User
+	namedAPITokens map[string][]*ApiToken
 }
 
 // BranchesOrErr returns the Branches value or an error if the edge
@@ -65,6 +68,15 @@ func (e RegionEdges) UsersOrErr() ([]*User, error) {
 		return e.Users, nil
 	}
 	return nil, &NotLoadedError{edge: "users"}
+}
+
+// APITokensOrErr returns the APITokens value or an error if the edge
+// was not loaded in eager-loading.
+func (e RegionEdges) APITokensOrErr() ([]*ApiToken, error) {
+	if e.loadedTypes[2] {
+		return e.APITokens, nil
+	}
+	return nil, &NotLoadedError{edge: "api_tokens"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -151,6 +163,11 @@ func (_m *Region) QueryBranches() *BranchQuery {
 // QueryUsers queries the "users" edge of the Region entity.
 func (_m *Region) QueryUsers() *UserQuery {
 	return NewRegionClient(_m.config).QueryUsers(_m)
+}
+
+// QueryAPITokens queries the "api_tokens" edge of the Region entity.
+func (_m *Region) QueryAPITokens() *ApiTokenQuery {
+	return NewRegionClient(_m.config).QueryAPITokens(_m)
 }
 
 // Update returns a builder for updating this Region.
@@ -241,6 +258,30 @@ func (_m *Region) appendNamedUsers(name string, edges ...*User) {
 		_m.Edges.namedUsers[name] = []*User{}
 	} else {
 		_m.Edges.namedUsers[name] = append(_m.Edges.namedUsers[name], edges...)
+	}
+}
+
+// NamedAPITokens returns the APITokens named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Region) NamedAPITokens(name string) ([]*ApiToken, error) {
+	if _m.Edges.namedAPITokens == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAPITokens[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Region) appendNamedAPITokens(name string, edges ...*ApiToken) {
+	if _m.Edges.namedAPITokens == nil {
+		_m.Edges.namedAPITokens = make(map[string][]*ApiToken)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAPITokens[name] = []*ApiToken{}
+	} else {
+		_m.Edges.namedAPITokens[name] = append(_m.Edges.namedAPITokens[name], edges...)
 	}
 }
 

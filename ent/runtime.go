@@ -5,6 +5,7 @@ package ent
 import (
 	"time"
 
+	"github.com/mycourier/mycourier/ent/apitoken"
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
@@ -12,10 +13,12 @@ import (
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/loginthrottle"
 	"github.com/mycourier/mycourier/ent/movement"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/region"
 	"github.com/mycourier/mycourier/ent/schema"
+	"github.com/mycourier/mycourier/ent/session"
 	"github.com/mycourier/mycourier/ent/stockbalance"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
@@ -25,6 +28,65 @@ import (
 // (default values, validators, hooks and policies) and stitches it
 // to their package variables.
 func init() {
+	apitokenMixin := schema.ApiToken{}.Mixin()
+	apitokenMixinFields0 := apitokenMixin[0].Fields()
+	_ = apitokenMixinFields0
+	apitokenFields := schema.ApiToken{}.Fields()
+	_ = apitokenFields
+	// apitokenDescCreatedAt is the schema descriptor for created_at field.
+	apitokenDescCreatedAt := apitokenMixinFields0[0].Descriptor()
+	// apitoken.DefaultCreatedAt holds the default value on creation for the created_at field.
+	apitoken.DefaultCreatedAt = apitokenDescCreatedAt.Default.(func() time.Time)
+	// apitokenDescUpdatedAt is the schema descriptor for updated_at field.
+	apitokenDescUpdatedAt := apitokenMixinFields0[1].Descriptor()
+	// apitoken.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	apitoken.DefaultUpdatedAt = apitokenDescUpdatedAt.Default.(func() time.Time)
+	// apitoken.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	apitoken.UpdateDefaultUpdatedAt = apitokenDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// apitokenDescName is the schema descriptor for name field.
+	apitokenDescName := apitokenFields[0].Descriptor()
+	// apitoken.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	apitoken.NameValidator = func() func(string) error {
+		validators := apitokenDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// apitokenDescPrefix is the schema descriptor for prefix field.
+	apitokenDescPrefix := apitokenFields[1].Descriptor()
+	// apitoken.PrefixValidator is a validator for the "prefix" field. It is called by the builders before save.
+	apitoken.PrefixValidator = func() func(string) error {
+		validators := apitokenDescPrefix.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(prefix string) error {
+			for _, fn := range fns {
+				if err := fn(prefix); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// apitokenDescTokenHash is the schema descriptor for token_hash field.
+	apitokenDescTokenHash := apitokenFields[2].Descriptor()
+	// apitoken.TokenHashValidator is a validator for the "token_hash" field. It is called by the builders before save.
+	apitoken.TokenHashValidator = apitokenDescTokenHash.Validators[0].(func(string) error)
+	// apitokenDescPiiAccess is the schema descriptor for pii_access field.
+	apitokenDescPiiAccess := apitokenFields[4].Descriptor()
+	// apitoken.DefaultPiiAccess holds the default value on creation for the pii_access field.
+	apitoken.DefaultPiiAccess = apitokenDescPiiAccess.Default.(bool)
 	auditeventMixin := schema.AuditEvent{}.Mixin()
 	auditeventMixinFields0 := auditeventMixin[0].Fields()
 	_ = auditeventMixinFields0
@@ -407,6 +469,45 @@ func init() {
 	item.DefaultUnitCost = itemDescUnitCost.Default.(int64)
 	// item.UnitCostValidator is a validator for the "unit_cost" field. It is called by the builders before save.
 	item.UnitCostValidator = itemDescUnitCost.Validators[0].(func(int64) error)
+	loginthrottleMixin := schema.LoginThrottle{}.Mixin()
+	loginthrottleMixinFields0 := loginthrottleMixin[0].Fields()
+	_ = loginthrottleMixinFields0
+	loginthrottleFields := schema.LoginThrottle{}.Fields()
+	_ = loginthrottleFields
+	// loginthrottleDescCreatedAt is the schema descriptor for created_at field.
+	loginthrottleDescCreatedAt := loginthrottleMixinFields0[0].Descriptor()
+	// loginthrottle.DefaultCreatedAt holds the default value on creation for the created_at field.
+	loginthrottle.DefaultCreatedAt = loginthrottleDescCreatedAt.Default.(func() time.Time)
+	// loginthrottleDescUpdatedAt is the schema descriptor for updated_at field.
+	loginthrottleDescUpdatedAt := loginthrottleMixinFields0[1].Descriptor()
+	// loginthrottle.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	loginthrottle.DefaultUpdatedAt = loginthrottleDescUpdatedAt.Default.(func() time.Time)
+	// loginthrottle.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	loginthrottle.UpdateDefaultUpdatedAt = loginthrottleDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// loginthrottleDescKey is the schema descriptor for key field.
+	loginthrottleDescKey := loginthrottleFields[0].Descriptor()
+	// loginthrottle.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	loginthrottle.KeyValidator = func() func(string) error {
+		validators := loginthrottleDescKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(key string) error {
+			for _, fn := range fns {
+				if err := fn(key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// loginthrottleDescFailures is the schema descriptor for failures field.
+	loginthrottleDescFailures := loginthrottleFields[1].Descriptor()
+	// loginthrottle.DefaultFailures holds the default value on creation for the failures field.
+	loginthrottle.DefaultFailures = loginthrottleDescFailures.Default.(int)
+	// loginthrottle.FailuresValidator is a validator for the "failures" field. It is called by the builders before save.
+	loginthrottle.FailuresValidator = loginthrottleDescFailures.Validators[0].(func(int) error)
 	movementMixin := schema.Movement{}.Mixin()
 	movementMixinFields0 := movementMixin[0].Fields()
 	_ = movementMixinFields0
@@ -566,6 +667,45 @@ func init() {
 			return nil
 		}
 	}()
+	sessionMixin := schema.Session{}.Mixin()
+	sessionMixinFields0 := sessionMixin[0].Fields()
+	_ = sessionMixinFields0
+	sessionFields := schema.Session{}.Fields()
+	_ = sessionFields
+	// sessionDescCreatedAt is the schema descriptor for created_at field.
+	sessionDescCreatedAt := sessionMixinFields0[0].Descriptor()
+	// session.DefaultCreatedAt holds the default value on creation for the created_at field.
+	session.DefaultCreatedAt = sessionDescCreatedAt.Default.(func() time.Time)
+	// sessionDescFamilyID is the schema descriptor for family_id field.
+	sessionDescFamilyID := sessionFields[1].Descriptor()
+	// session.FamilyIDValidator is a validator for the "family_id" field. It is called by the builders before save.
+	session.FamilyIDValidator = func() func(string) error {
+		validators := sessionDescFamilyID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(family_id string) error {
+			for _, fn := range fns {
+				if err := fn(family_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// sessionDescTokenHash is the schema descriptor for token_hash field.
+	sessionDescTokenHash := sessionFields[2].Descriptor()
+	// session.TokenHashValidator is a validator for the "token_hash" field. It is called by the builders before save.
+	session.TokenHashValidator = sessionDescTokenHash.Validators[0].(func(string) error)
+	// sessionDescClientIP is the schema descriptor for client_ip field.
+	sessionDescClientIP := sessionFields[6].Descriptor()
+	// session.ClientIPValidator is a validator for the "client_ip" field. It is called by the builders before save.
+	session.ClientIPValidator = sessionDescClientIP.Validators[0].(func(string) error)
+	// sessionDescUserAgent is the schema descriptor for user_agent field.
+	sessionDescUserAgent := sessionFields[7].Descriptor()
+	// session.UserAgentValidator is a validator for the "user_agent" field. It is called by the builders before save.
+	session.UserAgentValidator = sessionDescUserAgent.Validators[0].(func(string) error)
 	stockbalanceMixin := schema.StockBalance{}.Mixin()
 	stockbalanceMixinFields0 := stockbalanceMixin[0].Fields()
 	_ = stockbalanceMixinFields0

@@ -14,6 +14,8 @@ import (
 // Tx is a transactional client that is created by calling Client.Tx().
 type Tx struct {
 	config
+	// ApiToken is the client for interacting with the ApiToken builders.
+	ApiToken *ApiTokenClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
 	// Branch is the client for interacting with the Branch builders.
@@ -28,12 +30,16 @@ type Tx struct {
 	EquipmentType *EquipmentTypeClient
 	// Item is the client for interacting with the Item builders.
 	Item *ItemClient
+	// LoginThrottle is the client for interacting with the LoginThrottle builders.
+	LoginThrottle *LoginThrottleClient
 	// Movement is the client for interacting with the Movement builders.
 	Movement *MovementClient
 	// Partner is the client for interacting with the Partner builders.
 	Partner *PartnerClient
 	// Region is the client for interacting with the Region builders.
 	Region *RegionClient
+	// Session is the client for interacting with the Session builders.
+	Session *SessionClient
 	// StockBalance is the client for interacting with the StockBalance builders.
 	StockBalance *StockBalanceClient
 	// User is the client for interacting with the User builders.
@@ -171,6 +177,7 @@ func (tx *Tx) Client() *Client {
 }
 
 func (tx *Tx) init() {
+	tx.ApiToken = NewApiTokenClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.Branch = NewBranchClient(tx.config)
 	tx.Courier = NewCourierClient(tx.config)
@@ -178,9 +185,11 @@ func (tx *Tx) init() {
 	tx.CourierStatusChange = NewCourierStatusChangeClient(tx.config)
 	tx.EquipmentType = NewEquipmentTypeClient(tx.config)
 	tx.Item = NewItemClient(tx.config)
+	tx.LoginThrottle = NewLoginThrottleClient(tx.config)
 	tx.Movement = NewMovementClient(tx.config)
 	tx.Partner = NewPartnerClient(tx.config)
 	tx.Region = NewRegionClient(tx.config)
+	tx.Session = NewSessionClient(tx.config)
 	tx.StockBalance = NewStockBalanceClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 	tx.Warehouse = NewWarehouseClient(tx.config)
@@ -193,7 +202,7 @@ func (tx *Tx) init() {
 // of them in order to commit or rollback the transaction.
 //
 // If a closed transaction is embedded in one of the generated entities, and the entity
-// applies a query, for example: AuditEvent.QueryXXX(), the query will be executed
+// applies a query, for example: ApiToken.QueryXXX(), the query will be executed
 // through the driver which created this transaction.
 //
 // Note that txDriver is not goroutine safe.

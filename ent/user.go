@@ -37,6 +37,8 @@ type User struct {
 	TelegramUserID *int64 `json:"telegram_user_id,omitempty"`
 	// LastSignInAt holds the value of the "last_sign_in_at" field.
 	LastSignInAt *time.Time `json:"last_sign_in_at,omitempty"`
+	// PasswordChangedAt holds the value of the "password_changed_at" field.
+	PasswordChangedAt *time.Time `json:"password_changed_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the UserQuery when eager-loading is set.
 	Edges        UserEdges `json:"edges"`
@@ -51,15 +53,18 @@ type UserEdges struct {
 	Regions []*Region `json:"regions,omitempty"`
 	// Warehouses holds the value of the warehouses edge.
 	Warehouses []*Warehouse `json:"warehouses,omitempty"`
+	// Sessions holds the value of the sessions edge.
+	Sessions []*Session `json:"sessions,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [3]bool
+	loadedTypes [4]bool
 	// totalCount holds the count of the edges above.
 	totalCount [3]map[string]int
 
 	namedPartners   map[string][]*Partner
 	namedRegions    map[string][]*Region
 	namedWarehouses map[string][]*Warehouse
+	namedSessions   map[string][]*Session
 }
 
 // PartnersOrErr returns the Partners value or an error if the edge
@@ -89,6 +94,15 @@ func (e UserEdges) WarehousesOrErr() ([]*Warehouse, error) {
 	return nil, &NotLoadedError{edge: "warehouses"}
 }
 
+// SessionsOrErr returns the Sessions value or an error if the edge
+// was not loaded in eager-loading.
+func (e UserEdges) SessionsOrErr() ([]*Session, error) {
+	if e.loadedTypes[3] {
+		return e.Sessions, nil
+	}
+	return nil, &NotLoadedError{edge: "sessions"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*User) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -100,7 +114,7 @@ func (*User) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullInt64)
 		case user.FieldLogin, user.FieldFullName, user.FieldRole, user.FieldPasswordHash:
 			values[i] = new(sql.NullString)
-		case user.FieldCreatedAt, user.FieldUpdatedAt, user.FieldArchivedAt, user.FieldLastSignInAt:
+		case user.FieldCreatedAt, user.FieldUpdatedAt, user.FieldArchivedAt, user.FieldLastSignInAt, user.FieldPasswordChangedAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -186,6 +200,13 @@ func (_m *User) assignValues(columns []string, values []any) error {
 				_m.LastSignInAt = new(time.Time)
 				*_m.LastSignInAt = value.Time
 			}
+		case user.FieldPasswordChangedAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field password_changed_at", values[i])
+			} else if value.Valid {
+				_m.PasswordChangedAt = new(time.Time)
+				*_m.PasswordChangedAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -212,6 +233,11 @@ func (_m *User) QueryRegions() *RegionQuery {
 // QueryWarehouses queries the "warehouses" edge of the User entity.
 func (_m *User) QueryWarehouses() *WarehouseQuery {
 	return NewUserClient(_m.config).QueryWarehouses(_m)
+}
+
+// QuerySessions queries the "sessions" edge of the User entity.
+func (_m *User) QuerySessions() *SessionQuery {
+	return NewUserClient(_m.config).QuerySessions(_m)
 }
 
 // Update returns a builder for updating this User.
@@ -269,6 +295,11 @@ func (_m *User) String() string {
 	builder.WriteString(", ")
 	if v := _m.LastSignInAt; v != nil {
 		builder.WriteString("last_sign_in_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.PasswordChangedAt; v != nil {
+		builder.WriteString("password_changed_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
 	builder.WriteByte(')')
@@ -344,6 +375,30 @@ func (_m *User) appendNamedWarehouses(name string, edges ...*Warehouse) {
 		_m.Edges.namedWarehouses[name] = []*Warehouse{}
 	} else {
 		_m.Edges.namedWarehouses[name] = append(_m.Edges.namedWarehouses[name], edges...)
+	}
+}
+
+// NamedSessions returns the Sessions named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *User) NamedSessions(name string) ([]*Session, error) {
+	if _m.Edges.namedSessions == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSessions[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *User) appendNamedSessions(name string, edges ...*Session) {
+	if _m.Edges.namedSessions == nil {
+		_m.Edges.namedSessions = make(map[string][]*Session)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSessions[name] = []*Session{}
+	} else {
+		_m.Edges.namedSessions[name] = append(_m.Edges.namedSessions[name], edges...)
 	}
 }
 

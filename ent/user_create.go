@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/region"
+	"github.com/mycourier/mycourier/ent/session"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
 )
@@ -141,6 +142,20 @@ func (_c *UserCreate) SetNillableLastSignInAt(v *time.Time) *UserCreate {
 	return _c
 }
 
+// SetPasswordChangedAt sets the "password_changed_at" field.
+func (_c *UserCreate) SetPasswordChangedAt(v time.Time) *UserCreate {
+	_c.mutation.SetPasswordChangedAt(v)
+	return _c
+}
+
+// SetNillablePasswordChangedAt sets the "password_changed_at" field if the given value is not nil.
+func (_c *UserCreate) SetNillablePasswordChangedAt(v *time.Time) *UserCreate {
+	if v != nil {
+		_c.SetPasswordChangedAt(*v)
+	}
+	return _c
+}
+
 // AddPartnerIDs adds the "partners" edge to the Partner entity by IDs.
 func (_c *UserCreate) AddPartnerIDs(ids ...int) *UserCreate {
 	_c.mutation.AddPartnerIDs(ids...)
@@ -184,6 +199,21 @@ func (_c *UserCreate) AddWarehouses(v ...*Warehouse) *UserCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddWarehouseIDs(ids...)
+}
+
+// AddSessionIDs adds the "sessions" edge to the Session entity by IDs.
+func (_c *UserCreate) AddSessionIDs(ids ...int) *UserCreate {
+	_c.mutation.AddSessionIDs(ids...)
+	return _c
+}
+
+// AddSessions adds the "sessions" edges to the Session entity.
+func (_c *UserCreate) AddSessions(v ...*Session) *UserCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSessionIDs(ids...)
 }
 
 // Mutation returns the UserMutation object of the builder.
@@ -337,6 +367,10 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 		_spec.SetField(user.FieldLastSignInAt, field.TypeTime, value)
 		_node.LastSignInAt = &value
 	}
+	if value, ok := _c.mutation.PasswordChangedAt(); ok {
+		_spec.SetField(user.FieldPasswordChangedAt, field.TypeTime, value)
+		_node.PasswordChangedAt = &value
+	}
 	if nodes := _c.mutation.PartnersIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2M,
@@ -378,6 +412,22 @@ func (_c *UserCreate) createSpec() (*User, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(warehouse.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.SessionsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   user.SessionsTable,
+			Columns: []string{user.SessionsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(session.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -572,6 +622,24 @@ func (u *UserUpsert) UpdateLastSignInAt() *UserUpsert {
 // ClearLastSignInAt clears the value of the "last_sign_in_at" field.
 func (u *UserUpsert) ClearLastSignInAt() *UserUpsert {
 	u.SetNull(user.FieldLastSignInAt)
+	return u
+}
+
+// SetPasswordChangedAt sets the "password_changed_at" field.
+func (u *UserUpsert) SetPasswordChangedAt(v time.Time) *UserUpsert {
+	u.Set(user.FieldPasswordChangedAt, v)
+	return u
+}
+
+// UpdatePasswordChangedAt sets the "password_changed_at" field to the value that was provided on create.
+func (u *UserUpsert) UpdatePasswordChangedAt() *UserUpsert {
+	u.SetExcluded(user.FieldPasswordChangedAt)
+	return u
+}
+
+// ClearPasswordChangedAt clears the value of the "password_changed_at" field.
+func (u *UserUpsert) ClearPasswordChangedAt() *UserUpsert {
+	u.SetNull(user.FieldPasswordChangedAt)
 	return u
 }
 
@@ -778,6 +846,27 @@ func (u *UserUpsertOne) UpdateLastSignInAt() *UserUpsertOne {
 func (u *UserUpsertOne) ClearLastSignInAt() *UserUpsertOne {
 	return u.Update(func(s *UserUpsert) {
 		s.ClearLastSignInAt()
+	})
+}
+
+// SetPasswordChangedAt sets the "password_changed_at" field.
+func (u *UserUpsertOne) SetPasswordChangedAt(v time.Time) *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.SetPasswordChangedAt(v)
+	})
+}
+
+// UpdatePasswordChangedAt sets the "password_changed_at" field to the value that was provided on create.
+func (u *UserUpsertOne) UpdatePasswordChangedAt() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdatePasswordChangedAt()
+	})
+}
+
+// ClearPasswordChangedAt clears the value of the "password_changed_at" field.
+func (u *UserUpsertOne) ClearPasswordChangedAt() *UserUpsertOne {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearPasswordChangedAt()
 	})
 }
 
@@ -1150,6 +1239,27 @@ func (u *UserUpsertBulk) UpdateLastSignInAt() *UserUpsertBulk {
 func (u *UserUpsertBulk) ClearLastSignInAt() *UserUpsertBulk {
 	return u.Update(func(s *UserUpsert) {
 		s.ClearLastSignInAt()
+	})
+}
+
+// SetPasswordChangedAt sets the "password_changed_at" field.
+func (u *UserUpsertBulk) SetPasswordChangedAt(v time.Time) *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.SetPasswordChangedAt(v)
+	})
+}
+
+// UpdatePasswordChangedAt sets the "password_changed_at" field to the value that was provided on create.
+func (u *UserUpsertBulk) UpdatePasswordChangedAt() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.UpdatePasswordChangedAt()
+	})
+}
+
+// ClearPasswordChangedAt clears the value of the "password_changed_at" field.
+func (u *UserUpsertBulk) ClearPasswordChangedAt() *UserUpsertBulk {
+	return u.Update(func(s *UserUpsert) {
+		s.ClearPasswordChangedAt()
 	})
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/predicate"
 	"github.com/mycourier/mycourier/ent/region"
+	"github.com/mycourier/mycourier/ent/session"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
 )
@@ -30,11 +31,13 @@ type UserQuery struct {
 	withPartners        *PartnerQuery
 	withRegions         *RegionQuery
 	withWarehouses      *WarehouseQuery
+	withSessions        *SessionQuery
 	loadTotal           []func(context.Context, []*User) error
 	modifiers           []func(*sql.Selector)
 	withNamedPartners   map[string]*PartnerQuery
 	withNamedRegions    map[string]*RegionQuery
 	withNamedWarehouses map[string]*WarehouseQuery
+	withNamedSessions   map[string]*SessionQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -130,6 +133,28 @@ func (_q *UserQuery) QueryWarehouses() *WarehouseQuery {
 			sqlgraph.From(user.Table, user.FieldID, selector),
 			sqlgraph.To(warehouse.Table, warehouse.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, false, user.WarehousesTable, user.WarehousesPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QuerySessions chains the current query on the "sessions" edge.
+func (_q *UserQuery) QuerySessions() *SessionQuery {
+	query := (&SessionClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(user.Table, user.FieldID, selector),
+			sqlgraph.To(session.Table, session.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, user.SessionsTable, user.SessionsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -332,6 +357,7 @@ func (_q *UserQuery) Clone() *UserQuery {
 		withPartners:   _q.withPartners.Clone(),
 		withRegions:    _q.withRegions.Clone(),
 		withWarehouses: _q.withWarehouses.Clone(),
+		withSessions:   _q.withSessions.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -369,6 +395,17 @@ func (_q *UserQuery) WithWarehouses(opts ...func(*WarehouseQuery)) *UserQuery {
 		opt(query)
 	}
 	_q.withWarehouses = query
+	return _q
+}
+
+// WithSessions tells the query-builder to eager-load the nodes that are connected to
+// the "sessions" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithSessions(opts ...func(*SessionQuery)) *UserQuery {
+	query := (&SessionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSessions = query
 	return _q
 }
 
@@ -450,10 +487,11 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 	var (
 		nodes       = []*User{}
 		_spec       = _q.querySpec()
-		loadedTypes = [3]bool{
+		loadedTypes = [4]bool{
 			_q.withPartners != nil,
 			_q.withRegions != nil,
 			_q.withWarehouses != nil,
+			_q.withSessions != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -498,6 +536,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 			return nil, err
 		}
 	}
+	if query := _q.withSessions; query != nil {
+		if err := _q.loadSessions(ctx, query, nodes,
+			func(n *User) { n.Edges.Sessions = []*Session{} },
+			func(n *User, e *Session) { n.Edges.Sessions = append(n.Edges.Sessions, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedPartners {
 		if err := _q.loadPartners(ctx, query, nodes,
 			func(n *User) { n.appendNamedPartners(name) },
@@ -516,6 +561,13 @@ func (_q *UserQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*User, e
 		if err := _q.loadWarehouses(ctx, query, nodes,
 			func(n *User) { n.appendNamedWarehouses(name) },
 			func(n *User, e *Warehouse) { n.appendNamedWarehouses(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSessions {
+		if err := _q.loadSessions(ctx, query, nodes,
+			func(n *User) { n.appendNamedSessions(name) },
+			func(n *User, e *Session) { n.appendNamedSessions(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -710,6 +762,36 @@ func (_q *UserQuery) loadWarehouses(ctx context.Context, query *WarehouseQuery, 
 	}
 	return nil
 }
+func (_q *UserQuery) loadSessions(ctx context.Context, query *SessionQuery, nodes []*User, init func(*User), assign func(*User, *Session)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*User)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(session.FieldUserID)
+	}
+	query.Where(predicate.Session(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(user.SessionsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.UserID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "user_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *UserQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -869,6 +951,20 @@ func (_q *UserQuery) WithNamedWarehouses(name string, opts ...func(*WarehouseQue
 		_q.withNamedWarehouses = make(map[string]*WarehouseQuery)
 	}
 	_q.withNamedWarehouses[name] = query
+	return _q
+}
+
+// WithNamedSessions tells the query-builder to eager-load the nodes that are connected to the "sessions"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *UserQuery) WithNamedSessions(name string, opts ...func(*SessionQuery)) *UserQuery {
+	query := (&SessionClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSessions == nil {
+		_q.withNamedSessions = make(map[string]*SessionQuery)
+	}
+	_q.withNamedSessions[name] = query
 	return _q
 }
 

@@ -50,9 +50,11 @@ type WarehouseEdges struct {
 	Movements []*Movement `json:"movements,omitempty"`
 	// Users holds the value of the users edge.
 	Users []*User `json:"users,omitempty"`
+	// APITokens holds the value of the api_tokens edge.
+	APITokens []*ApiToken `json:"api_tokens,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
 	totalCount [4]map[string]int
 
@@ -60,6 +62,7 @@ type WarehouseEdges struct {
 	namedItems     map[string][]*Item
 	namedMovements map[string][]*Movement
 	namedUsers     map[string][]*User
+	namedAPITokens map[string][]*ApiToken
 }
 
 // BranchOrErr returns the Branch value or an error if the edge
@@ -107,6 +110,15 @@ func (e WarehouseEdges) UsersOrErr() ([]*User, error) {
 		return e.Users, nil
 	}
 	return nil, &NotLoadedError{edge: "users"}
+}
+
+// APITokensOrErr returns the APITokens value or an error if the edge
+// was not loaded in eager-loading.
+func (e WarehouseEdges) APITokensOrErr() ([]*ApiToken, error) {
+	if e.loadedTypes[5] {
+		return e.APITokens, nil
+	}
+	return nil, &NotLoadedError{edge: "api_tokens"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -220,6 +232,11 @@ func (_m *Warehouse) QueryMovements() *MovementQuery {
 // QueryUsers queries the "users" edge of the Warehouse entity.
 func (_m *Warehouse) QueryUsers() *UserQuery {
 	return NewWarehouseClient(_m.config).QueryUsers(_m)
+}
+
+// QueryAPITokens queries the "api_tokens" edge of the Warehouse entity.
+func (_m *Warehouse) QueryAPITokens() *ApiTokenQuery {
+	return NewWarehouseClient(_m.config).QueryAPITokens(_m)
 }
 
 // Update returns a builder for updating this Warehouse.
@@ -364,6 +381,30 @@ func (_m *Warehouse) appendNamedUsers(name string, edges ...*User) {
 		_m.Edges.namedUsers[name] = []*User{}
 	} else {
 		_m.Edges.namedUsers[name] = append(_m.Edges.namedUsers[name], edges...)
+	}
+}
+
+// NamedAPITokens returns the APITokens named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Warehouse) NamedAPITokens(name string) ([]*ApiToken, error) {
+	if _m.Edges.namedAPITokens == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedAPITokens[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Warehouse) appendNamedAPITokens(name string, edges ...*ApiToken) {
+	if _m.Edges.namedAPITokens == nil {
+		_m.Edges.namedAPITokens = make(map[string][]*ApiToken)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedAPITokens[name] = []*ApiToken{}
+	} else {
+		_m.Edges.namedAPITokens[name] = append(_m.Edges.namedAPITokens[name], edges...)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
+	"github.com/mycourier/mycourier/ent/apitoken"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/item"
 	"github.com/mycourier/mycourier/ent/movement"
@@ -34,12 +35,14 @@ type WarehouseQuery struct {
 	withItems          *ItemQuery
 	withMovements      *MovementQuery
 	withUsers          *UserQuery
+	withAPITokens      *ApiTokenQuery
 	loadTotal          []func(context.Context, []*Warehouse) error
 	modifiers          []func(*sql.Selector)
 	withNamedBalances  map[string]*StockBalanceQuery
 	withNamedItems     map[string]*ItemQuery
 	withNamedMovements map[string]*MovementQuery
 	withNamedUsers     map[string]*UserQuery
+	withNamedAPITokens map[string]*ApiTokenQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -179,6 +182,28 @@ func (_q *WarehouseQuery) QueryUsers() *UserQuery {
 			sqlgraph.From(warehouse.Table, warehouse.FieldID, selector),
 			sqlgraph.To(user.Table, user.FieldID),
 			sqlgraph.Edge(sqlgraph.M2M, true, warehouse.UsersTable, warehouse.UsersPrimaryKey...),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryAPITokens chains the current query on the "api_tokens" edge.
+func (_q *WarehouseQuery) QueryAPITokens() *ApiTokenQuery {
+	query := (&ApiTokenClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(warehouse.Table, warehouse.FieldID, selector),
+			sqlgraph.To(apitoken.Table, apitoken.FieldID),
+			sqlgraph.Edge(sqlgraph.M2M, true, warehouse.APITokensTable, warehouse.APITokensPrimaryKey...),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -383,6 +408,7 @@ func (_q *WarehouseQuery) Clone() *WarehouseQuery {
 		withItems:     _q.withItems.Clone(),
 		withMovements: _q.withMovements.Clone(),
 		withUsers:     _q.withUsers.Clone(),
+		withAPITokens: _q.withAPITokens.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -442,6 +468,17 @@ func (_q *WarehouseQuery) WithUsers(opts ...func(*UserQuery)) *WarehouseQuery {
 		opt(query)
 	}
 	_q.withUsers = query
+	return _q
+}
+
+// WithAPITokens tells the query-builder to eager-load the nodes that are connected to
+// the "api_tokens" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *WarehouseQuery) WithAPITokens(opts ...func(*ApiTokenQuery)) *WarehouseQuery {
+	query := (&ApiTokenClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withAPITokens = query
 	return _q
 }
 
@@ -523,12 +560,13 @@ func (_q *WarehouseQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Wa
 	var (
 		nodes       = []*Warehouse{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withBranch != nil,
 			_q.withBalances != nil,
 			_q.withItems != nil,
 			_q.withMovements != nil,
 			_q.withUsers != nil,
+			_q.withAPITokens != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -586,6 +624,13 @@ func (_q *WarehouseQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Wa
 			return nil, err
 		}
 	}
+	if query := _q.withAPITokens; query != nil {
+		if err := _q.loadAPITokens(ctx, query, nodes,
+			func(n *Warehouse) { n.Edges.APITokens = []*ApiToken{} },
+			func(n *Warehouse, e *ApiToken) { n.Edges.APITokens = append(n.Edges.APITokens, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedBalances {
 		if err := _q.loadBalances(ctx, query, nodes,
 			func(n *Warehouse) { n.appendNamedBalances(name) },
@@ -611,6 +656,13 @@ func (_q *WarehouseQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Wa
 		if err := _q.loadUsers(ctx, query, nodes,
 			func(n *Warehouse) { n.appendNamedUsers(name) },
 			func(n *Warehouse, e *User) { n.appendNamedUsers(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedAPITokens {
+		if err := _q.loadAPITokens(ctx, query, nodes,
+			func(n *Warehouse) { n.appendNamedAPITokens(name) },
+			func(n *Warehouse, e *ApiToken) { n.appendNamedAPITokens(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -805,6 +857,67 @@ func (_q *WarehouseQuery) loadUsers(ctx context.Context, query *UserQuery, nodes
 	}
 	return nil
 }
+func (_q *WarehouseQuery) loadAPITokens(ctx context.Context, query *ApiTokenQuery, nodes []*Warehouse, init func(*Warehouse), assign func(*Warehouse, *ApiToken)) error {
+	edgeIDs := make([]driver.Value, len(nodes))
+	byID := make(map[int]*Warehouse)
+	nids := make(map[int]map[*Warehouse]struct{})
+	for i, node := range nodes {
+		edgeIDs[i] = node.ID
+		byID[node.ID] = node
+		if init != nil {
+			init(node)
+		}
+	}
+	query.Where(func(s *sql.Selector) {
+		joinT := sql.Table(warehouse.APITokensTable)
+		s.Join(joinT).On(s.C(apitoken.FieldID), joinT.C(warehouse.APITokensPrimaryKey[0]))
+		s.Where(sql.InValues(joinT.C(warehouse.APITokensPrimaryKey[1]), edgeIDs...))
+		columns := s.SelectedColumns()
+		s.Select(joinT.C(warehouse.APITokensPrimaryKey[1]))
+		s.AppendSelect(columns...)
+		s.SetDistinct(false)
+	})
+	if err := query.prepareQuery(ctx); err != nil {
+		return err
+	}
+	qr := QuerierFunc(func(ctx context.Context, q Query) (Value, error) {
+		return query.sqlAll(ctx, func(_ context.Context, spec *sqlgraph.QuerySpec) {
+			assign := spec.Assign
+			values := spec.ScanValues
+			spec.ScanValues = func(columns []string) ([]any, error) {
+				values, err := values(columns[1:])
+				if err != nil {
+					return nil, err
+				}
+				return append([]any{new(sql.NullInt64)}, values...), nil
+			}
+			spec.Assign = func(columns []string, values []any) error {
+				outValue := int(values[0].(*sql.NullInt64).Int64)
+				inValue := int(values[1].(*sql.NullInt64).Int64)
+				if nids[inValue] == nil {
+					nids[inValue] = map[*Warehouse]struct{}{byID[outValue]: {}}
+					return assign(columns[1:], values[1:])
+				}
+				nids[inValue][byID[outValue]] = struct{}{}
+				return nil
+			}
+		})
+	})
+	neighbors, err := withInterceptors[[]*ApiToken](ctx, query, qr, query.inters)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected "api_tokens" node returned %v`, n.ID)
+		}
+		for kn := range nodes {
+			assign(kn, n)
+		}
+	}
+	return nil
+}
 
 func (_q *WarehouseQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -981,6 +1094,20 @@ func (_q *WarehouseQuery) WithNamedUsers(name string, opts ...func(*UserQuery)) 
 		_q.withNamedUsers = make(map[string]*UserQuery)
 	}
 	_q.withNamedUsers[name] = query
+	return _q
+}
+
+// WithNamedAPITokens tells the query-builder to eager-load the nodes that are connected to the "api_tokens"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *WarehouseQuery) WithNamedAPITokens(name string, opts ...func(*ApiTokenQuery)) *WarehouseQuery {
+	query := (&ApiTokenClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedAPITokens == nil {
+		_q.withNamedAPITokens = make(map[string]*ApiTokenQuery)
+	}
+	_q.withNamedAPITokens[name] = query
 	return _q
 }
 

@@ -23,6 +23,12 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, erro
 	return r.client.Noders(ctx, ids)
 }
 
+// APITokens is the resolver for the apiTokens field.
+func (r *queryResolver) APITokens(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApiTokenOrder, where *ent.ApiTokenWhereInput) (*ent.ApiTokenConnection, error) {
+	return r.client.ApiToken.Query().
+		Paginate(ctx, after, first, before, last, ent.WithApiTokenOrder(orderBy), ent.WithApiTokenFilter(where.Filter))
+}
+
 // AuditEvents is the resolver for the auditEvents field.
 func (r *queryResolver) AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error) {
 	return r.client.AuditEvent.Query().

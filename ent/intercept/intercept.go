@@ -8,6 +8,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"github.com/mycourier/mycourier/ent"
+	"github.com/mycourier/mycourier/ent/apitoken"
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
@@ -15,10 +16,12 @@ import (
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/loginthrottle"
 	"github.com/mycourier/mycourier/ent/movement"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/predicate"
 	"github.com/mycourier/mycourier/ent/region"
+	"github.com/mycourier/mycourier/ent/session"
 	"github.com/mycourier/mycourier/ent/stockbalance"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
@@ -78,6 +81,33 @@ func (f TraverseFunc) Traverse(ctx context.Context, q ent.Query) error {
 		return err
 	}
 	return f(ctx, query)
+}
+
+// The ApiTokenFunc type is an adapter to allow the use of ordinary function as a Querier.
+type ApiTokenFunc func(context.Context, *ent.ApiTokenQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f ApiTokenFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.ApiTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.ApiTokenQuery", q)
+}
+
+// The TraverseApiToken type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseApiToken func(context.Context, *ent.ApiTokenQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseApiToken) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseApiToken) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApiTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.ApiTokenQuery", q)
 }
 
 // The AuditEventFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -269,6 +299,33 @@ func (f TraverseItem) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.ItemQuery", q)
 }
 
+// The LoginThrottleFunc type is an adapter to allow the use of ordinary function as a Querier.
+type LoginThrottleFunc func(context.Context, *ent.LoginThrottleQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f LoginThrottleFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.LoginThrottleQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.LoginThrottleQuery", q)
+}
+
+// The TraverseLoginThrottle type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseLoginThrottle func(context.Context, *ent.LoginThrottleQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseLoginThrottle) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseLoginThrottle) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LoginThrottleQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.LoginThrottleQuery", q)
+}
+
 // The MovementFunc type is an adapter to allow the use of ordinary function as a Querier.
 type MovementFunc func(context.Context, *ent.MovementQuery) (ent.Value, error)
 
@@ -348,6 +405,33 @@ func (f TraverseRegion) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.RegionQuery", q)
+}
+
+// The SessionFunc type is an adapter to allow the use of ordinary function as a Querier.
+type SessionFunc func(context.Context, *ent.SessionQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f SessionFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.SessionQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.SessionQuery", q)
+}
+
+// The TraverseSession type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseSession func(context.Context, *ent.SessionQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseSession) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseSession) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SessionQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.SessionQuery", q)
 }
 
 // The StockBalanceFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -434,6 +518,8 @@ func (f TraverseWarehouse) Traverse(ctx context.Context, q ent.Query) error {
 // NewQuery returns the generic Query interface for the given typed query.
 func NewQuery(q ent.Query) (Query, error) {
 	switch q := q.(type) {
+	case *ent.ApiTokenQuery:
+		return &query[*ent.ApiTokenQuery, predicate.ApiToken, apitoken.OrderOption]{typ: ent.TypeApiToken, tq: q}, nil
 	case *ent.AuditEventQuery:
 		return &query[*ent.AuditEventQuery, predicate.AuditEvent, auditevent.OrderOption]{typ: ent.TypeAuditEvent, tq: q}, nil
 	case *ent.BranchQuery:
@@ -448,12 +534,16 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.EquipmentTypeQuery, predicate.EquipmentType, equipmenttype.OrderOption]{typ: ent.TypeEquipmentType, tq: q}, nil
 	case *ent.ItemQuery:
 		return &query[*ent.ItemQuery, predicate.Item, item.OrderOption]{typ: ent.TypeItem, tq: q}, nil
+	case *ent.LoginThrottleQuery:
+		return &query[*ent.LoginThrottleQuery, predicate.LoginThrottle, loginthrottle.OrderOption]{typ: ent.TypeLoginThrottle, tq: q}, nil
 	case *ent.MovementQuery:
 		return &query[*ent.MovementQuery, predicate.Movement, movement.OrderOption]{typ: ent.TypeMovement, tq: q}, nil
 	case *ent.PartnerQuery:
 		return &query[*ent.PartnerQuery, predicate.Partner, partner.OrderOption]{typ: ent.TypePartner, tq: q}, nil
 	case *ent.RegionQuery:
 		return &query[*ent.RegionQuery, predicate.Region, region.OrderOption]{typ: ent.TypeRegion, tq: q}, nil
+	case *ent.SessionQuery:
+		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
 	case *ent.StockBalanceQuery:
 		return &query[*ent.StockBalanceQuery, predicate.StockBalance, stockbalance.OrderOption]{typ: ent.TypeStockBalance, tq: q}, nil
 	case *ent.UserQuery:

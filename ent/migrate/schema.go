@@ -9,6 +9,42 @@ import (
 )
 
 var (
+	// APITokensColumns holds the columns for the "api_tokens" table.
+	APITokensColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "name", Type: field.TypeString, Size: 100},
+		{Name: "prefix", Type: field.TypeString, Size: 16},
+		{Name: "token_hash", Type: field.TypeString, Unique: true},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"owner", "manager", "onboarding", "warehouse", "security", "integrator"}, Default: "integrator"},
+		{Name: "pii_access", Type: field.TypeBool, Default: false},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "created_by_id", Type: field.TypeInt, Nullable: true},
+	}
+	// APITokensTable holds the schema information for the "api_tokens" table.
+	APITokensTable = &schema.Table{
+		Name:       "api_tokens",
+		Columns:    APITokensColumns,
+		PrimaryKey: []*schema.Column{APITokensColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "api_tokens_users_created_by",
+				Columns:    []*schema.Column{APITokensColumns[11]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "apitoken_prefix",
+				Unique:  false,
+				Columns: []*schema.Column{APITokensColumns[4]},
+			},
+		},
+	}
 	// AuditEventsColumns holds the columns for the "audit_events" table.
 	AuditEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -360,6 +396,22 @@ var (
 			},
 		},
 	}
+	// LoginThrottlesColumns holds the columns for the "login_throttles" table.
+	LoginThrottlesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "key", Type: field.TypeString, Unique: true, Size: 200},
+		{Name: "failures", Type: field.TypeInt, Default: 0},
+		{Name: "last_failure_at", Type: field.TypeTime, Nullable: true},
+		{Name: "locked_until", Type: field.TypeTime, Nullable: true},
+	}
+	// LoginThrottlesTable holds the schema information for the "login_throttles" table.
+	LoginThrottlesTable = &schema.Table{
+		Name:       "login_throttles",
+		Columns:    LoginThrottlesColumns,
+		PrimaryKey: []*schema.Column{LoginThrottlesColumns[0]},
+	}
 	// MovementsColumns holds the columns for the "movements" table.
 	MovementsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -512,6 +564,45 @@ var (
 			},
 		},
 	}
+	// SessionsColumns holds the columns for the "sessions" table.
+	SessionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "family_id", Type: field.TypeString, Size: 64},
+		{Name: "token_hash", Type: field.TypeString, Unique: true},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "client_ip", Type: field.TypeString, Nullable: true, Size: 64},
+		{Name: "user_agent", Type: field.TypeString, Nullable: true, Size: 300},
+		{Name: "user_id", Type: field.TypeInt},
+	}
+	// SessionsTable holds the schema information for the "sessions" table.
+	SessionsTable = &schema.Table{
+		Name:       "sessions",
+		Columns:    SessionsColumns,
+		PrimaryKey: []*schema.Column{SessionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "sessions_users_sessions",
+				Columns:    []*schema.Column{SessionsColumns[9]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "session_family_id",
+				Unique:  false,
+				Columns: []*schema.Column{SessionsColumns[2]},
+			},
+			{
+				Name:    "session_user_id_revoked_at",
+				Unique:  false,
+				Columns: []*schema.Column{SessionsColumns[9], SessionsColumns[6]},
+			},
+		},
+	}
 	// StockBalancesColumns holds the columns for the "stock_balances" table.
 	StockBalancesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -567,6 +658,7 @@ var (
 		{Name: "active", Type: field.TypeBool, Default: true},
 		{Name: "telegram_user_id", Type: field.TypeInt64, Unique: true, Nullable: true},
 		{Name: "last_sign_in_at", Type: field.TypeTime, Nullable: true},
+		{Name: "password_changed_at", Type: field.TypeTime, Nullable: true},
 	}
 	// UsersTable holds the schema information for the "users" table.
 	UsersTable = &schema.Table{
@@ -615,6 +707,81 @@ var (
 				Name:    "warehouse_archived_at",
 				Unique:  false,
 				Columns: []*schema.Column{WarehousesColumns[3]},
+			},
+		},
+	}
+	// APITokenPartnersColumns holds the columns for the "api_token_partners" table.
+	APITokenPartnersColumns = []*schema.Column{
+		{Name: "api_token_id", Type: field.TypeInt},
+		{Name: "partner_id", Type: field.TypeInt},
+	}
+	// APITokenPartnersTable holds the schema information for the "api_token_partners" table.
+	APITokenPartnersTable = &schema.Table{
+		Name:       "api_token_partners",
+		Columns:    APITokenPartnersColumns,
+		PrimaryKey: []*schema.Column{APITokenPartnersColumns[0], APITokenPartnersColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "api_token_partners_api_token_id",
+				Columns:    []*schema.Column{APITokenPartnersColumns[0]},
+				RefColumns: []*schema.Column{APITokensColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "api_token_partners_partner_id",
+				Columns:    []*schema.Column{APITokenPartnersColumns[1]},
+				RefColumns: []*schema.Column{PartnersColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// APITokenRegionsColumns holds the columns for the "api_token_regions" table.
+	APITokenRegionsColumns = []*schema.Column{
+		{Name: "api_token_id", Type: field.TypeInt},
+		{Name: "region_id", Type: field.TypeInt},
+	}
+	// APITokenRegionsTable holds the schema information for the "api_token_regions" table.
+	APITokenRegionsTable = &schema.Table{
+		Name:       "api_token_regions",
+		Columns:    APITokenRegionsColumns,
+		PrimaryKey: []*schema.Column{APITokenRegionsColumns[0], APITokenRegionsColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "api_token_regions_api_token_id",
+				Columns:    []*schema.Column{APITokenRegionsColumns[0]},
+				RefColumns: []*schema.Column{APITokensColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "api_token_regions_region_id",
+				Columns:    []*schema.Column{APITokenRegionsColumns[1]},
+				RefColumns: []*schema.Column{RegionsColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+		},
+	}
+	// APITokenWarehousesColumns holds the columns for the "api_token_warehouses" table.
+	APITokenWarehousesColumns = []*schema.Column{
+		{Name: "api_token_id", Type: field.TypeInt},
+		{Name: "warehouse_id", Type: field.TypeInt},
+	}
+	// APITokenWarehousesTable holds the schema information for the "api_token_warehouses" table.
+	APITokenWarehousesTable = &schema.Table{
+		Name:       "api_token_warehouses",
+		Columns:    APITokenWarehousesColumns,
+		PrimaryKey: []*schema.Column{APITokenWarehousesColumns[0], APITokenWarehousesColumns[1]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "api_token_warehouses_api_token_id",
+				Columns:    []*schema.Column{APITokenWarehousesColumns[0]},
+				RefColumns: []*schema.Column{APITokensColumns[0]},
+				OnDelete:   schema.Cascade,
+			},
+			{
+				Symbol:     "api_token_warehouses_warehouse_id",
+				Columns:    []*schema.Column{APITokenWarehousesColumns[1]},
+				RefColumns: []*schema.Column{WarehousesColumns[0]},
+				OnDelete:   schema.Cascade,
 			},
 		},
 	}
@@ -695,6 +862,7 @@ var (
 	}
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
+		APITokensTable,
 		AuditEventsTable,
 		BranchesTable,
 		CouriersTable,
@@ -702,12 +870,17 @@ var (
 		CourierStatusChangesTable,
 		EquipmentTypesTable,
 		ItemsTable,
+		LoginThrottlesTable,
 		MovementsTable,
 		PartnersTable,
 		RegionsTable,
+		SessionsTable,
 		StockBalancesTable,
 		UsersTable,
 		WarehousesTable,
+		APITokenPartnersTable,
+		APITokenRegionsTable,
+		APITokenWarehousesTable,
 		UserPartnersTable,
 		UserRegionsTable,
 		UserWarehousesTable,
@@ -715,6 +888,10 @@ var (
 )
 
 func init() {
+	APITokensTable.ForeignKeys[0].RefTable = UsersTable
+	APITokensTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(55834574848),
+	}
 	AuditEventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
 	}
@@ -746,6 +923,9 @@ func init() {
 	ItemsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
 	}
+	LoginThrottlesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(60129542144),
+	}
 	MovementsTable.ForeignKeys[0].RefTable = CouriersTable
 	MovementsTable.ForeignKeys[1].RefTable = EquipmentTypesTable
 	MovementsTable.ForeignKeys[2].RefTable = ItemsTable
@@ -764,6 +944,10 @@ func init() {
 	RegionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),
 	}
+	SessionsTable.ForeignKeys[0].RefTable = UsersTable
+	SessionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(64424509440),
+	}
 	StockBalancesTable.ForeignKeys[0].RefTable = EquipmentTypesTable
 	StockBalancesTable.ForeignKeys[1].RefTable = WarehousesTable
 	StockBalancesTable.Annotation = &entsql.Annotation{
@@ -780,6 +964,12 @@ func init() {
 	WarehousesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
 	}
+	APITokenPartnersTable.ForeignKeys[0].RefTable = APITokensTable
+	APITokenPartnersTable.ForeignKeys[1].RefTable = PartnersTable
+	APITokenRegionsTable.ForeignKeys[0].RefTable = APITokensTable
+	APITokenRegionsTable.ForeignKeys[1].RefTable = RegionsTable
+	APITokenWarehousesTable.ForeignKeys[0].RefTable = APITokensTable
+	APITokenWarehousesTable.ForeignKeys[1].RefTable = WarehousesTable
 	UserPartnersTable.ForeignKeys[0].RefTable = UsersTable
 	UserPartnersTable.ForeignKeys[1].RefTable = PartnersTable
 	UserRegionsTable.ForeignKeys[0].RefTable = UsersTable

@@ -6,6 +6,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 )
 
+// ApiToken is the predicate function for apitoken builders.
+type ApiToken func(*sql.Selector)
+
 // AuditEvent is the predicate function for auditevent builders.
 type AuditEvent func(*sql.Selector)
 
@@ -27,6 +30,9 @@ type EquipmentType func(*sql.Selector)
 // Item is the predicate function for item builders.
 type Item func(*sql.Selector)
 
+// LoginThrottle is the predicate function for loginthrottle builders.
+type LoginThrottle func(*sql.Selector)
+
 // Movement is the predicate function for movement builders.
 type Movement func(*sql.Selector)
 
@@ -35,6 +41,9 @@ type Partner func(*sql.Selector)
 
 // Region is the predicate function for region builders.
 type Region func(*sql.Selector)
+
+// Session is the predicate function for session builders.
+type Session func(*sql.Selector)
 
 // StockBalance is the predicate function for stockbalance builders.
 type StockBalance func(*sql.Selector)

@@ -111,6 +111,30 @@ func DenyMutationOperationRule(op ent.Op) MutationRule {
 	return OnMutationOperation(rule, op)
 }
 
+// The ApiTokenQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ApiTokenQueryRuleFunc func(context.Context, *ent.ApiTokenQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ApiTokenQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ApiTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ApiTokenQuery", q)
+}
+
+// The ApiTokenMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ApiTokenMutationRuleFunc func(context.Context, *ent.ApiTokenMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ApiTokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ApiTokenMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ApiTokenMutation", m)
+}
+
 // The AuditEventQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AuditEventQueryRuleFunc func(context.Context, *ent.AuditEventQuery) error
@@ -279,6 +303,30 @@ func (f ItemMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ItemMutation", m)
 }
 
+// The LoginThrottleQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type LoginThrottleQueryRuleFunc func(context.Context, *ent.LoginThrottleQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f LoginThrottleQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.LoginThrottleQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.LoginThrottleQuery", q)
+}
+
+// The LoginThrottleMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type LoginThrottleMutationRuleFunc func(context.Context, *ent.LoginThrottleMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f LoginThrottleMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.LoginThrottleMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.LoginThrottleMutation", m)
+}
+
 // The MovementQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type MovementQueryRuleFunc func(context.Context, *ent.MovementQuery) error
@@ -349,6 +397,30 @@ func (f RegionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.RegionMutation", m)
+}
+
+// The SessionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type SessionQueryRuleFunc func(context.Context, *ent.SessionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f SessionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.SessionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.SessionQuery", q)
+}
+
+// The SessionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type SessionMutationRuleFunc func(context.Context, *ent.SessionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f SessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.SessionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SessionMutation", m)
 }
 
 // The StockBalanceQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -458,6 +530,8 @@ var _ QueryMutationRule = FilterFunc(nil)
 
 func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
+	case *ent.ApiTokenQuery:
+		return q.Filter(), nil
 	case *ent.AuditEventQuery:
 		return q.Filter(), nil
 	case *ent.BranchQuery:
@@ -472,11 +546,15 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ItemQuery:
 		return q.Filter(), nil
+	case *ent.LoginThrottleQuery:
+		return q.Filter(), nil
 	case *ent.MovementQuery:
 		return q.Filter(), nil
 	case *ent.PartnerQuery:
 		return q.Filter(), nil
 	case *ent.RegionQuery:
+		return q.Filter(), nil
+	case *ent.SessionQuery:
 		return q.Filter(), nil
 	case *ent.StockBalanceQuery:
 		return q.Filter(), nil
@@ -491,6 +569,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
+	case *ent.ApiTokenMutation:
+		return m.Filter(), nil
 	case *ent.AuditEventMutation:
 		return m.Filter(), nil
 	case *ent.BranchMutation:
@@ -505,11 +585,15 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.ItemMutation:
 		return m.Filter(), nil
+	case *ent.LoginThrottleMutation:
+		return m.Filter(), nil
 	case *ent.MovementMutation:
 		return m.Filter(), nil
 	case *ent.PartnerMutation:
 		return m.Filter(), nil
 	case *ent.RegionMutation:
+		return m.Filter(), nil
+	case *ent.SessionMutation:
 		return m.Filter(), nil
 	case *ent.StockBalanceMutation:
 		return m.Filter(), nil

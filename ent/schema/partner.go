@@ -33,6 +33,7 @@ func (Partner) Edges() []ent.Edge {
 		edge.To("couriers", Courier.Type).
 			Annotations(noAction, entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.From("users", User.Type).Ref("partners").Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.From("api_tokens", ApiToken.Type).Ref("partners").Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -32,6 +32,7 @@ func (Region) Edges() []ent.Edge {
 			Annotations(entgql.RelayConnection(), entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		edge.From("users", User.Type).Ref("regions").
 			Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.From("api_tokens", ApiToken.Type).Ref("regions").Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -31,6 +31,7 @@ func (User) Fields() []ent.Field {
 		field.Bool("active").Default(true),
 		field.Int64("telegram_user_id").Optional().Nillable().Unique(),
 		field.Time("last_sign_in_at").Optional().Nillable(),
+		field.Time("password_changed_at").Optional().Nillable(),
 	}
 }
 
@@ -40,6 +41,7 @@ func (User) Edges() []ent.Edge {
 		edge.To("partners", Partner.Type),
 		edge.To("regions", Region.Type),
 		edge.To("warehouses", Warehouse.Type),
+		edge.To("sessions", Session.Type).Annotations(noAction, entgql.Skip(entgql.SkipAll)),
 	}
 }
 

@@ -35,6 +35,7 @@ func (Warehouse) Edges() []ent.Edge {
 		edge.To("items", Item.Type).Annotations(noAction, entgql.RelayConnection(), skip),
 		edge.To("movements", Movement.Type).Annotations(entgql.RelayConnection(), skip),
 		edge.From("users", User.Type).Ref("warehouses").Annotations(entgql.Skip(entgql.SkipAll)),
+		edge.From("api_tokens", ApiToken.Type).Ref("warehouses").Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 

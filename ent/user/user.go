@@ -37,12 +37,16 @@ const (
 	FieldTelegramUserID = "telegram_user_id"
 	// FieldLastSignInAt holds the string denoting the last_sign_in_at field in the database.
 	FieldLastSignInAt = "last_sign_in_at"
+	// FieldPasswordChangedAt holds the string denoting the password_changed_at field in the database.
+	FieldPasswordChangedAt = "password_changed_at"
 	// EdgePartners holds the string denoting the partners edge name in mutations.
 	EdgePartners = "partners"
 	// EdgeRegions holds the string denoting the regions edge name in mutations.
 	EdgeRegions = "regions"
 	// EdgeWarehouses holds the string denoting the warehouses edge name in mutations.
 	EdgeWarehouses = "warehouses"
+	// EdgeSessions holds the string denoting the sessions edge name in mutations.
+	EdgeSessions = "sessions"
 	// Table holds the table name of the user in the database.
 	Table = "users"
 	// PartnersTable is the table that holds the partners relation/edge. The primary key declared below.
@@ -60,6 +64,13 @@ const (
 	// WarehousesInverseTable is the table name for the Warehouse entity.
 	// It exists in this package in order to avoid circular dependency with the "warehouse" package.
 	WarehousesInverseTable = "warehouses"
+	// SessionsTable is the table that holds the sessions relation/edge.
+	SessionsTable = "sessions"
+	// SessionsInverseTable is the table name for the Session entity.
+	// It exists in this package in order to avoid circular dependency with the "session" package.
+	SessionsInverseTable = "sessions"
+	// SessionsColumn is the table column denoting the sessions relation/edge.
+	SessionsColumn = "user_id"
 )
 
 // Columns holds all SQL columns for user fields.
@@ -75,6 +86,7 @@ var Columns = []string{
 	FieldActive,
 	FieldTelegramUserID,
 	FieldLastSignInAt,
+	FieldPasswordChangedAt,
 }
 
 var (
@@ -199,6 +211,11 @@ func ByLastSignInAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldLastSignInAt, opts...).ToFunc()
 }
 
+// ByPasswordChangedAt orders the results by the password_changed_at field.
+func ByPasswordChangedAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPasswordChangedAt, opts...).ToFunc()
+}
+
 // ByPartnersCount orders the results by partners count.
 func ByPartnersCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -240,6 +257,20 @@ func ByWarehouses(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newWarehousesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// BySessionsCount orders the results by sessions count.
+func BySessionsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSessionsStep(), opts...)
+	}
+}
+
+// BySessions orders the results by sessions terms.
+func BySessions(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSessionsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newPartnersStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -259,6 +290,13 @@ func newWarehousesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(WarehousesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2M, false, WarehousesTable, WarehousesPrimaryKey...),
+	)
+}
+func newSessionsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SessionsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, SessionsTable, SessionsColumn),
 	)
 }
 
