@@ -297,23 +297,11 @@ func fkColumns(table, constraint string) []string {
 // typeOfTable names the entity of a table for the race fallback, where only
 // the table is known.
 func typeOfTable(table string) string {
-	for _, t := range migrate.Tables {
-		if t.Name != table {
-			continue
-		}
-		for _, typ := range entityTypes {
-			if tn, ok := uniqueguard.TableOf(typ); ok && tn == table {
-				return typ
-			}
-		}
+	typ := uniqueguard.TypeOf(table)
+	if tn, ok := uniqueguard.TableOf(typ); ok && tn == table {
+		return typ
 	}
 	return table
-}
-
-var entityTypes = []string{
-	ent.TypeAuditEvent, ent.TypeBranch, ent.TypeCourier, ent.TypeCourierDocument,
-	ent.TypeCourierStatusChange, ent.TypeEquipmentType, ent.TypeItem, ent.TypeMovement,
-	ent.TypePartner, ent.TypeRegion, ent.TypeStockBalance, ent.TypeUser, ent.TypeWarehouse,
 }
 
 // validationField describes an ent validation failure for the field it

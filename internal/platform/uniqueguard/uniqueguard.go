@@ -234,3 +234,28 @@ func lookup(ctx context.Context, c *ent.Client, info *tableInfo, set uniqueSet, 
 }
 
 func quote(ident string) string { return `"` + ident + `"` }
+
+// TypeOf is the inverse of TableOf: "courier_status_changes" →
+// "CourierStatusChange". The presenter needs it when only the database
+// names the table (a unique violation that raced past the guard).
+func TypeOf(table string) string {
+	parts := strings.Split(table, "_")
+	last := parts[len(parts)-1]
+	switch {
+	case strings.HasSuffix(last, "ies"):
+		last = strings.TrimSuffix(last, "ies") + "y"
+	case strings.HasSuffix(last, "ches"), strings.HasSuffix(last, "shes"),
+		strings.HasSuffix(last, "sses"), strings.HasSuffix(last, "xes"), strings.HasSuffix(last, "zes"):
+		last = strings.TrimSuffix(last, "es")
+	default:
+		last = strings.TrimSuffix(last, "s")
+	}
+	parts[len(parts)-1] = last
+	var b strings.Builder
+	for _, p := range parts {
+		if p != "" {
+			b.WriteString(strings.ToUpper(p[:1]) + p[1:])
+		}
+	}
+	return b.String()
+}
