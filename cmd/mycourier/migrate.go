@@ -15,7 +15,7 @@ import (
 
 func migrateCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "migrate", Short: "Apply, report and generate database migrations"}
-	cmd.AddCommand(migrateUpCmd(), migrateStatusCmd(), migrateDiffCmd())
+	cmd.AddCommand(migrateUpCmd(), migrateStatusCmd(), migrateDiffCmd(), migrateHashCmd())
 	return cmd
 }
 
@@ -122,5 +122,26 @@ func migrateDiffCmd() *cobra.Command {
 	cmd.Flags().StringVar(&dir, "dir", "migrations", "migrations root (holds postgres/ and sqlite/)")
 	cmd.Flags().StringVar(&pgURL, "postgres-url", def, "PostgreSQL server for the scratch database (env MYCOURIER_DIFF_POSTGRES_URL)")
 	cmd.Flags().StringVar(&only, "dialect", "", "diff only this dialect (postgres or sqlite3)")
+	return cmd
+}
+
+func migrateHashCmd() *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "hash",
+		Short: "Rewrite atlas.sum after adding a hand-written migration file",
+		Long: "Hand-written SQL (triggers, functions) goes in a new goose file in both\n" +
+			"migrations/postgres and migrations/sqlite; this records it in atlas.sum.",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			for _, sub := range []string{"postgres", "sqlite"} {
+				if err := migrate.Hash(filepath.Join(dir, sub)); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: atlas.sum rewritten\n", sub)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "dir", "migrations", "migrations root (holds postgres/ and sqlite/)")
 	return cmd
 }

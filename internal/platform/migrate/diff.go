@@ -83,6 +83,22 @@ func Validate(path string) error {
 	return atlasmigrate.Validate(dir)
 }
 
+// Hash rewrites the directory's atlas.sum from its files.
+func Hash(path string) error {
+	dir, err := sqltool.NewGooseDir(path)
+	if err != nil {
+		return err
+	}
+	sum, err := dir.Checksum()
+	if err != nil {
+		return fmt.Errorf("migrate: hash %s: %w", path, err)
+	}
+	if err := atlasmigrate.WriteSumFile(dir, sum); err != nil {
+		return fmt.Errorf("migrate: write %s/atlas.sum: %w", path, err)
+	}
+	return nil
+}
+
 func listSQL(dir string) (map[string]bool, error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {

@@ -1,0 +1,232 @@
+// Package audit records every change in the audit trail: an ent hook writes
+// one AuditEvent per mutation, inside the mutation's own transaction, so a
+// change that rolls back leaves no event and a change that commits always
+// has one.
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"time"
+
+	"entgo.io/ent"
+
+	gen "github.com/mycourier/mycourier/ent"
+	"github.com/mycourier/mycourier/ent/auditevent"
+	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/platform/reqinfo"
+)
+
+// ErrNoTransaction: an audited change was attempted outside a transaction,
+// where its audit event could not be written atomically with it.
+var ErrNoTransaction = errors.New("audit: change outside a transaction")
+
+// Redacted stands for a secret's value in the trail.
+const Redacted = "[redacted]"
+
+// secret fields are recorded as changed, never with their values.
+var secret = []string{"password_hash", "token_hash"}
+
+// unaudited entities: the trail itself, and sign-in bookkeeping (sign-ins,
+// failures and lockouts are recorded as events of their own by the auth service).
+var unaudited = []string{"AuditEvent", "Session", "LoginThrottle"}
+
+// Hook returns the ent hook that audits every mutation.
+func Hook() ent.Hook {
+	return func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if slices.Contains(unaudited, m.Type()) {
+				return next.Mutate(ctx, m)
+			}
+			client, err := txClient(m)
+			if err != nil {
+				return nil, err
+			}
+			changes, err := diff(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			v, err := next.Mutate(ctx, m)
+			if err != nil {
+				return nil, err
+			}
+			id := entityID(m, v)
+			if err := write(ctx, client, m, id, changes); err != nil {
+				return nil, err
+			}
+			return v, nil
+		})
+	}
+}
+
+// txClient returns the client of the transaction m runs in.
+func txClient(m ent.Mutation) (*gen.Client, error) {
+	tm, ok := m.(interface {
+		Client() *gen.Client
+		Tx() (*gen.Tx, error)
+	})
+	if !ok {
+		return nil, fmt.Errorf("audit: %T has no client", m)
+	}
+	if _, err := tm.Tx(); err != nil {
+		return nil, fmt.Errorf("%w: %s %s", ErrNoTransaction, m.Op(), m.Type())
+	}
+	return tm.Client(), nil
+}
+
+// diff reads each changed field's old and new value (old values only for a
+// single-row update, the only case where there is one row to read them from).
+func diff(ctx context.Context, m ent.Mutation) (map[string]any, error) {
+	changes := map[string]any{}
+	oneRow := m.Op().Is(ent.OpUpdateOne)
+	for _, f := range m.Fields() {
+		nv, _ := m.Field(f)
+		c := map[string]any{"new": nv}
+		if oneRow {
+			ov, err := m.OldField(ctx, f)
+			if err != nil {
+				return nil, fmt.Errorf("audit: old %s.%s: %w", m.Type(), f, err)
+			}
+			if reflect.DeepEqual(ov, nv) {
+				continue
+			}
+			c["old"] = ov
+		}
+		if slices.Contains(secret, f) {
+			c = map[string]any{"new": Redacted}
+		}
+		if f == "updated_at" {
+			continue
+		}
+		changes[f] = normalize(c)
+	}
+	for _, f := range m.ClearedFields() {
+		c := map[string]any{"new": nil}
+		if oneRow {
+			if ov, err := m.OldField(ctx, f); err == nil {
+				c["old"] = ov
+			}
+		}
+		changes[f] = normalize(c)
+	}
+	for _, e := range m.AddedEdges() {
+		changes[e+".added"] = m.AddedIDs(e)
+	}
+	for _, e := range m.RemovedEdges() {
+		changes[e+".removed"] = m.RemovedIDs(e)
+	}
+	for _, e := range m.ClearedEdges() {
+		changes[e+".cleared"] = true
+	}
+	return changes, nil
+}
+
+// normalize makes values JSON-stable: times in UTC, pointers dereferenced.
+func normalize(c map[string]any) map[string]any {
+	for k, v := range c {
+		rv := reflect.ValueOf(v)
+		if rv.Kind() == reflect.Pointer {
+			if rv.IsNil() {
+				c[k] = nil
+				continue
+			}
+			v = rv.Elem().Interface()
+		}
+		if t, ok := v.(time.Time); ok {
+			v = t.UTC().Format(time.RFC3339Nano)
+		}
+		c[k] = v
+	}
+	return c
+}
+
+// entityID finds the id of the changed row: the mutation knows it for an
+// update; a create's returned entity carries it.
+func entityID(m ent.Mutation, v ent.Value) *int {
+	if im, ok := m.(interface{ ID() (int, bool) }); ok {
+		if id, ok := im.ID(); ok {
+			return &id
+		}
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Struct {
+		if f := rv.Elem().FieldByName("ID"); f.IsValid() && f.CanInt() {
+			id := int(f.Int())
+			return &id
+		}
+	}
+	return nil
+}
+
+func write(ctx context.Context, client *gen.Client, m ent.Mutation, id *int, changes map[string]any) error {
+	v := authz.FromContext(ctx)
+	info := reqinfo.From(ctx)
+	op := info.Operation
+	if op == "" {
+		op = m.Type() + "." + opName(m.Op())
+	}
+	c := client.AuditEvent.Create().
+		SetOperation(op).
+		SetEntityType(m.Type()).
+		SetNillableEntityID(id).
+		SetChanges(changes).
+		SetRequestID(info.RequestID).
+		SetClientIP(info.ClientIP)
+	switch {
+	case v == nil:
+		c.SetActorKind(auditevent.ActorKindSystem).SetActorName("unknown")
+	default:
+		c.SetActorKind(auditevent.ActorKind(v.Kind)).SetActorName(v.Name).SetActorRole(string(v.Role))
+		if v.ID != 0 {
+			c.SetActorID(v.ID)
+		}
+	}
+	if err := c.Exec(ctx); err != nil {
+		return fmt.Errorf("audit: write %s %s: %w", m.Type(), op, err)
+	}
+	return nil
+}
+
+func opName(op ent.Op) string {
+	switch {
+	case op.Is(ent.OpCreate):
+		return "create"
+	case op.Is(ent.OpUpdateOne), op.Is(ent.OpUpdate):
+		return "update"
+	case op.Is(ent.OpDeleteOne), op.Is(ent.OpDelete):
+		return "delete"
+	}
+	return op.String()
+}
+
+// Record writes an event that is not a change — a sensitive read such as a
+// security officer opening a courier's full dossier, a sign-in, a lockout.
+// client should be the transaction's client when there is one.
+func Record(ctx context.Context, client *gen.Client, operation, entityType string, entityID *int, details map[string]any) error {
+	v := authz.FromContext(ctx)
+	info := reqinfo.From(ctx)
+	c := client.AuditEvent.Create().
+		SetOperation(operation).
+		SetEntityType(entityType).
+		SetNillableEntityID(entityID).
+		SetRequestID(info.RequestID).
+		SetClientIP(info.ClientIP)
+	if details != nil {
+		c.SetChanges(details)
+	}
+	if v == nil {
+		c.SetActorKind(auditevent.ActorKindSystem).SetActorName("anonymous")
+	} else {
+		c.SetActorKind(auditevent.ActorKind(v.Kind)).SetActorName(v.Name).SetActorRole(string(v.Role))
+		if v.ID != 0 {
+			c.SetActorID(v.ID)
+		}
+	}
+	if err := c.Exec(ctx); err != nil {
+		return fmt.Errorf("audit: record %s: %w", operation, err)
+	}
+	return nil
+}

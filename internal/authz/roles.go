@@ -1,0 +1,194 @@
+package authz
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// Role is what a user or token is allowed to be.
+type Role string
+
+// The roles of DESIGN.md.
+const (
+	Owner      Role = "owner"
+	Manager    Role = "manager"
+	Onboarding Role = "onboarding"
+	Warehouse  Role = "warehouse"
+	Security   Role = "security"
+	Integrator Role = "integrator"
+)
+
+// Roles lists every role, in the order the docs show them.
+var Roles = []Role{Owner, Manager, Onboarding, Warehouse, Security, Integrator}
+
+// ParseRole checks a role name.
+func ParseRole(s string) (Role, error) {
+	r := Role(strings.ToLower(strings.TrimSpace(s)))
+	if !slices.Contains(Roles, r) {
+		return "", fmt.Errorf("unknown role %q (one of %s)", s, joinRoles(Roles))
+	}
+	return r, nil
+}
+
+// EmptyScopeMeansAll says, per role, what a viewer with no scope assigned
+// sees: everything (true) or nothing (false). Owner and security always see
+// everything.
+var EmptyScopeMeansAll = map[Role]bool{
+	Owner:      true,
+	Security:   true,
+	Onboarding: true,
+	Manager:    false,
+	Warehouse:  false,
+	Integrator: false,
+}
+
+// PIIRoles may see full PINFL and phone numbers; the others see them masked.
+// An API token may be granted PII explicitly.
+var PIIRoles = []Role{Owner, Manager, Onboarding, Security}
+
+var (
+	everyone  = []Role{Owner, Manager, Onboarding, Warehouse, Security, Integrator}
+	ownerOnly = []Role{Owner}
+)
+
+// Access is who may read and who may write one kind of record. Reads are
+// further narrowed by scope; writes must also pass the operation matrix.
+type Access struct {
+	Read  []Role
+	Write []Role
+}
+
+// Entities is the record-level half of the matrix: the ent privacy policy of
+// every entity reads it.
+var Entities = map[string]Access{
+	"Region":              {Read: everyone, Write: ownerOnly},
+	"Branch":              {Read: everyone, Write: ownerOnly},
+	"Warehouse":           {Read: everyone, Write: ownerOnly},
+	"Partner":             {Read: everyone, Write: ownerOnly},
+	"EquipmentType":       {Read: everyone, Write: ownerOnly},
+	"Courier":             {Read: everyone, Write: []Role{Owner, Manager, Onboarding, Security}},
+	"CourierDocument":     {Read: []Role{Owner, Manager, Onboarding, Security}, Write: []Role{Owner, Manager, Onboarding}},
+	"CourierStatusChange": {Read: []Role{Owner, Manager, Onboarding, Security, Integrator}, Write: []Role{Owner, Manager, Onboarding, Security}},
+	"Item":                {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
+	"StockBalance":        {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
+	"Movement":            {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
+	// Staff names show in histories for everyone; the users list itself is
+	// for owner and security (see customOperations).
+	"User":       {Read: everyone, Write: ownerOnly},
+	"ApiToken":   {Read: ownerOnly, Write: ownerOnly},
+	"AuditEvent": {Read: []Role{Owner, Security}, Write: everyone},
+	// Sessions and throttles are written by the sign-in service as the system.
+	"Session":       {},
+	"LoginThrottle": {},
+}
+
+// Public operations need no sign-in.
+const Public Role = "anonymous"
+
+// Operations is the operation-level half of the matrix: every GraphQL root
+// field and the roles that may call it. A field missing here is refused.
+var Operations = map[string][]Role{}
+
+// listQueries maps each generated connection query to its entity.
+var listQueries = map[string]string{
+	"regions": "Region", "branches": "Branch", "warehouses": "Warehouse", "partners": "Partner",
+	"equipmentTypes": "EquipmentType", "couriers": "Courier", "courierDocuments": "CourierDocument",
+	"courierStatusChanges": "CourierStatusChange", "items": "Item", "stockBalances": "StockBalance",
+	"movements": "Movement", "users": "User", "apiTokens": "ApiToken", "auditEvents": "AuditEvent",
+}
+
+// referenceData has generic create/update mutations.
+var referenceData = []string{"Region", "Branch", "Warehouse", "Partner", "EquipmentType"}
+
+func init() {
+	for q, e := range listQueries {
+		Operations["Query."+q] = Entities[e].Read
+	}
+	for _, e := range referenceData {
+		Operations["Mutation.create"+e] = Entities[e].Write
+		Operations["Mutation.update"+e] = Entities[e].Write
+	}
+	for op, roles := range customOperations {
+		Operations[op] = roles
+	}
+}
+
+// customOperations are the business operations and sign-in.
+var customOperations = map[string][]Role{
+	"Query.node":                 everyone,
+	"Query.nodes":                everyone,
+	"Query.me":                   everyone,
+	"Query.users":                {Owner, Security},
+	"Mutation.login":             {Public},
+	"Mutation.refresh":           {Public},
+	"Mutation.logout":            everyone,
+	"Mutation.logoutEverywhere":  everyone,
+	"Mutation.changePassword":    everyone,
+	"Mutation.createUser":        ownerOnly,
+	"Mutation.updateUser":        ownerOnly,
+	"Mutation.resetUserPassword": ownerOnly,
+	"Mutation.createApiToken":    ownerOnly,
+	"Mutation.revokeApiToken":    ownerOnly,
+}
+
+// Allowed tells whether role may call the operation ("Query.couriers").
+func Allowed(op string, role Role) bool {
+	roles, ok := Operations[op]
+	return ok && (slices.Contains(roles, role) || slices.Contains(roles, Public))
+}
+
+// IsPublic tells whether the operation needs no sign-in.
+func IsPublic(op string) bool {
+	return slices.Contains(Operations[op], Public)
+}
+
+// CanRead tells whether role may read records of the entity at all.
+func CanRead(entity string, role Role) bool {
+	return slices.Contains(Entities[entity].Read, role)
+}
+
+// CanWrite tells whether role may write records of the entity at all.
+func CanWrite(entity string, role Role) bool {
+	return slices.Contains(Entities[entity].Write, role)
+}
+
+// MatrixMarkdown renders the operation matrix as the table docs/rbac.md shows.
+func MatrixMarkdown() string {
+	var b strings.Builder
+	b.WriteString("| operation |")
+	for _, r := range Roles {
+		b.WriteString(" " + string(r) + " |")
+	}
+	b.WriteString("\n|---|")
+	for range Roles {
+		b.WriteString(":-:|")
+	}
+	b.WriteString("\n")
+	ops := make([]string, 0, len(Operations))
+	for op := range Operations {
+		ops = append(ops, op)
+	}
+	sort.Strings(ops)
+	for _, op := range ops {
+		b.WriteString("| `" + op + "` |")
+		for _, r := range Roles {
+			mark := " "
+			if Allowed(op, r) {
+				mark = "✓"
+			}
+			b.WriteString(" " + mark + " |")
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+func joinRoles(rs []Role) string {
+	s := make([]string, len(rs))
+	for i, r := range rs {
+		s[i] = string(r)
+	}
+	return strings.Join(s, ", ")
+}
