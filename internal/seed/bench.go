@@ -19,6 +19,7 @@ import (
 
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/partner"
+	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/phone"
 	"github.com/mycourier/mycourier/internal/pinfl"
 	"github.com/mycourier/mycourier/internal/platform/database"
@@ -71,6 +72,7 @@ func Bench(ctx context.Context, db *database.DB, opts BenchOptions) (sum Summary
 			err = fmt.Errorf("seed bench: %w", err)
 		}
 	}()
+	ctx = authz.SystemContext(ctx, "seed bench")
 	if opts.Couriers < 0 {
 		return sum, errors.New("negative courier count")
 	}
