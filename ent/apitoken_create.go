@@ -205,7 +205,9 @@ func (_c *ApiTokenCreate) Mutation() *ApiTokenMutation {
 
 // Save creates the ApiToken in the database.
 func (_c *ApiTokenCreate) Save(ctx context.Context) (*ApiToken, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -232,12 +234,18 @@ func (_c *ApiTokenCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *ApiTokenCreate) defaults() {
+func (_c *ApiTokenCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if apitoken.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized apitoken.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := apitoken.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if apitoken.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized apitoken.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := apitoken.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -249,6 +257,7 @@ func (_c *ApiTokenCreate) defaults() {
 		v := apitoken.DefaultPiiAccess
 		_c.mutation.SetPiiAccess(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -143,7 +143,9 @@ func (_c *AuditEventCreate) Mutation() *AuditEventMutation {
 
 // Save creates the AuditEvent in the database.
 func (_c *AuditEventCreate) Save(ctx context.Context) (*AuditEvent, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -170,11 +172,15 @@ func (_c *AuditEventCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *AuditEventCreate) defaults() {
+func (_c *AuditEventCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if auditevent.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized auditevent.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := auditevent.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -141,7 +141,9 @@ func (_c *BranchCreate) Mutation() *BranchMutation {
 
 // Save creates the Branch in the database.
 func (_c *BranchCreate) Save(ctx context.Context) (*Branch, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -168,15 +170,22 @@ func (_c *BranchCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *BranchCreate) defaults() {
+func (_c *BranchCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if branch.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized branch.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := branch.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if branch.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized branch.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := branch.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -210,7 +210,9 @@ func (_u *BranchUpdate) RemoveCouriers(v ...*Courier) *BranchUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *BranchUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -237,11 +239,15 @@ func (_u *BranchUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *BranchUpdate) defaults() {
+func (_u *BranchUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if branch.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized branch.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := branch.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -638,7 +644,9 @@ func (_u *BranchUpdateOne) Select(field string, fields ...string) *BranchUpdateO
 
 // Save executes the query and returns the updated Branch entity.
 func (_u *BranchUpdateOne) Save(ctx context.Context) (*Branch, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -665,11 +673,15 @@ func (_u *BranchUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *BranchUpdateOne) defaults() {
+func (_u *BranchUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if branch.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized branch.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := branch.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

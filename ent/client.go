@@ -505,7 +505,8 @@ func (c *ApiTokenClient) QueryWarehouses(_m *ApiToken) *WarehouseQuery {
 
 // Hooks returns the client hooks.
 func (c *ApiTokenClient) Hooks() []Hook {
-	return c.hooks.ApiToken
+	hooks := c.hooks.ApiToken
+	return append(hooks[:len(hooks):len(hooks)], apitoken.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -638,7 +639,8 @@ func (c *AuditEventClient) GetX(ctx context.Context, id int) *AuditEvent {
 
 // Hooks returns the client hooks.
 func (c *AuditEventClient) Hooks() []Hook {
-	return c.hooks.AuditEvent
+	hooks := c.hooks.AuditEvent
+	return append(hooks[:len(hooks):len(hooks)], auditevent.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -819,7 +821,8 @@ func (c *BranchClient) QueryCouriers(_m *Branch) *CourierQuery {
 
 // Hooks returns the client hooks.
 func (c *BranchClient) Hooks() []Hook {
-	return c.hooks.Branch
+	hooks := c.hooks.Branch
+	return append(hooks[:len(hooks):len(hooks)], branch.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1048,7 +1051,8 @@ func (c *CourierClient) QueryMovements(_m *Courier) *MovementQuery {
 
 // Hooks returns the client hooks.
 func (c *CourierClient) Hooks() []Hook {
-	return c.hooks.Courier
+	hooks := c.hooks.Courier
+	return append(hooks[:len(hooks):len(hooks)], courier.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1213,7 +1217,8 @@ func (c *CourierDocumentClient) QueryVerifiedBy(_m *CourierDocument) *UserQuery 
 
 // Hooks returns the client hooks.
 func (c *CourierDocumentClient) Hooks() []Hook {
-	return c.hooks.CourierDocument
+	hooks := c.hooks.CourierDocument
+	return append(hooks[:len(hooks):len(hooks)], courierdocument.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1378,7 +1383,8 @@ func (c *CourierStatusChangeClient) QueryActor(_m *CourierStatusChange) *UserQue
 
 // Hooks returns the client hooks.
 func (c *CourierStatusChangeClient) Hooks() []Hook {
-	return c.hooks.CourierStatusChange
+	hooks := c.hooks.CourierStatusChange
+	return append(hooks[:len(hooks):len(hooks)], courierstatuschange.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1559,7 +1565,8 @@ func (c *EquipmentTypeClient) QueryMovements(_m *EquipmentType) *MovementQuery {
 
 // Hooks returns the client hooks.
 func (c *EquipmentTypeClient) Hooks() []Hook {
-	return c.hooks.EquipmentType
+	hooks := c.hooks.EquipmentType
+	return append(hooks[:len(hooks):len(hooks)], equipmenttype.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1756,7 +1763,8 @@ func (c *ItemClient) QueryMovements(_m *Item) *MovementQuery {
 
 // Hooks returns the client hooks.
 func (c *ItemClient) Hooks() []Hook {
-	return c.hooks.Item
+	hooks := c.hooks.Item
+	return append(hooks[:len(hooks):len(hooks)], item.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -1889,7 +1897,8 @@ func (c *LoginThrottleClient) GetX(ctx context.Context, id int) *LoginThrottle {
 
 // Hooks returns the client hooks.
 func (c *LoginThrottleClient) Hooks() []Hook {
-	return c.hooks.LoginThrottle
+	hooks := c.hooks.LoginThrottle
+	return append(hooks[:len(hooks):len(hooks)], loginthrottle.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2118,7 +2127,8 @@ func (c *MovementClient) QueryActor(_m *Movement) *UserQuery {
 
 // Hooks returns the client hooks.
 func (c *MovementClient) Hooks() []Hook {
-	return c.hooks.Movement
+	hooks := c.hooks.Movement
+	return append(hooks[:len(hooks):len(hooks)], movement.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2299,7 +2309,8 @@ func (c *PartnerClient) QueryAPITokens(_m *Partner) *ApiTokenQuery {
 
 // Hooks returns the client hooks.
 func (c *PartnerClient) Hooks() []Hook {
-	return c.hooks.Partner
+	hooks := c.hooks.Partner
+	return append(hooks[:len(hooks):len(hooks)], partner.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2480,7 +2491,8 @@ func (c *RegionClient) QueryAPITokens(_m *Region) *ApiTokenQuery {
 
 // Hooks returns the client hooks.
 func (c *RegionClient) Hooks() []Hook {
-	return c.hooks.Region
+	hooks := c.hooks.Region
+	return append(hooks[:len(hooks):len(hooks)], region.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2629,7 +2641,8 @@ func (c *SessionClient) QueryUser(_m *Session) *UserQuery {
 
 // Hooks returns the client hooks.
 func (c *SessionClient) Hooks() []Hook {
-	return c.hooks.Session
+	hooks := c.hooks.Session
+	return append(hooks[:len(hooks):len(hooks)], session.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2794,7 +2807,8 @@ func (c *StockBalanceClient) QueryEquipmentType(_m *StockBalance) *EquipmentType
 
 // Hooks returns the client hooks.
 func (c *StockBalanceClient) Hooks() []Hook {
-	return c.hooks.StockBalance
+	hooks := c.hooks.StockBalance
+	return append(hooks[:len(hooks):len(hooks)], stockbalance.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -2991,7 +3005,8 @@ func (c *UserClient) QuerySessions(_m *User) *SessionQuery {
 
 // Hooks returns the client hooks.
 func (c *UserClient) Hooks() []Hook {
-	return c.hooks.User
+	hooks := c.hooks.User
+	return append(hooks[:len(hooks):len(hooks)], user.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.
@@ -3220,7 +3235,8 @@ func (c *WarehouseClient) QueryAPITokens(_m *Warehouse) *ApiTokenQuery {
 
 // Hooks returns the client hooks.
 func (c *WarehouseClient) Hooks() []Hook {
-	return c.hooks.Warehouse
+	hooks := c.hooks.Warehouse
+	return append(hooks[:len(hooks):len(hooks)], warehouse.Hooks[:]...)
 }
 
 // Interceptors returns the client interceptors.

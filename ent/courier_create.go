@@ -337,7 +337,9 @@ func (_c *CourierCreate) Mutation() *CourierMutation {
 
 // Save creates the Courier in the database.
 func (_c *CourierCreate) Save(ctx context.Context) (*Courier, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -364,12 +366,18 @@ func (_c *CourierCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *CourierCreate) defaults() {
+func (_c *CourierCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if courier.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized courier.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := courier.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if courier.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized courier.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := courier.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -385,6 +393,7 @@ func (_c *CourierCreate) defaults() {
 		v := courier.DefaultDoNotRehire
 		_c.mutation.SetDoNotRehire(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -5,6 +5,7 @@ package ent
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math"
 
@@ -551,6 +552,12 @@ func (_q *CourierQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if courier.Policy == nil {
+		return errors.New("ent: uninitialized courier.Policy (forgotten import ent/runtime?)")
+	}
+	if err := courier.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

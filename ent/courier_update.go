@@ -520,7 +520,9 @@ func (_u *CourierUpdate) RemoveMovements(v ...*Movement) *CourierUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *CourierUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -547,11 +549,15 @@ func (_u *CourierUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CourierUpdate) defaults() {
+func (_u *CourierUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if courier.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized courier.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := courier.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -1457,7 +1463,9 @@ func (_u *CourierUpdateOne) Select(field string, fields ...string) *CourierUpdat
 
 // Save executes the query and returns the updated Courier entity.
 func (_u *CourierUpdateOne) Save(ctx context.Context) (*Courier, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -1484,11 +1492,15 @@ func (_u *CourierUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CourierUpdateOne) defaults() {
+func (_u *CourierUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if courier.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized courier.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := courier.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -249,7 +249,9 @@ func (_c *CourierDocumentCreate) Mutation() *CourierDocumentMutation {
 
 // Save creates the CourierDocument in the database.
 func (_c *CourierDocumentCreate) Save(ctx context.Context) (*CourierDocument, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -276,12 +278,18 @@ func (_c *CourierDocumentCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *CourierDocumentCreate) defaults() {
+func (_c *CourierDocumentCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if courierdocument.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized courierdocument.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := courierdocument.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if courierdocument.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized courierdocument.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := courierdocument.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -289,6 +297,7 @@ func (_c *CourierDocumentCreate) defaults() {
 		v := courierdocument.DefaultVerification
 		_c.mutation.SetVerification(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -335,7 +335,9 @@ func (_u *CourierDocumentUpdate) ClearVerifiedBy() *CourierDocumentUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *CourierDocumentUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -362,11 +364,15 @@ func (_u *CourierDocumentUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CourierDocumentUpdate) defaults() {
+func (_u *CourierDocumentUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if courierdocument.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized courierdocument.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := courierdocument.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -904,7 +910,9 @@ func (_u *CourierDocumentUpdateOne) Select(field string, fields ...string) *Cour
 
 // Save executes the query and returns the updated CourierDocument entity.
 func (_u *CourierDocumentUpdateOne) Save(ctx context.Context) (*CourierDocument, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -931,11 +939,15 @@ func (_u *CourierDocumentUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *CourierDocumentUpdateOne) defaults() {
+func (_u *CourierDocumentUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if courierdocument.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized courierdocument.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := courierdocument.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -123,7 +123,9 @@ func (_c *CourierStatusChangeCreate) Mutation() *CourierStatusChangeMutation {
 
 // Save creates the CourierStatusChange in the database.
 func (_c *CourierStatusChangeCreate) Save(ctx context.Context) (*CourierStatusChange, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -150,11 +152,15 @@ func (_c *CourierStatusChangeCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *CourierStatusChangeCreate) defaults() {
+func (_c *CourierStatusChangeCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if courierstatuschange.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized courierstatuschange.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := courierstatuschange.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

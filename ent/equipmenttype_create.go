@@ -207,7 +207,9 @@ func (_c *EquipmentTypeCreate) Mutation() *EquipmentTypeMutation {
 
 // Save creates the EquipmentType in the database.
 func (_c *EquipmentTypeCreate) Save(ctx context.Context) (*EquipmentType, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -234,12 +236,18 @@ func (_c *EquipmentTypeCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *EquipmentTypeCreate) defaults() {
+func (_c *EquipmentTypeCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if equipmenttype.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized equipmenttype.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := equipmenttype.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if equipmenttype.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized equipmenttype.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := equipmenttype.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -255,6 +263,7 @@ func (_c *EquipmentTypeCreate) defaults() {
 		v := equipmenttype.DefaultDepositAmount
 		_c.mutation.SetDepositAmount(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

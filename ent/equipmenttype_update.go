@@ -318,7 +318,9 @@ func (_u *EquipmentTypeUpdate) RemoveMovements(v ...*Movement) *EquipmentTypeUpd
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *EquipmentTypeUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -345,11 +347,15 @@ func (_u *EquipmentTypeUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *EquipmentTypeUpdate) defaults() {
+func (_u *EquipmentTypeUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if equipmenttype.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized equipmenttype.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := equipmenttype.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -919,7 +925,9 @@ func (_u *EquipmentTypeUpdateOne) Select(field string, fields ...string) *Equipm
 
 // Save executes the query and returns the updated EquipmentType entity.
 func (_u *EquipmentTypeUpdateOne) Save(ctx context.Context) (*EquipmentType, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -946,11 +954,15 @@ func (_u *EquipmentTypeUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *EquipmentTypeUpdateOne) defaults() {
+func (_u *EquipmentTypeUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if equipmenttype.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized equipmenttype.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := equipmenttype.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

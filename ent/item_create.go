@@ -187,7 +187,9 @@ func (_c *ItemCreate) Mutation() *ItemMutation {
 
 // Save creates the Item in the database.
 func (_c *ItemCreate) Save(ctx context.Context) (*Item, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -214,12 +216,18 @@ func (_c *ItemCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *ItemCreate) defaults() {
+func (_c *ItemCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if item.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized item.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := item.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if item.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized item.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := item.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -235,6 +243,7 @@ func (_c *ItemCreate) defaults() {
 		v := item.DefaultUnitCost
 		_c.mutation.SetUnitCost(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -252,7 +252,9 @@ func (_u *ItemUpdate) RemoveMovements(v ...*Movement) *ItemUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *ItemUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -279,11 +281,15 @@ func (_u *ItemUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *ItemUpdate) defaults() {
+func (_u *ItemUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if item.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized item.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := item.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -742,7 +748,9 @@ func (_u *ItemUpdateOne) Select(field string, fields ...string) *ItemUpdateOne {
 
 // Save executes the query and returns the updated Item entity.
 func (_u *ItemUpdateOne) Save(ctx context.Context) (*Item, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -769,11 +777,15 @@ func (_u *ItemUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *ItemUpdateOne) defaults() {
+func (_u *ItemUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if item.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized item.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := item.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

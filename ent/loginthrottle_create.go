@@ -105,7 +105,9 @@ func (_c *LoginThrottleCreate) Mutation() *LoginThrottleMutation {
 
 // Save creates the LoginThrottle in the database.
 func (_c *LoginThrottleCreate) Save(ctx context.Context) (*LoginThrottle, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -132,12 +134,18 @@ func (_c *LoginThrottleCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *LoginThrottleCreate) defaults() {
+func (_c *LoginThrottleCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if loginthrottle.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized loginthrottle.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := loginthrottle.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if loginthrottle.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized loginthrottle.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := loginthrottle.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -145,6 +153,7 @@ func (_c *LoginThrottleCreate) defaults() {
 		v := loginthrottle.DefaultFailures
 		_c.mutation.SetFailures(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

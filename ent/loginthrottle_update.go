@@ -117,7 +117,9 @@ func (_u *LoginThrottleUpdate) Mutation() *LoginThrottleMutation {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *LoginThrottleUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -144,11 +146,15 @@ func (_u *LoginThrottleUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *LoginThrottleUpdate) defaults() {
+func (_u *LoginThrottleUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if loginthrottle.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized loginthrottle.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := loginthrottle.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -331,7 +337,9 @@ func (_u *LoginThrottleUpdateOne) Select(field string, fields ...string) *LoginT
 
 // Save executes the query and returns the updated LoginThrottle entity.
 func (_u *LoginThrottleUpdateOne) Save(ctx context.Context) (*LoginThrottle, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -358,11 +366,15 @@ func (_u *LoginThrottleUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *LoginThrottleUpdateOne) defaults() {
+func (_u *LoginThrottleUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if loginthrottle.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized loginthrottle.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := loginthrottle.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -226,7 +226,9 @@ func (_c *MovementCreate) Mutation() *MovementMutation {
 
 // Save creates the Movement in the database.
 func (_c *MovementCreate) Save(ctx context.Context) (*Movement, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -253,8 +255,11 @@ func (_c *MovementCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *MovementCreate) defaults() {
+func (_c *MovementCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if movement.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized movement.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := movement.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
@@ -262,6 +267,7 @@ func (_c *MovementCreate) defaults() {
 		v := movement.DefaultUnitCost
 		_c.mutation.SetUnitCost(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

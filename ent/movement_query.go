@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -545,6 +546,12 @@ func (_q *MovementQuery) prepareQuery(ctx context.Context) error {
 			return err
 		}
 		_q.sql = prev
+	}
+	if movement.Policy == nil {
+		return errors.New("ent: uninitialized movement.Policy (forgotten import ent/runtime?)")
+	}
+	if err := movement.Policy.EvalQuery(ctx, _q); err != nil {
+		return err
 	}
 	return nil
 }

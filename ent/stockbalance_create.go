@@ -109,7 +109,9 @@ func (_c *StockBalanceCreate) Mutation() *StockBalanceMutation {
 
 // Save creates the StockBalance in the database.
 func (_c *StockBalanceCreate) Save(ctx context.Context) (*StockBalance, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -136,12 +138,18 @@ func (_c *StockBalanceCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *StockBalanceCreate) defaults() {
+func (_c *StockBalanceCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if stockbalance.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized stockbalance.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := stockbalance.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if stockbalance.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized stockbalance.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := stockbalance.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
@@ -153,6 +161,7 @@ func (_c *StockBalanceCreate) defaults() {
 		v := stockbalance.DefaultMinLevel
 		_c.mutation.SetMinLevel(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -136,7 +136,9 @@ func (_u *StockBalanceUpdate) ClearEquipmentType() *StockBalanceUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *StockBalanceUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -163,11 +165,15 @@ func (_u *StockBalanceUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *StockBalanceUpdate) defaults() {
+func (_u *StockBalanceUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if stockbalance.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized stockbalance.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := stockbalance.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -422,7 +428,9 @@ func (_u *StockBalanceUpdateOne) Select(field string, fields ...string) *StockBa
 
 // Save executes the query and returns the updated StockBalance entity.
 func (_u *StockBalanceUpdateOne) Save(ctx context.Context) (*StockBalance, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -449,11 +457,15 @@ func (_u *StockBalanceUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *StockBalanceUpdateOne) defaults() {
+func (_u *StockBalanceUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if stockbalance.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized stockbalance.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := stockbalance.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

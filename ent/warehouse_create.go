@@ -189,7 +189,9 @@ func (_c *WarehouseCreate) Mutation() *WarehouseMutation {
 
 // Save creates the Warehouse in the database.
 func (_c *WarehouseCreate) Save(ctx context.Context) (*Warehouse, error) {
-	_c.defaults()
+	if err := _c.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _c.sqlSave, _c.mutation, _c.hooks)
 }
 
@@ -216,15 +218,22 @@ func (_c *WarehouseCreate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_c *WarehouseCreate) defaults() {
+func (_c *WarehouseCreate) defaults() error {
 	if _, ok := _c.mutation.CreatedAt(); !ok {
+		if warehouse.DefaultCreatedAt == nil {
+			return fmt.Errorf("ent: uninitialized warehouse.DefaultCreatedAt (forgotten import ent/runtime?)")
+		}
 		v := warehouse.DefaultCreatedAt()
 		_c.mutation.SetCreatedAt(v)
 	}
 	if _, ok := _c.mutation.UpdatedAt(); !ok {
+		if warehouse.DefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized warehouse.DefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := warehouse.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -321,7 +321,9 @@ func (_u *WarehouseUpdate) RemoveAPITokens(v ...*ApiToken) *WarehouseUpdate {
 
 // Save executes the query and returns the number of nodes affected by the update operation.
 func (_u *WarehouseUpdate) Save(ctx context.Context) (int, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return 0, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -348,11 +350,15 @@ func (_u *WarehouseUpdate) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *WarehouseUpdate) defaults() {
+func (_u *WarehouseUpdate) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if warehouse.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized warehouse.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := warehouse.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.
@@ -992,7 +998,9 @@ func (_u *WarehouseUpdateOne) Select(field string, fields ...string) *WarehouseU
 
 // Save executes the query and returns the updated Warehouse entity.
 func (_u *WarehouseUpdateOne) Save(ctx context.Context) (*Warehouse, error) {
-	_u.defaults()
+	if err := _u.defaults(); err != nil {
+		return nil, err
+	}
 	return withHooks(ctx, _u.sqlSave, _u.mutation, _u.hooks)
 }
 
@@ -1019,11 +1027,15 @@ func (_u *WarehouseUpdateOne) ExecX(ctx context.Context) {
 }
 
 // defaults sets the default values of the builder before save.
-func (_u *WarehouseUpdateOne) defaults() {
+func (_u *WarehouseUpdateOne) defaults() error {
 	if _, ok := _u.mutation.UpdatedAt(); !ok {
+		if warehouse.UpdateDefaultUpdatedAt == nil {
+			return fmt.Errorf("ent: uninitialized warehouse.UpdateDefaultUpdatedAt (forgotten import ent/runtime?)")
+		}
 		v := warehouse.UpdateDefaultUpdatedAt()
 		_u.mutation.SetUpdatedAt(v)
 	}
+	return nil
 }
 
 // check runs all checks and user-defined validators on the builder.

@@ -6,16 +6,19 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/graph/generated"
+	"github.com/mycourier/mycourier/internal/authsvc"
 )
 
 // Resolver holds the dependencies the resolvers need.
 type Resolver struct {
 	client *ent.Client
+	auth   *authsvc.Service
 }
 
-// NewSchema returns the executable GraphQL schema over the given ent client.
-func NewSchema(client *ent.Client) graphql.ExecutableSchema {
+// NewSchema returns the executable GraphQL schema over the ent client and
+// the services.
+func NewSchema(client *ent.Client, auth *authsvc.Service) graphql.ExecutableSchema {
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client},
+		Resolvers: &Resolver{client: client, auth: auth},
 	})
 }

@@ -10,7 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/mycourier/mycourier/ent"
-	"github.com/mycourier/mycourier/internal/platform/uniqueguard"
+	"github.com/mycourier/mycourier/internal/authsvc"
 )
 
 // ServerOptions configure the GraphQL handler.
@@ -20,15 +20,19 @@ type ServerOptions struct {
 	Introspection bool
 	// Extensions are added after the built-in ones (metrics, tracing).
 	Extensions []graphql.HandlerExtension
+	// Auth signs people in; the sign-in operations need it.
+	Auth *authsvc.Service
 }
+
+// ownTx are mutations that must not run in the operation's transaction: a
+// failed sign-in has to leave its failure count and audit event behind.
+var ownTx = []string{"login", "refresh", "logout", "logoutEverywhere"}
 
 // NewServer returns the GraphQL HTTP handler: POST (and GET for queries),
 // every mutation in one database transaction, errors presented by Presenter.
-// It registers the unique guard on client, so a duplicate value is reported
-// as CONFLICT naming the record that holds it.
+// Every root field passes Guard, the operation half of the role matrix.
 func NewServer(client *ent.Client, opts ServerOptions) *handler.Server {
-	uniqueguard.Register(client)
-	srv := handler.New(NewSchema(client))
+	srv := handler.New(NewSchema(client, opts.Auth))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -42,7 +46,8 @@ func NewServer(client *ent.Client, opts ServerOptions) *handler.Server {
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
 	}
-	srv.Use(entgql.Transactioner{TxOpener: client})
+	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: entgql.SkipIfHasFields(ownTx...)})
+	srv.AroundRootFields(Guard)
 	srv.SetErrorPresenter(Presenter)
 	srv.SetRecoverFunc(Recover)
 	return srv

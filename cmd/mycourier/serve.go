@@ -45,7 +45,15 @@ func serveCmd() *cobra.Command {
 				}
 			}
 
+			auth, err := authService(cfg, db)
+			if err != nil {
+				return err
+			}
+			if has, err := auth.HasUsers(ctx); err == nil && !has {
+				log.Warn().Msg("no users yet: create the first owner with `mycourier user create --login <login> --full-name \"<name>\" --role owner` (it asks for the password)")
+			}
 			router := httpserver.NewRouter(httpserver.Options{
+				Auth:          auth,
 				DB:            db,
 				Playground:    cfg.Playground,
 				Introspection: cfg.Playground || cfg.Mode == config.ModeDev,

@@ -2,7 +2,1076 @@
 
 package runtime
 
-// The schema-stitching logic is generated in github.com/mycourier/mycourier/ent/runtime.go
+import (
+	"context"
+	"time"
+
+	"github.com/mycourier/mycourier/ent/apitoken"
+	"github.com/mycourier/mycourier/ent/auditevent"
+	"github.com/mycourier/mycourier/ent/branch"
+	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courierdocument"
+	"github.com/mycourier/mycourier/ent/courierstatuschange"
+	"github.com/mycourier/mycourier/ent/equipmenttype"
+	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/loginthrottle"
+	"github.com/mycourier/mycourier/ent/movement"
+	"github.com/mycourier/mycourier/ent/partner"
+	"github.com/mycourier/mycourier/ent/region"
+	"github.com/mycourier/mycourier/ent/schema"
+	"github.com/mycourier/mycourier/ent/session"
+	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/user"
+	"github.com/mycourier/mycourier/ent/warehouse"
+
+	"entgo.io/ent"
+	"entgo.io/ent/privacy"
+)
+
+// The init function reads all schema descriptors with runtime code
+// (default values, validators, hooks and policies) and stitches it
+// to their package variables.
+func init() {
+	apitokenMixin := schema.ApiToken{}.Mixin()
+	apitoken.Policy = privacy.NewPolicies(apitokenMixin[1], schema.ApiToken{})
+	apitoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := apitoken.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	apitokenMixinHooks1 := apitokenMixin[1].Hooks()
+
+	apitoken.Hooks[1] = apitokenMixinHooks1[0]
+
+	apitoken.Hooks[2] = apitokenMixinHooks1[1]
+	apitokenMixinFields0 := apitokenMixin[0].Fields()
+	_ = apitokenMixinFields0
+	apitokenFields := schema.ApiToken{}.Fields()
+	_ = apitokenFields
+	// apitokenDescCreatedAt is the schema descriptor for created_at field.
+	apitokenDescCreatedAt := apitokenMixinFields0[0].Descriptor()
+	// apitoken.DefaultCreatedAt holds the default value on creation for the created_at field.
+	apitoken.DefaultCreatedAt = apitokenDescCreatedAt.Default.(func() time.Time)
+	// apitokenDescUpdatedAt is the schema descriptor for updated_at field.
+	apitokenDescUpdatedAt := apitokenMixinFields0[1].Descriptor()
+	// apitoken.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	apitoken.DefaultUpdatedAt = apitokenDescUpdatedAt.Default.(func() time.Time)
+	// apitoken.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	apitoken.UpdateDefaultUpdatedAt = apitokenDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// apitokenDescName is the schema descriptor for name field.
+	apitokenDescName := apitokenFields[0].Descriptor()
+	// apitoken.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	apitoken.NameValidator = func() func(string) error {
+		validators := apitokenDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// apitokenDescPrefix is the schema descriptor for prefix field.
+	apitokenDescPrefix := apitokenFields[1].Descriptor()
+	// apitoken.PrefixValidator is a validator for the "prefix" field. It is called by the builders before save.
+	apitoken.PrefixValidator = func() func(string) error {
+		validators := apitokenDescPrefix.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(prefix string) error {
+			for _, fn := range fns {
+				if err := fn(prefix); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// apitokenDescTokenHash is the schema descriptor for token_hash field.
+	apitokenDescTokenHash := apitokenFields[2].Descriptor()
+	// apitoken.TokenHashValidator is a validator for the "token_hash" field. It is called by the builders before save.
+	apitoken.TokenHashValidator = apitokenDescTokenHash.Validators[0].(func(string) error)
+	// apitokenDescPiiAccess is the schema descriptor for pii_access field.
+	apitokenDescPiiAccess := apitokenFields[4].Descriptor()
+	// apitoken.DefaultPiiAccess holds the default value on creation for the pii_access field.
+	apitoken.DefaultPiiAccess = apitokenDescPiiAccess.Default.(bool)
+	auditeventMixin := schema.AuditEvent{}.Mixin()
+	auditevent.Policy = privacy.NewPolicies(auditeventMixin[1], schema.AuditEvent{})
+	auditevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := auditevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	auditeventMixinHooks1 := auditeventMixin[1].Hooks()
+
+	auditevent.Hooks[1] = auditeventMixinHooks1[0]
+
+	auditevent.Hooks[2] = auditeventMixinHooks1[1]
+	auditeventMixinFields0 := auditeventMixin[0].Fields()
+	_ = auditeventMixinFields0
+	auditeventFields := schema.AuditEvent{}.Fields()
+	_ = auditeventFields
+	// auditeventDescCreatedAt is the schema descriptor for created_at field.
+	auditeventDescCreatedAt := auditeventMixinFields0[0].Descriptor()
+	// auditevent.DefaultCreatedAt holds the default value on creation for the created_at field.
+	auditevent.DefaultCreatedAt = auditeventDescCreatedAt.Default.(func() time.Time)
+	// auditeventDescActorName is the schema descriptor for actor_name field.
+	auditeventDescActorName := auditeventFields[2].Descriptor()
+	// auditevent.ActorNameValidator is a validator for the "actor_name" field. It is called by the builders before save.
+	auditevent.ActorNameValidator = auditeventDescActorName.Validators[0].(func(string) error)
+	// auditeventDescActorRole is the schema descriptor for actor_role field.
+	auditeventDescActorRole := auditeventFields[3].Descriptor()
+	// auditevent.ActorRoleValidator is a validator for the "actor_role" field. It is called by the builders before save.
+	auditevent.ActorRoleValidator = auditeventDescActorRole.Validators[0].(func(string) error)
+	// auditeventDescOperation is the schema descriptor for operation field.
+	auditeventDescOperation := auditeventFields[4].Descriptor()
+	// auditevent.OperationValidator is a validator for the "operation" field. It is called by the builders before save.
+	auditevent.OperationValidator = func() func(string) error {
+		validators := auditeventDescOperation.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(operation string) error {
+			for _, fn := range fns {
+				if err := fn(operation); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// auditeventDescEntityType is the schema descriptor for entity_type field.
+	auditeventDescEntityType := auditeventFields[5].Descriptor()
+	// auditevent.EntityTypeValidator is a validator for the "entity_type" field. It is called by the builders before save.
+	auditevent.EntityTypeValidator = func() func(string) error {
+		validators := auditeventDescEntityType.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(entity_type string) error {
+			for _, fn := range fns {
+				if err := fn(entity_type); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// auditeventDescRequestID is the schema descriptor for request_id field.
+	auditeventDescRequestID := auditeventFields[8].Descriptor()
+	// auditevent.RequestIDValidator is a validator for the "request_id" field. It is called by the builders before save.
+	auditevent.RequestIDValidator = auditeventDescRequestID.Validators[0].(func(string) error)
+	// auditeventDescClientIP is the schema descriptor for client_ip field.
+	auditeventDescClientIP := auditeventFields[9].Descriptor()
+	// auditevent.ClientIPValidator is a validator for the "client_ip" field. It is called by the builders before save.
+	auditevent.ClientIPValidator = auditeventDescClientIP.Validators[0].(func(string) error)
+	branchMixin := schema.Branch{}.Mixin()
+	branch.Policy = privacy.NewPolicies(branchMixin[2], schema.Branch{})
+	branch.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := branch.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	branchMixinHooks2 := branchMixin[2].Hooks()
+
+	branch.Hooks[1] = branchMixinHooks2[0]
+
+	branch.Hooks[2] = branchMixinHooks2[1]
+	branchMixinFields0 := branchMixin[0].Fields()
+	_ = branchMixinFields0
+	branchFields := schema.Branch{}.Fields()
+	_ = branchFields
+	// branchDescCreatedAt is the schema descriptor for created_at field.
+	branchDescCreatedAt := branchMixinFields0[0].Descriptor()
+	// branch.DefaultCreatedAt holds the default value on creation for the created_at field.
+	branch.DefaultCreatedAt = branchDescCreatedAt.Default.(func() time.Time)
+	// branchDescUpdatedAt is the schema descriptor for updated_at field.
+	branchDescUpdatedAt := branchMixinFields0[1].Descriptor()
+	// branch.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	branch.DefaultUpdatedAt = branchDescUpdatedAt.Default.(func() time.Time)
+	// branch.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	branch.UpdateDefaultUpdatedAt = branchDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// branchDescName is the schema descriptor for name field.
+	branchDescName := branchFields[0].Descriptor()
+	// branch.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	branch.NameValidator = func() func(string) error {
+		validators := branchDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// branchDescCode is the schema descriptor for code field.
+	branchDescCode := branchFields[1].Descriptor()
+	// branch.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	branch.CodeValidator = func() func(string) error {
+		validators := branchDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// branchDescAddress is the schema descriptor for address field.
+	branchDescAddress := branchFields[2].Descriptor()
+	// branch.AddressValidator is a validator for the "address" field. It is called by the builders before save.
+	branch.AddressValidator = branchDescAddress.Validators[0].(func(string) error)
+	courierMixin := schema.Courier{}.Mixin()
+	courier.Policy = privacy.NewPolicies(courierMixin[2], schema.Courier{})
+	courier.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := courier.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	courierMixinHooks2 := courierMixin[2].Hooks()
+
+	courier.Hooks[1] = courierMixinHooks2[0]
+
+	courier.Hooks[2] = courierMixinHooks2[1]
+	courierMixinFields0 := courierMixin[0].Fields()
+	_ = courierMixinFields0
+	courierFields := schema.Courier{}.Fields()
+	_ = courierFields
+	// courierDescCreatedAt is the schema descriptor for created_at field.
+	courierDescCreatedAt := courierMixinFields0[0].Descriptor()
+	// courier.DefaultCreatedAt holds the default value on creation for the created_at field.
+	courier.DefaultCreatedAt = courierDescCreatedAt.Default.(func() time.Time)
+	// courierDescUpdatedAt is the schema descriptor for updated_at field.
+	courierDescUpdatedAt := courierMixinFields0[1].Descriptor()
+	// courier.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	courier.DefaultUpdatedAt = courierDescUpdatedAt.Default.(func() time.Time)
+	// courier.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	courier.UpdateDefaultUpdatedAt = courierDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// courierDescLastName is the schema descriptor for last_name field.
+	courierDescLastName := courierFields[0].Descriptor()
+	// courier.LastNameValidator is a validator for the "last_name" field. It is called by the builders before save.
+	courier.LastNameValidator = func() func(string) error {
+		validators := courierDescLastName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(last_name string) error {
+			for _, fn := range fns {
+				if err := fn(last_name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// courierDescFirstName is the schema descriptor for first_name field.
+	courierDescFirstName := courierFields[1].Descriptor()
+	// courier.FirstNameValidator is a validator for the "first_name" field. It is called by the builders before save.
+	courier.FirstNameValidator = func() func(string) error {
+		validators := courierDescFirstName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(first_name string) error {
+			for _, fn := range fns {
+				if err := fn(first_name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// courierDescMiddleName is the schema descriptor for middle_name field.
+	courierDescMiddleName := courierFields[2].Descriptor()
+	// courier.MiddleNameValidator is a validator for the "middle_name" field. It is called by the builders before save.
+	courier.MiddleNameValidator = courierDescMiddleName.Validators[0].(func(string) error)
+	// courierDescPhone is the schema descriptor for phone field.
+	courierDescPhone := courierFields[3].Descriptor()
+	// courier.PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
+	courier.PhoneValidator = func() func(string) error {
+		validators := courierDescPhone.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(phone string) error {
+			for _, fn := range fns {
+				if err := fn(phone); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// courierDescPinfl is the schema descriptor for pinfl field.
+	courierDescPinfl := courierFields[4].Descriptor()
+	// courier.PinflValidator is a validator for the "pinfl" field. It is called by the builders before save.
+	courier.PinflValidator = func() func(string) error {
+		validators := courierDescPinfl.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(pinfl string) error {
+			for _, fn := range fns {
+				if err := fn(pinfl); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// courierDescVehiclePlate is the schema descriptor for vehicle_plate field.
+	courierDescVehiclePlate := courierFields[8].Descriptor()
+	// courier.VehiclePlateValidator is a validator for the "vehicle_plate" field. It is called by the builders before save.
+	courier.VehiclePlateValidator = courierDescVehiclePlate.Validators[0].(func(string) error)
+	// courierDescDoNotRehire is the schema descriptor for do_not_rehire field.
+	courierDescDoNotRehire := courierFields[14].Descriptor()
+	// courier.DefaultDoNotRehire holds the default value on creation for the do_not_rehire field.
+	courier.DefaultDoNotRehire = courierDescDoNotRehire.Default.(bool)
+	courierdocumentMixin := schema.CourierDocument{}.Mixin()
+	courierdocument.Policy = privacy.NewPolicies(courierdocumentMixin[2], schema.CourierDocument{})
+	courierdocument.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := courierdocument.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	courierdocumentMixinHooks2 := courierdocumentMixin[2].Hooks()
+
+	courierdocument.Hooks[1] = courierdocumentMixinHooks2[0]
+
+	courierdocument.Hooks[2] = courierdocumentMixinHooks2[1]
+	courierdocumentMixinFields0 := courierdocumentMixin[0].Fields()
+	_ = courierdocumentMixinFields0
+	courierdocumentFields := schema.CourierDocument{}.Fields()
+	_ = courierdocumentFields
+	// courierdocumentDescCreatedAt is the schema descriptor for created_at field.
+	courierdocumentDescCreatedAt := courierdocumentMixinFields0[0].Descriptor()
+	// courierdocument.DefaultCreatedAt holds the default value on creation for the created_at field.
+	courierdocument.DefaultCreatedAt = courierdocumentDescCreatedAt.Default.(func() time.Time)
+	// courierdocumentDescUpdatedAt is the schema descriptor for updated_at field.
+	courierdocumentDescUpdatedAt := courierdocumentMixinFields0[1].Descriptor()
+	// courierdocument.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	courierdocument.DefaultUpdatedAt = courierdocumentDescUpdatedAt.Default.(func() time.Time)
+	// courierdocument.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	courierdocument.UpdateDefaultUpdatedAt = courierdocumentDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// courierdocumentDescNumber is the schema descriptor for number field.
+	courierdocumentDescNumber := courierdocumentFields[2].Descriptor()
+	// courierdocument.NumberValidator is a validator for the "number" field. It is called by the builders before save.
+	courierdocument.NumberValidator = courierdocumentDescNumber.Validators[0].(func(string) error)
+	// courierdocumentDescRejectionReason is the schema descriptor for rejection_reason field.
+	courierdocumentDescRejectionReason := courierdocumentFields[6].Descriptor()
+	// courierdocument.RejectionReasonValidator is a validator for the "rejection_reason" field. It is called by the builders before save.
+	courierdocument.RejectionReasonValidator = courierdocumentDescRejectionReason.Validators[0].(func(string) error)
+	// courierdocumentDescStorageKey is the schema descriptor for storage_key field.
+	courierdocumentDescStorageKey := courierdocumentFields[9].Descriptor()
+	// courierdocument.StorageKeyValidator is a validator for the "storage_key" field. It is called by the builders before save.
+	courierdocument.StorageKeyValidator = courierdocumentDescStorageKey.Validators[0].(func(string) error)
+	// courierdocumentDescFileName is the schema descriptor for file_name field.
+	courierdocumentDescFileName := courierdocumentFields[10].Descriptor()
+	// courierdocument.FileNameValidator is a validator for the "file_name" field. It is called by the builders before save.
+	courierdocument.FileNameValidator = courierdocumentDescFileName.Validators[0].(func(string) error)
+	// courierdocumentDescContentType is the schema descriptor for content_type field.
+	courierdocumentDescContentType := courierdocumentFields[11].Descriptor()
+	// courierdocument.ContentTypeValidator is a validator for the "content_type" field. It is called by the builders before save.
+	courierdocument.ContentTypeValidator = courierdocumentDescContentType.Validators[0].(func(string) error)
+	// courierdocumentDescFileSize is the schema descriptor for file_size field.
+	courierdocumentDescFileSize := courierdocumentFields[12].Descriptor()
+	// courierdocument.FileSizeValidator is a validator for the "file_size" field. It is called by the builders before save.
+	courierdocument.FileSizeValidator = courierdocumentDescFileSize.Validators[0].(func(int64) error)
+	courierstatuschangeMixin := schema.CourierStatusChange{}.Mixin()
+	courierstatuschange.Policy = privacy.NewPolicies(courierstatuschangeMixin[1], schema.CourierStatusChange{})
+	courierstatuschange.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := courierstatuschange.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	courierstatuschangeMixinHooks1 := courierstatuschangeMixin[1].Hooks()
+
+	courierstatuschange.Hooks[1] = courierstatuschangeMixinHooks1[0]
+
+	courierstatuschange.Hooks[2] = courierstatuschangeMixinHooks1[1]
+	courierstatuschangeMixinFields0 := courierstatuschangeMixin[0].Fields()
+	_ = courierstatuschangeMixinFields0
+	courierstatuschangeFields := schema.CourierStatusChange{}.Fields()
+	_ = courierstatuschangeFields
+	// courierstatuschangeDescCreatedAt is the schema descriptor for created_at field.
+	courierstatuschangeDescCreatedAt := courierstatuschangeMixinFields0[0].Descriptor()
+	// courierstatuschange.DefaultCreatedAt holds the default value on creation for the created_at field.
+	courierstatuschange.DefaultCreatedAt = courierstatuschangeDescCreatedAt.Default.(func() time.Time)
+	// courierstatuschangeDescReason is the schema descriptor for reason field.
+	courierstatuschangeDescReason := courierstatuschangeFields[3].Descriptor()
+	// courierstatuschange.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	courierstatuschange.ReasonValidator = courierstatuschangeDescReason.Validators[0].(func(string) error)
+	// courierstatuschangeDescComment is the schema descriptor for comment field.
+	courierstatuschangeDescComment := courierstatuschangeFields[4].Descriptor()
+	// courierstatuschange.CommentValidator is a validator for the "comment" field. It is called by the builders before save.
+	courierstatuschange.CommentValidator = courierstatuschangeDescComment.Validators[0].(func(string) error)
+	equipmenttypeMixin := schema.EquipmentType{}.Mixin()
+	equipmenttype.Policy = privacy.NewPolicies(equipmenttypeMixin[2], schema.EquipmentType{})
+	equipmenttype.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := equipmenttype.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	equipmenttypeMixinHooks2 := equipmenttypeMixin[2].Hooks()
+
+	equipmenttype.Hooks[1] = equipmenttypeMixinHooks2[0]
+
+	equipmenttype.Hooks[2] = equipmenttypeMixinHooks2[1]
+	equipmenttypeMixinFields0 := equipmenttypeMixin[0].Fields()
+	_ = equipmenttypeMixinFields0
+	equipmenttypeFields := schema.EquipmentType{}.Fields()
+	_ = equipmenttypeFields
+	// equipmenttypeDescCreatedAt is the schema descriptor for created_at field.
+	equipmenttypeDescCreatedAt := equipmenttypeMixinFields0[0].Descriptor()
+	// equipmenttype.DefaultCreatedAt holds the default value on creation for the created_at field.
+	equipmenttype.DefaultCreatedAt = equipmenttypeDescCreatedAt.Default.(func() time.Time)
+	// equipmenttypeDescUpdatedAt is the schema descriptor for updated_at field.
+	equipmenttypeDescUpdatedAt := equipmenttypeMixinFields0[1].Descriptor()
+	// equipmenttype.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	equipmenttype.DefaultUpdatedAt = equipmenttypeDescUpdatedAt.Default.(func() time.Time)
+	// equipmenttype.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	equipmenttype.UpdateDefaultUpdatedAt = equipmenttypeDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// equipmenttypeDescName is the schema descriptor for name field.
+	equipmenttypeDescName := equipmenttypeFields[0].Descriptor()
+	// equipmenttype.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	equipmenttype.NameValidator = func() func(string) error {
+		validators := equipmenttypeDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// equipmenttypeDescSku is the schema descriptor for sku field.
+	equipmenttypeDescSku := equipmenttypeFields[1].Descriptor()
+	// equipmenttype.SkuValidator is a validator for the "sku" field. It is called by the builders before save.
+	equipmenttype.SkuValidator = func() func(string) error {
+		validators := equipmenttypeDescSku.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(sku string) error {
+			for _, fn := range fns {
+				if err := fn(sku); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// equipmenttypeDescSize is the schema descriptor for size field.
+	equipmenttypeDescSize := equipmenttypeFields[3].Descriptor()
+	// equipmenttype.SizeValidator is a validator for the "size" field. It is called by the builders before save.
+	equipmenttype.SizeValidator = equipmenttypeDescSize.Validators[0].(func(string) error)
+	// equipmenttypeDescUnitCost is the schema descriptor for unit_cost field.
+	equipmenttypeDescUnitCost := equipmenttypeFields[5].Descriptor()
+	// equipmenttype.DefaultUnitCost holds the default value on creation for the unit_cost field.
+	equipmenttype.DefaultUnitCost = equipmenttypeDescUnitCost.Default.(int64)
+	// equipmenttype.UnitCostValidator is a validator for the "unit_cost" field. It is called by the builders before save.
+	equipmenttype.UnitCostValidator = equipmenttypeDescUnitCost.Validators[0].(func(int64) error)
+	// equipmenttypeDescDepositAmount is the schema descriptor for deposit_amount field.
+	equipmenttypeDescDepositAmount := equipmenttypeFields[6].Descriptor()
+	// equipmenttype.DefaultDepositAmount holds the default value on creation for the deposit_amount field.
+	equipmenttype.DefaultDepositAmount = equipmenttypeDescDepositAmount.Default.(int64)
+	// equipmenttype.DepositAmountValidator is a validator for the "deposit_amount" field. It is called by the builders before save.
+	equipmenttype.DepositAmountValidator = equipmenttypeDescDepositAmount.Validators[0].(func(int64) error)
+	// equipmenttypeDescServiceLifeMonths is the schema descriptor for service_life_months field.
+	equipmenttypeDescServiceLifeMonths := equipmenttypeFields[7].Descriptor()
+	// equipmenttype.ServiceLifeMonthsValidator is a validator for the "service_life_months" field. It is called by the builders before save.
+	equipmenttype.ServiceLifeMonthsValidator = equipmenttypeDescServiceLifeMonths.Validators[0].(func(int) error)
+	itemMixin := schema.Item{}.Mixin()
+	item.Policy = privacy.NewPolicies(itemMixin[2], schema.Item{})
+	item.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := item.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	itemMixinHooks2 := itemMixin[2].Hooks()
+
+	item.Hooks[1] = itemMixinHooks2[0]
+
+	item.Hooks[2] = itemMixinHooks2[1]
+	itemMixinFields0 := itemMixin[0].Fields()
+	_ = itemMixinFields0
+	itemFields := schema.Item{}.Fields()
+	_ = itemFields
+	// itemDescCreatedAt is the schema descriptor for created_at field.
+	itemDescCreatedAt := itemMixinFields0[0].Descriptor()
+	// item.DefaultCreatedAt holds the default value on creation for the created_at field.
+	item.DefaultCreatedAt = itemDescCreatedAt.Default.(func() time.Time)
+	// itemDescUpdatedAt is the schema descriptor for updated_at field.
+	itemDescUpdatedAt := itemMixinFields0[1].Descriptor()
+	// item.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	item.DefaultUpdatedAt = itemDescUpdatedAt.Default.(func() time.Time)
+	// item.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	item.UpdateDefaultUpdatedAt = itemDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// itemDescSerial is the schema descriptor for serial field.
+	itemDescSerial := itemFields[0].Descriptor()
+	// item.SerialValidator is a validator for the "serial" field. It is called by the builders before save.
+	item.SerialValidator = func() func(string) error {
+		validators := itemDescSerial.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(serial string) error {
+			for _, fn := range fns {
+				if err := fn(serial); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// itemDescUnitCost is the schema descriptor for unit_cost field.
+	itemDescUnitCost := itemFields[6].Descriptor()
+	// item.DefaultUnitCost holds the default value on creation for the unit_cost field.
+	item.DefaultUnitCost = itemDescUnitCost.Default.(int64)
+	// item.UnitCostValidator is a validator for the "unit_cost" field. It is called by the builders before save.
+	item.UnitCostValidator = itemDescUnitCost.Validators[0].(func(int64) error)
+	loginthrottleMixin := schema.LoginThrottle{}.Mixin()
+	loginthrottle.Policy = privacy.NewPolicies(loginthrottleMixin[1], schema.LoginThrottle{})
+	loginthrottle.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := loginthrottle.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	loginthrottleMixinHooks1 := loginthrottleMixin[1].Hooks()
+
+	loginthrottle.Hooks[1] = loginthrottleMixinHooks1[0]
+
+	loginthrottle.Hooks[2] = loginthrottleMixinHooks1[1]
+	loginthrottleMixinFields0 := loginthrottleMixin[0].Fields()
+	_ = loginthrottleMixinFields0
+	loginthrottleFields := schema.LoginThrottle{}.Fields()
+	_ = loginthrottleFields
+	// loginthrottleDescCreatedAt is the schema descriptor for created_at field.
+	loginthrottleDescCreatedAt := loginthrottleMixinFields0[0].Descriptor()
+	// loginthrottle.DefaultCreatedAt holds the default value on creation for the created_at field.
+	loginthrottle.DefaultCreatedAt = loginthrottleDescCreatedAt.Default.(func() time.Time)
+	// loginthrottleDescUpdatedAt is the schema descriptor for updated_at field.
+	loginthrottleDescUpdatedAt := loginthrottleMixinFields0[1].Descriptor()
+	// loginthrottle.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	loginthrottle.DefaultUpdatedAt = loginthrottleDescUpdatedAt.Default.(func() time.Time)
+	// loginthrottle.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	loginthrottle.UpdateDefaultUpdatedAt = loginthrottleDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// loginthrottleDescKey is the schema descriptor for key field.
+	loginthrottleDescKey := loginthrottleFields[0].Descriptor()
+	// loginthrottle.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	loginthrottle.KeyValidator = func() func(string) error {
+		validators := loginthrottleDescKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(key string) error {
+			for _, fn := range fns {
+				if err := fn(key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// loginthrottleDescFailures is the schema descriptor for failures field.
+	loginthrottleDescFailures := loginthrottleFields[1].Descriptor()
+	// loginthrottle.DefaultFailures holds the default value on creation for the failures field.
+	loginthrottle.DefaultFailures = loginthrottleDescFailures.Default.(int)
+	// loginthrottle.FailuresValidator is a validator for the "failures" field. It is called by the builders before save.
+	loginthrottle.FailuresValidator = loginthrottleDescFailures.Validators[0].(func(int) error)
+	movementMixin := schema.Movement{}.Mixin()
+	movement.Policy = privacy.NewPolicies(movementMixin[1], schema.Movement{})
+	movement.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := movement.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	movementMixinHooks1 := movementMixin[1].Hooks()
+
+	movement.Hooks[1] = movementMixinHooks1[0]
+
+	movement.Hooks[2] = movementMixinHooks1[1]
+	movementMixinFields0 := movementMixin[0].Fields()
+	_ = movementMixinFields0
+	movementFields := schema.Movement{}.Fields()
+	_ = movementFields
+	// movementDescCreatedAt is the schema descriptor for created_at field.
+	movementDescCreatedAt := movementMixinFields0[0].Descriptor()
+	// movement.DefaultCreatedAt holds the default value on creation for the created_at field.
+	movement.DefaultCreatedAt = movementDescCreatedAt.Default.(func() time.Time)
+	// movementDescOperationID is the schema descriptor for operation_id field.
+	movementDescOperationID := movementFields[7].Descriptor()
+	// movement.OperationIDValidator is a validator for the "operation_id" field. It is called by the builders before save.
+	movement.OperationIDValidator = func() func(string) error {
+		validators := movementDescOperationID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(operation_id string) error {
+			for _, fn := range fns {
+				if err := fn(operation_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// movementDescDocumentNumber is the schema descriptor for document_number field.
+	movementDescDocumentNumber := movementFields[8].Descriptor()
+	// movement.DocumentNumberValidator is a validator for the "document_number" field. It is called by the builders before save.
+	movement.DocumentNumberValidator = func() func(string) error {
+		validators := movementDescDocumentNumber.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(document_number string) error {
+			for _, fn := range fns {
+				if err := fn(document_number); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// movementDescReason is the schema descriptor for reason field.
+	movementDescReason := movementFields[9].Descriptor()
+	// movement.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	movement.ReasonValidator = movementDescReason.Validators[0].(func(string) error)
+	// movementDescComment is the schema descriptor for comment field.
+	movementDescComment := movementFields[10].Descriptor()
+	// movement.CommentValidator is a validator for the "comment" field. It is called by the builders before save.
+	movement.CommentValidator = movementDescComment.Validators[0].(func(string) error)
+	// movementDescUnitCost is the schema descriptor for unit_cost field.
+	movementDescUnitCost := movementFields[12].Descriptor()
+	// movement.DefaultUnitCost holds the default value on creation for the unit_cost field.
+	movement.DefaultUnitCost = movementDescUnitCost.Default.(int64)
+	// movement.UnitCostValidator is a validator for the "unit_cost" field. It is called by the builders before save.
+	movement.UnitCostValidator = movementDescUnitCost.Validators[0].(func(int64) error)
+	partnerMixin := schema.Partner{}.Mixin()
+	partner.Policy = privacy.NewPolicies(partnerMixin[2], schema.Partner{})
+	partner.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := partner.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	partnerMixinHooks2 := partnerMixin[2].Hooks()
+
+	partner.Hooks[1] = partnerMixinHooks2[0]
+
+	partner.Hooks[2] = partnerMixinHooks2[1]
+	partnerMixinFields0 := partnerMixin[0].Fields()
+	_ = partnerMixinFields0
+	partnerFields := schema.Partner{}.Fields()
+	_ = partnerFields
+	// partnerDescCreatedAt is the schema descriptor for created_at field.
+	partnerDescCreatedAt := partnerMixinFields0[0].Descriptor()
+	// partner.DefaultCreatedAt holds the default value on creation for the created_at field.
+	partner.DefaultCreatedAt = partnerDescCreatedAt.Default.(func() time.Time)
+	// partnerDescUpdatedAt is the schema descriptor for updated_at field.
+	partnerDescUpdatedAt := partnerMixinFields0[1].Descriptor()
+	// partner.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	partner.DefaultUpdatedAt = partnerDescUpdatedAt.Default.(func() time.Time)
+	// partner.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	partner.UpdateDefaultUpdatedAt = partnerDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// partnerDescName is the schema descriptor for name field.
+	partnerDescName := partnerFields[0].Descriptor()
+	// partner.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	partner.NameValidator = func() func(string) error {
+		validators := partnerDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// partnerDescLegalName is the schema descriptor for legal_name field.
+	partnerDescLegalName := partnerFields[1].Descriptor()
+	// partner.LegalNameValidator is a validator for the "legal_name" field. It is called by the builders before save.
+	partner.LegalNameValidator = partnerDescLegalName.Validators[0].(func(string) error)
+	// partnerDescInn is the schema descriptor for inn field.
+	partnerDescInn := partnerFields[2].Descriptor()
+	// partner.InnValidator is a validator for the "inn" field. It is called by the builders before save.
+	partner.InnValidator = partnerDescInn.Validators[0].(func(string) error)
+	// partnerDescContactName is the schema descriptor for contact_name field.
+	partnerDescContactName := partnerFields[3].Descriptor()
+	// partner.ContactNameValidator is a validator for the "contact_name" field. It is called by the builders before save.
+	partner.ContactNameValidator = partnerDescContactName.Validators[0].(func(string) error)
+	// partnerDescContactPhone is the schema descriptor for contact_phone field.
+	partnerDescContactPhone := partnerFields[4].Descriptor()
+	// partner.ContactPhoneValidator is a validator for the "contact_phone" field. It is called by the builders before save.
+	partner.ContactPhoneValidator = partnerDescContactPhone.Validators[0].(func(string) error)
+	regionMixin := schema.Region{}.Mixin()
+	region.Policy = privacy.NewPolicies(regionMixin[2], schema.Region{})
+	region.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := region.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	regionMixinHooks2 := regionMixin[2].Hooks()
+
+	region.Hooks[1] = regionMixinHooks2[0]
+
+	region.Hooks[2] = regionMixinHooks2[1]
+	regionMixinFields0 := regionMixin[0].Fields()
+	_ = regionMixinFields0
+	regionFields := schema.Region{}.Fields()
+	_ = regionFields
+	// regionDescCreatedAt is the schema descriptor for created_at field.
+	regionDescCreatedAt := regionMixinFields0[0].Descriptor()
+	// region.DefaultCreatedAt holds the default value on creation for the created_at field.
+	region.DefaultCreatedAt = regionDescCreatedAt.Default.(func() time.Time)
+	// regionDescUpdatedAt is the schema descriptor for updated_at field.
+	regionDescUpdatedAt := regionMixinFields0[1].Descriptor()
+	// region.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	region.DefaultUpdatedAt = regionDescUpdatedAt.Default.(func() time.Time)
+	// region.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	region.UpdateDefaultUpdatedAt = regionDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// regionDescName is the schema descriptor for name field.
+	regionDescName := regionFields[0].Descriptor()
+	// region.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	region.NameValidator = func() func(string) error {
+		validators := regionDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// regionDescCode is the schema descriptor for code field.
+	regionDescCode := regionFields[1].Descriptor()
+	// region.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	region.CodeValidator = func() func(string) error {
+		validators := regionDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	sessionMixin := schema.Session{}.Mixin()
+	session.Policy = privacy.NewPolicies(sessionMixin[1], schema.Session{})
+	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := session.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	sessionMixinHooks1 := sessionMixin[1].Hooks()
+
+	session.Hooks[1] = sessionMixinHooks1[0]
+
+	session.Hooks[2] = sessionMixinHooks1[1]
+	sessionMixinFields0 := sessionMixin[0].Fields()
+	_ = sessionMixinFields0
+	sessionFields := schema.Session{}.Fields()
+	_ = sessionFields
+	// sessionDescCreatedAt is the schema descriptor for created_at field.
+	sessionDescCreatedAt := sessionMixinFields0[0].Descriptor()
+	// session.DefaultCreatedAt holds the default value on creation for the created_at field.
+	session.DefaultCreatedAt = sessionDescCreatedAt.Default.(func() time.Time)
+	// sessionDescFamilyID is the schema descriptor for family_id field.
+	sessionDescFamilyID := sessionFields[1].Descriptor()
+	// session.FamilyIDValidator is a validator for the "family_id" field. It is called by the builders before save.
+	session.FamilyIDValidator = func() func(string) error {
+		validators := sessionDescFamilyID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(family_id string) error {
+			for _, fn := range fns {
+				if err := fn(family_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// sessionDescTokenHash is the schema descriptor for token_hash field.
+	sessionDescTokenHash := sessionFields[2].Descriptor()
+	// session.TokenHashValidator is a validator for the "token_hash" field. It is called by the builders before save.
+	session.TokenHashValidator = sessionDescTokenHash.Validators[0].(func(string) error)
+	// sessionDescClientIP is the schema descriptor for client_ip field.
+	sessionDescClientIP := sessionFields[6].Descriptor()
+	// session.ClientIPValidator is a validator for the "client_ip" field. It is called by the builders before save.
+	session.ClientIPValidator = sessionDescClientIP.Validators[0].(func(string) error)
+	// sessionDescUserAgent is the schema descriptor for user_agent field.
+	sessionDescUserAgent := sessionFields[7].Descriptor()
+	// session.UserAgentValidator is a validator for the "user_agent" field. It is called by the builders before save.
+	session.UserAgentValidator = sessionDescUserAgent.Validators[0].(func(string) error)
+	stockbalanceMixin := schema.StockBalance{}.Mixin()
+	stockbalance.Policy = privacy.NewPolicies(stockbalanceMixin[1], schema.StockBalance{})
+	stockbalance.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := stockbalance.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	stockbalanceMixinHooks1 := stockbalanceMixin[1].Hooks()
+
+	stockbalance.Hooks[1] = stockbalanceMixinHooks1[0]
+
+	stockbalance.Hooks[2] = stockbalanceMixinHooks1[1]
+	stockbalanceMixinFields0 := stockbalanceMixin[0].Fields()
+	_ = stockbalanceMixinFields0
+	stockbalanceFields := schema.StockBalance{}.Fields()
+	_ = stockbalanceFields
+	// stockbalanceDescCreatedAt is the schema descriptor for created_at field.
+	stockbalanceDescCreatedAt := stockbalanceMixinFields0[0].Descriptor()
+	// stockbalance.DefaultCreatedAt holds the default value on creation for the created_at field.
+	stockbalance.DefaultCreatedAt = stockbalanceDescCreatedAt.Default.(func() time.Time)
+	// stockbalanceDescUpdatedAt is the schema descriptor for updated_at field.
+	stockbalanceDescUpdatedAt := stockbalanceMixinFields0[1].Descriptor()
+	// stockbalance.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	stockbalance.DefaultUpdatedAt = stockbalanceDescUpdatedAt.Default.(func() time.Time)
+	// stockbalance.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	stockbalance.UpdateDefaultUpdatedAt = stockbalanceDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// stockbalanceDescQuantity is the schema descriptor for quantity field.
+	stockbalanceDescQuantity := stockbalanceFields[2].Descriptor()
+	// stockbalance.DefaultQuantity holds the default value on creation for the quantity field.
+	stockbalance.DefaultQuantity = stockbalanceDescQuantity.Default.(int)
+	// stockbalance.QuantityValidator is a validator for the "quantity" field. It is called by the builders before save.
+	stockbalance.QuantityValidator = stockbalanceDescQuantity.Validators[0].(func(int) error)
+	// stockbalanceDescMinLevel is the schema descriptor for min_level field.
+	stockbalanceDescMinLevel := stockbalanceFields[3].Descriptor()
+	// stockbalance.DefaultMinLevel holds the default value on creation for the min_level field.
+	stockbalance.DefaultMinLevel = stockbalanceDescMinLevel.Default.(int)
+	// stockbalance.MinLevelValidator is a validator for the "min_level" field. It is called by the builders before save.
+	stockbalance.MinLevelValidator = stockbalanceDescMinLevel.Validators[0].(func(int) error)
+	userMixin := schema.User{}.Mixin()
+	user.Policy = privacy.NewPolicies(userMixin[2], schema.User{})
+	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := user.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	userMixinHooks2 := userMixin[2].Hooks()
+
+	user.Hooks[1] = userMixinHooks2[0]
+
+	user.Hooks[2] = userMixinHooks2[1]
+	userMixinFields0 := userMixin[0].Fields()
+	_ = userMixinFields0
+	userFields := schema.User{}.Fields()
+	_ = userFields
+	// userDescCreatedAt is the schema descriptor for created_at field.
+	userDescCreatedAt := userMixinFields0[0].Descriptor()
+	// user.DefaultCreatedAt holds the default value on creation for the created_at field.
+	user.DefaultCreatedAt = userDescCreatedAt.Default.(func() time.Time)
+	// userDescUpdatedAt is the schema descriptor for updated_at field.
+	userDescUpdatedAt := userMixinFields0[1].Descriptor()
+	// user.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	user.DefaultUpdatedAt = userDescUpdatedAt.Default.(func() time.Time)
+	// user.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	user.UpdateDefaultUpdatedAt = userDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// userDescLogin is the schema descriptor for login field.
+	userDescLogin := userFields[0].Descriptor()
+	// user.LoginValidator is a validator for the "login" field. It is called by the builders before save.
+	user.LoginValidator = func() func(string) error {
+		validators := userDescLogin.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(login string) error {
+			for _, fn := range fns {
+				if err := fn(login); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// userDescFullName is the schema descriptor for full_name field.
+	userDescFullName := userFields[1].Descriptor()
+	// user.FullNameValidator is a validator for the "full_name" field. It is called by the builders before save.
+	user.FullNameValidator = func() func(string) error {
+		validators := userDescFullName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(full_name string) error {
+			for _, fn := range fns {
+				if err := fn(full_name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// userDescActive is the schema descriptor for active field.
+	userDescActive := userFields[4].Descriptor()
+	// user.DefaultActive holds the default value on creation for the active field.
+	user.DefaultActive = userDescActive.Default.(bool)
+	warehouseMixin := schema.Warehouse{}.Mixin()
+	warehouse.Policy = privacy.NewPolicies(warehouseMixin[2], schema.Warehouse{})
+	warehouse.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := warehouse.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	warehouseMixinHooks2 := warehouseMixin[2].Hooks()
+
+	warehouse.Hooks[1] = warehouseMixinHooks2[0]
+
+	warehouse.Hooks[2] = warehouseMixinHooks2[1]
+	warehouseMixinFields0 := warehouseMixin[0].Fields()
+	_ = warehouseMixinFields0
+	warehouseFields := schema.Warehouse{}.Fields()
+	_ = warehouseFields
+	// warehouseDescCreatedAt is the schema descriptor for created_at field.
+	warehouseDescCreatedAt := warehouseMixinFields0[0].Descriptor()
+	// warehouse.DefaultCreatedAt holds the default value on creation for the created_at field.
+	warehouse.DefaultCreatedAt = warehouseDescCreatedAt.Default.(func() time.Time)
+	// warehouseDescUpdatedAt is the schema descriptor for updated_at field.
+	warehouseDescUpdatedAt := warehouseMixinFields0[1].Descriptor()
+	// warehouse.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	warehouse.DefaultUpdatedAt = warehouseDescUpdatedAt.Default.(func() time.Time)
+	// warehouse.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	warehouse.UpdateDefaultUpdatedAt = warehouseDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// warehouseDescName is the schema descriptor for name field.
+	warehouseDescName := warehouseFields[0].Descriptor()
+	// warehouse.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	warehouse.NameValidator = func() func(string) error {
+		validators := warehouseDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// warehouseDescCode is the schema descriptor for code field.
+	warehouseDescCode := warehouseFields[1].Descriptor()
+	// warehouse.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	warehouse.CodeValidator = func() func(string) error {
+		validators := warehouseDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// warehouseDescAddress is the schema descriptor for address field.
+	warehouseDescAddress := warehouseFields[2].Descriptor()
+	// warehouse.AddressValidator is a validator for the "address" field. It is called by the builders before save.
+	warehouse.AddressValidator = warehouseDescAddress.Validators[0].(func(string) error)
+}
 
 const (
 	Version = "v0.14.5"                                         // Version of ent codegen.

@@ -14,7 +14,7 @@ import (
 type ApiToken struct{ ent.Schema }
 
 // Mixin of the ApiToken.
-func (ApiToken) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (ApiToken) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AccessMixin{}} }
 
 // Fields of the ApiToken.
 func (ApiToken) Fields() []ent.Field {

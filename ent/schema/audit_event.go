@@ -14,7 +14,7 @@ import (
 type AuditEvent struct{ ent.Schema }
 
 // Mixin of the AuditEvent.
-func (AuditEvent) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}} }
+func (AuditEvent) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}, AccessMixin{}} }
 
 // Fields of the AuditEvent.
 func (AuditEvent) Fields() []ent.Field {

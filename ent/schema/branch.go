@@ -12,7 +12,7 @@ import (
 type Branch struct{ ent.Schema }
 
 // Mixin of the Branch.
-func (Branch) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}} }
+func (Branch) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}, AccessMixin{}} }
 
 // Fields of the Branch.
 func (Branch) Fields() []ent.Field {

@@ -15,7 +15,7 @@ import (
 type Courier struct{ ent.Schema }
 
 // Mixin of the Courier.
-func (Courier) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}} }
+func (Courier) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}, AccessMixin{}} }
 
 // Fields of the Courier.
 func (Courier) Fields() []ent.Field {

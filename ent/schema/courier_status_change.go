@@ -13,7 +13,7 @@ import (
 type CourierStatusChange struct{ ent.Schema }
 
 // Mixin of the CourierStatusChange.
-func (CourierStatusChange) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}} }
+func (CourierStatusChange) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}, AccessMixin{}} }
 
 // Fields of the CourierStatusChange.
 func (CourierStatusChange) Fields() []ent.Field {

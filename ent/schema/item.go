@@ -14,7 +14,7 @@ import (
 type Item struct{ ent.Schema }
 
 // Mixin of the Item.
-func (Item) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}} }
+func (Item) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}, AccessMixin{}} }
 
 // Fields of the Item.
 func (Item) Fields() []ent.Field {

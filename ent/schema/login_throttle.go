@@ -13,7 +13,7 @@ import (
 type LoginThrottle struct{ ent.Schema }
 
 // Mixin of the LoginThrottle.
-func (LoginThrottle) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (LoginThrottle) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AccessMixin{}} }
 
 // Fields of the LoginThrottle.
 func (LoginThrottle) Fields() []ent.Field {

@@ -11,6 +11,10 @@ import (
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 	"entgo.io/ent/schema/mixin"
+
+	"github.com/mycourier/mycourier/internal/audit"
+	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/platform/uniqueguard"
 )
 
 // TimeMixin adds created_at and updated_at to an entity.
@@ -65,3 +69,16 @@ func (ArchiveMixin) Indexes() []ent.Index {
 // at it: records with history are archived, and a delete must never null out
 // a courier's partner or a ledger row's actor behind anyone's back.
 var noAction = entsql.OnDelete(entsql.NoAction)
+
+// AccessMixin gives an entity mycourier's privacy policy (who may read and
+// write it, within which scope) and its hooks: duplicate values reported as
+// conflicts naming the holder, and an audit event per change.
+type AccessMixin struct{ mixin.Schema }
+
+// Policy of the AccessMixin.
+func (AccessMixin) Policy() ent.Policy { return authz.Policy() }
+
+// Hooks of the AccessMixin.
+func (AccessMixin) Hooks() []ent.Hook {
+	return []ent.Hook{uniqueguard.Hook(), audit.Hook()}
+}

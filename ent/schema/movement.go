@@ -16,7 +16,7 @@ import (
 type Movement struct{ ent.Schema }
 
 // Mixin of the Movement.
-func (Movement) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}} }
+func (Movement) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}, AccessMixin{}} }
 
 // Fields of the Movement.
 func (Movement) Fields() []ent.Field {

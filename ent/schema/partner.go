@@ -12,7 +12,7 @@ import (
 type Partner struct{ ent.Schema }
 
 // Mixin of the Partner.
-func (Partner) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}} }
+func (Partner) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}, AccessMixin{}} }
 
 // Fields of the Partner.
 func (Partner) Fields() []ent.Field {

@@ -12,7 +12,7 @@ import (
 type Region struct{ ent.Schema }
 
 // Mixin of the Region.
-func (Region) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}} }
+func (Region) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}, AccessMixin{}} }
 
 // Fields of the Region.
 func (Region) Fields() []ent.Field {

@@ -15,7 +15,7 @@ import (
 type Session struct{ ent.Schema }
 
 // Mixin of the Session.
-func (Session) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}} }
+func (Session) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}, AccessMixin{}} }
 
 // Fields of the Session.
 func (Session) Fields() []ent.Field {

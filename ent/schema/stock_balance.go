@@ -15,7 +15,7 @@ import (
 type StockBalance struct{ ent.Schema }
 
 // Mixin of the StockBalance.
-func (StockBalance) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+func (StockBalance) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AccessMixin{}} }
 
 // Fields of the StockBalance.
 func (StockBalance) Fields() []ent.Field {

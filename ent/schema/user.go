@@ -14,7 +14,7 @@ import (
 type User struct{ ent.Schema }
 
 // Mixin of the User.
-func (User) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}} }
+func (User) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}, AccessMixin{}} }
 
 // Fields of the User.
 func (User) Fields() []ent.Field {

@@ -12,7 +12,7 @@ import (
 type Warehouse struct{ ent.Schema }
 
 // Mixin of the Warehouse.
-func (Warehouse) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}} }
+func (Warehouse) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}, AccessMixin{}} }
 
 // Fields of the Warehouse.
 func (Warehouse) Fields() []ent.Field {

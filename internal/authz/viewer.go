@@ -41,6 +41,8 @@ type Viewer struct {
 	Scope Scope
 	// PII is set when the viewer may see full PINFL and phone numbers.
 	PII bool
+	// Session is the sign-in (refresh-token family) a user acts through.
+	Session string
 }
 
 // Is tells whether the viewer has one of the roles.

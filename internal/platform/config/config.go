@@ -36,6 +36,13 @@ type Config struct {
 	ReadTimeout     time.Duration
 	WriteTimeout    time.Duration
 	ShutdownTimeout time.Duration
+	JWTSecret       string
+	AccessTTL       time.Duration
+	RefreshTTL      time.Duration
+	CORSOrigins     []string
+	MaxBodyBytes    int64
+	MaxQueryDepth   int
+	MaxComplexity   int
 }
 
 // Setting describes one configuration value: its flag, variable, default and meaning.
@@ -65,6 +72,13 @@ var Settings = []Setting{
 	{"read-timeout", "15s", "HTTP read timeout"},
 	{"write-timeout", "30s", "HTTP write timeout"},
 	{"shutdown-timeout", "20s", "how long a shutdown waits for in-flight requests"},
+	{"jwt-secret", "", "secret (at least 32 bytes) that signs access tokens; required in production, kept under data-dir in dev"},
+	{"access-token-ttl", "15m", "lifetime of an access token"},
+	{"refresh-token-ttl", "720h", "lifetime of a refresh token (each use issues a new one)"},
+	{"cors-origins", "", "comma-separated origins allowed to call the API from a browser (empty: same origin only)"},
+	{"max-body-bytes", "1048576", "largest request body accepted, except file uploads"},
+	{"max-query-depth", "12", "deepest GraphQL selection accepted"},
+	{"max-query-complexity", "5000", "highest GraphQL query complexity accepted"},
 }
 
 // Bind registers a flag for every setting on fs, its default taken from the
@@ -137,6 +151,27 @@ func Load(fs *pflag.FlagSet) (Config, error) {
 	c.ReadTimeout = durOf("read-timeout")
 	c.WriteTimeout = durOf("write-timeout")
 	c.ShutdownTimeout = durOf("shutdown-timeout")
+	c.AccessTTL = durOf("access-token-ttl")
+	c.RefreshTTL = durOf("refresh-token-ttl")
+	c.JWTSecret = get("jwt-secret")
+	for _, o := range strings.Split(get("cors-origins"), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+	}
+	posInt := func(name string) int64 {
+		n, err := strconv.ParseInt(get(name), 10, 64)
+		if err != nil || n < 1 {
+			errs = append(errs, fmt.Sprintf("--%s: %q is not a positive number", name, get(name)))
+		}
+		return n
+	}
+	c.MaxBodyBytes = posInt("max-body-bytes")
+	c.MaxQueryDepth = int(posInt("max-query-depth"))
+	c.MaxComplexity = int(posInt("max-query-complexity"))
+	if c.Mode == ModeProduction && len(c.JWTSecret) < 32 {
+		errs = append(errs, "--jwt-secret: production needs a secret of at least 32 bytes (e.g. openssl rand -base64 48)")
+	}
 	if c.DatabaseURL == "" {
 		errs = append(errs, "--database-url: empty")
 	}

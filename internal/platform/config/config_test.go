@@ -31,7 +31,7 @@ func TestDefaultsStartTheEmbeddedDevServer(t *testing.T) {
 }
 
 func TestProductionTurnsPlaygroundOffAndLogsJSON(t *testing.T) {
-	c, err := load(t, "--mode", "production")
+	c, err := load(t, "--mode", "production", "--jwt-secret", strings.Repeat("k", 32))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -100,5 +100,14 @@ func TestReadmeTableMatchesSettings(t *testing.T) {
 	}
 	for env := range rows {
 		t.Errorf("README lists %s, which the code does not read", env)
+	}
+}
+
+func TestProductionRefusesAMissingOrWeakSecret(t *testing.T) {
+	for _, secret := range []string{"", "short-secret"} {
+		_, err := load(t, "--mode", "production", "--jwt-secret", secret)
+		if err == nil || !strings.Contains(err.Error(), "--jwt-secret") {
+			t.Errorf("secret %q: got %v, want a --jwt-secret error", secret, err)
+		}
 	}
 }

@@ -32,3 +32,13 @@ func WithTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) 
 	}
 	return nil
 }
+
+// InTx runs fn in the transaction already in ctx (a GraphQL mutation's), or
+// in a new one when there is none, so a service operation is one
+// transaction whoever calls it.
+func InTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) error {
+	if tx := ent.TxFromContext(ctx); tx != nil {
+		return fn(tx)
+	}
+	return WithTx(ctx, client, fn)
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mycourier/mycourier/graph"
+	"github.com/mycourier/mycourier/internal/authsvc"
 	"github.com/mycourier/mycourier/internal/platform/database"
 )
 
@@ -38,6 +39,8 @@ type Options struct {
 	Registry *prometheus.Registry
 	// ReadyTimeout bounds the readiness ping (default 2s).
 	ReadyTimeout time.Duration
+	// Auth turns bearer credentials into viewers.
+	Auth *authsvc.Service
 }
 
 // NewRouter returns the handler of every HTTP endpoint.
@@ -58,8 +61,9 @@ func NewRouter(opts Options) http.Handler {
 	gql := graph.NewServer(opts.DB.Client, graph.ServerOptions{
 		Introspection: opts.Introspection,
 		Extensions:    []graphqlExtension{metrics.GraphQL()},
+		Auth:          opts.Auth,
 	})
-	r.Handle("/graphql", gql)
+	r.Handle("/graphql", opts.Auth.Middleware(gql))
 	if opts.Playground {
 		r.Get("/playground", playground.Handler("mycourier GraphQL", "/graphql"))
 	}

@@ -1,0 +1,37 @@
+package graph
+
+import (
+	"context"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/platform/reqinfo"
+)
+
+// Guard checks every root field of every operation against the operation
+// matrix (authz.Operations) before it runs: anonymous callers get
+// UNAUTHENTICATED, callers without the role FORBIDDEN, and a field the
+// matrix does not list is refused to everyone. The ent privacy policy then
+// filters what an allowed field may see. The field's name becomes the
+// operation name of the audit events it causes.
+func Guard(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+	fc := graphql.GetRootFieldContext(ctx)
+	if fc == nil || strings.HasPrefix(fc.Field.Name, "__") {
+		return next(ctx) // introspection: allowed or not by the server's options
+	}
+	op := fc.Object + "." + fc.Field.Name
+	v := authz.FromContext(ctx)
+	switch {
+	case authz.IsPublic(op):
+	case v == nil:
+		graphql.AddError(ctx, apperr.ErrUnauthenticated)
+		return graphql.Null
+	case !authz.Allowed(op, v.Role):
+		graphql.AddError(ctx, apperr.ErrForbidden)
+		return graphql.Null
+	}
+	return next(reqinfo.WithOperation(ctx, op))
+}

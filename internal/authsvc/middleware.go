@@ -1,0 +1,64 @@
+package authsvc
+
+import (
+	"encoding/json"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/go-chi/chi/v5/middleware"
+
+	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/platform/reqinfo"
+)
+
+// Middleware puts the request's facts (id, client address) and, when the
+// request carries `Authorization: Bearer …`, its viewer into the context.
+// A request without credentials goes on as anonymous (the operation matrix
+// decides what that may do); a request with bad credentials stops here
+// with 401, so a client never mistakes a broken token for being signed out.
+func (s *Service) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := reqinfo.With(r.Context(), reqinfo.Info{
+			RequestID: middleware.GetReqID(r.Context()),
+			ClientIP:  clientIP(r),
+			UserAgent: r.UserAgent(),
+		})
+		if h := r.Header.Get("Authorization"); h != "" {
+			scheme, token, ok := strings.Cut(h, " ")
+			if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+				unauthorized(w, "auth.badHeader", "use Authorization: Bearer <token>")
+				return
+			}
+			v, err := s.Authenticate(ctx, strings.TrimSpace(token))
+			if err != nil {
+				unauthorized(w, ErrInvalidToken.Key, ErrInvalidToken.Message)
+				return
+			}
+			ctx = authz.NewContext(ctx, v)
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// clientIP is the peer address. Behind a proxy, configure the proxy to
+// overwrite X-Real-IP and run chi's RealIP middleware in front.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func unauthorized(w http.ResponseWriter, key, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", `Bearer realm="mycourier"`)
+	w.WriteHeader(http.StatusUnauthorized)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{
+			"message":    msg,
+			"extensions": map[string]any{"code": "UNAUTHENTICATED", "key": key},
+		}},
+	})
+}

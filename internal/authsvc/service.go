@@ -1,0 +1,436 @@
+// Package authsvc signs people and integrations in: passwords, access and
+// refresh tokens, API tokens, brute-force throttling, and the users and
+// tokens the owner manages. It turns a bearer credential into an
+// authz.Viewer; what that viewer may do is authz's business.
+package authsvc
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/jwtauth/v5"
+	"github.com/lestrrat-go/jwx/v2/jwt"
+
+	"github.com/mycourier/mycourier/ent"
+	"github.com/mycourier/mycourier/ent/apitoken"
+	"github.com/mycourier/mycourier/ent/predicate"
+	"github.com/mycourier/mycourier/ent/session"
+	"github.com/mycourier/mycourier/ent/user"
+	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/audit"
+	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/platform/database"
+	"github.com/mycourier/mycourier/internal/platform/reqinfo"
+)
+
+// Errors of sign-in. ErrInvalidCredentials is the one answer to a wrong
+// login, a wrong password and a disabled account alike.
+var (
+	ErrInvalidCredentials = apperr.New(apperr.CodeUnauthenticated, "auth.invalidCredentials", "invalid login or password").
+				WithRu("Неверный логин или пароль")
+	ErrInvalidToken = apperr.New(apperr.CodeUnauthenticated, "auth.invalidToken", "the token is invalid or expired").
+			WithRu("Токен недействителен или истёк")
+	ErrWeakSecret = errors.New("authsvc: the JWT secret must be at least 32 bytes of random data")
+)
+
+// APITokenPrefix starts every API token, so one is recognisable in a config
+// file or a leaked log.
+const APITokenPrefix = "mc_"
+
+// Config configures the service.
+type Config struct {
+	// Secret signs access tokens (HS256); at least 32 bytes.
+	Secret     []byte
+	AccessTTL  time.Duration // default 15m
+	RefreshTTL time.Duration // default 30 days
+	Throttle   ThrottleConfig
+}
+
+// Service is the sign-in service.
+type Service struct {
+	client    *ent.Client
+	cfg       Config
+	jwt       *jwtauth.JWTAuth
+	dummyHash string
+	now       func() time.Time
+}
+
+// New returns the service over client.
+func New(client *ent.Client, cfg Config) (*Service, error) {
+	if len(cfg.Secret) < 32 {
+		return nil, ErrWeakSecret
+	}
+	if cfg.AccessTTL <= 0 {
+		cfg.AccessTTL = 15 * time.Minute
+	}
+	if cfg.RefreshTTL <= 0 {
+		cfg.RefreshTTL = 30 * 24 * time.Hour
+	}
+	cfg.Throttle = cfg.Throttle.withDefaults()
+	// A hash of a random password: unknown logins are checked against it so
+	// they cost the same time as wrong passwords.
+	dummy, err := HashPassword(randomString(24))
+	if err != nil {
+		return nil, err
+	}
+	return &Service{
+		client:    client,
+		cfg:       cfg,
+		jwt:       jwtauth.New("HS256", cfg.Secret, nil, jwt.WithAcceptableSkew(5*time.Second)),
+		dummyHash: dummy,
+		now:       time.Now,
+	}, nil
+}
+
+// Tokens is what a sign-in or refresh returns.
+type Tokens struct {
+	AccessToken  string
+	RefreshToken string
+	ExpiresAt    time.Time
+	User         *ent.User
+}
+
+// system is the context the service reads and writes its own records in.
+func system(ctx context.Context) context.Context { return authz.SystemContext(ctx, "auth") }
+
+// NormalizeLogin is how logins are stored and compared: case-insensitive.
+func NormalizeLogin(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+// Login checks a login and password and opens a session.
+func (s *Service) Login(ctx context.Context, login, password string) (*Tokens, error) {
+	login = NormalizeLogin(login)
+	info := reqinfo.From(ctx)
+	keys := []string{"login:" + login}
+	if info.ClientIP != "" {
+		keys = append(keys, "ip:"+info.ClientIP)
+	}
+	if err := s.checkThrottle(ctx, keys...); err != nil {
+		s.recordEvent(ctx, nil, "auth.login_throttled", map[string]any{"login": login})
+		return nil, err
+	}
+	u, err := s.client.User.Query().Where(user.Login(login), user.ArchivedAtIsNil()).Only(system(ctx))
+	if err != nil && !ent.IsNotFound(err) {
+		return nil, fmt.Errorf("login: %w", err)
+	}
+	hash := s.dummyHash
+	if u != nil && u.PasswordHash != "" {
+		hash = u.PasswordHash
+	}
+	ok := checkPassword(password, hash)
+	if !ok || u == nil || !u.Active || u.PasswordHash == "" {
+		locked := s.recordFailure(ctx, keys...)
+		details := map[string]any{"login": login}
+		var id *int
+		if u != nil {
+			id = &u.ID
+		}
+		s.recordEvent(ctx, id, "auth.login_failed", details)
+		if locked {
+			s.recordEvent(ctx, id, "auth.lockout", details)
+		}
+		return nil, ErrInvalidCredentials
+	}
+	s.resetThrottle(ctx, keys[0])
+	var tokens *Tokens
+	err = database.WithTx(system(ctx), s.client, func(tx *ent.Tx) error {
+		u, err = tx.User.UpdateOne(u).SetLastSignInAt(s.now()).Save(system(ctx))
+		if err != nil {
+			return err
+		}
+		tokens, err = s.openSession(ctx, tx, u, randomString(16))
+		if err != nil {
+			return err
+		}
+		return audit.Record(userContext(ctx, u), tx.Client(), "auth.login", "User", &u.ID, nil)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("login: %w", err)
+	}
+	return tokens, nil
+}
+
+// userContext acts as u for the audit trail.
+func userContext(ctx context.Context, u *ent.User) context.Context {
+	return authz.NewContext(ctx, &authz.Viewer{Kind: authz.KindUser, ID: u.ID, Name: u.Login, Role: authz.Role(u.Role)})
+}
+
+// openSession issues an access token and a refresh token in family.
+func (s *Service) openSession(ctx context.Context, tx *ent.Tx, u *ent.User, family string) (*Tokens, error) {
+	refresh := randomString(32)
+	info := reqinfo.From(ctx)
+	err := tx.Session.Create().
+		SetUserID(u.ID).
+		SetFamilyID(family).
+		SetTokenHash(hashToken(refresh)).
+		SetExpiresAt(s.now().Add(s.cfg.RefreshTTL)).
+		SetClientIP(info.ClientIP).
+		SetUserAgent(truncate(info.UserAgent, 300)).
+		Exec(system(ctx))
+	if err != nil {
+		return nil, err
+	}
+	exp := s.now().Add(s.cfg.AccessTTL)
+	_, access, err := s.jwt.Encode(map[string]any{
+		"sub": strconv.Itoa(u.ID),
+		"sid": family,
+		"typ": "access",
+		"iat": s.now().Unix(),
+		"exp": exp.Unix(),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sign access token: %w", err)
+	}
+	return &Tokens{AccessToken: access, RefreshToken: refresh, ExpiresAt: exp, User: u}, nil
+}
+
+// Refresh exchanges a refresh token for new tokens. A refresh token works
+// once: presenting one that was already exchanged (or revoked) means it was
+// stolen or replayed, and revokes every token of its family.
+func (s *Service) Refresh(ctx context.Context, refreshToken string) (*Tokens, error) {
+	if refreshToken == "" || len(refreshToken) > 200 {
+		return nil, ErrInvalidToken
+	}
+	sctx := system(ctx)
+	var (
+		tokens *Tokens
+		reused *ent.Session
+	)
+	err := database.WithTx(sctx, s.client, func(tx *ent.Tx) error {
+		sess, err := tx.Session.Query().Where(session.TokenHash(hashToken(refreshToken))).WithUser().Only(sctx)
+		if ent.IsNotFound(err) {
+			return ErrInvalidToken
+		}
+		if err != nil {
+			return err
+		}
+		if sess.UsedAt != nil || sess.RevokedAt != nil {
+			reused = sess
+			return ErrInvalidToken
+		}
+		if s.now().After(sess.ExpiresAt) || !sess.Edges.User.Active || sess.Edges.User.ArchivedAt != nil {
+			return ErrInvalidToken
+		}
+		n, err := tx.Session.Update().Where(session.ID(sess.ID), session.UsedAtIsNil()).SetUsedAt(s.now()).Save(sctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 { // exchanged concurrently
+			return ErrInvalidToken
+		}
+		tokens, err = s.openSession(ctx, tx, sess.Edges.User, sess.FamilyID)
+		return err
+	})
+	if reused != nil {
+		if _, rerr := s.client.Session.Update().
+			Where(session.FamilyID(reused.FamilyID), session.RevokedAtIsNil()).
+			SetRevokedAt(s.now()).Save(sctx); rerr != nil {
+			return nil, fmt.Errorf("refresh: revoke family: %w", rerr)
+		}
+		s.recordEvent(ctx, &reused.UserID, "auth.refresh_reuse", map[string]any{"family": reused.FamilyID})
+	}
+	if err != nil {
+		if errors.Is(err, ErrInvalidToken) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("refresh: %w", err)
+	}
+	return tokens, nil
+}
+
+// Logout revokes the session family the viewer signed in with.
+func (s *Service) Logout(ctx context.Context) error {
+	v := authz.FromContext(ctx)
+	if v == nil || v.Kind != authz.KindUser || v.Session == "" {
+		return apperr.ErrUnauthenticated
+	}
+	return s.revoke(ctx, v, session.FamilyID(v.Session))
+}
+
+// LogoutEverywhere revokes every session of the viewer.
+func (s *Service) LogoutEverywhere(ctx context.Context) error {
+	v := authz.FromContext(ctx)
+	if v == nil || v.Kind != authz.KindUser {
+		return apperr.ErrUnauthenticated
+	}
+	return s.revoke(ctx, v, session.UserID(v.ID))
+}
+
+func (s *Service) revoke(ctx context.Context, v *authz.Viewer, which predicate.Session) error {
+	if _, err := s.client.Session.Update().
+		Where(which, session.RevokedAtIsNil()).
+		SetRevokedAt(s.now()).Save(system(ctx)); err != nil {
+		return fmt.Errorf("logout: %w", err)
+	}
+	s.recordEvent(ctx, &v.ID, "auth.logout", nil)
+	return nil
+}
+
+// ChangePassword replaces the viewer's password and revokes every other
+// session (the one in use stays signed in).
+func (s *Service) ChangePassword(ctx context.Context, oldPassword, newPassword string) error {
+	v := authz.FromContext(ctx)
+	if v == nil || v.Kind != authz.KindUser {
+		return apperr.ErrUnauthenticated
+	}
+	sctx := system(ctx)
+	u, err := s.client.User.Get(sctx, v.ID)
+	if err != nil {
+		return fmt.Errorf("change password: %w", err)
+	}
+	if !checkPassword(oldPassword, u.PasswordHash) {
+		return apperr.InvalidField("oldPassword", "password.wrong", "the current password is wrong")
+	}
+	if err := CheckPasswordPolicy("newPassword", u.Login, newPassword); err != nil {
+		return err
+	}
+	hash, err := HashPassword(newPassword)
+	if err != nil {
+		return err
+	}
+	return database.InTx(ctx, s.client, func(tx *ent.Tx) error {
+		if err := tx.User.UpdateOne(u).SetPasswordHash(hash).SetPasswordChangedAt(s.now()).Exec(ctx); err != nil {
+			return fmt.Errorf("change password: %w", err)
+		}
+		_, err := tx.Session.Update().
+			Where(session.UserID(u.ID), session.FamilyIDNEQ(v.Session), session.RevokedAtIsNil()).
+			SetRevokedAt(s.now()).Save(sctx)
+		return err
+	})
+}
+
+// Authenticate turns a bearer credential into a viewer: an API token
+// (APITokenPrefix) or an access token. The user or token is read afresh each
+// time, so a disabled user, a changed role, a revoked token or a signed-out
+// session stops working at once.
+func (s *Service) Authenticate(ctx context.Context, bearer string) (*authz.Viewer, error) {
+	if strings.HasPrefix(bearer, APITokenPrefix) {
+		return s.authenticateAPIToken(ctx, bearer)
+	}
+	tok, err := jwtauth.VerifyToken(s.jwt, bearer)
+	if err != nil {
+		return nil, ErrInvalidToken
+	}
+	typ, _ := tok.Get("typ")
+	sid, _ := tok.Get("sid")
+	family, _ := sid.(string)
+	id, err := strconv.Atoi(tok.Subject())
+	if typ != "access" || err != nil || family == "" {
+		return nil, ErrInvalidToken
+	}
+	sctx := system(ctx)
+	u, err := s.client.User.Query().
+		Where(user.ID(id), user.Active(true), user.ArchivedAtIsNil()).
+		WithPartners(func(q *ent.PartnerQuery) { q.Select("id") }).
+		WithRegions(func(q *ent.RegionQuery) { q.Select("id") }).
+		WithWarehouses(func(q *ent.WarehouseQuery) { q.Select("id") }).
+		Only(sctx)
+	if err != nil {
+		return nil, ErrInvalidToken
+	}
+	live, err := s.client.Session.Query().
+		Where(session.FamilyID(family), session.UserID(u.ID), session.RevokedAtIsNil()).
+		Exist(sctx)
+	if err != nil || !live {
+		return nil, ErrInvalidToken
+	}
+	role := authz.Role(u.Role)
+	return &authz.Viewer{
+		Kind:    authz.KindUser,
+		ID:      u.ID,
+		Name:    u.Login,
+		Role:    role,
+		Session: family,
+		PII:     slices.Contains(authz.PIIRoles, role),
+		Scope: authz.Scope{
+			Partners:   ids(u.Edges.Partners),
+			Regions:    ids(u.Edges.Regions),
+			Warehouses: ids(u.Edges.Warehouses),
+		},
+	}, nil
+}
+
+func (s *Service) authenticateAPIToken(ctx context.Context, secret string) (*authz.Viewer, error) {
+	if len(secret) > 200 {
+		return nil, ErrInvalidToken
+	}
+	sctx := system(ctx)
+	t, err := s.client.ApiToken.Query().
+		Where(apitoken.TokenHash(hashToken(secret)), apitoken.RevokedAtIsNil()).
+		WithPartners(func(q *ent.PartnerQuery) { q.Select("id") }).
+		WithRegions(func(q *ent.RegionQuery) { q.Select("id") }).
+		WithWarehouses(func(q *ent.WarehouseQuery) { q.Select("id") }).
+		Only(sctx)
+	if err != nil || !s.now().Before(t.ExpiresAt) {
+		return nil, ErrInvalidToken
+	}
+	// Last use is kept to the minute: a write per request would be waste.
+	if t.LastUsedAt == nil || s.now().Sub(*t.LastUsedAt) > time.Minute {
+		_ = s.client.ApiToken.UpdateOneID(t.ID).SetLastUsedAt(s.now()).Exec(sctx)
+	}
+	role := authz.Role(t.Role)
+	return &authz.Viewer{
+		Kind: authz.KindToken,
+		ID:   t.ID,
+		Name: t.Name,
+		Role: role,
+		PII:  t.PiiAccess || (role != authz.Integrator && slices.Contains(authz.PIIRoles, role)),
+		Scope: authz.Scope{
+			Partners:   ids(t.Edges.Partners),
+			Regions:    ids(t.Edges.Regions),
+			Warehouses: ids(t.Edges.Warehouses),
+		},
+	}, nil
+}
+
+// recordEvent writes a sign-in event in its own transaction: it must stay
+// even when the operation it describes fails.
+func (s *Service) recordEvent(ctx context.Context, userID *int, op string, details map[string]any) {
+	_ = audit.Record(ctx, s.client, op, "User", userID, details)
+}
+
+// ids lists the ids of scope records.
+func ids[T any](xs []*T) []int {
+	out := make([]int, len(xs))
+	for i, x := range xs {
+		switch v := any(x).(type) {
+		case *ent.Partner:
+			out[i] = v.ID
+		case *ent.Region:
+			out[i] = v.ID
+		case *ent.Warehouse:
+			out[i] = v.ID
+		}
+	}
+	return out
+}
+
+// hashToken is how refresh and API tokens are stored: only their SHA-256.
+// They are long random strings, so a fast hash is enough.
+func hashToken(t string) string {
+	sum := sha256.Sum256([]byte(t))
+	return hex.EncodeToString(sum[:])
+}
+
+func randomString(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // the system's randomness failing is not recoverable
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
