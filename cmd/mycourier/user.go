@@ -83,7 +83,7 @@ func readPassword(cmd *cobra.Command) (string, error) {
 
 func userCreateCmd() *cobra.Command {
 	var (
-		login, fullName, role        string
+		login, fullName, role         string
 		partners, regions, warehouses []int
 	)
 	cmd := &cobra.Command{

@@ -14,7 +14,9 @@ import (
 type CourierDocument struct{ ent.Schema }
 
 // Mixin of the CourierDocument.
-func (CourierDocument) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}, AccessMixin{}} }
+func (CourierDocument) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, ArchiveMixin{}, AccessMixin{}}
+}
 
 // Fields of the CourierDocument.
 func (CourierDocument) Fields() []ent.Field {

@@ -14,7 +14,9 @@ import (
 type EquipmentType struct{ ent.Schema }
 
 // Mixin of the EquipmentType.
-func (EquipmentType) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}, AccessMixin{}} }
+func (EquipmentType) Mixin() []ent.Mixin {
+	return []ent.Mixin{TimeMixin{}, ArchiveMixin{}, AccessMixin{}}
+}
 
 // Fields of the EquipmentType.
 func (EquipmentType) Fields() []ent.Field {
