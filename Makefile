@@ -5,7 +5,7 @@ PKGS      := ./...
 # Fuzz targets get a short run in `make test`; `make fuzz FUZZTIME=5m` digs deeper.
 FUZZTIME  ?= 10s
 
-.PHONY: help run build test vet staticcheck unit generate check-generated migration bench seed-bench fuzz clean
+.PHONY: help run build test vet staticcheck unit generate check-generated migration schema bench seed-bench fuzz clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -56,3 +56,7 @@ seed-bench: build ## fill the configured database with 1M couriers for benchmark
 
 clean:
 	rm -rf bin
+
+schema: ## after editing ent/schema: regenerate and write the migration, under a lock: make schema NAME=what_changed
+	@test -n "$(NAME)" || (echo "usage: make schema NAME=what_changed"; exit 2)
+	flock /tmp/mycourier-schema.lock sh -c '$(GO) generate ./... && $(GO) run ./cmd/mycourier migrate diff $(NAME)'

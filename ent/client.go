@@ -22,6 +22,7 @@ import (
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
+	"github.com/mycourier/mycourier/ent/idempotencykey"
 	"github.com/mycourier/mycourier/ent/item"
 	"github.com/mycourier/mycourier/ent/loginthrottle"
 	"github.com/mycourier/mycourier/ent/movement"
@@ -54,6 +55,8 @@ type Client struct {
 	CourierStatusChange *CourierStatusChangeClient
 	// EquipmentType is the client for interacting with the EquipmentType builders.
 	EquipmentType *EquipmentTypeClient
+	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
+	IdempotencyKey *IdempotencyKeyClient
 	// Item is the client for interacting with the Item builders.
 	Item *ItemClient
 	// LoginThrottle is the client for interacting with the LoginThrottle builders.
@@ -90,6 +93,7 @@ func (c *Client) init() {
 	c.CourierDocument = NewCourierDocumentClient(c.config)
 	c.CourierStatusChange = NewCourierStatusChangeClient(c.config)
 	c.EquipmentType = NewEquipmentTypeClient(c.config)
+	c.IdempotencyKey = NewIdempotencyKeyClient(c.config)
 	c.Item = NewItemClient(c.config)
 	c.LoginThrottle = NewLoginThrottleClient(c.config)
 	c.Movement = NewMovementClient(c.config)
@@ -198,6 +202,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		CourierDocument:     NewCourierDocumentClient(cfg),
 		CourierStatusChange: NewCourierStatusChangeClient(cfg),
 		EquipmentType:       NewEquipmentTypeClient(cfg),
+		IdempotencyKey:      NewIdempotencyKeyClient(cfg),
 		Item:                NewItemClient(cfg),
 		LoginThrottle:       NewLoginThrottleClient(cfg),
 		Movement:            NewMovementClient(cfg),
@@ -233,6 +238,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		CourierDocument:     NewCourierDocumentClient(cfg),
 		CourierStatusChange: NewCourierStatusChangeClient(cfg),
 		EquipmentType:       NewEquipmentTypeClient(cfg),
+		IdempotencyKey:      NewIdempotencyKeyClient(cfg),
 		Item:                NewItemClient(cfg),
 		LoginThrottle:       NewLoginThrottleClient(cfg),
 		Movement:            NewMovementClient(cfg),
@@ -272,8 +278,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.ApiToken, c.AuditEvent, c.Branch, c.Courier, c.CourierDocument,
-		c.CourierStatusChange, c.EquipmentType, c.Item, c.LoginThrottle, c.Movement,
-		c.Partner, c.Region, c.Session, c.StockBalance, c.User, c.Warehouse,
+		c.CourierStatusChange, c.EquipmentType, c.IdempotencyKey, c.Item,
+		c.LoginThrottle, c.Movement, c.Partner, c.Region, c.Session, c.StockBalance,
+		c.User, c.Warehouse,
 	} {
 		n.Use(hooks...)
 	}
@@ -284,8 +291,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.ApiToken, c.AuditEvent, c.Branch, c.Courier, c.CourierDocument,
-		c.CourierStatusChange, c.EquipmentType, c.Item, c.LoginThrottle, c.Movement,
-		c.Partner, c.Region, c.Session, c.StockBalance, c.User, c.Warehouse,
+		c.CourierStatusChange, c.EquipmentType, c.IdempotencyKey, c.Item,
+		c.LoginThrottle, c.Movement, c.Partner, c.Region, c.Session, c.StockBalance,
+		c.User, c.Warehouse,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -308,6 +316,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.CourierStatusChange.mutate(ctx, m)
 	case *EquipmentTypeMutation:
 		return c.EquipmentType.mutate(ctx, m)
+	case *IdempotencyKeyMutation:
+		return c.IdempotencyKey.mutate(ctx, m)
 	case *ItemMutation:
 		return c.Item.mutate(ctx, m)
 	case *LoginThrottleMutation:
@@ -1057,7 +1067,8 @@ func (c *CourierClient) Hooks() []Hook {
 
 // Interceptors returns the client interceptors.
 func (c *CourierClient) Interceptors() []Interceptor {
-	return c.inters.Courier
+	inters := c.inters.Courier
+	return append(inters[:len(inters):len(inters)], courier.Interceptors[:]...)
 }
 
 func (c *CourierClient) mutate(ctx context.Context, m *CourierMutation) (Value, error) {
@@ -1586,6 +1597,140 @@ func (c *EquipmentTypeClient) mutate(ctx context.Context, m *EquipmentTypeMutati
 		return (&EquipmentTypeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown EquipmentType mutation op: %q", m.Op())
+	}
+}
+
+// IdempotencyKeyClient is a client for the IdempotencyKey schema.
+type IdempotencyKeyClient struct {
+	config
+}
+
+// NewIdempotencyKeyClient returns a client for the IdempotencyKey from the given config.
+func NewIdempotencyKeyClient(c config) *IdempotencyKeyClient {
+	return &IdempotencyKeyClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `idempotencykey.Hooks(f(g(h())))`.
+func (c *IdempotencyKeyClient) Use(hooks ...Hook) {
+	c.hooks.IdempotencyKey = append(c.hooks.IdempotencyKey, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `idempotencykey.Intercept(f(g(h())))`.
+func (c *IdempotencyKeyClient) Intercept(interceptors ...Interceptor) {
+	c.inters.IdempotencyKey = append(c.inters.IdempotencyKey, interceptors...)
+}
+
+// Create returns a builder for creating a IdempotencyKey entity.
+func (c *IdempotencyKeyClient) Create() *IdempotencyKeyCreate {
+	mutation := newIdempotencyKeyMutation(c.config, OpCreate)
+	return &IdempotencyKeyCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of IdempotencyKey entities.
+func (c *IdempotencyKeyClient) CreateBulk(builders ...*IdempotencyKeyCreate) *IdempotencyKeyCreateBulk {
+	return &IdempotencyKeyCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *IdempotencyKeyClient) MapCreateBulk(slice any, setFunc func(*IdempotencyKeyCreate, int)) *IdempotencyKeyCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &IdempotencyKeyCreateBulk{err: fmt.Errorf("calling to IdempotencyKeyClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*IdempotencyKeyCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &IdempotencyKeyCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for IdempotencyKey.
+func (c *IdempotencyKeyClient) Update() *IdempotencyKeyUpdate {
+	mutation := newIdempotencyKeyMutation(c.config, OpUpdate)
+	return &IdempotencyKeyUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *IdempotencyKeyClient) UpdateOne(_m *IdempotencyKey) *IdempotencyKeyUpdateOne {
+	mutation := newIdempotencyKeyMutation(c.config, OpUpdateOne, withIdempotencyKey(_m))
+	return &IdempotencyKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *IdempotencyKeyClient) UpdateOneID(id int) *IdempotencyKeyUpdateOne {
+	mutation := newIdempotencyKeyMutation(c.config, OpUpdateOne, withIdempotencyKeyID(id))
+	return &IdempotencyKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for IdempotencyKey.
+func (c *IdempotencyKeyClient) Delete() *IdempotencyKeyDelete {
+	mutation := newIdempotencyKeyMutation(c.config, OpDelete)
+	return &IdempotencyKeyDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *IdempotencyKeyClient) DeleteOne(_m *IdempotencyKey) *IdempotencyKeyDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *IdempotencyKeyClient) DeleteOneID(id int) *IdempotencyKeyDeleteOne {
+	builder := c.Delete().Where(idempotencykey.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &IdempotencyKeyDeleteOne{builder}
+}
+
+// Query returns a query builder for IdempotencyKey.
+func (c *IdempotencyKeyClient) Query() *IdempotencyKeyQuery {
+	return &IdempotencyKeyQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeIdempotencyKey},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a IdempotencyKey entity by its id.
+func (c *IdempotencyKeyClient) Get(ctx context.Context, id int) (*IdempotencyKey, error) {
+	return c.Query().Where(idempotencykey.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *IdempotencyKeyClient) GetX(ctx context.Context, id int) *IdempotencyKey {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *IdempotencyKeyClient) Hooks() []Hook {
+	hooks := c.hooks.IdempotencyKey
+	return append(hooks[:len(hooks):len(hooks)], idempotencykey.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *IdempotencyKeyClient) Interceptors() []Interceptor {
+	return c.inters.IdempotencyKey
+}
+
+func (c *IdempotencyKeyClient) mutate(ctx context.Context, m *IdempotencyKeyMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&IdempotencyKeyCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&IdempotencyKeyUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&IdempotencyKeyUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&IdempotencyKeyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown IdempotencyKey mutation op: %q", m.Op())
 	}
 }
 
@@ -3263,13 +3408,13 @@ func (c *WarehouseClient) mutate(ctx context.Context, m *WarehouseMutation) (Val
 type (
 	hooks struct {
 		ApiToken, AuditEvent, Branch, Courier, CourierDocument, CourierStatusChange,
-		EquipmentType, Item, LoginThrottle, Movement, Partner, Region, Session,
-		StockBalance, User, Warehouse []ent.Hook
+		EquipmentType, IdempotencyKey, Item, LoginThrottle, Movement, Partner, Region,
+		Session, StockBalance, User, Warehouse []ent.Hook
 	}
 	inters struct {
 		ApiToken, AuditEvent, Branch, Courier, CourierDocument, CourierStatusChange,
-		EquipmentType, Item, LoginThrottle, Movement, Partner, Region, Session,
-		StockBalance, User, Warehouse []ent.Interceptor
+		EquipmentType, IdempotencyKey, Item, LoginThrottle, Movement, Partner, Region,
+		Session, StockBalance, User, Warehouse []ent.Interceptor
 	}
 )
 

@@ -19,6 +19,7 @@ import (
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
+	"github.com/mycourier/mycourier/ent/idempotencykey"
 	"github.com/mycourier/mycourier/ent/item"
 	"github.com/mycourier/mycourier/ent/loginthrottle"
 	"github.com/mycourier/mycourier/ent/movement"
@@ -95,6 +96,7 @@ func checkColumn(t, c string) error {
 			courierdocument.Table:     courierdocument.ValidColumn,
 			courierstatuschange.Table: courierstatuschange.ValidColumn,
 			equipmenttype.Table:       equipmenttype.ValidColumn,
+			idempotencykey.Table:      idempotencykey.ValidColumn,
 			item.Table:                item.ValidColumn,
 			loginthrottle.Table:       loginthrottle.ValidColumn,
 			movement.Table:            movement.ValidColumn,

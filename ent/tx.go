@@ -28,6 +28,8 @@ type Tx struct {
 	CourierStatusChange *CourierStatusChangeClient
 	// EquipmentType is the client for interacting with the EquipmentType builders.
 	EquipmentType *EquipmentTypeClient
+	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
+	IdempotencyKey *IdempotencyKeyClient
 	// Item is the client for interacting with the Item builders.
 	Item *ItemClient
 	// LoginThrottle is the client for interacting with the LoginThrottle builders.
@@ -184,6 +186,7 @@ func (tx *Tx) init() {
 	tx.CourierDocument = NewCourierDocumentClient(tx.config)
 	tx.CourierStatusChange = NewCourierStatusChangeClient(tx.config)
 	tx.EquipmentType = NewEquipmentTypeClient(tx.config)
+	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
 	tx.Item = NewItemClient(tx.config)
 	tx.LoginThrottle = NewLoginThrottleClient(tx.config)
 	tx.Movement = NewMovementClient(tx.config)

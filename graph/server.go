@@ -22,6 +22,8 @@ type ServerOptions struct {
 	Extensions []graphql.HandlerExtension
 	// Auth signs people in; the sign-in operations need it.
 	Auth *authsvc.Service
+	// MaxDepth and MaxComplexity bound an operation (defaults 12 and 5000).
+	MaxDepth, MaxComplexity int
 }
 
 // ownTx are mutations that must not run in the operation's transaction: a
@@ -43,6 +45,14 @@ func NewServer(client *ent.Client, opts ServerOptions) *handler.Server {
 	} else {
 		srv.SetDisableSuggestion(true)
 	}
+	if opts.MaxDepth <= 0 {
+		opts.MaxDepth = 12
+	}
+	if opts.MaxComplexity <= 0 {
+		opts.MaxComplexity = 5000
+	}
+	srv.Use(Limits{MaxDepth: opts.MaxDepth})
+	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
 	}

@@ -54,6 +54,11 @@ func serveCmd() *cobra.Command {
 			}
 			router := httpserver.NewRouter(httpserver.Options{
 				Auth:          auth,
+				CORSOrigins:   cfg.CORSOrigins,
+				MaxBodyBytes:  cfg.MaxBodyBytes,
+				MaxDepth:      cfg.MaxQueryDepth,
+				MaxComplexity: cfg.MaxComplexity,
+				HSTS:          cfg.Mode == config.ModeProduction,
 				DB:            db,
 				Playground:    cfg.Playground,
 				Introspection: cfg.Playground || cfg.Mode == config.ModeDev,

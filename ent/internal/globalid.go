@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"api_tokens\":55834574848,\"audit_events\":0,\"branches\":4294967296,\"courier_documents\":12884901888,\"courier_status_changes\":17179869184,\"couriers\":8589934592,\"equipment_types\":21474836480,\"items\":25769803776,\"login_throttles\":60129542144,\"movements\":30064771072,\"partners\":34359738368,\"regions\":38654705664,\"sessions\":64424509440,\"stock_balances\":42949672960,\"users\":47244640256,\"warehouses\":51539607552}"
+const IncrementStarts = "{\"api_tokens\":55834574848,\"audit_events\":0,\"branches\":4294967296,\"courier_documents\":12884901888,\"courier_status_changes\":17179869184,\"couriers\":8589934592,\"equipment_types\":21474836480,\"idempotency_keys\":68719476736,\"items\":25769803776,\"login_throttles\":60129542144,\"movements\":30064771072,\"partners\":34359738368,\"regions\":38654705664,\"sessions\":64424509440,\"stock_balances\":42949672960,\"users\":47244640256,\"warehouses\":51539607552}"

@@ -170,19 +170,19 @@ var (
 				Columns: []*schema.Column{CouriersColumns[3]},
 			},
 			{
-				Name:    "courier_partner_id_status_created_at",
+				Name:    "courier_partner_id_status_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{CouriersColumns[20], CouriersColumns[14], CouriersColumns[1]},
+				Columns: []*schema.Column{CouriersColumns[20], CouriersColumns[14], CouriersColumns[1], CouriersColumns[0]},
 			},
 			{
-				Name:    "courier_branch_id_status_created_at",
+				Name:    "courier_branch_id_status_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{CouriersColumns[19], CouriersColumns[14], CouriersColumns[1]},
+				Columns: []*schema.Column{CouriersColumns[19], CouriersColumns[14], CouriersColumns[1], CouriersColumns[0]},
 			},
 			{
-				Name:    "courier_status_created_at",
+				Name:    "courier_status_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{CouriersColumns[14], CouriersColumns[1]},
+				Columns: []*schema.Column{CouriersColumns[14], CouriersColumns[1], CouriersColumns[0]},
 			},
 			{
 				Name:    "courier_last_name_first_name",
@@ -331,6 +331,29 @@ var (
 				Name:    "equipmenttype_category",
 				Unique:  false,
 				Columns: []*schema.Column{EquipmentTypesColumns[6]},
+			},
+		},
+	}
+	// IdempotencyKeysColumns holds the columns for the "idempotency_keys" table.
+	IdempotencyKeysColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "key", Type: field.TypeString, Size: 100},
+		{Name: "operation", Type: field.TypeString, Size: 100},
+		{Name: "actor", Type: field.TypeString, Size: 64},
+		{Name: "request_hash", Type: field.TypeString, Size: 64},
+		{Name: "result", Type: field.TypeJSON, Nullable: true},
+	}
+	// IdempotencyKeysTable holds the schema information for the "idempotency_keys" table.
+	IdempotencyKeysTable = &schema.Table{
+		Name:       "idempotency_keys",
+		Columns:    IdempotencyKeysColumns,
+		PrimaryKey: []*schema.Column{IdempotencyKeysColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "idempotencykey_actor_operation_key",
+				Unique:  true,
+				Columns: []*schema.Column{IdempotencyKeysColumns[4], IdempotencyKeysColumns[3], IdempotencyKeysColumns[2]},
 			},
 		},
 	}
@@ -869,6 +892,7 @@ var (
 		CourierDocumentsTable,
 		CourierStatusChangesTable,
 		EquipmentTypesTable,
+		IdempotencyKeysTable,
 		ItemsTable,
 		LoginThrottlesTable,
 		MovementsTable,
@@ -916,6 +940,9 @@ func init() {
 	}
 	EquipmentTypesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
+	}
+	IdempotencyKeysTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(68719476736),
 	}
 	ItemsTable.ForeignKeys[0].RefTable = CouriersTable
 	ItemsTable.ForeignKeys[1].RefTable = EquipmentTypesTable

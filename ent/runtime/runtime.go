@@ -13,6 +13,7 @@ import (
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
+	"github.com/mycourier/mycourier/ent/idempotencykey"
 	"github.com/mycourier/mycourier/ent/item"
 	"github.com/mycourier/mycourier/ent/loginthrottle"
 	"github.com/mycourier/mycourier/ent/movement"
@@ -264,6 +265,8 @@ func init() {
 	courier.Hooks[1] = courierMixinHooks2[0]
 
 	courier.Hooks[2] = courierMixinHooks2[1]
+	courierInters := schema.Courier{}.Interceptors()
+	courier.Interceptors[0] = courierInters[0]
 	courierMixinFields0 := courierMixin[0].Fields()
 	_ = courierMixinFields0
 	courierFields := schema.Courier{}.Fields()
@@ -532,6 +535,87 @@ func init() {
 	equipmenttypeDescServiceLifeMonths := equipmenttypeFields[7].Descriptor()
 	// equipmenttype.ServiceLifeMonthsValidator is a validator for the "service_life_months" field. It is called by the builders before save.
 	equipmenttype.ServiceLifeMonthsValidator = equipmenttypeDescServiceLifeMonths.Validators[0].(func(int) error)
+	idempotencykeyMixin := schema.IdempotencyKey{}.Mixin()
+	idempotencykey.Policy = privacy.NewPolicies(idempotencykeyMixin[1], schema.IdempotencyKey{})
+	idempotencykey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := idempotencykey.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	idempotencykeyMixinHooks1 := idempotencykeyMixin[1].Hooks()
+
+	idempotencykey.Hooks[1] = idempotencykeyMixinHooks1[0]
+
+	idempotencykey.Hooks[2] = idempotencykeyMixinHooks1[1]
+	idempotencykeyMixinFields0 := idempotencykeyMixin[0].Fields()
+	_ = idempotencykeyMixinFields0
+	idempotencykeyFields := schema.IdempotencyKey{}.Fields()
+	_ = idempotencykeyFields
+	// idempotencykeyDescCreatedAt is the schema descriptor for created_at field.
+	idempotencykeyDescCreatedAt := idempotencykeyMixinFields0[0].Descriptor()
+	// idempotencykey.DefaultCreatedAt holds the default value on creation for the created_at field.
+	idempotencykey.DefaultCreatedAt = idempotencykeyDescCreatedAt.Default.(func() time.Time)
+	// idempotencykeyDescKey is the schema descriptor for key field.
+	idempotencykeyDescKey := idempotencykeyFields[0].Descriptor()
+	// idempotencykey.KeyValidator is a validator for the "key" field. It is called by the builders before save.
+	idempotencykey.KeyValidator = func() func(string) error {
+		validators := idempotencykeyDescKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(key string) error {
+			for _, fn := range fns {
+				if err := fn(key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// idempotencykeyDescOperation is the schema descriptor for operation field.
+	idempotencykeyDescOperation := idempotencykeyFields[1].Descriptor()
+	// idempotencykey.OperationValidator is a validator for the "operation" field. It is called by the builders before save.
+	idempotencykey.OperationValidator = func() func(string) error {
+		validators := idempotencykeyDescOperation.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(operation string) error {
+			for _, fn := range fns {
+				if err := fn(operation); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// idempotencykeyDescActor is the schema descriptor for actor field.
+	idempotencykeyDescActor := idempotencykeyFields[2].Descriptor()
+	// idempotencykey.ActorValidator is a validator for the "actor" field. It is called by the builders before save.
+	idempotencykey.ActorValidator = func() func(string) error {
+		validators := idempotencykeyDescActor.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(actor string) error {
+			for _, fn := range fns {
+				if err := fn(actor); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// idempotencykeyDescRequestHash is the schema descriptor for request_hash field.
+	idempotencykeyDescRequestHash := idempotencykeyFields[3].Descriptor()
+	// idempotencykey.RequestHashValidator is a validator for the "request_hash" field. It is called by the builders before save.
+	idempotencykey.RequestHashValidator = idempotencykeyDescRequestHash.Validators[0].(func(string) error)
 	itemMixin := schema.Item{}.Mixin()
 	item.Policy = privacy.NewPolicies(itemMixin[2], schema.Item{})
 	item.Hooks[0] = func(next ent.Mutator) ent.Mutator {

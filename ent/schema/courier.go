@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/mycourier/mycourier/internal/pii"
 )
 
 // Courier is a person delivering orders, employed through a logistics partner.
@@ -68,12 +70,17 @@ func (Courier) Edges() []ent.Edge {
 	}
 }
 
+// Interceptors of the Courier: personal data masked for roles that do not need it.
+func (Courier) Interceptors() []ent.Interceptor { return []ent.Interceptor{pii.Interceptor()} }
+
 // Indexes of the Courier: each list filter the UI offers, with the sort it uses.
 func (Courier) Indexes() []ent.Index {
 	return []ent.Index{
-		index.Fields("partner_id", "status", "created_at"),
-		index.Fields("branch_id", "status", "created_at"),
-		index.Fields("status", "created_at"),
+		// id last: entgql orders by (field, id), so the index serves the
+		// whole ORDER BY and a page needs no sort.
+		index.Fields("partner_id", "status", "created_at", "id"),
+		index.Fields("branch_id", "status", "created_at", "id"),
+		index.Fields("status", "created_at", "id"),
 		index.Fields("last_name", "first_name"),
 		index.Fields("phone"),
 		index.Fields("created_at"),

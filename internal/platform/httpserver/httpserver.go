@@ -41,6 +41,14 @@ type Options struct {
 	ReadyTimeout time.Duration
 	// Auth turns bearer credentials into viewers.
 	Auth *authsvc.Service
+	// CORSOrigins may call the API from a browser.
+	CORSOrigins []string
+	// MaxBodyBytes caps request bodies (default 1 MiB).
+	MaxBodyBytes int64
+	// MaxDepth and MaxComplexity bound GraphQL operations.
+	MaxDepth, MaxComplexity int
+	// HSTS sends Strict-Transport-Security (production behind TLS).
+	HSTS bool
 }
 
 // NewRouter returns the handler of every HTTP endpoint.
@@ -56,12 +64,18 @@ func NewRouter(opts Options) http.Handler {
 	metrics := NewMetrics(reg)
 
 	r := chi.NewRouter()
-	r.Use(RequestID, Logger(opts.Logger), Recoverer, metrics.Middleware)
+	maxBody := opts.MaxBodyBytes
+	if maxBody <= 0 {
+		maxBody = 1 << 20
+	}
+	r.Use(RequestID, Logger(opts.Logger), Recoverer, metrics.Middleware, SecurityHeaders(opts.HSTS), CORS(opts.CORSOrigins), LimitBody(maxBody))
 
 	gql := graph.NewServer(opts.DB.Client, graph.ServerOptions{
 		Introspection: opts.Introspection,
 		Extensions:    []graphqlExtension{metrics.GraphQL()},
 		Auth:          opts.Auth,
+		MaxDepth:      opts.MaxDepth,
+		MaxComplexity: opts.MaxComplexity,
 	})
 	r.Handle("/graphql", opts.Auth.Middleware(gql))
 	if opts.Playground {
