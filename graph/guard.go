@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authz"
@@ -22,7 +23,7 @@ func Guard(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 	if fc == nil || strings.HasPrefix(fc.Field.Name, "__") {
 		return next(ctx) // introspection: allowed or not by the server's options
 	}
-	op := fc.Object + "." + fc.Field.Name
+	op := rootType(ctx) + "." + fc.Field.Name
 	v := authz.FromContext(ctx)
 	switch {
 	case authz.IsPublic(op):
@@ -34,4 +35,18 @@ func Guard(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 		return graphql.Null
 	}
 	return next(reqinfo.WithOperation(ctx, op))
+}
+
+// rootType names the operation's root type as the matrix does. (The root
+// field context's Object holds the field's name, not its type.)
+func rootType(ctx context.Context) string {
+	if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil {
+		switch oc.Operation.Operation {
+		case ast.Mutation:
+			return "Mutation"
+		case ast.Subscription:
+			return "Subscription"
+		}
+	}
+	return "Query"
 }

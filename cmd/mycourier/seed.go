@@ -1,14 +1,20 @@
 package main
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mycourier/mycourier/internal/authsvc"
+	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/platform/config"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/migrate"
+	"github.com/mycourier/mycourier/internal/platform/reqinfo"
 	"github.com/mycourier/mycourier/internal/seed"
 )
 
@@ -66,6 +72,9 @@ func seedCmd() *cobra.Command {
 				return err
 			}
 			fmt.Fprintf(out, "seed (%s): %s\n", db.Dialect, sum)
+			if demo {
+				return demoOwner(cmd, cfg, db)
+			}
 			return nil
 		},
 	}
@@ -76,4 +85,33 @@ func seedCmd() *cobra.Command {
 	f.Int64Var(&seedValue, "seed", 1, "random seed of --bench (same seed, same rows)")
 	f.IntVar(&workers, "workers", 2, "parallel COPY streams of --bench on PostgreSQL")
 	return cmd
+}
+
+// demoOwner gives a fresh demo database someone to sign in as: an owner
+// with a random password printed once. There is no default password; a
+// database that already has users is left alone.
+func demoOwner(cmd *cobra.Command, cfg config.Config, db *database.DB) error {
+	auth, err := authService(cfg, db)
+	if err != nil {
+		return err
+	}
+	ctx := reqinfo.With(authz.SystemContext(cmd.Context(), "seed"), reqinfo.Info{Operation: "cli.seed.demo_owner"})
+	if has, err := auth.HasUsers(ctx); err != nil || has {
+		return err
+	}
+	password := "demo-" + randomPassword()
+	role, name := authz.Owner, "Демо владелец"
+	if _, err := auth.CreateUser(ctx, authsvc.UserInput{Login: "demo-owner", FullName: &name, Role: &role}, password); err != nil {
+		return fmt.Errorf("seed: demo owner: %w", err)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "\nSign in as demo-owner with password %s\n(shown once; change it with `mycourier user reset-password --login demo-owner`)\n\n", password)
+	return nil
+}
+
+func randomPassword() string {
+	b := make([]byte, 12)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
 }
