@@ -23,8 +23,12 @@ test: vet staticcheck unit fuzz ## run every check and test (needs PostgreSQL on
 vet: ## go vet
 	$(GO) vet $(PKGS)
 
-staticcheck: ## staticcheck (pinned in go.mod as a tool)
-	$(GO) tool staticcheck $(PKGS)
+# Generated packages (ent, gqlgen's executor) are left out: their findings
+# are the generators' to fix; ent/schema is ours and stays in.
+LINT_PKGS = $(shell $(GO) list ./... | grep -v -e '/ent$$' -e '/ent/' -e '/graph/generated') ./ent/schema
+
+staticcheck: ## staticcheck (pinned in go.mod as a tool) on hand-written code
+	$(GO) tool staticcheck $(LINT_PKGS)
 
 unit: ## the test suite on SQLite and PostgreSQL
 	$(GO) test -count=1 -timeout 20m $(PKGS)
