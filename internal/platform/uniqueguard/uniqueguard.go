@@ -17,6 +17,7 @@ import (
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/migrate"
 	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/authz"
 )
 
 var registered sync.Map // weak.Pointer[ent.Client] → struct{}
@@ -175,6 +176,11 @@ func check(ctx context.Context, m ent.Mutation) error {
 			return err
 		}
 		if found {
+			// The lookup bypasses privacy; only a viewer who could read any
+			// row learns whose value it is.
+			if v := authz.FromContext(ctx); !v.Unrestricted() {
+				label = ""
+			}
 			c := apperr.Conflict{Entity: m.Type(), Field: strings.Join(set, ","), HolderID: holder, HolderLabel: label}
 			if len(values) == 1 {
 				c.Value = values[0]
