@@ -2,6 +2,7 @@ package authsvc
 
 import (
 	"encoding/json"
+	"errors"
 	"net"
 	"net/http"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/platform/logging"
 	"github.com/mycourier/mycourier/internal/platform/reqinfo"
 )
 
@@ -31,8 +33,15 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 				return
 			}
 			v, err := s.Authenticate(ctx, strings.TrimSpace(token))
-			if err != nil {
+			if errors.Is(err, ErrInvalidToken) {
 				unauthorized(w, ErrInvalidToken.Key, ErrInvalidToken.Message)
+				return
+			}
+			if err != nil {
+				// Not the client's fault: a 401 would make it drop a good
+				// token. The cause goes to the log only.
+				logging.FromContext(ctx).Error().Err(err).Msg("auth: internal error")
+				writeError(w, http.StatusInternalServerError, "INTERNAL", "error.internal", "internal error")
 				return
 			}
 			ctx = authz.NewContext(ctx, v)
@@ -52,13 +61,18 @@ func clientIP(r *http.Request) string {
 }
 
 func unauthorized(w http.ResponseWriter, key, msg string) {
-	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("WWW-Authenticate", `Bearer realm="mycourier"`)
-	w.WriteHeader(http.StatusUnauthorized)
+	writeError(w, http.StatusUnauthorized, "UNAUTHENTICATED", key, msg)
+}
+
+// writeError answers with one GraphQL-shaped error.
+func writeError(w http.ResponseWriter, status int, code, key, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{
 		"errors": []map[string]any{{
 			"message":    msg,
-			"extensions": map[string]any{"code": "UNAUTHENTICATED", "key": key},
+			"extensions": map[string]any{"code": code, "key": key},
 		}},
 	})
 }

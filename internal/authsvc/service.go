@@ -310,7 +310,8 @@ func (s *Service) ChangePassword(ctx context.Context, oldPassword, newPassword s
 // Authenticate turns a bearer credential into a viewer: an API token
 // (APITokenPrefix) or an access token. The user or token is read afresh each
 // time, so a disabled user, a changed role, a revoked token or a signed-out
-// session stops working at once.
+// session stops working at once. Any bad credential is ErrInvalidToken; any
+// other error is the database's, and says nothing about the credential.
 func (s *Service) Authenticate(ctx context.Context, bearer string) (*authz.Viewer, error) {
 	if strings.HasPrefix(bearer, APITokenPrefix) {
 		return s.authenticateAPIToken(ctx, bearer)
@@ -333,13 +334,19 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (*authz.Viewe
 		WithRegions(func(q *ent.RegionQuery) { q.Select("id") }).
 		WithWarehouses(func(q *ent.WarehouseQuery) { q.Select("id") }).
 		Only(sctx)
-	if err != nil {
+	if ent.IsNotFound(err) {
 		return nil, ErrInvalidToken
+	}
+	if err != nil {
+		return nil, fmt.Errorf("authenticate: user[%d]: %w", id, err)
 	}
 	live, err := s.client.Session.Query().
 		Where(session.FamilyID(family), session.UserID(u.ID), session.RevokedAtIsNil()).
 		Exist(sctx)
-	if err != nil || !live {
+	if err != nil {
+		return nil, fmt.Errorf("authenticate: session: %w", err)
+	}
+	if !live {
 		return nil, ErrInvalidToken
 	}
 	role := authz.Role(u.Role)
@@ -369,7 +376,13 @@ func (s *Service) authenticateAPIToken(ctx context.Context, secret string) (*aut
 		WithRegions(func(q *ent.RegionQuery) { q.Select("id") }).
 		WithWarehouses(func(q *ent.WarehouseQuery) { q.Select("id") }).
 		Only(sctx)
-	if err != nil || !s.now().Before(t.ExpiresAt) {
+	if ent.IsNotFound(err) {
+		return nil, ErrInvalidToken
+	}
+	if err != nil {
+		return nil, fmt.Errorf("authenticate: API token: %w", err)
+	}
+	if !s.now().Before(t.ExpiresAt) {
 		return nil, ErrInvalidToken
 	}
 	// Last use is kept to the minute: a write per request would be waste.
