@@ -17,18 +17,25 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/internal/authsvc"
+	"github.com/mycourier/mycourier/internal/authtest"
+	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/httpserver"
 )
 
 // api is the real HTTP handler over a fresh database, with its log captured.
+// Requests carry an owner's API token unless sent with postAs.
 type api struct {
-	t   *testing.T
-	db  *database.DB
-	srv *httptest.Server
-	log *syncBuffer
+	t     *testing.T
+	db    *database.DB
+	srv   *httptest.Server
+	log   *syncBuffer
+	auth  *authsvc.Service
+	owner string
 }
 
 type syncBuffer struct {
@@ -51,11 +58,17 @@ func (s *syncBuffer) String() string {
 func newAPI(t *testing.T, d string) *api {
 	t.Helper()
 	db := dbtest.New(t, d)
+	return newAPIWith(t, db, authtest.Service(t, db))
+}
+
+// newAPIWith serves db with the sign-in service svc.
+func newAPIWith(t *testing.T, db *database.DB, svc *authsvc.Service) *api {
+	t.Helper()
 	log := &syncBuffer{}
-	h := httpserver.NewRouter(httpserver.Options{DB: db, Logger: zerolog.New(log)})
+	h := httpserver.NewRouter(httpserver.Options{DB: db, Logger: zerolog.New(log), Auth: svc})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &api{t: t, db: db, srv: srv, log: log}
+	return &api{t: t, db: db, srv: srv, log: log, auth: svc, owner: authtest.Token(t, svc, authz.Owner, authz.Scope{})}
 }
 
 type gqlError struct {
@@ -68,14 +81,30 @@ type response struct {
 	Data      json.RawMessage `json:"data"`
 	Errors    []gqlError      `json:"errors"`
 	Body      string          `json:"-"`
+	Status    int             `json:"-"`
 	RequestID string          `json:"-"`
 }
 
-// post sends a GraphQL request and returns the decoded response.
+// post sends a GraphQL request as the owner and returns the decoded response.
 func (a *api) post(query string, vars map[string]any) response {
 	a.t.Helper()
+	return a.postAs(a.owner, query, vars)
+}
+
+// postAs sends a GraphQL request with bearer (none when empty) and returns
+// the decoded response, whatever its HTTP status.
+func (a *api) postAs(bearer, query string, vars map[string]any) response {
+	a.t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	res, err := http.Post(a.srv.URL+"/graphql", "application/json", bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, a.srv.URL+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if bearer != "" {
+		authtest.Bearer(req, bearer)
+	}
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		a.t.Fatalf("post: %v", err)
 	}
@@ -86,6 +115,7 @@ func (a *api) post(query string, vars map[string]any) response {
 		a.t.Fatalf("decode %s: %v", raw, err)
 	}
 	r.Body = string(raw)
+	r.Status = res.StatusCode
 	r.RequestID = res.Header.Get("X-Request-ID")
 	return r
 }
@@ -166,11 +196,20 @@ type seededCourier struct {
 	partner  string
 }
 
-// insertCouriers writes couriers with the ent client: there is no onboard
-// mutation yet.
+// insertCouriers writes couriers with the ent client, as the system in one
+// transaction: there is no onboard mutation yet.
 func insertCouriers(t *testing.T, db *database.DB, ref refData) []seededCourier {
 	t.Helper()
-	ctx := context.Background()
+	var out []seededCourier
+	authtest.Tx(t, db, func(ctx context.Context, tx *ent.Client) error {
+		out = insertCouriersTx(t, ctx, tx, ref)
+		return nil
+	})
+	return out
+}
+
+func insertCouriersTx(t *testing.T, ctx context.Context, client *ent.Client, ref refData) []seededCourier {
+	t.Helper()
 	statuses := []courier.Status{courier.StatusActive, courier.StatusNew, courier.StatusActive, courier.StatusBlocked}
 	var out []seededCourier
 	for i, ln := range lastNames {
@@ -179,7 +218,7 @@ func insertCouriers(t *testing.T, db *database.DB, ref refData) []seededCourier 
 			partner, branch = ref.partnerB, ref.branchB
 		}
 		birth := time.Date(1985+i%15, time.Month(1+i%12), 1+i%28, 0, 0, 0, 0, time.UTC)
-		c, err := db.Client.Courier.Create().
+		c, err := client.Courier.Create().
 			SetLastName(ln).
 			SetFirstName("Азиз").
 			SetPhone(fmt.Sprintf("+99890%07d", 1000000+i)).
@@ -379,7 +418,7 @@ func TestE2E_UpdateMutationsPersist(t *testing.T) {
 		}
 
 		// Read back from the database, not the mutation's echo.
-		ctx := context.Background()
+		ctx := authtest.Sys()
 		r, err := a.db.Client.Region.Get(ctx, atoi(t, ref.regionTAS))
 		if err != nil || r.Code != "TSH" || r.Name != "Toshkent" {
 			t.Errorf("region in database = %+v, %v", r, err)

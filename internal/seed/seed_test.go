@@ -8,6 +8,7 @@ import (
 
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/pinfl"
 	"github.com/mycourier/mycourier/internal/seed"
@@ -48,7 +49,7 @@ func counts(t *testing.T, ctx context.Context, c *ent.Client) map[string]int {
 
 func TestDemo(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
-		ctx := context.Background()
+		ctx := authtest.Sys() // reads need a viewer; the seed itself acts as the system
 		db := dbtest.New(t, d)
 		sum, err := seed.Demo(ctx, db.Client)
 		if err != nil {
@@ -136,7 +137,7 @@ func TestDemo(t *testing.T) {
 
 func TestBench(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
-		ctx := context.Background()
+		ctx := authtest.Sys() // reads need a viewer; the seed itself acts as the system
 		db := dbtest.New(t, d)
 		if _, err := seed.Demo(ctx, db.Client); err != nil {
 			t.Fatalf("Demo: %v", err)
@@ -189,13 +190,14 @@ func TestBench(t *testing.T) {
 			t.Errorf("%v phones held by more than one courier, want 0", dupPhones)
 		}
 
-		created, err := db.Client.Courier.Create().
-			SetLastName("Тестов").SetFirstName("Тест").SetPhone("+998901234567").
-			SetPinfl("31505901234568").SetBirthDate(time.Date(1990, 5, 15, 0, 0, 0, 0, time.UTC)).
-			SetTransportType(courier.TransportTypeFoot).Save(ctx)
-		if err != nil {
-			t.Fatalf("ent create after Bench: %v", err)
-		}
+		var created *ent.Courier
+		authtest.Tx(t, db, func(ctx context.Context, tx *ent.Client) (err error) {
+			created, err = tx.Courier.Create().
+				SetLastName("Тестов").SetFirstName("Тест").SetPhone("+998901234567").
+				SetPinfl("31505901234568").SetBirthDate(time.Date(1990, 5, 15, 0, 0, 0, 0, time.UTC)).
+				SetTransportType(courier.TransportTypeFoot).Save(ctx)
+			return err
+		})
 		if created.ID <= hi || created.ID >= couriersIDEnd {
 			t.Errorf("ent-created courier id %d, want after %d and below %d", created.ID, hi, couriersIDEnd)
 		}

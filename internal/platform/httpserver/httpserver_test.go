@@ -14,6 +14,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/mycourier/mycourier/internal/authtest"
+	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/httpserver"
@@ -21,9 +23,16 @@ import (
 
 func newServer(t *testing.T, db *database.DB, playground bool) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(httpserver.NewRouter(httpserver.Options{DB: db, Playground: playground, Logger: zerolog.Nop()}))
+	srv := httptest.NewServer(httpserver.NewRouter(httpserver.Options{DB: db, Playground: playground, Logger: zerolog.Nop(), Auth: authtest.Service(t, db)}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// ownerHeader carries an owner's API token, so operations get past the
+// access check and reach the database.
+func ownerHeader(t *testing.T, db *database.DB) http.Header {
+	t.Helper()
+	return http.Header{"Authorization": {"Bearer " + authtest.Token(t, authtest.Service(t, db), authz.Owner, authz.Scope{})}}
 }
 
 func get(t *testing.T, url string) (*http.Response, string) {
@@ -83,9 +92,10 @@ func TestMetricsCountGraphQLOperationsByName(t *testing.T) {
 	db := dbtest.New(t, "sqlite3")
 	srv := newServer(t, db, false)
 
-	postGraphQL(t, srv.URL, `{"query":"query ListRegions { regions { totalCount } }"}`, nil)
-	postGraphQL(t, srv.URL, `{"query":"{ regions { totalCount } }"}`, nil)
-	postGraphQL(t, srv.URL, `{"query":"mutation AddRegion { createRegion(input: {name: \"\", code: \"X\"}) { id } }"}`, nil)
+	owner := ownerHeader(t, db)
+	postGraphQL(t, srv.URL, `{"query":"query ListRegions { regions { totalCount } }"}`, owner)
+	postGraphQL(t, srv.URL, `{"query":"{ regions { totalCount } }"}`, owner)
+	postGraphQL(t, srv.URL, `{"query":"mutation AddRegion { createRegion(input: {name: \"\", code: \"X\"}) { id } }"}`, owner)
 
 	_, body := get(t, srv.URL+"/metrics")
 	for _, want := range []string{
@@ -122,9 +132,10 @@ func TestRequestIDIsEchoed(t *testing.T) {
 func TestRequestLogHasIDAndNoBody(t *testing.T) {
 	db := dbtest.New(t, "sqlite3")
 	var buf bytes.Buffer
-	srv := httptest.NewServer(httpserver.NewRouter(httpserver.Options{DB: db, Logger: zerolog.New(&buf)}))
+	srv := httptest.NewServer(httpserver.NewRouter(httpserver.Options{DB: db, Logger: zerolog.New(&buf), Auth: authtest.Service(t, db)}))
 	defer srv.Close()
-	res := postGraphQL(t, srv.URL, `{"query":"{ regions { totalCount } }","variables":{"secret":"hunter2"}}`, nil)
+	owner := ownerHeader(t, db)
+	res := postGraphQL(t, srv.URL, `{"query":"{ regions { totalCount } }","variables":{"secret":"hunter2"}}`, owner)
 	srv.Close()
 	log := buf.String()
 	id := res.Header.Get("X-Request-ID")
@@ -133,8 +144,8 @@ func TestRequestLogHasIDAndNoBody(t *testing.T) {
 			t.Errorf("request log lacks %s:\n%s", want, log)
 		}
 	}
-	if strings.Contains(log, "hunter2") || strings.Contains(log, "regions") {
-		t.Errorf("request body logged:\n%s", log)
+	if strings.Contains(log, "hunter2") || strings.Contains(log, "regions") || strings.Contains(log, owner.Get("Authorization")[len("Bearer "):]) {
+		t.Errorf("request body or credentials logged:\n%s", log)
 	}
 }
 
@@ -152,7 +163,7 @@ func TestPlaygroundOnlyWhenEnabled(t *testing.T) {
 func TestIntrospectionOnlyWhenEnabled(t *testing.T) {
 	db := dbtest.New(t, "sqlite3")
 	for _, on := range []bool{false, true} {
-		srv := httptest.NewServer(httpserver.NewRouter(httpserver.Options{DB: db, Introspection: on, Logger: zerolog.Nop()}))
+		srv := httptest.NewServer(httpserver.NewRouter(httpserver.Options{DB: db, Introspection: on, Logger: zerolog.Nop(), Auth: authtest.Service(t, db)}))
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(`{"query":"{ __schema { queryType { name } } }"}`))
 		req.Header.Set("Content-Type", "application/json")
 		res, err := http.DefaultClient.Do(req)

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/migrate"
 	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/dbtest"
+	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/uniqueguard"
 )
 
@@ -39,21 +42,28 @@ func TestEveryEntityTableIsFound(t *testing.T) {
 
 func TestConflictNamesTheHolder(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
-		ctx := context.Background()
 		db := dbtest.New(t, d)
 		uniqueguard.Register(db.Client)
 		uniqueguard.Register(db.Client) // a second call must not add a second hook
 
-		tas, err := db.Client.Region.Create().SetName("Tashkent").SetCode("TAS").Save(ctx)
-		if err != nil {
-			t.Fatal(err)
+		// Each write runs in its own transaction as the system, as every
+		// audited change must; a refused write rolls its transaction back.
+		write := func(fn func(ctx context.Context, tx *ent.Client) error) error {
+			ctx := authtest.Sys()
+			return database.WithTx(ctx, db.Client, func(tx *ent.Tx) error { return fn(ctx, tx.Client()) })
 		}
-		sam, err := db.Client.Region.Create().SetName("Samarkand").SetCode("SAM").Save(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		var tas, sam *ent.Region
+		authtest.Tx(t, db, func(ctx context.Context, tx *ent.Client) (err error) {
+			if tas, err = tx.Region.Create().SetName("Tashkent").SetCode("TAS").Save(ctx); err != nil {
+				return err
+			}
+			sam, err = tx.Region.Create().SetName("Samarkand").SetCode("SAM").Save(ctx)
+			return err
+		})
 
-		_, err = db.Client.Region.Create().SetName("Other").SetCode("TAS").Save(ctx)
+		err := write(func(ctx context.Context, tx *ent.Client) error {
+			return tx.Region.Create().SetName("Other").SetCode("TAS").Exec(ctx)
+		})
 		c, ok := apperr.As[apperr.Conflict](err)
 		if !ok {
 			t.Fatalf("create duplicate: got %v, want apperr.Conflict", err)
@@ -67,15 +77,20 @@ func TestConflictNamesTheHolder(t *testing.T) {
 		}
 
 		// Updating a row to the value it already holds is no conflict.
-		if _, err := db.Client.Region.UpdateOne(tas).SetCode("TAS").Save(ctx); err != nil {
+		if err := write(func(ctx context.Context, tx *ent.Client) error {
+			return tx.Region.UpdateOne(tas).SetCode("TAS").Exec(ctx)
+		}); err != nil {
 			t.Errorf("update to own value: %v", err)
 		}
-		_, err = db.Client.Region.UpdateOne(sam).SetCode("TAS").Save(ctx)
+		err = write(func(ctx context.Context, tx *ent.Client) error {
+			return tx.Region.UpdateOne(sam).SetCode("TAS").Exec(ctx)
+		})
 		if c, ok := apperr.As[apperr.Conflict](err); !ok || c.HolderID != tas.ID {
 			t.Errorf("update to taken value: got %v, want conflict held by %d", err, tas.ID)
 		}
 
 		// Inside a transaction the guard sees the transaction's own rows.
+		ctx := authtest.Sys()
 		tx, err := db.Client.Tx(ctx)
 		if err != nil {
 			t.Fatal(err)
