@@ -10,6 +10,7 @@ import (
 	"github.com/mycourier/mycourier/ent/loginthrottle"
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/platform/database"
+	"github.com/mycourier/mycourier/internal/platform/logging"
 )
 
 // ThrottleConfig sets how sign-in failures slow an attacker down.
@@ -112,14 +113,22 @@ func (s *Service) recordFailure(ctx context.Context, keys ...string) (locked boo
 		for attempt := 0; attempt < 3; attempt++ {
 			err := database.WithTx(system(ctx), s.client, func(tx *ent.Tx) error {
 				sctx := system(ctx)
-				r, err := tx.LoginThrottle.Query().Where(loginthrottle.Key(key)).ForUpdate().Only(sctx)
-				if ent.IsNotFound(err) {
-					return tx.LoginThrottle.Create().SetKey(key).SetFailures(1).SetLastFailureAt(now).Exec(sctx)
-				}
+				// Counting first takes the row's write lock (PostgreSQL's
+				// row lock, SQLite's database lock), so concurrent failures
+				// are counted one after the other. SELECT … FOR UPDATE
+				// would do it on PostgreSQL only: SQLite refuses it.
+				touched, err := tx.LoginThrottle.Update().Where(loginthrottle.Key(key)).AddFailures(1).Save(sctx)
 				if err != nil {
 					return err
 				}
-				n := r.Failures + 1
+				if touched == 0 {
+					return tx.LoginThrottle.Create().SetKey(key).SetFailures(1).SetLastFailureAt(now).Exec(sctx)
+				}
+				r, err := tx.LoginThrottle.Query().Where(loginthrottle.Key(key)).Only(sctx)
+				if err != nil {
+					return err
+				}
+				n := r.Failures
 				if r.LastFailureAt != nil && now.Sub(*r.LastFailureAt) > c.Window {
 					n = 1
 				}
@@ -130,7 +139,13 @@ func (s *Service) recordFailure(ctx context.Context, keys ...string) (locked boo
 				}
 				return u.Exec(sctx)
 			})
-			if err == nil || !ent.IsConstraintError(err) {
+			if err == nil {
+				break
+			}
+			if !ent.IsConstraintError(err) {
+				// The attempt already failed; losing its count must not go
+				// unnoticed, but must not turn into a different answer.
+				logging.FromContext(ctx).Error().Err(err).Str("key", key).Msg("auth: counting a failed sign-in")
 				break
 			}
 		}

@@ -1,0 +1,170 @@
+package authsvc_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/mycourier/mycourier/ent/auditevent"
+	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/authsvc"
+	"github.com/mycourier/mycourier/internal/authtest"
+	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/dbtest"
+	"github.com/mycourier/mycourier/internal/platform/reqinfo"
+)
+
+// rateLimit returns the retry delay an error asks for, or fails the test
+// when err is not RATE_LIMITED.
+func rateLimit(t *testing.T, err error, wantKey string) int {
+	t.Helper()
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || ae.Code != apperr.CodeRateLimited {
+		t.Fatalf("got %v, want RATE_LIMITED", err)
+	}
+	if ae.Key != wantKey {
+		t.Errorf("key %q, want %q", ae.Key, wantKey)
+	}
+	secs, _ := ae.Details["retryAfterSeconds"].(int)
+	if secs <= 0 {
+		t.Errorf("retryAfterSeconds = %v, want a positive number", ae.Details["retryAfterSeconds"])
+	}
+	return secs
+}
+
+func TestFailedSignInsGrowTheDelayThenLockTheLogin(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d, authsvc.Config{Throttle: authsvc.ThrottleConfig{
+			FreeFailures: 2, BaseDelay: 10 * time.Second, MaxDelay: time.Hour,
+			LoginLockout: 5, AddressLockout: 1000, LockoutFor: 15 * time.Minute,
+		}})
+		ctx := context.Background()
+		u := authtest.User(t, e.svc, authz.Manager, authz.Scope{})
+		wrong := func() error {
+			t.Helper()
+			_, err := e.svc.Login(ctx, u.Login, "wrong-password-123")
+			return err
+		}
+		for i := range 2 {
+			if err := wrong(); !errors.Is(err, authsvc.ErrInvalidCredentials) {
+				t.Fatalf("free failure %d: got %v, want ErrInvalidCredentials", i+1, err)
+			}
+		}
+		// After the free failures every further failure doubles the wait;
+		// an attempt inside the wait is refused before the password is
+		// looked at, the right password included.
+		var waits []int
+		for range 2 {
+			waits = append(waits, rateLimit(t, wrong(), "auth.tooManyAttempts"))
+			_, err := e.svc.Login(ctx, u.Login, authtest.Password)
+			rateLimit(t, err, "auth.tooManyAttempts")
+			e.clock.Advance(time.Duration(waits[len(waits)-1]) * time.Second)
+			if err := wrong(); !errors.Is(err, authsvc.ErrInvalidCredentials) {
+				t.Fatalf("after waiting: got %v, want ErrInvalidCredentials", err)
+			}
+		}
+		if want := []int{10, 20}; !slices.Equal(waits, want) {
+			t.Errorf("delays %v s, want %v", waits, want)
+		}
+		// The fifth failure reaches LoginLockout: the login is locked, even
+		// for the right password, until LockoutFor has passed.
+		e.clock.Advance(40 * time.Second)
+		if err := wrong(); !errors.Is(err, authsvc.ErrInvalidCredentials) {
+			t.Fatalf("fifth failure: got %v, want ErrInvalidCredentials", err)
+		}
+		_, err := e.svc.Login(ctx, u.Login, authtest.Password)
+		if secs := rateLimit(t, err, "auth.locked"); secs != 15*60 {
+			t.Errorf("locked for %d s, want %d", secs, 15*60)
+		}
+		e.clock.Advance(15*time.Minute - time.Second)
+		_, err = e.svc.Login(ctx, u.Login, authtest.Password)
+		rateLimit(t, err, "auth.locked")
+		e.clock.Advance(2 * time.Second)
+		e.login(t, u.Login, authtest.Password)
+
+		// Every failure and the lockout are in the audit trail.
+		sys := authtest.Sys()
+		for op, want := range map[string]int{"auth.login_failed": 5, "auth.lockout": 1, "auth.login": 1} {
+			n, err := e.db.Client.AuditEvent.Query().Where(auditevent.Operation(op), auditevent.EntityID(u.ID)).Count(sys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != want {
+				t.Errorf("%d %s audit events, want %d", n, op, want)
+			}
+		}
+	})
+}
+
+func TestFailuresFromOneAddressLockItAcrossLogins(t *testing.T) {
+	e := newEnv(t, "sqlite3", authsvc.Config{Throttle: authsvc.ThrottleConfig{
+		FreeFailures: 100, LoginLockout: 100, AddressLockout: 3, LockoutFor: time.Minute,
+	}})
+	from := func(ip string) context.Context {
+		return reqinfo.With(context.Background(), reqinfo.Info{ClientIP: ip})
+	}
+	u := authtest.User(t, e.svc, authz.Owner, authz.Scope{})
+	for _, login := range []string{"alpha", "bravo", "charlie"} {
+		if _, err := e.svc.Login(from("203.0.113.7"), login, "whatever-password"); !errors.Is(err, authsvc.ErrInvalidCredentials) {
+			t.Fatalf("%s: got %v, want ErrInvalidCredentials", login, err)
+		}
+	}
+	_, err := e.svc.Login(from("203.0.113.7"), u.Login, authtest.Password)
+	rateLimit(t, err, "auth.locked")
+	if _, err := e.svc.Login(from("198.51.100.1"), u.Login, authtest.Password); err != nil {
+		t.Errorf("another address is locked out too: %v", err)
+	}
+}
+
+func TestUnknownLoginWrongPasswordAndDisabledUserGetTheSameAnswer(t *testing.T) {
+	e := newEnv(t, "sqlite3", authsvc.Config{})
+	ctx := context.Background()
+	u := authtest.User(t, e.svc, authz.Security, authz.Scope{})
+	disabled := authtest.User(t, e.svc, authz.Security, authz.Scope{})
+	off := false
+	if _, err := e.svc.UpdateUser(authtest.Sys(), disabled.ID, authsvc.UserInput{Active: &off}); err != nil {
+		t.Fatal(err)
+	}
+	_, unknown := e.svc.Login(ctx, "no-such-user", authtest.Password)
+	_, wrong := e.svc.Login(ctx, u.Login, "wrong-password-123")
+	_, off2 := e.svc.Login(ctx, disabled.Login, authtest.Password)
+	for name, err := range map[string]error{"unknown login": unknown, "wrong password": wrong, "disabled user": off2} {
+		if err != authsvc.ErrInvalidCredentials {
+			t.Errorf("%s: got %#v, want exactly ErrInvalidCredentials", name, err)
+		}
+	}
+}
+
+// TestUnknownLoginCostsAboutAsMuchAsAWrongPassword measures the two failing
+// paths: an unknown login must not answer faster (which would tell an
+// attacker which logins exist). argon2id dominates both, so the medians
+// stay well inside the 0.5–2× band.
+func TestUnknownLoginCostsAboutAsMuchAsAWrongPassword(t *testing.T) {
+	if testing.Short() {
+		t.Skip("timing test")
+	}
+	e := newEnv(t, "sqlite3", authsvc.Config{Throttle: authsvc.ThrottleConfig{
+		FreeFailures: 1000, LoginLockout: 1000, AddressLockout: 1000,
+	}})
+	ctx := context.Background()
+	u := authtest.User(t, e.svc, authz.Manager, authz.Scope{})
+	median := func(login string) time.Duration {
+		var ds []time.Duration
+		for range 9 {
+			start := time.Now()
+			if _, err := e.svc.Login(ctx, login, "wrong-password-123"); !errors.Is(err, authsvc.ErrInvalidCredentials) {
+				t.Fatalf("%s: got %v, want ErrInvalidCredentials", login, err)
+			}
+			ds = append(ds, time.Since(start))
+		}
+		slices.Sort(ds)
+		return ds[len(ds)/2]
+	}
+	median(u.Login) // warm-up: first queries, page cache
+	unknown, wrong := median("no-such-user"), median(u.Login)
+	if ratio := float64(unknown) / float64(wrong); ratio < 0.5 || ratio > 2 {
+		t.Errorf("unknown login median %v, wrong password median %v: ratio %.2f outside 0.5–2", unknown, wrong, ratio)
+	}
+}
