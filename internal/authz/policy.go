@@ -121,14 +121,6 @@ func filterReads(ctx context.Context, f privacy.Filter) error {
 	return privacy.Allow
 }
 
-// courierScoped roles see couriers of their partners/regions only; the
-// warehouse role sees every courier (it issues to anyone), with PII masked.
-func courierScoped(v *Viewer) bool { return v.Role != Warehouse }
-
-// warehouseScoped roles see the warehouses (and so the stock) of their
-// scope only; onboarding staff may still read warehouse names.
-func warehouseScoped(v *Viewer) bool { return v.Role != Onboarding }
-
 // nothing narrows f to no row (ids are positive).
 func nothing(f privacy.Filter) { f.Where(entql.FieldLT("id", 0)) }
 
@@ -357,6 +349,8 @@ func entityOf(f privacy.Filter) string {
 		return "Session"
 	case *gen.LoginThrottleFilter:
 		return "LoginThrottle"
+	case *gen.IdempotencyKeyFilter:
+		return "IdempotencyKey"
 	}
 	return ""
 }

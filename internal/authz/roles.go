@@ -79,9 +79,11 @@ var Entities = map[string]Access{
 	"User":       {Read: everyone, Write: ownerOnly},
 	"ApiToken":   {Read: ownerOnly, Write: ownerOnly},
 	"AuditEvent": {Read: []Role{Owner, Security}, Write: everyone},
-	// Sessions and throttles are written by the sign-in service as the system.
-	"Session":       {},
-	"LoginThrottle": {},
+	// Sessions and throttles are written by the sign-in service as the
+	// system, idempotency keys by the services as the system.
+	"Session":        {},
+	"LoginThrottle":  {},
+	"IdempotencyKey": {},
 }
 
 // Public operations need no sign-in.
