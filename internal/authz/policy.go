@@ -93,14 +93,15 @@ func checkWrite(ctx context.Context, m ent.Mutation) error {
 		}
 		return privacy.Allow
 	}
-	fm, ok := m.(privacy.Filter)
-	if !ok {
-		return privacy.Denyf("%w: %s cannot be scoped", ErrForbidden, m.Type())
-	}
-	if err := applyScope(v, fm); err != nil {
-		return err
-	}
-	return privacy.Allow
+	// Generated mutations expose their filter through a method whose type
+	// differs per entity; FilterFunc knows how to get it (and denies a
+	// mutation that has none).
+	return privacy.FilterFunc(func(_ context.Context, f privacy.Filter) error {
+		if err := applyScope(v, f); err != nil {
+			return err
+		}
+		return privacy.Allow
+	}).EvalMutation(ctx, m)
 }
 
 func filterReads(ctx context.Context, f privacy.Filter) error {
