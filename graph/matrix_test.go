@@ -41,8 +41,8 @@ func rootFields() []string {
 // matrixFixture is what the calls of the matrix test point at.
 type matrixFixture struct {
 	region, branch, warehouse, partner, equipment, apiToken int
-	victim                                                   *ent.User // target of user management, and signs in for login/refresh
-	svc                                                      *authsvc.Service
+	victim                                                  *ent.User // target of user management, and signs in for login/refresh
+	svc                                                     *authsvc.Service
 }
 
 // matrixCalls holds, for every root field, a call with minimal valid
