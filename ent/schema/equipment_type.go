@@ -28,6 +28,8 @@ func (EquipmentType) Fields() []ent.Field {
 		field.Enum("category").Values("bag", "uniform", "helmet", "power_bank", "phone_holder", "other").
 			Annotations(entgql.OrderField("CATEGORY")),
 		field.String("size").Optional().MaxLen(10),
+		field.String("variant_group").Optional().MaxLen(100).
+			Comment("relates the sizes of one garment (jacket S/M/L share \"jacket\"); a kit line may be issued in any size of its group"),
 		field.Enum("tracking").Values("serial", "quantity").Default("quantity").
 			Comment("serial: every unit is an Item; quantity: counted in StockBalance"),
 		field.Int64("unit_cost").NonNegative().Default(0).
@@ -51,7 +53,7 @@ func (EquipmentType) Edges() []ent.Edge {
 
 // Indexes of the EquipmentType.
 func (EquipmentType) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("category")}
+	return []ent.Index{index.Fields("category"), index.Fields("variant_group")}
 }
 
 // Annotations of the EquipmentType.

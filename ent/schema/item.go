@@ -55,5 +55,9 @@ func (Item) Indexes() []ent.Index {
 
 // Annotations of the Item.
 func (Item) Annotations() []schema.Annotation {
+	// A unit is in exactly one place: its one row has one state, and a
+	// courier holds it exactly when it is issued. The stock service keeps
+	// that with conditional updates; `mycourier verify` checks it. (A CHECK
+	// constraint would refuse the migration over rows written before.)
 	return []schema.Annotation{entgql.QueryField(), entgql.RelayConnection()}
 }

@@ -24,6 +24,8 @@ func (StockBalance) Fields() []ent.Field {
 		field.Int("equipment_type_id"),
 		field.Int("quantity").Default(0).NonNegative().
 			Annotations(entgql.OrderField("QUANTITY")),
+		field.Int("quarantined").Default(0).NonNegative().
+			Comment("part of quantity returned damaged: on hand, not issuable until written off"),
 		field.Int("min_level").Default(0).NonNegative().
 			Comment("below this the balance is flagged as low stock"),
 	}
@@ -54,6 +56,7 @@ func (StockBalance) Annotations() []schema.Annotation {
 		entsql.Checks(map[string]string{
 			"stock_balance_quantity_non_negative":  "quantity >= 0",
 			"stock_balance_min_level_non_negative": "min_level >= 0",
+			"stock_balance_quarantined_in_range":   "quarantined >= 0 AND quarantined <= quantity",
 		}),
 	}
 }

@@ -51,6 +51,9 @@ var PIIRoles = []Role{Owner, Manager, Onboarding, Security}
 var (
 	everyone  = []Role{Owner, Manager, Onboarding, Warehouse, Security, Integrator}
 	ownerOnly = []Role{Owner}
+	// stockReaders and stockWriters are who sees and who moves stock.
+	stockReaders = []Role{Owner, Manager, Warehouse, Security, Integrator}
+	stockWriters = []Role{Owner, Manager, Warehouse}
 )
 
 // Access is who may read and who may write one kind of record. Reads are
@@ -74,6 +77,13 @@ var Entities = map[string]Access{
 	"Item":                {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
 	"StockBalance":        {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
 	"Movement":            {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
+	// The warehouse's own records (internal/stocksvc/stockpolicy applies these).
+	"Kit":            {Read: everyone, Write: ownerOnly},
+	"KitItem":        {Read: everyone, Write: ownerOnly},
+	"Transfer":       {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
+	"TransferLine":   {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
+	"CourierHolding": {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
+	"CourierDebt":    {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
 	// Staff names show in histories for everyone; the users list itself is
 	// for owner and security (see customOperations).
 	"User":       {Read: everyone, Write: ownerOnly},
@@ -133,6 +143,45 @@ var customOperations = map[string][]Role{
 	"Mutation.resetUserPassword": ownerOnly,
 	"Mutation.createApiToken":    ownerOnly,
 	"Mutation.revokeApiToken":    ownerOnly,
+	// The warehouse (issue 5): staff of the warehouse in scope move stock;
+	// everyone with stock access reads the reports.
+	"Query.kits":                 everyone,
+	"Query.transfers":            stockReaders,
+	"Query.courierDebts":         stockReaders,
+	"Query.stockReport":          stockReaders,
+	"Query.itemBySerial":         stockReaders,
+	"Query.transfersInTransit":   stockReaders,
+	"Query.partnerOutstanding":   {Owner, Manager, Security, Integrator},
+	"Mutation.receiveStock":      stockWriters,
+	"Mutation.issueEquipment":    stockWriters,
+	"Mutation.returnEquipment":   stockWriters,
+	"Mutation.writeOffEquipment": stockWriters,
+	"Mutation.dispatchTransfer":  stockWriters,
+	"Mutation.receiveTransfer":   stockWriters,
+	"Mutation.countStock":        stockWriters,
+	"Mutation.setStockMinLevel":  stockWriters,
+	"Mutation.createKit":         ownerOnly,
+	// Couriers (issue 4): onboarding staff register and submit; managers
+	// decide; security blocks and flags; the owner keeps the reason lists.
+	"Query.courierSearch":                everyone,
+	"Query.expiringCourierDocuments":     {Owner, Manager, Onboarding, Security},
+	"Query.statusReasons":                everyone,
+	"Mutation.onboardCourier":            {Owner, Manager, Onboarding},
+	"Mutation.updateCourier":             {Owner, Manager, Onboarding},
+	"Mutation.submitForActivation":       {Owner, Manager, Onboarding},
+	"Mutation.activateCourier":           {Owner, Manager},
+	"Mutation.blockCourier":              {Owner, Manager, Security},
+	"Mutation.unblockCourier":            {Owner, Manager},
+	"Mutation.fireCourier":               {Owner, Manager},
+	"Mutation.rehireCourier":             {Owner, Manager},
+	"Mutation.setCourierDoNotRehire":     {Owner, Security},
+	"Mutation.addCourierDocument":        {Owner, Manager, Onboarding},
+	"Mutation.uploadCourierDocumentFile": {Owner, Manager, Onboarding},
+	"Mutation.verifyCourierDocument":     {Owner, Manager, Onboarding},
+	"Mutation.rejectCourierDocument":     {Owner, Manager, Onboarding},
+	"Mutation.importCouriers":            {Owner, Manager, Onboarding},
+	"Mutation.createStatusReason":        ownerOnly,
+	"Mutation.updateStatusReason":        ownerOnly,
 }
 
 // Allowed tells whether role may call the operation ("Query.couriers").

@@ -21,7 +21,9 @@ import (
 
 	"github.com/mycourier/mycourier/graph"
 	"github.com/mycourier/mycourier/internal/authsvc"
+	"github.com/mycourier/mycourier/internal/handover"
 	"github.com/mycourier/mycourier/internal/platform/database"
+	"github.com/mycourier/mycourier/internal/stocksvc"
 )
 
 // Options configure the router.
@@ -78,6 +80,9 @@ func NewRouter(opts Options) http.Handler {
 		MaxComplexity: opts.MaxComplexity,
 	})
 	r.Handle("/graphql", opts.Auth.Middleware(gql))
+	// Handover acts (PDF) of issues and returns, for signed-in viewers whose
+	// scope reaches the document.
+	r.Get("/acts/{number}", opts.Auth.Middleware(handover.Handler(stocksvc.New(opts.DB.Client, stocksvc.Config{}).Act)).ServeHTTP)
 	if opts.Playground {
 		r.Get("/playground", playground.Handler("mycourier GraphQL", "/graphql"))
 	}

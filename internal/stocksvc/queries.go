@@ -1,0 +1,237 @@
+package stocksvc
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/mycourier/mycourier/ent"
+	"github.com/mycourier/mycourier/ent/courierdebt"
+	"github.com/mycourier/mycourier/ent/courierholding"
+	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/partner"
+	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/transfer"
+	"github.com/mycourier/mycourier/internal/authz"
+)
+
+// Held lists what a courier holds now, with its value.
+func (s *Service) Held(ctx context.Context, courierID int) ([]*Held, error) {
+	c := s.clientFor(ctx)
+	hs, err := c.CourierHolding.Query().
+		Where(courierholding.CourierID(courierID), courierholding.QuantityGT(0)).
+		WithEquipmentType().Order(ent.Asc(courierholding.FieldEquipmentTypeID)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("equipmentHeld: %w", err)
+	}
+	items, err := c.Item.Query().Where(item.CourierID(courierID), item.StateEQ(item.StateIssued)).
+		Order(ent.Asc(item.FieldSerial)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("equipmentHeld: %w", err)
+	}
+	out := make([]*Held, 0, len(hs))
+	for _, h := range hs {
+		t := h.Edges.EquipmentType
+		held := &Held{EquipmentType: t, Quantity: h.Quantity, Items: []*ent.Item{}}
+		serialValue := int64(0)
+		for _, it := range items {
+			if it.EquipmentTypeID == t.ID {
+				held.Items = append(held.Items, it)
+				serialValue += costOr(it.UnitCost, t.UnitCost)
+			}
+		}
+		held.Value = int64(h.Quantity-len(held.Items))*t.UnitCost + serialValue
+		out = append(out, held)
+	}
+	return out, nil
+}
+
+func costOr(c, fallback int64) int64 {
+	if c > 0 {
+		return c
+	}
+	return fallback
+}
+
+// Outstanding tells how many units a courier holds and their value at unit
+// cost. It answers the courier lifecycle's question (may this courier be
+// fired?) whoever asks, so it reads as the system.
+func (s *Service) Outstanding(ctx context.Context, courierID int) (items int, value int64, err error) {
+	held, err := s.Held(authz.SystemContext(ctx, "stock"), courierID)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, h := range held {
+		items += h.Quantity
+		value += h.Value
+	}
+	return items, value, nil
+}
+
+// OutstandingDebt is the total of a courier's open debts.
+func (s *Service) OutstandingDebt(ctx context.Context, courierID int) (int64, error) {
+	ds, err := s.clientFor(ctx).CourierDebt.Query().
+		Where(courierdebt.CourierID(courierID), courierdebt.StatusEQ(courierdebt.StatusOpen)).All(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("outstandingDebt: %w", err)
+	}
+	var sum int64
+	for _, d := range ds {
+		sum += d.Amount
+	}
+	return sum, nil
+}
+
+// PartnerRollup totals outstanding equipment and open debt per partner the
+// viewer sees.
+func (s *Service) PartnerRollup(ctx context.Context) ([]*PartnerOutstanding, error) {
+	c := s.clientFor(ctx)
+	partners, err := c.Partner.Query().Order(ent.Asc(partner.FieldName)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("partnerOutstanding: %w", err)
+	}
+	by := map[int]*PartnerOutstanding{}
+	out := make([]*PartnerOutstanding, len(partners))
+	for i, p := range partners {
+		out[i] = &PartnerOutstanding{Partner: p}
+		by[p.ID] = out[i]
+	}
+	rows, err := c.QueryContext(ctx, `SELECT c.partner_id, COUNT(DISTINCT h.courier_id), SUM(h.quantity), SUM(h.quantity * t.unit_cost)
+		FROM courier_holdings h JOIN couriers c ON c.id = h.courier_id JOIN equipment_types t ON t.id = h.equipment_type_id
+		WHERE h.quantity > 0 AND c.partner_id IS NOT NULL GROUP BY c.partner_id`)
+	if err != nil {
+		return nil, fmt.Errorf("partnerOutstanding: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pid, couriers, units int
+		var value int64
+		if err := rows.Scan(&pid, &couriers, &units, &value); err != nil {
+			return nil, fmt.Errorf("partnerOutstanding: %w", err)
+		}
+		if p := by[pid]; p != nil {
+			p.Couriers, p.Units, p.Value = couriers, units, value
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	drows, err := c.QueryContext(ctx, `SELECT c.partner_id, SUM(d.amount) FROM courier_debts d JOIN couriers c ON c.id = d.courier_id
+		WHERE d.status = 'open' AND c.partner_id IS NOT NULL GROUP BY c.partner_id`)
+	if err != nil {
+		return nil, fmt.Errorf("partnerOutstanding: %w", err)
+	}
+	defer drows.Close()
+	for drows.Next() {
+		var pid int
+		var debt int64
+		if err := drows.Scan(&pid, &debt); err != nil {
+			return nil, fmt.Errorf("partnerOutstanding: %w", err)
+		}
+		if p := by[pid]; p != nil {
+			p.Debt = debt
+		}
+	}
+	return out, drows.Close()
+}
+
+// Report lists balances the viewer sees (optionally one warehouse, only
+// low ones) and, for [from, to), how much of each moved by kind.
+func (s *Service) Report(ctx context.Context, warehouseID *int, lowOnly bool, from, to *time.Time) ([]*ReportLine, error) {
+	c := s.clientFor(ctx)
+	q := c.StockBalance.Query().Order(ent.Asc(stockbalance.FieldWarehouseID), ent.Asc(stockbalance.FieldEquipmentTypeID))
+	if warehouseID != nil {
+		q.Where(stockbalance.WarehouseID(*warehouseID))
+	}
+	bs, err := q.All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("stockReport: %w", err)
+	}
+	type key struct{ w, t int }
+	lines := make([]*ReportLine, 0, len(bs))
+	by := map[key]*ReportLine{}
+	whs := map[int]bool{}
+	for _, b := range bs {
+		if lowOnly && !LowStock(b) {
+			continue
+		}
+		l := &ReportLine{Balance: b}
+		lines = append(lines, l)
+		by[key{b.WarehouseID, b.EquipmentTypeID}] = l
+		whs[b.WarehouseID] = true
+	}
+	if from == nil && to == nil || len(lines) == 0 {
+		return lines, nil
+	}
+	lo, hi := time.Time{}, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	if from != nil {
+		lo = from.UTC()
+	}
+	if to != nil {
+		hi = to.UTC()
+	}
+	query := `SELECT warehouse_id, equipment_type_id, kind, SUM(quantity) FROM movements WHERE created_at >= $1 AND created_at < $2`
+	args := []any{lo, hi}
+	if warehouseID != nil {
+		query += ` AND warehouse_id = $3`
+		args = append(args, *warehouseID)
+	}
+	query += ` GROUP BY warehouse_id, equipment_type_id, kind`
+	rows, err := c.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("stockReport: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var w, t, sum int
+		var kind string
+		if err := rows.Scan(&w, &t, &kind, &sum); err != nil {
+			return nil, fmt.Errorf("stockReport: %w", err)
+		}
+		l := by[key{w, t}]
+		if l == nil || !whs[w] {
+			continue // not a balance this viewer sees
+		}
+		switch kind {
+		case "receipt":
+			l.Received += sum
+		case "issue":
+			l.Issued -= sum
+		case "return":
+			l.Returned += sum
+		case "write_off":
+			l.WrittenOff -= sum
+		case "transfer_out":
+			l.TransferredOut -= sum
+		case "transfer_in":
+			l.TransferredIn += sum
+		case "adjustment":
+			l.Adjusted += sum
+		}
+	}
+	return lines, rows.Close()
+}
+
+// Available is what a balance can issue: on hand minus quarantined.
+func Available(b *ent.StockBalance) int { return b.Quantity - b.Quarantined }
+
+// LowStock tells whether a balance is below its minimum level.
+func LowStock(b *ent.StockBalance) bool { return b.MinLevel > 0 && Available(b) < b.MinLevel }
+
+// ItemBySerial finds a serial unit the viewer sees (nil when none).
+func (s *Service) ItemBySerial(ctx context.Context, serial string) (*ent.Item, error) {
+	it, err := s.clientFor(ctx).Item.Query().Where(item.Serial(serial)).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return it, err
+}
+
+// InTransit lists transfers dispatched and not yet received.
+func (s *Service) InTransit(ctx context.Context, warehouseID *int) ([]*ent.Transfer, error) {
+	q := s.clientFor(ctx).Transfer.Query().Where(transfer.StatusEQ(transfer.StatusInTransit)).Order(ent.Asc(transfer.FieldID))
+	if warehouseID != nil {
+		q.Where(transfer.Or(transfer.FromWarehouseID(*warehouseID), transfer.ToWarehouseID(*warehouseID)))
+	}
+	return q.All(ctx)
+}

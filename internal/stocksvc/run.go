@@ -1,0 +1,362 @@
+package stocksvc
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+
+	"github.com/mycourier/mycourier/ent"
+	"github.com/mycourier/mycourier/ent/courierdebt"
+	"github.com/mycourier/mycourier/ent/idempotencykey"
+	"github.com/mycourier/mycourier/ent/movement"
+	"github.com/mycourier/mycourier/ent/transfer"
+	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/audit"
+	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/platform/database"
+	"github.com/mycourier/mycourier/internal/platform/reqinfo"
+)
+
+// op is one running operation: its transaction, ids and what it wrote.
+type op struct {
+	s         *Service
+	ctx       context.Context
+	tx        *ent.Tx
+	name      string // e.g. "issueEquipment"
+	kind      movement.Kind
+	id        string // operation id
+	doc       string // document number
+	now       time.Time
+	viewer    *authz.Viewer
+	movements []*ent.MovementCreate
+	// after runs once the document number is known (records carrying it).
+	after []func() error
+	res   *Result
+}
+
+// Document number prefixes per operation.
+var prefixes = map[string]string{
+	"receiveStock":      "RCV",
+	"issueEquipment":    "ISS",
+	"returnEquipment":   "RET",
+	"writeOffEquipment": "WOF",
+	"dispatchTransfer":  "TRF",
+	"receiveTransfer":   "TRR",
+	"countStock":        "CNT",
+}
+
+// run executes fn as operation name in one transaction, honouring the
+// idempotency key. In a caller's transaction (a GraphQL mutation) it runs
+// once: a transient conflict aborts it and the client retries with the
+// same key. In its own transaction it retries transient conflicts a bounded
+// number of times.
+func (s *Service) run(ctx context.Context, name, key string, input any, fn func(o *op) error) (*Result, error) {
+	v := authz.FromContext(ctx)
+	if v == nil {
+		return nil, apperr.ErrUnauthenticated
+	}
+	if !v.System() && !authz.CanWrite("Movement", v.Role) {
+		return nil, fmt.Errorf("%s: %w", name, apperr.ErrForbidden)
+	}
+	key = strings.TrimSpace(key)
+	if key == "" || len(key) > 100 {
+		return nil, apperr.InvalidField("idempotencyKey", "idempotency.keyRequired", "an idempotency key of 1 to 100 characters is required")
+	}
+	hash, err := requestHash(input)
+	if err != nil {
+		return nil, err
+	}
+	attempt := func(tx *ent.Tx) (*Result, error) {
+		o := &op{s: s, ctx: ctx, tx: tx, name: name, viewer: v, now: s.cfg.Now().UTC()}
+		if res, err := o.replay(key, hash); res != nil || err != nil {
+			return res, err
+		}
+		o.id = newOperationID()
+		o.res = &Result{OperationID: o.id}
+		if err := fn(o); err != nil {
+			return nil, err
+		}
+		// The number is taken last: the counter row is then the last lock
+		// every operation takes, and a refused operation never waits for it.
+		if err := o.allocateDocument(); err != nil {
+			return nil, err
+		}
+		o.res.DocumentNumber = o.doc
+		o.res.ActURL = actURLOf(o.name, o.doc)
+		for _, f := range o.after {
+			if err := f(); err != nil {
+				return nil, err
+			}
+		}
+		if err := o.flush(); err != nil {
+			return nil, err
+		}
+		if err := o.remember(key, hash); err != nil {
+			return nil, err
+		}
+		return o.res, nil
+	}
+	if tx := ent.TxFromContext(ctx); tx != nil {
+		res, err := attempt(tx)
+		if err != nil && transient(err) {
+			return nil, fmt.Errorf("%s: %w (%v)", name, ErrBusy, err)
+		}
+		return res, err
+	}
+	var res *Result
+	for i := 1; ; i++ {
+		err := database.WithTx(ctx, s.client, func(tx *ent.Tx) error {
+			var err error
+			res, err = attempt(tx)
+			return err
+		})
+		if err == nil {
+			return res, nil
+		}
+		if !transient(err) && !errors.Is(err, ErrInFlight) {
+			return nil, err
+		}
+		if i >= s.cfg.MaxAttempts {
+			return nil, fmt.Errorf("%s: %w (%d attempts: %v)", name, ErrBusy, i, err)
+		}
+		backoff := time.Duration(i*i) * 5 * time.Millisecond
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(backoff + time.Duration(mrand.Int64N(int64(5*time.Millisecond)))):
+		}
+	}
+}
+
+// requestHash fingerprints the request without its key.
+func requestHash(input any) (string, error) {
+	b, err := json.Marshal(input)
+	if err != nil {
+		return "", fmt.Errorf("stock: hash request: %w", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err == nil {
+		delete(m, "IdempotencyKey")
+		b, _ = json.Marshal(m)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+func newOperationID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// actorKey names the caller the way idempotency keys are scoped.
+func actorKey(v *authz.Viewer) string {
+	if v.System() {
+		return "system:" + v.Name
+	}
+	return string(v.Kind) + ":" + strconv.Itoa(v.ID)
+}
+
+// sys is the operation's context acting as the system, for bookkeeping
+// (idempotency keys) and for looking up records before the viewer's scope
+// is checked explicitly.
+func (o *op) sys() context.Context {
+	ctx := authz.SystemContext(o.ctx, "stock")
+	return reqinfo.WithOperation(ctx, reqinfo.From(o.ctx).Operation)
+}
+
+// replay answers a repeated key with the first result.
+func (o *op) replay(key, hash string) (*Result, error) {
+	k, err := o.tx.IdempotencyKey.Query().Where(
+		idempotencykey.Actor(actorKey(o.viewer)),
+		idempotencykey.Operation(o.name),
+		idempotencykey.Key(key),
+	).Only(o.sys())
+	switch {
+	case ent.IsNotFound(err):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("%s: idempotency: %w", o.name, err)
+	case k.RequestHash != hash:
+		return nil, ErrIdempotencyMismatch
+	}
+	opID, _ := k.Result["operationID"].(string)
+	doc, _ := k.Result["documentNumber"].(string)
+	res, err := o.s.load(o.ctx, o.tx.Client(), o.name, opID, doc)
+	if err != nil {
+		return nil, err
+	}
+	res.Replayed = true
+	return res, nil
+}
+
+// remember stores the key with the result; a concurrent twin that got here
+// first makes this insert fail, and the whole operation rolls back.
+func (o *op) remember(key, hash string) error {
+	err := o.tx.IdempotencyKey.Create().
+		SetKey(key).SetOperation(o.name).SetActor(actorKey(o.viewer)).SetRequestHash(hash).
+		SetResult(map[string]any{"operationID": o.id, "documentNumber": o.doc}).
+		Exec(o.sys())
+	if err != nil {
+		if ent.IsConstraintError(err) || errors.Is(err, apperr.ErrConflict) {
+			return ErrInFlight
+		}
+		return fmt.Errorf("%s: idempotency: %w", o.name, err)
+	}
+	return nil
+}
+
+// load rebuilds the result of a finished operation.
+func (s *Service) load(ctx context.Context, c *ent.Client, name, opID, doc string) (*Result, error) {
+	res := &Result{OperationID: opID, DocumentNumber: doc}
+	var err error
+	res.Movements, err = c.Movement.Query().Where(movement.OperationID(opID)).Order(ent.Asc(movement.FieldID)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: load movements: %w", name, err)
+	}
+	res.Debts, err = c.CourierDebt.Query().Where(courierdebt.DocumentNumber(doc)).Order(ent.Asc(courierdebt.FieldID)).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: load debts: %w", name, err)
+	}
+	switch name {
+	case "dispatchTransfer", "receiveTransfer":
+		t, err := c.Transfer.Query().Where(transfer.Or(transfer.DispatchOperationID(opID), transfer.ReceiveOperationID(opID))).Only(ctx)
+		if err != nil && !ent.IsNotFound(err) {
+			return nil, fmt.Errorf("%s: load transfer: %w", name, err)
+		}
+		res.Transfer = t
+	}
+	res.ActURL = actURLOf(name, doc)
+	return res, nil
+}
+
+func actURLOf(name, doc string) *string {
+	if name == "issueEquipment" || name == "returnEquipment" {
+		u := ActURL(doc)
+		return &u
+	}
+	return nil
+}
+
+// ActURL is where the handover act of an issue or return is served.
+func ActURL(documentNumber string) string { return "/acts/" + documentNumber + ".pdf" }
+
+// allocateDocument takes the next number of the operation's kind and year,
+// e.g. ISS-2026-000123. The counter row is bumped in one upsert, so numbers
+// are unique; a rolled-back operation gives its number back.
+func (o *op) allocateDocument() error {
+	prefix := prefixes[o.name]
+	year := o.now.Year()
+	rows, err := o.tx.QueryContext(o.ctx,
+		`INSERT INTO document_counters (prefix, year, last) VALUES ($1, $2, 1)
+		 ON CONFLICT (prefix, year) DO UPDATE SET last = document_counters.last + 1
+		 RETURNING last`, prefix, year)
+	if err != nil {
+		return fmt.Errorf("%s: document number: %w", o.name, err)
+	}
+	defer rows.Close()
+	var n int64
+	if !rows.Next() {
+		return fmt.Errorf("%s: document number: no row", o.name)
+	}
+	if err := rows.Scan(&n); err != nil {
+		return fmt.Errorf("%s: document number: %w", o.name, err)
+	}
+	o.doc = fmt.Sprintf("%s-%d-%06d", prefix, year, n)
+	return rows.Close()
+}
+
+// transient tells a conflict worth retrying: serialization failure,
+// deadlock, lock timeout on PostgreSQL; busy or locked on SQLite.
+func transient(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "40001", "40P01", "55P03":
+			return true
+		}
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
+			return true
+		}
+	}
+	return false
+}
+
+// isPostgres tells the dialect (probed once: a catalog only PostgreSQL has).
+func (o *op) isPostgres() bool {
+	switch o.s.postgres.Load() {
+	case 1:
+		return true
+	case 2:
+		return false
+	}
+	pg := isPostgres(o.ctx, o.tx)
+	if pg {
+		o.s.postgres.Store(1)
+	} else {
+		o.s.postgres.Store(2)
+	}
+	return pg
+}
+
+// record writes an audit event for a change made by a statement of ours
+// (balances, holdings and items move by conditional updates, which ent's
+// hooks do not see).
+func (o *op) record(entity string, id int, changes map[string]any) error {
+	opName := reqinfo.From(o.ctx).Operation
+	if opName == "" {
+		opName = "Mutation." + o.name
+	}
+	changes["operation_id"] = o.id
+	return audit.Record(o.ctx, o.tx.Client(), opName, entity, &id, changes)
+}
+
+// actorID is the user behind the operation, for ledger rows.
+func (o *op) actorID() *int {
+	if o.viewer.Kind == authz.KindUser && o.viewer.ID != 0 {
+		id := o.viewer.ID
+		return &id
+	}
+	return nil
+}
+
+// movement queues a ledger row with the operation's common fields.
+func (o *op) movement(kind movement.Kind, warehouseID, typeID, qty int) *ent.MovementCreate {
+	m := o.tx.Movement.Create().
+		SetKind(kind).SetWarehouseID(warehouseID).SetEquipmentTypeID(typeID).SetQuantity(qty).
+		SetOperationID(o.id).SetCreatedAt(o.now).
+		SetNillableActorID(o.actorID())
+	o.movements = append(o.movements, m)
+	return m
+}
+
+// flush writes the queued ledger rows (through ent: privacy and audit).
+func (o *op) flush() error {
+	if len(o.movements) == 0 {
+		return nil
+	}
+	for _, m := range o.movements {
+		m.SetDocumentNumber(o.doc)
+	}
+	ms, err := o.tx.Movement.CreateBulk(o.movements...).Save(o.ctx)
+	if err != nil {
+		return fmt.Errorf("%s: ledger: %w", o.name, err)
+	}
+	o.res.Movements = ms
+	return nil
+}
