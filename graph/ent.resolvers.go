@@ -47,6 +47,12 @@ func (r *queryResolver) Couriers(ctx context.Context, after *entgql.Cursor[int],
 		Paginate(ctx, after, first, before, last, ent.WithCourierOrder(orderBy), ent.WithCourierFilter(where.Filter))
 }
 
+// CourierDebts is the resolver for the courierDebts field.
+func (r *queryResolver) CourierDebts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierDebtOrder, where *ent.CourierDebtWhereInput) (*ent.CourierDebtConnection, error) {
+	return r.client.CourierDebt.Query().
+		Paginate(ctx, after, first, before, last, ent.WithCourierDebtOrder(orderBy), ent.WithCourierDebtFilter(where.Filter))
+}
+
 // CourierDocuments is the resolver for the courierDocuments field.
 func (r *queryResolver) CourierDocuments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierDocumentOrder, where *ent.CourierDocumentWhereInput) (*ent.CourierDocumentConnection, error) {
 	return r.client.CourierDocument.Query().
@@ -71,6 +77,12 @@ func (r *queryResolver) Items(ctx context.Context, after *entgql.Cursor[int], fi
 		Paginate(ctx, after, first, before, last, ent.WithItemOrder(orderBy), ent.WithItemFilter(where.Filter))
 }
 
+// Kits is the resolver for the kits field.
+func (r *queryResolver) Kits(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.KitOrder, where *ent.KitWhereInput) (*ent.KitConnection, error) {
+	return r.client.Kit.Query().
+		Paginate(ctx, after, first, before, last, ent.WithKitOrder(orderBy), ent.WithKitFilter(where.Filter))
+}
+
 // Movements is the resolver for the movements field.
 func (r *queryResolver) Movements(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MovementOrder, where *ent.MovementWhereInput) (*ent.MovementConnection, error) {
 	return r.client.Movement.Query().
@@ -89,10 +101,22 @@ func (r *queryResolver) Regions(ctx context.Context, after *entgql.Cursor[int], 
 		Paginate(ctx, after, first, before, last, ent.WithRegionOrder(orderBy), ent.WithRegionFilter(where.Filter))
 }
 
+// StatusReasons is the resolver for the statusReasons field.
+func (r *queryResolver) StatusReasons(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.StatusReasonOrder, where *ent.StatusReasonWhereInput) (*ent.StatusReasonConnection, error) {
+	return r.client.StatusReason.Query().
+		Paginate(ctx, after, first, before, last, ent.WithStatusReasonOrder(orderBy), ent.WithStatusReasonFilter(where.Filter))
+}
+
 // StockBalances is the resolver for the stockBalances field.
 func (r *queryResolver) StockBalances(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.StockBalanceOrder, where *ent.StockBalanceWhereInput) (*ent.StockBalanceConnection, error) {
 	return r.client.StockBalance.Query().
 		Paginate(ctx, after, first, before, last, ent.WithStockBalanceOrder(orderBy), ent.WithStockBalanceFilter(where.Filter))
+}
+
+// Transfers is the resolver for the transfers field.
+func (r *queryResolver) Transfers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TransferOrder, where *ent.TransferWhereInput) (*ent.TransferConnection, error) {
+	return r.client.Transfer.Query().
+		Paginate(ctx, after, first, before, last, ent.WithTransferOrder(orderBy), ent.WithTransferFilter(where.Filter))
 }
 
 // Users is the resolver for the users field.
@@ -107,7 +131,23 @@ func (r *queryResolver) Warehouses(ctx context.Context, after *entgql.Cursor[int
 		Paginate(ctx, after, first, before, last, ent.WithWarehouseOrder(orderBy), ent.WithWarehouseFilter(where.Filter))
 }
 
+// Courier returns generated.CourierResolver implementation.
+func (r *Resolver) Courier() generated.CourierResolver { return &courierResolver{r} }
+
+// CourierDocument returns generated.CourierDocumentResolver implementation.
+func (r *Resolver) CourierDocument() generated.CourierDocumentResolver {
+	return &courierDocumentResolver{r}
+}
+
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+// StockBalance returns generated.StockBalanceResolver implementation.
+func (r *Resolver) StockBalance() generated.StockBalanceResolver { return &stockBalanceResolver{r} }
+
+type (
+	courierResolver         struct{ *Resolver }
+	courierDocumentResolver struct{ *Resolver }
+	queryResolver           struct{ *Resolver }
+	stockBalanceResolver    struct{ *Resolver }
+)

@@ -7,6 +7,7 @@ import (
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/graph/generated"
 	"github.com/mycourier/mycourier/internal/authsvc"
+	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/stocksvc"
 )
 
@@ -14,13 +15,24 @@ import (
 type Resolver struct {
 	client *ent.Client
 	auth   *authsvc.Service
-	stock  *stocksvc.Service
+	// couriers runs onboarding, documents and the courier lifecycle.
+	couriers *couriersvc.Service
+	stock    *stocksvc.Service
 }
 
 // NewSchema returns the executable GraphQL schema over the ent client and
 // the services.
-func NewSchema(client *ent.Client, auth *authsvc.Service) graphql.ExecutableSchema {
+// courierOpts configure the courier service (document storage, equipment ledger).
+func NewSchema(client *ent.Client, auth *authsvc.Service, courierOpts ...couriersvc.Options) graphql.ExecutableSchema {
+	var co couriersvc.Options
+	if len(courierOpts) > 0 {
+		co = courierOpts[0]
+	}
+	stock := stocksvc.New(client, stocksvc.Config{})
+	if co.Equipment == nil {
+		co.Equipment = stock // firing is refused while the courier holds equipment
+	}
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client, auth: auth, stock: stocksvc.New(client, stocksvc.Config{})},
+		Resolvers: &Resolver{client: client, auth: auth, stock: stock, couriers: couriersvc.New(client, co)},
 	})
 }

@@ -11,10 +11,13 @@ import (
 
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/internal/authsvc"
+	"github.com/mycourier/mycourier/internal/couriersvc"
 )
 
 // ServerOptions configure the GraphQL handler.
 type ServerOptions struct {
+	// Couriers configure the courier service (document storage…).
+	Couriers couriersvc.Options
 	// Introspection allows schema introspection and field suggestions in
 	// errors (dev mode, playground); production keeps the schema private.
 	Introspection bool
@@ -34,7 +37,7 @@ var ownTx = []string{"login", "refresh", "logout", "logoutEverywhere"}
 // every mutation in one database transaction, errors presented by Presenter.
 // Every root field passes Guard, the operation half of the role matrix.
 func NewServer(client *ent.Client, opts ServerOptions) *handler.Server {
-	srv := handler.New(NewSchema(client, opts.Auth))
+	srv := handler.New(NewSchema(client, opts.Auth, opts.Couriers))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})

@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"net"
+	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mycourier/mycourier/internal/docstore"
 	"github.com/mycourier/mycourier/internal/platform/config"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/httpserver"
@@ -52,7 +54,12 @@ func serveCmd() *cobra.Command {
 			if has, err := auth.HasUsers(ctx); err == nil && !has {
 				log.Warn().Msg("no users yet: create the first owner with `mycourier user create --login <login> --full-name \"<name>\" --role owner` (it asks for the password)")
 			}
+			docs, err := docstore.NewDisk(filepath.Join(cfg.DataDir, "documents"))
+			if err != nil {
+				return err
+			}
 			router := httpserver.NewRouter(httpserver.Options{
+				Documents:     docs,
 				Auth:          auth,
 				CORSOrigins:   cfg.CORSOrigins,
 				MaxBodyBytes:  cfg.MaxBodyBytes,

@@ -1,13 +1,21 @@
 package schema
 
 import (
+	"context"
+	"fmt"
+
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
 
+	gen "github.com/mycourier/mycourier/ent"
+	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/couriersvc/searchkey"
 	"github.com/mycourier/mycourier/internal/pii"
 )
 
@@ -54,6 +62,9 @@ func (Courier) Fields() []ent.Field {
 			Comment("security flag: rehire refused"),
 		field.Int("partner_id").Optional().Nillable(),
 		field.Int("branch_id").Optional().Nillable(),
+		field.String("search_key").Default("").MaxLen(1000).
+			Comment("folded names and phone digits for search; kept current by a hook").
+			Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
@@ -84,7 +95,54 @@ func (Courier) Indexes() []ent.Index {
 		index.Fields("last_name", "first_name"),
 		index.Fields("phone"),
 		index.Fields("created_at"),
+		// Substring search (LIKE '%…%') on PostgreSQL: a trigram GIN index
+		// (pg_trgm, created by a hand-written migration). SQLite scans.
+		index.Fields("search_key").Annotations(
+			entsql.IndexTypes(map[string]string{dialect.Postgres: "GIN"}),
+			entsql.OpClass("gin_trgm_ops"),
+		),
 	}
+}
+
+// Hooks of the Courier: the search key follows the names and the phone.
+func (Courier) Hooks() []ent.Hook { return []ent.Hook{searchKeyHook} }
+
+// searchKeyHook recomputes search_key whenever a name part or the phone is
+// set, from the new values and, for a single-row update, the old ones.
+func searchKeyHook(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		parts := []string{"last_name", "first_name", "middle_name", "phone"}
+		touched := false
+		for _, f := range parts {
+			if _, ok := m.Field(f); ok || m.FieldCleared(f) {
+				touched = true
+			}
+		}
+		if !touched || m.Op().Is(ent.OpDelete|ent.OpDeleteOne) {
+			return next.Mutate(ctx, m)
+		}
+		if m.Op().Is(ent.OpUpdate) {
+			return bulkSearchKeys(ctx, m, next)
+		}
+		vals := make([]string, len(parts))
+		for i, f := range parts {
+			switch v, ok := m.Field(f); {
+			case m.FieldCleared(f):
+			case ok:
+				vals[i], _ = v.(string)
+			case m.Op().Is(ent.OpUpdateOne):
+				old, err := m.OldField(ctx, f)
+				if err != nil {
+					return nil, fmt.Errorf("courier: search key: %w", err)
+				}
+				vals[i], _ = old.(string)
+			}
+		}
+		if err := m.SetField("search_key", searchkey.Key(vals[0], vals[1], vals[2], vals[3])); err != nil {
+			return nil, err
+		}
+		return next.Mutate(ctx, m)
+	})
 }
 
 // Annotations of the Courier.
@@ -93,4 +151,35 @@ func (Courier) Annotations() []schema.Annotation {
 		entgql.QueryField(),
 		entgql.RelayConnection(),
 	}
+}
+
+// bulkSearchKeys runs a many-row update of names or phones, then recomputes
+// the key of each row it changed (as the system: the rows were already
+// checked by the viewer's policy, and the key needs the unmasked phone).
+func bulkSearchKeys(ctx context.Context, m ent.Mutation, next ent.Mutator) (ent.Value, error) {
+	cm, ok := m.(*gen.CourierMutation)
+	if !ok {
+		return nil, fmt.Errorf("courier: search key: unexpected mutation %T", m)
+	}
+	ids, err := cm.IDs(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("courier: search key: %w", err)
+	}
+	v, err := next.Mutate(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	sys := authz.SystemContext(ctx, "searchkey")
+	client := cm.Client()
+	for _, id := range ids {
+		c, err := client.Courier.Get(sys, id)
+		if err != nil {
+			return nil, fmt.Errorf("courier: search key: %w", err)
+		}
+		if err := client.Courier.UpdateOneID(id).
+			SetSearchKey(searchkey.Key(c.LastName, c.FirstName, c.MiddleName, c.Phone)).Exec(sys); err != nil {
+			return nil, fmt.Errorf("courier: search key: %w", err)
+		}
+	}
+	return v, nil
 }

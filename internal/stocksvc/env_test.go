@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -206,7 +207,8 @@ func wantCode(t testing.TB, err error, code apperr.Code, msgKey string) {
 		}
 		t.Fatalf("want key %s, got %v", msgKey, inv)
 	}
-	if ae, ok := apperr.As[*apperr.Error](err); ok && ae.Key != msgKey {
+	var ae *apperr.Error
+	if errors.As(err, &ae) && ae.Key != msgKey {
 		t.Fatalf("want key %s, got %s (%v)", msgKey, ae.Key, err)
 	}
 }
@@ -264,4 +266,8 @@ func (a *api) get(path string) (*http.Response, []byte) {
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return res, b
+}
+
+func viewerContext(id int, name string, scope authz.Scope) context.Context {
+	return authz.NewContext(context.Background(), &authz.Viewer{Kind: authz.KindUser, ID: id, Name: name, Role: authz.Warehouse, Scope: scope})
 }

@@ -180,8 +180,12 @@ func (o *op) lookupItems(u *unit) error {
 }
 
 func errItemNotInStock(u unit, it *ent.Item) error {
+	where := string(it.State)
+	if it.State == item.StateInStock || it.State == item.StateQuarantined {
+		where += " at another warehouse"
+	}
 	return apperr.InvalidField(u.field+".serials", "stock.itemNotInStock",
-		fmt.Sprintf("unit %q is not in stock at this warehouse (it is %s)", it.Serial, it.State))
+		fmt.Sprintf("unit %q is not in stock at this warehouse (it is %s)", it.Serial, where))
 }
 
 func text(p *string) string {
@@ -250,13 +254,15 @@ func (s *Service) Issue(ctx context.Context, in IssueInput) (*Result, error) {
 		}
 		c := in.CourierID
 		for _, u := range us {
-			if err := o.takeStock(in.WarehouseID, u.t.ID, u.qty, false); err != nil {
-				return err
-			}
 			if u.serial() {
 				if err := o.lookupItems(&u); err != nil {
 					return err
 				}
+			}
+			if err := o.takeStock(in.WarehouseID, u.t.ID, u.qty, false); err != nil {
+				return err
+			}
+			if u.serial() {
 				for _, it := range u.items {
 					w := in.WarehouseID
 					moved, err := o.moveItem(it.ID, string(item.StateInStock), &w, nil, string(item.StateIssued), &w, &c, nil)

@@ -34,7 +34,6 @@ type op struct {
 	ctx       context.Context
 	tx        *ent.Tx
 	name      string // e.g. "issueEquipment"
-	kind      movement.Kind
 	id        string // operation id
 	doc       string // document number
 	now       time.Time
@@ -124,7 +123,7 @@ func (s *Service) run(ctx context.Context, name, key string, input any, fn func(
 		if err == nil {
 			return res, nil
 		}
-		if !transient(err) && !errors.Is(err, ErrInFlight) {
+		if !transient(err) && !inFlight(err) {
 			return nil, err
 		}
 		if i >= s.cfg.MaxAttempts {
@@ -137,6 +136,12 @@ func (s *Service) run(ctx context.Context, name, key string, input any, fn func(
 		case <-time.After(backoff + time.Duration(mrand.Int64N(int64(5*time.Millisecond)))):
 		}
 	}
+}
+
+// inFlight tells ErrInFlight from other conflicts (apperr matches by code).
+func inFlight(err error) bool {
+	var ae *apperr.Error
+	return errors.As(err, &ae) && ae.Key == ErrInFlight.Key
 }
 
 // requestHash fingerprints the request without its key.

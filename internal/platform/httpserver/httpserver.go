@@ -21,6 +21,9 @@ import (
 
 	"github.com/mycourier/mycourier/graph"
 	"github.com/mycourier/mycourier/internal/authsvc"
+	"github.com/mycourier/mycourier/internal/couriersvc"
+	"github.com/mycourier/mycourier/internal/couriersvc/courierhttp"
+	"github.com/mycourier/mycourier/internal/docstore"
 	"github.com/mycourier/mycourier/internal/handover"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/stocksvc"
@@ -51,6 +54,8 @@ type Options struct {
 	MaxDepth, MaxComplexity int
 	// HSTS sends Strict-Transport-Security (production behind TLS).
 	HSTS bool
+	// Documents stores courier document files (nil: uploads refused).
+	Documents docstore.Store
 }
 
 // NewRouter returns the handler of every HTTP endpoint.
@@ -72,7 +77,9 @@ func NewRouter(opts Options) http.Handler {
 	}
 	r.Use(RequestID, Logger(opts.Logger), Recoverer, metrics.Middleware, SecurityHeaders(opts.HSTS), CORS(opts.CORSOrigins), LimitBody(maxBody))
 
+	courierOpts := couriersvc.Options{Documents: opts.Documents}
 	gql := graph.NewServer(opts.DB.Client, graph.ServerOptions{
+		Couriers:      courierOpts,
 		Introspection: opts.Introspection,
 		Extensions:    []graphqlExtension{metrics.GraphQL()},
 		Auth:          opts.Auth,
@@ -80,6 +87,12 @@ func NewRouter(opts Options) http.Handler {
 		MaxComplexity: opts.MaxComplexity,
 	})
 	r.Handle("/graphql", opts.Auth.Middleware(gql))
+	// Document files and exports: signed-in viewers only, read through
+	// their privacy rules.
+	r.Group(func(r chi.Router) {
+		r.Use(opts.Auth.Middleware)
+		courierhttp.Routes(r, opts.DB.Client, couriersvc.New(opts.DB.Client, courierOpts))
+	})
 	// Handover acts (PDF) of issues and returns, for signed-in viewers whose
 	// scope reaches the document.
 	r.Get("/acts/{number}", opts.Auth.Middleware(handover.Handler(stocksvc.New(opts.DB.Client, stocksvc.Config{}).Act)).ServeHTTP)

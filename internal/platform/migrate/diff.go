@@ -124,9 +124,37 @@ func scratchURL(ctx context.Context, d, pgURL string) (string, func(), error) {
 		if pgURL == "" {
 			return "", nil, fmt.Errorf("migrate: a PostgreSQL server URL is needed to diff the postgres directory")
 		}
-		return CreateScratchPostgres(ctx, pgURL, "mycourier_diff")
+		url, drop, err := CreateScratchPostgres(ctx, pgURL, "mycourier_diff")
+		if err != nil {
+			return "", nil, err
+		}
+		// The schema's indexes use extensions (pg_trgm for the courier
+		// search); a hand-written migration creates them, but a diff against
+		// an empty directory needs them too.
+		if err := createExtensions(ctx, url); err != nil {
+			drop()
+			return "", nil, err
+		}
+		return url, drop, nil
 	}
 	return "", nil, fmt.Errorf("migrate: unsupported dialect %q", d)
+}
+
+// Extensions are the PostgreSQL extensions ent/schema relies on.
+var Extensions = []string{"pg_trgm"}
+
+func createExtensions(ctx context.Context, url string) error {
+	db, err := sql.Open("postgres", url)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for _, e := range Extensions {
+		if _, err := db.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS "+e); err != nil {
+			return fmt.Errorf("migrate: scratch database: extension %s: %w", e, err)
+		}
+	}
+	return nil
 }
 
 // CreateScratchPostgres creates an empty database named prefix_<random> on

@@ -1,0 +1,89 @@
+package schema
+
+import (
+	"context"
+	"regexp"
+
+	"entgo.io/contrib/entgql"
+	"entgo.io/ent"
+	"entgo.io/ent/privacy"
+	"entgo.io/ent/schema"
+	"entgo.io/ent/schema/field"
+	"entgo.io/ent/schema/index"
+
+	"github.com/mycourier/mycourier/internal/audit"
+	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/platform/uniqueguard"
+)
+
+// StatusReason is one entry of the list of reasons a courier may be blocked
+// or fired for: reference data the owner manages. Blocking and firing take
+// the code of an active (not archived) reason of the matching kind.
+type StatusReason struct{ ent.Schema }
+
+// reasonCode is the form of a reason code: lower-case letters, digits, _.
+var reasonCode = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// Mixin of the StatusReason.
+func (StatusReason) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}} }
+
+// Fields of the StatusReason.
+func (StatusReason) Fields() []ent.Field {
+	return []ent.Field{
+		field.Enum("kind").Values("block", "fire").
+			Annotations(entgql.OrderField("KIND")),
+		field.String("code").NotEmpty().MaxLen(50).Match(reasonCode).
+			Comment("stable code stored in status history, e.g. no_show").
+			Annotations(entgql.OrderField("CODE")),
+		field.String("title_ru").NotEmpty().MaxLen(200),
+		field.String("title_en").Optional().MaxLen(200),
+		field.Bool("comment_required").Default(true).
+			Comment("a transition with this reason must carry a comment"),
+		field.Int("sort_order").Default(0).
+			Annotations(entgql.OrderField("SORT_ORDER")),
+	}
+}
+
+// Indexes of the StatusReason.
+func (StatusReason) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("kind", "code").Unique()}
+}
+
+// Policy of the StatusReason: every signed-in viewer reads the list (forms
+// show it); only the owner (and mycourier itself) changes it. Reasons are
+// not scoped, so the shared scope rules do not apply.
+func (StatusReason) Policy() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{privacy.ContextQueryMutationRule(func(ctx context.Context) error {
+			if authz.FromContext(ctx) == nil {
+				return privacy.Denyf("%w", authz.ErrNoViewer)
+			}
+			return privacy.Allow
+		})},
+		Mutation: privacy.MutationPolicy{
+			privacy.OnMutationOperation(privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error {
+				return privacy.Denyf("%w: reasons are archived, never deleted", authz.ErrAppendOnly)
+			}), ent.OpDelete|ent.OpDeleteOne),
+			privacy.ContextQueryMutationRule(func(ctx context.Context) error {
+				if v := authz.FromContext(ctx); v.System() || v.Is(authz.Owner) {
+					return privacy.Allow
+				}
+				return privacy.Denyf("%w: only the owner manages reasons", authz.ErrForbidden)
+			}),
+		},
+	}
+}
+
+// Hooks of the StatusReason: duplicate codes named, every change audited.
+func (StatusReason) Hooks() []ent.Hook {
+	return []ent.Hook{uniqueguard.Hook(), audit.Hook()}
+}
+
+// Annotations of the StatusReason.
+func (StatusReason) Annotations() []schema.Annotation {
+	return []schema.Annotation{
+		entgql.QueryField(),
+		entgql.RelayConnection(),
+		entgql.Mutations(entgql.MutationCreate(), entgql.MutationUpdate()),
+	}
+}

@@ -1,0 +1,163 @@
+// Package courierhttp serves the courier downloads that are not GraphQL:
+// document files and list exports. Both need a signed-in viewer (the auth
+// middleware in front sets it) and read through the viewer's privacy rules,
+// so a file or a row outside the viewer's scope does not exist for them and
+// personal data is masked as in the API.
+package courierhttp
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/rs/zerolog"
+
+	"github.com/mycourier/mycourier/ent"
+	"github.com/mycourier/mycourier/ent/predicate"
+	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/couriersvc"
+	"github.com/mycourier/mycourier/internal/docstore"
+)
+
+// Routes mounts GET /files/courier-documents/{id} and GET /export/couriers
+// on r. Put the auth middleware in front of them.
+func Routes(r chi.Router, client *ent.Client, svc *couriersvc.Service) {
+	r.Get("/files/courier-documents/{id}", func(w http.ResponseWriter, req *http.Request) {
+		serveDocument(w, req, client, svc.Documents())
+	})
+	r.Get("/export/couriers", func(w http.ResponseWriter, req *http.Request) {
+		export(w, req, svc)
+	})
+}
+
+// fail writes an error in the API's shape.
+func fail(w http.ResponseWriter, status int, code apperr.Code, key, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
+		"message": msg, "extensions": map[string]any{"code": string(code), "key": key},
+	}}})
+}
+
+func signedIn(w http.ResponseWriter, req *http.Request) bool {
+	if authz.FromContext(req.Context()) == nil {
+		fail(w, http.StatusUnauthorized, apperr.CodeUnauthenticated, "error.unauthenticated", "sign in to continue")
+		return false
+	}
+	return true
+}
+
+func serveDocument(w http.ResponseWriter, req *http.Request, client *ent.Client, store docstore.Store) {
+	if !signedIn(w, req) {
+		return
+	}
+	ctx := req.Context()
+	id, err := strconv.Atoi(chi.URLParam(req, "id"))
+	if err != nil {
+		fail(w, http.StatusNotFound, apperr.CodeNotFound, "error.notFound", "not found")
+		return
+	}
+	// Read under the viewer's privacy policy: roles without document
+	// access and documents outside the scope are simply not found.
+	d, err := client.CourierDocument.Get(ctx, id)
+	if err != nil || d.StorageKey == "" || store == nil {
+		if err != nil && !ent.IsNotFound(err) && !errors.Is(err, authz.ErrForbidden) {
+			zerolog.Ctx(ctx).Debug().Err(err).Int("document", id).Msg("document file lookup")
+		}
+		fail(w, http.StatusNotFound, apperr.CodeNotFound, "error.notFound", "not found")
+		return
+	}
+	f, err := store.Open(ctx, d.StorageKey)
+	if err != nil {
+		zerolog.Ctx(ctx).Error().Err(err).Int("document", id).Msg("document file missing from storage")
+		fail(w, http.StatusNotFound, apperr.CodeNotFound, "error.notFound", "not found")
+		return
+	}
+	defer f.Close()
+	name := d.FileName
+	if name == "" {
+		name = fmt.Sprintf("document-%d", d.ID)
+	}
+	w.Header().Set("Content-Type", d.ContentType)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename*=UTF-8''%s", urlEscape(name)))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	if d.FileSize > 0 {
+		w.Header().Set("Content-Length", strconv.FormatInt(d.FileSize, 10))
+	}
+	_, _ = io.Copy(w, f)
+}
+
+// export streams the couriers matching ?where= (a CourierWhereInput as
+// JSON, the list's filters) and ?search= as ?format=csv|xlsx.
+func export(w http.ResponseWriter, req *http.Request, svc *couriersvc.Service) {
+	if !signedIn(w, req) {
+		return
+	}
+	ctx := req.Context()
+	q := req.URL.Query()
+	format := strings.ToLower(q.Get("format"))
+	if format == "" {
+		format = "csv"
+	}
+	if format != "csv" && format != "xlsx" {
+		fail(w, http.StatusBadRequest, apperr.CodeBadUserInput, "export.format", "format must be csv or xlsx")
+		return
+	}
+	var preds []predicate.Courier
+	if raw := q.Get("where"); raw != "" {
+		var wi ent.CourierWhereInput
+		dec := json.NewDecoder(strings.NewReader(raw))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&wi); err != nil {
+			fail(w, http.StatusBadRequest, apperr.CodeBadUserInput, "export.where", "where is not a valid CourierWhereInput")
+			return
+		}
+		p, err := wi.P()
+		if err != nil && !errors.Is(err, ent.ErrEmptyCourierWhereInput) {
+			fail(w, http.StatusBadRequest, apperr.CodeBadUserInput, "export.where", "where is not a valid CourierWhereInput")
+			return
+		}
+		if p != nil {
+			preds = append(preds, p)
+		}
+	}
+	p, err := couriersvc.Search(ctx, q.Get("search"))
+	if err != nil {
+		fail(w, http.StatusBadRequest, apperr.CodeBadUserInput, "export.search", err.Error())
+		return
+	}
+	preds = append(preds, p)
+	ct := "text/csv; charset=utf-8"
+	if format == "xlsx" {
+		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=couriers-%s.%s", time.Now().UTC().Format("20060102-1504"), format))
+	w.Header().Set("Cache-Control", "private, no-store")
+	if _, err := svc.Export(ctx, w, format, preds...); err != nil {
+		// Headers are out; the truncated body is all we can do. Log it.
+		zerolog.Ctx(ctx).Error().Err(err).Msg("courier export failed")
+	}
+}
+
+func urlEscape(s string) string {
+	var b strings.Builder
+	for _, c := range []byte(s) {
+		if (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,714 @@
+package couriersvc_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/mycourier/mycourier/ent"
+	"github.com/mycourier/mycourier/ent/auditevent"
+	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courierdocument"
+	"github.com/mycourier/mycourier/ent/courierstatuschange"
+	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/authtest"
+	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/couriersvc"
+	"github.com/mycourier/mycourier/internal/dbtest"
+	"github.com/mycourier/mycourier/internal/docstore"
+	"github.com/mycourier/mycourier/internal/pinfl"
+	"github.com/mycourier/mycourier/internal/platform/database"
+)
+
+// env is one test database with reference data and an owner acting.
+type env struct {
+	db      *database.DB
+	svc     *couriersvc.Service
+	ctx     context.Context // an owner, as a signed-in user
+	userID  int
+	partner int
+	branch  int
+	ledger  *fakeLedger
+	serial  int
+}
+
+// fakeLedger is the test double of the warehouse's equipment ledger.
+type fakeLedger struct {
+	mu    sync.Mutex
+	items map[int]int
+}
+
+func (l *fakeLedger) Outstanding(_ context.Context, id int) (int, int64, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.items[id], int64(l.items[id]) * 150000, nil
+}
+
+func newEnv(t *testing.T, d string) *env {
+	t.Helper()
+	db := dbtest.New(t, d)
+	auth := authtest.Service(t, db)
+	u := authtest.User(t, auth, authz.Owner, authz.Scope{})
+	e := &env{db: db, userID: u.ID, ledger: &fakeLedger{items: map[int]int{}}}
+	store, err := docstore.NewDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.svc = couriersvc.New(db.Client, couriersvc.Options{Documents: store, Equipment: e.ledger})
+	authtest.Tx(t, db, func(ctx context.Context, c *ent.Client) error {
+		r := c.Region.Create().SetCode("TAS").SetName("Ташкент").SaveX(ctx)
+		e.branch = c.Branch.Create().SetCode("TAS-1").SetName("Чиланзар").SetRegionID(r.ID).SaveX(ctx).ID
+		e.partner = c.Partner.Create().SetName("Express24").SaveX(ctx).ID
+		// The block and fire reasons are the defaults the migrations install.
+		return nil
+	})
+	e.ctx = authz.NewContext(context.Background(), &authz.Viewer{Kind: authz.KindUser, ID: u.ID, Name: u.Login, Role: authz.Owner, PII: true})
+	return e
+}
+
+func (e *env) pin(t *testing.T) string {
+	t.Helper()
+	e.serial++
+	p, err := pinfl.Make(time.Date(1995, 3, 14, 0, 0, 0, 0, time.UTC), pinfl.Male, e.serial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func (e *env) input(t *testing.T) couriersvc.OnboardInput {
+	e.serial++
+	p, _ := pinfl.Make(time.Date(1995, 3, 14, 0, 0, 0, 0, time.UTC), pinfl.Male, e.serial)
+	return couriersvc.OnboardInput{
+		LastName: "Каримов", FirstName: "Азиз", Phone: fmt.Sprintf("90 %03d %02d %02d", e.serial%1000, e.serial/1000%100, 11),
+		PINFL: p, TransportType: courier.TransportTypeBicycle, PartnerID: &e.partner, BranchID: &e.branch,
+	}
+}
+
+func (e *env) onboard(t *testing.T) *ent.Courier {
+	t.Helper()
+	c, err := e.svc.Onboard(e.ctx, e.input(t))
+	if err != nil {
+		t.Fatalf("onboard: %v", err)
+	}
+	return c
+}
+
+// pdf is the smallest thing http.DetectContentType calls a PDF.
+var pdf = []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+// ready gives a courier every required document, verified.
+func (e *env) ready(t *testing.T, c *ent.Courier) {
+	t.Helper()
+	for _, g := range couriersvc.RequiredDocuments(c.TransportType) {
+		d, err := e.svc.AddDocument(e.ctx, couriersvc.DocumentInput{CourierID: c.ID, Kind: g[0],
+			File: &couriersvc.File{Name: "scan.pdf", Size: int64(len(pdf)), Content: bytes.NewReader(pdf)}})
+		if err != nil {
+			t.Fatalf("add document: %v", err)
+		}
+		if _, err := e.svc.VerifyDocument(e.ctx, d.ID); err != nil {
+			t.Fatalf("verify: %v", err)
+		}
+	}
+}
+
+// to brings a fresh courier to status st through the legal path.
+func (e *env) to(t *testing.T, st courier.Status) *ent.Courier {
+	t.Helper()
+	c := e.onboard(t)
+	in := couriersvc.TransitionInput{Reason: "no_show", Comment: "c"}
+	steps := map[courier.Status][]func(context.Context, int, couriersvc.TransitionInput) (*ent.Courier, error){
+		courier.StatusNew:     nil,
+		courier.StatusActive:  {e.svc.Activate},
+		courier.StatusBlocked: {e.svc.Activate, e.svc.Block},
+		courier.StatusFired:   {e.svc.Activate, e.svc.Fire},
+	}
+	if st != courier.StatusNew {
+		e.ready(t, c)
+	}
+	for _, f := range steps[st] {
+		if st == courier.StatusFired {
+			in.Reason = "own_wish"
+		}
+		var err error
+		if c, err = f(e.ctx, c.ID, in); err != nil {
+			t.Fatalf("to %s: %v", st, err)
+		}
+	}
+	return c
+}
+
+func fieldKeys(t *testing.T, err error) map[string]string {
+	t.Helper()
+	inv, ok := apperr.As[apperr.Invalid](err)
+	if !ok {
+		t.Fatalf("want field errors, got %v", err)
+	}
+	out := map[string]string{}
+	for f, e := range inv.Fields {
+		out[f] = e.Key
+	}
+	return out
+}
+
+func TestOnboardReportsEveryBadFieldAndChangesNothing(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		bad := 99999
+		in := couriersvc.OnboardInput{
+			LastName: " ", FirstName: "Aзиз", // Latin A + Cyrillic
+			Phone: "+7 900 123 45 67", PINFL: "31403950000011",
+			TransportType: courier.TransportTypeCar, PartnerID: &bad,
+		}
+		_, err := e.svc.Onboard(e.ctx, in)
+		got := fieldKeys(t, err)
+		want := map[string]string{
+			"lastName": "validation.required", "firstName": "name.mixedScript", "phone": "phone.countryCode",
+			"pinfl": "pinfl.checksum", "vehiclePlate": "vehiclePlate.required", "partnerID": "partner.inactive",
+		}
+		for f, k := range want {
+			if got[f] != k {
+				t.Errorf("%s: got %q, want %q (all: %v)", f, got[f], k, got)
+			}
+		}
+		if n := e.db.Client.Courier.Query().CountX(authtest.Sys()); n != 0 {
+			t.Errorf("couriers after a rejected onboarding: got %d, want 0", n)
+		}
+	})
+}
+
+func TestOnboardNormalisesAndRecordsHistory(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		in := e.input(t)
+		in.LastName, in.Phone = "  Каримов   Оглы ", "+998 (90) 123-45-67"
+		in.TransportType, in.VehiclePlate = courier.TransportTypeCar, ptr("01 a 123 bc")
+		c, err := e.svc.Onboard(e.ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.LastName != "Каримов Оглы" || c.Phone != "+998901234567" || c.VehiclePlate != "01A123BC" || c.Status != courier.StatusNew {
+			t.Errorf("got %q %q %q %s", c.LastName, c.Phone, c.VehiclePlate, c.Status)
+		}
+		if c.BirthDate.Format("2006-01-02") != "1995-03-14" || c.Gender == nil || *c.Gender != courier.GenderMale {
+			t.Errorf("birth date/gender from PINFL: got %v %v", c.BirthDate, c.Gender)
+		}
+		if !strings.Contains(c.SearchKey, "karimov") {
+			t.Errorf("search key %q lacks the Latin folding", c.SearchKey)
+		}
+		h := e.db.Client.CourierStatusChange.Query().Where(courierstatuschange.CourierID(c.ID)).AllX(authtest.Sys())
+		if len(h) != 1 || h[0].FromStatus != nil || h[0].ToStatus != courierstatuschange.ToStatusNew || h[0].ActorID == nil || *h[0].ActorID != e.userID {
+			t.Errorf("first history entry: %+v", h)
+		}
+	})
+}
+
+func TestDuplicatesNameTheHolderAndPointFiredToRehire(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		active := e.to(t, courier.StatusActive)
+		in := e.input(t)
+		in.PINFL = active.Pinfl
+		_, err := e.svc.Onboard(e.ctx, in)
+		var ae *apperr.Error
+		if !errors.As(err, &ae) || ae.Code != apperr.CodeConflict || ae.Details["holderId"] != fmt.Sprint(active.ID) || ae.Details["holderStatus"] != "active" {
+			t.Fatalf("duplicate PINFL: got %v (%+v)", err, ae)
+		}
+		fired := e.to(t, courier.StatusFired)
+		in = e.input(t)
+		in.PINFL = fired.Pinfl
+		_, err = e.svc.Onboard(e.ctx, in)
+		if !errors.As(err, &ae) || ae.Key != "courier.duplicateFired" || ae.Details["suggestedAction"] != "rehireCourier" {
+			t.Fatalf("fired duplicate: got %v", err)
+		}
+		in = e.input(t)
+		in.Phone = active.Phone
+		if _, err = e.svc.Onboard(e.ctx, in); !errors.Is(err, apperr.ErrConflict) {
+			t.Fatalf("phone of an active courier: got %v, want CONFLICT", err)
+		}
+		in.Phone = fired.Phone // a fired courier's old number may be reused
+		if _, err = e.svc.Onboard(e.ctx, in); err != nil {
+			t.Fatalf("phone of a fired courier: %v", err)
+		}
+	})
+}
+
+func TestEveryTransitionFromEveryState(t *testing.T) {
+	type op struct {
+		name string
+		do   func(e *env) func(context.Context, int, couriersvc.TransitionInput) (*ent.Courier, error)
+		in   couriersvc.TransitionInput
+		to   courier.Status
+	}
+	ops := []op{
+		{"submitForActivation", func(e *env) func(context.Context, int, couriersvc.TransitionInput) (*ent.Courier, error) {
+			return e.svc.Submit
+		}, couriersvc.TransitionInput{}, courier.StatusNew},
+		{"activateCourier", func(e *env) func(context.Context, int, couriersvc.TransitionInput) (*ent.Courier, error) {
+			return e.svc.Activate
+		}, couriersvc.TransitionInput{}, courier.StatusActive},
+		{"blockCourier", func(e *env) func(context.Context, int, couriersvc.TransitionInput) (*ent.Courier, error) {
+			return e.svc.Block
+		}, couriersvc.TransitionInput{Reason: "no_show", Comment: "не вышел"}, courier.StatusBlocked},
+		{"unblockCourier", func(e *env) func(context.Context, int, couriersvc.TransitionInput) (*ent.Courier, error) {
+			return e.svc.Unblock
+		}, couriersvc.TransitionInput{Comment: "вышел"}, courier.StatusActive},
+		{"fireCourier", func(e *env) func(context.Context, int, couriersvc.TransitionInput) (*ent.Courier, error) {
+			return e.svc.Fire
+		}, couriersvc.TransitionInput{Reason: "own_wish", Comment: "заявление"}, courier.StatusFired},
+		{"rehireCourier", func(e *env) func(context.Context, int, couriersvc.TransitionInput) (*ent.Courier, error) {
+			return e.svc.Rehire
+		}, couriersvc.TransitionInput{}, courier.StatusNew},
+	}
+	legal := map[courier.Status][]string{
+		courier.StatusNew:     {"submitForActivation", "activateCourier"},
+		courier.StatusActive:  {"blockCourier", "fireCourier"},
+		courier.StatusBlocked: {"unblockCourier", "fireCourier"},
+		courier.StatusFired:   {"rehireCourier"},
+	}
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		for _, from := range []courier.Status{courier.StatusNew, courier.StatusActive, courier.StatusBlocked, courier.StatusFired} {
+			for _, o := range ops {
+				t.Run(string(from)+"/"+o.name, func(t *testing.T) {
+					c := e.to(t, from)
+					if from == courier.StatusNew {
+						e.ready(t, c)
+					}
+					before := e.db.Client.CourierStatusChange.Query().Where(courierstatuschange.CourierID(c.ID)).CountX(authtest.Sys())
+					audits := e.db.Client.AuditEvent.Query().Where(auditevent.EntityType("CourierStatusChange")).CountX(authtest.Sys())
+					got, err := o.do(e)(e.ctx, c.ID, o.in)
+					after := e.db.Client.CourierStatusChange.Query().Where(courierstatuschange.CourierID(c.ID)).
+						Order(ent.Desc(courierstatuschange.FieldID)).AllX(authtest.Sys())
+					if !slices.Contains(legal[from], o.name) {
+						var ae *apperr.Error
+						if !errors.As(err, &ae) || ae.Code != apperr.CodeInvalidTransition {
+							t.Fatalf("illegal: got %v, want INVALID_TRANSITION", err)
+						}
+						if !slices.Equal(ae.Details["allowed"].([]string), legal[from]) {
+							t.Errorf("allowed: got %v, want %v", ae.Details["allowed"], legal[from])
+						}
+						if len(after) != before {
+							t.Errorf("a refused transition wrote history")
+						}
+						return
+					}
+					if err != nil {
+						t.Fatalf("legal: %v", err)
+					}
+					if got.Status != o.to {
+						t.Errorf("status: got %s, want %s", got.Status, o.to)
+					}
+					if len(after) != before+1 {
+						t.Fatalf("history: got %d entries, want %d", len(after), before+1)
+					}
+					h := after[0]
+					if h.FromStatus == nil || string(*h.FromStatus) != string(from) || string(h.ToStatus) != string(o.to) ||
+						h.ActorID == nil || *h.ActorID != e.userID {
+						t.Errorf("history entry: %+v", h)
+					}
+					if o.in.Reason != "" && h.Reason != o.in.Reason || o.in.Comment != "" && h.Comment != o.in.Comment {
+						t.Errorf("reason/comment: got %q/%q", h.Reason, h.Comment)
+					}
+					if n := e.db.Client.AuditEvent.Query().Where(auditevent.EntityType("CourierStatusChange")).CountX(authtest.Sys()); n != audits+1 {
+						t.Errorf("audit events for the history: got %d new, want 1", n-audits)
+					}
+				})
+			}
+		}
+	})
+}
+
+func TestTransitionRules(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		t.Run("activation needs verified documents and a partner", func(t *testing.T) {
+			c := e.onboard(t)
+			if _, err := e.svc.Activate(e.ctx, c.ID, couriersvc.TransitionInput{}); !errors.Is(err, couriersvc.ErrDocumentsIncomplete) {
+				t.Errorf("no documents: got %v", err)
+			}
+			in := e.input(t)
+			in.PartnerID = nil
+			c2, _ := e.svc.Onboard(e.ctx, in)
+			e.ready(t, c2)
+			_, err := e.svc.Activate(e.ctx, c2.ID, couriersvc.TransitionInput{})
+			var ae *apperr.Error
+			if !errors.As(err, &ae) || ae.Key != "courier.noPartner" {
+				t.Errorf("no partner: got %v", err)
+			}
+		})
+		t.Run("an expired document blocks activation", func(t *testing.T) {
+			c := e.onboard(t)
+			e.ready(t, c)
+			past := time.Now().AddDate(0, 0, -1)
+			issued := past.AddDate(-1, 0, 0)
+			d, err := e.svc.AddDocument(e.ctx, couriersvc.DocumentInput{CourierID: c.ID, Kind: courierdocument.KindMedicalCertificate, IssuedAt: &issued, ExpiresAt: &past})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.svc.VerifyDocument(e.ctx, d.ID); err != nil {
+				t.Fatal(err)
+			}
+			got := e.db.Client.Courier.GetX(authtest.Sys(), c.ID)
+			if got.DocumentStatus != courier.DocumentStatusExpired {
+				t.Errorf("document status: got %s, want expired", got.DocumentStatus)
+			}
+			if _, err := e.svc.Activate(e.ctx, c.ID, couriersvc.TransitionInput{}); !errors.Is(err, couriersvc.ErrDocumentsIncomplete) {
+				t.Errorf("activate with an expired certificate: got %v", err)
+			}
+		})
+		t.Run("block needs a configured reason and a comment", func(t *testing.T) {
+			c := e.to(t, courier.StatusActive)
+			for _, tc := range []struct {
+				in    couriersvc.TransitionInput
+				field string
+				key   string
+			}{
+				{couriersvc.TransitionInput{}, "reason", "validation.required"},
+				{couriersvc.TransitionInput{Reason: "own_wish", Comment: "x"}, "reason", "reason.unknown"},
+				{couriersvc.TransitionInput{Reason: "no_show"}, "comment", "validation.required"},
+			} {
+				_, err := e.svc.Block(e.ctx, c.ID, tc.in)
+				if k := fieldKeys(t, err)[tc.field]; k != tc.key {
+					t.Errorf("%+v: got %q, want %q", tc.in, k, tc.key)
+				}
+			}
+			if _, err := e.svc.Block(e.ctx, c.ID, couriersvc.TransitionInput{Reason: "documents_expired"}); err != nil {
+				t.Errorf("a reason that waives the comment: %v", err)
+			}
+		})
+		t.Run("equipment outstanding refuses firing unless a manager forces", func(t *testing.T) {
+			c := e.to(t, courier.StatusActive)
+			e.ledger.mu.Lock()
+			e.ledger.items[c.ID] = 2
+			e.ledger.mu.Unlock()
+			in := couriersvc.TransitionInput{Reason: "own_wish", Comment: "ушёл"}
+			if _, err := e.svc.Fire(e.ctx, c.ID, in); !errors.Is(err, couriersvc.ErrEquipmentOutstanding) {
+				t.Fatalf("got %v, want equipment outstanding", err)
+			}
+			sec := authz.NewContext(context.Background(), &authz.Viewer{Kind: authz.KindUser, ID: e.userID, Role: authz.Security, PII: true})
+			in.Force = true
+			if _, err := e.svc.Fire(sec, c.ID, in); !errors.Is(err, apperr.ErrForbidden) {
+				t.Errorf("security forcing: got %v, want FORBIDDEN", err)
+			}
+			got, err := e.svc.Fire(e.ctx, c.ID, in)
+			if err != nil || got.Status != courier.StatusFired || got.FiredAt == nil {
+				t.Fatalf("forced: %v", err)
+			}
+		})
+		t.Run("do-not-rehire blocks rehire", func(t *testing.T) {
+			c := e.to(t, courier.StatusFired)
+			if _, err := e.svc.SetDoNotRehire(e.ctx, c.ID, true); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.svc.Rehire(e.ctx, c.ID, couriersvc.TransitionInput{}); !errors.Is(err, couriersvc.ErrDoNotRehire) {
+				t.Errorf("got %v, want do-not-rehire", err)
+			}
+		})
+		t.Run("rehire keeps history", func(t *testing.T) {
+			c := e.to(t, courier.StatusFired)
+			got, err := e.svc.Rehire(e.ctx, c.ID, couriersvc.TransitionInput{})
+			if err != nil || got.Status != courier.StatusNew || got.FiredAt != nil {
+				t.Fatalf("rehire: %v %+v", err, got)
+			}
+			n := e.db.Client.CourierStatusChange.Query().Where(courierstatuschange.CourierID(c.ID)).CountX(authtest.Sys())
+			if n != 4 { // onboarded, activated, fired, rehired
+				t.Errorf("history entries: got %d, want 4", n)
+			}
+		})
+		t.Run("idempotency key replays and refuses reuse", func(t *testing.T) {
+			c := e.to(t, courier.StatusActive)
+			in := couriersvc.TransitionInput{Reason: "no_show", Comment: "x", IdempotencyKey: "k-1"}
+			if _, err := e.svc.Block(e.ctx, c.ID, in); err != nil {
+				t.Fatal(err)
+			}
+			got, err := e.svc.Block(e.ctx, c.ID, in)
+			if err != nil || got.Status != courier.StatusBlocked {
+				t.Fatalf("retry: %v", err)
+			}
+			n := e.db.Client.CourierStatusChange.Query().Where(courierstatuschange.CourierID(c.ID)).CountX(authtest.Sys())
+			if n != 3 {
+				t.Errorf("history after a retry: got %d, want 3", n)
+			}
+			in.Comment = "other"
+			if _, err := e.svc.Block(e.ctx, c.ID, in); !errors.Is(err, couriersvc.ErrIdempotencyMismatch) {
+				t.Errorf("reuse with other input: got %v", err)
+			}
+		})
+	})
+}
+
+func TestConcurrentTransitionsOneWins(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		for round := 0; round < 5; round++ {
+			c := e.to(t, courier.StatusActive)
+			var wg sync.WaitGroup
+			errs := make([]error, 8)
+			for i := range errs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					in := couriersvc.TransitionInput{Reason: "no_show", Comment: fmt.Sprint("racer ", i)}
+					if i%2 == 1 {
+						in.Reason = "own_wish"
+						_, errs[i] = e.svc.Fire(e.ctx, c.ID, in)
+						return
+					}
+					_, errs[i] = e.svc.Block(e.ctx, c.ID, in)
+				}()
+			}
+			wg.Wait()
+			wins := 0
+			for _, err := range errs {
+				switch {
+				case err == nil:
+					wins++
+				case apperr.CodeOf(err) == apperr.CodeInvalidTransition, apperr.CodeOf(err) == apperr.CodeConflict:
+				case d == "sqlite3" && strings.Contains(err.Error(), "database is locked"):
+					// SQLite serialises writers; a timed-out one changed nothing.
+				default:
+					t.Errorf("loser: unclear error %v", err)
+				}
+			}
+			h := e.db.Client.CourierStatusChange.Query().Where(courierstatuschange.CourierID(c.ID)).
+				Order(ent.Asc(courierstatuschange.FieldID)).AllX(authtest.Sys())
+			// onboarded, activated, then exactly one of the racers (or a
+			// block followed by a fire: block then fire is legal).
+			for i := 1; i < len(h); i++ {
+				if h[i].FromStatus == nil || string(*h[i].FromStatus) != string(h[i-1].ToStatus) {
+					t.Fatalf("history out of order: %v → %v", h[i-1].ToStatus, h[i].FromStatus)
+				}
+			}
+			if wins == 0 || len(h) != 2+wins {
+				t.Errorf("wins %d, history %d", wins, len(h))
+			}
+		}
+	})
+}
+
+func TestDocumentsFileChecksAndExpiringQuery(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		c := e.onboard(t)
+		_, err := e.svc.AddDocument(e.ctx, couriersvc.DocumentInput{CourierID: c.ID, Kind: courierdocument.KindPassport,
+			File: &couriersvc.File{Name: "x.exe", Content: strings.NewReader("MZ\x90\x00 this is not a scan")}})
+		if k := fieldKeys(t, err)["file"]; k != "file.type" {
+			t.Errorf("executable: got %q", k)
+		}
+		big := couriersvc.New(e.db.Client, couriersvc.Options{Documents: e.svc.Documents(), MaxFileSize: 64})
+		_, err = big.AddDocument(e.ctx, couriersvc.DocumentInput{CourierID: c.ID, Kind: courierdocument.KindPassport,
+			File: &couriersvc.File{Name: "a.pdf", Size: 10, Content: bytes.NewReader(append(pdf, make([]byte, 100)...))}})
+		if k := fieldKeys(t, err)["file"]; k != "file.tooLarge" {
+			t.Errorf("a file larger than it claimed: got %q", k)
+		}
+		soon := time.Now().AddDate(0, 0, 10)
+		later := time.Now().AddDate(1, 0, 0)
+		d1, err := e.svc.AddDocument(e.ctx, couriersvc.DocumentInput{CourierID: c.ID, Kind: courierdocument.KindMedicalCertificate, ExpiresAt: &soon})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.AddDocument(e.ctx, couriersvc.DocumentInput{CourierID: c.ID, Kind: courierdocument.KindPassport, ExpiresAt: &later}); err != nil {
+			t.Fatal(err)
+		}
+		q, err := e.svc.ExpiringDocuments(e.ctx, 30)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := q.IDsX(e.ctx)
+		if !slices.Equal(ids, []int{d1.ID}) {
+			t.Errorf("expiring within 30 days: got %v, want [%d]", ids, d1.ID)
+		}
+		if _, err := e.svc.RejectDocument(e.ctx, d1.ID, " "); fieldKeys(t, err)["reason"] != "validation.required" {
+			t.Errorf("reject without reason: %v", err)
+		}
+		got, err := e.svc.RejectDocument(e.ctx, d1.ID, "нечитаемо")
+		if err != nil || got.Verification != courierdocument.VerificationRejected || got.VerifiedByID == nil || got.RejectionReason != "нечитаемо" {
+			t.Errorf("reject: %v %+v", err, got)
+		}
+	})
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestImport(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		good1, good2 := e.pin(t), e.pin(t)
+		csvData := "Фамилия;Имя;phone;pinfl;transport_type;partner;branch\n" +
+			"Каримов;Азиз;90 111 22 33;" + good1 + ";bicycle;Express24;TAS-1\n" +
+			"Иванова;Анна;+998 91 222 33 44;" + good2 + ";foot;;\n" +
+			"X;Б0б;123;12345678901234;plane;Nobody;\n"
+		t.Run("dry run reports per row and column, imports nothing", func(t *testing.T) {
+			rep, err := e.svc.Import(e.ctx, strings.NewReader(csvData), couriersvc.ImportOptions{DryRun: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Rows != 3 || rep.Created != 2 || rep.Failed != 1 {
+				t.Errorf("report: %+v", rep)
+			}
+			cols := map[string]bool{}
+			for _, x := range rep.Errors {
+				if x.Row != 4 {
+					t.Errorf("error on row %d, want 4: %+v", x.Row, x)
+				}
+				cols[x.Column] = true
+			}
+			for _, c := range []string{"last_name", "first_name", "phone", "pinfl", "transport_type", "partner"} {
+				if !cols[c] {
+					t.Errorf("no error for column %s: %+v", c, rep.Errors)
+				}
+			}
+			if n := e.db.Client.Courier.Query().CountX(authtest.Sys()); n != 0 {
+				t.Errorf("dry run created %d couriers", n)
+			}
+		})
+		t.Run("a real run with a bad row imports nothing", func(t *testing.T) {
+			rep, err := e.svc.Import(e.ctx, strings.NewReader(csvData), couriersvc.ImportOptions{})
+			if err != nil || rep.Created != 0 || rep.Failed != 1 {
+				t.Fatalf("got %+v %v", rep, err)
+			}
+			if n := e.db.Client.Courier.Query().CountX(authtest.Sys()); n != 0 {
+				t.Errorf("created %d couriers", n)
+			}
+		})
+		good := strings.Join(strings.Split(csvData, "\n")[:3], "\n") + "\n"
+		t.Run("good rows import, and again change nothing", func(t *testing.T) {
+			rep, err := e.svc.Import(e.ctx, strings.NewReader(good), couriersvc.ImportOptions{})
+			if err != nil || rep.Created != 2 || rep.Failed != 0 {
+				t.Fatalf("got %+v %v", rep, err)
+			}
+			rep, err = e.svc.Import(e.ctx, strings.NewReader(good), couriersvc.ImportOptions{})
+			if err != nil || rep.Created != 0 || rep.Unchanged != 2 {
+				t.Fatalf("re-import: got %+v %v", rep, err)
+			}
+			if n := e.db.Client.Courier.Query().CountX(authtest.Sys()); n != 2 {
+				t.Errorf("couriers: got %d, want 2", n)
+			}
+		})
+		t.Run("xlsx", func(t *testing.T) {
+			f := excelize.NewFile()
+			rows := [][]any{{"last_name", "first_name", "phone", "pinfl", "transport_type", "vehicle_plate"},
+				{"Rahimov", "Bobur", "93 555 66 77", e.pin(t), "moto", "01A1234"}}
+			for i, r := range rows {
+				cell, _ := excelize.CoordinatesToCellName(1, i+1)
+				_ = f.SetSheetRow("Sheet1", cell, &r)
+			}
+			var buf bytes.Buffer
+			_ = f.Write(&buf)
+			rep, err := e.svc.Import(e.ctx, &buf, couriersvc.ImportOptions{})
+			if err != nil || rep.Created != 1 {
+				t.Fatalf("got %+v %v", rep, err)
+			}
+		})
+		for name, data := range map[string]string{
+			"wrong columns":  "name,surname\nA,B\n",
+			"binary garbage": "\x00\x01\x02\xff\xfe garbage",
+			"broken xlsx":    "PK\x03\x04 not really a zip",
+			"broken csv":     "last_name,first_name,phone,pinfl,transport_type\n\"unterminated,quote\n",
+			"enormous":       strings.Repeat("x", couriersvc.MaxImportBytes+1),
+		} {
+			t.Run(name, func(t *testing.T) {
+				before := e.db.Client.Courier.Query().CountX(authtest.Sys())
+				_, err := e.svc.Import(e.ctx, strings.NewReader(data), couriersvc.ImportOptions{})
+				if apperr.CodeOf(err) != apperr.CodeBadUserInput {
+					t.Errorf("got %v, want BAD_USER_INPUT", err)
+				}
+				if n := e.db.Client.Courier.Query().CountX(authtest.Sys()); n != before {
+					t.Errorf("imported %d couriers", n-before)
+				}
+			})
+		}
+	})
+}
+
+func TestSearch(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		mk := func(last, first, phone string) *ent.Courier {
+			in := e.input(t)
+			in.LastName, in.FirstName, in.Phone = last, first, phone
+			c, err := e.svc.Onboard(e.ctx, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		a := mk("Хасанов", "Шерзод", "90 700 00 01")
+		b := mk("Khasanova", "Dilnoza", "91 700 00 02")
+		c := mk("Петров", "Иван", "93 800 12 34")
+		for _, tc := range []struct {
+			q    string
+			want []int
+		}{
+			{"хасан", []int{a.ID, b.ID}},
+			{"XASAN", []int{a.ID, b.ID}},
+			{"khasanov", []int{a.ID, b.ID}},
+			{"шерзод хасанов", []int{a.ID}},
+			{"sherzod", []int{a.ID}},
+			{"ПЕТР", []int{c.ID}},
+			{"+998 (93) 800-12-34", []int{c.ID}},
+			{"938001234", []int{c.ID}},
+			{"800 12", []int{c.ID}},
+			{c.Pinfl[:13], []int{c.ID}},
+			{c.Pinfl[:7], []int{a.ID, b.ID, c.ID}},
+			{"zzz", nil},
+		} {
+			p, err := couriersvc.Search(e.ctx, tc.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := e.db.Client.Courier.Query().Where(p).Order(ent.Asc(courier.FieldID)).IDsX(e.ctx)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("search %q: got %v, want %v", tc.q, got, tc.want)
+			}
+		}
+		// A masked viewer cannot find couriers by what is hidden from them.
+		wh := authz.NewContext(context.Background(), &authz.Viewer{Kind: authz.KindUser, ID: e.userID, Role: authz.Warehouse})
+		p, _ := couriersvc.Search(wh, c.Pinfl[:9])
+		if n := e.db.Client.Courier.Query().Where(p).CountX(wh); n != 0 {
+			t.Errorf("warehouse found %d couriers by PINFL prefix", n)
+		}
+	})
+}
+
+func TestExportHonoursMasking(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		c := e.onboard(t)
+		var full, masked bytes.Buffer
+		if _, err := e.svc.Export(e.ctx, &full, "csv"); err != nil {
+			t.Fatal(err)
+		}
+		wh := authz.NewContext(context.Background(), &authz.Viewer{Kind: authz.KindUser, ID: e.userID, Role: authz.Warehouse})
+		if n, err := e.svc.Export(wh, &masked, "csv"); err != nil || n != 1 {
+			t.Fatalf("warehouse export: %d %v", n, err)
+		}
+		if !strings.Contains(full.String(), c.Pinfl) {
+			t.Errorf("owner export lacks the PINFL")
+		}
+		if strings.Contains(masked.String(), c.Pinfl) || strings.Contains(masked.String(), c.Phone) {
+			t.Errorf("warehouse export shows personal data:\n%s", masked.String())
+		}
+		var x bytes.Buffer
+		if _, err := e.svc.Export(e.ctx, &x, "xlsx"); err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenReader(&x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := f.GetRows("Sheet1")
+		if len(rows) != 2 || rows[1][5] != c.Pinfl {
+			t.Errorf("xlsx rows: %v", rows)
+		}
+	})
+}

@@ -1,0 +1,394 @@
+package couriersvc
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/mycourier/mycourier/ent"
+	"github.com/mycourier/mycourier/ent/branch"
+	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/partner"
+	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/authz"
+)
+
+// Import limits: a file larger than this, or with more data rows, is
+// refused before anything is read into the database.
+const (
+	MaxImportBytes = 20 << 20
+	MaxImportRows  = 50000
+)
+
+// ImportColumns are the columns an import file may have (header row, any
+// case; Russian headers accepted), and the required ones.
+var ImportColumns = map[string][]string{
+	"last_name":      {"last_name", "lastname", "фамилия"},
+	"first_name":     {"first_name", "firstname", "имя"},
+	"middle_name":    {"middle_name", "middlename", "отчество"},
+	"phone":          {"phone", "телефон"},
+	"pinfl":          {"pinfl", "пинфл"},
+	"birth_date":     {"birth_date", "birthdate", "дата рождения"},
+	"transport_type": {"transport_type", "transport", "транспорт"},
+	"vehicle_plate":  {"vehicle_plate", "plate", "госномер"},
+	"partner":        {"partner", "партнёр", "партнер"},
+	"branch":         {"branch", "филиал"},
+}
+
+// exportOnly columns are written by Export and ignored by Import.
+var exportOnly = map[string]bool{"id": true, "status": true, "document_status": true, "hired_at": true, "fired_at": true}
+
+var requiredColumns = []string{"last_name", "first_name", "phone", "pinfl", "transport_type"}
+
+// ImportOptions choose how an import runs.
+type ImportOptions struct {
+	// DryRun checks every row and imports nothing.
+	DryRun bool
+	// AllowPartial imports the good rows even when some rows fail.
+	AllowPartial bool
+}
+
+// ImportError is one problem in one cell (or row) of an import file.
+type ImportError struct {
+	Row     int
+	Column  string
+	Key     string
+	Message string
+}
+
+// ImportReport tells what an import did (or would do).
+type ImportReport struct {
+	DryRun    bool
+	Rows      int
+	Created   int
+	Unchanged int
+	Failed    int
+	Errors    []ImportError
+}
+
+// ErrImportFile: the file as a whole cannot be imported.
+func importFileError(key, msg, ru string) error {
+	return apperr.New(apperr.CodeBadUserInput, key, msg).WithRu(ru)
+}
+
+// Import reads couriers from a CSV or XLSX file (told apart by content) and
+// registers them. Rows are checked with the same rules as onboarding; a row
+// whose PINFL is already registered is left unchanged, so importing a file
+// twice changes nothing. All rows or none are imported unless AllowPartial.
+func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (*ImportReport, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxImportBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("import: read: %w", err)
+	}
+	if len(data) > MaxImportBytes {
+		return nil, importFileError("import.tooLarge", fmt.Sprintf("the file is larger than %d MiB", MaxImportBytes>>20), "Файл слишком большой")
+	}
+	rows, err := readTable(data)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, importFileError("import.empty", "the file has no header row", "Файл пуст")
+	}
+	if len(rows)-1 > MaxImportRows {
+		return nil, importFileError("import.tooManyRows", fmt.Sprintf("the file has more than %d rows", MaxImportRows), "Слишком много строк")
+	}
+	cols, err := mapHeader(rows[0])
+	if err != nil {
+		return nil, err
+	}
+	rep := &ImportReport{DryRun: opts.DryRun, Rows: len(rows) - 1}
+	err = s.inTx(ctx, func(tx *ent.Client) error {
+		return s.importRows(ctx, tx, rows[1:], cols, opts, rep)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	return rep, nil
+}
+
+func (s *Service) importRows(ctx context.Context, tx *ent.Client, rows [][]string, cols map[string]int, opts ImportOptions, rep *ImportReport) error {
+	partners, branches, err := importRefs(ctx, tx)
+	if err != nil {
+		return err
+	}
+	type good struct {
+		v                 valid
+		partner, branchID *int
+	}
+	var goods []good
+	seenPIN := map[string]int{}
+	seenPhone := map[string]int{}
+	for i, row := range rows {
+		line := i + 2
+		cell := func(name string) string {
+			if j, ok := cols[name]; ok && j < len(row) {
+				return strings.TrimSpace(row[j])
+			}
+			return ""
+		}
+		if allEmpty(row) {
+			rep.Rows--
+			continue
+		}
+		in := OnboardInput{
+			LastName: cell("last_name"), FirstName: cell("first_name"), Phone: cell("phone"),
+			PINFL: cell("pinfl"), TransportType: courier.TransportType(strings.ToLower(cell("transport_type"))),
+		}
+		if m := cell("middle_name"); m != "" {
+			in.MiddleName = &m
+		}
+		if p := cell("vehicle_plate"); p != "" {
+			in.VehiclePlate = &p
+		}
+		var fs Fields
+		if b := cell("birth_date"); b != "" {
+			d, ok := parseDate(b)
+			if !ok {
+				fs.Add("birthDate", "validation.badFormat", "is not a date (YYYY-MM-DD or DD.MM.YYYY)")
+			} else {
+				in.BirthDate = &d
+			}
+		}
+		if p := cell("partner"); p != "" {
+			if id, ok := partners[strings.ToLower(p)]; ok {
+				in.PartnerID = &id
+			} else {
+				fs.Add("partnerID", "partner.inactive", "no such active partner")
+			}
+		}
+		if b := cell("branch"); b != "" {
+			if id, ok := branches[strings.ToLower(b)]; ok {
+				in.BranchID = &id
+			} else {
+				fs.Add("branchID", "branch.inactive", "no such active branch")
+			}
+		}
+		v := s.check(in, &fs)
+		if fs.Empty() {
+			if prev, dup := seenPIN[v.pinfl]; dup {
+				fs.Add("pinfl", "import.duplicateInFile", fmt.Sprintf("repeats row %d", prev))
+			} else if prev, dup := seenPhone[v.phone]; dup {
+				fs.Add("phone", "import.duplicateInFile", fmt.Sprintf("repeats row %d", prev))
+			}
+		}
+		if !fs.Empty() {
+			rep.Failed++
+			for f, e := range fs.Fields {
+				rep.Errors = append(rep.Errors, ImportError{Row: line, Column: columnOf(f), Key: e.Key, Message: e.Message})
+			}
+			continue
+		}
+		seenPIN[v.pinfl], seenPhone[v.phone] = line, line
+		goods = append(goods, good{v: v, partner: in.PartnerID, branchID: in.BranchID})
+	}
+	// Registered PINFLs are left alone; phones of other employed couriers
+	// are conflicts. Both looked up in bulk, as the system (see checkDuplicates).
+	sys := authz.SystemContext(ctx, "couriersvc.import")
+	existing := map[string]bool{}
+	phones := map[string]bool{}
+	for start := 0; start < len(goods); start += 1000 {
+		end := min(start+1000, len(goods))
+		pins := make([]string, 0, end-start)
+		phs := make([]string, 0, end-start)
+		for _, g := range goods[start:end] {
+			pins = append(pins, g.v.pinfl)
+			phs = append(phs, g.v.phone)
+		}
+		got, err := tx.Courier.Query().Where(courier.PinflIn(pins...)).Select(courier.FieldPinfl).Strings(sys)
+		if err != nil {
+			return err
+		}
+		for _, p := range got {
+			existing[p] = true
+		}
+		got, err = tx.Courier.Query().
+			Where(courier.PhoneIn(phs...), courier.StatusNEQ(courier.StatusFired)).
+			Select(courier.FieldPhone).Strings(sys)
+		if err != nil {
+			return err
+		}
+		for _, p := range got {
+			phones[p] = true
+		}
+	}
+	var create []good
+	for _, g := range goods {
+		switch {
+		case existing[g.v.pinfl]:
+			rep.Unchanged++
+		case phones[g.v.phone]:
+			rep.Failed++
+			rep.Errors = append(rep.Errors, ImportError{Row: seenPIN[g.v.pinfl], Column: "phone", Key: "courier.duplicate", Message: "phone is already registered to a courier"})
+		default:
+			create = append(create, g)
+		}
+	}
+	rep.Created = len(create)
+	if opts.DryRun {
+		return nil
+	}
+	if rep.Failed > 0 && !opts.AllowPartial {
+		rep.Created = 0
+		return nil
+	}
+	for _, g := range create {
+		if _, err := s.create(ctx, tx, g.v, g.partner, g.branchID); err != nil {
+			return fmt.Errorf("row %d: %w", seenPIN[g.v.pinfl], err)
+		}
+	}
+	return nil
+}
+
+func importRefs(ctx context.Context, tx *ent.Client) (partners, branches map[string]int, err error) {
+	partners, branches = map[string]int{}, map[string]int{}
+	ps, err := tx.Partner.Query().Where(partner.ArchivedAtIsNil()).All(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, p := range ps {
+		partners[strings.ToLower(p.Name)] = p.ID
+		partners[fmt.Sprint(p.ID)] = p.ID
+	}
+	bs, err := tx.Branch.Query().Where(branch.ArchivedAtIsNil()).All(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, b := range bs {
+		branches[strings.ToLower(b.Code)] = b.ID
+		branches[fmt.Sprint(b.ID)] = b.ID
+	}
+	return partners, branches, nil
+}
+
+// columnOf names the file column of a field error.
+func columnOf(field string) string {
+	switch field {
+	case "lastName":
+		return "last_name"
+	case "firstName":
+		return "first_name"
+	case "middleName":
+		return "middle_name"
+	case "birthDate":
+		return "birth_date"
+	case "transportType":
+		return "transport_type"
+	case "vehiclePlate":
+		return "vehicle_plate"
+	case "partnerID":
+		return "partner"
+	case "branchID":
+		return "branch"
+	}
+	return field
+}
+
+func allEmpty(row []string) bool {
+	for _, c := range row {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+func parseDate(s string) (time.Time, bool) {
+	for _, layout := range []string{"2006-01-02", "02.01.2006", "2.1.2006", "02/01/2006"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// readTable reads an XLSX (zip) or CSV file into rows of cells.
+func readTable(data []byte) ([][]string, error) {
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		f, err := excelize.OpenReader(bytes.NewReader(data))
+		if err != nil {
+			return nil, importFileError("import.badXlsx", "the file is not a readable XLSX workbook", "Файл не является книгой XLSX")
+		}
+		defer f.Close()
+		sheets := f.GetSheetList()
+		if len(sheets) == 0 {
+			return nil, importFileError("import.empty", "the workbook has no sheets", "В книге нет листов")
+		}
+		rows, err := f.GetRows(sheets[0])
+		if err != nil {
+			return nil, importFileError("import.badXlsx", "the first sheet cannot be read", "Не удалось прочитать первый лист")
+		}
+		return rows, nil
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // Excel's UTF-8 BOM
+	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+		return nil, importFileError("import.notText", "the file is neither UTF-8 CSV nor XLSX", "Файл не является CSV (UTF-8) или XLSX")
+	}
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	r.ReuseRecord = false
+	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		r.Comma = ';' // Excel in Russian locales saves CSV with semicolons
+	}
+	rows, err := r.ReadAll()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return nil, importFileError("import.badCsv", fmt.Sprintf("the CSV is malformed at line %d", pe.Line), "Ошибка формата CSV")
+		}
+		return nil, importFileError("import.badCsv", "the CSV is malformed", "Ошибка формата CSV")
+	}
+	return rows, nil
+}
+
+// mapHeader finds each known column in the header row; an unknown column or
+// a missing required one refuses the whole file.
+func mapHeader(header []string) (map[string]int, error) {
+	alias := map[string]string{}
+	for col, names := range ImportColumns {
+		for _, n := range names {
+			alias[n] = col
+		}
+	}
+	cols := map[string]int{}
+	var unknown []string
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(h))
+		if h == "" {
+			continue
+		}
+		col, ok := alias[h]
+		if exportOnly[h] {
+			continue // columns an export adds; an export imports back as is
+		}
+		if !ok {
+			unknown = append(unknown, h)
+			continue
+		}
+		if _, dup := cols[col]; dup {
+			return nil, importFileError("import.duplicateColumn", "column "+col+" appears twice", "Столбец повторяется: "+col)
+		}
+		cols[col] = i
+	}
+	var missing []string
+	for _, c := range requiredColumns {
+		if _, ok := cols[c]; !ok {
+			missing = append(missing, c)
+		}
+	}
+	if len(unknown) > 0 || len(missing) > 0 {
+		e := apperr.New(apperr.CodeBadUserInput, "import.columns",
+			fmt.Sprintf("wrong columns: unknown [%s], missing [%s]", strings.Join(unknown, ", "), strings.Join(missing, ", "))).
+			WithRu("Неверные столбцы файла")
+		return nil, e.WithDetail("unknownColumns", unknown).WithDetail("missingColumns", missing)
+	}
+	return cols, nil
+}

@@ -1,0 +1,88 @@
+package couriersvc
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/predicate"
+	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/couriersvc/searchkey"
+	"github.com/mycourier/mycourier/internal/phone"
+	"github.com/mycourier/mycourier/internal/pii"
+)
+
+// MaxSearchLen bounds a search string.
+const MaxSearchLen = 100
+
+// Search returns the predicate of a courier search:
+//   - words (Cyrillic or Latin, any case): every word is a substring of the
+//     courier's folded name (search_key; a trigram index on PostgreSQL);
+//   - a phone in any spelling: the exact stored number;
+//   - digits: a PINFL prefix, or a fragment of the phone's digits.
+//
+// PINFL and phone searches are offered only to viewers who see personal
+// data in full: a masked viewer must not find a courier by what is hidden.
+func Search(ctx context.Context, q string) (predicate.Courier, error) {
+	q = strings.TrimSpace(q)
+	if utf8.RuneCountInString(q) > MaxSearchLen {
+		return nil, apperr.InvalidField("search", "validation.tooLong", "is too long")
+	}
+	if q == "" {
+		return func(*sql.Selector) {}, nil
+	}
+	pii := pii.Visible(ctx)
+	compact := strings.NewReplacer(" ", "", "-", "", "(", "", ")", "", ".", "").Replace(q)
+	digits := strings.TrimPrefix(compact, "+")
+	if pii && digits != "" && searchkey.Digits(digits) == digits {
+		var or []predicate.Courier
+		if p, err := phone.Normalize(q); err == nil {
+			or = append(or, courier.Phone(p))
+		}
+		if len(digits) <= 14 {
+			or = append(or, pinflPrefix(digits))
+		}
+		if len(digits) >= 3 {
+			// Phone fragments: the key ends with the phone's 12 digits.
+			or = append(or, courier.SearchKeyContains(digits))
+		}
+		return courier.Or(or...), nil
+	}
+	words := strings.Fields(searchkey.Fold(q))
+	if len(words) == 0 {
+		return courier.IDLT(0), nil
+	}
+	var and []predicate.Courier
+	for _, w := range words {
+		if !pii && searchkey.Digits(w) == w {
+			continue // digits would match the phone part of the key
+		}
+		and = append(and, courier.SearchKeyContains(w))
+	}
+	if len(and) == 0 {
+		return courier.IDLT(0), nil
+	}
+	return courier.And(and...), nil
+}
+
+// pinflPrefix matches PINFLs starting with digits as a range, so the unique
+// btree index serves it whatever the column's collation.
+func pinflPrefix(digits string) predicate.Courier {
+	if len(digits) == 14 {
+		return courier.Pinfl(digits)
+	}
+	// The next prefix: "3010" → "3011", "3019" → "302"; all nines: open.
+	b := []byte(digits)
+	i := len(b) - 1
+	for i >= 0 && b[i] == '9' {
+		i--
+	}
+	if i < 0 {
+		return courier.PinflGTE(digits)
+	}
+	b[i]++
+	return courier.And(courier.PinflGTE(digits), courier.PinflLT(string(b[:i+1])))
+}
