@@ -169,4 +169,3 @@ func copyMovements(b *testing.B, db *database.DB, n int, whs, types []int) error
 		return err
 	})
 }
-
