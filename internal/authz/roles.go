@@ -84,6 +84,8 @@ var Entities = map[string]Access{
 	"TransferLine":   {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
 	"CourierHolding": {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
 	"CourierDebt":    {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
+	// Document numbers are handed out by the stock service as the system.
+	"DocumentCounter": {},
 	// Staff names show in histories for everyone; the users list itself is
 	// for owner and security (see customOperations).
 	"User":       {Read: everyone, Write: ownerOnly},
