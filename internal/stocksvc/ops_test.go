@@ -260,3 +260,30 @@ func TestIssueToNewCourierOnlyWhenConfigured(t *testing.T) {
 		wantCode(t, err, apperr.CodeBadUserInput, "stock.courierNotActive")
 	})
 }
+
+func TestSettleAsLostTurnsEverythingHeldIntoDebt(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		e.receive(e.wh1, e.bag, 3)
+		e.receiveSerials(e.wh1, "H-31")
+		if _, err := e.svc.Issue(e.ctx, stocksvc.IssueInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(2)}, {EquipmentTypeID: e.helmet, Serials: []string{"H-31"}}}}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := e.svc.SettleAsLost(e.ctx, e.active, "fire-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, v, _ := e.svc.Outstanding(e.ctx, e.active); n != 0 || v != 0 {
+			t.Fatalf("outstanding after settling: %d, %d", n, v)
+		}
+		if debt, _ := e.svc.OutstandingDebt(e.ctx, e.active); debt != 2*250000+400000 {
+			t.Fatalf("debt %d, want 900000", debt)
+		}
+		again, err := e.svc.SettleAsLost(e.ctx, e.active, "fire-1")
+		if err != nil || !again.Replayed || again.DocumentNumber != res.DocumentNumber {
+			t.Fatalf("retry: %+v %v", again, err)
+		}
+		e.verifyClean()
+	})
+}
