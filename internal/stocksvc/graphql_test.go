@@ -1,11 +1,14 @@
 package stocksvc_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/mycourier/mycourier/internal/authtest"
+	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/stocksvc"
 )
@@ -109,6 +112,33 @@ func TestOperationsAreAudited(t *testing.T) {
 		}
 		if got := e.sqlInt(`SELECT COUNT(*) FROM audit_events WHERE entity_type = 'Movement' AND actor_id = $1`, e.user.ID); got == 0 {
 			t.Error("the ledger row's audit event does not name the staff member")
+		}
+	})
+}
+
+// Partner roll-ups count only couriers in the viewer's scope.
+func TestPartnerOutstandingFollowsTheViewersScope(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		e.receive(e.wh1, e.bag, 3)
+		if _, err := e.svc.Issue(e.ctx, stocksvc.IssueInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(2)}}}); err != nil {
+			t.Fatal(err)
+		}
+		all, err := e.svc.PartnerRollup(authtest.Sys())
+		if err != nil || len(all) != 1 || all[0].Units != 2 || all[0].Value != 500000 || all[0].Couriers != 1 {
+			t.Fatalf("owner's roll-up: %+v, %v", all, err)
+		}
+		otherRegion := authz.NewContext(context.Background(), &authz.Viewer{Kind: authz.KindUser, ID: 1, Role: authz.Manager,
+			Scope: authz.Scope{Regions: []int{999999}}})
+		mine, err := e.svc.PartnerRollup(otherRegion)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range mine {
+			if p.Units != 0 {
+				t.Errorf("a manager of another region sees %d units of %s", p.Units, p.Partner.Name)
+			}
 		}
 	})
 }

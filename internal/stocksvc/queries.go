@@ -3,6 +3,8 @@ package stocksvc
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mycourier/mycourier/ent"
@@ -96,9 +98,13 @@ func (s *Service) PartnerRollup(ctx context.Context) ([]*PartnerOutstanding, err
 		out[i] = &PartnerOutstanding{Partner: p}
 		by[p.ID] = out[i]
 	}
+	scope, ok := courierScopeSQL(authz.FromContext(ctx))
+	if !ok {
+		return out, nil // no couriers in the viewer's scope: nothing outstanding
+	}
 	rows, err := c.QueryContext(ctx, `SELECT c.partner_id, COUNT(DISTINCT h.courier_id), SUM(h.quantity), SUM(h.quantity * t.unit_cost)
 		FROM courier_holdings h JOIN couriers c ON c.id = h.courier_id JOIN equipment_types t ON t.id = h.equipment_type_id
-		WHERE h.quantity > 0 AND c.partner_id IS NOT NULL GROUP BY c.partner_id`)
+		WHERE h.quantity > 0 AND c.partner_id IS NOT NULL`+scope+` GROUP BY c.partner_id`)
 	if err != nil {
 		return nil, fmt.Errorf("partnerOutstanding: %w", err)
 	}
@@ -117,7 +123,7 @@ func (s *Service) PartnerRollup(ctx context.Context) ([]*PartnerOutstanding, err
 		return nil, err
 	}
 	drows, err := c.QueryContext(ctx, `SELECT c.partner_id, SUM(d.amount) FROM courier_debts d JOIN couriers c ON c.id = d.courier_id
-		WHERE d.status = 'open' AND c.partner_id IS NOT NULL GROUP BY c.partner_id`)
+		WHERE d.status = 'open' AND c.partner_id IS NOT NULL`+scope+` GROUP BY c.partner_id`)
 	if err != nil {
 		return nil, fmt.Errorf("partnerOutstanding: %w", err)
 	}
@@ -133,6 +139,36 @@ func (s *Service) PartnerRollup(ctx context.Context) ([]*PartnerOutstanding, err
 		}
 	}
 	return out, drows.Close()
+}
+
+// courierScopeSQL narrows a query over couriers "c" to the viewer's scope,
+// as the courier privacy rule does (partners and regions; the warehouse role
+// sees every courier). ok is false when the scope reaches no courier. The
+// ids are integers from the viewer, never from the request.
+func courierScopeSQL(v *authz.Viewer) (where string, ok bool) {
+	if v == nil {
+		return "", false
+	}
+	if v.Unrestricted() || v.Role == authz.Warehouse {
+		return "", true
+	}
+	if len(v.Scope.Partners) == 0 && len(v.Scope.Regions) == 0 {
+		return "", false
+	}
+	list := func(ids []int) string {
+		parts := make([]string, len(ids))
+		for i, id := range ids {
+			parts[i] = strconv.Itoa(id)
+		}
+		return strings.Join(parts, ", ")
+	}
+	if len(v.Scope.Partners) > 0 {
+		where += " AND c.partner_id IN (" + list(v.Scope.Partners) + ")"
+	}
+	if len(v.Scope.Regions) > 0 {
+		where += " AND c.branch_id IN (SELECT id FROM branches WHERE region_id IN (" + list(v.Scope.Regions) + "))"
+	}
+	return where, true
 }
 
 // Report lists balances the viewer sees (optionally one warehouse, only
