@@ -20,6 +20,7 @@ import (
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/couriersvc/searchkey"
 	"github.com/mycourier/mycourier/internal/phone"
 	"github.com/mycourier/mycourier/internal/pinfl"
 	"github.com/mycourier/mycourier/internal/platform/database"
@@ -50,6 +51,7 @@ var benchColumns = []string{
 	"created_at", "updated_at", "last_name", "first_name", "middle_name", "phone", "pinfl",
 	"birth_date", "gender", "transport_type", "vehicle_plate", "document_status", "status",
 	"status_changed_at", "hired_at", "fired_at", "do_not_rehire", "branch_id", "partner_id",
+	"search_key",
 }
 
 const benchChunk = 50_000
@@ -269,6 +271,8 @@ func (g *generator) row(i int, src *rand.PCG, dst []any) error {
 	dst[5], dst[6], dst[7], dst[8], dst[9] = tel, id, p.birth, string(p.gender), transport
 	dst[10], dst[11], dst[12], dst[13], dst[14] = vehicle, docStatus, status, changed, hired
 	dst[15], dst[16], dst[17], dst[18] = fired, false, branchID, partnerID
+	// COPY bypasses ent's hooks: the search key is computed here.
+	dst[19] = searchkey.Key(p.last, p.first, p.middle, tel)
 	return nil
 }
 

@@ -6,6 +6,7 @@
 package courierhttp
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -116,9 +117,16 @@ func export(w http.ResponseWriter, req *http.Request, svc *couriersvc.Service) {
 	var preds []predicate.Courier
 	if raw := q.Get("where"); raw != "" {
 		var wi ent.CourierWhereInput
-		dec := json.NewDecoder(strings.NewReader(raw))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&wi); err != nil {
+		var generic any
+		err := json.Unmarshal([]byte(raw), &generic)
+		if err == nil {
+			// Enum values come as GraphQL spells them (NEW); Go's are lower case.
+			norm, _ := json.Marshal(lowerEnums(generic))
+			dec := json.NewDecoder(bytes.NewReader(norm))
+			dec.DisallowUnknownFields()
+			err = dec.Decode(&wi)
+		}
+		if err != nil {
 			fail(w, http.StatusBadRequest, apperr.CodeBadUserInput, "export.where", "where is not a valid CourierWhereInput")
 			return
 		}
@@ -160,4 +168,44 @@ func urlEscape(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// enumFields are the CourierWhereInput fields (and their NEQ/In/NotIn
+// variants) whose values are enums.
+var enumFields = []string{"status", "transportType", "documentStatus", "gender"}
+
+// lowerEnums lower-cases the enum values of a where input decoded from JSON.
+func lowerEnums(v any) any {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			isEnum := false
+			for _, f := range enumFields {
+				isEnum = isEnum || k == f || k == f+"NEQ" || k == f+"In" || k == f+"NotIn"
+			}
+			switch {
+			case isEnum:
+				v[k] = lowerStrings(x)
+			default:
+				v[k] = lowerEnums(x)
+			}
+		}
+	case []any:
+		for i, x := range v {
+			v[i] = lowerEnums(x)
+		}
+	}
+	return v
+}
+
+func lowerStrings(v any) any {
+	switch v := v.(type) {
+	case string:
+		return strings.ToLower(v)
+	case []any:
+		for i, x := range v {
+			v[i] = lowerStrings(x)
+		}
+	}
+	return v
 }
