@@ -3,6 +3,8 @@
 package graph
 
 import (
+	"context"
+
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/graph/generated"
@@ -31,6 +33,12 @@ func NewSchema(client *ent.Client, auth *authsvc.Service, courierOpts ...courier
 	stock := stocksvc.New(client, stocksvc.Config{})
 	if co.Equipment == nil {
 		co.Equipment = stock // firing is refused while the courier holds equipment
+	}
+	if co.SettleDebt == nil {
+		co.SettleDebt = func(ctx context.Context, courierID int, key string) error {
+			_, err := stock.SettleAsLost(ctx, courierID, key) // a forced firing books it as debt
+			return err
+		}
 	}
 	return generated.NewExecutableSchema(generated.Config{
 		Resolvers: &Resolver{client: client, auth: auth, stock: stock, couriers: couriersvc.New(client, co)},

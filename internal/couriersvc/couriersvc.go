@@ -64,6 +64,10 @@ type Options struct {
 	Now func() time.Time
 	// MaxFileSize caps a document file (default 10 MiB).
 	MaxFileSize int64
+	// SettleDebt, when set, turns what a courier still holds into debt; a
+	// forced firing calls it in the firing's transaction (the warehouse's
+	// stocksvc.SettleAsLost). key makes a retry harmless.
+	SettleDebt func(ctx context.Context, courierID int, key string) error
 }
 
 // Service runs the courier operations over an ent client.
@@ -73,11 +77,12 @@ type Service struct {
 	equipment EquipmentLedger
 	now       func() time.Time
 	maxFile   int64
+	settle    func(ctx context.Context, courierID int, key string) error
 }
 
 // New returns a Service over client.
 func New(client *ent.Client, opts Options) *Service {
-	s := &Service{client: client, docs: opts.Documents, equipment: opts.Equipment, now: opts.Now, maxFile: opts.MaxFileSize}
+	s := &Service{client: client, docs: opts.Documents, equipment: opts.Equipment, now: opts.Now, maxFile: opts.MaxFileSize, settle: opts.SettleDebt}
 	if s.equipment == nil {
 		s.equipment = noEquipment{}
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/platform/database"
 )
 
 // Action is a lifecycle operation.
@@ -121,7 +122,11 @@ func (s *Service) transition(ctx context.Context, a Action, id int, in Transitio
 	in.Reason = strings.TrimSpace(in.Reason)
 	in.Comment = strings.TrimSpace(in.Comment)
 	var out *ent.Courier
-	err := s.inTx(ctx, func(tx *ent.Client) error {
+	err := database.InTx(ctx, s.client, func(etx *ent.Tx) error {
+		// Services called within (the warehouse settling debt) join the
+		// transaction through the context.
+		ctx := ent.NewTxContext(ctx, etx)
+		tx := etx.Client()
 		replay, err := s.idempotent(ctx, tx, in.IdempotencyKey, string(a), map[string]any{
 			"id": id, "reason": in.Reason, "comment": in.Comment, "force": in.Force,
 		})
@@ -204,6 +209,15 @@ func (s *Service) apply(ctx context.Context, tx *ent.Client, a Action, id int, i
 			if !authz.FromContext(ctx).Is(authz.Owner, authz.Manager) {
 				return nil, fmt.Errorf("force firing: %w", apperr.ErrForbidden)
 			}
+			if s.settle != nil {
+				key := fmt.Sprintf("fire-%d-%d", id, now.UnixNano())
+				if in.IdempotencyKey != "" {
+					key = fmt.Sprintf("fire-%d-%s", id, in.IdempotencyKey)
+				}
+				if err := s.settle(ctx, id, key); err != nil {
+					return nil, fmt.Errorf("settle equipment as debt: %w", err)
+				}
+			}
 		}
 		u.SetFiredAt(now)
 	case ActRehire:
@@ -224,7 +238,7 @@ func (s *Service) apply(ctx context.Context, tx *ent.Client, a Action, id int, i
 	}
 	if a == ActFire && in.Force {
 		reason = strings.TrimSpace(reason)
-		in.Comment = strings.TrimSpace("[forced with equipment outstanding] " + in.Comment)
+		in.Comment = strings.TrimSpace("[forced: equipment outstanding recorded as debt] " + in.Comment)
 	}
 	from := cur.Status
 	if err := history(ctx, tx, id, &from, t.to, reason, in.Comment); err != nil {

@@ -3,6 +3,7 @@ package couriersvc
 import (
 	"context"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"entgo.io/ent/dialect/sql"
@@ -47,7 +48,7 @@ func Search(ctx context.Context, q string) (predicate.Courier, error) {
 		}
 		if len(digits) >= 3 {
 			// Phone fragments: the key ends with the phone's 12 digits.
-			or = append(or, courier.SearchKeyContains(digits))
+			or = append(or, keyContains(digits))
 		}
 		return courier.Or(or...), nil
 	}
@@ -60,7 +61,7 @@ func Search(ctx context.Context, q string) (predicate.Courier, error) {
 		if !pii && searchkey.Digits(w) == w {
 			continue // digits would match the phone part of the key
 		}
-		and = append(and, courier.SearchKeyContains(w))
+		and = append(and, keyContains(w))
 	}
 	if len(and) == 0 {
 		return courier.IDLT(0), nil
@@ -85,4 +86,23 @@ func pinflPrefix(digits string) predicate.Courier {
 	}
 	b[i]++
 	return courier.And(courier.PinflGTE(digits), courier.PinflLT(string(b[:i+1])))
+}
+
+// keyContains matches search keys containing w. A word made of letters and
+// digits only (what Fold produces) is written into the SQL as a literal:
+// PostgreSQL then plans each search for its own pattern, where a prepared
+// statement's generic plan would guess the pattern's selectivity and walk
+// the primary key past a million rows for a rare name. Anything else (never
+// produced by Fold) stays a bound parameter.
+func keyContains(w string) predicate.Courier {
+	for _, r := range w {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return courier.SearchKeyContains(w)
+		}
+	}
+	return func(s *sql.Selector) {
+		s.Where(sql.P(func(b *sql.Builder) {
+			b.Ident(s.C(courier.FieldSearchKey)).WriteString(" LIKE '%" + w + "%'")
+		}))
+	}
 }
