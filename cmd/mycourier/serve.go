@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/docstore"
 	"github.com/mycourier/mycourier/internal/platform/config"
 	"github.com/mycourier/mycourier/internal/platform/database"
@@ -58,6 +59,10 @@ func serveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// Documents expire with the calendar: re-derive couriers' document status hourly.
+			go couriersvc.New(db.Client, couriersvc.Options{}).RunExpirySweep(ctx, time.Hour, func(n int, err error) {
+				log.Info().Err(err).Int("couriers", n).Msg("document expiry sweep")
+			})
 			router := httpserver.NewRouter(httpserver.Options{
 				Documents:     docs,
 				Auth:          auth,

@@ -539,6 +539,29 @@ func TestDocumentsFileChecksAndExpiringQuery(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+func TestRefreshExpiredFlagsCouriers(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		c := e.to(t, courier.StatusActive)
+		// A verified certificate that ran out yesterday, as time passes.
+		authtest.Tx(t, e.db, func(ctx context.Context, tx *ent.Client) error {
+			return tx.CourierDocument.Update().
+				Where(courierdocument.CourierID(c.ID), courierdocument.KindEQ(courierdocument.KindMedicalCertificate), courierdocument.ArchivedAtIsNil()).
+				SetExpiresAt(time.Now().AddDate(0, 0, -1)).Exec(ctx)
+		})
+		n, err := e.svc.RefreshExpired(authtest.Sys())
+		if err != nil || n != 1 {
+			t.Fatalf("refresh: %d %v", n, err)
+		}
+		if got := e.db.Client.Courier.GetX(authtest.Sys(), c.ID); got.DocumentStatus != courier.DocumentStatusExpired {
+			t.Errorf("document status: got %s, want expired", got.DocumentStatus)
+		}
+		if n, _ := e.svc.RefreshExpired(authtest.Sys()); n != 0 {
+			t.Errorf("second sweep changed %d", n)
+		}
+	})
+}
+
 func TestImport(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
 		e := newEnv(t, d)
