@@ -240,9 +240,24 @@ func (s *Service) importRows(ctx context.Context, tx *ent.Client, rows [][]strin
 		rep.Created = 0
 		return nil
 	}
-	for _, g := range create {
-		if _, err := s.create(ctx, tx, g.v, g.partner, g.branchID); err != nil {
-			return fmt.Errorf("row %d: %w", seenPIN[g.v.pinfl], err)
+	// Batches: one INSERT per 500 couriers and one for their history (the
+	// hooks, audit included, still see every row).
+	for start := 0; start < len(create); start += 500 {
+		chunk := create[start:min(start+500, len(create))]
+		cb := make([]*ent.CourierCreate, len(chunk))
+		for i, g := range chunk {
+			cb[i] = s.courierCreate(tx, g.v, g.partner, g.branchID)
+		}
+		cs, err := tx.Courier.CreateBulk(cb...).Save(ctx)
+		if err != nil {
+			return fmt.Errorf("rows %d–%d: %w", seenPIN[chunk[0].v.pinfl], seenPIN[chunk[len(chunk)-1].v.pinfl], err)
+		}
+		hb := make([]*ent.CourierStatusChangeCreate, len(cs))
+		for i, c := range cs {
+			hb[i] = historyCreate(ctx, tx, c.ID, nil, courier.StatusNew, "imported", "")
+		}
+		if err := tx.CourierStatusChange.CreateBulk(hb...).Exec(ctx); err != nil {
+			return fmt.Errorf("history: %w", err)
 		}
 	}
 	return nil

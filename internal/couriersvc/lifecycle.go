@@ -283,6 +283,14 @@ func (s *Service) checkReason(ctx context.Context, tx *ent.Client, a Action, in 
 
 // history appends one status change, with the acting user.
 func history(ctx context.Context, tx *ent.Client, id int, from *courier.Status, to courier.Status, reason, comment string) error {
+	if err := historyCreate(ctx, tx, id, from, to, reason, comment).Exec(ctx); err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	return nil
+}
+
+// historyCreate builds the insert of one status change.
+func historyCreate(ctx context.Context, tx *ent.Client, id int, from *courier.Status, to courier.Status, reason, comment string) *ent.CourierStatusChangeCreate {
 	c := tx.CourierStatusChange.Create().
 		SetCourierID(id).
 		SetToStatus(courierstatuschange.ToStatus(to)).
@@ -294,10 +302,7 @@ func history(ctx context.Context, tx *ent.Client, id int, from *courier.Status, 
 	if v := authz.FromContext(ctx); v != nil && v.Kind == authz.KindUser && v.ID != 0 {
 		c.SetActorID(v.ID)
 	}
-	if err := c.Exec(ctx); err != nil {
-		return fmt.Errorf("history: %w", err)
-	}
-	return nil
+	return c
 }
 
 // SetDoNotRehire sets or clears security's do-not-rehire flag.

@@ -137,6 +137,18 @@ func (s *Service) Onboard(ctx context.Context, in OnboardInput) (*ent.Courier, e
 
 // create inserts a checked courier and its first history entry.
 func (s *Service) create(ctx context.Context, tx *ent.Client, v valid, partnerID, branchID *int) (*ent.Courier, error) {
+	c, err := s.courierCreate(tx, v, partnerID, branchID).Save(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := history(ctx, tx, c.ID, nil, courier.StatusNew, "onboarded", ""); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// courierCreate builds the insert of a checked courier in status new.
+func (s *Service) courierCreate(tx *ent.Client, v valid, partnerID, branchID *int) *ent.CourierCreate {
 	now := s.now()
 	cr := tx.Courier.Create().
 		SetLastName(v.last).SetFirstName(v.first).SetMiddleName(v.middle).
@@ -148,14 +160,7 @@ func (s *Service) create(ctx context.Context, tx *ent.Client, v valid, partnerID
 	if v.gender != "" {
 		cr.SetGender(courier.Gender(v.gender))
 	}
-	c, err := cr.Save(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := history(ctx, tx, c.ID, nil, courier.StatusNew, "onboarded", ""); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return cr
 }
 
 // Update changes a courier's personal and work data. Status and documents
