@@ -49,23 +49,26 @@ func (StatusReason) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("kind", "code").Unique()}
 }
 
-// Policy of the StatusReason: every signed-in viewer reads the list (forms
-// show it); only the owner (and mycourier itself) changes it. Reasons are
-// not scoped, so the shared scope rules do not apply.
+// Policy of the StatusReason: who reads and writes it is authz.Entities'
+// entry, like every entity; reasons are not scoped, so the shared scope
+// rules do not apply.
 func (StatusReason) Policy() ent.Policy {
 	return privacy.Policy{
 		Query: privacy.QueryPolicy{privacy.ContextQueryMutationRule(func(ctx context.Context) error {
-			if authz.FromContext(ctx) == nil {
+			switch v := authz.FromContext(ctx); {
+			case v == nil:
 				return privacy.Denyf("%w", authz.ErrNoViewer)
+			case v.System() || authz.CanRead("StatusReason", v.Role):
+				return privacy.Allow
 			}
-			return privacy.Allow
+			return privacy.Denyf("%w: may not read reasons", authz.ErrForbidden)
 		})},
 		Mutation: privacy.MutationPolicy{
 			privacy.OnMutationOperation(privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error {
 				return privacy.Denyf("%w: reasons are archived, never deleted", authz.ErrAppendOnly)
 			}), ent.OpDelete|ent.OpDeleteOne),
 			privacy.ContextQueryMutationRule(func(ctx context.Context) error {
-				if v := authz.FromContext(ctx); v.System() || v.Is(authz.Owner) {
+				if v := authz.FromContext(ctx); v.System() || (v != nil && authz.CanWrite("StatusReason", v.Role)) {
 					return privacy.Allow
 				}
 				return privacy.Denyf("%w: only the owner manages reasons", authz.ErrForbidden)

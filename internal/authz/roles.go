@@ -76,7 +76,9 @@ var Entities = map[string]Access{
 	"CourierStatusChange": {Read: []Role{Owner, Manager, Onboarding, Security, Integrator}, Write: []Role{Owner, Manager, Onboarding, Security}},
 	"Item":                {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
 	"StockBalance":        {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
-	"Movement":            {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
+	// The owner-managed list of block and fire reasons (forms show it to all).
+	"StatusReason": {Read: everyone, Write: ownerOnly},
+	"Movement":     {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
 	// The warehouse's own records (internal/stocksvc/stockpolicy applies these).
 	"Kit":            {Read: everyone, Write: ownerOnly},
 	"KitItem":        {Read: everyone, Write: ownerOnly},

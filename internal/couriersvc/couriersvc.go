@@ -106,6 +106,15 @@ func (s *Service) SetEquipmentLedger(l EquipmentLedger) {
 // Documents returns the document store (nil when none is configured).
 func (s *Service) Documents() docstore.Store { return s.docs }
 
+// clientFor is the client of the transaction in ctx (a GraphQL mutation's),
+// or the service's own.
+func (s *Service) clientFor(ctx context.Context) *ent.Client {
+	if tx := ent.TxFromContext(ctx); tx != nil {
+		return tx.Client()
+	}
+	return s.client
+}
+
 // inTx runs fn in the caller's transaction or a new one.
 func (s *Service) inTx(ctx context.Context, fn func(tx *ent.Client) error) error {
 	return database.InTx(ctx, s.client, func(tx *ent.Tx) error { return fn(tx.Client()) })

@@ -385,7 +385,7 @@ func (s *Service) ExpiringDocuments(ctx context.Context, days int) (*ent.Courier
 		return nil, apperr.InvalidField("days", "validation.invalidValue", "must be between 0 and 3660")
 	}
 	until := s.today().AddDate(0, 0, days+1)
-	return s.client.CourierDocument.Query().
+	return s.clientFor(ctx).CourierDocument.Query().
 		Where(courierdocument.ArchivedAtIsNil(), courierdocument.ExpiresAtLT(until)), nil
 }
 
@@ -402,7 +402,7 @@ func (s *Service) ActivationBlockers(ctx context.Context, c *ent.Courier) ([]str
 	if c.PartnerID == nil {
 		out = append(out, ErrNoPartner.Key)
 	}
-	st, err := s.documentStatus(ctx, s.client, c)
+	st, err := s.documentStatus(ctx, s.clientFor(ctx), c)
 	if err != nil {
 		return nil, err
 	}

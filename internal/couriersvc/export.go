@@ -67,7 +67,7 @@ func (s *Service) Export(ctx context.Context, w io.Writer, format string, where 
 	}
 	n, last := 0, 0
 	for n < MaxExportRows {
-		page, err := s.client.Courier.Query().
+		page, err := s.clientFor(ctx).Courier.Query().
 			Where(append(where, courier.IDGT(last))...).
 			WithPartner().WithBranch().
 			Order(ent.Asc(courier.FieldID)).Limit(1000).All(ctx)

@@ -163,6 +163,7 @@ func (s *Service) apply(ctx context.Context, tx *ent.Client, a Action, id int, i
 		return nil, err
 	}
 	now := s.now()
+	forced := false
 	u := tx.Courier.UpdateOneID(id).
 		// The conditional update is the concurrency guard: of two
 		// transitions racing from the same status only one matches.
@@ -209,6 +210,7 @@ func (s *Service) apply(ctx context.Context, tx *ent.Client, a Action, id int, i
 			if !authz.FromContext(ctx).Is(authz.Owner, authz.Manager) {
 				return nil, fmt.Errorf("force firing: %w", apperr.ErrForbidden)
 			}
+			forced = true
 			if s.settle != nil {
 				key := fmt.Sprintf("fire-%d-%d", id, now.UnixNano())
 				if in.IdempotencyKey != "" {
@@ -236,8 +238,7 @@ func (s *Service) apply(ctx context.Context, tx *ent.Client, a Action, id int, i
 	if a == ActSubmit {
 		reason = "submitted_for_activation"
 	}
-	if a == ActFire && in.Force {
-		reason = strings.TrimSpace(reason)
+	if forced {
 		in.Comment = strings.TrimSpace("[forced: equipment outstanding recorded as debt] " + in.Comment)
 	}
 	from := cur.Status
