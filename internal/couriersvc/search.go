@@ -40,14 +40,16 @@ func Search(ctx context.Context, q string) (predicate.Courier, error) {
 	digits := strings.TrimPrefix(compact, "+")
 	if pii && digits != "" && searchkey.Digits(digits) == digits {
 		var or []predicate.Courier
-		if p, err := phone.Normalize(q); err == nil {
-			or = append(or, courier.Phone(p))
+		full, err := phone.Normalize(q)
+		if err == nil {
+			or = append(or, courier.Phone(full))
 		}
 		if len(digits) <= 14 {
 			or = append(or, pinflPrefix(digits))
 		}
-		if len(digits) >= 3 {
-			// Phone fragments: the key ends with the phone's 12 digits.
+		if err != nil && len(digits) >= 3 && len(digits) <= 12 {
+			// Phone fragments: the key ends with the phone's 12 digits. A
+			// whole number needs no fragment search (and SQLite none of its scan).
 			or = append(or, keyContains(digits))
 		}
 		return courier.Or(or...), nil
