@@ -539,6 +539,32 @@ func TestDocumentsFileChecksAndExpiringQuery(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+func TestUpdateCourier(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		a, b := e.onboard(t), e.onboard(t)
+		car := courier.TransportTypeCar
+		_, err := e.svc.Update(e.ctx, a.ID, couriersvc.UpdateInput{TransportType: &car, Phone: ptr(b.Phone)})
+		if k := fieldKeys(t, err)["vehiclePlate"]; k != "vehiclePlate.required" {
+			t.Errorf("car without plate: got %q", k)
+		}
+		if _, err := e.svc.Update(e.ctx, a.ID, couriersvc.UpdateInput{Phone: ptr(b.Phone)}); !errors.Is(err, apperr.ErrConflict) {
+			t.Errorf("phone of another courier: got %v", err)
+		}
+		got, err := e.svc.Update(e.ctx, a.ID, couriersvc.UpdateInput{LastName: ptr("Tursunov"), Phone: ptr("99 888 77 66"), TransportType: &car, VehiclePlate: ptr("01 b 777 aa")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.LastName != "Tursunov" || got.Phone != "+998998887766" || got.VehiclePlate != "01B777AA" || got.SearchKey != "tursunov aziz 998998887766" {
+			t.Errorf("updated: %q %q %q key %q", got.LastName, got.Phone, got.VehiclePlate, got.SearchKey)
+		}
+		// A car courier now needs a driver licence: the document status says so.
+		if got.DocumentStatus != courier.DocumentStatusMissing {
+			t.Errorf("document status: %s", got.DocumentStatus)
+		}
+	})
+}
+
 func TestRefreshExpiredFlagsCouriers(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
 		e := newEnv(t, d)
