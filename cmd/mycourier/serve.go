@@ -60,9 +60,16 @@ func serveCmd() *cobra.Command {
 				return err
 			}
 			// Documents expire with the calendar: re-derive couriers' document status hourly.
-			go couriersvc.New(db.Client, couriersvc.Options{}).RunExpirySweep(ctx, time.Hour, func(n int, err error) {
-				log.Info().Err(err).Int("couriers", n).Msg("document expiry sweep")
-			})
+			couriers := couriersvc.New(db.Client, couriersvc.Options{})
+			go func() {
+				// Couriers written before the search key existed get one.
+				if n, err := couriers.BackfillSearchKeys(ctx); err != nil || n > 0 {
+					log.Info().Err(err).Int("couriers", n).Msg("search keys filled")
+				}
+				couriers.RunExpirySweep(ctx, time.Hour, func(n int, err error) {
+					log.Info().Err(err).Int("couriers", n).Msg("document expiry sweep")
+				})
+			}()
 			router := httpserver.NewRouter(httpserver.Options{
 				Documents:     docs,
 				Auth:          auth,

@@ -539,6 +539,23 @@ func TestDocumentsFileChecksAndExpiringQuery(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+func TestBackfillSearchKeys(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		c := e.onboard(t)
+		if _, err := e.db.SQL.Exec("UPDATE couriers SET search_key = ''"); err != nil {
+			t.Fatal(err)
+		}
+		n, err := e.svc.BackfillSearchKeys(context.Background())
+		if err != nil || n != 1 {
+			t.Fatalf("backfill: %d %v", n, err)
+		}
+		if got := e.db.Client.Courier.GetX(authtest.Sys(), c.ID).SearchKey; !strings.HasPrefix(got, "karimov aziz") {
+			t.Errorf("key: %q", got)
+		}
+	})
+}
+
 func TestUpdateCourier(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
 		e := newEnv(t, d)

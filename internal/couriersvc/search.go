@@ -2,18 +2,22 @@ package couriersvc
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"entgo.io/ent/dialect/sql"
 
+	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/courier"
 	"github.com/mycourier/mycourier/ent/predicate"
 	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/couriersvc/searchkey"
 	"github.com/mycourier/mycourier/internal/phone"
 	"github.com/mycourier/mycourier/internal/pii"
+	"github.com/mycourier/mycourier/internal/platform/database"
 )
 
 // MaxSearchLen bounds a search string.
@@ -106,5 +110,36 @@ func keyContains(w string) predicate.Courier {
 		s.Where(sql.P(func(b *sql.Builder) {
 			b.Ident(s.C(courier.FieldSearchKey)).WriteString(" LIKE '%" + w + "%'")
 		}))
+	}
+}
+
+// BackfillSearchKeys computes the search key of couriers that have none
+// (rows written before the key existed, or by hand), in batches, as the
+// system. It returns how many it filled; serve runs it at start.
+func (s *Service) BackfillSearchKeys(ctx context.Context) (int, error) {
+	sys := authz.SystemContext(ctx, "searchkey-backfill")
+	n := 0
+	for {
+		batch, err := s.client.Courier.Query().
+			Where(courier.SearchKey("")).Order(ent.Asc(courier.FieldID)).Limit(1000).All(sys)
+		if err != nil || len(batch) == 0 {
+			return n, err
+		}
+		err = database.WithTx(sys, s.client, func(tx *ent.Tx) error {
+			for _, c := range batch {
+				key := searchkey.Key(c.LastName, c.FirstName, c.MiddleName, c.Phone)
+				if key == "" {
+					key = " " // nothing to fold; do not revisit
+				}
+				if err := tx.Courier.UpdateOneID(c.ID).SetSearchKey(key).Exec(sys); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return n, fmt.Errorf("backfill search keys: %w", err)
+		}
+		n += len(batch)
 	}
 }
