@@ -19,17 +19,25 @@ import (
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
+	"github.com/mycourier/mycourier/ent/courierholding"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
+	"github.com/mycourier/mycourier/ent/documentcounter"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/idempotencykey"
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/kit"
+	"github.com/mycourier/mycourier/ent/kititem"
 	"github.com/mycourier/mycourier/ent/loginthrottle"
 	"github.com/mycourier/mycourier/ent/movement"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/region"
 	"github.com/mycourier/mycourier/ent/session"
+	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/transfer"
+	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
 
@@ -49,16 +57,26 @@ type Client struct {
 	Branch *BranchClient
 	// Courier is the client for interacting with the Courier builders.
 	Courier *CourierClient
+	// CourierDebt is the client for interacting with the CourierDebt builders.
+	CourierDebt *CourierDebtClient
 	// CourierDocument is the client for interacting with the CourierDocument builders.
 	CourierDocument *CourierDocumentClient
+	// CourierHolding is the client for interacting with the CourierHolding builders.
+	CourierHolding *CourierHoldingClient
 	// CourierStatusChange is the client for interacting with the CourierStatusChange builders.
 	CourierStatusChange *CourierStatusChangeClient
+	// DocumentCounter is the client for interacting with the DocumentCounter builders.
+	DocumentCounter *DocumentCounterClient
 	// EquipmentType is the client for interacting with the EquipmentType builders.
 	EquipmentType *EquipmentTypeClient
 	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
 	IdempotencyKey *IdempotencyKeyClient
 	// Item is the client for interacting with the Item builders.
 	Item *ItemClient
+	// Kit is the client for interacting with the Kit builders.
+	Kit *KitClient
+	// KitItem is the client for interacting with the KitItem builders.
+	KitItem *KitItemClient
 	// LoginThrottle is the client for interacting with the LoginThrottle builders.
 	LoginThrottle *LoginThrottleClient
 	// Movement is the client for interacting with the Movement builders.
@@ -69,8 +87,14 @@ type Client struct {
 	Region *RegionClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// StatusReason is the client for interacting with the StatusReason builders.
+	StatusReason *StatusReasonClient
 	// StockBalance is the client for interacting with the StockBalance builders.
 	StockBalance *StockBalanceClient
+	// Transfer is the client for interacting with the Transfer builders.
+	Transfer *TransferClient
+	// TransferLine is the client for interacting with the TransferLine builders.
+	TransferLine *TransferLineClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 	// Warehouse is the client for interacting with the Warehouse builders.
@@ -90,17 +114,25 @@ func (c *Client) init() {
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.Branch = NewBranchClient(c.config)
 	c.Courier = NewCourierClient(c.config)
+	c.CourierDebt = NewCourierDebtClient(c.config)
 	c.CourierDocument = NewCourierDocumentClient(c.config)
+	c.CourierHolding = NewCourierHoldingClient(c.config)
 	c.CourierStatusChange = NewCourierStatusChangeClient(c.config)
+	c.DocumentCounter = NewDocumentCounterClient(c.config)
 	c.EquipmentType = NewEquipmentTypeClient(c.config)
 	c.IdempotencyKey = NewIdempotencyKeyClient(c.config)
 	c.Item = NewItemClient(c.config)
+	c.Kit = NewKitClient(c.config)
+	c.KitItem = NewKitItemClient(c.config)
 	c.LoginThrottle = NewLoginThrottleClient(c.config)
 	c.Movement = NewMovementClient(c.config)
 	c.Partner = NewPartnerClient(c.config)
 	c.Region = NewRegionClient(c.config)
 	c.Session = NewSessionClient(c.config)
+	c.StatusReason = NewStatusReasonClient(c.config)
 	c.StockBalance = NewStockBalanceClient(c.config)
+	c.Transfer = NewTransferClient(c.config)
+	c.TransferLine = NewTransferLineClient(c.config)
 	c.User = NewUserClient(c.config)
 	c.Warehouse = NewWarehouseClient(c.config)
 }
@@ -199,17 +231,25 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AuditEvent:          NewAuditEventClient(cfg),
 		Branch:              NewBranchClient(cfg),
 		Courier:             NewCourierClient(cfg),
+		CourierDebt:         NewCourierDebtClient(cfg),
 		CourierDocument:     NewCourierDocumentClient(cfg),
+		CourierHolding:      NewCourierHoldingClient(cfg),
 		CourierStatusChange: NewCourierStatusChangeClient(cfg),
+		DocumentCounter:     NewDocumentCounterClient(cfg),
 		EquipmentType:       NewEquipmentTypeClient(cfg),
 		IdempotencyKey:      NewIdempotencyKeyClient(cfg),
 		Item:                NewItemClient(cfg),
+		Kit:                 NewKitClient(cfg),
+		KitItem:             NewKitItemClient(cfg),
 		LoginThrottle:       NewLoginThrottleClient(cfg),
 		Movement:            NewMovementClient(cfg),
 		Partner:             NewPartnerClient(cfg),
 		Region:              NewRegionClient(cfg),
 		Session:             NewSessionClient(cfg),
+		StatusReason:        NewStatusReasonClient(cfg),
 		StockBalance:        NewStockBalanceClient(cfg),
+		Transfer:            NewTransferClient(cfg),
+		TransferLine:        NewTransferLineClient(cfg),
 		User:                NewUserClient(cfg),
 		Warehouse:           NewWarehouseClient(cfg),
 	}, nil
@@ -235,17 +275,25 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AuditEvent:          NewAuditEventClient(cfg),
 		Branch:              NewBranchClient(cfg),
 		Courier:             NewCourierClient(cfg),
+		CourierDebt:         NewCourierDebtClient(cfg),
 		CourierDocument:     NewCourierDocumentClient(cfg),
+		CourierHolding:      NewCourierHoldingClient(cfg),
 		CourierStatusChange: NewCourierStatusChangeClient(cfg),
+		DocumentCounter:     NewDocumentCounterClient(cfg),
 		EquipmentType:       NewEquipmentTypeClient(cfg),
 		IdempotencyKey:      NewIdempotencyKeyClient(cfg),
 		Item:                NewItemClient(cfg),
+		Kit:                 NewKitClient(cfg),
+		KitItem:             NewKitItemClient(cfg),
 		LoginThrottle:       NewLoginThrottleClient(cfg),
 		Movement:            NewMovementClient(cfg),
 		Partner:             NewPartnerClient(cfg),
 		Region:              NewRegionClient(cfg),
 		Session:             NewSessionClient(cfg),
+		StatusReason:        NewStatusReasonClient(cfg),
 		StockBalance:        NewStockBalanceClient(cfg),
+		Transfer:            NewTransferClient(cfg),
+		TransferLine:        NewTransferLineClient(cfg),
 		User:                NewUserClient(cfg),
 		Warehouse:           NewWarehouseClient(cfg),
 	}, nil
@@ -277,10 +325,11 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.ApiToken, c.AuditEvent, c.Branch, c.Courier, c.CourierDocument,
-		c.CourierStatusChange, c.EquipmentType, c.IdempotencyKey, c.Item,
-		c.LoginThrottle, c.Movement, c.Partner, c.Region, c.Session, c.StockBalance,
-		c.User, c.Warehouse,
+		c.ApiToken, c.AuditEvent, c.Branch, c.Courier, c.CourierDebt, c.CourierDocument,
+		c.CourierHolding, c.CourierStatusChange, c.DocumentCounter, c.EquipmentType,
+		c.IdempotencyKey, c.Item, c.Kit, c.KitItem, c.LoginThrottle, c.Movement,
+		c.Partner, c.Region, c.Session, c.StatusReason, c.StockBalance, c.Transfer,
+		c.TransferLine, c.User, c.Warehouse,
 	} {
 		n.Use(hooks...)
 	}
@@ -290,10 +339,11 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.ApiToken, c.AuditEvent, c.Branch, c.Courier, c.CourierDocument,
-		c.CourierStatusChange, c.EquipmentType, c.IdempotencyKey, c.Item,
-		c.LoginThrottle, c.Movement, c.Partner, c.Region, c.Session, c.StockBalance,
-		c.User, c.Warehouse,
+		c.ApiToken, c.AuditEvent, c.Branch, c.Courier, c.CourierDebt, c.CourierDocument,
+		c.CourierHolding, c.CourierStatusChange, c.DocumentCounter, c.EquipmentType,
+		c.IdempotencyKey, c.Item, c.Kit, c.KitItem, c.LoginThrottle, c.Movement,
+		c.Partner, c.Region, c.Session, c.StatusReason, c.StockBalance, c.Transfer,
+		c.TransferLine, c.User, c.Warehouse,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -310,16 +360,26 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Branch.mutate(ctx, m)
 	case *CourierMutation:
 		return c.Courier.mutate(ctx, m)
+	case *CourierDebtMutation:
+		return c.CourierDebt.mutate(ctx, m)
 	case *CourierDocumentMutation:
 		return c.CourierDocument.mutate(ctx, m)
+	case *CourierHoldingMutation:
+		return c.CourierHolding.mutate(ctx, m)
 	case *CourierStatusChangeMutation:
 		return c.CourierStatusChange.mutate(ctx, m)
+	case *DocumentCounterMutation:
+		return c.DocumentCounter.mutate(ctx, m)
 	case *EquipmentTypeMutation:
 		return c.EquipmentType.mutate(ctx, m)
 	case *IdempotencyKeyMutation:
 		return c.IdempotencyKey.mutate(ctx, m)
 	case *ItemMutation:
 		return c.Item.mutate(ctx, m)
+	case *KitMutation:
+		return c.Kit.mutate(ctx, m)
+	case *KitItemMutation:
+		return c.KitItem.mutate(ctx, m)
 	case *LoginThrottleMutation:
 		return c.LoginThrottle.mutate(ctx, m)
 	case *MovementMutation:
@@ -330,8 +390,14 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Region.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
+	case *StatusReasonMutation:
+		return c.StatusReason.mutate(ctx, m)
 	case *StockBalanceMutation:
 		return c.StockBalance.mutate(ctx, m)
+	case *TransferMutation:
+		return c.Transfer.mutate(ctx, m)
+	case *TransferLineMutation:
+		return c.TransferLine.mutate(ctx, m)
 	case *UserMutation:
 		return c.User.mutate(ctx, m)
 	case *WarehouseMutation:
@@ -1086,6 +1152,204 @@ func (c *CourierClient) mutate(ctx context.Context, m *CourierMutation) (Value, 
 	}
 }
 
+// CourierDebtClient is a client for the CourierDebt schema.
+type CourierDebtClient struct {
+	config
+}
+
+// NewCourierDebtClient returns a client for the CourierDebt from the given config.
+func NewCourierDebtClient(c config) *CourierDebtClient {
+	return &CourierDebtClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `courierdebt.Hooks(f(g(h())))`.
+func (c *CourierDebtClient) Use(hooks ...Hook) {
+	c.hooks.CourierDebt = append(c.hooks.CourierDebt, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `courierdebt.Intercept(f(g(h())))`.
+func (c *CourierDebtClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CourierDebt = append(c.inters.CourierDebt, interceptors...)
+}
+
+// Create returns a builder for creating a CourierDebt entity.
+func (c *CourierDebtClient) Create() *CourierDebtCreate {
+	mutation := newCourierDebtMutation(c.config, OpCreate)
+	return &CourierDebtCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CourierDebt entities.
+func (c *CourierDebtClient) CreateBulk(builders ...*CourierDebtCreate) *CourierDebtCreateBulk {
+	return &CourierDebtCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CourierDebtClient) MapCreateBulk(slice any, setFunc func(*CourierDebtCreate, int)) *CourierDebtCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CourierDebtCreateBulk{err: fmt.Errorf("calling to CourierDebtClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CourierDebtCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CourierDebtCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CourierDebt.
+func (c *CourierDebtClient) Update() *CourierDebtUpdate {
+	mutation := newCourierDebtMutation(c.config, OpUpdate)
+	return &CourierDebtUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CourierDebtClient) UpdateOne(_m *CourierDebt) *CourierDebtUpdateOne {
+	mutation := newCourierDebtMutation(c.config, OpUpdateOne, withCourierDebt(_m))
+	return &CourierDebtUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CourierDebtClient) UpdateOneID(id int) *CourierDebtUpdateOne {
+	mutation := newCourierDebtMutation(c.config, OpUpdateOne, withCourierDebtID(id))
+	return &CourierDebtUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CourierDebt.
+func (c *CourierDebtClient) Delete() *CourierDebtDelete {
+	mutation := newCourierDebtMutation(c.config, OpDelete)
+	return &CourierDebtDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CourierDebtClient) DeleteOne(_m *CourierDebt) *CourierDebtDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CourierDebtClient) DeleteOneID(id int) *CourierDebtDeleteOne {
+	builder := c.Delete().Where(courierdebt.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CourierDebtDeleteOne{builder}
+}
+
+// Query returns a query builder for CourierDebt.
+func (c *CourierDebtClient) Query() *CourierDebtQuery {
+	return &CourierDebtQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCourierDebt},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CourierDebt entity by its id.
+func (c *CourierDebtClient) Get(ctx context.Context, id int) (*CourierDebt, error) {
+	return c.Query().Where(courierdebt.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CourierDebtClient) GetX(ctx context.Context, id int) *CourierDebt {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCourier queries the courier edge of a CourierDebt.
+func (c *CourierDebtClient) QueryCourier(_m *CourierDebt) *CourierQuery {
+	query := (&CourierClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(courierdebt.Table, courierdebt.FieldID, id),
+			sqlgraph.To(courier.Table, courier.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, courierdebt.CourierTable, courierdebt.CourierColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEquipmentType queries the equipment_type edge of a CourierDebt.
+func (c *CourierDebtClient) QueryEquipmentType(_m *CourierDebt) *EquipmentTypeQuery {
+	query := (&EquipmentTypeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(courierdebt.Table, courierdebt.FieldID, id),
+			sqlgraph.To(equipmenttype.Table, equipmenttype.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, courierdebt.EquipmentTypeTable, courierdebt.EquipmentTypeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryItem queries the item edge of a CourierDebt.
+func (c *CourierDebtClient) QueryItem(_m *CourierDebt) *ItemQuery {
+	query := (&ItemClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(courierdebt.Table, courierdebt.FieldID, id),
+			sqlgraph.To(item.Table, item.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, courierdebt.ItemTable, courierdebt.ItemColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryActor queries the actor edge of a CourierDebt.
+func (c *CourierDebtClient) QueryActor(_m *CourierDebt) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(courierdebt.Table, courierdebt.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, courierdebt.ActorTable, courierdebt.ActorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CourierDebtClient) Hooks() []Hook {
+	hooks := c.hooks.CourierDebt
+	return append(hooks[:len(hooks):len(hooks)], courierdebt.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CourierDebtClient) Interceptors() []Interceptor {
+	return c.inters.CourierDebt
+}
+
+func (c *CourierDebtClient) mutate(ctx context.Context, m *CourierDebtMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CourierDebtCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CourierDebtUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CourierDebtUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CourierDebtDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CourierDebt mutation op: %q", m.Op())
+	}
+}
+
 // CourierDocumentClient is a client for the CourierDocument schema.
 type CourierDocumentClient struct {
 	config
@@ -1252,6 +1516,172 @@ func (c *CourierDocumentClient) mutate(ctx context.Context, m *CourierDocumentMu
 	}
 }
 
+// CourierHoldingClient is a client for the CourierHolding schema.
+type CourierHoldingClient struct {
+	config
+}
+
+// NewCourierHoldingClient returns a client for the CourierHolding from the given config.
+func NewCourierHoldingClient(c config) *CourierHoldingClient {
+	return &CourierHoldingClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `courierholding.Hooks(f(g(h())))`.
+func (c *CourierHoldingClient) Use(hooks ...Hook) {
+	c.hooks.CourierHolding = append(c.hooks.CourierHolding, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `courierholding.Intercept(f(g(h())))`.
+func (c *CourierHoldingClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CourierHolding = append(c.inters.CourierHolding, interceptors...)
+}
+
+// Create returns a builder for creating a CourierHolding entity.
+func (c *CourierHoldingClient) Create() *CourierHoldingCreate {
+	mutation := newCourierHoldingMutation(c.config, OpCreate)
+	return &CourierHoldingCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CourierHolding entities.
+func (c *CourierHoldingClient) CreateBulk(builders ...*CourierHoldingCreate) *CourierHoldingCreateBulk {
+	return &CourierHoldingCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CourierHoldingClient) MapCreateBulk(slice any, setFunc func(*CourierHoldingCreate, int)) *CourierHoldingCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CourierHoldingCreateBulk{err: fmt.Errorf("calling to CourierHoldingClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CourierHoldingCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CourierHoldingCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CourierHolding.
+func (c *CourierHoldingClient) Update() *CourierHoldingUpdate {
+	mutation := newCourierHoldingMutation(c.config, OpUpdate)
+	return &CourierHoldingUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CourierHoldingClient) UpdateOne(_m *CourierHolding) *CourierHoldingUpdateOne {
+	mutation := newCourierHoldingMutation(c.config, OpUpdateOne, withCourierHolding(_m))
+	return &CourierHoldingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CourierHoldingClient) UpdateOneID(id int) *CourierHoldingUpdateOne {
+	mutation := newCourierHoldingMutation(c.config, OpUpdateOne, withCourierHoldingID(id))
+	return &CourierHoldingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CourierHolding.
+func (c *CourierHoldingClient) Delete() *CourierHoldingDelete {
+	mutation := newCourierHoldingMutation(c.config, OpDelete)
+	return &CourierHoldingDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CourierHoldingClient) DeleteOne(_m *CourierHolding) *CourierHoldingDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CourierHoldingClient) DeleteOneID(id int) *CourierHoldingDeleteOne {
+	builder := c.Delete().Where(courierholding.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CourierHoldingDeleteOne{builder}
+}
+
+// Query returns a query builder for CourierHolding.
+func (c *CourierHoldingClient) Query() *CourierHoldingQuery {
+	return &CourierHoldingQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCourierHolding},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CourierHolding entity by its id.
+func (c *CourierHoldingClient) Get(ctx context.Context, id int) (*CourierHolding, error) {
+	return c.Query().Where(courierholding.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CourierHoldingClient) GetX(ctx context.Context, id int) *CourierHolding {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryCourier queries the courier edge of a CourierHolding.
+func (c *CourierHoldingClient) QueryCourier(_m *CourierHolding) *CourierQuery {
+	query := (&CourierClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(courierholding.Table, courierholding.FieldID, id),
+			sqlgraph.To(courier.Table, courier.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, courierholding.CourierTable, courierholding.CourierColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEquipmentType queries the equipment_type edge of a CourierHolding.
+func (c *CourierHoldingClient) QueryEquipmentType(_m *CourierHolding) *EquipmentTypeQuery {
+	query := (&EquipmentTypeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(courierholding.Table, courierholding.FieldID, id),
+			sqlgraph.To(equipmenttype.Table, equipmenttype.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, courierholding.EquipmentTypeTable, courierholding.EquipmentTypeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *CourierHoldingClient) Hooks() []Hook {
+	hooks := c.hooks.CourierHolding
+	return append(hooks[:len(hooks):len(hooks)], courierholding.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CourierHoldingClient) Interceptors() []Interceptor {
+	return c.inters.CourierHolding
+}
+
+func (c *CourierHoldingClient) mutate(ctx context.Context, m *CourierHoldingMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CourierHoldingCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CourierHoldingUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CourierHoldingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CourierHoldingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CourierHolding mutation op: %q", m.Op())
+	}
+}
+
 // CourierStatusChangeClient is a client for the CourierStatusChange schema.
 type CourierStatusChangeClient struct {
 	config
@@ -1415,6 +1845,139 @@ func (c *CourierStatusChangeClient) mutate(ctx context.Context, m *CourierStatus
 		return (&CourierStatusChangeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CourierStatusChange mutation op: %q", m.Op())
+	}
+}
+
+// DocumentCounterClient is a client for the DocumentCounter schema.
+type DocumentCounterClient struct {
+	config
+}
+
+// NewDocumentCounterClient returns a client for the DocumentCounter from the given config.
+func NewDocumentCounterClient(c config) *DocumentCounterClient {
+	return &DocumentCounterClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `documentcounter.Hooks(f(g(h())))`.
+func (c *DocumentCounterClient) Use(hooks ...Hook) {
+	c.hooks.DocumentCounter = append(c.hooks.DocumentCounter, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `documentcounter.Intercept(f(g(h())))`.
+func (c *DocumentCounterClient) Intercept(interceptors ...Interceptor) {
+	c.inters.DocumentCounter = append(c.inters.DocumentCounter, interceptors...)
+}
+
+// Create returns a builder for creating a DocumentCounter entity.
+func (c *DocumentCounterClient) Create() *DocumentCounterCreate {
+	mutation := newDocumentCounterMutation(c.config, OpCreate)
+	return &DocumentCounterCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of DocumentCounter entities.
+func (c *DocumentCounterClient) CreateBulk(builders ...*DocumentCounterCreate) *DocumentCounterCreateBulk {
+	return &DocumentCounterCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *DocumentCounterClient) MapCreateBulk(slice any, setFunc func(*DocumentCounterCreate, int)) *DocumentCounterCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &DocumentCounterCreateBulk{err: fmt.Errorf("calling to DocumentCounterClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*DocumentCounterCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &DocumentCounterCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for DocumentCounter.
+func (c *DocumentCounterClient) Update() *DocumentCounterUpdate {
+	mutation := newDocumentCounterMutation(c.config, OpUpdate)
+	return &DocumentCounterUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *DocumentCounterClient) UpdateOne(_m *DocumentCounter) *DocumentCounterUpdateOne {
+	mutation := newDocumentCounterMutation(c.config, OpUpdateOne, withDocumentCounter(_m))
+	return &DocumentCounterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *DocumentCounterClient) UpdateOneID(id int) *DocumentCounterUpdateOne {
+	mutation := newDocumentCounterMutation(c.config, OpUpdateOne, withDocumentCounterID(id))
+	return &DocumentCounterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for DocumentCounter.
+func (c *DocumentCounterClient) Delete() *DocumentCounterDelete {
+	mutation := newDocumentCounterMutation(c.config, OpDelete)
+	return &DocumentCounterDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *DocumentCounterClient) DeleteOne(_m *DocumentCounter) *DocumentCounterDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *DocumentCounterClient) DeleteOneID(id int) *DocumentCounterDeleteOne {
+	builder := c.Delete().Where(documentcounter.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &DocumentCounterDeleteOne{builder}
+}
+
+// Query returns a query builder for DocumentCounter.
+func (c *DocumentCounterClient) Query() *DocumentCounterQuery {
+	return &DocumentCounterQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeDocumentCounter},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a DocumentCounter entity by its id.
+func (c *DocumentCounterClient) Get(ctx context.Context, id int) (*DocumentCounter, error) {
+	return c.Query().Where(documentcounter.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *DocumentCounterClient) GetX(ctx context.Context, id int) *DocumentCounter {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *DocumentCounterClient) Hooks() []Hook {
+	return c.hooks.DocumentCounter
+}
+
+// Interceptors returns the client interceptors.
+func (c *DocumentCounterClient) Interceptors() []Interceptor {
+	return c.inters.DocumentCounter
+}
+
+func (c *DocumentCounterClient) mutate(ctx context.Context, m *DocumentCounterMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&DocumentCounterCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&DocumentCounterUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&DocumentCounterUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&DocumentCounterDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown DocumentCounter mutation op: %q", m.Op())
 	}
 }
 
@@ -1929,6 +2492,322 @@ func (c *ItemClient) mutate(ctx context.Context, m *ItemMutation) (Value, error)
 		return (&ItemDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Item mutation op: %q", m.Op())
+	}
+}
+
+// KitClient is a client for the Kit schema.
+type KitClient struct {
+	config
+}
+
+// NewKitClient returns a client for the Kit from the given config.
+func NewKitClient(c config) *KitClient {
+	return &KitClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `kit.Hooks(f(g(h())))`.
+func (c *KitClient) Use(hooks ...Hook) {
+	c.hooks.Kit = append(c.hooks.Kit, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `kit.Intercept(f(g(h())))`.
+func (c *KitClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Kit = append(c.inters.Kit, interceptors...)
+}
+
+// Create returns a builder for creating a Kit entity.
+func (c *KitClient) Create() *KitCreate {
+	mutation := newKitMutation(c.config, OpCreate)
+	return &KitCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Kit entities.
+func (c *KitClient) CreateBulk(builders ...*KitCreate) *KitCreateBulk {
+	return &KitCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *KitClient) MapCreateBulk(slice any, setFunc func(*KitCreate, int)) *KitCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &KitCreateBulk{err: fmt.Errorf("calling to KitClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*KitCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &KitCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Kit.
+func (c *KitClient) Update() *KitUpdate {
+	mutation := newKitMutation(c.config, OpUpdate)
+	return &KitUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *KitClient) UpdateOne(_m *Kit) *KitUpdateOne {
+	mutation := newKitMutation(c.config, OpUpdateOne, withKit(_m))
+	return &KitUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *KitClient) UpdateOneID(id int) *KitUpdateOne {
+	mutation := newKitMutation(c.config, OpUpdateOne, withKitID(id))
+	return &KitUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Kit.
+func (c *KitClient) Delete() *KitDelete {
+	mutation := newKitMutation(c.config, OpDelete)
+	return &KitDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *KitClient) DeleteOne(_m *Kit) *KitDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *KitClient) DeleteOneID(id int) *KitDeleteOne {
+	builder := c.Delete().Where(kit.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &KitDeleteOne{builder}
+}
+
+// Query returns a query builder for Kit.
+func (c *KitClient) Query() *KitQuery {
+	return &KitQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeKit},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Kit entity by its id.
+func (c *KitClient) Get(ctx context.Context, id int) (*Kit, error) {
+	return c.Query().Where(kit.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *KitClient) GetX(ctx context.Context, id int) *Kit {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryLines queries the lines edge of a Kit.
+func (c *KitClient) QueryLines(_m *Kit) *KitItemQuery {
+	query := (&KitItemClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(kit.Table, kit.FieldID, id),
+			sqlgraph.To(kititem.Table, kititem.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, kit.LinesTable, kit.LinesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *KitClient) Hooks() []Hook {
+	hooks := c.hooks.Kit
+	return append(hooks[:len(hooks):len(hooks)], kit.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *KitClient) Interceptors() []Interceptor {
+	return c.inters.Kit
+}
+
+func (c *KitClient) mutate(ctx context.Context, m *KitMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&KitCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&KitUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&KitUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&KitDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Kit mutation op: %q", m.Op())
+	}
+}
+
+// KitItemClient is a client for the KitItem schema.
+type KitItemClient struct {
+	config
+}
+
+// NewKitItemClient returns a client for the KitItem from the given config.
+func NewKitItemClient(c config) *KitItemClient {
+	return &KitItemClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `kititem.Hooks(f(g(h())))`.
+func (c *KitItemClient) Use(hooks ...Hook) {
+	c.hooks.KitItem = append(c.hooks.KitItem, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `kititem.Intercept(f(g(h())))`.
+func (c *KitItemClient) Intercept(interceptors ...Interceptor) {
+	c.inters.KitItem = append(c.inters.KitItem, interceptors...)
+}
+
+// Create returns a builder for creating a KitItem entity.
+func (c *KitItemClient) Create() *KitItemCreate {
+	mutation := newKitItemMutation(c.config, OpCreate)
+	return &KitItemCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of KitItem entities.
+func (c *KitItemClient) CreateBulk(builders ...*KitItemCreate) *KitItemCreateBulk {
+	return &KitItemCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *KitItemClient) MapCreateBulk(slice any, setFunc func(*KitItemCreate, int)) *KitItemCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &KitItemCreateBulk{err: fmt.Errorf("calling to KitItemClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*KitItemCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &KitItemCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for KitItem.
+func (c *KitItemClient) Update() *KitItemUpdate {
+	mutation := newKitItemMutation(c.config, OpUpdate)
+	return &KitItemUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *KitItemClient) UpdateOne(_m *KitItem) *KitItemUpdateOne {
+	mutation := newKitItemMutation(c.config, OpUpdateOne, withKitItem(_m))
+	return &KitItemUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *KitItemClient) UpdateOneID(id int) *KitItemUpdateOne {
+	mutation := newKitItemMutation(c.config, OpUpdateOne, withKitItemID(id))
+	return &KitItemUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for KitItem.
+func (c *KitItemClient) Delete() *KitItemDelete {
+	mutation := newKitItemMutation(c.config, OpDelete)
+	return &KitItemDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *KitItemClient) DeleteOne(_m *KitItem) *KitItemDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *KitItemClient) DeleteOneID(id int) *KitItemDeleteOne {
+	builder := c.Delete().Where(kititem.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &KitItemDeleteOne{builder}
+}
+
+// Query returns a query builder for KitItem.
+func (c *KitItemClient) Query() *KitItemQuery {
+	return &KitItemQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeKitItem},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a KitItem entity by its id.
+func (c *KitItemClient) Get(ctx context.Context, id int) (*KitItem, error) {
+	return c.Query().Where(kititem.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *KitItemClient) GetX(ctx context.Context, id int) *KitItem {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryKit queries the kit edge of a KitItem.
+func (c *KitItemClient) QueryKit(_m *KitItem) *KitQuery {
+	query := (&KitClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(kititem.Table, kititem.FieldID, id),
+			sqlgraph.To(kit.Table, kit.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, kititem.KitTable, kititem.KitColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEquipmentType queries the equipment_type edge of a KitItem.
+func (c *KitItemClient) QueryEquipmentType(_m *KitItem) *EquipmentTypeQuery {
+	query := (&EquipmentTypeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(kititem.Table, kititem.FieldID, id),
+			sqlgraph.To(equipmenttype.Table, equipmenttype.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, kititem.EquipmentTypeTable, kititem.EquipmentTypeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *KitItemClient) Hooks() []Hook {
+	hooks := c.hooks.KitItem
+	return append(hooks[:len(hooks):len(hooks)], kititem.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *KitItemClient) Interceptors() []Interceptor {
+	return c.inters.KitItem
+}
+
+func (c *KitItemClient) mutate(ctx context.Context, m *KitItemMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&KitItemCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&KitItemUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&KitItemUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&KitItemDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown KitItem mutation op: %q", m.Op())
 	}
 }
 
@@ -2810,6 +3689,140 @@ func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, 
 	}
 }
 
+// StatusReasonClient is a client for the StatusReason schema.
+type StatusReasonClient struct {
+	config
+}
+
+// NewStatusReasonClient returns a client for the StatusReason from the given config.
+func NewStatusReasonClient(c config) *StatusReasonClient {
+	return &StatusReasonClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `statusreason.Hooks(f(g(h())))`.
+func (c *StatusReasonClient) Use(hooks ...Hook) {
+	c.hooks.StatusReason = append(c.hooks.StatusReason, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `statusreason.Intercept(f(g(h())))`.
+func (c *StatusReasonClient) Intercept(interceptors ...Interceptor) {
+	c.inters.StatusReason = append(c.inters.StatusReason, interceptors...)
+}
+
+// Create returns a builder for creating a StatusReason entity.
+func (c *StatusReasonClient) Create() *StatusReasonCreate {
+	mutation := newStatusReasonMutation(c.config, OpCreate)
+	return &StatusReasonCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of StatusReason entities.
+func (c *StatusReasonClient) CreateBulk(builders ...*StatusReasonCreate) *StatusReasonCreateBulk {
+	return &StatusReasonCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *StatusReasonClient) MapCreateBulk(slice any, setFunc func(*StatusReasonCreate, int)) *StatusReasonCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &StatusReasonCreateBulk{err: fmt.Errorf("calling to StatusReasonClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*StatusReasonCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &StatusReasonCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for StatusReason.
+func (c *StatusReasonClient) Update() *StatusReasonUpdate {
+	mutation := newStatusReasonMutation(c.config, OpUpdate)
+	return &StatusReasonUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *StatusReasonClient) UpdateOne(_m *StatusReason) *StatusReasonUpdateOne {
+	mutation := newStatusReasonMutation(c.config, OpUpdateOne, withStatusReason(_m))
+	return &StatusReasonUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *StatusReasonClient) UpdateOneID(id int) *StatusReasonUpdateOne {
+	mutation := newStatusReasonMutation(c.config, OpUpdateOne, withStatusReasonID(id))
+	return &StatusReasonUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for StatusReason.
+func (c *StatusReasonClient) Delete() *StatusReasonDelete {
+	mutation := newStatusReasonMutation(c.config, OpDelete)
+	return &StatusReasonDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *StatusReasonClient) DeleteOne(_m *StatusReason) *StatusReasonDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *StatusReasonClient) DeleteOneID(id int) *StatusReasonDeleteOne {
+	builder := c.Delete().Where(statusreason.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &StatusReasonDeleteOne{builder}
+}
+
+// Query returns a query builder for StatusReason.
+func (c *StatusReasonClient) Query() *StatusReasonQuery {
+	return &StatusReasonQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeStatusReason},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a StatusReason entity by its id.
+func (c *StatusReasonClient) Get(ctx context.Context, id int) (*StatusReason, error) {
+	return c.Query().Where(statusreason.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *StatusReasonClient) GetX(ctx context.Context, id int) *StatusReason {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *StatusReasonClient) Hooks() []Hook {
+	hooks := c.hooks.StatusReason
+	return append(hooks[:len(hooks):len(hooks)], statusreason.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *StatusReasonClient) Interceptors() []Interceptor {
+	return c.inters.StatusReason
+}
+
+func (c *StatusReasonClient) mutate(ctx context.Context, m *StatusReasonMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&StatusReasonCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&StatusReasonUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&StatusReasonUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&StatusReasonDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown StatusReason mutation op: %q", m.Op())
+	}
+}
+
 // StockBalanceClient is a client for the StockBalance schema.
 type StockBalanceClient struct {
 	config
@@ -2973,6 +3986,402 @@ func (c *StockBalanceClient) mutate(ctx context.Context, m *StockBalanceMutation
 		return (&StockBalanceDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown StockBalance mutation op: %q", m.Op())
+	}
+}
+
+// TransferClient is a client for the Transfer schema.
+type TransferClient struct {
+	config
+}
+
+// NewTransferClient returns a client for the Transfer from the given config.
+func NewTransferClient(c config) *TransferClient {
+	return &TransferClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `transfer.Hooks(f(g(h())))`.
+func (c *TransferClient) Use(hooks ...Hook) {
+	c.hooks.Transfer = append(c.hooks.Transfer, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `transfer.Intercept(f(g(h())))`.
+func (c *TransferClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Transfer = append(c.inters.Transfer, interceptors...)
+}
+
+// Create returns a builder for creating a Transfer entity.
+func (c *TransferClient) Create() *TransferCreate {
+	mutation := newTransferMutation(c.config, OpCreate)
+	return &TransferCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Transfer entities.
+func (c *TransferClient) CreateBulk(builders ...*TransferCreate) *TransferCreateBulk {
+	return &TransferCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TransferClient) MapCreateBulk(slice any, setFunc func(*TransferCreate, int)) *TransferCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TransferCreateBulk{err: fmt.Errorf("calling to TransferClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TransferCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TransferCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Transfer.
+func (c *TransferClient) Update() *TransferUpdate {
+	mutation := newTransferMutation(c.config, OpUpdate)
+	return &TransferUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TransferClient) UpdateOne(_m *Transfer) *TransferUpdateOne {
+	mutation := newTransferMutation(c.config, OpUpdateOne, withTransfer(_m))
+	return &TransferUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TransferClient) UpdateOneID(id int) *TransferUpdateOne {
+	mutation := newTransferMutation(c.config, OpUpdateOne, withTransferID(id))
+	return &TransferUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Transfer.
+func (c *TransferClient) Delete() *TransferDelete {
+	mutation := newTransferMutation(c.config, OpDelete)
+	return &TransferDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TransferClient) DeleteOne(_m *Transfer) *TransferDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TransferClient) DeleteOneID(id int) *TransferDeleteOne {
+	builder := c.Delete().Where(transfer.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TransferDeleteOne{builder}
+}
+
+// Query returns a query builder for Transfer.
+func (c *TransferClient) Query() *TransferQuery {
+	return &TransferQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTransfer},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Transfer entity by its id.
+func (c *TransferClient) Get(ctx context.Context, id int) (*Transfer, error) {
+	return c.Query().Where(transfer.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TransferClient) GetX(ctx context.Context, id int) *Transfer {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryFromWarehouse queries the from_warehouse edge of a Transfer.
+func (c *TransferClient) QueryFromWarehouse(_m *Transfer) *WarehouseQuery {
+	query := (&WarehouseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(transfer.Table, transfer.FieldID, id),
+			sqlgraph.To(warehouse.Table, warehouse.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, transfer.FromWarehouseTable, transfer.FromWarehouseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryToWarehouse queries the to_warehouse edge of a Transfer.
+func (c *TransferClient) QueryToWarehouse(_m *Transfer) *WarehouseQuery {
+	query := (&WarehouseClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(transfer.Table, transfer.FieldID, id),
+			sqlgraph.To(warehouse.Table, warehouse.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, transfer.ToWarehouseTable, transfer.ToWarehouseColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDispatchedBy queries the dispatched_by edge of a Transfer.
+func (c *TransferClient) QueryDispatchedBy(_m *Transfer) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(transfer.Table, transfer.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, transfer.DispatchedByTable, transfer.DispatchedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryReceivedBy queries the received_by edge of a Transfer.
+func (c *TransferClient) QueryReceivedBy(_m *Transfer) *UserQuery {
+	query := (&UserClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(transfer.Table, transfer.FieldID, id),
+			sqlgraph.To(user.Table, user.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, transfer.ReceivedByTable, transfer.ReceivedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryLines queries the lines edge of a Transfer.
+func (c *TransferClient) QueryLines(_m *Transfer) *TransferLineQuery {
+	query := (&TransferLineClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(transfer.Table, transfer.FieldID, id),
+			sqlgraph.To(transferline.Table, transferline.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, transfer.LinesTable, transfer.LinesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *TransferClient) Hooks() []Hook {
+	hooks := c.hooks.Transfer
+	return append(hooks[:len(hooks):len(hooks)], transfer.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *TransferClient) Interceptors() []Interceptor {
+	return c.inters.Transfer
+}
+
+func (c *TransferClient) mutate(ctx context.Context, m *TransferMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TransferCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TransferUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TransferUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TransferDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Transfer mutation op: %q", m.Op())
+	}
+}
+
+// TransferLineClient is a client for the TransferLine schema.
+type TransferLineClient struct {
+	config
+}
+
+// NewTransferLineClient returns a client for the TransferLine from the given config.
+func NewTransferLineClient(c config) *TransferLineClient {
+	return &TransferLineClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `transferline.Hooks(f(g(h())))`.
+func (c *TransferLineClient) Use(hooks ...Hook) {
+	c.hooks.TransferLine = append(c.hooks.TransferLine, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `transferline.Intercept(f(g(h())))`.
+func (c *TransferLineClient) Intercept(interceptors ...Interceptor) {
+	c.inters.TransferLine = append(c.inters.TransferLine, interceptors...)
+}
+
+// Create returns a builder for creating a TransferLine entity.
+func (c *TransferLineClient) Create() *TransferLineCreate {
+	mutation := newTransferLineMutation(c.config, OpCreate)
+	return &TransferLineCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of TransferLine entities.
+func (c *TransferLineClient) CreateBulk(builders ...*TransferLineCreate) *TransferLineCreateBulk {
+	return &TransferLineCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TransferLineClient) MapCreateBulk(slice any, setFunc func(*TransferLineCreate, int)) *TransferLineCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TransferLineCreateBulk{err: fmt.Errorf("calling to TransferLineClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TransferLineCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TransferLineCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for TransferLine.
+func (c *TransferLineClient) Update() *TransferLineUpdate {
+	mutation := newTransferLineMutation(c.config, OpUpdate)
+	return &TransferLineUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TransferLineClient) UpdateOne(_m *TransferLine) *TransferLineUpdateOne {
+	mutation := newTransferLineMutation(c.config, OpUpdateOne, withTransferLine(_m))
+	return &TransferLineUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TransferLineClient) UpdateOneID(id int) *TransferLineUpdateOne {
+	mutation := newTransferLineMutation(c.config, OpUpdateOne, withTransferLineID(id))
+	return &TransferLineUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for TransferLine.
+func (c *TransferLineClient) Delete() *TransferLineDelete {
+	mutation := newTransferLineMutation(c.config, OpDelete)
+	return &TransferLineDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TransferLineClient) DeleteOne(_m *TransferLine) *TransferLineDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TransferLineClient) DeleteOneID(id int) *TransferLineDeleteOne {
+	builder := c.Delete().Where(transferline.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TransferLineDeleteOne{builder}
+}
+
+// Query returns a query builder for TransferLine.
+func (c *TransferLineClient) Query() *TransferLineQuery {
+	return &TransferLineQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTransferLine},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a TransferLine entity by its id.
+func (c *TransferLineClient) Get(ctx context.Context, id int) (*TransferLine, error) {
+	return c.Query().Where(transferline.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TransferLineClient) GetX(ctx context.Context, id int) *TransferLine {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryTransfer queries the transfer edge of a TransferLine.
+func (c *TransferLineClient) QueryTransfer(_m *TransferLine) *TransferQuery {
+	query := (&TransferClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(transferline.Table, transferline.FieldID, id),
+			sqlgraph.To(transfer.Table, transfer.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, transferline.TransferTable, transferline.TransferColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEquipmentType queries the equipment_type edge of a TransferLine.
+func (c *TransferLineClient) QueryEquipmentType(_m *TransferLine) *EquipmentTypeQuery {
+	query := (&EquipmentTypeClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(transferline.Table, transferline.FieldID, id),
+			sqlgraph.To(equipmenttype.Table, equipmenttype.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, transferline.EquipmentTypeTable, transferline.EquipmentTypeColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryItem queries the item edge of a TransferLine.
+func (c *TransferLineClient) QueryItem(_m *TransferLine) *ItemQuery {
+	query := (&ItemClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(transferline.Table, transferline.FieldID, id),
+			sqlgraph.To(item.Table, item.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, transferline.ItemTable, transferline.ItemColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *TransferLineClient) Hooks() []Hook {
+	hooks := c.hooks.TransferLine
+	return append(hooks[:len(hooks):len(hooks)], transferline.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *TransferLineClient) Interceptors() []Interceptor {
+	return c.inters.TransferLine
+}
+
+func (c *TransferLineClient) mutate(ctx context.Context, m *TransferLineMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TransferLineCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TransferLineUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TransferLineUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TransferLineDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown TransferLine mutation op: %q", m.Op())
 	}
 }
 
@@ -3407,14 +4816,18 @@ func (c *WarehouseClient) mutate(ctx context.Context, m *WarehouseMutation) (Val
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		ApiToken, AuditEvent, Branch, Courier, CourierDocument, CourierStatusChange,
-		EquipmentType, IdempotencyKey, Item, LoginThrottle, Movement, Partner, Region,
-		Session, StockBalance, User, Warehouse []ent.Hook
+		ApiToken, AuditEvent, Branch, Courier, CourierDebt, CourierDocument,
+		CourierHolding, CourierStatusChange, DocumentCounter, EquipmentType,
+		IdempotencyKey, Item, Kit, KitItem, LoginThrottle, Movement, Partner, Region,
+		Session, StatusReason, StockBalance, Transfer, TransferLine, User,
+		Warehouse []ent.Hook
 	}
 	inters struct {
-		ApiToken, AuditEvent, Branch, Courier, CourierDocument, CourierStatusChange,
-		EquipmentType, IdempotencyKey, Item, LoginThrottle, Movement, Partner, Region,
-		Session, StockBalance, User, Warehouse []ent.Interceptor
+		ApiToken, AuditEvent, Branch, Courier, CourierDebt, CourierDocument,
+		CourierHolding, CourierStatusChange, DocumentCounter, EquipmentType,
+		IdempotencyKey, Item, Kit, KitItem, LoginThrottle, Movement, Partner, Region,
+		Session, StatusReason, StockBalance, Transfer, TransferLine, User,
+		Warehouse []ent.Interceptor
 	}
 )
 

@@ -59,6 +59,8 @@ type Courier struct {
 	PartnerID *int `json:"partner_id,omitempty"`
 	// BranchID holds the value of the "branch_id" field.
 	BranchID *int `json:"branch_id,omitempty"`
+	// folded names and phone digits for search; kept current by a hook
+	SearchKey string `json:"search_key,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the CourierQuery when eager-loading is set.
 	Edges        CourierEdges `json:"edges"`
@@ -158,7 +160,7 @@ func (*Courier) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case courier.FieldID, courier.FieldPartnerID, courier.FieldBranchID:
 			values[i] = new(sql.NullInt64)
-		case courier.FieldLastName, courier.FieldFirstName, courier.FieldMiddleName, courier.FieldPhone, courier.FieldPinfl, courier.FieldGender, courier.FieldTransportType, courier.FieldVehiclePlate, courier.FieldDocumentStatus, courier.FieldStatus:
+		case courier.FieldLastName, courier.FieldFirstName, courier.FieldMiddleName, courier.FieldPhone, courier.FieldPinfl, courier.FieldGender, courier.FieldTransportType, courier.FieldVehiclePlate, courier.FieldDocumentStatus, courier.FieldStatus, courier.FieldSearchKey:
 			values[i] = new(sql.NullString)
 		case courier.FieldCreatedAt, courier.FieldUpdatedAt, courier.FieldArchivedAt, courier.FieldBirthDate, courier.FieldStatusChangedAt, courier.FieldHiredAt, courier.FieldFiredAt:
 			values[i] = new(sql.NullTime)
@@ -310,6 +312,12 @@ func (_m *Courier) assignValues(columns []string, values []any) error {
 				_m.BranchID = new(int)
 				*_m.BranchID = int(value.Int64)
 			}
+		case courier.FieldSearchKey:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field search_key", values[i])
+			} else if value.Valid {
+				_m.SearchKey = value.String
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -449,6 +457,9 @@ func (_m *Courier) String() string {
 		builder.WriteString("branch_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("search_key=")
+	builder.WriteString(_m.SearchKey)
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -260,6 +260,20 @@ func (_c *CourierCreate) SetNillableBranchID(v *int) *CourierCreate {
 	return _c
 }
 
+// SetSearchKey sets the "search_key" field.
+func (_c *CourierCreate) SetSearchKey(v string) *CourierCreate {
+	_c.mutation.SetSearchKey(v)
+	return _c
+}
+
+// SetNillableSearchKey sets the "search_key" field if the given value is not nil.
+func (_c *CourierCreate) SetNillableSearchKey(v *string) *CourierCreate {
+	if v != nil {
+		_c.SetSearchKey(*v)
+	}
+	return _c
+}
+
 // SetPartner sets the "partner" edge to the Partner entity.
 func (_c *CourierCreate) SetPartner(v *Partner) *CourierCreate {
 	return _c.SetPartnerID(v.ID)
@@ -393,6 +407,10 @@ func (_c *CourierCreate) defaults() error {
 		v := courier.DefaultDoNotRehire
 		_c.mutation.SetDoNotRehire(v)
 	}
+	if _, ok := _c.mutation.SearchKey(); !ok {
+		v := courier.DefaultSearchKey
+		_c.mutation.SetSearchKey(v)
+	}
 	return nil
 }
 
@@ -480,6 +498,14 @@ func (_c *CourierCreate) check() error {
 	}
 	if _, ok := _c.mutation.DoNotRehire(); !ok {
 		return &ValidationError{Name: "do_not_rehire", err: errors.New(`ent: missing required field "Courier.do_not_rehire"`)}
+	}
+	if _, ok := _c.mutation.SearchKey(); !ok {
+		return &ValidationError{Name: "search_key", err: errors.New(`ent: missing required field "Courier.search_key"`)}
+	}
+	if v, ok := _c.mutation.SearchKey(); ok {
+		if err := courier.SearchKeyValidator(v); err != nil {
+			return &ValidationError{Name: "search_key", err: fmt.Errorf(`ent: validator failed for field "Courier.search_key": %w`, err)}
+		}
 	}
 	return nil
 }
@@ -579,6 +605,10 @@ func (_c *CourierCreate) createSpec() (*Courier, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.DoNotRehire(); ok {
 		_spec.SetField(courier.FieldDoNotRehire, field.TypeBool, value)
 		_node.DoNotRehire = value
+	}
+	if value, ok := _c.mutation.SearchKey(); ok {
+		_spec.SetField(courier.FieldSearchKey, field.TypeString, value)
+		_node.SearchKey = value
 	}
 	if nodes := _c.mutation.PartnerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -1012,6 +1042,18 @@ func (u *CourierUpsert) ClearBranchID() *CourierUpsert {
 	return u
 }
 
+// SetSearchKey sets the "search_key" field.
+func (u *CourierUpsert) SetSearchKey(v string) *CourierUpsert {
+	u.Set(courier.FieldSearchKey, v)
+	return u
+}
+
+// UpdateSearchKey sets the "search_key" field to the value that was provided on create.
+func (u *CourierUpsert) UpdateSearchKey() *CourierUpsert {
+	u.SetExcluded(courier.FieldSearchKey)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -1383,6 +1425,20 @@ func (u *CourierUpsertOne) UpdateBranchID() *CourierUpsertOne {
 func (u *CourierUpsertOne) ClearBranchID() *CourierUpsertOne {
 	return u.Update(func(s *CourierUpsert) {
 		s.ClearBranchID()
+	})
+}
+
+// SetSearchKey sets the "search_key" field.
+func (u *CourierUpsertOne) SetSearchKey(v string) *CourierUpsertOne {
+	return u.Update(func(s *CourierUpsert) {
+		s.SetSearchKey(v)
+	})
+}
+
+// UpdateSearchKey sets the "search_key" field to the value that was provided on create.
+func (u *CourierUpsertOne) UpdateSearchKey() *CourierUpsertOne {
+	return u.Update(func(s *CourierUpsert) {
+		s.UpdateSearchKey()
 	})
 }
 
@@ -1923,6 +1979,20 @@ func (u *CourierUpsertBulk) UpdateBranchID() *CourierUpsertBulk {
 func (u *CourierUpsertBulk) ClearBranchID() *CourierUpsertBulk {
 	return u.Update(func(s *CourierUpsert) {
 		s.ClearBranchID()
+	})
+}
+
+// SetSearchKey sets the "search_key" field.
+func (u *CourierUpsertBulk) SetSearchKey(v string) *CourierUpsertBulk {
+	return u.Update(func(s *CourierUpsert) {
+		s.SetSearchKey(v)
+	})
+}
+
+// UpdateSearchKey sets the "search_key" field to the value that was provided on create.
+func (u *CourierUpsertBulk) UpdateSearchKey() *CourierUpsertBulk {
+	return u.Update(func(s *CourierUpsert) {
+		s.UpdateSearchKey()
 	})
 }
 

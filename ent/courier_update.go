@@ -347,6 +347,20 @@ func (_u *CourierUpdate) ClearBranchID() *CourierUpdate {
 	return _u
 }
 
+// SetSearchKey sets the "search_key" field.
+func (_u *CourierUpdate) SetSearchKey(v string) *CourierUpdate {
+	_u.mutation.SetSearchKey(v)
+	return _u
+}
+
+// SetNillableSearchKey sets the "search_key" field if the given value is not nil.
+func (_u *CourierUpdate) SetNillableSearchKey(v *string) *CourierUpdate {
+	if v != nil {
+		_u.SetSearchKey(*v)
+	}
+	return _u
+}
+
 // SetPartner sets the "partner" edge to the Partner entity.
 func (_u *CourierUpdate) SetPartner(v *Partner) *CourierUpdate {
 	return _u.SetPartnerID(v.ID)
@@ -612,6 +626,11 @@ func (_u *CourierUpdate) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Courier.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.SearchKey(); ok {
+		if err := courier.SearchKeyValidator(v); err != nil {
+			return &ValidationError{Name: "search_key", err: fmt.Errorf(`ent: validator failed for field "Courier.search_key": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -704,6 +723,9 @@ func (_u *CourierUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.DoNotRehire(); ok {
 		_spec.SetField(courier.FieldDoNotRehire, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.SearchKey(); ok {
+		_spec.SetField(courier.FieldSearchKey, field.TypeString, value)
 	}
 	if _u.mutation.PartnerCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -1277,6 +1299,20 @@ func (_u *CourierUpdateOne) ClearBranchID() *CourierUpdateOne {
 	return _u
 }
 
+// SetSearchKey sets the "search_key" field.
+func (_u *CourierUpdateOne) SetSearchKey(v string) *CourierUpdateOne {
+	_u.mutation.SetSearchKey(v)
+	return _u
+}
+
+// SetNillableSearchKey sets the "search_key" field if the given value is not nil.
+func (_u *CourierUpdateOne) SetNillableSearchKey(v *string) *CourierUpdateOne {
+	if v != nil {
+		_u.SetSearchKey(*v)
+	}
+	return _u
+}
+
 // SetPartner sets the "partner" edge to the Partner entity.
 func (_u *CourierUpdateOne) SetPartner(v *Partner) *CourierUpdateOne {
 	return _u.SetPartnerID(v.ID)
@@ -1555,6 +1591,11 @@ func (_u *CourierUpdateOne) check() error {
 			return &ValidationError{Name: "status", err: fmt.Errorf(`ent: validator failed for field "Courier.status": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.SearchKey(); ok {
+		if err := courier.SearchKeyValidator(v); err != nil {
+			return &ValidationError{Name: "search_key", err: fmt.Errorf(`ent: validator failed for field "Courier.search_key": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -1664,6 +1705,9 @@ func (_u *CourierUpdateOne) sqlSave(ctx context.Context) (_node *Courier, err er
 	}
 	if value, ok := _u.mutation.DoNotRehire(); ok {
 		_spec.SetField(courier.FieldDoNotRehire, field.TypeBool, value)
+	}
+	if value, ok := _u.mutation.SearchKey(); ok {
+		_spec.SetField(courier.FieldSearchKey, field.TypeString, value)
 	}
 	if _u.mutation.PartnerCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -16,17 +16,25 @@ import (
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
+	"github.com/mycourier/mycourier/ent/courierholding"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
+	"github.com/mycourier/mycourier/ent/documentcounter"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/idempotencykey"
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/kit"
+	"github.com/mycourier/mycourier/ent/kititem"
 	"github.com/mycourier/mycourier/ent/loginthrottle"
 	"github.com/mycourier/mycourier/ent/movement"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/region"
 	"github.com/mycourier/mycourier/ent/session"
+	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/transfer"
+	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
 )
@@ -93,17 +101,25 @@ func checkColumn(t, c string) error {
 			auditevent.Table:          auditevent.ValidColumn,
 			branch.Table:              branch.ValidColumn,
 			courier.Table:             courier.ValidColumn,
+			courierdebt.Table:         courierdebt.ValidColumn,
 			courierdocument.Table:     courierdocument.ValidColumn,
+			courierholding.Table:      courierholding.ValidColumn,
 			courierstatuschange.Table: courierstatuschange.ValidColumn,
+			documentcounter.Table:     documentcounter.ValidColumn,
 			equipmenttype.Table:       equipmenttype.ValidColumn,
 			idempotencykey.Table:      idempotencykey.ValidColumn,
 			item.Table:                item.ValidColumn,
+			kit.Table:                 kit.ValidColumn,
+			kititem.Table:             kititem.ValidColumn,
 			loginthrottle.Table:       loginthrottle.ValidColumn,
 			movement.Table:            movement.ValidColumn,
 			partner.Table:             partner.ValidColumn,
 			region.Table:              region.ValidColumn,
 			session.Table:             session.ValidColumn,
+			statusreason.Table:        statusreason.ValidColumn,
 			stockbalance.Table:        stockbalance.ValidColumn,
+			transfer.Table:            transfer.ValidColumn,
+			transferline.Table:        transferline.ValidColumn,
 			user.Table:                user.ValidColumn,
 			warehouse.Table:           warehouse.ValidColumn,
 		})

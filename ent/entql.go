@@ -7,18 +7,26 @@ import (
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
+	"github.com/mycourier/mycourier/ent/courierholding"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
+	"github.com/mycourier/mycourier/ent/documentcounter"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/idempotencykey"
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/kit"
+	"github.com/mycourier/mycourier/ent/kititem"
 	"github.com/mycourier/mycourier/ent/loginthrottle"
 	"github.com/mycourier/mycourier/ent/movement"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/predicate"
 	"github.com/mycourier/mycourier/ent/region"
 	"github.com/mycourier/mycourier/ent/session"
+	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/transfer"
+	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
 
@@ -30,7 +38,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 17)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 25)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
@@ -130,9 +138,35 @@ var schemaGraph = func() *sqlgraph.Schema {
 			courier.FieldDoNotRehire:     {Type: field.TypeBool, Column: courier.FieldDoNotRehire},
 			courier.FieldPartnerID:       {Type: field.TypeInt, Column: courier.FieldPartnerID},
 			courier.FieldBranchID:        {Type: field.TypeInt, Column: courier.FieldBranchID},
+			courier.FieldSearchKey:       {Type: field.TypeString, Column: courier.FieldSearchKey},
 		},
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   courierdebt.Table,
+			Columns: courierdebt.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: courierdebt.FieldID,
+			},
+		},
+		Type: "CourierDebt",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			courierdebt.FieldCreatedAt:       {Type: field.TypeTime, Column: courierdebt.FieldCreatedAt},
+			courierdebt.FieldUpdatedAt:       {Type: field.TypeTime, Column: courierdebt.FieldUpdatedAt},
+			courierdebt.FieldCourierID:       {Type: field.TypeInt, Column: courierdebt.FieldCourierID},
+			courierdebt.FieldEquipmentTypeID: {Type: field.TypeInt, Column: courierdebt.FieldEquipmentTypeID},
+			courierdebt.FieldItemID:          {Type: field.TypeInt, Column: courierdebt.FieldItemID},
+			courierdebt.FieldQuantity:        {Type: field.TypeInt, Column: courierdebt.FieldQuantity},
+			courierdebt.FieldAmount:          {Type: field.TypeInt64, Column: courierdebt.FieldAmount},
+			courierdebt.FieldReason:          {Type: field.TypeString, Column: courierdebt.FieldReason},
+			courierdebt.FieldDocumentNumber:  {Type: field.TypeString, Column: courierdebt.FieldDocumentNumber},
+			courierdebt.FieldStatus:          {Type: field.TypeEnum, Column: courierdebt.FieldStatus},
+			courierdebt.FieldSettledAt:       {Type: field.TypeTime, Column: courierdebt.FieldSettledAt},
+			courierdebt.FieldActorID:         {Type: field.TypeInt, Column: courierdebt.FieldActorID},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   courierdocument.Table,
 			Columns: courierdocument.Columns,
@@ -161,7 +195,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 			courierdocument.FieldFileSize:        {Type: field.TypeInt64, Column: courierdocument.FieldFileSize},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   courierholding.Table,
+			Columns: courierholding.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: courierholding.FieldID,
+			},
+		},
+		Type: "CourierHolding",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			courierholding.FieldCreatedAt:       {Type: field.TypeTime, Column: courierholding.FieldCreatedAt},
+			courierholding.FieldUpdatedAt:       {Type: field.TypeTime, Column: courierholding.FieldUpdatedAt},
+			courierholding.FieldCourierID:       {Type: field.TypeInt, Column: courierholding.FieldCourierID},
+			courierholding.FieldEquipmentTypeID: {Type: field.TypeInt, Column: courierholding.FieldEquipmentTypeID},
+			courierholding.FieldQuantity:        {Type: field.TypeInt, Column: courierholding.FieldQuantity},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   courierstatuschange.Table,
 			Columns: courierstatuschange.Columns,
@@ -181,7 +233,23 @@ var schemaGraph = func() *sqlgraph.Schema {
 			courierstatuschange.FieldActorID:    {Type: field.TypeInt, Column: courierstatuschange.FieldActorID},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   documentcounter.Table,
+			Columns: documentcounter.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: documentcounter.FieldID,
+			},
+		},
+		Type: "DocumentCounter",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			documentcounter.FieldPrefix: {Type: field.TypeString, Column: documentcounter.FieldPrefix},
+			documentcounter.FieldYear:   {Type: field.TypeInt, Column: documentcounter.FieldYear},
+			documentcounter.FieldLast:   {Type: field.TypeInt64, Column: documentcounter.FieldLast},
+		},
+	}
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   equipmenttype.Table,
 			Columns: equipmenttype.Columns,
@@ -199,13 +267,14 @@ var schemaGraph = func() *sqlgraph.Schema {
 			equipmenttype.FieldSku:               {Type: field.TypeString, Column: equipmenttype.FieldSku},
 			equipmenttype.FieldCategory:          {Type: field.TypeEnum, Column: equipmenttype.FieldCategory},
 			equipmenttype.FieldSize:              {Type: field.TypeString, Column: equipmenttype.FieldSize},
+			equipmenttype.FieldVariantGroup:      {Type: field.TypeString, Column: equipmenttype.FieldVariantGroup},
 			equipmenttype.FieldTracking:          {Type: field.TypeEnum, Column: equipmenttype.FieldTracking},
 			equipmenttype.FieldUnitCost:          {Type: field.TypeInt64, Column: equipmenttype.FieldUnitCost},
 			equipmenttype.FieldDepositAmount:     {Type: field.TypeInt64, Column: equipmenttype.FieldDepositAmount},
 			equipmenttype.FieldServiceLifeMonths: {Type: field.TypeInt, Column: equipmenttype.FieldServiceLifeMonths},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   idempotencykey.Table,
 			Columns: idempotencykey.Columns,
@@ -224,7 +293,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			idempotencykey.FieldResult:      {Type: field.TypeJSON, Column: idempotencykey.FieldResult},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   item.Table,
 			Columns: item.Columns,
@@ -247,7 +316,44 @@ var schemaGraph = func() *sqlgraph.Schema {
 			item.FieldUnitCost:        {Type: field.TypeInt64, Column: item.FieldUnitCost},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   kit.Table,
+			Columns: kit.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: kit.FieldID,
+			},
+		},
+		Type: "Kit",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			kit.FieldCreatedAt:     {Type: field.TypeTime, Column: kit.FieldCreatedAt},
+			kit.FieldUpdatedAt:     {Type: field.TypeTime, Column: kit.FieldUpdatedAt},
+			kit.FieldArchivedAt:    {Type: field.TypeTime, Column: kit.FieldArchivedAt},
+			kit.FieldName:          {Type: field.TypeString, Column: kit.FieldName},
+			kit.FieldTransportType: {Type: field.TypeEnum, Column: kit.FieldTransportType},
+			kit.FieldDescription:   {Type: field.TypeString, Column: kit.FieldDescription},
+		},
+	}
+	graph.Nodes[13] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   kititem.Table,
+			Columns: kititem.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: kititem.FieldID,
+			},
+		},
+		Type: "KitItem",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			kititem.FieldCreatedAt:       {Type: field.TypeTime, Column: kititem.FieldCreatedAt},
+			kititem.FieldUpdatedAt:       {Type: field.TypeTime, Column: kititem.FieldUpdatedAt},
+			kititem.FieldKitID:           {Type: field.TypeInt, Column: kititem.FieldKitID},
+			kititem.FieldEquipmentTypeID: {Type: field.TypeInt, Column: kititem.FieldEquipmentTypeID},
+			kititem.FieldQuantity:        {Type: field.TypeInt, Column: kititem.FieldQuantity},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginthrottle.Table,
 			Columns: loginthrottle.Columns,
@@ -266,7 +372,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginthrottle.FieldLockedUntil:   {Type: field.TypeTime, Column: loginthrottle.FieldLockedUntil},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   movement.Table,
 			Columns: movement.Columns,
@@ -294,7 +400,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			movement.FieldActorID:                {Type: field.TypeInt, Column: movement.FieldActorID},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partner.Table,
 			Columns: partner.Columns,
@@ -315,7 +421,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partner.FieldContactPhone: {Type: field.TypeString, Column: partner.FieldContactPhone},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -333,7 +439,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldCode:       {Type: field.TypeString, Column: region.FieldCode},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -355,7 +461,29 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent: {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   statusreason.Table,
+			Columns: statusreason.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: statusreason.FieldID,
+			},
+		},
+		Type: "StatusReason",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			statusreason.FieldCreatedAt:       {Type: field.TypeTime, Column: statusreason.FieldCreatedAt},
+			statusreason.FieldUpdatedAt:       {Type: field.TypeTime, Column: statusreason.FieldUpdatedAt},
+			statusreason.FieldArchivedAt:      {Type: field.TypeTime, Column: statusreason.FieldArchivedAt},
+			statusreason.FieldKind:            {Type: field.TypeEnum, Column: statusreason.FieldKind},
+			statusreason.FieldCode:            {Type: field.TypeString, Column: statusreason.FieldCode},
+			statusreason.FieldTitleRu:         {Type: field.TypeString, Column: statusreason.FieldTitleRu},
+			statusreason.FieldTitleEn:         {Type: field.TypeString, Column: statusreason.FieldTitleEn},
+			statusreason.FieldCommentRequired: {Type: field.TypeBool, Column: statusreason.FieldCommentRequired},
+			statusreason.FieldSortOrder:       {Type: field.TypeInt, Column: statusreason.FieldSortOrder},
+		},
+	}
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stockbalance.Table,
 			Columns: stockbalance.Columns,
@@ -371,10 +499,59 @@ var schemaGraph = func() *sqlgraph.Schema {
 			stockbalance.FieldWarehouseID:     {Type: field.TypeInt, Column: stockbalance.FieldWarehouseID},
 			stockbalance.FieldEquipmentTypeID: {Type: field.TypeInt, Column: stockbalance.FieldEquipmentTypeID},
 			stockbalance.FieldQuantity:        {Type: field.TypeInt, Column: stockbalance.FieldQuantity},
+			stockbalance.FieldQuarantined:     {Type: field.TypeInt, Column: stockbalance.FieldQuarantined},
 			stockbalance.FieldMinLevel:        {Type: field.TypeInt, Column: stockbalance.FieldMinLevel},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   transfer.Table,
+			Columns: transfer.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: transfer.FieldID,
+			},
+		},
+		Type: "Transfer",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			transfer.FieldCreatedAt:           {Type: field.TypeTime, Column: transfer.FieldCreatedAt},
+			transfer.FieldUpdatedAt:           {Type: field.TypeTime, Column: transfer.FieldUpdatedAt},
+			transfer.FieldDocumentNumber:      {Type: field.TypeString, Column: transfer.FieldDocumentNumber},
+			transfer.FieldFromWarehouseID:     {Type: field.TypeInt, Column: transfer.FieldFromWarehouseID},
+			transfer.FieldToWarehouseID:       {Type: field.TypeInt, Column: transfer.FieldToWarehouseID},
+			transfer.FieldStatus:              {Type: field.TypeEnum, Column: transfer.FieldStatus},
+			transfer.FieldDispatchOperationID: {Type: field.TypeString, Column: transfer.FieldDispatchOperationID},
+			transfer.FieldReceiveOperationID:  {Type: field.TypeString, Column: transfer.FieldReceiveOperationID},
+			transfer.FieldDispatchedByID:      {Type: field.TypeInt, Column: transfer.FieldDispatchedByID},
+			transfer.FieldReceivedByID:        {Type: field.TypeInt, Column: transfer.FieldReceivedByID},
+			transfer.FieldReceivedAt:          {Type: field.TypeTime, Column: transfer.FieldReceivedAt},
+			transfer.FieldHasDiscrepancy:      {Type: field.TypeBool, Column: transfer.FieldHasDiscrepancy},
+			transfer.FieldComment:             {Type: field.TypeString, Column: transfer.FieldComment},
+		},
+	}
+	graph.Nodes[22] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   transferline.Table,
+			Columns: transferline.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: transferline.FieldID,
+			},
+		},
+		Type: "TransferLine",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			transferline.FieldCreatedAt:          {Type: field.TypeTime, Column: transferline.FieldCreatedAt},
+			transferline.FieldUpdatedAt:          {Type: field.TypeTime, Column: transferline.FieldUpdatedAt},
+			transferline.FieldTransferID:         {Type: field.TypeInt, Column: transferline.FieldTransferID},
+			transferline.FieldEquipmentTypeID:    {Type: field.TypeInt, Column: transferline.FieldEquipmentTypeID},
+			transferline.FieldItemID:             {Type: field.TypeInt, Column: transferline.FieldItemID},
+			transferline.FieldQuantitySent:       {Type: field.TypeInt, Column: transferline.FieldQuantitySent},
+			transferline.FieldQuantityReceived:   {Type: field.TypeInt, Column: transferline.FieldQuantityReceived},
+			transferline.FieldShortageResolution: {Type: field.TypeEnum, Column: transferline.FieldShortageResolution},
+			transferline.FieldNote:               {Type: field.TypeString, Column: transferline.FieldNote},
+		},
+	}
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -398,7 +575,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldPasswordChangedAt: {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   warehouse.Table,
 			Columns: warehouse.Columns,
@@ -578,6 +755,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"courier",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   courierdebt.CourierTable,
+			Columns: []string{courierdebt.CourierColumn},
+			Bidi:    false,
+		},
+		"CourierDebt",
+		"Courier",
+	)
+	graph.MustAddE(
+		"equipment_type",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   courierdebt.EquipmentTypeTable,
+			Columns: []string{courierdebt.EquipmentTypeColumn},
+			Bidi:    false,
+		},
+		"CourierDebt",
+		"EquipmentType",
+	)
+	graph.MustAddE(
+		"item",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   courierdebt.ItemTable,
+			Columns: []string{courierdebt.ItemColumn},
+			Bidi:    false,
+		},
+		"CourierDebt",
+		"Item",
+	)
+	graph.MustAddE(
+		"actor",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   courierdebt.ActorTable,
+			Columns: []string{courierdebt.ActorColumn},
+			Bidi:    false,
+		},
+		"CourierDebt",
+		"User",
+	)
+	graph.MustAddE(
+		"courier",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
 			Inverse: true,
 			Table:   courierdocument.CourierTable,
 			Columns: []string{courierdocument.CourierColumn},
@@ -597,6 +822,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"CourierDocument",
 		"User",
+	)
+	graph.MustAddE(
+		"courier",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   courierholding.CourierTable,
+			Columns: []string{courierholding.CourierColumn},
+			Bidi:    false,
+		},
+		"CourierHolding",
+		"Courier",
+	)
+	graph.MustAddE(
+		"equipment_type",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   courierholding.EquipmentTypeTable,
+			Columns: []string{courierholding.EquipmentTypeColumn},
+			Bidi:    false,
+		},
+		"CourierHolding",
+		"EquipmentType",
 	)
 	graph.MustAddE(
 		"courier",
@@ -705,6 +954,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Item",
 		"Movement",
+	)
+	graph.MustAddE(
+		"lines",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   kit.LinesTable,
+			Columns: []string{kit.LinesColumn},
+			Bidi:    false,
+		},
+		"Kit",
+		"KitItem",
+	)
+	graph.MustAddE(
+		"kit",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   kititem.KitTable,
+			Columns: []string{kititem.KitColumn},
+			Bidi:    false,
+		},
+		"KitItem",
+		"Kit",
+	)
+	graph.MustAddE(
+		"equipment_type",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   kititem.EquipmentTypeTable,
+			Columns: []string{kititem.EquipmentTypeColumn},
+			Bidi:    false,
+		},
+		"KitItem",
+		"EquipmentType",
 	)
 	graph.MustAddE(
 		"warehouse",
@@ -885,6 +1170,102 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"StockBalance",
 		"EquipmentType",
+	)
+	graph.MustAddE(
+		"from_warehouse",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   transfer.FromWarehouseTable,
+			Columns: []string{transfer.FromWarehouseColumn},
+			Bidi:    false,
+		},
+		"Transfer",
+		"Warehouse",
+	)
+	graph.MustAddE(
+		"to_warehouse",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   transfer.ToWarehouseTable,
+			Columns: []string{transfer.ToWarehouseColumn},
+			Bidi:    false,
+		},
+		"Transfer",
+		"Warehouse",
+	)
+	graph.MustAddE(
+		"dispatched_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   transfer.DispatchedByTable,
+			Columns: []string{transfer.DispatchedByColumn},
+			Bidi:    false,
+		},
+		"Transfer",
+		"User",
+	)
+	graph.MustAddE(
+		"received_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   transfer.ReceivedByTable,
+			Columns: []string{transfer.ReceivedByColumn},
+			Bidi:    false,
+		},
+		"Transfer",
+		"User",
+	)
+	graph.MustAddE(
+		"lines",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   transfer.LinesTable,
+			Columns: []string{transfer.LinesColumn},
+			Bidi:    false,
+		},
+		"Transfer",
+		"TransferLine",
+	)
+	graph.MustAddE(
+		"transfer",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   transferline.TransferTable,
+			Columns: []string{transferline.TransferColumn},
+			Bidi:    false,
+		},
+		"TransferLine",
+		"Transfer",
+	)
+	graph.MustAddE(
+		"equipment_type",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   transferline.EquipmentTypeTable,
+			Columns: []string{transferline.EquipmentTypeColumn},
+			Bidi:    false,
+		},
+		"TransferLine",
+		"EquipmentType",
+	)
+	graph.MustAddE(
+		"item",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   transferline.ItemTable,
+			Columns: []string{transferline.ItemColumn},
+			Bidi:    false,
+		},
+		"TransferLine",
+		"Item",
 	)
 	graph.MustAddE(
 		"partners",
@@ -1518,6 +1899,11 @@ func (f *CourierFilter) WhereBranchID(p entql.IntP) {
 	f.Where(p.Field(courier.FieldBranchID))
 }
 
+// WhereSearchKey applies the entql string predicate on the search_key field.
+func (f *CourierFilter) WhereSearchKey(p entql.StringP) {
+	f.Where(p.Field(courier.FieldSearchKey))
+}
+
 // WhereHasPartner applies a predicate to check if query has an edge partner.
 func (f *CourierFilter) WhereHasPartner() {
 	f.Where(entql.HasEdge("partner"))
@@ -1603,6 +1989,162 @@ func (f *CourierFilter) WhereHasMovementsWith(preds ...predicate.Movement) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CourierDebtQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CourierDebtQuery builder.
+func (_q *CourierDebtQuery) Filter() *CourierDebtFilter {
+	return &CourierDebtFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CourierDebtMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CourierDebtMutation builder.
+func (m *CourierDebtMutation) Filter() *CourierDebtFilter {
+	return &CourierDebtFilter{config: m.config, predicateAdder: m}
+}
+
+// CourierDebtFilter provides a generic filtering capability at runtime for CourierDebtQuery.
+type CourierDebtFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CourierDebtFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CourierDebtFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(courierdebt.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CourierDebtFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(courierdebt.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CourierDebtFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(courierdebt.FieldUpdatedAt))
+}
+
+// WhereCourierID applies the entql int predicate on the courier_id field.
+func (f *CourierDebtFilter) WhereCourierID(p entql.IntP) {
+	f.Where(p.Field(courierdebt.FieldCourierID))
+}
+
+// WhereEquipmentTypeID applies the entql int predicate on the equipment_type_id field.
+func (f *CourierDebtFilter) WhereEquipmentTypeID(p entql.IntP) {
+	f.Where(p.Field(courierdebt.FieldEquipmentTypeID))
+}
+
+// WhereItemID applies the entql int predicate on the item_id field.
+func (f *CourierDebtFilter) WhereItemID(p entql.IntP) {
+	f.Where(p.Field(courierdebt.FieldItemID))
+}
+
+// WhereQuantity applies the entql int predicate on the quantity field.
+func (f *CourierDebtFilter) WhereQuantity(p entql.IntP) {
+	f.Where(p.Field(courierdebt.FieldQuantity))
+}
+
+// WhereAmount applies the entql int64 predicate on the amount field.
+func (f *CourierDebtFilter) WhereAmount(p entql.Int64P) {
+	f.Where(p.Field(courierdebt.FieldAmount))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *CourierDebtFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(courierdebt.FieldReason))
+}
+
+// WhereDocumentNumber applies the entql string predicate on the document_number field.
+func (f *CourierDebtFilter) WhereDocumentNumber(p entql.StringP) {
+	f.Where(p.Field(courierdebt.FieldDocumentNumber))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *CourierDebtFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(courierdebt.FieldStatus))
+}
+
+// WhereSettledAt applies the entql time.Time predicate on the settled_at field.
+func (f *CourierDebtFilter) WhereSettledAt(p entql.TimeP) {
+	f.Where(p.Field(courierdebt.FieldSettledAt))
+}
+
+// WhereActorID applies the entql int predicate on the actor_id field.
+func (f *CourierDebtFilter) WhereActorID(p entql.IntP) {
+	f.Where(p.Field(courierdebt.FieldActorID))
+}
+
+// WhereHasCourier applies a predicate to check if query has an edge courier.
+func (f *CourierDebtFilter) WhereHasCourier() {
+	f.Where(entql.HasEdge("courier"))
+}
+
+// WhereHasCourierWith applies a predicate to check if query has an edge courier with a given conditions (other predicates).
+func (f *CourierDebtFilter) WhereHasCourierWith(preds ...predicate.Courier) {
+	f.Where(entql.HasEdgeWith("courier", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEquipmentType applies a predicate to check if query has an edge equipment_type.
+func (f *CourierDebtFilter) WhereHasEquipmentType() {
+	f.Where(entql.HasEdge("equipment_type"))
+}
+
+// WhereHasEquipmentTypeWith applies a predicate to check if query has an edge equipment_type with a given conditions (other predicates).
+func (f *CourierDebtFilter) WhereHasEquipmentTypeWith(preds ...predicate.EquipmentType) {
+	f.Where(entql.HasEdgeWith("equipment_type", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasItem applies a predicate to check if query has an edge item.
+func (f *CourierDebtFilter) WhereHasItem() {
+	f.Where(entql.HasEdge("item"))
+}
+
+// WhereHasItemWith applies a predicate to check if query has an edge item with a given conditions (other predicates).
+func (f *CourierDebtFilter) WhereHasItemWith(preds ...predicate.Item) {
+	f.Where(entql.HasEdgeWith("item", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasActor applies a predicate to check if query has an edge actor.
+func (f *CourierDebtFilter) WhereHasActor() {
+	f.Where(entql.HasEdge("actor"))
+}
+
+// WhereHasActorWith applies a predicate to check if query has an edge actor with a given conditions (other predicates).
+func (f *CourierDebtFilter) WhereHasActorWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("actor", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CourierDocumentQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1631,7 +2173,7 @@ type CourierDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CourierDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1751,6 +2293,99 @@ func (f *CourierDocumentFilter) WhereHasVerifiedByWith(preds ...predicate.User) 
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CourierHoldingQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CourierHoldingQuery builder.
+func (_q *CourierHoldingQuery) Filter() *CourierHoldingFilter {
+	return &CourierHoldingFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CourierHoldingMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CourierHoldingMutation builder.
+func (m *CourierHoldingMutation) Filter() *CourierHoldingFilter {
+	return &CourierHoldingFilter{config: m.config, predicateAdder: m}
+}
+
+// CourierHoldingFilter provides a generic filtering capability at runtime for CourierHoldingQuery.
+type CourierHoldingFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CourierHoldingFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CourierHoldingFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(courierholding.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *CourierHoldingFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(courierholding.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *CourierHoldingFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(courierholding.FieldUpdatedAt))
+}
+
+// WhereCourierID applies the entql int predicate on the courier_id field.
+func (f *CourierHoldingFilter) WhereCourierID(p entql.IntP) {
+	f.Where(p.Field(courierholding.FieldCourierID))
+}
+
+// WhereEquipmentTypeID applies the entql int predicate on the equipment_type_id field.
+func (f *CourierHoldingFilter) WhereEquipmentTypeID(p entql.IntP) {
+	f.Where(p.Field(courierholding.FieldEquipmentTypeID))
+}
+
+// WhereQuantity applies the entql int predicate on the quantity field.
+func (f *CourierHoldingFilter) WhereQuantity(p entql.IntP) {
+	f.Where(p.Field(courierholding.FieldQuantity))
+}
+
+// WhereHasCourier applies a predicate to check if query has an edge courier.
+func (f *CourierHoldingFilter) WhereHasCourier() {
+	f.Where(entql.HasEdge("courier"))
+}
+
+// WhereHasCourierWith applies a predicate to check if query has an edge courier with a given conditions (other predicates).
+func (f *CourierHoldingFilter) WhereHasCourierWith(preds ...predicate.Courier) {
+	f.Where(entql.HasEdgeWith("courier", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEquipmentType applies a predicate to check if query has an edge equipment_type.
+func (f *CourierHoldingFilter) WhereHasEquipmentType() {
+	f.Where(entql.HasEdge("equipment_type"))
+}
+
+// WhereHasEquipmentTypeWith applies a predicate to check if query has an edge equipment_type with a given conditions (other predicates).
+func (f *CourierHoldingFilter) WhereHasEquipmentTypeWith(preds ...predicate.EquipmentType) {
+	f.Where(entql.HasEdgeWith("equipment_type", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CourierStatusChangeQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1779,7 +2414,7 @@ type CourierStatusChangeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CourierStatusChangeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1854,6 +2489,61 @@ func (f *CourierStatusChangeFilter) WhereHasActorWith(preds ...predicate.User) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *DocumentCounterQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the DocumentCounterQuery builder.
+func (_q *DocumentCounterQuery) Filter() *DocumentCounterFilter {
+	return &DocumentCounterFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *DocumentCounterMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the DocumentCounterMutation builder.
+func (m *DocumentCounterMutation) Filter() *DocumentCounterFilter {
+	return &DocumentCounterFilter{config: m.config, predicateAdder: m}
+}
+
+// DocumentCounterFilter provides a generic filtering capability at runtime for DocumentCounterQuery.
+type DocumentCounterFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *DocumentCounterFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *DocumentCounterFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(documentcounter.FieldID))
+}
+
+// WherePrefix applies the entql string predicate on the prefix field.
+func (f *DocumentCounterFilter) WherePrefix(p entql.StringP) {
+	f.Where(p.Field(documentcounter.FieldPrefix))
+}
+
+// WhereYear applies the entql int predicate on the year field.
+func (f *DocumentCounterFilter) WhereYear(p entql.IntP) {
+	f.Where(p.Field(documentcounter.FieldYear))
+}
+
+// WhereLast applies the entql int64 predicate on the last field.
+func (f *DocumentCounterFilter) WhereLast(p entql.Int64P) {
+	f.Where(p.Field(documentcounter.FieldLast))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *EquipmentTypeQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -1882,7 +2572,7 @@ type EquipmentTypeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EquipmentTypeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1926,6 +2616,11 @@ func (f *EquipmentTypeFilter) WhereCategory(p entql.StringP) {
 // WhereSize applies the entql string predicate on the size field.
 func (f *EquipmentTypeFilter) WhereSize(p entql.StringP) {
 	f.Where(p.Field(equipmenttype.FieldSize))
+}
+
+// WhereVariantGroup applies the entql string predicate on the variant_group field.
+func (f *EquipmentTypeFilter) WhereVariantGroup(p entql.StringP) {
+	f.Where(p.Field(equipmenttype.FieldVariantGroup))
 }
 
 // WhereTracking applies the entql string predicate on the tracking field.
@@ -2019,7 +2714,7 @@ type IdempotencyKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdempotencyKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2089,7 +2784,7 @@ type ItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2207,6 +2902,183 @@ func (f *ItemFilter) WhereHasMovementsWith(preds ...predicate.Movement) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *KitQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the KitQuery builder.
+func (_q *KitQuery) Filter() *KitFilter {
+	return &KitFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *KitMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the KitMutation builder.
+func (m *KitMutation) Filter() *KitFilter {
+	return &KitFilter{config: m.config, predicateAdder: m}
+}
+
+// KitFilter provides a generic filtering capability at runtime for KitQuery.
+type KitFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *KitFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *KitFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(kit.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *KitFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(kit.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *KitFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(kit.FieldUpdatedAt))
+}
+
+// WhereArchivedAt applies the entql time.Time predicate on the archived_at field.
+func (f *KitFilter) WhereArchivedAt(p entql.TimeP) {
+	f.Where(p.Field(kit.FieldArchivedAt))
+}
+
+// WhereName applies the entql string predicate on the name field.
+func (f *KitFilter) WhereName(p entql.StringP) {
+	f.Where(p.Field(kit.FieldName))
+}
+
+// WhereTransportType applies the entql string predicate on the transport_type field.
+func (f *KitFilter) WhereTransportType(p entql.StringP) {
+	f.Where(p.Field(kit.FieldTransportType))
+}
+
+// WhereDescription applies the entql string predicate on the description field.
+func (f *KitFilter) WhereDescription(p entql.StringP) {
+	f.Where(p.Field(kit.FieldDescription))
+}
+
+// WhereHasLines applies a predicate to check if query has an edge lines.
+func (f *KitFilter) WhereHasLines() {
+	f.Where(entql.HasEdge("lines"))
+}
+
+// WhereHasLinesWith applies a predicate to check if query has an edge lines with a given conditions (other predicates).
+func (f *KitFilter) WhereHasLinesWith(preds ...predicate.KitItem) {
+	f.Where(entql.HasEdgeWith("lines", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *KitItemQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the KitItemQuery builder.
+func (_q *KitItemQuery) Filter() *KitItemFilter {
+	return &KitItemFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *KitItemMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the KitItemMutation builder.
+func (m *KitItemMutation) Filter() *KitItemFilter {
+	return &KitItemFilter{config: m.config, predicateAdder: m}
+}
+
+// KitItemFilter provides a generic filtering capability at runtime for KitItemQuery.
+type KitItemFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *KitItemFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *KitItemFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(kititem.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *KitItemFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(kititem.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *KitItemFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(kititem.FieldUpdatedAt))
+}
+
+// WhereKitID applies the entql int predicate on the kit_id field.
+func (f *KitItemFilter) WhereKitID(p entql.IntP) {
+	f.Where(p.Field(kititem.FieldKitID))
+}
+
+// WhereEquipmentTypeID applies the entql int predicate on the equipment_type_id field.
+func (f *KitItemFilter) WhereEquipmentTypeID(p entql.IntP) {
+	f.Where(p.Field(kititem.FieldEquipmentTypeID))
+}
+
+// WhereQuantity applies the entql int predicate on the quantity field.
+func (f *KitItemFilter) WhereQuantity(p entql.IntP) {
+	f.Where(p.Field(kititem.FieldQuantity))
+}
+
+// WhereHasKit applies a predicate to check if query has an edge kit.
+func (f *KitItemFilter) WhereHasKit() {
+	f.Where(entql.HasEdge("kit"))
+}
+
+// WhereHasKitWith applies a predicate to check if query has an edge kit with a given conditions (other predicates).
+func (f *KitItemFilter) WhereHasKitWith(preds ...predicate.Kit) {
+	f.Where(entql.HasEdgeWith("kit", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEquipmentType applies a predicate to check if query has an edge equipment_type.
+func (f *KitItemFilter) WhereHasEquipmentType() {
+	f.Where(entql.HasEdge("equipment_type"))
+}
+
+// WhereHasEquipmentTypeWith applies a predicate to check if query has an edge equipment_type with a given conditions (other predicates).
+func (f *KitItemFilter) WhereHasEquipmentTypeWith(preds ...predicate.EquipmentType) {
+	f.Where(entql.HasEdgeWith("equipment_type", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *LoginThrottleQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2235,7 +3107,7 @@ type LoginThrottleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginThrottleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2305,7 +3177,7 @@ type MovementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MovementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2504,7 +3376,7 @@ type PartnerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2626,7 +3498,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2733,7 +3605,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2804,6 +3676,91 @@ func (f *SessionFilter) WhereHasUserWith(preds ...predicate.User) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *StatusReasonQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the StatusReasonQuery builder.
+func (_q *StatusReasonQuery) Filter() *StatusReasonFilter {
+	return &StatusReasonFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *StatusReasonMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the StatusReasonMutation builder.
+func (m *StatusReasonMutation) Filter() *StatusReasonFilter {
+	return &StatusReasonFilter{config: m.config, predicateAdder: m}
+}
+
+// StatusReasonFilter provides a generic filtering capability at runtime for StatusReasonQuery.
+type StatusReasonFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *StatusReasonFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *StatusReasonFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(statusreason.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *StatusReasonFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(statusreason.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *StatusReasonFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(statusreason.FieldUpdatedAt))
+}
+
+// WhereArchivedAt applies the entql time.Time predicate on the archived_at field.
+func (f *StatusReasonFilter) WhereArchivedAt(p entql.TimeP) {
+	f.Where(p.Field(statusreason.FieldArchivedAt))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *StatusReasonFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(statusreason.FieldKind))
+}
+
+// WhereCode applies the entql string predicate on the code field.
+func (f *StatusReasonFilter) WhereCode(p entql.StringP) {
+	f.Where(p.Field(statusreason.FieldCode))
+}
+
+// WhereTitleRu applies the entql string predicate on the title_ru field.
+func (f *StatusReasonFilter) WhereTitleRu(p entql.StringP) {
+	f.Where(p.Field(statusreason.FieldTitleRu))
+}
+
+// WhereTitleEn applies the entql string predicate on the title_en field.
+func (f *StatusReasonFilter) WhereTitleEn(p entql.StringP) {
+	f.Where(p.Field(statusreason.FieldTitleEn))
+}
+
+// WhereCommentRequired applies the entql bool predicate on the comment_required field.
+func (f *StatusReasonFilter) WhereCommentRequired(p entql.BoolP) {
+	f.Where(p.Field(statusreason.FieldCommentRequired))
+}
+
+// WhereSortOrder applies the entql int predicate on the sort_order field.
+func (f *StatusReasonFilter) WhereSortOrder(p entql.IntP) {
+	f.Where(p.Field(statusreason.FieldSortOrder))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *StockBalanceQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2832,7 +3789,7 @@ type StockBalanceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StockBalanceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2866,6 +3823,11 @@ func (f *StockBalanceFilter) WhereEquipmentTypeID(p entql.IntP) {
 // WhereQuantity applies the entql int predicate on the quantity field.
 func (f *StockBalanceFilter) WhereQuantity(p entql.IntP) {
 	f.Where(p.Field(stockbalance.FieldQuantity))
+}
+
+// WhereQuarantined applies the entql int predicate on the quarantined field.
+func (f *StockBalanceFilter) WhereQuarantined(p entql.IntP) {
+	f.Where(p.Field(stockbalance.FieldQuarantined))
 }
 
 // WhereMinLevel applies the entql int predicate on the min_level field.
@@ -2902,6 +3864,308 @@ func (f *StockBalanceFilter) WhereHasEquipmentTypeWith(preds ...predicate.Equipm
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *TransferQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the TransferQuery builder.
+func (_q *TransferQuery) Filter() *TransferFilter {
+	return &TransferFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *TransferMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the TransferMutation builder.
+func (m *TransferMutation) Filter() *TransferFilter {
+	return &TransferFilter{config: m.config, predicateAdder: m}
+}
+
+// TransferFilter provides a generic filtering capability at runtime for TransferQuery.
+type TransferFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *TransferFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *TransferFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(transfer.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *TransferFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(transfer.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *TransferFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(transfer.FieldUpdatedAt))
+}
+
+// WhereDocumentNumber applies the entql string predicate on the document_number field.
+func (f *TransferFilter) WhereDocumentNumber(p entql.StringP) {
+	f.Where(p.Field(transfer.FieldDocumentNumber))
+}
+
+// WhereFromWarehouseID applies the entql int predicate on the from_warehouse_id field.
+func (f *TransferFilter) WhereFromWarehouseID(p entql.IntP) {
+	f.Where(p.Field(transfer.FieldFromWarehouseID))
+}
+
+// WhereToWarehouseID applies the entql int predicate on the to_warehouse_id field.
+func (f *TransferFilter) WhereToWarehouseID(p entql.IntP) {
+	f.Where(p.Field(transfer.FieldToWarehouseID))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *TransferFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(transfer.FieldStatus))
+}
+
+// WhereDispatchOperationID applies the entql string predicate on the dispatch_operation_id field.
+func (f *TransferFilter) WhereDispatchOperationID(p entql.StringP) {
+	f.Where(p.Field(transfer.FieldDispatchOperationID))
+}
+
+// WhereReceiveOperationID applies the entql string predicate on the receive_operation_id field.
+func (f *TransferFilter) WhereReceiveOperationID(p entql.StringP) {
+	f.Where(p.Field(transfer.FieldReceiveOperationID))
+}
+
+// WhereDispatchedByID applies the entql int predicate on the dispatched_by_id field.
+func (f *TransferFilter) WhereDispatchedByID(p entql.IntP) {
+	f.Where(p.Field(transfer.FieldDispatchedByID))
+}
+
+// WhereReceivedByID applies the entql int predicate on the received_by_id field.
+func (f *TransferFilter) WhereReceivedByID(p entql.IntP) {
+	f.Where(p.Field(transfer.FieldReceivedByID))
+}
+
+// WhereReceivedAt applies the entql time.Time predicate on the received_at field.
+func (f *TransferFilter) WhereReceivedAt(p entql.TimeP) {
+	f.Where(p.Field(transfer.FieldReceivedAt))
+}
+
+// WhereHasDiscrepancy applies the entql bool predicate on the has_discrepancy field.
+func (f *TransferFilter) WhereHasDiscrepancy(p entql.BoolP) {
+	f.Where(p.Field(transfer.FieldHasDiscrepancy))
+}
+
+// WhereComment applies the entql string predicate on the comment field.
+func (f *TransferFilter) WhereComment(p entql.StringP) {
+	f.Where(p.Field(transfer.FieldComment))
+}
+
+// WhereHasFromWarehouse applies a predicate to check if query has an edge from_warehouse.
+func (f *TransferFilter) WhereHasFromWarehouse() {
+	f.Where(entql.HasEdge("from_warehouse"))
+}
+
+// WhereHasFromWarehouseWith applies a predicate to check if query has an edge from_warehouse with a given conditions (other predicates).
+func (f *TransferFilter) WhereHasFromWarehouseWith(preds ...predicate.Warehouse) {
+	f.Where(entql.HasEdgeWith("from_warehouse", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasToWarehouse applies a predicate to check if query has an edge to_warehouse.
+func (f *TransferFilter) WhereHasToWarehouse() {
+	f.Where(entql.HasEdge("to_warehouse"))
+}
+
+// WhereHasToWarehouseWith applies a predicate to check if query has an edge to_warehouse with a given conditions (other predicates).
+func (f *TransferFilter) WhereHasToWarehouseWith(preds ...predicate.Warehouse) {
+	f.Where(entql.HasEdgeWith("to_warehouse", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDispatchedBy applies a predicate to check if query has an edge dispatched_by.
+func (f *TransferFilter) WhereHasDispatchedBy() {
+	f.Where(entql.HasEdge("dispatched_by"))
+}
+
+// WhereHasDispatchedByWith applies a predicate to check if query has an edge dispatched_by with a given conditions (other predicates).
+func (f *TransferFilter) WhereHasDispatchedByWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("dispatched_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasReceivedBy applies a predicate to check if query has an edge received_by.
+func (f *TransferFilter) WhereHasReceivedBy() {
+	f.Where(entql.HasEdge("received_by"))
+}
+
+// WhereHasReceivedByWith applies a predicate to check if query has an edge received_by with a given conditions (other predicates).
+func (f *TransferFilter) WhereHasReceivedByWith(preds ...predicate.User) {
+	f.Where(entql.HasEdgeWith("received_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasLines applies a predicate to check if query has an edge lines.
+func (f *TransferFilter) WhereHasLines() {
+	f.Where(entql.HasEdge("lines"))
+}
+
+// WhereHasLinesWith applies a predicate to check if query has an edge lines with a given conditions (other predicates).
+func (f *TransferFilter) WhereHasLinesWith(preds ...predicate.TransferLine) {
+	f.Where(entql.HasEdgeWith("lines", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *TransferLineQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the TransferLineQuery builder.
+func (_q *TransferLineQuery) Filter() *TransferLineFilter {
+	return &TransferLineFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *TransferLineMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the TransferLineMutation builder.
+func (m *TransferLineMutation) Filter() *TransferLineFilter {
+	return &TransferLineFilter{config: m.config, predicateAdder: m}
+}
+
+// TransferLineFilter provides a generic filtering capability at runtime for TransferLineQuery.
+type TransferLineFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *TransferLineFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *TransferLineFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(transferline.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *TransferLineFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(transferline.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *TransferLineFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(transferline.FieldUpdatedAt))
+}
+
+// WhereTransferID applies the entql int predicate on the transfer_id field.
+func (f *TransferLineFilter) WhereTransferID(p entql.IntP) {
+	f.Where(p.Field(transferline.FieldTransferID))
+}
+
+// WhereEquipmentTypeID applies the entql int predicate on the equipment_type_id field.
+func (f *TransferLineFilter) WhereEquipmentTypeID(p entql.IntP) {
+	f.Where(p.Field(transferline.FieldEquipmentTypeID))
+}
+
+// WhereItemID applies the entql int predicate on the item_id field.
+func (f *TransferLineFilter) WhereItemID(p entql.IntP) {
+	f.Where(p.Field(transferline.FieldItemID))
+}
+
+// WhereQuantitySent applies the entql int predicate on the quantity_sent field.
+func (f *TransferLineFilter) WhereQuantitySent(p entql.IntP) {
+	f.Where(p.Field(transferline.FieldQuantitySent))
+}
+
+// WhereQuantityReceived applies the entql int predicate on the quantity_received field.
+func (f *TransferLineFilter) WhereQuantityReceived(p entql.IntP) {
+	f.Where(p.Field(transferline.FieldQuantityReceived))
+}
+
+// WhereShortageResolution applies the entql string predicate on the shortage_resolution field.
+func (f *TransferLineFilter) WhereShortageResolution(p entql.StringP) {
+	f.Where(p.Field(transferline.FieldShortageResolution))
+}
+
+// WhereNote applies the entql string predicate on the note field.
+func (f *TransferLineFilter) WhereNote(p entql.StringP) {
+	f.Where(p.Field(transferline.FieldNote))
+}
+
+// WhereHasTransfer applies a predicate to check if query has an edge transfer.
+func (f *TransferLineFilter) WhereHasTransfer() {
+	f.Where(entql.HasEdge("transfer"))
+}
+
+// WhereHasTransferWith applies a predicate to check if query has an edge transfer with a given conditions (other predicates).
+func (f *TransferLineFilter) WhereHasTransferWith(preds ...predicate.Transfer) {
+	f.Where(entql.HasEdgeWith("transfer", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEquipmentType applies a predicate to check if query has an edge equipment_type.
+func (f *TransferLineFilter) WhereHasEquipmentType() {
+	f.Where(entql.HasEdge("equipment_type"))
+}
+
+// WhereHasEquipmentTypeWith applies a predicate to check if query has an edge equipment_type with a given conditions (other predicates).
+func (f *TransferLineFilter) WhereHasEquipmentTypeWith(preds ...predicate.EquipmentType) {
+	f.Where(entql.HasEdgeWith("equipment_type", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasItem applies a predicate to check if query has an edge item.
+func (f *TransferLineFilter) WhereHasItem() {
+	f.Where(entql.HasEdge("item"))
+}
+
+// WhereHasItemWith applies a predicate to check if query has an edge item with a given conditions (other predicates).
+func (f *TransferLineFilter) WhereHasItemWith(preds ...predicate.Item) {
+	f.Where(entql.HasEdgeWith("item", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *UserQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2930,7 +4194,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3081,7 +4345,7 @@ type WarehouseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WarehouseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -31,6 +31,8 @@ type EquipmentType struct {
 	Category equipmenttype.Category `json:"category,omitempty"`
 	// Size holds the value of the "size" field.
 	Size string `json:"size,omitempty"`
+	// relates the sizes of one garment (jacket S/M/L share "jacket"); a kit line may be issued in any size of its group
+	VariantGroup string `json:"variant_group,omitempty"`
 	// serial: every unit is an Item; quantity: counted in StockBalance
 	Tracking equipmenttype.Tracking `json:"tracking,omitempty"`
 	// in UZS
@@ -98,7 +100,7 @@ func (*EquipmentType) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case equipmenttype.FieldID, equipmenttype.FieldUnitCost, equipmenttype.FieldDepositAmount, equipmenttype.FieldServiceLifeMonths:
 			values[i] = new(sql.NullInt64)
-		case equipmenttype.FieldName, equipmenttype.FieldSku, equipmenttype.FieldCategory, equipmenttype.FieldSize, equipmenttype.FieldTracking:
+		case equipmenttype.FieldName, equipmenttype.FieldSku, equipmenttype.FieldCategory, equipmenttype.FieldSize, equipmenttype.FieldVariantGroup, equipmenttype.FieldTracking:
 			values[i] = new(sql.NullString)
 		case equipmenttype.FieldCreatedAt, equipmenttype.FieldUpdatedAt, equipmenttype.FieldArchivedAt:
 			values[i] = new(sql.NullTime)
@@ -165,6 +167,12 @@ func (_m *EquipmentType) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field size", values[i])
 			} else if value.Valid {
 				_m.Size = value.String
+			}
+		case equipmenttype.FieldVariantGroup:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field variant_group", values[i])
+			} else if value.Valid {
+				_m.VariantGroup = value.String
 			}
 		case equipmenttype.FieldTracking:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -264,6 +272,9 @@ func (_m *EquipmentType) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("size=")
 	builder.WriteString(_m.Size)
+	builder.WriteString(", ")
+	builder.WriteString("variant_group=")
+	builder.WriteString(_m.VariantGroup)
 	builder.WriteString(", ")
 	builder.WriteString("tracking=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Tracking))

@@ -99,6 +99,20 @@ func (_c *EquipmentTypeCreate) SetNillableSize(v *string) *EquipmentTypeCreate {
 	return _c
 }
 
+// SetVariantGroup sets the "variant_group" field.
+func (_c *EquipmentTypeCreate) SetVariantGroup(v string) *EquipmentTypeCreate {
+	_c.mutation.SetVariantGroup(v)
+	return _c
+}
+
+// SetNillableVariantGroup sets the "variant_group" field if the given value is not nil.
+func (_c *EquipmentTypeCreate) SetNillableVariantGroup(v *string) *EquipmentTypeCreate {
+	if v != nil {
+		_c.SetVariantGroup(*v)
+	}
+	return _c
+}
+
 // SetTracking sets the "tracking" field.
 func (_c *EquipmentTypeCreate) SetTracking(v equipmenttype.Tracking) *EquipmentTypeCreate {
 	_c.mutation.SetTracking(v)
@@ -303,6 +317,11 @@ func (_c *EquipmentTypeCreate) check() error {
 			return &ValidationError{Name: "size", err: fmt.Errorf(`ent: validator failed for field "EquipmentType.size": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.VariantGroup(); ok {
+		if err := equipmenttype.VariantGroupValidator(v); err != nil {
+			return &ValidationError{Name: "variant_group", err: fmt.Errorf(`ent: validator failed for field "EquipmentType.variant_group": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Tracking(); !ok {
 		return &ValidationError{Name: "tracking", err: errors.New(`ent: missing required field "EquipmentType.tracking"`)}
 	}
@@ -386,6 +405,10 @@ func (_c *EquipmentTypeCreate) createSpec() (*EquipmentType, *sqlgraph.CreateSpe
 	if value, ok := _c.mutation.Size(); ok {
 		_spec.SetField(equipmenttype.FieldSize, field.TypeString, value)
 		_node.Size = value
+	}
+	if value, ok := _c.mutation.VariantGroup(); ok {
+		_spec.SetField(equipmenttype.FieldVariantGroup, field.TypeString, value)
+		_node.VariantGroup = value
 	}
 	if value, ok := _c.mutation.Tracking(); ok {
 		_spec.SetField(equipmenttype.FieldTracking, field.TypeEnum, value)
@@ -584,6 +607,24 @@ func (u *EquipmentTypeUpsert) UpdateSize() *EquipmentTypeUpsert {
 // ClearSize clears the value of the "size" field.
 func (u *EquipmentTypeUpsert) ClearSize() *EquipmentTypeUpsert {
 	u.SetNull(equipmenttype.FieldSize)
+	return u
+}
+
+// SetVariantGroup sets the "variant_group" field.
+func (u *EquipmentTypeUpsert) SetVariantGroup(v string) *EquipmentTypeUpsert {
+	u.Set(equipmenttype.FieldVariantGroup, v)
+	return u
+}
+
+// UpdateVariantGroup sets the "variant_group" field to the value that was provided on create.
+func (u *EquipmentTypeUpsert) UpdateVariantGroup() *EquipmentTypeUpsert {
+	u.SetExcluded(equipmenttype.FieldVariantGroup)
+	return u
+}
+
+// ClearVariantGroup clears the value of the "variant_group" field.
+func (u *EquipmentTypeUpsert) ClearVariantGroup() *EquipmentTypeUpsert {
+	u.SetNull(equipmenttype.FieldVariantGroup)
 	return u
 }
 
@@ -799,6 +840,27 @@ func (u *EquipmentTypeUpsertOne) UpdateSize() *EquipmentTypeUpsertOne {
 func (u *EquipmentTypeUpsertOne) ClearSize() *EquipmentTypeUpsertOne {
 	return u.Update(func(s *EquipmentTypeUpsert) {
 		s.ClearSize()
+	})
+}
+
+// SetVariantGroup sets the "variant_group" field.
+func (u *EquipmentTypeUpsertOne) SetVariantGroup(v string) *EquipmentTypeUpsertOne {
+	return u.Update(func(s *EquipmentTypeUpsert) {
+		s.SetVariantGroup(v)
+	})
+}
+
+// UpdateVariantGroup sets the "variant_group" field to the value that was provided on create.
+func (u *EquipmentTypeUpsertOne) UpdateVariantGroup() *EquipmentTypeUpsertOne {
+	return u.Update(func(s *EquipmentTypeUpsert) {
+		s.UpdateVariantGroup()
+	})
+}
+
+// ClearVariantGroup clears the value of the "variant_group" field.
+func (u *EquipmentTypeUpsertOne) ClearVariantGroup() *EquipmentTypeUpsertOne {
+	return u.Update(func(s *EquipmentTypeUpsert) {
+		s.ClearVariantGroup()
 	})
 }
 
@@ -1192,6 +1254,27 @@ func (u *EquipmentTypeUpsertBulk) UpdateSize() *EquipmentTypeUpsertBulk {
 func (u *EquipmentTypeUpsertBulk) ClearSize() *EquipmentTypeUpsertBulk {
 	return u.Update(func(s *EquipmentTypeUpsert) {
 		s.ClearSize()
+	})
+}
+
+// SetVariantGroup sets the "variant_group" field.
+func (u *EquipmentTypeUpsertBulk) SetVariantGroup(v string) *EquipmentTypeUpsertBulk {
+	return u.Update(func(s *EquipmentTypeUpsert) {
+		s.SetVariantGroup(v)
+	})
+}
+
+// UpdateVariantGroup sets the "variant_group" field to the value that was provided on create.
+func (u *EquipmentTypeUpsertBulk) UpdateVariantGroup() *EquipmentTypeUpsertBulk {
+	return u.Update(func(s *EquipmentTypeUpsert) {
+		s.UpdateVariantGroup()
+	})
+}
+
+// ClearVariantGroup clears the value of the "variant_group" field.
+func (u *EquipmentTypeUpsertBulk) ClearVariantGroup() *EquipmentTypeUpsertBulk {
+	return u.Update(func(s *EquipmentTypeUpsert) {
+		s.ClearVariantGroup()
 	})
 }
 

@@ -120,6 +120,26 @@ func (_u *EquipmentTypeUpdate) ClearSize() *EquipmentTypeUpdate {
 	return _u
 }
 
+// SetVariantGroup sets the "variant_group" field.
+func (_u *EquipmentTypeUpdate) SetVariantGroup(v string) *EquipmentTypeUpdate {
+	_u.mutation.SetVariantGroup(v)
+	return _u
+}
+
+// SetNillableVariantGroup sets the "variant_group" field if the given value is not nil.
+func (_u *EquipmentTypeUpdate) SetNillableVariantGroup(v *string) *EquipmentTypeUpdate {
+	if v != nil {
+		_u.SetVariantGroup(*v)
+	}
+	return _u
+}
+
+// ClearVariantGroup clears the value of the "variant_group" field.
+func (_u *EquipmentTypeUpdate) ClearVariantGroup() *EquipmentTypeUpdate {
+	_u.mutation.ClearVariantGroup()
+	return _u
+}
+
 // SetTracking sets the "tracking" field.
 func (_u *EquipmentTypeUpdate) SetTracking(v equipmenttype.Tracking) *EquipmentTypeUpdate {
 	_u.mutation.SetTracking(v)
@@ -380,6 +400,11 @@ func (_u *EquipmentTypeUpdate) check() error {
 			return &ValidationError{Name: "size", err: fmt.Errorf(`ent: validator failed for field "EquipmentType.size": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.VariantGroup(); ok {
+		if err := equipmenttype.VariantGroupValidator(v); err != nil {
+			return &ValidationError{Name: "variant_group", err: fmt.Errorf(`ent: validator failed for field "EquipmentType.variant_group": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Tracking(); ok {
 		if err := equipmenttype.TrackingValidator(v); err != nil {
 			return &ValidationError{Name: "tracking", err: fmt.Errorf(`ent: validator failed for field "EquipmentType.tracking": %w`, err)}
@@ -444,6 +469,12 @@ func (_u *EquipmentTypeUpdate) sqlSave(ctx context.Context) (_node int, err erro
 	}
 	if _u.mutation.SizeCleared() {
 		_spec.ClearField(equipmenttype.FieldSize, field.TypeString)
+	}
+	if value, ok := _u.mutation.VariantGroup(); ok {
+		_spec.SetField(equipmenttype.FieldVariantGroup, field.TypeString, value)
+	}
+	if _u.mutation.VariantGroupCleared() {
+		_spec.ClearField(equipmenttype.FieldVariantGroup, field.TypeString)
 	}
 	if value, ok := _u.mutation.Tracking(); ok {
 		_spec.SetField(equipmenttype.FieldTracking, field.TypeEnum, value)
@@ -711,6 +742,26 @@ func (_u *EquipmentTypeUpdateOne) SetNillableSize(v *string) *EquipmentTypeUpdat
 // ClearSize clears the value of the "size" field.
 func (_u *EquipmentTypeUpdateOne) ClearSize() *EquipmentTypeUpdateOne {
 	_u.mutation.ClearSize()
+	return _u
+}
+
+// SetVariantGroup sets the "variant_group" field.
+func (_u *EquipmentTypeUpdateOne) SetVariantGroup(v string) *EquipmentTypeUpdateOne {
+	_u.mutation.SetVariantGroup(v)
+	return _u
+}
+
+// SetNillableVariantGroup sets the "variant_group" field if the given value is not nil.
+func (_u *EquipmentTypeUpdateOne) SetNillableVariantGroup(v *string) *EquipmentTypeUpdateOne {
+	if v != nil {
+		_u.SetVariantGroup(*v)
+	}
+	return _u
+}
+
+// ClearVariantGroup clears the value of the "variant_group" field.
+func (_u *EquipmentTypeUpdateOne) ClearVariantGroup() *EquipmentTypeUpdateOne {
+	_u.mutation.ClearVariantGroup()
 	return _u
 }
 
@@ -987,6 +1038,11 @@ func (_u *EquipmentTypeUpdateOne) check() error {
 			return &ValidationError{Name: "size", err: fmt.Errorf(`ent: validator failed for field "EquipmentType.size": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.VariantGroup(); ok {
+		if err := equipmenttype.VariantGroupValidator(v); err != nil {
+			return &ValidationError{Name: "variant_group", err: fmt.Errorf(`ent: validator failed for field "EquipmentType.variant_group": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Tracking(); ok {
 		if err := equipmenttype.TrackingValidator(v); err != nil {
 			return &ValidationError{Name: "tracking", err: fmt.Errorf(`ent: validator failed for field "EquipmentType.tracking": %w`, err)}
@@ -1068,6 +1124,12 @@ func (_u *EquipmentTypeUpdateOne) sqlSave(ctx context.Context) (_node *Equipment
 	}
 	if _u.mutation.SizeCleared() {
 		_spec.ClearField(equipmenttype.FieldSize, field.TypeString)
+	}
+	if value, ok := _u.mutation.VariantGroup(); ok {
+		_spec.SetField(equipmenttype.FieldVariantGroup, field.TypeString, value)
+	}
+	if _u.mutation.VariantGroupCleared() {
+		_spec.ClearField(equipmenttype.FieldVariantGroup, field.TypeString)
 	}
 	if value, ok := _u.mutation.Tracking(); ok {
 		_spec.SetField(equipmenttype.FieldTracking, field.TypeEnum, value)

@@ -14,14 +14,21 @@ import (
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
+	"github.com/mycourier/mycourier/ent/courierholding"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/kit"
+	"github.com/mycourier/mycourier/ent/kititem"
 	"github.com/mycourier/mycourier/ent/movement"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/region"
+	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/transfer"
+	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
 )
@@ -1084,6 +1091,210 @@ func newCourierPaginateArgs(rv map[string]any) *courierPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CourierDebtQuery) CollectFields(ctx context.Context, satisfies ...string) (*CourierDebtQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CourierDebtQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(courierdebt.Columns))
+		selectedFields = []string{courierdebt.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "courier":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CourierClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, courierImplementors)...); err != nil {
+				return err
+			}
+			_q.withCourier = query
+			if _, ok := fieldSeen[courierdebt.FieldCourierID]; !ok {
+				selectedFields = append(selectedFields, courierdebt.FieldCourierID)
+				fieldSeen[courierdebt.FieldCourierID] = struct{}{}
+			}
+
+		case "equipmentType":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EquipmentTypeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, equipmenttypeImplementors)...); err != nil {
+				return err
+			}
+			_q.withEquipmentType = query
+			if _, ok := fieldSeen[courierdebt.FieldEquipmentTypeID]; !ok {
+				selectedFields = append(selectedFields, courierdebt.FieldEquipmentTypeID)
+				fieldSeen[courierdebt.FieldEquipmentTypeID] = struct{}{}
+			}
+
+		case "item":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ItemClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, itemImplementors)...); err != nil {
+				return err
+			}
+			_q.withItem = query
+			if _, ok := fieldSeen[courierdebt.FieldItemID]; !ok {
+				selectedFields = append(selectedFields, courierdebt.FieldItemID)
+				fieldSeen[courierdebt.FieldItemID] = struct{}{}
+			}
+
+		case "actor":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withActor = query
+			if _, ok := fieldSeen[courierdebt.FieldActorID]; !ok {
+				selectedFields = append(selectedFields, courierdebt.FieldActorID)
+				fieldSeen[courierdebt.FieldActorID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[courierdebt.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, courierdebt.FieldCreatedAt)
+				fieldSeen[courierdebt.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[courierdebt.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, courierdebt.FieldUpdatedAt)
+				fieldSeen[courierdebt.FieldUpdatedAt] = struct{}{}
+			}
+		case "courierID":
+			if _, ok := fieldSeen[courierdebt.FieldCourierID]; !ok {
+				selectedFields = append(selectedFields, courierdebt.FieldCourierID)
+				fieldSeen[courierdebt.FieldCourierID] = struct{}{}
+			}
+		case "equipmentTypeID":
+			if _, ok := fieldSeen[courierdebt.FieldEquipmentTypeID]; !ok {
+				selectedFields = append(selectedFields, courierdebt.FieldEquipmentTypeID)
+				fieldSeen[courierdebt.FieldEquipmentTypeID] = struct{}{}
+			}
+		case "itemID":
+			if _, ok := fieldSeen[courierdebt.FieldItemID]; !ok {
+				selectedFields = append(selectedFields, courierdebt.FieldItemID)
+				fieldSeen[courierdebt.FieldItemID] = struct{}{}
+			}
+		case "quantity":
+			if _, ok := fieldSeen[courierdebt.FieldQuantity]; !ok {
+				selectedFields = append(selectedFields, courierdebt.FieldQuantity)
+				fieldSeen[courierdebt.FieldQuantity] = struct{}{}
+			}
+		case "amount":
+			if _, ok := fieldSeen[courierdebt.FieldAmount]; !ok {
+				selectedFields = append(selectedFields, courierdebt.FieldAmount)
+				fieldSeen[courierdebt.FieldAmount] = struct{}{}
+			}
+		case "reason":
+			if _, ok := fieldSeen[courierdebt.FieldReason]; !ok {
+				selectedFields = append(selectedFields, courierdebt.FieldReason)
+				fieldSeen[courierdebt.FieldReason] = struct{}{}
+			}
+		case "documentNumber":
+			if _, ok := fieldSeen[courierdebt.FieldDocumentNumber]; !ok {
+				selectedFields = append(selectedFields, courierdebt.FieldDocumentNumber)
+				fieldSeen[courierdebt.FieldDocumentNumber] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[courierdebt.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, courierdebt.FieldStatus)
+				fieldSeen[courierdebt.FieldStatus] = struct{}{}
+			}
+		case "settledAt":
+			if _, ok := fieldSeen[courierdebt.FieldSettledAt]; !ok {
+				selectedFields = append(selectedFields, courierdebt.FieldSettledAt)
+				fieldSeen[courierdebt.FieldSettledAt] = struct{}{}
+			}
+		case "actorID":
+			if _, ok := fieldSeen[courierdebt.FieldActorID]; !ok {
+				selectedFields = append(selectedFields, courierdebt.FieldActorID)
+				fieldSeen[courierdebt.FieldActorID] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type courierdebtPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CourierDebtPaginateOption
+}
+
+func newCourierDebtPaginateArgs(rv map[string]any) *courierdebtPaginateArgs {
+	args := &courierdebtPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CourierDebtOrder{Field: &CourierDebtOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCourierDebtOrder(order))
+			}
+		case *CourierDebtOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCourierDebtOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*CourierDebtWhereInput); ok {
+		args.opts = append(args.opts, WithCourierDebtFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *CourierDocumentQuery) CollectFields(ctx context.Context, satisfies ...string) (*CourierDocumentQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -1268,6 +1479,142 @@ func newCourierDocumentPaginateArgs(rv map[string]any) *courierdocumentPaginateA
 	}
 	if v, ok := rv[whereField].(*CourierDocumentWhereInput); ok {
 		args.opts = append(args.opts, WithCourierDocumentFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *CourierHoldingQuery) CollectFields(ctx context.Context, satisfies ...string) (*CourierHoldingQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *CourierHoldingQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(courierholding.Columns))
+		selectedFields = []string{courierholding.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "courier":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&CourierClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, courierImplementors)...); err != nil {
+				return err
+			}
+			_q.withCourier = query
+			if _, ok := fieldSeen[courierholding.FieldCourierID]; !ok {
+				selectedFields = append(selectedFields, courierholding.FieldCourierID)
+				fieldSeen[courierholding.FieldCourierID] = struct{}{}
+			}
+
+		case "equipmentType":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EquipmentTypeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, equipmenttypeImplementors)...); err != nil {
+				return err
+			}
+			_q.withEquipmentType = query
+			if _, ok := fieldSeen[courierholding.FieldEquipmentTypeID]; !ok {
+				selectedFields = append(selectedFields, courierholding.FieldEquipmentTypeID)
+				fieldSeen[courierholding.FieldEquipmentTypeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[courierholding.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, courierholding.FieldCreatedAt)
+				fieldSeen[courierholding.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[courierholding.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, courierholding.FieldUpdatedAt)
+				fieldSeen[courierholding.FieldUpdatedAt] = struct{}{}
+			}
+		case "courierID":
+			if _, ok := fieldSeen[courierholding.FieldCourierID]; !ok {
+				selectedFields = append(selectedFields, courierholding.FieldCourierID)
+				fieldSeen[courierholding.FieldCourierID] = struct{}{}
+			}
+		case "equipmentTypeID":
+			if _, ok := fieldSeen[courierholding.FieldEquipmentTypeID]; !ok {
+				selectedFields = append(selectedFields, courierholding.FieldEquipmentTypeID)
+				fieldSeen[courierholding.FieldEquipmentTypeID] = struct{}{}
+			}
+		case "quantity":
+			if _, ok := fieldSeen[courierholding.FieldQuantity]; !ok {
+				selectedFields = append(selectedFields, courierholding.FieldQuantity)
+				fieldSeen[courierholding.FieldQuantity] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type courierholdingPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []CourierHoldingPaginateOption
+}
+
+func newCourierHoldingPaginateArgs(rv map[string]any) *courierholdingPaginateArgs {
+	args := &courierholdingPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &CourierHoldingOrder{Field: &CourierHoldingOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithCourierHoldingOrder(order))
+			}
+		case *CourierHoldingOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithCourierHoldingOrder(v))
+			}
+		}
 	}
 	return args
 }
@@ -1668,6 +2015,11 @@ func (_q *EquipmentTypeQuery) collectField(ctx context.Context, oneNode bool, op
 				selectedFields = append(selectedFields, equipmenttype.FieldSize)
 				fieldSeen[equipmenttype.FieldSize] = struct{}{}
 			}
+		case "variantGroup":
+			if _, ok := fieldSeen[equipmenttype.FieldVariantGroup]; !ok {
+				selectedFields = append(selectedFields, equipmenttype.FieldVariantGroup)
+				fieldSeen[equipmenttype.FieldVariantGroup] = struct{}{}
+			}
 		case "tracking":
 			if _, ok := fieldSeen[equipmenttype.FieldTracking]; !ok {
 				selectedFields = append(selectedFields, equipmenttype.FieldTracking)
@@ -2015,6 +2367,269 @@ func newItemPaginateArgs(rv map[string]any) *itemPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ItemWhereInput); ok {
 		args.opts = append(args.opts, WithItemFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *KitQuery) CollectFields(ctx context.Context, satisfies ...string) (*KitQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *KitQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(kit.Columns))
+		selectedFields = []string{kit.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "lines":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&KitItemClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, kititemImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedLines(alias, func(wq *KitItemQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[kit.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, kit.FieldCreatedAt)
+				fieldSeen[kit.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[kit.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, kit.FieldUpdatedAt)
+				fieldSeen[kit.FieldUpdatedAt] = struct{}{}
+			}
+		case "archivedAt":
+			if _, ok := fieldSeen[kit.FieldArchivedAt]; !ok {
+				selectedFields = append(selectedFields, kit.FieldArchivedAt)
+				fieldSeen[kit.FieldArchivedAt] = struct{}{}
+			}
+		case "name":
+			if _, ok := fieldSeen[kit.FieldName]; !ok {
+				selectedFields = append(selectedFields, kit.FieldName)
+				fieldSeen[kit.FieldName] = struct{}{}
+			}
+		case "transportType":
+			if _, ok := fieldSeen[kit.FieldTransportType]; !ok {
+				selectedFields = append(selectedFields, kit.FieldTransportType)
+				fieldSeen[kit.FieldTransportType] = struct{}{}
+			}
+		case "description":
+			if _, ok := fieldSeen[kit.FieldDescription]; !ok {
+				selectedFields = append(selectedFields, kit.FieldDescription)
+				fieldSeen[kit.FieldDescription] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type kitPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []KitPaginateOption
+}
+
+func newKitPaginateArgs(rv map[string]any) *kitPaginateArgs {
+	args := &kitPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &KitOrder{Field: &KitOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithKitOrder(order))
+			}
+		case *KitOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithKitOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*KitWhereInput); ok {
+		args.opts = append(args.opts, WithKitFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *KitItemQuery) CollectFields(ctx context.Context, satisfies ...string) (*KitItemQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *KitItemQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(kititem.Columns))
+		selectedFields = []string{kititem.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "kit":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&KitClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, kitImplementors)...); err != nil {
+				return err
+			}
+			_q.withKit = query
+			if _, ok := fieldSeen[kititem.FieldKitID]; !ok {
+				selectedFields = append(selectedFields, kititem.FieldKitID)
+				fieldSeen[kititem.FieldKitID] = struct{}{}
+			}
+
+		case "equipmentType":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EquipmentTypeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, equipmenttypeImplementors)...); err != nil {
+				return err
+			}
+			_q.withEquipmentType = query
+			if _, ok := fieldSeen[kititem.FieldEquipmentTypeID]; !ok {
+				selectedFields = append(selectedFields, kititem.FieldEquipmentTypeID)
+				fieldSeen[kititem.FieldEquipmentTypeID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[kititem.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, kititem.FieldCreatedAt)
+				fieldSeen[kititem.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[kititem.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, kititem.FieldUpdatedAt)
+				fieldSeen[kititem.FieldUpdatedAt] = struct{}{}
+			}
+		case "kitID":
+			if _, ok := fieldSeen[kititem.FieldKitID]; !ok {
+				selectedFields = append(selectedFields, kititem.FieldKitID)
+				fieldSeen[kititem.FieldKitID] = struct{}{}
+			}
+		case "equipmentTypeID":
+			if _, ok := fieldSeen[kititem.FieldEquipmentTypeID]; !ok {
+				selectedFields = append(selectedFields, kititem.FieldEquipmentTypeID)
+				fieldSeen[kititem.FieldEquipmentTypeID] = struct{}{}
+			}
+		case "quantity":
+			if _, ok := fieldSeen[kititem.FieldQuantity]; !ok {
+				selectedFields = append(selectedFields, kititem.FieldQuantity)
+				fieldSeen[kititem.FieldQuantity] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type kititemPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []KitItemPaginateOption
+}
+
+func newKitItemPaginateArgs(rv map[string]any) *kititemPaginateArgs {
+	args := &kititemPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &KitItemOrder{Field: &KitItemOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithKitItemOrder(order))
+			}
+		case *KitItemOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithKitItemOrder(v))
+			}
+		}
 	}
 	return args
 }
@@ -2680,6 +3295,135 @@ func newRegionPaginateArgs(rv map[string]any) *regionPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *StatusReasonQuery) CollectFields(ctx context.Context, satisfies ...string) (*StatusReasonQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *StatusReasonQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(statusreason.Columns))
+		selectedFields = []string{statusreason.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "createdAt":
+			if _, ok := fieldSeen[statusreason.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, statusreason.FieldCreatedAt)
+				fieldSeen[statusreason.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[statusreason.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, statusreason.FieldUpdatedAt)
+				fieldSeen[statusreason.FieldUpdatedAt] = struct{}{}
+			}
+		case "archivedAt":
+			if _, ok := fieldSeen[statusreason.FieldArchivedAt]; !ok {
+				selectedFields = append(selectedFields, statusreason.FieldArchivedAt)
+				fieldSeen[statusreason.FieldArchivedAt] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[statusreason.FieldKind]; !ok {
+				selectedFields = append(selectedFields, statusreason.FieldKind)
+				fieldSeen[statusreason.FieldKind] = struct{}{}
+			}
+		case "code":
+			if _, ok := fieldSeen[statusreason.FieldCode]; !ok {
+				selectedFields = append(selectedFields, statusreason.FieldCode)
+				fieldSeen[statusreason.FieldCode] = struct{}{}
+			}
+		case "titleRu":
+			if _, ok := fieldSeen[statusreason.FieldTitleRu]; !ok {
+				selectedFields = append(selectedFields, statusreason.FieldTitleRu)
+				fieldSeen[statusreason.FieldTitleRu] = struct{}{}
+			}
+		case "titleEn":
+			if _, ok := fieldSeen[statusreason.FieldTitleEn]; !ok {
+				selectedFields = append(selectedFields, statusreason.FieldTitleEn)
+				fieldSeen[statusreason.FieldTitleEn] = struct{}{}
+			}
+		case "commentRequired":
+			if _, ok := fieldSeen[statusreason.FieldCommentRequired]; !ok {
+				selectedFields = append(selectedFields, statusreason.FieldCommentRequired)
+				fieldSeen[statusreason.FieldCommentRequired] = struct{}{}
+			}
+		case "sortOrder":
+			if _, ok := fieldSeen[statusreason.FieldSortOrder]; !ok {
+				selectedFields = append(selectedFields, statusreason.FieldSortOrder)
+				fieldSeen[statusreason.FieldSortOrder] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type statusreasonPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []StatusReasonPaginateOption
+}
+
+func newStatusReasonPaginateArgs(rv map[string]any) *statusreasonPaginateArgs {
+	args := &statusreasonPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &StatusReasonOrder{Field: &StatusReasonOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithStatusReasonOrder(order))
+			}
+		case *StatusReasonOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithStatusReasonOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*StatusReasonWhereInput); ok {
+		args.opts = append(args.opts, WithStatusReasonFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *StockBalanceQuery) CollectFields(ctx context.Context, satisfies ...string) (*StockBalanceQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -2755,6 +3499,11 @@ func (_q *StockBalanceQuery) collectField(ctx context.Context, oneNode bool, opC
 				selectedFields = append(selectedFields, stockbalance.FieldQuantity)
 				fieldSeen[stockbalance.FieldQuantity] = struct{}{}
 			}
+		case "quarantined":
+			if _, ok := fieldSeen[stockbalance.FieldQuarantined]; !ok {
+				selectedFields = append(selectedFields, stockbalance.FieldQuarantined)
+				fieldSeen[stockbalance.FieldQuarantined] = struct{}{}
+			}
 		case "minLevel":
 			if _, ok := fieldSeen[stockbalance.FieldMinLevel]; !ok {
 				selectedFields = append(selectedFields, stockbalance.FieldMinLevel)
@@ -2819,6 +3568,399 @@ func newStockBalancePaginateArgs(rv map[string]any) *stockbalancePaginateArgs {
 	}
 	if v, ok := rv[whereField].(*StockBalanceWhereInput); ok {
 		args.opts = append(args.opts, WithStockBalanceFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *TransferQuery) CollectFields(ctx context.Context, satisfies ...string) (*TransferQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *TransferQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(transfer.Columns))
+		selectedFields = []string{transfer.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "fromWarehouse":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&WarehouseClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, warehouseImplementors)...); err != nil {
+				return err
+			}
+			_q.withFromWarehouse = query
+			if _, ok := fieldSeen[transfer.FieldFromWarehouseID]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldFromWarehouseID)
+				fieldSeen[transfer.FieldFromWarehouseID] = struct{}{}
+			}
+
+		case "toWarehouse":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&WarehouseClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, warehouseImplementors)...); err != nil {
+				return err
+			}
+			_q.withToWarehouse = query
+			if _, ok := fieldSeen[transfer.FieldToWarehouseID]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldToWarehouseID)
+				fieldSeen[transfer.FieldToWarehouseID] = struct{}{}
+			}
+
+		case "dispatchedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withDispatchedBy = query
+			if _, ok := fieldSeen[transfer.FieldDispatchedByID]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldDispatchedByID)
+				fieldSeen[transfer.FieldDispatchedByID] = struct{}{}
+			}
+
+		case "receivedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&UserClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, userImplementors)...); err != nil {
+				return err
+			}
+			_q.withReceivedBy = query
+			if _, ok := fieldSeen[transfer.FieldReceivedByID]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldReceivedByID)
+				fieldSeen[transfer.FieldReceivedByID] = struct{}{}
+			}
+
+		case "lines":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TransferLineClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, transferlineImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedLines(alias, func(wq *TransferLineQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[transfer.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldCreatedAt)
+				fieldSeen[transfer.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[transfer.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldUpdatedAt)
+				fieldSeen[transfer.FieldUpdatedAt] = struct{}{}
+			}
+		case "documentNumber":
+			if _, ok := fieldSeen[transfer.FieldDocumentNumber]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldDocumentNumber)
+				fieldSeen[transfer.FieldDocumentNumber] = struct{}{}
+			}
+		case "fromWarehouseID":
+			if _, ok := fieldSeen[transfer.FieldFromWarehouseID]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldFromWarehouseID)
+				fieldSeen[transfer.FieldFromWarehouseID] = struct{}{}
+			}
+		case "toWarehouseID":
+			if _, ok := fieldSeen[transfer.FieldToWarehouseID]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldToWarehouseID)
+				fieldSeen[transfer.FieldToWarehouseID] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[transfer.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldStatus)
+				fieldSeen[transfer.FieldStatus] = struct{}{}
+			}
+		case "dispatchOperationID":
+			if _, ok := fieldSeen[transfer.FieldDispatchOperationID]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldDispatchOperationID)
+				fieldSeen[transfer.FieldDispatchOperationID] = struct{}{}
+			}
+		case "receiveOperationID":
+			if _, ok := fieldSeen[transfer.FieldReceiveOperationID]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldReceiveOperationID)
+				fieldSeen[transfer.FieldReceiveOperationID] = struct{}{}
+			}
+		case "dispatchedByID":
+			if _, ok := fieldSeen[transfer.FieldDispatchedByID]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldDispatchedByID)
+				fieldSeen[transfer.FieldDispatchedByID] = struct{}{}
+			}
+		case "receivedByID":
+			if _, ok := fieldSeen[transfer.FieldReceivedByID]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldReceivedByID)
+				fieldSeen[transfer.FieldReceivedByID] = struct{}{}
+			}
+		case "receivedAt":
+			if _, ok := fieldSeen[transfer.FieldReceivedAt]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldReceivedAt)
+				fieldSeen[transfer.FieldReceivedAt] = struct{}{}
+			}
+		case "hasDiscrepancy":
+			if _, ok := fieldSeen[transfer.FieldHasDiscrepancy]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldHasDiscrepancy)
+				fieldSeen[transfer.FieldHasDiscrepancy] = struct{}{}
+			}
+		case "comment":
+			if _, ok := fieldSeen[transfer.FieldComment]; !ok {
+				selectedFields = append(selectedFields, transfer.FieldComment)
+				fieldSeen[transfer.FieldComment] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type transferPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []TransferPaginateOption
+}
+
+func newTransferPaginateArgs(rv map[string]any) *transferPaginateArgs {
+	args := &transferPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &TransferOrder{Field: &TransferOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithTransferOrder(order))
+			}
+		case *TransferOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithTransferOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*TransferWhereInput); ok {
+		args.opts = append(args.opts, WithTransferFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *TransferLineQuery) CollectFields(ctx context.Context, satisfies ...string) (*TransferLineQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *TransferLineQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(transferline.Columns))
+		selectedFields = []string{transferline.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "transfer":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&TransferClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, transferImplementors)...); err != nil {
+				return err
+			}
+			_q.withTransfer = query
+			if _, ok := fieldSeen[transferline.FieldTransferID]; !ok {
+				selectedFields = append(selectedFields, transferline.FieldTransferID)
+				fieldSeen[transferline.FieldTransferID] = struct{}{}
+			}
+
+		case "equipmentType":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EquipmentTypeClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, equipmenttypeImplementors)...); err != nil {
+				return err
+			}
+			_q.withEquipmentType = query
+			if _, ok := fieldSeen[transferline.FieldEquipmentTypeID]; !ok {
+				selectedFields = append(selectedFields, transferline.FieldEquipmentTypeID)
+				fieldSeen[transferline.FieldEquipmentTypeID] = struct{}{}
+			}
+
+		case "item":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ItemClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, itemImplementors)...); err != nil {
+				return err
+			}
+			_q.withItem = query
+			if _, ok := fieldSeen[transferline.FieldItemID]; !ok {
+				selectedFields = append(selectedFields, transferline.FieldItemID)
+				fieldSeen[transferline.FieldItemID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[transferline.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, transferline.FieldCreatedAt)
+				fieldSeen[transferline.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[transferline.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, transferline.FieldUpdatedAt)
+				fieldSeen[transferline.FieldUpdatedAt] = struct{}{}
+			}
+		case "transferID":
+			if _, ok := fieldSeen[transferline.FieldTransferID]; !ok {
+				selectedFields = append(selectedFields, transferline.FieldTransferID)
+				fieldSeen[transferline.FieldTransferID] = struct{}{}
+			}
+		case "equipmentTypeID":
+			if _, ok := fieldSeen[transferline.FieldEquipmentTypeID]; !ok {
+				selectedFields = append(selectedFields, transferline.FieldEquipmentTypeID)
+				fieldSeen[transferline.FieldEquipmentTypeID] = struct{}{}
+			}
+		case "itemID":
+			if _, ok := fieldSeen[transferline.FieldItemID]; !ok {
+				selectedFields = append(selectedFields, transferline.FieldItemID)
+				fieldSeen[transferline.FieldItemID] = struct{}{}
+			}
+		case "quantitySent":
+			if _, ok := fieldSeen[transferline.FieldQuantitySent]; !ok {
+				selectedFields = append(selectedFields, transferline.FieldQuantitySent)
+				fieldSeen[transferline.FieldQuantitySent] = struct{}{}
+			}
+		case "quantityReceived":
+			if _, ok := fieldSeen[transferline.FieldQuantityReceived]; !ok {
+				selectedFields = append(selectedFields, transferline.FieldQuantityReceived)
+				fieldSeen[transferline.FieldQuantityReceived] = struct{}{}
+			}
+		case "shortageResolution":
+			if _, ok := fieldSeen[transferline.FieldShortageResolution]; !ok {
+				selectedFields = append(selectedFields, transferline.FieldShortageResolution)
+				fieldSeen[transferline.FieldShortageResolution] = struct{}{}
+			}
+		case "note":
+			if _, ok := fieldSeen[transferline.FieldNote]; !ok {
+				selectedFields = append(selectedFields, transferline.FieldNote)
+				fieldSeen[transferline.FieldNote] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type transferlinePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []TransferLinePaginateOption
+}
+
+func newTransferLinePaginateArgs(rv map[string]any) *transferlinePaginateArgs {
+	args := &transferlinePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &TransferLineOrder{Field: &TransferLineOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithTransferLineOrder(order))
+			}
+		case *TransferLineOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithTransferLineOrder(v))
+			}
+		}
 	}
 	return args
 }

@@ -184,6 +184,38 @@ func (_m *Courier) Movements(
 	return _m.QueryMovements().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *CourierDebt) Courier(ctx context.Context) (*Courier, error) {
+	result, err := _m.Edges.CourierOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCourier().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CourierDebt) EquipmentType(ctx context.Context) (*EquipmentType, error) {
+	result, err := _m.Edges.EquipmentTypeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEquipmentType().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CourierDebt) Item(ctx context.Context) (*Item, error) {
+	result, err := _m.Edges.ItemOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryItem().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *CourierDebt) Actor(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.ActorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryActor().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *CourierDocument) Courier(ctx context.Context) (*Courier, error) {
 	result, err := _m.Edges.CourierOrErr()
 	if IsNotLoaded(err) {
@@ -198,6 +230,22 @@ func (_m *CourierDocument) VerifiedBy(ctx context.Context) (*User, error) {
 		result, err = _m.QueryVerifiedBy().Only(ctx)
 	}
 	return result, MaskNotFound(err)
+}
+
+func (_m *CourierHolding) Courier(ctx context.Context) (*Courier, error) {
+	result, err := _m.Edges.CourierOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCourier().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *CourierHolding) EquipmentType(ctx context.Context) (*EquipmentType, error) {
+	result, err := _m.Edges.EquipmentTypeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEquipmentType().Only(ctx)
+	}
+	return result, err
 }
 
 func (_m *CourierStatusChange) Courier(ctx context.Context) (*Courier, error) {
@@ -315,6 +363,34 @@ func (_m *Item) Movements(
 	return _m.QueryMovements().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Kit) Lines(ctx context.Context) (result []*KitItem, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedLines(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.LinesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLines().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *KitItem) Kit(ctx context.Context) (*Kit, error) {
+	result, err := _m.Edges.KitOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryKit().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *KitItem) EquipmentType(ctx context.Context) (*EquipmentType, error) {
+	result, err := _m.Edges.EquipmentTypeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEquipmentType().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Movement) Warehouse(ctx context.Context) (*Warehouse, error) {
 	result, err := _m.Edges.WarehouseOrErr()
 	if IsNotLoaded(err) {
@@ -419,6 +495,74 @@ func (_m *StockBalance) EquipmentType(ctx context.Context) (*EquipmentType, erro
 		result, err = _m.QueryEquipmentType().Only(ctx)
 	}
 	return result, err
+}
+
+func (_m *Transfer) FromWarehouse(ctx context.Context) (*Warehouse, error) {
+	result, err := _m.Edges.FromWarehouseOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryFromWarehouse().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Transfer) ToWarehouse(ctx context.Context) (*Warehouse, error) {
+	result, err := _m.Edges.ToWarehouseOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryToWarehouse().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Transfer) DispatchedBy(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.DispatchedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryDispatchedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Transfer) ReceivedBy(ctx context.Context) (*User, error) {
+	result, err := _m.Edges.ReceivedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryReceivedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *Transfer) Lines(ctx context.Context) (result []*TransferLine, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedLines(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.LinesOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLines().All(ctx)
+	}
+	return result, err
+}
+
+func (_m *TransferLine) Transfer(ctx context.Context) (*Transfer, error) {
+	result, err := _m.Edges.TransferOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryTransfer().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *TransferLine) EquipmentType(ctx context.Context) (*EquipmentType, error) {
+	result, err := _m.Edges.EquipmentTypeOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEquipmentType().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *TransferLine) Item(ctx context.Context) (*Item, error) {
+	result, err := _m.Edges.ItemOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryItem().Only(ctx)
+	}
+	return result, MaskNotFound(err)
 }
 
 func (_m *User) Partners(ctx context.Context) (result []*Partner, err error) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/mycourier/mycourier/ent/equipmenttype"
+	"github.com/mycourier/mycourier/ent/statusreason"
 )
 
 // CreateBranchInput represents a mutation input for creating branches.
@@ -86,6 +87,7 @@ type CreateEquipmentTypeInput struct {
 	Sku               string
 	Category          equipmenttype.Category
 	Size              *string
+	VariantGroup      *string
 	Tracking          *equipmenttype.Tracking
 	UnitCost          *int64
 	DepositAmount     *int64
@@ -99,6 +101,9 @@ func (i *CreateEquipmentTypeInput) Mutate(m *EquipmentTypeMutation) {
 	m.SetCategory(i.Category)
 	if v := i.Size; v != nil {
 		m.SetSize(*v)
+	}
+	if v := i.VariantGroup; v != nil {
+		m.SetVariantGroup(*v)
 	}
 	if v := i.Tracking; v != nil {
 		m.SetTracking(*v)
@@ -129,6 +134,8 @@ type UpdateEquipmentTypeInput struct {
 	Category               *equipmenttype.Category
 	ClearSize              bool
 	Size                   *string
+	ClearVariantGroup      bool
+	VariantGroup           *string
 	Tracking               *equipmenttype.Tracking
 	UnitCost               *int64
 	DepositAmount          *int64
@@ -158,6 +165,12 @@ func (i *UpdateEquipmentTypeInput) Mutate(m *EquipmentTypeMutation) {
 	}
 	if v := i.Size; v != nil {
 		m.SetSize(*v)
+	}
+	if i.ClearVariantGroup {
+		m.ClearVariantGroup()
+	}
+	if v := i.VariantGroup; v != nil {
+		m.SetVariantGroup(*v)
 	}
 	if v := i.Tracking; v != nil {
 		m.SetTracking(*v)
@@ -334,6 +347,94 @@ func (c *RegionUpdate) SetInput(i UpdateRegionInput) *RegionUpdate {
 
 // SetInput applies the change-set in the UpdateRegionInput on the RegionUpdateOne builder.
 func (c *RegionUpdateOne) SetInput(i UpdateRegionInput) *RegionUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateStatusReasonInput represents a mutation input for creating statusreasons.
+type CreateStatusReasonInput struct {
+	Kind            statusreason.Kind
+	Code            string
+	TitleRu         string
+	TitleEn         *string
+	CommentRequired *bool
+	SortOrder       *int
+}
+
+// Mutate applies the CreateStatusReasonInput on the StatusReasonMutation builder.
+func (i *CreateStatusReasonInput) Mutate(m *StatusReasonMutation) {
+	m.SetKind(i.Kind)
+	m.SetCode(i.Code)
+	m.SetTitleRu(i.TitleRu)
+	if v := i.TitleEn; v != nil {
+		m.SetTitleEn(*v)
+	}
+	if v := i.CommentRequired; v != nil {
+		m.SetCommentRequired(*v)
+	}
+	if v := i.SortOrder; v != nil {
+		m.SetSortOrder(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateStatusReasonInput on the StatusReasonCreate builder.
+func (c *StatusReasonCreate) SetInput(i CreateStatusReasonInput) *StatusReasonCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateStatusReasonInput represents a mutation input for updating statusreasons.
+type UpdateStatusReasonInput struct {
+	ClearArchivedAt bool
+	ArchivedAt      *time.Time
+	Kind            *statusreason.Kind
+	Code            *string
+	TitleRu         *string
+	ClearTitleEn    bool
+	TitleEn         *string
+	CommentRequired *bool
+	SortOrder       *int
+}
+
+// Mutate applies the UpdateStatusReasonInput on the StatusReasonMutation builder.
+func (i *UpdateStatusReasonInput) Mutate(m *StatusReasonMutation) {
+	if i.ClearArchivedAt {
+		m.ClearArchivedAt()
+	}
+	if v := i.ArchivedAt; v != nil {
+		m.SetArchivedAt(*v)
+	}
+	if v := i.Kind; v != nil {
+		m.SetKind(*v)
+	}
+	if v := i.Code; v != nil {
+		m.SetCode(*v)
+	}
+	if v := i.TitleRu; v != nil {
+		m.SetTitleRu(*v)
+	}
+	if i.ClearTitleEn {
+		m.ClearTitleEn()
+	}
+	if v := i.TitleEn; v != nil {
+		m.SetTitleEn(*v)
+	}
+	if v := i.CommentRequired; v != nil {
+		m.SetCommentRequired(*v)
+	}
+	if v := i.SortOrder; v != nil {
+		m.SetSortOrder(*v)
+	}
+}
+
+// SetInput applies the change-set in the UpdateStatusReasonInput on the StatusReasonUpdate builder.
+func (c *StatusReasonUpdate) SetInput(i UpdateStatusReasonInput) *StatusReasonUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateStatusReasonInput on the StatusReasonUpdateOne builder.
+func (c *StatusReasonUpdateOne) SetInput(i UpdateStatusReasonInput) *StatusReasonUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

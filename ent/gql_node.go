@@ -14,15 +14,22 @@ import (
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
+	"github.com/mycourier/mycourier/ent/courierholding"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/internal"
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/kit"
+	"github.com/mycourier/mycourier/ent/kititem"
 	"github.com/mycourier/mycourier/ent/movement"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/region"
+	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/transfer"
+	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
 )
@@ -53,10 +60,20 @@ var courierImplementors = []string{"Courier", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Courier) IsNode() {}
 
+var courierdebtImplementors = []string{"CourierDebt", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CourierDebt) IsNode() {}
+
 var courierdocumentImplementors = []string{"CourierDocument", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*CourierDocument) IsNode() {}
+
+var courierholdingImplementors = []string{"CourierHolding", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*CourierHolding) IsNode() {}
 
 var courierstatuschangeImplementors = []string{"CourierStatusChange", "Node"}
 
@@ -73,6 +90,16 @@ var itemImplementors = []string{"Item", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Item) IsNode() {}
 
+var kitImplementors = []string{"Kit", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Kit) IsNode() {}
+
+var kititemImplementors = []string{"KitItem", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*KitItem) IsNode() {}
+
 var movementImplementors = []string{"Movement", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -88,10 +115,25 @@ var regionImplementors = []string{"Region", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Region) IsNode() {}
 
+var statusreasonImplementors = []string{"StatusReason", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*StatusReason) IsNode() {}
+
 var stockbalanceImplementors = []string{"StockBalance", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*StockBalance) IsNode() {}
+
+var transferImplementors = []string{"Transfer", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Transfer) IsNode() {}
+
+var transferlineImplementors = []string{"TransferLine", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*TransferLine) IsNode() {}
 
 var userImplementors = []string{"User", "Node"}
 
@@ -216,11 +258,29 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case courierdebt.Table:
+		query := c.CourierDebt.Query().
+			Where(courierdebt.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, courierdebtImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case courierdocument.Table:
 		query := c.CourierDocument.Query().
 			Where(courierdocument.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, courierdocumentImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case courierholding.Table:
+		query := c.CourierHolding.Query().
+			Where(courierholding.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, courierholdingImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -252,6 +312,24 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case kit.Table:
+		query := c.Kit.Query().
+			Where(kit.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, kitImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case kititem.Table:
+		query := c.KitItem.Query().
+			Where(kititem.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, kititemImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case movement.Table:
 		query := c.Movement.Query().
 			Where(movement.ID(id))
@@ -279,11 +357,38 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case statusreason.Table:
+		query := c.StatusReason.Query().
+			Where(statusreason.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, statusreasonImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case stockbalance.Table:
 		query := c.StockBalance.Query().
 			Where(stockbalance.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, stockbalanceImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case transfer.Table:
+		query := c.Transfer.Query().
+			Where(transfer.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, transferImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case transferline.Table:
+		query := c.TransferLine.Query().
+			Where(transferline.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, transferlineImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -443,10 +548,42 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case courierdebt.Table:
+		query := c.CourierDebt.Query().
+			Where(courierdebt.IDIn(ids...))
+		query, err := query.CollectFields(ctx, courierdebtImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case courierdocument.Table:
 		query := c.CourierDocument.Query().
 			Where(courierdocument.IDIn(ids...))
 		query, err := query.CollectFields(ctx, courierdocumentImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case courierholding.Table:
+		query := c.CourierHolding.Query().
+			Where(courierholding.IDIn(ids...))
+		query, err := query.CollectFields(ctx, courierholdingImplementors...)
 		if err != nil {
 			return nil, err
 		}
@@ -507,6 +644,38 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case kit.Table:
+		query := c.Kit.Query().
+			Where(kit.IDIn(ids...))
+		query, err := query.CollectFields(ctx, kitImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case kititem.Table:
+		query := c.KitItem.Query().
+			Where(kititem.IDIn(ids...))
+		query, err := query.CollectFields(ctx, kititemImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case movement.Table:
 		query := c.Movement.Query().
 			Where(movement.IDIn(ids...))
@@ -555,10 +724,58 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case statusreason.Table:
+		query := c.StatusReason.Query().
+			Where(statusreason.IDIn(ids...))
+		query, err := query.CollectFields(ctx, statusreasonImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case stockbalance.Table:
 		query := c.StockBalance.Query().
 			Where(stockbalance.IDIn(ids...))
 		query, err := query.CollectFields(ctx, stockbalanceImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case transfer.Table:
+		query := c.Transfer.Query().
+			Where(transfer.IDIn(ids...))
+		query, err := query.CollectFields(ctx, transferImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case transferline.Table:
+		query := c.TransferLine.Query().
+			Where(transferline.IDIn(ids...))
+		query, err := query.CollectFields(ctx, transferlineImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -12,10 +12,14 @@ import (
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/kit"
+	"github.com/mycourier/mycourier/ent/kititem"
 	"github.com/mycourier/mycourier/ent/movement"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/region"
 	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/transfer"
+	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
 )
@@ -605,6 +609,154 @@ func (_m *Courier) Node(ctx context.Context) (node *Node, err error) {
 }
 
 // Node implements Noder interface
+func (_m *CourierDebt) Node(ctx context.Context) (node *Node, err error) {
+	node = &Node{
+		ID:     _m.ID,
+		Type:   "CourierDebt",
+		Fields: make([]*Field, 12),
+		Edges:  make([]*Edge, 4),
+	}
+	var buf []byte
+	if buf, err = json.Marshal(_m.CreatedAt); err != nil {
+		return nil, err
+	}
+	node.Fields[0] = &Field{
+		Type:  "time.Time",
+		Name:  "created_at",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.UpdatedAt); err != nil {
+		return nil, err
+	}
+	node.Fields[1] = &Field{
+		Type:  "time.Time",
+		Name:  "updated_at",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.CourierID); err != nil {
+		return nil, err
+	}
+	node.Fields[2] = &Field{
+		Type:  "int",
+		Name:  "courier_id",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.EquipmentTypeID); err != nil {
+		return nil, err
+	}
+	node.Fields[3] = &Field{
+		Type:  "int",
+		Name:  "equipment_type_id",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.ItemID); err != nil {
+		return nil, err
+	}
+	node.Fields[4] = &Field{
+		Type:  "int",
+		Name:  "item_id",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.Quantity); err != nil {
+		return nil, err
+	}
+	node.Fields[5] = &Field{
+		Type:  "int",
+		Name:  "quantity",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.Amount); err != nil {
+		return nil, err
+	}
+	node.Fields[6] = &Field{
+		Type:  "int64",
+		Name:  "amount",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.Reason); err != nil {
+		return nil, err
+	}
+	node.Fields[7] = &Field{
+		Type:  "string",
+		Name:  "reason",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.DocumentNumber); err != nil {
+		return nil, err
+	}
+	node.Fields[8] = &Field{
+		Type:  "string",
+		Name:  "document_number",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.Status); err != nil {
+		return nil, err
+	}
+	node.Fields[9] = &Field{
+		Type:  "courierdebt.Status",
+		Name:  "status",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.SettledAt); err != nil {
+		return nil, err
+	}
+	node.Fields[10] = &Field{
+		Type:  "time.Time",
+		Name:  "settled_at",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.ActorID); err != nil {
+		return nil, err
+	}
+	node.Fields[11] = &Field{
+		Type:  "int",
+		Name:  "actor_id",
+		Value: string(buf),
+	}
+	node.Edges[0] = &Edge{
+		Type: "Courier",
+		Name: "courier",
+	}
+	err = _m.QueryCourier().
+		Select(courier.FieldID).
+		Scan(ctx, &node.Edges[0].IDs)
+	if err != nil {
+		return nil, err
+	}
+	node.Edges[1] = &Edge{
+		Type: "EquipmentType",
+		Name: "equipment_type",
+	}
+	err = _m.QueryEquipmentType().
+		Select(equipmenttype.FieldID).
+		Scan(ctx, &node.Edges[1].IDs)
+	if err != nil {
+		return nil, err
+	}
+	node.Edges[2] = &Edge{
+		Type: "Item",
+		Name: "item",
+	}
+	err = _m.QueryItem().
+		Select(item.FieldID).
+		Scan(ctx, &node.Edges[2].IDs)
+	if err != nil {
+		return nil, err
+	}
+	node.Edges[3] = &Edge{
+		Type: "User",
+		Name: "actor",
+	}
+	err = _m.QueryActor().
+		Select(user.FieldID).
+		Scan(ctx, &node.Edges[3].IDs)
+	if err != nil {
+		return nil, err
+	}
+	return node, nil
+}
+
+// Node implements Noder interface
 func (_m *CourierDocument) Node(ctx context.Context) (node *Node, err error) {
 	node = &Node{
 		ID:     _m.ID,
@@ -757,6 +909,78 @@ func (_m *CourierDocument) Node(ctx context.Context) (node *Node, err error) {
 }
 
 // Node implements Noder interface
+func (_m *CourierHolding) Node(ctx context.Context) (node *Node, err error) {
+	node = &Node{
+		ID:     _m.ID,
+		Type:   "CourierHolding",
+		Fields: make([]*Field, 5),
+		Edges:  make([]*Edge, 2),
+	}
+	var buf []byte
+	if buf, err = json.Marshal(_m.CreatedAt); err != nil {
+		return nil, err
+	}
+	node.Fields[0] = &Field{
+		Type:  "time.Time",
+		Name:  "created_at",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.UpdatedAt); err != nil {
+		return nil, err
+	}
+	node.Fields[1] = &Field{
+		Type:  "time.Time",
+		Name:  "updated_at",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.CourierID); err != nil {
+		return nil, err
+	}
+	node.Fields[2] = &Field{
+		Type:  "int",
+		Name:  "courier_id",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.EquipmentTypeID); err != nil {
+		return nil, err
+	}
+	node.Fields[3] = &Field{
+		Type:  "int",
+		Name:  "equipment_type_id",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.Quantity); err != nil {
+		return nil, err
+	}
+	node.Fields[4] = &Field{
+		Type:  "int",
+		Name:  "quantity",
+		Value: string(buf),
+	}
+	node.Edges[0] = &Edge{
+		Type: "Courier",
+		Name: "courier",
+	}
+	err = _m.QueryCourier().
+		Select(courier.FieldID).
+		Scan(ctx, &node.Edges[0].IDs)
+	if err != nil {
+		return nil, err
+	}
+	node.Edges[1] = &Edge{
+		Type: "EquipmentType",
+		Name: "equipment_type",
+	}
+	err = _m.QueryEquipmentType().
+		Select(equipmenttype.FieldID).
+		Scan(ctx, &node.Edges[1].IDs)
+	if err != nil {
+		return nil, err
+	}
+	return node, nil
+}
+
+// Node implements Noder interface
 func (_m *CourierStatusChange) Node(ctx context.Context) (node *Node, err error) {
 	node = &Node{
 		ID:     _m.ID,
@@ -849,7 +1073,7 @@ func (_m *EquipmentType) Node(ctx context.Context) (node *Node, err error) {
 	node = &Node{
 		ID:     _m.ID,
 		Type:   "EquipmentType",
-		Fields: make([]*Field, 11),
+		Fields: make([]*Field, 12),
 		Edges:  make([]*Edge, 3),
 	}
 	var buf []byte
@@ -909,10 +1133,18 @@ func (_m *EquipmentType) Node(ctx context.Context) (node *Node, err error) {
 		Name:  "size",
 		Value: string(buf),
 	}
-	if buf, err = json.Marshal(_m.Tracking); err != nil {
+	if buf, err = json.Marshal(_m.VariantGroup); err != nil {
 		return nil, err
 	}
 	node.Fields[7] = &Field{
+		Type:  "string",
+		Name:  "variant_group",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.Tracking); err != nil {
+		return nil, err
+	}
+	node.Fields[8] = &Field{
 		Type:  "equipmenttype.Tracking",
 		Name:  "tracking",
 		Value: string(buf),
@@ -920,7 +1152,7 @@ func (_m *EquipmentType) Node(ctx context.Context) (node *Node, err error) {
 	if buf, err = json.Marshal(_m.UnitCost); err != nil {
 		return nil, err
 	}
-	node.Fields[8] = &Field{
+	node.Fields[9] = &Field{
 		Type:  "int64",
 		Name:  "unit_cost",
 		Value: string(buf),
@@ -928,7 +1160,7 @@ func (_m *EquipmentType) Node(ctx context.Context) (node *Node, err error) {
 	if buf, err = json.Marshal(_m.DepositAmount); err != nil {
 		return nil, err
 	}
-	node.Fields[9] = &Field{
+	node.Fields[10] = &Field{
 		Type:  "int64",
 		Name:  "deposit_amount",
 		Value: string(buf),
@@ -936,7 +1168,7 @@ func (_m *EquipmentType) Node(ctx context.Context) (node *Node, err error) {
 	if buf, err = json.Marshal(_m.ServiceLifeMonths); err != nil {
 		return nil, err
 	}
-	node.Fields[10] = &Field{
+	node.Fields[11] = &Field{
 		Type:  "int",
 		Name:  "service_life_months",
 		Value: string(buf),
@@ -1100,6 +1332,148 @@ func (_m *Item) Node(ctx context.Context) (node *Node, err error) {
 	err = _m.QueryMovements().
 		Select(movement.FieldID).
 		Scan(ctx, &node.Edges[3].IDs)
+	if err != nil {
+		return nil, err
+	}
+	return node, nil
+}
+
+// Node implements Noder interface
+func (_m *Kit) Node(ctx context.Context) (node *Node, err error) {
+	node = &Node{
+		ID:     _m.ID,
+		Type:   "Kit",
+		Fields: make([]*Field, 6),
+		Edges:  make([]*Edge, 1),
+	}
+	var buf []byte
+	if buf, err = json.Marshal(_m.CreatedAt); err != nil {
+		return nil, err
+	}
+	node.Fields[0] = &Field{
+		Type:  "time.Time",
+		Name:  "created_at",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.UpdatedAt); err != nil {
+		return nil, err
+	}
+	node.Fields[1] = &Field{
+		Type:  "time.Time",
+		Name:  "updated_at",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.ArchivedAt); err != nil {
+		return nil, err
+	}
+	node.Fields[2] = &Field{
+		Type:  "time.Time",
+		Name:  "archived_at",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.Name); err != nil {
+		return nil, err
+	}
+	node.Fields[3] = &Field{
+		Type:  "string",
+		Name:  "name",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.TransportType); err != nil {
+		return nil, err
+	}
+	node.Fields[4] = &Field{
+		Type:  "kit.TransportType",
+		Name:  "transport_type",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.Description); err != nil {
+		return nil, err
+	}
+	node.Fields[5] = &Field{
+		Type:  "string",
+		Name:  "description",
+		Value: string(buf),
+	}
+	node.Edges[0] = &Edge{
+		Type: "KitItem",
+		Name: "lines",
+	}
+	err = _m.QueryLines().
+		Select(kititem.FieldID).
+		Scan(ctx, &node.Edges[0].IDs)
+	if err != nil {
+		return nil, err
+	}
+	return node, nil
+}
+
+// Node implements Noder interface
+func (_m *KitItem) Node(ctx context.Context) (node *Node, err error) {
+	node = &Node{
+		ID:     _m.ID,
+		Type:   "KitItem",
+		Fields: make([]*Field, 5),
+		Edges:  make([]*Edge, 2),
+	}
+	var buf []byte
+	if buf, err = json.Marshal(_m.CreatedAt); err != nil {
+		return nil, err
+	}
+	node.Fields[0] = &Field{
+		Type:  "time.Time",
+		Name:  "created_at",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.UpdatedAt); err != nil {
+		return nil, err
+	}
+	node.Fields[1] = &Field{
+		Type:  "time.Time",
+		Name:  "updated_at",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.KitID); err != nil {
+		return nil, err
+	}
+	node.Fields[2] = &Field{
+		Type:  "int",
+		Name:  "kit_id",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.EquipmentTypeID); err != nil {
+		return nil, err
+	}
+	node.Fields[3] = &Field{
+		Type:  "int",
+		Name:  "equipment_type_id",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.Quantity); err != nil {
+		return nil, err
+	}
+	node.Fields[4] = &Field{
+		Type:  "int",
+		Name:  "quantity",
+		Value: string(buf),
+	}
+	node.Edges[0] = &Edge{
+		Type: "Kit",
+		Name: "kit",
+	}
+	err = _m.QueryKit().
+		Select(kit.FieldID).
+		Scan(ctx, &node.Edges[0].IDs)
+	if err != nil {
+		return nil, err
+	}
+	node.Edges[1] = &Edge{
+		Type: "EquipmentType",
+		Name: "equipment_type",
+	}
+	err = _m.QueryEquipmentType().
+		Select(equipmenttype.FieldID).
+		Scan(ctx, &node.Edges[1].IDs)
 	if err != nil {
 		return nil, err
 	}
@@ -1447,11 +1821,95 @@ func (_m *Region) Node(ctx context.Context) (node *Node, err error) {
 }
 
 // Node implements Noder interface
+func (_m *StatusReason) Node(ctx context.Context) (node *Node, err error) {
+	node = &Node{
+		ID:     _m.ID,
+		Type:   "StatusReason",
+		Fields: make([]*Field, 9),
+		Edges:  make([]*Edge, 0),
+	}
+	var buf []byte
+	if buf, err = json.Marshal(_m.CreatedAt); err != nil {
+		return nil, err
+	}
+	node.Fields[0] = &Field{
+		Type:  "time.Time",
+		Name:  "created_at",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.UpdatedAt); err != nil {
+		return nil, err
+	}
+	node.Fields[1] = &Field{
+		Type:  "time.Time",
+		Name:  "updated_at",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.ArchivedAt); err != nil {
+		return nil, err
+	}
+	node.Fields[2] = &Field{
+		Type:  "time.Time",
+		Name:  "archived_at",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.Kind); err != nil {
+		return nil, err
+	}
+	node.Fields[3] = &Field{
+		Type:  "statusreason.Kind",
+		Name:  "kind",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.Code); err != nil {
+		return nil, err
+	}
+	node.Fields[4] = &Field{
+		Type:  "string",
+		Name:  "code",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.TitleRu); err != nil {
+		return nil, err
+	}
+	node.Fields[5] = &Field{
+		Type:  "string",
+		Name:  "title_ru",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.TitleEn); err != nil {
+		return nil, err
+	}
+	node.Fields[6] = &Field{
+		Type:  "string",
+		Name:  "title_en",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.CommentRequired); err != nil {
+		return nil, err
+	}
+	node.Fields[7] = &Field{
+		Type:  "bool",
+		Name:  "comment_required",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.SortOrder); err != nil {
+		return nil, err
+	}
+	node.Fields[8] = &Field{
+		Type:  "int",
+		Name:  "sort_order",
+		Value: string(buf),
+	}
+	return node, nil
+}
+
+// Node implements Noder interface
 func (_m *StockBalance) Node(ctx context.Context) (node *Node, err error) {
 	node = &Node{
 		ID:     _m.ID,
 		Type:   "StockBalance",
-		Fields: make([]*Field, 6),
+		Fields: make([]*Field, 7),
 		Edges:  make([]*Edge, 2),
 	}
 	var buf []byte
@@ -1495,10 +1953,18 @@ func (_m *StockBalance) Node(ctx context.Context) (node *Node, err error) {
 		Name:  "quantity",
 		Value: string(buf),
 	}
-	if buf, err = json.Marshal(_m.MinLevel); err != nil {
+	if buf, err = json.Marshal(_m.Quarantined); err != nil {
 		return nil, err
 	}
 	node.Fields[5] = &Field{
+		Type:  "int",
+		Name:  "quarantined",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.MinLevel); err != nil {
+		return nil, err
+	}
+	node.Fields[6] = &Field{
 		Type:  "int",
 		Name:  "min_level",
 		Value: string(buf),
@@ -1520,6 +1986,286 @@ func (_m *StockBalance) Node(ctx context.Context) (node *Node, err error) {
 	err = _m.QueryEquipmentType().
 		Select(equipmenttype.FieldID).
 		Scan(ctx, &node.Edges[1].IDs)
+	if err != nil {
+		return nil, err
+	}
+	return node, nil
+}
+
+// Node implements Noder interface
+func (_m *Transfer) Node(ctx context.Context) (node *Node, err error) {
+	node = &Node{
+		ID:     _m.ID,
+		Type:   "Transfer",
+		Fields: make([]*Field, 13),
+		Edges:  make([]*Edge, 5),
+	}
+	var buf []byte
+	if buf, err = json.Marshal(_m.CreatedAt); err != nil {
+		return nil, err
+	}
+	node.Fields[0] = &Field{
+		Type:  "time.Time",
+		Name:  "created_at",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.UpdatedAt); err != nil {
+		return nil, err
+	}
+	node.Fields[1] = &Field{
+		Type:  "time.Time",
+		Name:  "updated_at",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.DocumentNumber); err != nil {
+		return nil, err
+	}
+	node.Fields[2] = &Field{
+		Type:  "string",
+		Name:  "document_number",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.FromWarehouseID); err != nil {
+		return nil, err
+	}
+	node.Fields[3] = &Field{
+		Type:  "int",
+		Name:  "from_warehouse_id",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.ToWarehouseID); err != nil {
+		return nil, err
+	}
+	node.Fields[4] = &Field{
+		Type:  "int",
+		Name:  "to_warehouse_id",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.Status); err != nil {
+		return nil, err
+	}
+	node.Fields[5] = &Field{
+		Type:  "transfer.Status",
+		Name:  "status",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.DispatchOperationID); err != nil {
+		return nil, err
+	}
+	node.Fields[6] = &Field{
+		Type:  "string",
+		Name:  "dispatch_operation_id",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.ReceiveOperationID); err != nil {
+		return nil, err
+	}
+	node.Fields[7] = &Field{
+		Type:  "string",
+		Name:  "receive_operation_id",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.DispatchedByID); err != nil {
+		return nil, err
+	}
+	node.Fields[8] = &Field{
+		Type:  "int",
+		Name:  "dispatched_by_id",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.ReceivedByID); err != nil {
+		return nil, err
+	}
+	node.Fields[9] = &Field{
+		Type:  "int",
+		Name:  "received_by_id",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.ReceivedAt); err != nil {
+		return nil, err
+	}
+	node.Fields[10] = &Field{
+		Type:  "time.Time",
+		Name:  "received_at",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.HasDiscrepancy); err != nil {
+		return nil, err
+	}
+	node.Fields[11] = &Field{
+		Type:  "bool",
+		Name:  "has_discrepancy",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.Comment); err != nil {
+		return nil, err
+	}
+	node.Fields[12] = &Field{
+		Type:  "string",
+		Name:  "comment",
+		Value: string(buf),
+	}
+	node.Edges[0] = &Edge{
+		Type: "Warehouse",
+		Name: "from_warehouse",
+	}
+	err = _m.QueryFromWarehouse().
+		Select(warehouse.FieldID).
+		Scan(ctx, &node.Edges[0].IDs)
+	if err != nil {
+		return nil, err
+	}
+	node.Edges[1] = &Edge{
+		Type: "Warehouse",
+		Name: "to_warehouse",
+	}
+	err = _m.QueryToWarehouse().
+		Select(warehouse.FieldID).
+		Scan(ctx, &node.Edges[1].IDs)
+	if err != nil {
+		return nil, err
+	}
+	node.Edges[2] = &Edge{
+		Type: "User",
+		Name: "dispatched_by",
+	}
+	err = _m.QueryDispatchedBy().
+		Select(user.FieldID).
+		Scan(ctx, &node.Edges[2].IDs)
+	if err != nil {
+		return nil, err
+	}
+	node.Edges[3] = &Edge{
+		Type: "User",
+		Name: "received_by",
+	}
+	err = _m.QueryReceivedBy().
+		Select(user.FieldID).
+		Scan(ctx, &node.Edges[3].IDs)
+	if err != nil {
+		return nil, err
+	}
+	node.Edges[4] = &Edge{
+		Type: "TransferLine",
+		Name: "lines",
+	}
+	err = _m.QueryLines().
+		Select(transferline.FieldID).
+		Scan(ctx, &node.Edges[4].IDs)
+	if err != nil {
+		return nil, err
+	}
+	return node, nil
+}
+
+// Node implements Noder interface
+func (_m *TransferLine) Node(ctx context.Context) (node *Node, err error) {
+	node = &Node{
+		ID:     _m.ID,
+		Type:   "TransferLine",
+		Fields: make([]*Field, 9),
+		Edges:  make([]*Edge, 3),
+	}
+	var buf []byte
+	if buf, err = json.Marshal(_m.CreatedAt); err != nil {
+		return nil, err
+	}
+	node.Fields[0] = &Field{
+		Type:  "time.Time",
+		Name:  "created_at",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.UpdatedAt); err != nil {
+		return nil, err
+	}
+	node.Fields[1] = &Field{
+		Type:  "time.Time",
+		Name:  "updated_at",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.TransferID); err != nil {
+		return nil, err
+	}
+	node.Fields[2] = &Field{
+		Type:  "int",
+		Name:  "transfer_id",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.EquipmentTypeID); err != nil {
+		return nil, err
+	}
+	node.Fields[3] = &Field{
+		Type:  "int",
+		Name:  "equipment_type_id",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.ItemID); err != nil {
+		return nil, err
+	}
+	node.Fields[4] = &Field{
+		Type:  "int",
+		Name:  "item_id",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.QuantitySent); err != nil {
+		return nil, err
+	}
+	node.Fields[5] = &Field{
+		Type:  "int",
+		Name:  "quantity_sent",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.QuantityReceived); err != nil {
+		return nil, err
+	}
+	node.Fields[6] = &Field{
+		Type:  "int",
+		Name:  "quantity_received",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.ShortageResolution); err != nil {
+		return nil, err
+	}
+	node.Fields[7] = &Field{
+		Type:  "transferline.ShortageResolution",
+		Name:  "shortage_resolution",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.Note); err != nil {
+		return nil, err
+	}
+	node.Fields[8] = &Field{
+		Type:  "string",
+		Name:  "note",
+		Value: string(buf),
+	}
+	node.Edges[0] = &Edge{
+		Type: "Transfer",
+		Name: "transfer",
+	}
+	err = _m.QueryTransfer().
+		Select(transfer.FieldID).
+		Scan(ctx, &node.Edges[0].IDs)
+	if err != nil {
+		return nil, err
+	}
+	node.Edges[1] = &Edge{
+		Type: "EquipmentType",
+		Name: "equipment_type",
+	}
+	err = _m.QueryEquipmentType().
+		Select(equipmenttype.FieldID).
+		Scan(ctx, &node.Edges[1].IDs)
+	if err != nil {
+		return nil, err
+	}
+	node.Edges[2] = &Edge{
+		Type: "Item",
+		Name: "item",
+	}
+	err = _m.QueryItem().
+		Select(item.FieldID).
+		Scan(ctx, &node.Edges[2].IDs)
 	if err != nil {
 		return nil, err
 	}

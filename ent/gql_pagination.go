@@ -18,14 +18,21 @@ import (
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
+	"github.com/mycourier/mycourier/ent/courierholding"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/kit"
+	"github.com/mycourier/mycourier/ent/kititem"
 	"github.com/mycourier/mycourier/ent/movement"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/region"
+	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/transfer"
+	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -1565,6 +1572,356 @@ func (_m *Courier) ToEdge(order *CourierOrder) *CourierEdge {
 	}
 }
 
+// CourierDebtEdge is the edge representation of CourierDebt.
+type CourierDebtEdge struct {
+	Node   *CourierDebt `json:"node"`
+	Cursor Cursor       `json:"cursor"`
+}
+
+// CourierDebtConnection is the connection containing edges to CourierDebt.
+type CourierDebtConnection struct {
+	Edges      []*CourierDebtEdge `json:"edges"`
+	PageInfo   PageInfo           `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+func (c *CourierDebtConnection) build(nodes []*CourierDebt, pager *courierdebtPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CourierDebt
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CourierDebt {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CourierDebt {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CourierDebtEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CourierDebtEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CourierDebtPaginateOption enables pagination customization.
+type CourierDebtPaginateOption func(*courierdebtPager) error
+
+// WithCourierDebtOrder configures pagination ordering.
+func WithCourierDebtOrder(order *CourierDebtOrder) CourierDebtPaginateOption {
+	if order == nil {
+		order = DefaultCourierDebtOrder
+	}
+	o := *order
+	return func(pager *courierdebtPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCourierDebtOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCourierDebtFilter configures pagination filter.
+func WithCourierDebtFilter(filter func(*CourierDebtQuery) (*CourierDebtQuery, error)) CourierDebtPaginateOption {
+	return func(pager *courierdebtPager) error {
+		if filter == nil {
+			return errors.New("CourierDebtQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type courierdebtPager struct {
+	reverse bool
+	order   *CourierDebtOrder
+	filter  func(*CourierDebtQuery) (*CourierDebtQuery, error)
+}
+
+func newCourierDebtPager(opts []CourierDebtPaginateOption, reverse bool) (*courierdebtPager, error) {
+	pager := &courierdebtPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCourierDebtOrder
+	}
+	return pager, nil
+}
+
+func (p *courierdebtPager) applyFilter(query *CourierDebtQuery) (*CourierDebtQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *courierdebtPager) toCursor(_m *CourierDebt) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *courierdebtPager) applyCursors(query *CourierDebtQuery, after, before *Cursor) (*CourierDebtQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCourierDebtOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *courierdebtPager) applyOrder(query *CourierDebtQuery) *CourierDebtQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCourierDebtOrder.Field {
+		query = query.Order(DefaultCourierDebtOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *courierdebtPager) orderExpr(query *CourierDebtQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCourierDebtOrder.Field {
+			b.Comma().Ident(DefaultCourierDebtOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CourierDebt.
+func (_m *CourierDebtQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CourierDebtPaginateOption,
+) (*CourierDebtConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCourierDebtPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CourierDebtConnection{Edges: []*CourierDebtEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CourierDebtOrderFieldCreatedAt orders CourierDebt by created_at.
+	CourierDebtOrderFieldCreatedAt = &CourierDebtOrderField{
+		Value: func(_m *CourierDebt) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: courierdebt.FieldCreatedAt,
+		toTerm: courierdebt.ByCreatedAt,
+		toCursor: func(_m *CourierDebt) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CourierDebtOrderFieldUpdatedAt orders CourierDebt by updated_at.
+	CourierDebtOrderFieldUpdatedAt = &CourierDebtOrderField{
+		Value: func(_m *CourierDebt) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: courierdebt.FieldUpdatedAt,
+		toTerm: courierdebt.ByUpdatedAt,
+		toCursor: func(_m *CourierDebt) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// CourierDebtOrderFieldAmount orders CourierDebt by amount.
+	CourierDebtOrderFieldAmount = &CourierDebtOrderField{
+		Value: func(_m *CourierDebt) (ent.Value, error) {
+			return _m.Amount, nil
+		},
+		column: courierdebt.FieldAmount,
+		toTerm: courierdebt.ByAmount,
+		toCursor: func(_m *CourierDebt) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Amount,
+			}
+		},
+	}
+	// CourierDebtOrderFieldStatus orders CourierDebt by status.
+	CourierDebtOrderFieldStatus = &CourierDebtOrderField{
+		Value: func(_m *CourierDebt) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: courierdebt.FieldStatus,
+		toTerm: courierdebt.ByStatus,
+		toCursor: func(_m *CourierDebt) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CourierDebtOrderField) String() string {
+	var str string
+	switch f.column {
+	case CourierDebtOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CourierDebtOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case CourierDebtOrderFieldAmount.column:
+		str = "AMOUNT"
+	case CourierDebtOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CourierDebtOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CourierDebtOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CourierDebtOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CourierDebtOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CourierDebtOrderFieldUpdatedAt
+	case "AMOUNT":
+		*f = *CourierDebtOrderFieldAmount
+	case "STATUS":
+		*f = *CourierDebtOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid CourierDebtOrderField", str)
+	}
+	return nil
+}
+
+// CourierDebtOrderField defines the ordering field of CourierDebt.
+type CourierDebtOrderField struct {
+	// Value extracts the ordering value from the given CourierDebt.
+	Value    func(*CourierDebt) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) courierdebt.OrderOption
+	toCursor func(*CourierDebt) Cursor
+}
+
+// CourierDebtOrder defines the ordering of CourierDebt.
+type CourierDebtOrder struct {
+	Direction OrderDirection         `json:"direction"`
+	Field     *CourierDebtOrderField `json:"field"`
+}
+
+// DefaultCourierDebtOrder is the default ordering of CourierDebt.
+var DefaultCourierDebtOrder = &CourierDebtOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CourierDebtOrderField{
+		Value: func(_m *CourierDebt) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: courierdebt.FieldID,
+		toTerm: courierdebt.ByID,
+		toCursor: func(_m *CourierDebt) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CourierDebt into CourierDebtEdge.
+func (_m *CourierDebt) ToEdge(order *CourierDebtOrder) *CourierDebtEdge {
+	if order == nil {
+		order = DefaultCourierDebtOrder
+	}
+	return &CourierDebtEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // CourierDocumentEdge is the edge representation of CourierDocument.
 type CourierDocumentEdge struct {
 	Node   *CourierDocument `json:"node"`
@@ -1910,6 +2267,320 @@ func (_m *CourierDocument) ToEdge(order *CourierDocumentOrder) *CourierDocumentE
 		order = DefaultCourierDocumentOrder
 	}
 	return &CourierDocumentEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// CourierHoldingEdge is the edge representation of CourierHolding.
+type CourierHoldingEdge struct {
+	Node   *CourierHolding `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// CourierHoldingConnection is the connection containing edges to CourierHolding.
+type CourierHoldingConnection struct {
+	Edges      []*CourierHoldingEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *CourierHoldingConnection) build(nodes []*CourierHolding, pager *courierholdingPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *CourierHolding
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *CourierHolding {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *CourierHolding {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*CourierHoldingEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &CourierHoldingEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// CourierHoldingPaginateOption enables pagination customization.
+type CourierHoldingPaginateOption func(*courierholdingPager) error
+
+// WithCourierHoldingOrder configures pagination ordering.
+func WithCourierHoldingOrder(order *CourierHoldingOrder) CourierHoldingPaginateOption {
+	if order == nil {
+		order = DefaultCourierHoldingOrder
+	}
+	o := *order
+	return func(pager *courierholdingPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultCourierHoldingOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithCourierHoldingFilter configures pagination filter.
+func WithCourierHoldingFilter(filter func(*CourierHoldingQuery) (*CourierHoldingQuery, error)) CourierHoldingPaginateOption {
+	return func(pager *courierholdingPager) error {
+		if filter == nil {
+			return errors.New("CourierHoldingQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type courierholdingPager struct {
+	reverse bool
+	order   *CourierHoldingOrder
+	filter  func(*CourierHoldingQuery) (*CourierHoldingQuery, error)
+}
+
+func newCourierHoldingPager(opts []CourierHoldingPaginateOption, reverse bool) (*courierholdingPager, error) {
+	pager := &courierholdingPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultCourierHoldingOrder
+	}
+	return pager, nil
+}
+
+func (p *courierholdingPager) applyFilter(query *CourierHoldingQuery) (*CourierHoldingQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *courierholdingPager) toCursor(_m *CourierHolding) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *courierholdingPager) applyCursors(query *CourierHoldingQuery, after, before *Cursor) (*CourierHoldingQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultCourierHoldingOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *courierholdingPager) applyOrder(query *CourierHoldingQuery) *CourierHoldingQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultCourierHoldingOrder.Field {
+		query = query.Order(DefaultCourierHoldingOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *courierholdingPager) orderExpr(query *CourierHoldingQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultCourierHoldingOrder.Field {
+			b.Comma().Ident(DefaultCourierHoldingOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to CourierHolding.
+func (_m *CourierHoldingQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...CourierHoldingPaginateOption,
+) (*CourierHoldingConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newCourierHoldingPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &CourierHoldingConnection{Edges: []*CourierHoldingEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// CourierHoldingOrderFieldCreatedAt orders CourierHolding by created_at.
+	CourierHoldingOrderFieldCreatedAt = &CourierHoldingOrderField{
+		Value: func(_m *CourierHolding) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: courierholding.FieldCreatedAt,
+		toTerm: courierholding.ByCreatedAt,
+		toCursor: func(_m *CourierHolding) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// CourierHoldingOrderFieldUpdatedAt orders CourierHolding by updated_at.
+	CourierHoldingOrderFieldUpdatedAt = &CourierHoldingOrderField{
+		Value: func(_m *CourierHolding) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: courierholding.FieldUpdatedAt,
+		toTerm: courierholding.ByUpdatedAt,
+		toCursor: func(_m *CourierHolding) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f CourierHoldingOrderField) String() string {
+	var str string
+	switch f.column {
+	case CourierHoldingOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case CourierHoldingOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f CourierHoldingOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *CourierHoldingOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("CourierHoldingOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *CourierHoldingOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *CourierHoldingOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid CourierHoldingOrderField", str)
+	}
+	return nil
+}
+
+// CourierHoldingOrderField defines the ordering field of CourierHolding.
+type CourierHoldingOrderField struct {
+	// Value extracts the ordering value from the given CourierHolding.
+	Value    func(*CourierHolding) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) courierholding.OrderOption
+	toCursor func(*CourierHolding) Cursor
+}
+
+// CourierHoldingOrder defines the ordering of CourierHolding.
+type CourierHoldingOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *CourierHoldingOrderField `json:"field"`
+}
+
+// DefaultCourierHoldingOrder is the default ordering of CourierHolding.
+var DefaultCourierHoldingOrder = &CourierHoldingOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &CourierHoldingOrderField{
+		Value: func(_m *CourierHolding) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: courierholding.FieldID,
+		toTerm: courierholding.ByID,
+		toCursor: func(_m *CourierHolding) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts CourierHolding into CourierHoldingEdge.
+func (_m *CourierHolding) ToEdge(order *CourierHoldingOrder) *CourierHoldingEdge {
+	if order == nil {
+		order = DefaultCourierHoldingOrder
+	}
+	return &CourierHoldingEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}
@@ -2947,6 +3618,670 @@ func (_m *Item) ToEdge(order *ItemOrder) *ItemEdge {
 	}
 }
 
+// KitEdge is the edge representation of Kit.
+type KitEdge struct {
+	Node   *Kit   `json:"node"`
+	Cursor Cursor `json:"cursor"`
+}
+
+// KitConnection is the connection containing edges to Kit.
+type KitConnection struct {
+	Edges      []*KitEdge `json:"edges"`
+	PageInfo   PageInfo   `json:"pageInfo"`
+	TotalCount int        `json:"totalCount"`
+}
+
+func (c *KitConnection) build(nodes []*Kit, pager *kitPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Kit
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Kit {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Kit {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*KitEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &KitEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// KitPaginateOption enables pagination customization.
+type KitPaginateOption func(*kitPager) error
+
+// WithKitOrder configures pagination ordering.
+func WithKitOrder(order *KitOrder) KitPaginateOption {
+	if order == nil {
+		order = DefaultKitOrder
+	}
+	o := *order
+	return func(pager *kitPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultKitOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithKitFilter configures pagination filter.
+func WithKitFilter(filter func(*KitQuery) (*KitQuery, error)) KitPaginateOption {
+	return func(pager *kitPager) error {
+		if filter == nil {
+			return errors.New("KitQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type kitPager struct {
+	reverse bool
+	order   *KitOrder
+	filter  func(*KitQuery) (*KitQuery, error)
+}
+
+func newKitPager(opts []KitPaginateOption, reverse bool) (*kitPager, error) {
+	pager := &kitPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultKitOrder
+	}
+	return pager, nil
+}
+
+func (p *kitPager) applyFilter(query *KitQuery) (*KitQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *kitPager) toCursor(_m *Kit) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *kitPager) applyCursors(query *KitQuery, after, before *Cursor) (*KitQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultKitOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *kitPager) applyOrder(query *KitQuery) *KitQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultKitOrder.Field {
+		query = query.Order(DefaultKitOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *kitPager) orderExpr(query *KitQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultKitOrder.Field {
+			b.Comma().Ident(DefaultKitOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Kit.
+func (_m *KitQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...KitPaginateOption,
+) (*KitConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newKitPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &KitConnection{Edges: []*KitEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// KitOrderFieldCreatedAt orders Kit by created_at.
+	KitOrderFieldCreatedAt = &KitOrderField{
+		Value: func(_m *Kit) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: kit.FieldCreatedAt,
+		toTerm: kit.ByCreatedAt,
+		toCursor: func(_m *Kit) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// KitOrderFieldUpdatedAt orders Kit by updated_at.
+	KitOrderFieldUpdatedAt = &KitOrderField{
+		Value: func(_m *Kit) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: kit.FieldUpdatedAt,
+		toTerm: kit.ByUpdatedAt,
+		toCursor: func(_m *Kit) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// KitOrderFieldName orders Kit by name.
+	KitOrderFieldName = &KitOrderField{
+		Value: func(_m *Kit) (ent.Value, error) {
+			return _m.Name, nil
+		},
+		column: kit.FieldName,
+		toTerm: kit.ByName,
+		toCursor: func(_m *Kit) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Name,
+			}
+		},
+	}
+	// KitOrderFieldTransportType orders Kit by transport_type.
+	KitOrderFieldTransportType = &KitOrderField{
+		Value: func(_m *Kit) (ent.Value, error) {
+			return _m.TransportType, nil
+		},
+		column: kit.FieldTransportType,
+		toTerm: kit.ByTransportType,
+		toCursor: func(_m *Kit) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.TransportType,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f KitOrderField) String() string {
+	var str string
+	switch f.column {
+	case KitOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case KitOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case KitOrderFieldName.column:
+		str = "NAME"
+	case KitOrderFieldTransportType.column:
+		str = "TRANSPORT_TYPE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f KitOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *KitOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("KitOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *KitOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *KitOrderFieldUpdatedAt
+	case "NAME":
+		*f = *KitOrderFieldName
+	case "TRANSPORT_TYPE":
+		*f = *KitOrderFieldTransportType
+	default:
+		return fmt.Errorf("%s is not a valid KitOrderField", str)
+	}
+	return nil
+}
+
+// KitOrderField defines the ordering field of Kit.
+type KitOrderField struct {
+	// Value extracts the ordering value from the given Kit.
+	Value    func(*Kit) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) kit.OrderOption
+	toCursor func(*Kit) Cursor
+}
+
+// KitOrder defines the ordering of Kit.
+type KitOrder struct {
+	Direction OrderDirection `json:"direction"`
+	Field     *KitOrderField `json:"field"`
+}
+
+// DefaultKitOrder is the default ordering of Kit.
+var DefaultKitOrder = &KitOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &KitOrderField{
+		Value: func(_m *Kit) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: kit.FieldID,
+		toTerm: kit.ByID,
+		toCursor: func(_m *Kit) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Kit into KitEdge.
+func (_m *Kit) ToEdge(order *KitOrder) *KitEdge {
+	if order == nil {
+		order = DefaultKitOrder
+	}
+	return &KitEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// KitItemEdge is the edge representation of KitItem.
+type KitItemEdge struct {
+	Node   *KitItem `json:"node"`
+	Cursor Cursor   `json:"cursor"`
+}
+
+// KitItemConnection is the connection containing edges to KitItem.
+type KitItemConnection struct {
+	Edges      []*KitItemEdge `json:"edges"`
+	PageInfo   PageInfo       `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+func (c *KitItemConnection) build(nodes []*KitItem, pager *kititemPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *KitItem
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *KitItem {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *KitItem {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*KitItemEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &KitItemEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// KitItemPaginateOption enables pagination customization.
+type KitItemPaginateOption func(*kititemPager) error
+
+// WithKitItemOrder configures pagination ordering.
+func WithKitItemOrder(order *KitItemOrder) KitItemPaginateOption {
+	if order == nil {
+		order = DefaultKitItemOrder
+	}
+	o := *order
+	return func(pager *kititemPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultKitItemOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithKitItemFilter configures pagination filter.
+func WithKitItemFilter(filter func(*KitItemQuery) (*KitItemQuery, error)) KitItemPaginateOption {
+	return func(pager *kititemPager) error {
+		if filter == nil {
+			return errors.New("KitItemQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type kititemPager struct {
+	reverse bool
+	order   *KitItemOrder
+	filter  func(*KitItemQuery) (*KitItemQuery, error)
+}
+
+func newKitItemPager(opts []KitItemPaginateOption, reverse bool) (*kititemPager, error) {
+	pager := &kititemPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultKitItemOrder
+	}
+	return pager, nil
+}
+
+func (p *kititemPager) applyFilter(query *KitItemQuery) (*KitItemQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *kititemPager) toCursor(_m *KitItem) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *kititemPager) applyCursors(query *KitItemQuery, after, before *Cursor) (*KitItemQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultKitItemOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *kititemPager) applyOrder(query *KitItemQuery) *KitItemQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultKitItemOrder.Field {
+		query = query.Order(DefaultKitItemOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *kititemPager) orderExpr(query *KitItemQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultKitItemOrder.Field {
+			b.Comma().Ident(DefaultKitItemOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to KitItem.
+func (_m *KitItemQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...KitItemPaginateOption,
+) (*KitItemConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newKitItemPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &KitItemConnection{Edges: []*KitItemEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// KitItemOrderFieldCreatedAt orders KitItem by created_at.
+	KitItemOrderFieldCreatedAt = &KitItemOrderField{
+		Value: func(_m *KitItem) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: kititem.FieldCreatedAt,
+		toTerm: kititem.ByCreatedAt,
+		toCursor: func(_m *KitItem) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// KitItemOrderFieldUpdatedAt orders KitItem by updated_at.
+	KitItemOrderFieldUpdatedAt = &KitItemOrderField{
+		Value: func(_m *KitItem) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: kititem.FieldUpdatedAt,
+		toTerm: kititem.ByUpdatedAt,
+		toCursor: func(_m *KitItem) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f KitItemOrderField) String() string {
+	var str string
+	switch f.column {
+	case KitItemOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case KitItemOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f KitItemOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *KitItemOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("KitItemOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *KitItemOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *KitItemOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid KitItemOrderField", str)
+	}
+	return nil
+}
+
+// KitItemOrderField defines the ordering field of KitItem.
+type KitItemOrderField struct {
+	// Value extracts the ordering value from the given KitItem.
+	Value    func(*KitItem) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) kititem.OrderOption
+	toCursor func(*KitItem) Cursor
+}
+
+// KitItemOrder defines the ordering of KitItem.
+type KitItemOrder struct {
+	Direction OrderDirection     `json:"direction"`
+	Field     *KitItemOrderField `json:"field"`
+}
+
+// DefaultKitItemOrder is the default ordering of KitItem.
+var DefaultKitItemOrder = &KitItemOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &KitItemOrderField{
+		Value: func(_m *KitItem) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: kititem.FieldID,
+		toTerm: kititem.ByID,
+		toCursor: func(_m *KitItem) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts KitItem into KitItemEdge.
+func (_m *KitItem) ToEdge(order *KitItemOrder) *KitItemEdge {
+	if order == nil {
+		order = DefaultKitItemOrder
+	}
+	return &KitItemEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // MovementEdge is the edge representation of Movement.
 type MovementEdge struct {
 	Node   *Movement `json:"node"`
@@ -3943,6 +5278,374 @@ func (_m *Region) ToEdge(order *RegionOrder) *RegionEdge {
 	}
 }
 
+// StatusReasonEdge is the edge representation of StatusReason.
+type StatusReasonEdge struct {
+	Node   *StatusReason `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// StatusReasonConnection is the connection containing edges to StatusReason.
+type StatusReasonConnection struct {
+	Edges      []*StatusReasonEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *StatusReasonConnection) build(nodes []*StatusReason, pager *statusreasonPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *StatusReason
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *StatusReason {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *StatusReason {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*StatusReasonEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &StatusReasonEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// StatusReasonPaginateOption enables pagination customization.
+type StatusReasonPaginateOption func(*statusreasonPager) error
+
+// WithStatusReasonOrder configures pagination ordering.
+func WithStatusReasonOrder(order *StatusReasonOrder) StatusReasonPaginateOption {
+	if order == nil {
+		order = DefaultStatusReasonOrder
+	}
+	o := *order
+	return func(pager *statusreasonPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultStatusReasonOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithStatusReasonFilter configures pagination filter.
+func WithStatusReasonFilter(filter func(*StatusReasonQuery) (*StatusReasonQuery, error)) StatusReasonPaginateOption {
+	return func(pager *statusreasonPager) error {
+		if filter == nil {
+			return errors.New("StatusReasonQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type statusreasonPager struct {
+	reverse bool
+	order   *StatusReasonOrder
+	filter  func(*StatusReasonQuery) (*StatusReasonQuery, error)
+}
+
+func newStatusReasonPager(opts []StatusReasonPaginateOption, reverse bool) (*statusreasonPager, error) {
+	pager := &statusreasonPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultStatusReasonOrder
+	}
+	return pager, nil
+}
+
+func (p *statusreasonPager) applyFilter(query *StatusReasonQuery) (*StatusReasonQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *statusreasonPager) toCursor(_m *StatusReason) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *statusreasonPager) applyCursors(query *StatusReasonQuery, after, before *Cursor) (*StatusReasonQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultStatusReasonOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *statusreasonPager) applyOrder(query *StatusReasonQuery) *StatusReasonQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultStatusReasonOrder.Field {
+		query = query.Order(DefaultStatusReasonOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *statusreasonPager) orderExpr(query *StatusReasonQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultStatusReasonOrder.Field {
+			b.Comma().Ident(DefaultStatusReasonOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to StatusReason.
+func (_m *StatusReasonQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...StatusReasonPaginateOption,
+) (*StatusReasonConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newStatusReasonPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &StatusReasonConnection{Edges: []*StatusReasonEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// StatusReasonOrderFieldCreatedAt orders StatusReason by created_at.
+	StatusReasonOrderFieldCreatedAt = &StatusReasonOrderField{
+		Value: func(_m *StatusReason) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: statusreason.FieldCreatedAt,
+		toTerm: statusreason.ByCreatedAt,
+		toCursor: func(_m *StatusReason) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// StatusReasonOrderFieldUpdatedAt orders StatusReason by updated_at.
+	StatusReasonOrderFieldUpdatedAt = &StatusReasonOrderField{
+		Value: func(_m *StatusReason) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: statusreason.FieldUpdatedAt,
+		toTerm: statusreason.ByUpdatedAt,
+		toCursor: func(_m *StatusReason) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// StatusReasonOrderFieldKind orders StatusReason by kind.
+	StatusReasonOrderFieldKind = &StatusReasonOrderField{
+		Value: func(_m *StatusReason) (ent.Value, error) {
+			return _m.Kind, nil
+		},
+		column: statusreason.FieldKind,
+		toTerm: statusreason.ByKind,
+		toCursor: func(_m *StatusReason) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Kind,
+			}
+		},
+	}
+	// StatusReasonOrderFieldCode orders StatusReason by code.
+	StatusReasonOrderFieldCode = &StatusReasonOrderField{
+		Value: func(_m *StatusReason) (ent.Value, error) {
+			return _m.Code, nil
+		},
+		column: statusreason.FieldCode,
+		toTerm: statusreason.ByCode,
+		toCursor: func(_m *StatusReason) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Code,
+			}
+		},
+	}
+	// StatusReasonOrderFieldSortOrder orders StatusReason by sort_order.
+	StatusReasonOrderFieldSortOrder = &StatusReasonOrderField{
+		Value: func(_m *StatusReason) (ent.Value, error) {
+			return _m.SortOrder, nil
+		},
+		column: statusreason.FieldSortOrder,
+		toTerm: statusreason.BySortOrder,
+		toCursor: func(_m *StatusReason) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.SortOrder,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f StatusReasonOrderField) String() string {
+	var str string
+	switch f.column {
+	case StatusReasonOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case StatusReasonOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case StatusReasonOrderFieldKind.column:
+		str = "KIND"
+	case StatusReasonOrderFieldCode.column:
+		str = "CODE"
+	case StatusReasonOrderFieldSortOrder.column:
+		str = "SORT_ORDER"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f StatusReasonOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *StatusReasonOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("StatusReasonOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *StatusReasonOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *StatusReasonOrderFieldUpdatedAt
+	case "KIND":
+		*f = *StatusReasonOrderFieldKind
+	case "CODE":
+		*f = *StatusReasonOrderFieldCode
+	case "SORT_ORDER":
+		*f = *StatusReasonOrderFieldSortOrder
+	default:
+		return fmt.Errorf("%s is not a valid StatusReasonOrderField", str)
+	}
+	return nil
+}
+
+// StatusReasonOrderField defines the ordering field of StatusReason.
+type StatusReasonOrderField struct {
+	// Value extracts the ordering value from the given StatusReason.
+	Value    func(*StatusReason) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) statusreason.OrderOption
+	toCursor func(*StatusReason) Cursor
+}
+
+// StatusReasonOrder defines the ordering of StatusReason.
+type StatusReasonOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *StatusReasonOrderField `json:"field"`
+}
+
+// DefaultStatusReasonOrder is the default ordering of StatusReason.
+var DefaultStatusReasonOrder = &StatusReasonOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &StatusReasonOrderField{
+		Value: func(_m *StatusReason) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: statusreason.FieldID,
+		toTerm: statusreason.ByID,
+		toCursor: func(_m *StatusReason) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts StatusReason into StatusReasonEdge.
+func (_m *StatusReason) ToEdge(order *StatusReasonOrder) *StatusReasonEdge {
+	if order == nil {
+		order = DefaultStatusReasonOrder
+	}
+	return &StatusReasonEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // StockBalanceEdge is the edge representation of StockBalance.
 type StockBalanceEdge struct {
 	Node   *StockBalance `json:"node"`
@@ -4270,6 +5973,670 @@ func (_m *StockBalance) ToEdge(order *StockBalanceOrder) *StockBalanceEdge {
 		order = DefaultStockBalanceOrder
 	}
 	return &StockBalanceEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// TransferEdge is the edge representation of Transfer.
+type TransferEdge struct {
+	Node   *Transfer `json:"node"`
+	Cursor Cursor    `json:"cursor"`
+}
+
+// TransferConnection is the connection containing edges to Transfer.
+type TransferConnection struct {
+	Edges      []*TransferEdge `json:"edges"`
+	PageInfo   PageInfo        `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+func (c *TransferConnection) build(nodes []*Transfer, pager *transferPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Transfer
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Transfer {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Transfer {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*TransferEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &TransferEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// TransferPaginateOption enables pagination customization.
+type TransferPaginateOption func(*transferPager) error
+
+// WithTransferOrder configures pagination ordering.
+func WithTransferOrder(order *TransferOrder) TransferPaginateOption {
+	if order == nil {
+		order = DefaultTransferOrder
+	}
+	o := *order
+	return func(pager *transferPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultTransferOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithTransferFilter configures pagination filter.
+func WithTransferFilter(filter func(*TransferQuery) (*TransferQuery, error)) TransferPaginateOption {
+	return func(pager *transferPager) error {
+		if filter == nil {
+			return errors.New("TransferQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type transferPager struct {
+	reverse bool
+	order   *TransferOrder
+	filter  func(*TransferQuery) (*TransferQuery, error)
+}
+
+func newTransferPager(opts []TransferPaginateOption, reverse bool) (*transferPager, error) {
+	pager := &transferPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultTransferOrder
+	}
+	return pager, nil
+}
+
+func (p *transferPager) applyFilter(query *TransferQuery) (*TransferQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *transferPager) toCursor(_m *Transfer) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *transferPager) applyCursors(query *TransferQuery, after, before *Cursor) (*TransferQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultTransferOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *transferPager) applyOrder(query *TransferQuery) *TransferQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultTransferOrder.Field {
+		query = query.Order(DefaultTransferOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *transferPager) orderExpr(query *TransferQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultTransferOrder.Field {
+			b.Comma().Ident(DefaultTransferOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Transfer.
+func (_m *TransferQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...TransferPaginateOption,
+) (*TransferConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newTransferPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &TransferConnection{Edges: []*TransferEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// TransferOrderFieldCreatedAt orders Transfer by created_at.
+	TransferOrderFieldCreatedAt = &TransferOrderField{
+		Value: func(_m *Transfer) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: transfer.FieldCreatedAt,
+		toTerm: transfer.ByCreatedAt,
+		toCursor: func(_m *Transfer) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// TransferOrderFieldUpdatedAt orders Transfer by updated_at.
+	TransferOrderFieldUpdatedAt = &TransferOrderField{
+		Value: func(_m *Transfer) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: transfer.FieldUpdatedAt,
+		toTerm: transfer.ByUpdatedAt,
+		toCursor: func(_m *Transfer) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// TransferOrderFieldDocumentNumber orders Transfer by document_number.
+	TransferOrderFieldDocumentNumber = &TransferOrderField{
+		Value: func(_m *Transfer) (ent.Value, error) {
+			return _m.DocumentNumber, nil
+		},
+		column: transfer.FieldDocumentNumber,
+		toTerm: transfer.ByDocumentNumber,
+		toCursor: func(_m *Transfer) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DocumentNumber,
+			}
+		},
+	}
+	// TransferOrderFieldStatus orders Transfer by status.
+	TransferOrderFieldStatus = &TransferOrderField{
+		Value: func(_m *Transfer) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: transfer.FieldStatus,
+		toTerm: transfer.ByStatus,
+		toCursor: func(_m *Transfer) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f TransferOrderField) String() string {
+	var str string
+	switch f.column {
+	case TransferOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case TransferOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case TransferOrderFieldDocumentNumber.column:
+		str = "DOCUMENT_NUMBER"
+	case TransferOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f TransferOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *TransferOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("TransferOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *TransferOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *TransferOrderFieldUpdatedAt
+	case "DOCUMENT_NUMBER":
+		*f = *TransferOrderFieldDocumentNumber
+	case "STATUS":
+		*f = *TransferOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid TransferOrderField", str)
+	}
+	return nil
+}
+
+// TransferOrderField defines the ordering field of Transfer.
+type TransferOrderField struct {
+	// Value extracts the ordering value from the given Transfer.
+	Value    func(*Transfer) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) transfer.OrderOption
+	toCursor func(*Transfer) Cursor
+}
+
+// TransferOrder defines the ordering of Transfer.
+type TransferOrder struct {
+	Direction OrderDirection      `json:"direction"`
+	Field     *TransferOrderField `json:"field"`
+}
+
+// DefaultTransferOrder is the default ordering of Transfer.
+var DefaultTransferOrder = &TransferOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &TransferOrderField{
+		Value: func(_m *Transfer) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: transfer.FieldID,
+		toTerm: transfer.ByID,
+		toCursor: func(_m *Transfer) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Transfer into TransferEdge.
+func (_m *Transfer) ToEdge(order *TransferOrder) *TransferEdge {
+	if order == nil {
+		order = DefaultTransferOrder
+	}
+	return &TransferEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// TransferLineEdge is the edge representation of TransferLine.
+type TransferLineEdge struct {
+	Node   *TransferLine `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// TransferLineConnection is the connection containing edges to TransferLine.
+type TransferLineConnection struct {
+	Edges      []*TransferLineEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *TransferLineConnection) build(nodes []*TransferLine, pager *transferlinePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *TransferLine
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *TransferLine {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *TransferLine {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*TransferLineEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &TransferLineEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// TransferLinePaginateOption enables pagination customization.
+type TransferLinePaginateOption func(*transferlinePager) error
+
+// WithTransferLineOrder configures pagination ordering.
+func WithTransferLineOrder(order *TransferLineOrder) TransferLinePaginateOption {
+	if order == nil {
+		order = DefaultTransferLineOrder
+	}
+	o := *order
+	return func(pager *transferlinePager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultTransferLineOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithTransferLineFilter configures pagination filter.
+func WithTransferLineFilter(filter func(*TransferLineQuery) (*TransferLineQuery, error)) TransferLinePaginateOption {
+	return func(pager *transferlinePager) error {
+		if filter == nil {
+			return errors.New("TransferLineQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type transferlinePager struct {
+	reverse bool
+	order   *TransferLineOrder
+	filter  func(*TransferLineQuery) (*TransferLineQuery, error)
+}
+
+func newTransferLinePager(opts []TransferLinePaginateOption, reverse bool) (*transferlinePager, error) {
+	pager := &transferlinePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultTransferLineOrder
+	}
+	return pager, nil
+}
+
+func (p *transferlinePager) applyFilter(query *TransferLineQuery) (*TransferLineQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *transferlinePager) toCursor(_m *TransferLine) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *transferlinePager) applyCursors(query *TransferLineQuery, after, before *Cursor) (*TransferLineQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultTransferLineOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *transferlinePager) applyOrder(query *TransferLineQuery) *TransferLineQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultTransferLineOrder.Field {
+		query = query.Order(DefaultTransferLineOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *transferlinePager) orderExpr(query *TransferLineQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultTransferLineOrder.Field {
+			b.Comma().Ident(DefaultTransferLineOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to TransferLine.
+func (_m *TransferLineQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...TransferLinePaginateOption,
+) (*TransferLineConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newTransferLinePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &TransferLineConnection{Edges: []*TransferLineEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// TransferLineOrderFieldCreatedAt orders TransferLine by created_at.
+	TransferLineOrderFieldCreatedAt = &TransferLineOrderField{
+		Value: func(_m *TransferLine) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: transferline.FieldCreatedAt,
+		toTerm: transferline.ByCreatedAt,
+		toCursor: func(_m *TransferLine) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// TransferLineOrderFieldUpdatedAt orders TransferLine by updated_at.
+	TransferLineOrderFieldUpdatedAt = &TransferLineOrderField{
+		Value: func(_m *TransferLine) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: transferline.FieldUpdatedAt,
+		toTerm: transferline.ByUpdatedAt,
+		toCursor: func(_m *TransferLine) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f TransferLineOrderField) String() string {
+	var str string
+	switch f.column {
+	case TransferLineOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case TransferLineOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f TransferLineOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *TransferLineOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("TransferLineOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *TransferLineOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *TransferLineOrderFieldUpdatedAt
+	default:
+		return fmt.Errorf("%s is not a valid TransferLineOrderField", str)
+	}
+	return nil
+}
+
+// TransferLineOrderField defines the ordering field of TransferLine.
+type TransferLineOrderField struct {
+	// Value extracts the ordering value from the given TransferLine.
+	Value    func(*TransferLine) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) transferline.OrderOption
+	toCursor func(*TransferLine) Cursor
+}
+
+// TransferLineOrder defines the ordering of TransferLine.
+type TransferLineOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *TransferLineOrderField `json:"field"`
+}
+
+// DefaultTransferLineOrder is the default ordering of TransferLine.
+var DefaultTransferLineOrder = &TransferLineOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &TransferLineOrderField{
+		Value: func(_m *TransferLine) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: transferline.FieldID,
+		toTerm: transferline.ByID,
+		toCursor: func(_m *TransferLine) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts TransferLine into TransferLineEdge.
+func (_m *TransferLine) ToEdge(order *TransferLineOrder) *TransferLineEdge {
+	if order == nil {
+		order = DefaultTransferLineOrder
+	}
+	return &TransferLineEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

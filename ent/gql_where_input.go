@@ -11,15 +11,19 @@ import (
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/kit"
 	"github.com/mycourier/mycourier/ent/movement"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/predicate"
 	"github.com/mycourier/mycourier/ent/region"
+	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/transfer"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
 )
@@ -2688,6 +2692,610 @@ func (i *CourierWhereInput) P() (predicate.Courier, error) {
 	}
 }
 
+// CourierDebtWhereInput represents a where input for filtering CourierDebt queries.
+type CourierDebtWhereInput struct {
+	Predicates []predicate.CourierDebt  `json:"-"`
+	Not        *CourierDebtWhereInput   `json:"not,omitempty"`
+	Or         []*CourierDebtWhereInput `json:"or,omitempty"`
+	And        []*CourierDebtWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "courier_id" field predicates.
+	CourierID      *int  `json:"courierID,omitempty"`
+	CourierIDNEQ   *int  `json:"courierIDNEQ,omitempty"`
+	CourierIDIn    []int `json:"courierIDIn,omitempty"`
+	CourierIDNotIn []int `json:"courierIDNotIn,omitempty"`
+
+	// "equipment_type_id" field predicates.
+	EquipmentTypeID      *int  `json:"equipmentTypeID,omitempty"`
+	EquipmentTypeIDNEQ   *int  `json:"equipmentTypeIDNEQ,omitempty"`
+	EquipmentTypeIDIn    []int `json:"equipmentTypeIDIn,omitempty"`
+	EquipmentTypeIDNotIn []int `json:"equipmentTypeIDNotIn,omitempty"`
+
+	// "item_id" field predicates.
+	ItemID       *int  `json:"itemID,omitempty"`
+	ItemIDNEQ    *int  `json:"itemIDNEQ,omitempty"`
+	ItemIDIn     []int `json:"itemIDIn,omitempty"`
+	ItemIDNotIn  []int `json:"itemIDNotIn,omitempty"`
+	ItemIDIsNil  bool  `json:"itemIDIsNil,omitempty"`
+	ItemIDNotNil bool  `json:"itemIDNotNil,omitempty"`
+
+	// "quantity" field predicates.
+	Quantity      *int  `json:"quantity,omitempty"`
+	QuantityNEQ   *int  `json:"quantityNEQ,omitempty"`
+	QuantityIn    []int `json:"quantityIn,omitempty"`
+	QuantityNotIn []int `json:"quantityNotIn,omitempty"`
+	QuantityGT    *int  `json:"quantityGT,omitempty"`
+	QuantityGTE   *int  `json:"quantityGTE,omitempty"`
+	QuantityLT    *int  `json:"quantityLT,omitempty"`
+	QuantityLTE   *int  `json:"quantityLTE,omitempty"`
+
+	// "amount" field predicates.
+	Amount      *int64  `json:"amount,omitempty"`
+	AmountNEQ   *int64  `json:"amountNEQ,omitempty"`
+	AmountIn    []int64 `json:"amountIn,omitempty"`
+	AmountNotIn []int64 `json:"amountNotIn,omitempty"`
+	AmountGT    *int64  `json:"amountGT,omitempty"`
+	AmountGTE   *int64  `json:"amountGTE,omitempty"`
+	AmountLT    *int64  `json:"amountLT,omitempty"`
+	AmountLTE   *int64  `json:"amountLTE,omitempty"`
+
+	// "reason" field predicates.
+	Reason             *string  `json:"reason,omitempty"`
+	ReasonNEQ          *string  `json:"reasonNEQ,omitempty"`
+	ReasonIn           []string `json:"reasonIn,omitempty"`
+	ReasonNotIn        []string `json:"reasonNotIn,omitempty"`
+	ReasonGT           *string  `json:"reasonGT,omitempty"`
+	ReasonGTE          *string  `json:"reasonGTE,omitempty"`
+	ReasonLT           *string  `json:"reasonLT,omitempty"`
+	ReasonLTE          *string  `json:"reasonLTE,omitempty"`
+	ReasonContains     *string  `json:"reasonContains,omitempty"`
+	ReasonHasPrefix    *string  `json:"reasonHasPrefix,omitempty"`
+	ReasonHasSuffix    *string  `json:"reasonHasSuffix,omitempty"`
+	ReasonEqualFold    *string  `json:"reasonEqualFold,omitempty"`
+	ReasonContainsFold *string  `json:"reasonContainsFold,omitempty"`
+
+	// "document_number" field predicates.
+	DocumentNumber             *string  `json:"documentNumber,omitempty"`
+	DocumentNumberNEQ          *string  `json:"documentNumberNEQ,omitempty"`
+	DocumentNumberIn           []string `json:"documentNumberIn,omitempty"`
+	DocumentNumberNotIn        []string `json:"documentNumberNotIn,omitempty"`
+	DocumentNumberGT           *string  `json:"documentNumberGT,omitempty"`
+	DocumentNumberGTE          *string  `json:"documentNumberGTE,omitempty"`
+	DocumentNumberLT           *string  `json:"documentNumberLT,omitempty"`
+	DocumentNumberLTE          *string  `json:"documentNumberLTE,omitempty"`
+	DocumentNumberContains     *string  `json:"documentNumberContains,omitempty"`
+	DocumentNumberHasPrefix    *string  `json:"documentNumberHasPrefix,omitempty"`
+	DocumentNumberHasSuffix    *string  `json:"documentNumberHasSuffix,omitempty"`
+	DocumentNumberEqualFold    *string  `json:"documentNumberEqualFold,omitempty"`
+	DocumentNumberContainsFold *string  `json:"documentNumberContainsFold,omitempty"`
+
+	// "status" field predicates.
+	Status      *courierdebt.Status  `json:"status,omitempty"`
+	StatusNEQ   *courierdebt.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []courierdebt.Status `json:"statusIn,omitempty"`
+	StatusNotIn []courierdebt.Status `json:"statusNotIn,omitempty"`
+
+	// "settled_at" field predicates.
+	SettledAt       *time.Time  `json:"settledAt,omitempty"`
+	SettledAtNEQ    *time.Time  `json:"settledAtNEQ,omitempty"`
+	SettledAtIn     []time.Time `json:"settledAtIn,omitempty"`
+	SettledAtNotIn  []time.Time `json:"settledAtNotIn,omitempty"`
+	SettledAtGT     *time.Time  `json:"settledAtGT,omitempty"`
+	SettledAtGTE    *time.Time  `json:"settledAtGTE,omitempty"`
+	SettledAtLT     *time.Time  `json:"settledAtLT,omitempty"`
+	SettledAtLTE    *time.Time  `json:"settledAtLTE,omitempty"`
+	SettledAtIsNil  bool        `json:"settledAtIsNil,omitempty"`
+	SettledAtNotNil bool        `json:"settledAtNotNil,omitempty"`
+
+	// "actor_id" field predicates.
+	ActorID       *int  `json:"actorID,omitempty"`
+	ActorIDNEQ    *int  `json:"actorIDNEQ,omitempty"`
+	ActorIDIn     []int `json:"actorIDIn,omitempty"`
+	ActorIDNotIn  []int `json:"actorIDNotIn,omitempty"`
+	ActorIDIsNil  bool  `json:"actorIDIsNil,omitempty"`
+	ActorIDNotNil bool  `json:"actorIDNotNil,omitempty"`
+
+	// "courier" edge predicates.
+	HasCourier     *bool                `json:"hasCourier,omitempty"`
+	HasCourierWith []*CourierWhereInput `json:"hasCourierWith,omitempty"`
+
+	// "equipment_type" edge predicates.
+	HasEquipmentType     *bool                      `json:"hasEquipmentType,omitempty"`
+	HasEquipmentTypeWith []*EquipmentTypeWhereInput `json:"hasEquipmentTypeWith,omitempty"`
+
+	// "item" edge predicates.
+	HasItem     *bool             `json:"hasItem,omitempty"`
+	HasItemWith []*ItemWhereInput `json:"hasItemWith,omitempty"`
+
+	// "actor" edge predicates.
+	HasActor     *bool             `json:"hasActor,omitempty"`
+	HasActorWith []*UserWhereInput `json:"hasActorWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *CourierDebtWhereInput) AddPredicates(predicates ...predicate.CourierDebt) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the CourierDebtWhereInput filter on the CourierDebtQuery builder.
+func (i *CourierDebtWhereInput) Filter(q *CourierDebtQuery) (*CourierDebtQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyCourierDebtWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyCourierDebtWhereInput is returned in case the CourierDebtWhereInput is empty.
+var ErrEmptyCourierDebtWhereInput = errors.New("ent: empty predicate CourierDebtWhereInput")
+
+// P returns a predicate for filtering courierdebts.
+// An error is returned if the input is empty or invalid.
+func (i *CourierDebtWhereInput) P() (predicate.CourierDebt, error) {
+	var predicates []predicate.CourierDebt
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, courierdebt.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.CourierDebt, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, courierdebt.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.CourierDebt, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, courierdebt.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, courierdebt.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, courierdebt.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, courierdebt.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, courierdebt.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, courierdebt.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, courierdebt.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, courierdebt.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, courierdebt.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, courierdebt.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, courierdebt.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, courierdebt.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, courierdebt.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, courierdebt.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, courierdebt.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, courierdebt.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, courierdebt.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, courierdebt.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, courierdebt.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, courierdebt.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, courierdebt.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, courierdebt.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, courierdebt.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, courierdebt.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, courierdebt.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.CourierID != nil {
+		predicates = append(predicates, courierdebt.CourierIDEQ(*i.CourierID))
+	}
+	if i.CourierIDNEQ != nil {
+		predicates = append(predicates, courierdebt.CourierIDNEQ(*i.CourierIDNEQ))
+	}
+	if len(i.CourierIDIn) > 0 {
+		predicates = append(predicates, courierdebt.CourierIDIn(i.CourierIDIn...))
+	}
+	if len(i.CourierIDNotIn) > 0 {
+		predicates = append(predicates, courierdebt.CourierIDNotIn(i.CourierIDNotIn...))
+	}
+	if i.EquipmentTypeID != nil {
+		predicates = append(predicates, courierdebt.EquipmentTypeIDEQ(*i.EquipmentTypeID))
+	}
+	if i.EquipmentTypeIDNEQ != nil {
+		predicates = append(predicates, courierdebt.EquipmentTypeIDNEQ(*i.EquipmentTypeIDNEQ))
+	}
+	if len(i.EquipmentTypeIDIn) > 0 {
+		predicates = append(predicates, courierdebt.EquipmentTypeIDIn(i.EquipmentTypeIDIn...))
+	}
+	if len(i.EquipmentTypeIDNotIn) > 0 {
+		predicates = append(predicates, courierdebt.EquipmentTypeIDNotIn(i.EquipmentTypeIDNotIn...))
+	}
+	if i.ItemID != nil {
+		predicates = append(predicates, courierdebt.ItemIDEQ(*i.ItemID))
+	}
+	if i.ItemIDNEQ != nil {
+		predicates = append(predicates, courierdebt.ItemIDNEQ(*i.ItemIDNEQ))
+	}
+	if len(i.ItemIDIn) > 0 {
+		predicates = append(predicates, courierdebt.ItemIDIn(i.ItemIDIn...))
+	}
+	if len(i.ItemIDNotIn) > 0 {
+		predicates = append(predicates, courierdebt.ItemIDNotIn(i.ItemIDNotIn...))
+	}
+	if i.ItemIDIsNil {
+		predicates = append(predicates, courierdebt.ItemIDIsNil())
+	}
+	if i.ItemIDNotNil {
+		predicates = append(predicates, courierdebt.ItemIDNotNil())
+	}
+	if i.Quantity != nil {
+		predicates = append(predicates, courierdebt.QuantityEQ(*i.Quantity))
+	}
+	if i.QuantityNEQ != nil {
+		predicates = append(predicates, courierdebt.QuantityNEQ(*i.QuantityNEQ))
+	}
+	if len(i.QuantityIn) > 0 {
+		predicates = append(predicates, courierdebt.QuantityIn(i.QuantityIn...))
+	}
+	if len(i.QuantityNotIn) > 0 {
+		predicates = append(predicates, courierdebt.QuantityNotIn(i.QuantityNotIn...))
+	}
+	if i.QuantityGT != nil {
+		predicates = append(predicates, courierdebt.QuantityGT(*i.QuantityGT))
+	}
+	if i.QuantityGTE != nil {
+		predicates = append(predicates, courierdebt.QuantityGTE(*i.QuantityGTE))
+	}
+	if i.QuantityLT != nil {
+		predicates = append(predicates, courierdebt.QuantityLT(*i.QuantityLT))
+	}
+	if i.QuantityLTE != nil {
+		predicates = append(predicates, courierdebt.QuantityLTE(*i.QuantityLTE))
+	}
+	if i.Amount != nil {
+		predicates = append(predicates, courierdebt.AmountEQ(*i.Amount))
+	}
+	if i.AmountNEQ != nil {
+		predicates = append(predicates, courierdebt.AmountNEQ(*i.AmountNEQ))
+	}
+	if len(i.AmountIn) > 0 {
+		predicates = append(predicates, courierdebt.AmountIn(i.AmountIn...))
+	}
+	if len(i.AmountNotIn) > 0 {
+		predicates = append(predicates, courierdebt.AmountNotIn(i.AmountNotIn...))
+	}
+	if i.AmountGT != nil {
+		predicates = append(predicates, courierdebt.AmountGT(*i.AmountGT))
+	}
+	if i.AmountGTE != nil {
+		predicates = append(predicates, courierdebt.AmountGTE(*i.AmountGTE))
+	}
+	if i.AmountLT != nil {
+		predicates = append(predicates, courierdebt.AmountLT(*i.AmountLT))
+	}
+	if i.AmountLTE != nil {
+		predicates = append(predicates, courierdebt.AmountLTE(*i.AmountLTE))
+	}
+	if i.Reason != nil {
+		predicates = append(predicates, courierdebt.ReasonEQ(*i.Reason))
+	}
+	if i.ReasonNEQ != nil {
+		predicates = append(predicates, courierdebt.ReasonNEQ(*i.ReasonNEQ))
+	}
+	if len(i.ReasonIn) > 0 {
+		predicates = append(predicates, courierdebt.ReasonIn(i.ReasonIn...))
+	}
+	if len(i.ReasonNotIn) > 0 {
+		predicates = append(predicates, courierdebt.ReasonNotIn(i.ReasonNotIn...))
+	}
+	if i.ReasonGT != nil {
+		predicates = append(predicates, courierdebt.ReasonGT(*i.ReasonGT))
+	}
+	if i.ReasonGTE != nil {
+		predicates = append(predicates, courierdebt.ReasonGTE(*i.ReasonGTE))
+	}
+	if i.ReasonLT != nil {
+		predicates = append(predicates, courierdebt.ReasonLT(*i.ReasonLT))
+	}
+	if i.ReasonLTE != nil {
+		predicates = append(predicates, courierdebt.ReasonLTE(*i.ReasonLTE))
+	}
+	if i.ReasonContains != nil {
+		predicates = append(predicates, courierdebt.ReasonContains(*i.ReasonContains))
+	}
+	if i.ReasonHasPrefix != nil {
+		predicates = append(predicates, courierdebt.ReasonHasPrefix(*i.ReasonHasPrefix))
+	}
+	if i.ReasonHasSuffix != nil {
+		predicates = append(predicates, courierdebt.ReasonHasSuffix(*i.ReasonHasSuffix))
+	}
+	if i.ReasonEqualFold != nil {
+		predicates = append(predicates, courierdebt.ReasonEqualFold(*i.ReasonEqualFold))
+	}
+	if i.ReasonContainsFold != nil {
+		predicates = append(predicates, courierdebt.ReasonContainsFold(*i.ReasonContainsFold))
+	}
+	if i.DocumentNumber != nil {
+		predicates = append(predicates, courierdebt.DocumentNumberEQ(*i.DocumentNumber))
+	}
+	if i.DocumentNumberNEQ != nil {
+		predicates = append(predicates, courierdebt.DocumentNumberNEQ(*i.DocumentNumberNEQ))
+	}
+	if len(i.DocumentNumberIn) > 0 {
+		predicates = append(predicates, courierdebt.DocumentNumberIn(i.DocumentNumberIn...))
+	}
+	if len(i.DocumentNumberNotIn) > 0 {
+		predicates = append(predicates, courierdebt.DocumentNumberNotIn(i.DocumentNumberNotIn...))
+	}
+	if i.DocumentNumberGT != nil {
+		predicates = append(predicates, courierdebt.DocumentNumberGT(*i.DocumentNumberGT))
+	}
+	if i.DocumentNumberGTE != nil {
+		predicates = append(predicates, courierdebt.DocumentNumberGTE(*i.DocumentNumberGTE))
+	}
+	if i.DocumentNumberLT != nil {
+		predicates = append(predicates, courierdebt.DocumentNumberLT(*i.DocumentNumberLT))
+	}
+	if i.DocumentNumberLTE != nil {
+		predicates = append(predicates, courierdebt.DocumentNumberLTE(*i.DocumentNumberLTE))
+	}
+	if i.DocumentNumberContains != nil {
+		predicates = append(predicates, courierdebt.DocumentNumberContains(*i.DocumentNumberContains))
+	}
+	if i.DocumentNumberHasPrefix != nil {
+		predicates = append(predicates, courierdebt.DocumentNumberHasPrefix(*i.DocumentNumberHasPrefix))
+	}
+	if i.DocumentNumberHasSuffix != nil {
+		predicates = append(predicates, courierdebt.DocumentNumberHasSuffix(*i.DocumentNumberHasSuffix))
+	}
+	if i.DocumentNumberEqualFold != nil {
+		predicates = append(predicates, courierdebt.DocumentNumberEqualFold(*i.DocumentNumberEqualFold))
+	}
+	if i.DocumentNumberContainsFold != nil {
+		predicates = append(predicates, courierdebt.DocumentNumberContainsFold(*i.DocumentNumberContainsFold))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, courierdebt.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, courierdebt.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, courierdebt.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, courierdebt.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.SettledAt != nil {
+		predicates = append(predicates, courierdebt.SettledAtEQ(*i.SettledAt))
+	}
+	if i.SettledAtNEQ != nil {
+		predicates = append(predicates, courierdebt.SettledAtNEQ(*i.SettledAtNEQ))
+	}
+	if len(i.SettledAtIn) > 0 {
+		predicates = append(predicates, courierdebt.SettledAtIn(i.SettledAtIn...))
+	}
+	if len(i.SettledAtNotIn) > 0 {
+		predicates = append(predicates, courierdebt.SettledAtNotIn(i.SettledAtNotIn...))
+	}
+	if i.SettledAtGT != nil {
+		predicates = append(predicates, courierdebt.SettledAtGT(*i.SettledAtGT))
+	}
+	if i.SettledAtGTE != nil {
+		predicates = append(predicates, courierdebt.SettledAtGTE(*i.SettledAtGTE))
+	}
+	if i.SettledAtLT != nil {
+		predicates = append(predicates, courierdebt.SettledAtLT(*i.SettledAtLT))
+	}
+	if i.SettledAtLTE != nil {
+		predicates = append(predicates, courierdebt.SettledAtLTE(*i.SettledAtLTE))
+	}
+	if i.SettledAtIsNil {
+		predicates = append(predicates, courierdebt.SettledAtIsNil())
+	}
+	if i.SettledAtNotNil {
+		predicates = append(predicates, courierdebt.SettledAtNotNil())
+	}
+	if i.ActorID != nil {
+		predicates = append(predicates, courierdebt.ActorIDEQ(*i.ActorID))
+	}
+	if i.ActorIDNEQ != nil {
+		predicates = append(predicates, courierdebt.ActorIDNEQ(*i.ActorIDNEQ))
+	}
+	if len(i.ActorIDIn) > 0 {
+		predicates = append(predicates, courierdebt.ActorIDIn(i.ActorIDIn...))
+	}
+	if len(i.ActorIDNotIn) > 0 {
+		predicates = append(predicates, courierdebt.ActorIDNotIn(i.ActorIDNotIn...))
+	}
+	if i.ActorIDIsNil {
+		predicates = append(predicates, courierdebt.ActorIDIsNil())
+	}
+	if i.ActorIDNotNil {
+		predicates = append(predicates, courierdebt.ActorIDNotNil())
+	}
+
+	if i.HasCourier != nil {
+		p := courierdebt.HasCourier()
+		if !*i.HasCourier {
+			p = courierdebt.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCourierWith) > 0 {
+		with := make([]predicate.Courier, 0, len(i.HasCourierWith))
+		for _, w := range i.HasCourierWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCourierWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, courierdebt.HasCourierWith(with...))
+	}
+	if i.HasEquipmentType != nil {
+		p := courierdebt.HasEquipmentType()
+		if !*i.HasEquipmentType {
+			p = courierdebt.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEquipmentTypeWith) > 0 {
+		with := make([]predicate.EquipmentType, 0, len(i.HasEquipmentTypeWith))
+		for _, w := range i.HasEquipmentTypeWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEquipmentTypeWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, courierdebt.HasEquipmentTypeWith(with...))
+	}
+	if i.HasItem != nil {
+		p := courierdebt.HasItem()
+		if !*i.HasItem {
+			p = courierdebt.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasItemWith) > 0 {
+		with := make([]predicate.Item, 0, len(i.HasItemWith))
+		for _, w := range i.HasItemWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasItemWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, courierdebt.HasItemWith(with...))
+	}
+	if i.HasActor != nil {
+		p := courierdebt.HasActor()
+		if !*i.HasActor {
+			p = courierdebt.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasActorWith) > 0 {
+		with := make([]predicate.User, 0, len(i.HasActorWith))
+		for _, w := range i.HasActorWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasActorWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, courierdebt.HasActorWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyCourierDebtWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return courierdebt.And(predicates...), nil
+	}
+}
+
 // CourierDocumentWhereInput represents a where input for filtering CourierDocument queries.
 type CourierDocumentWhereInput struct {
 	Predicates []predicate.CourierDocument  `json:"-"`
@@ -3978,6 +4586,23 @@ type EquipmentTypeWhereInput struct {
 	SizeEqualFold    *string  `json:"sizeEqualFold,omitempty"`
 	SizeContainsFold *string  `json:"sizeContainsFold,omitempty"`
 
+	// "variant_group" field predicates.
+	VariantGroup             *string  `json:"variantGroup,omitempty"`
+	VariantGroupNEQ          *string  `json:"variantGroupNEQ,omitempty"`
+	VariantGroupIn           []string `json:"variantGroupIn,omitempty"`
+	VariantGroupNotIn        []string `json:"variantGroupNotIn,omitempty"`
+	VariantGroupGT           *string  `json:"variantGroupGT,omitempty"`
+	VariantGroupGTE          *string  `json:"variantGroupGTE,omitempty"`
+	VariantGroupLT           *string  `json:"variantGroupLT,omitempty"`
+	VariantGroupLTE          *string  `json:"variantGroupLTE,omitempty"`
+	VariantGroupContains     *string  `json:"variantGroupContains,omitempty"`
+	VariantGroupHasPrefix    *string  `json:"variantGroupHasPrefix,omitempty"`
+	VariantGroupHasSuffix    *string  `json:"variantGroupHasSuffix,omitempty"`
+	VariantGroupIsNil        bool     `json:"variantGroupIsNil,omitempty"`
+	VariantGroupNotNil       bool     `json:"variantGroupNotNil,omitempty"`
+	VariantGroupEqualFold    *string  `json:"variantGroupEqualFold,omitempty"`
+	VariantGroupContainsFold *string  `json:"variantGroupContainsFold,omitempty"`
+
 	// "tracking" field predicates.
 	Tracking      *equipmenttype.Tracking  `json:"tracking,omitempty"`
 	TrackingNEQ   *equipmenttype.Tracking  `json:"trackingNEQ,omitempty"`
@@ -4336,6 +4961,51 @@ func (i *EquipmentTypeWhereInput) P() (predicate.EquipmentType, error) {
 	}
 	if i.SizeContainsFold != nil {
 		predicates = append(predicates, equipmenttype.SizeContainsFold(*i.SizeContainsFold))
+	}
+	if i.VariantGroup != nil {
+		predicates = append(predicates, equipmenttype.VariantGroupEQ(*i.VariantGroup))
+	}
+	if i.VariantGroupNEQ != nil {
+		predicates = append(predicates, equipmenttype.VariantGroupNEQ(*i.VariantGroupNEQ))
+	}
+	if len(i.VariantGroupIn) > 0 {
+		predicates = append(predicates, equipmenttype.VariantGroupIn(i.VariantGroupIn...))
+	}
+	if len(i.VariantGroupNotIn) > 0 {
+		predicates = append(predicates, equipmenttype.VariantGroupNotIn(i.VariantGroupNotIn...))
+	}
+	if i.VariantGroupGT != nil {
+		predicates = append(predicates, equipmenttype.VariantGroupGT(*i.VariantGroupGT))
+	}
+	if i.VariantGroupGTE != nil {
+		predicates = append(predicates, equipmenttype.VariantGroupGTE(*i.VariantGroupGTE))
+	}
+	if i.VariantGroupLT != nil {
+		predicates = append(predicates, equipmenttype.VariantGroupLT(*i.VariantGroupLT))
+	}
+	if i.VariantGroupLTE != nil {
+		predicates = append(predicates, equipmenttype.VariantGroupLTE(*i.VariantGroupLTE))
+	}
+	if i.VariantGroupContains != nil {
+		predicates = append(predicates, equipmenttype.VariantGroupContains(*i.VariantGroupContains))
+	}
+	if i.VariantGroupHasPrefix != nil {
+		predicates = append(predicates, equipmenttype.VariantGroupHasPrefix(*i.VariantGroupHasPrefix))
+	}
+	if i.VariantGroupHasSuffix != nil {
+		predicates = append(predicates, equipmenttype.VariantGroupHasSuffix(*i.VariantGroupHasSuffix))
+	}
+	if i.VariantGroupIsNil {
+		predicates = append(predicates, equipmenttype.VariantGroupIsNil())
+	}
+	if i.VariantGroupNotNil {
+		predicates = append(predicates, equipmenttype.VariantGroupNotNil())
+	}
+	if i.VariantGroupEqualFold != nil {
+		predicates = append(predicates, equipmenttype.VariantGroupEqualFold(*i.VariantGroupEqualFold))
+	}
+	if i.VariantGroupContainsFold != nil {
+		predicates = append(predicates, equipmenttype.VariantGroupContainsFold(*i.VariantGroupContainsFold))
 	}
 	if i.Tracking != nil {
 		predicates = append(predicates, equipmenttype.TrackingEQ(*i.Tracking))
@@ -5005,6 +5675,374 @@ func (i *ItemWhereInput) P() (predicate.Item, error) {
 		return predicates[0], nil
 	default:
 		return item.And(predicates...), nil
+	}
+}
+
+// KitWhereInput represents a where input for filtering Kit queries.
+type KitWhereInput struct {
+	Predicates []predicate.Kit  `json:"-"`
+	Not        *KitWhereInput   `json:"not,omitempty"`
+	Or         []*KitWhereInput `json:"or,omitempty"`
+	And        []*KitWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "archived_at" field predicates.
+	ArchivedAt       *time.Time  `json:"archivedAt,omitempty"`
+	ArchivedAtNEQ    *time.Time  `json:"archivedAtNEQ,omitempty"`
+	ArchivedAtIn     []time.Time `json:"archivedAtIn,omitempty"`
+	ArchivedAtNotIn  []time.Time `json:"archivedAtNotIn,omitempty"`
+	ArchivedAtGT     *time.Time  `json:"archivedAtGT,omitempty"`
+	ArchivedAtGTE    *time.Time  `json:"archivedAtGTE,omitempty"`
+	ArchivedAtLT     *time.Time  `json:"archivedAtLT,omitempty"`
+	ArchivedAtLTE    *time.Time  `json:"archivedAtLTE,omitempty"`
+	ArchivedAtIsNil  bool        `json:"archivedAtIsNil,omitempty"`
+	ArchivedAtNotNil bool        `json:"archivedAtNotNil,omitempty"`
+
+	// "name" field predicates.
+	Name             *string  `json:"name,omitempty"`
+	NameNEQ          *string  `json:"nameNEQ,omitempty"`
+	NameIn           []string `json:"nameIn,omitempty"`
+	NameNotIn        []string `json:"nameNotIn,omitempty"`
+	NameGT           *string  `json:"nameGT,omitempty"`
+	NameGTE          *string  `json:"nameGTE,omitempty"`
+	NameLT           *string  `json:"nameLT,omitempty"`
+	NameLTE          *string  `json:"nameLTE,omitempty"`
+	NameContains     *string  `json:"nameContains,omitempty"`
+	NameHasPrefix    *string  `json:"nameHasPrefix,omitempty"`
+	NameHasSuffix    *string  `json:"nameHasSuffix,omitempty"`
+	NameEqualFold    *string  `json:"nameEqualFold,omitempty"`
+	NameContainsFold *string  `json:"nameContainsFold,omitempty"`
+
+	// "transport_type" field predicates.
+	TransportType      *kit.TransportType  `json:"transportType,omitempty"`
+	TransportTypeNEQ   *kit.TransportType  `json:"transportTypeNEQ,omitempty"`
+	TransportTypeIn    []kit.TransportType `json:"transportTypeIn,omitempty"`
+	TransportTypeNotIn []kit.TransportType `json:"transportTypeNotIn,omitempty"`
+
+	// "description" field predicates.
+	Description             *string  `json:"description,omitempty"`
+	DescriptionNEQ          *string  `json:"descriptionNEQ,omitempty"`
+	DescriptionIn           []string `json:"descriptionIn,omitempty"`
+	DescriptionNotIn        []string `json:"descriptionNotIn,omitempty"`
+	DescriptionGT           *string  `json:"descriptionGT,omitempty"`
+	DescriptionGTE          *string  `json:"descriptionGTE,omitempty"`
+	DescriptionLT           *string  `json:"descriptionLT,omitempty"`
+	DescriptionLTE          *string  `json:"descriptionLTE,omitempty"`
+	DescriptionContains     *string  `json:"descriptionContains,omitempty"`
+	DescriptionHasPrefix    *string  `json:"descriptionHasPrefix,omitempty"`
+	DescriptionHasSuffix    *string  `json:"descriptionHasSuffix,omitempty"`
+	DescriptionIsNil        bool     `json:"descriptionIsNil,omitempty"`
+	DescriptionNotNil       bool     `json:"descriptionNotNil,omitempty"`
+	DescriptionEqualFold    *string  `json:"descriptionEqualFold,omitempty"`
+	DescriptionContainsFold *string  `json:"descriptionContainsFold,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *KitWhereInput) AddPredicates(predicates ...predicate.Kit) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the KitWhereInput filter on the KitQuery builder.
+func (i *KitWhereInput) Filter(q *KitQuery) (*KitQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyKitWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyKitWhereInput is returned in case the KitWhereInput is empty.
+var ErrEmptyKitWhereInput = errors.New("ent: empty predicate KitWhereInput")
+
+// P returns a predicate for filtering kits.
+// An error is returned if the input is empty or invalid.
+func (i *KitWhereInput) P() (predicate.Kit, error) {
+	var predicates []predicate.Kit
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, kit.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Kit, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, kit.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Kit, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, kit.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, kit.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, kit.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, kit.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, kit.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, kit.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, kit.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, kit.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, kit.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, kit.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, kit.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, kit.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, kit.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, kit.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, kit.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, kit.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, kit.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, kit.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, kit.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, kit.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, kit.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, kit.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, kit.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, kit.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, kit.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.ArchivedAt != nil {
+		predicates = append(predicates, kit.ArchivedAtEQ(*i.ArchivedAt))
+	}
+	if i.ArchivedAtNEQ != nil {
+		predicates = append(predicates, kit.ArchivedAtNEQ(*i.ArchivedAtNEQ))
+	}
+	if len(i.ArchivedAtIn) > 0 {
+		predicates = append(predicates, kit.ArchivedAtIn(i.ArchivedAtIn...))
+	}
+	if len(i.ArchivedAtNotIn) > 0 {
+		predicates = append(predicates, kit.ArchivedAtNotIn(i.ArchivedAtNotIn...))
+	}
+	if i.ArchivedAtGT != nil {
+		predicates = append(predicates, kit.ArchivedAtGT(*i.ArchivedAtGT))
+	}
+	if i.ArchivedAtGTE != nil {
+		predicates = append(predicates, kit.ArchivedAtGTE(*i.ArchivedAtGTE))
+	}
+	if i.ArchivedAtLT != nil {
+		predicates = append(predicates, kit.ArchivedAtLT(*i.ArchivedAtLT))
+	}
+	if i.ArchivedAtLTE != nil {
+		predicates = append(predicates, kit.ArchivedAtLTE(*i.ArchivedAtLTE))
+	}
+	if i.ArchivedAtIsNil {
+		predicates = append(predicates, kit.ArchivedAtIsNil())
+	}
+	if i.ArchivedAtNotNil {
+		predicates = append(predicates, kit.ArchivedAtNotNil())
+	}
+	if i.Name != nil {
+		predicates = append(predicates, kit.NameEQ(*i.Name))
+	}
+	if i.NameNEQ != nil {
+		predicates = append(predicates, kit.NameNEQ(*i.NameNEQ))
+	}
+	if len(i.NameIn) > 0 {
+		predicates = append(predicates, kit.NameIn(i.NameIn...))
+	}
+	if len(i.NameNotIn) > 0 {
+		predicates = append(predicates, kit.NameNotIn(i.NameNotIn...))
+	}
+	if i.NameGT != nil {
+		predicates = append(predicates, kit.NameGT(*i.NameGT))
+	}
+	if i.NameGTE != nil {
+		predicates = append(predicates, kit.NameGTE(*i.NameGTE))
+	}
+	if i.NameLT != nil {
+		predicates = append(predicates, kit.NameLT(*i.NameLT))
+	}
+	if i.NameLTE != nil {
+		predicates = append(predicates, kit.NameLTE(*i.NameLTE))
+	}
+	if i.NameContains != nil {
+		predicates = append(predicates, kit.NameContains(*i.NameContains))
+	}
+	if i.NameHasPrefix != nil {
+		predicates = append(predicates, kit.NameHasPrefix(*i.NameHasPrefix))
+	}
+	if i.NameHasSuffix != nil {
+		predicates = append(predicates, kit.NameHasSuffix(*i.NameHasSuffix))
+	}
+	if i.NameEqualFold != nil {
+		predicates = append(predicates, kit.NameEqualFold(*i.NameEqualFold))
+	}
+	if i.NameContainsFold != nil {
+		predicates = append(predicates, kit.NameContainsFold(*i.NameContainsFold))
+	}
+	if i.TransportType != nil {
+		predicates = append(predicates, kit.TransportTypeEQ(*i.TransportType))
+	}
+	if i.TransportTypeNEQ != nil {
+		predicates = append(predicates, kit.TransportTypeNEQ(*i.TransportTypeNEQ))
+	}
+	if len(i.TransportTypeIn) > 0 {
+		predicates = append(predicates, kit.TransportTypeIn(i.TransportTypeIn...))
+	}
+	if len(i.TransportTypeNotIn) > 0 {
+		predicates = append(predicates, kit.TransportTypeNotIn(i.TransportTypeNotIn...))
+	}
+	if i.Description != nil {
+		predicates = append(predicates, kit.DescriptionEQ(*i.Description))
+	}
+	if i.DescriptionNEQ != nil {
+		predicates = append(predicates, kit.DescriptionNEQ(*i.DescriptionNEQ))
+	}
+	if len(i.DescriptionIn) > 0 {
+		predicates = append(predicates, kit.DescriptionIn(i.DescriptionIn...))
+	}
+	if len(i.DescriptionNotIn) > 0 {
+		predicates = append(predicates, kit.DescriptionNotIn(i.DescriptionNotIn...))
+	}
+	if i.DescriptionGT != nil {
+		predicates = append(predicates, kit.DescriptionGT(*i.DescriptionGT))
+	}
+	if i.DescriptionGTE != nil {
+		predicates = append(predicates, kit.DescriptionGTE(*i.DescriptionGTE))
+	}
+	if i.DescriptionLT != nil {
+		predicates = append(predicates, kit.DescriptionLT(*i.DescriptionLT))
+	}
+	if i.DescriptionLTE != nil {
+		predicates = append(predicates, kit.DescriptionLTE(*i.DescriptionLTE))
+	}
+	if i.DescriptionContains != nil {
+		predicates = append(predicates, kit.DescriptionContains(*i.DescriptionContains))
+	}
+	if i.DescriptionHasPrefix != nil {
+		predicates = append(predicates, kit.DescriptionHasPrefix(*i.DescriptionHasPrefix))
+	}
+	if i.DescriptionHasSuffix != nil {
+		predicates = append(predicates, kit.DescriptionHasSuffix(*i.DescriptionHasSuffix))
+	}
+	if i.DescriptionIsNil {
+		predicates = append(predicates, kit.DescriptionIsNil())
+	}
+	if i.DescriptionNotNil {
+		predicates = append(predicates, kit.DescriptionNotNil())
+	}
+	if i.DescriptionEqualFold != nil {
+		predicates = append(predicates, kit.DescriptionEqualFold(*i.DescriptionEqualFold))
+	}
+	if i.DescriptionContainsFold != nil {
+		predicates = append(predicates, kit.DescriptionContainsFold(*i.DescriptionContainsFold))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyKitWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return kit.And(predicates...), nil
 	}
 }
 
@@ -6704,6 +7742,472 @@ func (i *RegionWhereInput) P() (predicate.Region, error) {
 	}
 }
 
+// StatusReasonWhereInput represents a where input for filtering StatusReason queries.
+type StatusReasonWhereInput struct {
+	Predicates []predicate.StatusReason  `json:"-"`
+	Not        *StatusReasonWhereInput   `json:"not,omitempty"`
+	Or         []*StatusReasonWhereInput `json:"or,omitempty"`
+	And        []*StatusReasonWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "archived_at" field predicates.
+	ArchivedAt       *time.Time  `json:"archivedAt,omitempty"`
+	ArchivedAtNEQ    *time.Time  `json:"archivedAtNEQ,omitempty"`
+	ArchivedAtIn     []time.Time `json:"archivedAtIn,omitempty"`
+	ArchivedAtNotIn  []time.Time `json:"archivedAtNotIn,omitempty"`
+	ArchivedAtGT     *time.Time  `json:"archivedAtGT,omitempty"`
+	ArchivedAtGTE    *time.Time  `json:"archivedAtGTE,omitempty"`
+	ArchivedAtLT     *time.Time  `json:"archivedAtLT,omitempty"`
+	ArchivedAtLTE    *time.Time  `json:"archivedAtLTE,omitempty"`
+	ArchivedAtIsNil  bool        `json:"archivedAtIsNil,omitempty"`
+	ArchivedAtNotNil bool        `json:"archivedAtNotNil,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *statusreason.Kind  `json:"kind,omitempty"`
+	KindNEQ   *statusreason.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []statusreason.Kind `json:"kindIn,omitempty"`
+	KindNotIn []statusreason.Kind `json:"kindNotIn,omitempty"`
+
+	// "code" field predicates.
+	Code             *string  `json:"code,omitempty"`
+	CodeNEQ          *string  `json:"codeNEQ,omitempty"`
+	CodeIn           []string `json:"codeIn,omitempty"`
+	CodeNotIn        []string `json:"codeNotIn,omitempty"`
+	CodeGT           *string  `json:"codeGT,omitempty"`
+	CodeGTE          *string  `json:"codeGTE,omitempty"`
+	CodeLT           *string  `json:"codeLT,omitempty"`
+	CodeLTE          *string  `json:"codeLTE,omitempty"`
+	CodeContains     *string  `json:"codeContains,omitempty"`
+	CodeHasPrefix    *string  `json:"codeHasPrefix,omitempty"`
+	CodeHasSuffix    *string  `json:"codeHasSuffix,omitempty"`
+	CodeEqualFold    *string  `json:"codeEqualFold,omitempty"`
+	CodeContainsFold *string  `json:"codeContainsFold,omitempty"`
+
+	// "title_ru" field predicates.
+	TitleRu             *string  `json:"titleRu,omitempty"`
+	TitleRuNEQ          *string  `json:"titleRuNEQ,omitempty"`
+	TitleRuIn           []string `json:"titleRuIn,omitempty"`
+	TitleRuNotIn        []string `json:"titleRuNotIn,omitempty"`
+	TitleRuGT           *string  `json:"titleRuGT,omitempty"`
+	TitleRuGTE          *string  `json:"titleRuGTE,omitempty"`
+	TitleRuLT           *string  `json:"titleRuLT,omitempty"`
+	TitleRuLTE          *string  `json:"titleRuLTE,omitempty"`
+	TitleRuContains     *string  `json:"titleRuContains,omitempty"`
+	TitleRuHasPrefix    *string  `json:"titleRuHasPrefix,omitempty"`
+	TitleRuHasSuffix    *string  `json:"titleRuHasSuffix,omitempty"`
+	TitleRuEqualFold    *string  `json:"titleRuEqualFold,omitempty"`
+	TitleRuContainsFold *string  `json:"titleRuContainsFold,omitempty"`
+
+	// "title_en" field predicates.
+	TitleEn             *string  `json:"titleEn,omitempty"`
+	TitleEnNEQ          *string  `json:"titleEnNEQ,omitempty"`
+	TitleEnIn           []string `json:"titleEnIn,omitempty"`
+	TitleEnNotIn        []string `json:"titleEnNotIn,omitempty"`
+	TitleEnGT           *string  `json:"titleEnGT,omitempty"`
+	TitleEnGTE          *string  `json:"titleEnGTE,omitempty"`
+	TitleEnLT           *string  `json:"titleEnLT,omitempty"`
+	TitleEnLTE          *string  `json:"titleEnLTE,omitempty"`
+	TitleEnContains     *string  `json:"titleEnContains,omitempty"`
+	TitleEnHasPrefix    *string  `json:"titleEnHasPrefix,omitempty"`
+	TitleEnHasSuffix    *string  `json:"titleEnHasSuffix,omitempty"`
+	TitleEnIsNil        bool     `json:"titleEnIsNil,omitempty"`
+	TitleEnNotNil       bool     `json:"titleEnNotNil,omitempty"`
+	TitleEnEqualFold    *string  `json:"titleEnEqualFold,omitempty"`
+	TitleEnContainsFold *string  `json:"titleEnContainsFold,omitempty"`
+
+	// "comment_required" field predicates.
+	CommentRequired    *bool `json:"commentRequired,omitempty"`
+	CommentRequiredNEQ *bool `json:"commentRequiredNEQ,omitempty"`
+
+	// "sort_order" field predicates.
+	SortOrder      *int  `json:"sortOrder,omitempty"`
+	SortOrderNEQ   *int  `json:"sortOrderNEQ,omitempty"`
+	SortOrderIn    []int `json:"sortOrderIn,omitempty"`
+	SortOrderNotIn []int `json:"sortOrderNotIn,omitempty"`
+	SortOrderGT    *int  `json:"sortOrderGT,omitempty"`
+	SortOrderGTE   *int  `json:"sortOrderGTE,omitempty"`
+	SortOrderLT    *int  `json:"sortOrderLT,omitempty"`
+	SortOrderLTE   *int  `json:"sortOrderLTE,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *StatusReasonWhereInput) AddPredicates(predicates ...predicate.StatusReason) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the StatusReasonWhereInput filter on the StatusReasonQuery builder.
+func (i *StatusReasonWhereInput) Filter(q *StatusReasonQuery) (*StatusReasonQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyStatusReasonWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyStatusReasonWhereInput is returned in case the StatusReasonWhereInput is empty.
+var ErrEmptyStatusReasonWhereInput = errors.New("ent: empty predicate StatusReasonWhereInput")
+
+// P returns a predicate for filtering statusreasons.
+// An error is returned if the input is empty or invalid.
+func (i *StatusReasonWhereInput) P() (predicate.StatusReason, error) {
+	var predicates []predicate.StatusReason
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, statusreason.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.StatusReason, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, statusreason.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.StatusReason, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, statusreason.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, statusreason.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, statusreason.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, statusreason.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, statusreason.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, statusreason.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, statusreason.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, statusreason.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, statusreason.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, statusreason.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, statusreason.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, statusreason.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, statusreason.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, statusreason.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, statusreason.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, statusreason.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, statusreason.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, statusreason.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, statusreason.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, statusreason.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, statusreason.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, statusreason.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, statusreason.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, statusreason.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, statusreason.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.ArchivedAt != nil {
+		predicates = append(predicates, statusreason.ArchivedAtEQ(*i.ArchivedAt))
+	}
+	if i.ArchivedAtNEQ != nil {
+		predicates = append(predicates, statusreason.ArchivedAtNEQ(*i.ArchivedAtNEQ))
+	}
+	if len(i.ArchivedAtIn) > 0 {
+		predicates = append(predicates, statusreason.ArchivedAtIn(i.ArchivedAtIn...))
+	}
+	if len(i.ArchivedAtNotIn) > 0 {
+		predicates = append(predicates, statusreason.ArchivedAtNotIn(i.ArchivedAtNotIn...))
+	}
+	if i.ArchivedAtGT != nil {
+		predicates = append(predicates, statusreason.ArchivedAtGT(*i.ArchivedAtGT))
+	}
+	if i.ArchivedAtGTE != nil {
+		predicates = append(predicates, statusreason.ArchivedAtGTE(*i.ArchivedAtGTE))
+	}
+	if i.ArchivedAtLT != nil {
+		predicates = append(predicates, statusreason.ArchivedAtLT(*i.ArchivedAtLT))
+	}
+	if i.ArchivedAtLTE != nil {
+		predicates = append(predicates, statusreason.ArchivedAtLTE(*i.ArchivedAtLTE))
+	}
+	if i.ArchivedAtIsNil {
+		predicates = append(predicates, statusreason.ArchivedAtIsNil())
+	}
+	if i.ArchivedAtNotNil {
+		predicates = append(predicates, statusreason.ArchivedAtNotNil())
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, statusreason.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, statusreason.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, statusreason.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, statusreason.KindNotIn(i.KindNotIn...))
+	}
+	if i.Code != nil {
+		predicates = append(predicates, statusreason.CodeEQ(*i.Code))
+	}
+	if i.CodeNEQ != nil {
+		predicates = append(predicates, statusreason.CodeNEQ(*i.CodeNEQ))
+	}
+	if len(i.CodeIn) > 0 {
+		predicates = append(predicates, statusreason.CodeIn(i.CodeIn...))
+	}
+	if len(i.CodeNotIn) > 0 {
+		predicates = append(predicates, statusreason.CodeNotIn(i.CodeNotIn...))
+	}
+	if i.CodeGT != nil {
+		predicates = append(predicates, statusreason.CodeGT(*i.CodeGT))
+	}
+	if i.CodeGTE != nil {
+		predicates = append(predicates, statusreason.CodeGTE(*i.CodeGTE))
+	}
+	if i.CodeLT != nil {
+		predicates = append(predicates, statusreason.CodeLT(*i.CodeLT))
+	}
+	if i.CodeLTE != nil {
+		predicates = append(predicates, statusreason.CodeLTE(*i.CodeLTE))
+	}
+	if i.CodeContains != nil {
+		predicates = append(predicates, statusreason.CodeContains(*i.CodeContains))
+	}
+	if i.CodeHasPrefix != nil {
+		predicates = append(predicates, statusreason.CodeHasPrefix(*i.CodeHasPrefix))
+	}
+	if i.CodeHasSuffix != nil {
+		predicates = append(predicates, statusreason.CodeHasSuffix(*i.CodeHasSuffix))
+	}
+	if i.CodeEqualFold != nil {
+		predicates = append(predicates, statusreason.CodeEqualFold(*i.CodeEqualFold))
+	}
+	if i.CodeContainsFold != nil {
+		predicates = append(predicates, statusreason.CodeContainsFold(*i.CodeContainsFold))
+	}
+	if i.TitleRu != nil {
+		predicates = append(predicates, statusreason.TitleRuEQ(*i.TitleRu))
+	}
+	if i.TitleRuNEQ != nil {
+		predicates = append(predicates, statusreason.TitleRuNEQ(*i.TitleRuNEQ))
+	}
+	if len(i.TitleRuIn) > 0 {
+		predicates = append(predicates, statusreason.TitleRuIn(i.TitleRuIn...))
+	}
+	if len(i.TitleRuNotIn) > 0 {
+		predicates = append(predicates, statusreason.TitleRuNotIn(i.TitleRuNotIn...))
+	}
+	if i.TitleRuGT != nil {
+		predicates = append(predicates, statusreason.TitleRuGT(*i.TitleRuGT))
+	}
+	if i.TitleRuGTE != nil {
+		predicates = append(predicates, statusreason.TitleRuGTE(*i.TitleRuGTE))
+	}
+	if i.TitleRuLT != nil {
+		predicates = append(predicates, statusreason.TitleRuLT(*i.TitleRuLT))
+	}
+	if i.TitleRuLTE != nil {
+		predicates = append(predicates, statusreason.TitleRuLTE(*i.TitleRuLTE))
+	}
+	if i.TitleRuContains != nil {
+		predicates = append(predicates, statusreason.TitleRuContains(*i.TitleRuContains))
+	}
+	if i.TitleRuHasPrefix != nil {
+		predicates = append(predicates, statusreason.TitleRuHasPrefix(*i.TitleRuHasPrefix))
+	}
+	if i.TitleRuHasSuffix != nil {
+		predicates = append(predicates, statusreason.TitleRuHasSuffix(*i.TitleRuHasSuffix))
+	}
+	if i.TitleRuEqualFold != nil {
+		predicates = append(predicates, statusreason.TitleRuEqualFold(*i.TitleRuEqualFold))
+	}
+	if i.TitleRuContainsFold != nil {
+		predicates = append(predicates, statusreason.TitleRuContainsFold(*i.TitleRuContainsFold))
+	}
+	if i.TitleEn != nil {
+		predicates = append(predicates, statusreason.TitleEnEQ(*i.TitleEn))
+	}
+	if i.TitleEnNEQ != nil {
+		predicates = append(predicates, statusreason.TitleEnNEQ(*i.TitleEnNEQ))
+	}
+	if len(i.TitleEnIn) > 0 {
+		predicates = append(predicates, statusreason.TitleEnIn(i.TitleEnIn...))
+	}
+	if len(i.TitleEnNotIn) > 0 {
+		predicates = append(predicates, statusreason.TitleEnNotIn(i.TitleEnNotIn...))
+	}
+	if i.TitleEnGT != nil {
+		predicates = append(predicates, statusreason.TitleEnGT(*i.TitleEnGT))
+	}
+	if i.TitleEnGTE != nil {
+		predicates = append(predicates, statusreason.TitleEnGTE(*i.TitleEnGTE))
+	}
+	if i.TitleEnLT != nil {
+		predicates = append(predicates, statusreason.TitleEnLT(*i.TitleEnLT))
+	}
+	if i.TitleEnLTE != nil {
+		predicates = append(predicates, statusreason.TitleEnLTE(*i.TitleEnLTE))
+	}
+	if i.TitleEnContains != nil {
+		predicates = append(predicates, statusreason.TitleEnContains(*i.TitleEnContains))
+	}
+	if i.TitleEnHasPrefix != nil {
+		predicates = append(predicates, statusreason.TitleEnHasPrefix(*i.TitleEnHasPrefix))
+	}
+	if i.TitleEnHasSuffix != nil {
+		predicates = append(predicates, statusreason.TitleEnHasSuffix(*i.TitleEnHasSuffix))
+	}
+	if i.TitleEnIsNil {
+		predicates = append(predicates, statusreason.TitleEnIsNil())
+	}
+	if i.TitleEnNotNil {
+		predicates = append(predicates, statusreason.TitleEnNotNil())
+	}
+	if i.TitleEnEqualFold != nil {
+		predicates = append(predicates, statusreason.TitleEnEqualFold(*i.TitleEnEqualFold))
+	}
+	if i.TitleEnContainsFold != nil {
+		predicates = append(predicates, statusreason.TitleEnContainsFold(*i.TitleEnContainsFold))
+	}
+	if i.CommentRequired != nil {
+		predicates = append(predicates, statusreason.CommentRequiredEQ(*i.CommentRequired))
+	}
+	if i.CommentRequiredNEQ != nil {
+		predicates = append(predicates, statusreason.CommentRequiredNEQ(*i.CommentRequiredNEQ))
+	}
+	if i.SortOrder != nil {
+		predicates = append(predicates, statusreason.SortOrderEQ(*i.SortOrder))
+	}
+	if i.SortOrderNEQ != nil {
+		predicates = append(predicates, statusreason.SortOrderNEQ(*i.SortOrderNEQ))
+	}
+	if len(i.SortOrderIn) > 0 {
+		predicates = append(predicates, statusreason.SortOrderIn(i.SortOrderIn...))
+	}
+	if len(i.SortOrderNotIn) > 0 {
+		predicates = append(predicates, statusreason.SortOrderNotIn(i.SortOrderNotIn...))
+	}
+	if i.SortOrderGT != nil {
+		predicates = append(predicates, statusreason.SortOrderGT(*i.SortOrderGT))
+	}
+	if i.SortOrderGTE != nil {
+		predicates = append(predicates, statusreason.SortOrderGTE(*i.SortOrderGTE))
+	}
+	if i.SortOrderLT != nil {
+		predicates = append(predicates, statusreason.SortOrderLT(*i.SortOrderLT))
+	}
+	if i.SortOrderLTE != nil {
+		predicates = append(predicates, statusreason.SortOrderLTE(*i.SortOrderLTE))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyStatusReasonWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return statusreason.And(predicates...), nil
+	}
+}
+
 // StockBalanceWhereInput represents a where input for filtering StockBalance queries.
 type StockBalanceWhereInput struct {
 	Predicates []predicate.StockBalance  `json:"-"`
@@ -6762,6 +8266,16 @@ type StockBalanceWhereInput struct {
 	QuantityGTE   *int  `json:"quantityGTE,omitempty"`
 	QuantityLT    *int  `json:"quantityLT,omitempty"`
 	QuantityLTE   *int  `json:"quantityLTE,omitempty"`
+
+	// "quarantined" field predicates.
+	Quarantined      *int  `json:"quarantined,omitempty"`
+	QuarantinedNEQ   *int  `json:"quarantinedNEQ,omitempty"`
+	QuarantinedIn    []int `json:"quarantinedIn,omitempty"`
+	QuarantinedNotIn []int `json:"quarantinedNotIn,omitempty"`
+	QuarantinedGT    *int  `json:"quarantinedGT,omitempty"`
+	QuarantinedGTE   *int  `json:"quarantinedGTE,omitempty"`
+	QuarantinedLT    *int  `json:"quarantinedLT,omitempty"`
+	QuarantinedLTE   *int  `json:"quarantinedLTE,omitempty"`
 
 	// "min_level" field predicates.
 	MinLevel      *int  `json:"minLevel,omitempty"`
@@ -6973,6 +8487,30 @@ func (i *StockBalanceWhereInput) P() (predicate.StockBalance, error) {
 	if i.QuantityLTE != nil {
 		predicates = append(predicates, stockbalance.QuantityLTE(*i.QuantityLTE))
 	}
+	if i.Quarantined != nil {
+		predicates = append(predicates, stockbalance.QuarantinedEQ(*i.Quarantined))
+	}
+	if i.QuarantinedNEQ != nil {
+		predicates = append(predicates, stockbalance.QuarantinedNEQ(*i.QuarantinedNEQ))
+	}
+	if len(i.QuarantinedIn) > 0 {
+		predicates = append(predicates, stockbalance.QuarantinedIn(i.QuarantinedIn...))
+	}
+	if len(i.QuarantinedNotIn) > 0 {
+		predicates = append(predicates, stockbalance.QuarantinedNotIn(i.QuarantinedNotIn...))
+	}
+	if i.QuarantinedGT != nil {
+		predicates = append(predicates, stockbalance.QuarantinedGT(*i.QuarantinedGT))
+	}
+	if i.QuarantinedGTE != nil {
+		predicates = append(predicates, stockbalance.QuarantinedGTE(*i.QuarantinedGTE))
+	}
+	if i.QuarantinedLT != nil {
+		predicates = append(predicates, stockbalance.QuarantinedLT(*i.QuarantinedLT))
+	}
+	if i.QuarantinedLTE != nil {
+		predicates = append(predicates, stockbalance.QuarantinedLTE(*i.QuarantinedLTE))
+	}
 	if i.MinLevel != nil {
 		predicates = append(predicates, stockbalance.MinLevelEQ(*i.MinLevel))
 	}
@@ -7041,6 +8579,676 @@ func (i *StockBalanceWhereInput) P() (predicate.StockBalance, error) {
 		return predicates[0], nil
 	default:
 		return stockbalance.And(predicates...), nil
+	}
+}
+
+// TransferWhereInput represents a where input for filtering Transfer queries.
+type TransferWhereInput struct {
+	Predicates []predicate.Transfer  `json:"-"`
+	Not        *TransferWhereInput   `json:"not,omitempty"`
+	Or         []*TransferWhereInput `json:"or,omitempty"`
+	And        []*TransferWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "document_number" field predicates.
+	DocumentNumber             *string  `json:"documentNumber,omitempty"`
+	DocumentNumberNEQ          *string  `json:"documentNumberNEQ,omitempty"`
+	DocumentNumberIn           []string `json:"documentNumberIn,omitempty"`
+	DocumentNumberNotIn        []string `json:"documentNumberNotIn,omitempty"`
+	DocumentNumberGT           *string  `json:"documentNumberGT,omitempty"`
+	DocumentNumberGTE          *string  `json:"documentNumberGTE,omitempty"`
+	DocumentNumberLT           *string  `json:"documentNumberLT,omitempty"`
+	DocumentNumberLTE          *string  `json:"documentNumberLTE,omitempty"`
+	DocumentNumberContains     *string  `json:"documentNumberContains,omitempty"`
+	DocumentNumberHasPrefix    *string  `json:"documentNumberHasPrefix,omitempty"`
+	DocumentNumberHasSuffix    *string  `json:"documentNumberHasSuffix,omitempty"`
+	DocumentNumberEqualFold    *string  `json:"documentNumberEqualFold,omitempty"`
+	DocumentNumberContainsFold *string  `json:"documentNumberContainsFold,omitempty"`
+
+	// "from_warehouse_id" field predicates.
+	FromWarehouseID      *int  `json:"fromWarehouseID,omitempty"`
+	FromWarehouseIDNEQ   *int  `json:"fromWarehouseIDNEQ,omitempty"`
+	FromWarehouseIDIn    []int `json:"fromWarehouseIDIn,omitempty"`
+	FromWarehouseIDNotIn []int `json:"fromWarehouseIDNotIn,omitempty"`
+
+	// "to_warehouse_id" field predicates.
+	ToWarehouseID      *int  `json:"toWarehouseID,omitempty"`
+	ToWarehouseIDNEQ   *int  `json:"toWarehouseIDNEQ,omitempty"`
+	ToWarehouseIDIn    []int `json:"toWarehouseIDIn,omitempty"`
+	ToWarehouseIDNotIn []int `json:"toWarehouseIDNotIn,omitempty"`
+
+	// "status" field predicates.
+	Status      *transfer.Status  `json:"status,omitempty"`
+	StatusNEQ   *transfer.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []transfer.Status `json:"statusIn,omitempty"`
+	StatusNotIn []transfer.Status `json:"statusNotIn,omitempty"`
+
+	// "dispatch_operation_id" field predicates.
+	DispatchOperationID             *string  `json:"dispatchOperationID,omitempty"`
+	DispatchOperationIDNEQ          *string  `json:"dispatchOperationIDNEQ,omitempty"`
+	DispatchOperationIDIn           []string `json:"dispatchOperationIDIn,omitempty"`
+	DispatchOperationIDNotIn        []string `json:"dispatchOperationIDNotIn,omitempty"`
+	DispatchOperationIDGT           *string  `json:"dispatchOperationIDGT,omitempty"`
+	DispatchOperationIDGTE          *string  `json:"dispatchOperationIDGTE,omitempty"`
+	DispatchOperationIDLT           *string  `json:"dispatchOperationIDLT,omitempty"`
+	DispatchOperationIDLTE          *string  `json:"dispatchOperationIDLTE,omitempty"`
+	DispatchOperationIDContains     *string  `json:"dispatchOperationIDContains,omitempty"`
+	DispatchOperationIDHasPrefix    *string  `json:"dispatchOperationIDHasPrefix,omitempty"`
+	DispatchOperationIDHasSuffix    *string  `json:"dispatchOperationIDHasSuffix,omitempty"`
+	DispatchOperationIDEqualFold    *string  `json:"dispatchOperationIDEqualFold,omitempty"`
+	DispatchOperationIDContainsFold *string  `json:"dispatchOperationIDContainsFold,omitempty"`
+
+	// "receive_operation_id" field predicates.
+	ReceiveOperationID             *string  `json:"receiveOperationID,omitempty"`
+	ReceiveOperationIDNEQ          *string  `json:"receiveOperationIDNEQ,omitempty"`
+	ReceiveOperationIDIn           []string `json:"receiveOperationIDIn,omitempty"`
+	ReceiveOperationIDNotIn        []string `json:"receiveOperationIDNotIn,omitempty"`
+	ReceiveOperationIDGT           *string  `json:"receiveOperationIDGT,omitempty"`
+	ReceiveOperationIDGTE          *string  `json:"receiveOperationIDGTE,omitempty"`
+	ReceiveOperationIDLT           *string  `json:"receiveOperationIDLT,omitempty"`
+	ReceiveOperationIDLTE          *string  `json:"receiveOperationIDLTE,omitempty"`
+	ReceiveOperationIDContains     *string  `json:"receiveOperationIDContains,omitempty"`
+	ReceiveOperationIDHasPrefix    *string  `json:"receiveOperationIDHasPrefix,omitempty"`
+	ReceiveOperationIDHasSuffix    *string  `json:"receiveOperationIDHasSuffix,omitempty"`
+	ReceiveOperationIDIsNil        bool     `json:"receiveOperationIDIsNil,omitempty"`
+	ReceiveOperationIDNotNil       bool     `json:"receiveOperationIDNotNil,omitempty"`
+	ReceiveOperationIDEqualFold    *string  `json:"receiveOperationIDEqualFold,omitempty"`
+	ReceiveOperationIDContainsFold *string  `json:"receiveOperationIDContainsFold,omitempty"`
+
+	// "dispatched_by_id" field predicates.
+	DispatchedByID       *int  `json:"dispatchedByID,omitempty"`
+	DispatchedByIDNEQ    *int  `json:"dispatchedByIDNEQ,omitempty"`
+	DispatchedByIDIn     []int `json:"dispatchedByIDIn,omitempty"`
+	DispatchedByIDNotIn  []int `json:"dispatchedByIDNotIn,omitempty"`
+	DispatchedByIDIsNil  bool  `json:"dispatchedByIDIsNil,omitempty"`
+	DispatchedByIDNotNil bool  `json:"dispatchedByIDNotNil,omitempty"`
+
+	// "received_by_id" field predicates.
+	ReceivedByID       *int  `json:"receivedByID,omitempty"`
+	ReceivedByIDNEQ    *int  `json:"receivedByIDNEQ,omitempty"`
+	ReceivedByIDIn     []int `json:"receivedByIDIn,omitempty"`
+	ReceivedByIDNotIn  []int `json:"receivedByIDNotIn,omitempty"`
+	ReceivedByIDIsNil  bool  `json:"receivedByIDIsNil,omitempty"`
+	ReceivedByIDNotNil bool  `json:"receivedByIDNotNil,omitempty"`
+
+	// "received_at" field predicates.
+	ReceivedAt       *time.Time  `json:"receivedAt,omitempty"`
+	ReceivedAtNEQ    *time.Time  `json:"receivedAtNEQ,omitempty"`
+	ReceivedAtIn     []time.Time `json:"receivedAtIn,omitempty"`
+	ReceivedAtNotIn  []time.Time `json:"receivedAtNotIn,omitempty"`
+	ReceivedAtGT     *time.Time  `json:"receivedAtGT,omitempty"`
+	ReceivedAtGTE    *time.Time  `json:"receivedAtGTE,omitempty"`
+	ReceivedAtLT     *time.Time  `json:"receivedAtLT,omitempty"`
+	ReceivedAtLTE    *time.Time  `json:"receivedAtLTE,omitempty"`
+	ReceivedAtIsNil  bool        `json:"receivedAtIsNil,omitempty"`
+	ReceivedAtNotNil bool        `json:"receivedAtNotNil,omitempty"`
+
+	// "has_discrepancy" field predicates.
+	HasDiscrepancy    *bool `json:"hasDiscrepancy,omitempty"`
+	HasDiscrepancyNEQ *bool `json:"hasDiscrepancyNEQ,omitempty"`
+
+	// "comment" field predicates.
+	Comment             *string  `json:"comment,omitempty"`
+	CommentNEQ          *string  `json:"commentNEQ,omitempty"`
+	CommentIn           []string `json:"commentIn,omitempty"`
+	CommentNotIn        []string `json:"commentNotIn,omitempty"`
+	CommentGT           *string  `json:"commentGT,omitempty"`
+	CommentGTE          *string  `json:"commentGTE,omitempty"`
+	CommentLT           *string  `json:"commentLT,omitempty"`
+	CommentLTE          *string  `json:"commentLTE,omitempty"`
+	CommentContains     *string  `json:"commentContains,omitempty"`
+	CommentHasPrefix    *string  `json:"commentHasPrefix,omitempty"`
+	CommentHasSuffix    *string  `json:"commentHasSuffix,omitempty"`
+	CommentIsNil        bool     `json:"commentIsNil,omitempty"`
+	CommentNotNil       bool     `json:"commentNotNil,omitempty"`
+	CommentEqualFold    *string  `json:"commentEqualFold,omitempty"`
+	CommentContainsFold *string  `json:"commentContainsFold,omitempty"`
+
+	// "from_warehouse" edge predicates.
+	HasFromWarehouse     *bool                  `json:"hasFromWarehouse,omitempty"`
+	HasFromWarehouseWith []*WarehouseWhereInput `json:"hasFromWarehouseWith,omitempty"`
+
+	// "to_warehouse" edge predicates.
+	HasToWarehouse     *bool                  `json:"hasToWarehouse,omitempty"`
+	HasToWarehouseWith []*WarehouseWhereInput `json:"hasToWarehouseWith,omitempty"`
+
+	// "dispatched_by" edge predicates.
+	HasDispatchedBy     *bool             `json:"hasDispatchedBy,omitempty"`
+	HasDispatchedByWith []*UserWhereInput `json:"hasDispatchedByWith,omitempty"`
+
+	// "received_by" edge predicates.
+	HasReceivedBy     *bool             `json:"hasReceivedBy,omitempty"`
+	HasReceivedByWith []*UserWhereInput `json:"hasReceivedByWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *TransferWhereInput) AddPredicates(predicates ...predicate.Transfer) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the TransferWhereInput filter on the TransferQuery builder.
+func (i *TransferWhereInput) Filter(q *TransferQuery) (*TransferQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyTransferWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyTransferWhereInput is returned in case the TransferWhereInput is empty.
+var ErrEmptyTransferWhereInput = errors.New("ent: empty predicate TransferWhereInput")
+
+// P returns a predicate for filtering transfers.
+// An error is returned if the input is empty or invalid.
+func (i *TransferWhereInput) P() (predicate.Transfer, error) {
+	var predicates []predicate.Transfer
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, transfer.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Transfer, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, transfer.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Transfer, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, transfer.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, transfer.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, transfer.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, transfer.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, transfer.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, transfer.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, transfer.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, transfer.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, transfer.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, transfer.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, transfer.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, transfer.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, transfer.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, transfer.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, transfer.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, transfer.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, transfer.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, transfer.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, transfer.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, transfer.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, transfer.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, transfer.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, transfer.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, transfer.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, transfer.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.DocumentNumber != nil {
+		predicates = append(predicates, transfer.DocumentNumberEQ(*i.DocumentNumber))
+	}
+	if i.DocumentNumberNEQ != nil {
+		predicates = append(predicates, transfer.DocumentNumberNEQ(*i.DocumentNumberNEQ))
+	}
+	if len(i.DocumentNumberIn) > 0 {
+		predicates = append(predicates, transfer.DocumentNumberIn(i.DocumentNumberIn...))
+	}
+	if len(i.DocumentNumberNotIn) > 0 {
+		predicates = append(predicates, transfer.DocumentNumberNotIn(i.DocumentNumberNotIn...))
+	}
+	if i.DocumentNumberGT != nil {
+		predicates = append(predicates, transfer.DocumentNumberGT(*i.DocumentNumberGT))
+	}
+	if i.DocumentNumberGTE != nil {
+		predicates = append(predicates, transfer.DocumentNumberGTE(*i.DocumentNumberGTE))
+	}
+	if i.DocumentNumberLT != nil {
+		predicates = append(predicates, transfer.DocumentNumberLT(*i.DocumentNumberLT))
+	}
+	if i.DocumentNumberLTE != nil {
+		predicates = append(predicates, transfer.DocumentNumberLTE(*i.DocumentNumberLTE))
+	}
+	if i.DocumentNumberContains != nil {
+		predicates = append(predicates, transfer.DocumentNumberContains(*i.DocumentNumberContains))
+	}
+	if i.DocumentNumberHasPrefix != nil {
+		predicates = append(predicates, transfer.DocumentNumberHasPrefix(*i.DocumentNumberHasPrefix))
+	}
+	if i.DocumentNumberHasSuffix != nil {
+		predicates = append(predicates, transfer.DocumentNumberHasSuffix(*i.DocumentNumberHasSuffix))
+	}
+	if i.DocumentNumberEqualFold != nil {
+		predicates = append(predicates, transfer.DocumentNumberEqualFold(*i.DocumentNumberEqualFold))
+	}
+	if i.DocumentNumberContainsFold != nil {
+		predicates = append(predicates, transfer.DocumentNumberContainsFold(*i.DocumentNumberContainsFold))
+	}
+	if i.FromWarehouseID != nil {
+		predicates = append(predicates, transfer.FromWarehouseIDEQ(*i.FromWarehouseID))
+	}
+	if i.FromWarehouseIDNEQ != nil {
+		predicates = append(predicates, transfer.FromWarehouseIDNEQ(*i.FromWarehouseIDNEQ))
+	}
+	if len(i.FromWarehouseIDIn) > 0 {
+		predicates = append(predicates, transfer.FromWarehouseIDIn(i.FromWarehouseIDIn...))
+	}
+	if len(i.FromWarehouseIDNotIn) > 0 {
+		predicates = append(predicates, transfer.FromWarehouseIDNotIn(i.FromWarehouseIDNotIn...))
+	}
+	if i.ToWarehouseID != nil {
+		predicates = append(predicates, transfer.ToWarehouseIDEQ(*i.ToWarehouseID))
+	}
+	if i.ToWarehouseIDNEQ != nil {
+		predicates = append(predicates, transfer.ToWarehouseIDNEQ(*i.ToWarehouseIDNEQ))
+	}
+	if len(i.ToWarehouseIDIn) > 0 {
+		predicates = append(predicates, transfer.ToWarehouseIDIn(i.ToWarehouseIDIn...))
+	}
+	if len(i.ToWarehouseIDNotIn) > 0 {
+		predicates = append(predicates, transfer.ToWarehouseIDNotIn(i.ToWarehouseIDNotIn...))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, transfer.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, transfer.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, transfer.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, transfer.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.DispatchOperationID != nil {
+		predicates = append(predicates, transfer.DispatchOperationIDEQ(*i.DispatchOperationID))
+	}
+	if i.DispatchOperationIDNEQ != nil {
+		predicates = append(predicates, transfer.DispatchOperationIDNEQ(*i.DispatchOperationIDNEQ))
+	}
+	if len(i.DispatchOperationIDIn) > 0 {
+		predicates = append(predicates, transfer.DispatchOperationIDIn(i.DispatchOperationIDIn...))
+	}
+	if len(i.DispatchOperationIDNotIn) > 0 {
+		predicates = append(predicates, transfer.DispatchOperationIDNotIn(i.DispatchOperationIDNotIn...))
+	}
+	if i.DispatchOperationIDGT != nil {
+		predicates = append(predicates, transfer.DispatchOperationIDGT(*i.DispatchOperationIDGT))
+	}
+	if i.DispatchOperationIDGTE != nil {
+		predicates = append(predicates, transfer.DispatchOperationIDGTE(*i.DispatchOperationIDGTE))
+	}
+	if i.DispatchOperationIDLT != nil {
+		predicates = append(predicates, transfer.DispatchOperationIDLT(*i.DispatchOperationIDLT))
+	}
+	if i.DispatchOperationIDLTE != nil {
+		predicates = append(predicates, transfer.DispatchOperationIDLTE(*i.DispatchOperationIDLTE))
+	}
+	if i.DispatchOperationIDContains != nil {
+		predicates = append(predicates, transfer.DispatchOperationIDContains(*i.DispatchOperationIDContains))
+	}
+	if i.DispatchOperationIDHasPrefix != nil {
+		predicates = append(predicates, transfer.DispatchOperationIDHasPrefix(*i.DispatchOperationIDHasPrefix))
+	}
+	if i.DispatchOperationIDHasSuffix != nil {
+		predicates = append(predicates, transfer.DispatchOperationIDHasSuffix(*i.DispatchOperationIDHasSuffix))
+	}
+	if i.DispatchOperationIDEqualFold != nil {
+		predicates = append(predicates, transfer.DispatchOperationIDEqualFold(*i.DispatchOperationIDEqualFold))
+	}
+	if i.DispatchOperationIDContainsFold != nil {
+		predicates = append(predicates, transfer.DispatchOperationIDContainsFold(*i.DispatchOperationIDContainsFold))
+	}
+	if i.ReceiveOperationID != nil {
+		predicates = append(predicates, transfer.ReceiveOperationIDEQ(*i.ReceiveOperationID))
+	}
+	if i.ReceiveOperationIDNEQ != nil {
+		predicates = append(predicates, transfer.ReceiveOperationIDNEQ(*i.ReceiveOperationIDNEQ))
+	}
+	if len(i.ReceiveOperationIDIn) > 0 {
+		predicates = append(predicates, transfer.ReceiveOperationIDIn(i.ReceiveOperationIDIn...))
+	}
+	if len(i.ReceiveOperationIDNotIn) > 0 {
+		predicates = append(predicates, transfer.ReceiveOperationIDNotIn(i.ReceiveOperationIDNotIn...))
+	}
+	if i.ReceiveOperationIDGT != nil {
+		predicates = append(predicates, transfer.ReceiveOperationIDGT(*i.ReceiveOperationIDGT))
+	}
+	if i.ReceiveOperationIDGTE != nil {
+		predicates = append(predicates, transfer.ReceiveOperationIDGTE(*i.ReceiveOperationIDGTE))
+	}
+	if i.ReceiveOperationIDLT != nil {
+		predicates = append(predicates, transfer.ReceiveOperationIDLT(*i.ReceiveOperationIDLT))
+	}
+	if i.ReceiveOperationIDLTE != nil {
+		predicates = append(predicates, transfer.ReceiveOperationIDLTE(*i.ReceiveOperationIDLTE))
+	}
+	if i.ReceiveOperationIDContains != nil {
+		predicates = append(predicates, transfer.ReceiveOperationIDContains(*i.ReceiveOperationIDContains))
+	}
+	if i.ReceiveOperationIDHasPrefix != nil {
+		predicates = append(predicates, transfer.ReceiveOperationIDHasPrefix(*i.ReceiveOperationIDHasPrefix))
+	}
+	if i.ReceiveOperationIDHasSuffix != nil {
+		predicates = append(predicates, transfer.ReceiveOperationIDHasSuffix(*i.ReceiveOperationIDHasSuffix))
+	}
+	if i.ReceiveOperationIDIsNil {
+		predicates = append(predicates, transfer.ReceiveOperationIDIsNil())
+	}
+	if i.ReceiveOperationIDNotNil {
+		predicates = append(predicates, transfer.ReceiveOperationIDNotNil())
+	}
+	if i.ReceiveOperationIDEqualFold != nil {
+		predicates = append(predicates, transfer.ReceiveOperationIDEqualFold(*i.ReceiveOperationIDEqualFold))
+	}
+	if i.ReceiveOperationIDContainsFold != nil {
+		predicates = append(predicates, transfer.ReceiveOperationIDContainsFold(*i.ReceiveOperationIDContainsFold))
+	}
+	if i.DispatchedByID != nil {
+		predicates = append(predicates, transfer.DispatchedByIDEQ(*i.DispatchedByID))
+	}
+	if i.DispatchedByIDNEQ != nil {
+		predicates = append(predicates, transfer.DispatchedByIDNEQ(*i.DispatchedByIDNEQ))
+	}
+	if len(i.DispatchedByIDIn) > 0 {
+		predicates = append(predicates, transfer.DispatchedByIDIn(i.DispatchedByIDIn...))
+	}
+	if len(i.DispatchedByIDNotIn) > 0 {
+		predicates = append(predicates, transfer.DispatchedByIDNotIn(i.DispatchedByIDNotIn...))
+	}
+	if i.DispatchedByIDIsNil {
+		predicates = append(predicates, transfer.DispatchedByIDIsNil())
+	}
+	if i.DispatchedByIDNotNil {
+		predicates = append(predicates, transfer.DispatchedByIDNotNil())
+	}
+	if i.ReceivedByID != nil {
+		predicates = append(predicates, transfer.ReceivedByIDEQ(*i.ReceivedByID))
+	}
+	if i.ReceivedByIDNEQ != nil {
+		predicates = append(predicates, transfer.ReceivedByIDNEQ(*i.ReceivedByIDNEQ))
+	}
+	if len(i.ReceivedByIDIn) > 0 {
+		predicates = append(predicates, transfer.ReceivedByIDIn(i.ReceivedByIDIn...))
+	}
+	if len(i.ReceivedByIDNotIn) > 0 {
+		predicates = append(predicates, transfer.ReceivedByIDNotIn(i.ReceivedByIDNotIn...))
+	}
+	if i.ReceivedByIDIsNil {
+		predicates = append(predicates, transfer.ReceivedByIDIsNil())
+	}
+	if i.ReceivedByIDNotNil {
+		predicates = append(predicates, transfer.ReceivedByIDNotNil())
+	}
+	if i.ReceivedAt != nil {
+		predicates = append(predicates, transfer.ReceivedAtEQ(*i.ReceivedAt))
+	}
+	if i.ReceivedAtNEQ != nil {
+		predicates = append(predicates, transfer.ReceivedAtNEQ(*i.ReceivedAtNEQ))
+	}
+	if len(i.ReceivedAtIn) > 0 {
+		predicates = append(predicates, transfer.ReceivedAtIn(i.ReceivedAtIn...))
+	}
+	if len(i.ReceivedAtNotIn) > 0 {
+		predicates = append(predicates, transfer.ReceivedAtNotIn(i.ReceivedAtNotIn...))
+	}
+	if i.ReceivedAtGT != nil {
+		predicates = append(predicates, transfer.ReceivedAtGT(*i.ReceivedAtGT))
+	}
+	if i.ReceivedAtGTE != nil {
+		predicates = append(predicates, transfer.ReceivedAtGTE(*i.ReceivedAtGTE))
+	}
+	if i.ReceivedAtLT != nil {
+		predicates = append(predicates, transfer.ReceivedAtLT(*i.ReceivedAtLT))
+	}
+	if i.ReceivedAtLTE != nil {
+		predicates = append(predicates, transfer.ReceivedAtLTE(*i.ReceivedAtLTE))
+	}
+	if i.ReceivedAtIsNil {
+		predicates = append(predicates, transfer.ReceivedAtIsNil())
+	}
+	if i.ReceivedAtNotNil {
+		predicates = append(predicates, transfer.ReceivedAtNotNil())
+	}
+	if i.HasDiscrepancy != nil {
+		predicates = append(predicates, transfer.HasDiscrepancyEQ(*i.HasDiscrepancy))
+	}
+	if i.HasDiscrepancyNEQ != nil {
+		predicates = append(predicates, transfer.HasDiscrepancyNEQ(*i.HasDiscrepancyNEQ))
+	}
+	if i.Comment != nil {
+		predicates = append(predicates, transfer.CommentEQ(*i.Comment))
+	}
+	if i.CommentNEQ != nil {
+		predicates = append(predicates, transfer.CommentNEQ(*i.CommentNEQ))
+	}
+	if len(i.CommentIn) > 0 {
+		predicates = append(predicates, transfer.CommentIn(i.CommentIn...))
+	}
+	if len(i.CommentNotIn) > 0 {
+		predicates = append(predicates, transfer.CommentNotIn(i.CommentNotIn...))
+	}
+	if i.CommentGT != nil {
+		predicates = append(predicates, transfer.CommentGT(*i.CommentGT))
+	}
+	if i.CommentGTE != nil {
+		predicates = append(predicates, transfer.CommentGTE(*i.CommentGTE))
+	}
+	if i.CommentLT != nil {
+		predicates = append(predicates, transfer.CommentLT(*i.CommentLT))
+	}
+	if i.CommentLTE != nil {
+		predicates = append(predicates, transfer.CommentLTE(*i.CommentLTE))
+	}
+	if i.CommentContains != nil {
+		predicates = append(predicates, transfer.CommentContains(*i.CommentContains))
+	}
+	if i.CommentHasPrefix != nil {
+		predicates = append(predicates, transfer.CommentHasPrefix(*i.CommentHasPrefix))
+	}
+	if i.CommentHasSuffix != nil {
+		predicates = append(predicates, transfer.CommentHasSuffix(*i.CommentHasSuffix))
+	}
+	if i.CommentIsNil {
+		predicates = append(predicates, transfer.CommentIsNil())
+	}
+	if i.CommentNotNil {
+		predicates = append(predicates, transfer.CommentNotNil())
+	}
+	if i.CommentEqualFold != nil {
+		predicates = append(predicates, transfer.CommentEqualFold(*i.CommentEqualFold))
+	}
+	if i.CommentContainsFold != nil {
+		predicates = append(predicates, transfer.CommentContainsFold(*i.CommentContainsFold))
+	}
+
+	if i.HasFromWarehouse != nil {
+		p := transfer.HasFromWarehouse()
+		if !*i.HasFromWarehouse {
+			p = transfer.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFromWarehouseWith) > 0 {
+		with := make([]predicate.Warehouse, 0, len(i.HasFromWarehouseWith))
+		for _, w := range i.HasFromWarehouseWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFromWarehouseWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, transfer.HasFromWarehouseWith(with...))
+	}
+	if i.HasToWarehouse != nil {
+		p := transfer.HasToWarehouse()
+		if !*i.HasToWarehouse {
+			p = transfer.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasToWarehouseWith) > 0 {
+		with := make([]predicate.Warehouse, 0, len(i.HasToWarehouseWith))
+		for _, w := range i.HasToWarehouseWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasToWarehouseWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, transfer.HasToWarehouseWith(with...))
+	}
+	if i.HasDispatchedBy != nil {
+		p := transfer.HasDispatchedBy()
+		if !*i.HasDispatchedBy {
+			p = transfer.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasDispatchedByWith) > 0 {
+		with := make([]predicate.User, 0, len(i.HasDispatchedByWith))
+		for _, w := range i.HasDispatchedByWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasDispatchedByWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, transfer.HasDispatchedByWith(with...))
+	}
+	if i.HasReceivedBy != nil {
+		p := transfer.HasReceivedBy()
+		if !*i.HasReceivedBy {
+			p = transfer.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasReceivedByWith) > 0 {
+		with := make([]predicate.User, 0, len(i.HasReceivedByWith))
+		for _, w := range i.HasReceivedByWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasReceivedByWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, transfer.HasReceivedByWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyTransferWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return transfer.And(predicates...), nil
 	}
 }
 

@@ -15,18 +15,26 @@ import (
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
+	"github.com/mycourier/mycourier/ent/courierholding"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
+	"github.com/mycourier/mycourier/ent/documentcounter"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/idempotencykey"
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/kit"
+	"github.com/mycourier/mycourier/ent/kititem"
 	"github.com/mycourier/mycourier/ent/loginthrottle"
 	"github.com/mycourier/mycourier/ent/movement"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/predicate"
 	"github.com/mycourier/mycourier/ent/region"
 	"github.com/mycourier/mycourier/ent/session"
+	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/transfer"
+	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
 )
@@ -44,17 +52,25 @@ const (
 	TypeAuditEvent          = "AuditEvent"
 	TypeBranch              = "Branch"
 	TypeCourier             = "Courier"
+	TypeCourierDebt         = "CourierDebt"
 	TypeCourierDocument     = "CourierDocument"
+	TypeCourierHolding      = "CourierHolding"
 	TypeCourierStatusChange = "CourierStatusChange"
+	TypeDocumentCounter     = "DocumentCounter"
 	TypeEquipmentType       = "EquipmentType"
 	TypeIdempotencyKey      = "IdempotencyKey"
 	TypeItem                = "Item"
+	TypeKit                 = "Kit"
+	TypeKitItem             = "KitItem"
 	TypeLoginThrottle       = "LoginThrottle"
 	TypeMovement            = "Movement"
 	TypePartner             = "Partner"
 	TypeRegion              = "Region"
 	TypeSession             = "Session"
+	TypeStatusReason        = "StatusReason"
 	TypeStockBalance        = "StockBalance"
+	TypeTransfer            = "Transfer"
+	TypeTransferLine        = "TransferLine"
 	TypeUser                = "User"
 	TypeWarehouse           = "Warehouse"
 )
@@ -3287,6 +3303,7 @@ type CourierMutation struct {
 	hired_at              *time.Time
 	fired_at              *time.Time
 	do_not_rehire         *bool
+	search_key            *string
 	clearedFields         map[string]struct{}
 	partner               *int
 	clearedpartner        bool
@@ -4244,6 +4261,42 @@ func (m *CourierMutation) ResetBranchID() {
 	delete(m.clearedFields, courier.FieldBranchID)
 }
 
+// SetSearchKey sets the "search_key" field.
+func (m *CourierMutation) SetSearchKey(s string) {
+	m.search_key = &s
+}
+
+// SearchKey returns the value of the "search_key" field in the mutation.
+func (m *CourierMutation) SearchKey() (r string, exists bool) {
+	v := m.search_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSearchKey returns the old "search_key" field's value of the Courier entity.
+// If the Courier object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierMutation) OldSearchKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSearchKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSearchKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSearchKey: %w", err)
+	}
+	return oldValue.SearchKey, nil
+}
+
+// ResetSearchKey resets all changes to the "search_key" field.
+func (m *CourierMutation) ResetSearchKey() {
+	m.search_key = nil
+}
+
 // ClearPartner clears the "partner" edge to the Partner entity.
 func (m *CourierMutation) ClearPartner() {
 	m.clearedpartner = true
@@ -4548,7 +4601,7 @@ func (m *CourierMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CourierMutation) Fields() []string {
-	fields := make([]string, 0, 20)
+	fields := make([]string, 0, 21)
 	if m.created_at != nil {
 		fields = append(fields, courier.FieldCreatedAt)
 	}
@@ -4609,6 +4662,9 @@ func (m *CourierMutation) Fields() []string {
 	if m.branch != nil {
 		fields = append(fields, courier.FieldBranchID)
 	}
+	if m.search_key != nil {
+		fields = append(fields, courier.FieldSearchKey)
+	}
 	return fields
 }
 
@@ -4657,6 +4713,8 @@ func (m *CourierMutation) Field(name string) (ent.Value, bool) {
 		return m.PartnerID()
 	case courier.FieldBranchID:
 		return m.BranchID()
+	case courier.FieldSearchKey:
+		return m.SearchKey()
 	}
 	return nil, false
 }
@@ -4706,6 +4764,8 @@ func (m *CourierMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldPartnerID(ctx)
 	case courier.FieldBranchID:
 		return m.OldBranchID(ctx)
+	case courier.FieldSearchKey:
+		return m.OldSearchKey(ctx)
 	}
 	return nil, fmt.Errorf("unknown Courier field %s", name)
 }
@@ -4854,6 +4914,13 @@ func (m *CourierMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetBranchID(v)
+		return nil
+	case courier.FieldSearchKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSearchKey(v)
 		return nil
 	}
 	return fmt.Errorf("unknown Courier field %s", name)
@@ -5023,6 +5090,9 @@ func (m *CourierMutation) ResetField(name string) error {
 		return nil
 	case courier.FieldBranchID:
 		m.ResetBranchID()
+		return nil
+	case courier.FieldSearchKey:
+		m.ResetSearchKey()
 		return nil
 	}
 	return fmt.Errorf("unknown Courier field %s", name)
@@ -5224,6 +5294,1247 @@ func (m *CourierMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Courier edge %s", name)
+}
+
+// CourierDebtMutation represents an operation that mutates the CourierDebt nodes in the graph.
+type CourierDebtMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *int
+	created_at            *time.Time
+	updated_at            *time.Time
+	quantity              *int
+	addquantity           *int
+	amount                *int64
+	addamount             *int64
+	reason                *string
+	document_number       *string
+	status                *courierdebt.Status
+	settled_at            *time.Time
+	clearedFields         map[string]struct{}
+	courier               *int
+	clearedcourier        bool
+	equipment_type        *int
+	clearedequipment_type bool
+	item                  *int
+	cleareditem           bool
+	actor                 *int
+	clearedactor          bool
+	done                  bool
+	oldValue              func(context.Context) (*CourierDebt, error)
+	predicates            []predicate.CourierDebt
+}
+
+var _ ent.Mutation = (*CourierDebtMutation)(nil)
+
+// courierdebtOption allows management of the mutation configuration using functional options.
+type courierdebtOption func(*CourierDebtMutation)
+
+// newCourierDebtMutation creates new mutation for the CourierDebt entity.
+func newCourierDebtMutation(c config, op Op, opts ...courierdebtOption) *CourierDebtMutation {
+	m := &CourierDebtMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCourierDebt,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCourierDebtID sets the ID field of the mutation.
+func withCourierDebtID(id int) courierdebtOption {
+	return func(m *CourierDebtMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CourierDebt
+		)
+		m.oldValue = func(ctx context.Context) (*CourierDebt, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CourierDebt.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCourierDebt sets the old CourierDebt of the mutation.
+func withCourierDebt(node *CourierDebt) courierdebtOption {
+	return func(m *CourierDebtMutation) {
+		m.oldValue = func(context.Context) (*CourierDebt, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CourierDebtMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CourierDebtMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CourierDebtMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CourierDebtMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CourierDebt.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CourierDebtMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CourierDebtMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CourierDebt entity.
+// If the CourierDebt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDebtMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CourierDebtMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CourierDebtMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CourierDebtMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CourierDebt entity.
+// If the CourierDebt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDebtMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CourierDebtMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCourierID sets the "courier_id" field.
+func (m *CourierDebtMutation) SetCourierID(i int) {
+	m.courier = &i
+}
+
+// CourierID returns the value of the "courier_id" field in the mutation.
+func (m *CourierDebtMutation) CourierID() (r int, exists bool) {
+	v := m.courier
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCourierID returns the old "courier_id" field's value of the CourierDebt entity.
+// If the CourierDebt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDebtMutation) OldCourierID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCourierID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCourierID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCourierID: %w", err)
+	}
+	return oldValue.CourierID, nil
+}
+
+// ResetCourierID resets all changes to the "courier_id" field.
+func (m *CourierDebtMutation) ResetCourierID() {
+	m.courier = nil
+}
+
+// SetEquipmentTypeID sets the "equipment_type_id" field.
+func (m *CourierDebtMutation) SetEquipmentTypeID(i int) {
+	m.equipment_type = &i
+}
+
+// EquipmentTypeID returns the value of the "equipment_type_id" field in the mutation.
+func (m *CourierDebtMutation) EquipmentTypeID() (r int, exists bool) {
+	v := m.equipment_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEquipmentTypeID returns the old "equipment_type_id" field's value of the CourierDebt entity.
+// If the CourierDebt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDebtMutation) OldEquipmentTypeID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEquipmentTypeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEquipmentTypeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEquipmentTypeID: %w", err)
+	}
+	return oldValue.EquipmentTypeID, nil
+}
+
+// ResetEquipmentTypeID resets all changes to the "equipment_type_id" field.
+func (m *CourierDebtMutation) ResetEquipmentTypeID() {
+	m.equipment_type = nil
+}
+
+// SetItemID sets the "item_id" field.
+func (m *CourierDebtMutation) SetItemID(i int) {
+	m.item = &i
+}
+
+// ItemID returns the value of the "item_id" field in the mutation.
+func (m *CourierDebtMutation) ItemID() (r int, exists bool) {
+	v := m.item
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldItemID returns the old "item_id" field's value of the CourierDebt entity.
+// If the CourierDebt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDebtMutation) OldItemID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldItemID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldItemID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldItemID: %w", err)
+	}
+	return oldValue.ItemID, nil
+}
+
+// ClearItemID clears the value of the "item_id" field.
+func (m *CourierDebtMutation) ClearItemID() {
+	m.item = nil
+	m.clearedFields[courierdebt.FieldItemID] = struct{}{}
+}
+
+// ItemIDCleared returns if the "item_id" field was cleared in this mutation.
+func (m *CourierDebtMutation) ItemIDCleared() bool {
+	_, ok := m.clearedFields[courierdebt.FieldItemID]
+	return ok
+}
+
+// ResetItemID resets all changes to the "item_id" field.
+func (m *CourierDebtMutation) ResetItemID() {
+	m.item = nil
+	delete(m.clearedFields, courierdebt.FieldItemID)
+}
+
+// SetQuantity sets the "quantity" field.
+func (m *CourierDebtMutation) SetQuantity(i int) {
+	m.quantity = &i
+	m.addquantity = nil
+}
+
+// Quantity returns the value of the "quantity" field in the mutation.
+func (m *CourierDebtMutation) Quantity() (r int, exists bool) {
+	v := m.quantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuantity returns the old "quantity" field's value of the CourierDebt entity.
+// If the CourierDebt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDebtMutation) OldQuantity(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuantity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuantity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuantity: %w", err)
+	}
+	return oldValue.Quantity, nil
+}
+
+// AddQuantity adds i to the "quantity" field.
+func (m *CourierDebtMutation) AddQuantity(i int) {
+	if m.addquantity != nil {
+		*m.addquantity += i
+	} else {
+		m.addquantity = &i
+	}
+}
+
+// AddedQuantity returns the value that was added to the "quantity" field in this mutation.
+func (m *CourierDebtMutation) AddedQuantity() (r int, exists bool) {
+	v := m.addquantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuantity resets all changes to the "quantity" field.
+func (m *CourierDebtMutation) ResetQuantity() {
+	m.quantity = nil
+	m.addquantity = nil
+}
+
+// SetAmount sets the "amount" field.
+func (m *CourierDebtMutation) SetAmount(i int64) {
+	m.amount = &i
+	m.addamount = nil
+}
+
+// Amount returns the value of the "amount" field in the mutation.
+func (m *CourierDebtMutation) Amount() (r int64, exists bool) {
+	v := m.amount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAmount returns the old "amount" field's value of the CourierDebt entity.
+// If the CourierDebt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDebtMutation) OldAmount(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAmount is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAmount requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAmount: %w", err)
+	}
+	return oldValue.Amount, nil
+}
+
+// AddAmount adds i to the "amount" field.
+func (m *CourierDebtMutation) AddAmount(i int64) {
+	if m.addamount != nil {
+		*m.addamount += i
+	} else {
+		m.addamount = &i
+	}
+}
+
+// AddedAmount returns the value that was added to the "amount" field in this mutation.
+func (m *CourierDebtMutation) AddedAmount() (r int64, exists bool) {
+	v := m.addamount
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAmount resets all changes to the "amount" field.
+func (m *CourierDebtMutation) ResetAmount() {
+	m.amount = nil
+	m.addamount = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *CourierDebtMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *CourierDebtMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the CourierDebt entity.
+// If the CourierDebt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDebtMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *CourierDebtMutation) ResetReason() {
+	m.reason = nil
+}
+
+// SetDocumentNumber sets the "document_number" field.
+func (m *CourierDebtMutation) SetDocumentNumber(s string) {
+	m.document_number = &s
+}
+
+// DocumentNumber returns the value of the "document_number" field in the mutation.
+func (m *CourierDebtMutation) DocumentNumber() (r string, exists bool) {
+	v := m.document_number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDocumentNumber returns the old "document_number" field's value of the CourierDebt entity.
+// If the CourierDebt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDebtMutation) OldDocumentNumber(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDocumentNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDocumentNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDocumentNumber: %w", err)
+	}
+	return oldValue.DocumentNumber, nil
+}
+
+// ResetDocumentNumber resets all changes to the "document_number" field.
+func (m *CourierDebtMutation) ResetDocumentNumber() {
+	m.document_number = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *CourierDebtMutation) SetStatus(c courierdebt.Status) {
+	m.status = &c
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *CourierDebtMutation) Status() (r courierdebt.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the CourierDebt entity.
+// If the CourierDebt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDebtMutation) OldStatus(ctx context.Context) (v courierdebt.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *CourierDebtMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetSettledAt sets the "settled_at" field.
+func (m *CourierDebtMutation) SetSettledAt(t time.Time) {
+	m.settled_at = &t
+}
+
+// SettledAt returns the value of the "settled_at" field in the mutation.
+func (m *CourierDebtMutation) SettledAt() (r time.Time, exists bool) {
+	v := m.settled_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSettledAt returns the old "settled_at" field's value of the CourierDebt entity.
+// If the CourierDebt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDebtMutation) OldSettledAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSettledAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSettledAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSettledAt: %w", err)
+	}
+	return oldValue.SettledAt, nil
+}
+
+// ClearSettledAt clears the value of the "settled_at" field.
+func (m *CourierDebtMutation) ClearSettledAt() {
+	m.settled_at = nil
+	m.clearedFields[courierdebt.FieldSettledAt] = struct{}{}
+}
+
+// SettledAtCleared returns if the "settled_at" field was cleared in this mutation.
+func (m *CourierDebtMutation) SettledAtCleared() bool {
+	_, ok := m.clearedFields[courierdebt.FieldSettledAt]
+	return ok
+}
+
+// ResetSettledAt resets all changes to the "settled_at" field.
+func (m *CourierDebtMutation) ResetSettledAt() {
+	m.settled_at = nil
+	delete(m.clearedFields, courierdebt.FieldSettledAt)
+}
+
+// SetActorID sets the "actor_id" field.
+func (m *CourierDebtMutation) SetActorID(i int) {
+	m.actor = &i
+}
+
+// ActorID returns the value of the "actor_id" field in the mutation.
+func (m *CourierDebtMutation) ActorID() (r int, exists bool) {
+	v := m.actor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActorID returns the old "actor_id" field's value of the CourierDebt entity.
+// If the CourierDebt object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDebtMutation) OldActorID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActorID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActorID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActorID: %w", err)
+	}
+	return oldValue.ActorID, nil
+}
+
+// ClearActorID clears the value of the "actor_id" field.
+func (m *CourierDebtMutation) ClearActorID() {
+	m.actor = nil
+	m.clearedFields[courierdebt.FieldActorID] = struct{}{}
+}
+
+// ActorIDCleared returns if the "actor_id" field was cleared in this mutation.
+func (m *CourierDebtMutation) ActorIDCleared() bool {
+	_, ok := m.clearedFields[courierdebt.FieldActorID]
+	return ok
+}
+
+// ResetActorID resets all changes to the "actor_id" field.
+func (m *CourierDebtMutation) ResetActorID() {
+	m.actor = nil
+	delete(m.clearedFields, courierdebt.FieldActorID)
+}
+
+// ClearCourier clears the "courier" edge to the Courier entity.
+func (m *CourierDebtMutation) ClearCourier() {
+	m.clearedcourier = true
+	m.clearedFields[courierdebt.FieldCourierID] = struct{}{}
+}
+
+// CourierCleared reports if the "courier" edge to the Courier entity was cleared.
+func (m *CourierDebtMutation) CourierCleared() bool {
+	return m.clearedcourier
+}
+
+// CourierIDs returns the "courier" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CourierID instead. It exists only for internal usage by the builders.
+func (m *CourierDebtMutation) CourierIDs() (ids []int) {
+	if id := m.courier; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCourier resets all changes to the "courier" edge.
+func (m *CourierDebtMutation) ResetCourier() {
+	m.courier = nil
+	m.clearedcourier = false
+}
+
+// ClearEquipmentType clears the "equipment_type" edge to the EquipmentType entity.
+func (m *CourierDebtMutation) ClearEquipmentType() {
+	m.clearedequipment_type = true
+	m.clearedFields[courierdebt.FieldEquipmentTypeID] = struct{}{}
+}
+
+// EquipmentTypeCleared reports if the "equipment_type" edge to the EquipmentType entity was cleared.
+func (m *CourierDebtMutation) EquipmentTypeCleared() bool {
+	return m.clearedequipment_type
+}
+
+// EquipmentTypeIDs returns the "equipment_type" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EquipmentTypeID instead. It exists only for internal usage by the builders.
+func (m *CourierDebtMutation) EquipmentTypeIDs() (ids []int) {
+	if id := m.equipment_type; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEquipmentType resets all changes to the "equipment_type" edge.
+func (m *CourierDebtMutation) ResetEquipmentType() {
+	m.equipment_type = nil
+	m.clearedequipment_type = false
+}
+
+// ClearItem clears the "item" edge to the Item entity.
+func (m *CourierDebtMutation) ClearItem() {
+	m.cleareditem = true
+	m.clearedFields[courierdebt.FieldItemID] = struct{}{}
+}
+
+// ItemCleared reports if the "item" edge to the Item entity was cleared.
+func (m *CourierDebtMutation) ItemCleared() bool {
+	return m.ItemIDCleared() || m.cleareditem
+}
+
+// ItemIDs returns the "item" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ItemID instead. It exists only for internal usage by the builders.
+func (m *CourierDebtMutation) ItemIDs() (ids []int) {
+	if id := m.item; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetItem resets all changes to the "item" edge.
+func (m *CourierDebtMutation) ResetItem() {
+	m.item = nil
+	m.cleareditem = false
+}
+
+// ClearActor clears the "actor" edge to the User entity.
+func (m *CourierDebtMutation) ClearActor() {
+	m.clearedactor = true
+	m.clearedFields[courierdebt.FieldActorID] = struct{}{}
+}
+
+// ActorCleared reports if the "actor" edge to the User entity was cleared.
+func (m *CourierDebtMutation) ActorCleared() bool {
+	return m.ActorIDCleared() || m.clearedactor
+}
+
+// ActorIDs returns the "actor" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ActorID instead. It exists only for internal usage by the builders.
+func (m *CourierDebtMutation) ActorIDs() (ids []int) {
+	if id := m.actor; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetActor resets all changes to the "actor" edge.
+func (m *CourierDebtMutation) ResetActor() {
+	m.actor = nil
+	m.clearedactor = false
+}
+
+// Where appends a list predicates to the CourierDebtMutation builder.
+func (m *CourierDebtMutation) Where(ps ...predicate.CourierDebt) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CourierDebtMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CourierDebtMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CourierDebt, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CourierDebtMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CourierDebtMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CourierDebt).
+func (m *CourierDebtMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CourierDebtMutation) Fields() []string {
+	fields := make([]string, 0, 12)
+	if m.created_at != nil {
+		fields = append(fields, courierdebt.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, courierdebt.FieldUpdatedAt)
+	}
+	if m.courier != nil {
+		fields = append(fields, courierdebt.FieldCourierID)
+	}
+	if m.equipment_type != nil {
+		fields = append(fields, courierdebt.FieldEquipmentTypeID)
+	}
+	if m.item != nil {
+		fields = append(fields, courierdebt.FieldItemID)
+	}
+	if m.quantity != nil {
+		fields = append(fields, courierdebt.FieldQuantity)
+	}
+	if m.amount != nil {
+		fields = append(fields, courierdebt.FieldAmount)
+	}
+	if m.reason != nil {
+		fields = append(fields, courierdebt.FieldReason)
+	}
+	if m.document_number != nil {
+		fields = append(fields, courierdebt.FieldDocumentNumber)
+	}
+	if m.status != nil {
+		fields = append(fields, courierdebt.FieldStatus)
+	}
+	if m.settled_at != nil {
+		fields = append(fields, courierdebt.FieldSettledAt)
+	}
+	if m.actor != nil {
+		fields = append(fields, courierdebt.FieldActorID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CourierDebtMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case courierdebt.FieldCreatedAt:
+		return m.CreatedAt()
+	case courierdebt.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case courierdebt.FieldCourierID:
+		return m.CourierID()
+	case courierdebt.FieldEquipmentTypeID:
+		return m.EquipmentTypeID()
+	case courierdebt.FieldItemID:
+		return m.ItemID()
+	case courierdebt.FieldQuantity:
+		return m.Quantity()
+	case courierdebt.FieldAmount:
+		return m.Amount()
+	case courierdebt.FieldReason:
+		return m.Reason()
+	case courierdebt.FieldDocumentNumber:
+		return m.DocumentNumber()
+	case courierdebt.FieldStatus:
+		return m.Status()
+	case courierdebt.FieldSettledAt:
+		return m.SettledAt()
+	case courierdebt.FieldActorID:
+		return m.ActorID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CourierDebtMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case courierdebt.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case courierdebt.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case courierdebt.FieldCourierID:
+		return m.OldCourierID(ctx)
+	case courierdebt.FieldEquipmentTypeID:
+		return m.OldEquipmentTypeID(ctx)
+	case courierdebt.FieldItemID:
+		return m.OldItemID(ctx)
+	case courierdebt.FieldQuantity:
+		return m.OldQuantity(ctx)
+	case courierdebt.FieldAmount:
+		return m.OldAmount(ctx)
+	case courierdebt.FieldReason:
+		return m.OldReason(ctx)
+	case courierdebt.FieldDocumentNumber:
+		return m.OldDocumentNumber(ctx)
+	case courierdebt.FieldStatus:
+		return m.OldStatus(ctx)
+	case courierdebt.FieldSettledAt:
+		return m.OldSettledAt(ctx)
+	case courierdebt.FieldActorID:
+		return m.OldActorID(ctx)
+	}
+	return nil, fmt.Errorf("unknown CourierDebt field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CourierDebtMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case courierdebt.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case courierdebt.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case courierdebt.FieldCourierID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCourierID(v)
+		return nil
+	case courierdebt.FieldEquipmentTypeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEquipmentTypeID(v)
+		return nil
+	case courierdebt.FieldItemID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetItemID(v)
+		return nil
+	case courierdebt.FieldQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuantity(v)
+		return nil
+	case courierdebt.FieldAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAmount(v)
+		return nil
+	case courierdebt.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case courierdebt.FieldDocumentNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDocumentNumber(v)
+		return nil
+	case courierdebt.FieldStatus:
+		v, ok := value.(courierdebt.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case courierdebt.FieldSettledAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSettledAt(v)
+		return nil
+	case courierdebt.FieldActorID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActorID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CourierDebt field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CourierDebtMutation) AddedFields() []string {
+	var fields []string
+	if m.addquantity != nil {
+		fields = append(fields, courierdebt.FieldQuantity)
+	}
+	if m.addamount != nil {
+		fields = append(fields, courierdebt.FieldAmount)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CourierDebtMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case courierdebt.FieldQuantity:
+		return m.AddedQuantity()
+	case courierdebt.FieldAmount:
+		return m.AddedAmount()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CourierDebtMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case courierdebt.FieldQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuantity(v)
+		return nil
+	case courierdebt.FieldAmount:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAmount(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CourierDebt numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CourierDebtMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(courierdebt.FieldItemID) {
+		fields = append(fields, courierdebt.FieldItemID)
+	}
+	if m.FieldCleared(courierdebt.FieldSettledAt) {
+		fields = append(fields, courierdebt.FieldSettledAt)
+	}
+	if m.FieldCleared(courierdebt.FieldActorID) {
+		fields = append(fields, courierdebt.FieldActorID)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CourierDebtMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CourierDebtMutation) ClearField(name string) error {
+	switch name {
+	case courierdebt.FieldItemID:
+		m.ClearItemID()
+		return nil
+	case courierdebt.FieldSettledAt:
+		m.ClearSettledAt()
+		return nil
+	case courierdebt.FieldActorID:
+		m.ClearActorID()
+		return nil
+	}
+	return fmt.Errorf("unknown CourierDebt nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CourierDebtMutation) ResetField(name string) error {
+	switch name {
+	case courierdebt.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case courierdebt.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case courierdebt.FieldCourierID:
+		m.ResetCourierID()
+		return nil
+	case courierdebt.FieldEquipmentTypeID:
+		m.ResetEquipmentTypeID()
+		return nil
+	case courierdebt.FieldItemID:
+		m.ResetItemID()
+		return nil
+	case courierdebt.FieldQuantity:
+		m.ResetQuantity()
+		return nil
+	case courierdebt.FieldAmount:
+		m.ResetAmount()
+		return nil
+	case courierdebt.FieldReason:
+		m.ResetReason()
+		return nil
+	case courierdebt.FieldDocumentNumber:
+		m.ResetDocumentNumber()
+		return nil
+	case courierdebt.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case courierdebt.FieldSettledAt:
+		m.ResetSettledAt()
+		return nil
+	case courierdebt.FieldActorID:
+		m.ResetActorID()
+		return nil
+	}
+	return fmt.Errorf("unknown CourierDebt field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CourierDebtMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.courier != nil {
+		edges = append(edges, courierdebt.EdgeCourier)
+	}
+	if m.equipment_type != nil {
+		edges = append(edges, courierdebt.EdgeEquipmentType)
+	}
+	if m.item != nil {
+		edges = append(edges, courierdebt.EdgeItem)
+	}
+	if m.actor != nil {
+		edges = append(edges, courierdebt.EdgeActor)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CourierDebtMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case courierdebt.EdgeCourier:
+		if id := m.courier; id != nil {
+			return []ent.Value{*id}
+		}
+	case courierdebt.EdgeEquipmentType:
+		if id := m.equipment_type; id != nil {
+			return []ent.Value{*id}
+		}
+	case courierdebt.EdgeItem:
+		if id := m.item; id != nil {
+			return []ent.Value{*id}
+		}
+	case courierdebt.EdgeActor:
+		if id := m.actor; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CourierDebtMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CourierDebtMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CourierDebtMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedcourier {
+		edges = append(edges, courierdebt.EdgeCourier)
+	}
+	if m.clearedequipment_type {
+		edges = append(edges, courierdebt.EdgeEquipmentType)
+	}
+	if m.cleareditem {
+		edges = append(edges, courierdebt.EdgeItem)
+	}
+	if m.clearedactor {
+		edges = append(edges, courierdebt.EdgeActor)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CourierDebtMutation) EdgeCleared(name string) bool {
+	switch name {
+	case courierdebt.EdgeCourier:
+		return m.clearedcourier
+	case courierdebt.EdgeEquipmentType:
+		return m.clearedequipment_type
+	case courierdebt.EdgeItem:
+		return m.cleareditem
+	case courierdebt.EdgeActor:
+		return m.clearedactor
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CourierDebtMutation) ClearEdge(name string) error {
+	switch name {
+	case courierdebt.EdgeCourier:
+		m.ClearCourier()
+		return nil
+	case courierdebt.EdgeEquipmentType:
+		m.ClearEquipmentType()
+		return nil
+	case courierdebt.EdgeItem:
+		m.ClearItem()
+		return nil
+	case courierdebt.EdgeActor:
+		m.ClearActor()
+		return nil
+	}
+	return fmt.Errorf("unknown CourierDebt unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CourierDebtMutation) ResetEdge(name string) error {
+	switch name {
+	case courierdebt.EdgeCourier:
+		m.ResetCourier()
+		return nil
+	case courierdebt.EdgeEquipmentType:
+		m.ResetEquipmentType()
+		return nil
+	case courierdebt.EdgeItem:
+		m.ResetItem()
+		return nil
+	case courierdebt.EdgeActor:
+		m.ResetActor()
+		return nil
+	}
+	return fmt.Errorf("unknown CourierDebt edge %s", name)
 }
 
 // CourierDocumentMutation represents an operation that mutates the CourierDocument nodes in the graph.
@@ -6711,6 +8022,684 @@ func (m *CourierDocumentMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown CourierDocument edge %s", name)
 }
 
+// CourierHoldingMutation represents an operation that mutates the CourierHolding nodes in the graph.
+type CourierHoldingMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *int
+	created_at            *time.Time
+	updated_at            *time.Time
+	quantity              *int
+	addquantity           *int
+	clearedFields         map[string]struct{}
+	courier               *int
+	clearedcourier        bool
+	equipment_type        *int
+	clearedequipment_type bool
+	done                  bool
+	oldValue              func(context.Context) (*CourierHolding, error)
+	predicates            []predicate.CourierHolding
+}
+
+var _ ent.Mutation = (*CourierHoldingMutation)(nil)
+
+// courierholdingOption allows management of the mutation configuration using functional options.
+type courierholdingOption func(*CourierHoldingMutation)
+
+// newCourierHoldingMutation creates new mutation for the CourierHolding entity.
+func newCourierHoldingMutation(c config, op Op, opts ...courierholdingOption) *CourierHoldingMutation {
+	m := &CourierHoldingMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCourierHolding,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCourierHoldingID sets the ID field of the mutation.
+func withCourierHoldingID(id int) courierholdingOption {
+	return func(m *CourierHoldingMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CourierHolding
+		)
+		m.oldValue = func(ctx context.Context) (*CourierHolding, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CourierHolding.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCourierHolding sets the old CourierHolding of the mutation.
+func withCourierHolding(node *CourierHolding) courierholdingOption {
+	return func(m *CourierHoldingMutation) {
+		m.oldValue = func(context.Context) (*CourierHolding, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CourierHoldingMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CourierHoldingMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CourierHoldingMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CourierHoldingMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CourierHolding.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *CourierHoldingMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *CourierHoldingMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the CourierHolding entity.
+// If the CourierHolding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierHoldingMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *CourierHoldingMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *CourierHoldingMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *CourierHoldingMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the CourierHolding entity.
+// If the CourierHolding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierHoldingMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *CourierHoldingMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetCourierID sets the "courier_id" field.
+func (m *CourierHoldingMutation) SetCourierID(i int) {
+	m.courier = &i
+}
+
+// CourierID returns the value of the "courier_id" field in the mutation.
+func (m *CourierHoldingMutation) CourierID() (r int, exists bool) {
+	v := m.courier
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCourierID returns the old "courier_id" field's value of the CourierHolding entity.
+// If the CourierHolding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierHoldingMutation) OldCourierID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCourierID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCourierID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCourierID: %w", err)
+	}
+	return oldValue.CourierID, nil
+}
+
+// ResetCourierID resets all changes to the "courier_id" field.
+func (m *CourierHoldingMutation) ResetCourierID() {
+	m.courier = nil
+}
+
+// SetEquipmentTypeID sets the "equipment_type_id" field.
+func (m *CourierHoldingMutation) SetEquipmentTypeID(i int) {
+	m.equipment_type = &i
+}
+
+// EquipmentTypeID returns the value of the "equipment_type_id" field in the mutation.
+func (m *CourierHoldingMutation) EquipmentTypeID() (r int, exists bool) {
+	v := m.equipment_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEquipmentTypeID returns the old "equipment_type_id" field's value of the CourierHolding entity.
+// If the CourierHolding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierHoldingMutation) OldEquipmentTypeID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEquipmentTypeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEquipmentTypeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEquipmentTypeID: %w", err)
+	}
+	return oldValue.EquipmentTypeID, nil
+}
+
+// ResetEquipmentTypeID resets all changes to the "equipment_type_id" field.
+func (m *CourierHoldingMutation) ResetEquipmentTypeID() {
+	m.equipment_type = nil
+}
+
+// SetQuantity sets the "quantity" field.
+func (m *CourierHoldingMutation) SetQuantity(i int) {
+	m.quantity = &i
+	m.addquantity = nil
+}
+
+// Quantity returns the value of the "quantity" field in the mutation.
+func (m *CourierHoldingMutation) Quantity() (r int, exists bool) {
+	v := m.quantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuantity returns the old "quantity" field's value of the CourierHolding entity.
+// If the CourierHolding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierHoldingMutation) OldQuantity(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuantity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuantity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuantity: %w", err)
+	}
+	return oldValue.Quantity, nil
+}
+
+// AddQuantity adds i to the "quantity" field.
+func (m *CourierHoldingMutation) AddQuantity(i int) {
+	if m.addquantity != nil {
+		*m.addquantity += i
+	} else {
+		m.addquantity = &i
+	}
+}
+
+// AddedQuantity returns the value that was added to the "quantity" field in this mutation.
+func (m *CourierHoldingMutation) AddedQuantity() (r int, exists bool) {
+	v := m.addquantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuantity resets all changes to the "quantity" field.
+func (m *CourierHoldingMutation) ResetQuantity() {
+	m.quantity = nil
+	m.addquantity = nil
+}
+
+// ClearCourier clears the "courier" edge to the Courier entity.
+func (m *CourierHoldingMutation) ClearCourier() {
+	m.clearedcourier = true
+	m.clearedFields[courierholding.FieldCourierID] = struct{}{}
+}
+
+// CourierCleared reports if the "courier" edge to the Courier entity was cleared.
+func (m *CourierHoldingMutation) CourierCleared() bool {
+	return m.clearedcourier
+}
+
+// CourierIDs returns the "courier" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CourierID instead. It exists only for internal usage by the builders.
+func (m *CourierHoldingMutation) CourierIDs() (ids []int) {
+	if id := m.courier; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCourier resets all changes to the "courier" edge.
+func (m *CourierHoldingMutation) ResetCourier() {
+	m.courier = nil
+	m.clearedcourier = false
+}
+
+// ClearEquipmentType clears the "equipment_type" edge to the EquipmentType entity.
+func (m *CourierHoldingMutation) ClearEquipmentType() {
+	m.clearedequipment_type = true
+	m.clearedFields[courierholding.FieldEquipmentTypeID] = struct{}{}
+}
+
+// EquipmentTypeCleared reports if the "equipment_type" edge to the EquipmentType entity was cleared.
+func (m *CourierHoldingMutation) EquipmentTypeCleared() bool {
+	return m.clearedequipment_type
+}
+
+// EquipmentTypeIDs returns the "equipment_type" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EquipmentTypeID instead. It exists only for internal usage by the builders.
+func (m *CourierHoldingMutation) EquipmentTypeIDs() (ids []int) {
+	if id := m.equipment_type; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEquipmentType resets all changes to the "equipment_type" edge.
+func (m *CourierHoldingMutation) ResetEquipmentType() {
+	m.equipment_type = nil
+	m.clearedequipment_type = false
+}
+
+// Where appends a list predicates to the CourierHoldingMutation builder.
+func (m *CourierHoldingMutation) Where(ps ...predicate.CourierHolding) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CourierHoldingMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CourierHoldingMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CourierHolding, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CourierHoldingMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CourierHoldingMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CourierHolding).
+func (m *CourierHoldingMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CourierHoldingMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, courierholding.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, courierholding.FieldUpdatedAt)
+	}
+	if m.courier != nil {
+		fields = append(fields, courierholding.FieldCourierID)
+	}
+	if m.equipment_type != nil {
+		fields = append(fields, courierholding.FieldEquipmentTypeID)
+	}
+	if m.quantity != nil {
+		fields = append(fields, courierholding.FieldQuantity)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CourierHoldingMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case courierholding.FieldCreatedAt:
+		return m.CreatedAt()
+	case courierholding.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case courierholding.FieldCourierID:
+		return m.CourierID()
+	case courierholding.FieldEquipmentTypeID:
+		return m.EquipmentTypeID()
+	case courierholding.FieldQuantity:
+		return m.Quantity()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CourierHoldingMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case courierholding.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case courierholding.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case courierholding.FieldCourierID:
+		return m.OldCourierID(ctx)
+	case courierholding.FieldEquipmentTypeID:
+		return m.OldEquipmentTypeID(ctx)
+	case courierholding.FieldQuantity:
+		return m.OldQuantity(ctx)
+	}
+	return nil, fmt.Errorf("unknown CourierHolding field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CourierHoldingMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case courierholding.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case courierholding.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case courierholding.FieldCourierID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCourierID(v)
+		return nil
+	case courierholding.FieldEquipmentTypeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEquipmentTypeID(v)
+		return nil
+	case courierholding.FieldQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuantity(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CourierHolding field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CourierHoldingMutation) AddedFields() []string {
+	var fields []string
+	if m.addquantity != nil {
+		fields = append(fields, courierholding.FieldQuantity)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CourierHoldingMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case courierholding.FieldQuantity:
+		return m.AddedQuantity()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CourierHoldingMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case courierholding.FieldQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuantity(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CourierHolding numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CourierHoldingMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CourierHoldingMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CourierHoldingMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CourierHolding nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CourierHoldingMutation) ResetField(name string) error {
+	switch name {
+	case courierholding.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case courierholding.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case courierholding.FieldCourierID:
+		m.ResetCourierID()
+		return nil
+	case courierholding.FieldEquipmentTypeID:
+		m.ResetEquipmentTypeID()
+		return nil
+	case courierholding.FieldQuantity:
+		m.ResetQuantity()
+		return nil
+	}
+	return fmt.Errorf("unknown CourierHolding field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CourierHoldingMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.courier != nil {
+		edges = append(edges, courierholding.EdgeCourier)
+	}
+	if m.equipment_type != nil {
+		edges = append(edges, courierholding.EdgeEquipmentType)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CourierHoldingMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case courierholding.EdgeCourier:
+		if id := m.courier; id != nil {
+			return []ent.Value{*id}
+		}
+	case courierholding.EdgeEquipmentType:
+		if id := m.equipment_type; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CourierHoldingMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CourierHoldingMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CourierHoldingMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedcourier {
+		edges = append(edges, courierholding.EdgeCourier)
+	}
+	if m.clearedequipment_type {
+		edges = append(edges, courierholding.EdgeEquipmentType)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CourierHoldingMutation) EdgeCleared(name string) bool {
+	switch name {
+	case courierholding.EdgeCourier:
+		return m.clearedcourier
+	case courierholding.EdgeEquipmentType:
+		return m.clearedequipment_type
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CourierHoldingMutation) ClearEdge(name string) error {
+	switch name {
+	case courierholding.EdgeCourier:
+		m.ClearCourier()
+		return nil
+	case courierholding.EdgeEquipmentType:
+		m.ClearEquipmentType()
+		return nil
+	}
+	return fmt.Errorf("unknown CourierHolding unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CourierHoldingMutation) ResetEdge(name string) error {
+	switch name {
+	case courierholding.EdgeCourier:
+		m.ResetCourier()
+		return nil
+	case courierholding.EdgeEquipmentType:
+		m.ResetEquipmentType()
+		return nil
+	}
+	return fmt.Errorf("unknown CourierHolding edge %s", name)
+}
+
 // CourierStatusChangeMutation represents an operation that mutates the CourierStatusChange nodes in the graph.
 type CourierStatusChangeMutation struct {
 	config
@@ -7543,6 +9532,509 @@ func (m *CourierStatusChangeMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown CourierStatusChange edge %s", name)
 }
 
+// DocumentCounterMutation represents an operation that mutates the DocumentCounter nodes in the graph.
+type DocumentCounterMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	prefix        *string
+	year          *int
+	addyear       *int
+	last          *int64
+	addlast       *int64
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*DocumentCounter, error)
+	predicates    []predicate.DocumentCounter
+}
+
+var _ ent.Mutation = (*DocumentCounterMutation)(nil)
+
+// documentcounterOption allows management of the mutation configuration using functional options.
+type documentcounterOption func(*DocumentCounterMutation)
+
+// newDocumentCounterMutation creates new mutation for the DocumentCounter entity.
+func newDocumentCounterMutation(c config, op Op, opts ...documentcounterOption) *DocumentCounterMutation {
+	m := &DocumentCounterMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeDocumentCounter,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withDocumentCounterID sets the ID field of the mutation.
+func withDocumentCounterID(id int) documentcounterOption {
+	return func(m *DocumentCounterMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *DocumentCounter
+		)
+		m.oldValue = func(ctx context.Context) (*DocumentCounter, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().DocumentCounter.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withDocumentCounter sets the old DocumentCounter of the mutation.
+func withDocumentCounter(node *DocumentCounter) documentcounterOption {
+	return func(m *DocumentCounterMutation) {
+		m.oldValue = func(context.Context) (*DocumentCounter, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m DocumentCounterMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m DocumentCounterMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *DocumentCounterMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *DocumentCounterMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().DocumentCounter.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetPrefix sets the "prefix" field.
+func (m *DocumentCounterMutation) SetPrefix(s string) {
+	m.prefix = &s
+}
+
+// Prefix returns the value of the "prefix" field in the mutation.
+func (m *DocumentCounterMutation) Prefix() (r string, exists bool) {
+	v := m.prefix
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrefix returns the old "prefix" field's value of the DocumentCounter entity.
+// If the DocumentCounter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentCounterMutation) OldPrefix(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrefix is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrefix requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrefix: %w", err)
+	}
+	return oldValue.Prefix, nil
+}
+
+// ResetPrefix resets all changes to the "prefix" field.
+func (m *DocumentCounterMutation) ResetPrefix() {
+	m.prefix = nil
+}
+
+// SetYear sets the "year" field.
+func (m *DocumentCounterMutation) SetYear(i int) {
+	m.year = &i
+	m.addyear = nil
+}
+
+// Year returns the value of the "year" field in the mutation.
+func (m *DocumentCounterMutation) Year() (r int, exists bool) {
+	v := m.year
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldYear returns the old "year" field's value of the DocumentCounter entity.
+// If the DocumentCounter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentCounterMutation) OldYear(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldYear is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldYear requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldYear: %w", err)
+	}
+	return oldValue.Year, nil
+}
+
+// AddYear adds i to the "year" field.
+func (m *DocumentCounterMutation) AddYear(i int) {
+	if m.addyear != nil {
+		*m.addyear += i
+	} else {
+		m.addyear = &i
+	}
+}
+
+// AddedYear returns the value that was added to the "year" field in this mutation.
+func (m *DocumentCounterMutation) AddedYear() (r int, exists bool) {
+	v := m.addyear
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetYear resets all changes to the "year" field.
+func (m *DocumentCounterMutation) ResetYear() {
+	m.year = nil
+	m.addyear = nil
+}
+
+// SetLast sets the "last" field.
+func (m *DocumentCounterMutation) SetLast(i int64) {
+	m.last = &i
+	m.addlast = nil
+}
+
+// Last returns the value of the "last" field in the mutation.
+func (m *DocumentCounterMutation) Last() (r int64, exists bool) {
+	v := m.last
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLast returns the old "last" field's value of the DocumentCounter entity.
+// If the DocumentCounter object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DocumentCounterMutation) OldLast(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLast is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLast requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLast: %w", err)
+	}
+	return oldValue.Last, nil
+}
+
+// AddLast adds i to the "last" field.
+func (m *DocumentCounterMutation) AddLast(i int64) {
+	if m.addlast != nil {
+		*m.addlast += i
+	} else {
+		m.addlast = &i
+	}
+}
+
+// AddedLast returns the value that was added to the "last" field in this mutation.
+func (m *DocumentCounterMutation) AddedLast() (r int64, exists bool) {
+	v := m.addlast
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLast resets all changes to the "last" field.
+func (m *DocumentCounterMutation) ResetLast() {
+	m.last = nil
+	m.addlast = nil
+}
+
+// Where appends a list predicates to the DocumentCounterMutation builder.
+func (m *DocumentCounterMutation) Where(ps ...predicate.DocumentCounter) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the DocumentCounterMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *DocumentCounterMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.DocumentCounter, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *DocumentCounterMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *DocumentCounterMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (DocumentCounter).
+func (m *DocumentCounterMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *DocumentCounterMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.prefix != nil {
+		fields = append(fields, documentcounter.FieldPrefix)
+	}
+	if m.year != nil {
+		fields = append(fields, documentcounter.FieldYear)
+	}
+	if m.last != nil {
+		fields = append(fields, documentcounter.FieldLast)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *DocumentCounterMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case documentcounter.FieldPrefix:
+		return m.Prefix()
+	case documentcounter.FieldYear:
+		return m.Year()
+	case documentcounter.FieldLast:
+		return m.Last()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *DocumentCounterMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case documentcounter.FieldPrefix:
+		return m.OldPrefix(ctx)
+	case documentcounter.FieldYear:
+		return m.OldYear(ctx)
+	case documentcounter.FieldLast:
+		return m.OldLast(ctx)
+	}
+	return nil, fmt.Errorf("unknown DocumentCounter field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DocumentCounterMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case documentcounter.FieldPrefix:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrefix(v)
+		return nil
+	case documentcounter.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetYear(v)
+		return nil
+	case documentcounter.FieldLast:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLast(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DocumentCounter field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *DocumentCounterMutation) AddedFields() []string {
+	var fields []string
+	if m.addyear != nil {
+		fields = append(fields, documentcounter.FieldYear)
+	}
+	if m.addlast != nil {
+		fields = append(fields, documentcounter.FieldLast)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *DocumentCounterMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case documentcounter.FieldYear:
+		return m.AddedYear()
+	case documentcounter.FieldLast:
+		return m.AddedLast()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DocumentCounterMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case documentcounter.FieldYear:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddYear(v)
+		return nil
+	case documentcounter.FieldLast:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLast(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DocumentCounter numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *DocumentCounterMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *DocumentCounterMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *DocumentCounterMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown DocumentCounter nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *DocumentCounterMutation) ResetField(name string) error {
+	switch name {
+	case documentcounter.FieldPrefix:
+		m.ResetPrefix()
+		return nil
+	case documentcounter.FieldYear:
+		m.ResetYear()
+		return nil
+	case documentcounter.FieldLast:
+		m.ResetLast()
+		return nil
+	}
+	return fmt.Errorf("unknown DocumentCounter field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *DocumentCounterMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *DocumentCounterMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *DocumentCounterMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *DocumentCounterMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *DocumentCounterMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *DocumentCounterMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *DocumentCounterMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown DocumentCounter unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *DocumentCounterMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown DocumentCounter edge %s", name)
+}
+
 // EquipmentTypeMutation represents an operation that mutates the EquipmentType nodes in the graph.
 type EquipmentTypeMutation struct {
 	config
@@ -7556,6 +10048,7 @@ type EquipmentTypeMutation struct {
 	sku                    *string
 	category               *equipmenttype.Category
 	size                   *string
+	variant_group          *string
 	tracking               *equipmenttype.Tracking
 	unit_cost              *int64
 	addunit_cost           *int64
@@ -7952,6 +10445,55 @@ func (m *EquipmentTypeMutation) SizeCleared() bool {
 func (m *EquipmentTypeMutation) ResetSize() {
 	m.size = nil
 	delete(m.clearedFields, equipmenttype.FieldSize)
+}
+
+// SetVariantGroup sets the "variant_group" field.
+func (m *EquipmentTypeMutation) SetVariantGroup(s string) {
+	m.variant_group = &s
+}
+
+// VariantGroup returns the value of the "variant_group" field in the mutation.
+func (m *EquipmentTypeMutation) VariantGroup() (r string, exists bool) {
+	v := m.variant_group
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldVariantGroup returns the old "variant_group" field's value of the EquipmentType entity.
+// If the EquipmentType object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *EquipmentTypeMutation) OldVariantGroup(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldVariantGroup is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldVariantGroup requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldVariantGroup: %w", err)
+	}
+	return oldValue.VariantGroup, nil
+}
+
+// ClearVariantGroup clears the value of the "variant_group" field.
+func (m *EquipmentTypeMutation) ClearVariantGroup() {
+	m.variant_group = nil
+	m.clearedFields[equipmenttype.FieldVariantGroup] = struct{}{}
+}
+
+// VariantGroupCleared returns if the "variant_group" field was cleared in this mutation.
+func (m *EquipmentTypeMutation) VariantGroupCleared() bool {
+	_, ok := m.clearedFields[equipmenttype.FieldVariantGroup]
+	return ok
+}
+
+// ResetVariantGroup resets all changes to the "variant_group" field.
+func (m *EquipmentTypeMutation) ResetVariantGroup() {
+	m.variant_group = nil
+	delete(m.clearedFields, equipmenttype.FieldVariantGroup)
 }
 
 // SetTracking sets the "tracking" field.
@@ -8368,7 +10910,7 @@ func (m *EquipmentTypeMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *EquipmentTypeMutation) Fields() []string {
-	fields := make([]string, 0, 11)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, equipmenttype.FieldCreatedAt)
 	}
@@ -8389,6 +10931,9 @@ func (m *EquipmentTypeMutation) Fields() []string {
 	}
 	if m.size != nil {
 		fields = append(fields, equipmenttype.FieldSize)
+	}
+	if m.variant_group != nil {
+		fields = append(fields, equipmenttype.FieldVariantGroup)
 	}
 	if m.tracking != nil {
 		fields = append(fields, equipmenttype.FieldTracking)
@@ -8424,6 +10969,8 @@ func (m *EquipmentTypeMutation) Field(name string) (ent.Value, bool) {
 		return m.Category()
 	case equipmenttype.FieldSize:
 		return m.Size()
+	case equipmenttype.FieldVariantGroup:
+		return m.VariantGroup()
 	case equipmenttype.FieldTracking:
 		return m.Tracking()
 	case equipmenttype.FieldUnitCost:
@@ -8455,6 +11002,8 @@ func (m *EquipmentTypeMutation) OldField(ctx context.Context, name string) (ent.
 		return m.OldCategory(ctx)
 	case equipmenttype.FieldSize:
 		return m.OldSize(ctx)
+	case equipmenttype.FieldVariantGroup:
+		return m.OldVariantGroup(ctx)
 	case equipmenttype.FieldTracking:
 		return m.OldTracking(ctx)
 	case equipmenttype.FieldUnitCost:
@@ -8520,6 +11069,13 @@ func (m *EquipmentTypeMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetSize(v)
+		return nil
+	case equipmenttype.FieldVariantGroup:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetVariantGroup(v)
 		return nil
 	case equipmenttype.FieldTracking:
 		v, ok := value.(equipmenttype.Tracking)
@@ -8624,6 +11180,9 @@ func (m *EquipmentTypeMutation) ClearedFields() []string {
 	if m.FieldCleared(equipmenttype.FieldSize) {
 		fields = append(fields, equipmenttype.FieldSize)
 	}
+	if m.FieldCleared(equipmenttype.FieldVariantGroup) {
+		fields = append(fields, equipmenttype.FieldVariantGroup)
+	}
 	if m.FieldCleared(equipmenttype.FieldServiceLifeMonths) {
 		fields = append(fields, equipmenttype.FieldServiceLifeMonths)
 	}
@@ -8646,6 +11205,9 @@ func (m *EquipmentTypeMutation) ClearField(name string) error {
 		return nil
 	case equipmenttype.FieldSize:
 		m.ClearSize()
+		return nil
+	case equipmenttype.FieldVariantGroup:
+		m.ClearVariantGroup()
 		return nil
 	case equipmenttype.FieldServiceLifeMonths:
 		m.ClearServiceLifeMonths()
@@ -8678,6 +11240,9 @@ func (m *EquipmentTypeMutation) ResetField(name string) error {
 		return nil
 	case equipmenttype.FieldSize:
 		m.ResetSize()
+		return nil
+	case equipmenttype.FieldVariantGroup:
+		m.ResetVariantGroup()
 		return nil
 	case equipmenttype.FieldTracking:
 		m.ResetTracking()
@@ -10586,6 +13151,1414 @@ func (m *ItemMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Item edge %s", name)
+}
+
+// KitMutation represents an operation that mutates the Kit nodes in the graph.
+type KitMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	created_at     *time.Time
+	updated_at     *time.Time
+	archived_at    *time.Time
+	name           *string
+	transport_type *kit.TransportType
+	description    *string
+	clearedFields  map[string]struct{}
+	lines          map[int]struct{}
+	removedlines   map[int]struct{}
+	clearedlines   bool
+	done           bool
+	oldValue       func(context.Context) (*Kit, error)
+	predicates     []predicate.Kit
+}
+
+var _ ent.Mutation = (*KitMutation)(nil)
+
+// kitOption allows management of the mutation configuration using functional options.
+type kitOption func(*KitMutation)
+
+// newKitMutation creates new mutation for the Kit entity.
+func newKitMutation(c config, op Op, opts ...kitOption) *KitMutation {
+	m := &KitMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeKit,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withKitID sets the ID field of the mutation.
+func withKitID(id int) kitOption {
+	return func(m *KitMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Kit
+		)
+		m.oldValue = func(ctx context.Context) (*Kit, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Kit.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withKit sets the old Kit of the mutation.
+func withKit(node *Kit) kitOption {
+	return func(m *KitMutation) {
+		m.oldValue = func(context.Context) (*Kit, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m KitMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m KitMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *KitMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *KitMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Kit.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *KitMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *KitMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Kit entity.
+// If the Kit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KitMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *KitMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *KitMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *KitMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Kit entity.
+// If the Kit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KitMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *KitMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetArchivedAt sets the "archived_at" field.
+func (m *KitMutation) SetArchivedAt(t time.Time) {
+	m.archived_at = &t
+}
+
+// ArchivedAt returns the value of the "archived_at" field in the mutation.
+func (m *KitMutation) ArchivedAt() (r time.Time, exists bool) {
+	v := m.archived_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldArchivedAt returns the old "archived_at" field's value of the Kit entity.
+// If the Kit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KitMutation) OldArchivedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldArchivedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldArchivedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldArchivedAt: %w", err)
+	}
+	return oldValue.ArchivedAt, nil
+}
+
+// ClearArchivedAt clears the value of the "archived_at" field.
+func (m *KitMutation) ClearArchivedAt() {
+	m.archived_at = nil
+	m.clearedFields[kit.FieldArchivedAt] = struct{}{}
+}
+
+// ArchivedAtCleared returns if the "archived_at" field was cleared in this mutation.
+func (m *KitMutation) ArchivedAtCleared() bool {
+	_, ok := m.clearedFields[kit.FieldArchivedAt]
+	return ok
+}
+
+// ResetArchivedAt resets all changes to the "archived_at" field.
+func (m *KitMutation) ResetArchivedAt() {
+	m.archived_at = nil
+	delete(m.clearedFields, kit.FieldArchivedAt)
+}
+
+// SetName sets the "name" field.
+func (m *KitMutation) SetName(s string) {
+	m.name = &s
+}
+
+// Name returns the value of the "name" field in the mutation.
+func (m *KitMutation) Name() (r string, exists bool) {
+	v := m.name
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldName returns the old "name" field's value of the Kit entity.
+// If the Kit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KitMutation) OldName(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldName is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldName requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldName: %w", err)
+	}
+	return oldValue.Name, nil
+}
+
+// ResetName resets all changes to the "name" field.
+func (m *KitMutation) ResetName() {
+	m.name = nil
+}
+
+// SetTransportType sets the "transport_type" field.
+func (m *KitMutation) SetTransportType(kt kit.TransportType) {
+	m.transport_type = &kt
+}
+
+// TransportType returns the value of the "transport_type" field in the mutation.
+func (m *KitMutation) TransportType() (r kit.TransportType, exists bool) {
+	v := m.transport_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTransportType returns the old "transport_type" field's value of the Kit entity.
+// If the Kit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KitMutation) OldTransportType(ctx context.Context) (v kit.TransportType, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTransportType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTransportType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTransportType: %w", err)
+	}
+	return oldValue.TransportType, nil
+}
+
+// ResetTransportType resets all changes to the "transport_type" field.
+func (m *KitMutation) ResetTransportType() {
+	m.transport_type = nil
+}
+
+// SetDescription sets the "description" field.
+func (m *KitMutation) SetDescription(s string) {
+	m.description = &s
+}
+
+// Description returns the value of the "description" field in the mutation.
+func (m *KitMutation) Description() (r string, exists bool) {
+	v := m.description
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDescription returns the old "description" field's value of the Kit entity.
+// If the Kit object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KitMutation) OldDescription(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDescription is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDescription requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDescription: %w", err)
+	}
+	return oldValue.Description, nil
+}
+
+// ClearDescription clears the value of the "description" field.
+func (m *KitMutation) ClearDescription() {
+	m.description = nil
+	m.clearedFields[kit.FieldDescription] = struct{}{}
+}
+
+// DescriptionCleared returns if the "description" field was cleared in this mutation.
+func (m *KitMutation) DescriptionCleared() bool {
+	_, ok := m.clearedFields[kit.FieldDescription]
+	return ok
+}
+
+// ResetDescription resets all changes to the "description" field.
+func (m *KitMutation) ResetDescription() {
+	m.description = nil
+	delete(m.clearedFields, kit.FieldDescription)
+}
+
+// AddLineIDs adds the "lines" edge to the KitItem entity by ids.
+func (m *KitMutation) AddLineIDs(ids ...int) {
+	if m.lines == nil {
+		m.lines = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.lines[ids[i]] = struct{}{}
+	}
+}
+
+// ClearLines clears the "lines" edge to the KitItem entity.
+func (m *KitMutation) ClearLines() {
+	m.clearedlines = true
+}
+
+// LinesCleared reports if the "lines" edge to the KitItem entity was cleared.
+func (m *KitMutation) LinesCleared() bool {
+	return m.clearedlines
+}
+
+// RemoveLineIDs removes the "lines" edge to the KitItem entity by IDs.
+func (m *KitMutation) RemoveLineIDs(ids ...int) {
+	if m.removedlines == nil {
+		m.removedlines = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.lines, ids[i])
+		m.removedlines[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedLines returns the removed IDs of the "lines" edge to the KitItem entity.
+func (m *KitMutation) RemovedLinesIDs() (ids []int) {
+	for id := range m.removedlines {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// LinesIDs returns the "lines" edge IDs in the mutation.
+func (m *KitMutation) LinesIDs() (ids []int) {
+	for id := range m.lines {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetLines resets all changes to the "lines" edge.
+func (m *KitMutation) ResetLines() {
+	m.lines = nil
+	m.clearedlines = false
+	m.removedlines = nil
+}
+
+// Where appends a list predicates to the KitMutation builder.
+func (m *KitMutation) Where(ps ...predicate.Kit) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the KitMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *KitMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Kit, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *KitMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *KitMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Kit).
+func (m *KitMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *KitMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, kit.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, kit.FieldUpdatedAt)
+	}
+	if m.archived_at != nil {
+		fields = append(fields, kit.FieldArchivedAt)
+	}
+	if m.name != nil {
+		fields = append(fields, kit.FieldName)
+	}
+	if m.transport_type != nil {
+		fields = append(fields, kit.FieldTransportType)
+	}
+	if m.description != nil {
+		fields = append(fields, kit.FieldDescription)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *KitMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case kit.FieldCreatedAt:
+		return m.CreatedAt()
+	case kit.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case kit.FieldArchivedAt:
+		return m.ArchivedAt()
+	case kit.FieldName:
+		return m.Name()
+	case kit.FieldTransportType:
+		return m.TransportType()
+	case kit.FieldDescription:
+		return m.Description()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *KitMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case kit.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case kit.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case kit.FieldArchivedAt:
+		return m.OldArchivedAt(ctx)
+	case kit.FieldName:
+		return m.OldName(ctx)
+	case kit.FieldTransportType:
+		return m.OldTransportType(ctx)
+	case kit.FieldDescription:
+		return m.OldDescription(ctx)
+	}
+	return nil, fmt.Errorf("unknown Kit field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *KitMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case kit.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case kit.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case kit.FieldArchivedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetArchivedAt(v)
+		return nil
+	case kit.FieldName:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetName(v)
+		return nil
+	case kit.FieldTransportType:
+		v, ok := value.(kit.TransportType)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTransportType(v)
+		return nil
+	case kit.FieldDescription:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDescription(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Kit field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *KitMutation) AddedFields() []string {
+	return nil
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *KitMutation) AddedField(name string) (ent.Value, bool) {
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *KitMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Kit numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *KitMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(kit.FieldArchivedAt) {
+		fields = append(fields, kit.FieldArchivedAt)
+	}
+	if m.FieldCleared(kit.FieldDescription) {
+		fields = append(fields, kit.FieldDescription)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *KitMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *KitMutation) ClearField(name string) error {
+	switch name {
+	case kit.FieldArchivedAt:
+		m.ClearArchivedAt()
+		return nil
+	case kit.FieldDescription:
+		m.ClearDescription()
+		return nil
+	}
+	return fmt.Errorf("unknown Kit nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *KitMutation) ResetField(name string) error {
+	switch name {
+	case kit.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case kit.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case kit.FieldArchivedAt:
+		m.ResetArchivedAt()
+		return nil
+	case kit.FieldName:
+		m.ResetName()
+		return nil
+	case kit.FieldTransportType:
+		m.ResetTransportType()
+		return nil
+	case kit.FieldDescription:
+		m.ResetDescription()
+		return nil
+	}
+	return fmt.Errorf("unknown Kit field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *KitMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.lines != nil {
+		edges = append(edges, kit.EdgeLines)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *KitMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case kit.EdgeLines:
+		ids := make([]ent.Value, 0, len(m.lines))
+		for id := range m.lines {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *KitMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.removedlines != nil {
+		edges = append(edges, kit.EdgeLines)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *KitMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case kit.EdgeLines:
+		ids := make([]ent.Value, 0, len(m.removedlines))
+		for id := range m.removedlines {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *KitMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedlines {
+		edges = append(edges, kit.EdgeLines)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *KitMutation) EdgeCleared(name string) bool {
+	switch name {
+	case kit.EdgeLines:
+		return m.clearedlines
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *KitMutation) ClearEdge(name string) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Kit unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *KitMutation) ResetEdge(name string) error {
+	switch name {
+	case kit.EdgeLines:
+		m.ResetLines()
+		return nil
+	}
+	return fmt.Errorf("unknown Kit edge %s", name)
+}
+
+// KitItemMutation represents an operation that mutates the KitItem nodes in the graph.
+type KitItemMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *int
+	created_at            *time.Time
+	updated_at            *time.Time
+	quantity              *int
+	addquantity           *int
+	clearedFields         map[string]struct{}
+	kit                   *int
+	clearedkit            bool
+	equipment_type        *int
+	clearedequipment_type bool
+	done                  bool
+	oldValue              func(context.Context) (*KitItem, error)
+	predicates            []predicate.KitItem
+}
+
+var _ ent.Mutation = (*KitItemMutation)(nil)
+
+// kititemOption allows management of the mutation configuration using functional options.
+type kititemOption func(*KitItemMutation)
+
+// newKitItemMutation creates new mutation for the KitItem entity.
+func newKitItemMutation(c config, op Op, opts ...kititemOption) *KitItemMutation {
+	m := &KitItemMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeKitItem,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withKitItemID sets the ID field of the mutation.
+func withKitItemID(id int) kititemOption {
+	return func(m *KitItemMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *KitItem
+		)
+		m.oldValue = func(ctx context.Context) (*KitItem, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().KitItem.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withKitItem sets the old KitItem of the mutation.
+func withKitItem(node *KitItem) kititemOption {
+	return func(m *KitItemMutation) {
+		m.oldValue = func(context.Context) (*KitItem, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m KitItemMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m KitItemMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *KitItemMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *KitItemMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().KitItem.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *KitItemMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *KitItemMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the KitItem entity.
+// If the KitItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KitItemMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *KitItemMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *KitItemMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *KitItemMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the KitItem entity.
+// If the KitItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KitItemMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *KitItemMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetKitID sets the "kit_id" field.
+func (m *KitItemMutation) SetKitID(i int) {
+	m.kit = &i
+}
+
+// KitID returns the value of the "kit_id" field in the mutation.
+func (m *KitItemMutation) KitID() (r int, exists bool) {
+	v := m.kit
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKitID returns the old "kit_id" field's value of the KitItem entity.
+// If the KitItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KitItemMutation) OldKitID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKitID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKitID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKitID: %w", err)
+	}
+	return oldValue.KitID, nil
+}
+
+// ResetKitID resets all changes to the "kit_id" field.
+func (m *KitItemMutation) ResetKitID() {
+	m.kit = nil
+}
+
+// SetEquipmentTypeID sets the "equipment_type_id" field.
+func (m *KitItemMutation) SetEquipmentTypeID(i int) {
+	m.equipment_type = &i
+}
+
+// EquipmentTypeID returns the value of the "equipment_type_id" field in the mutation.
+func (m *KitItemMutation) EquipmentTypeID() (r int, exists bool) {
+	v := m.equipment_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEquipmentTypeID returns the old "equipment_type_id" field's value of the KitItem entity.
+// If the KitItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KitItemMutation) OldEquipmentTypeID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEquipmentTypeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEquipmentTypeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEquipmentTypeID: %w", err)
+	}
+	return oldValue.EquipmentTypeID, nil
+}
+
+// ResetEquipmentTypeID resets all changes to the "equipment_type_id" field.
+func (m *KitItemMutation) ResetEquipmentTypeID() {
+	m.equipment_type = nil
+}
+
+// SetQuantity sets the "quantity" field.
+func (m *KitItemMutation) SetQuantity(i int) {
+	m.quantity = &i
+	m.addquantity = nil
+}
+
+// Quantity returns the value of the "quantity" field in the mutation.
+func (m *KitItemMutation) Quantity() (r int, exists bool) {
+	v := m.quantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuantity returns the old "quantity" field's value of the KitItem entity.
+// If the KitItem object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *KitItemMutation) OldQuantity(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuantity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuantity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuantity: %w", err)
+	}
+	return oldValue.Quantity, nil
+}
+
+// AddQuantity adds i to the "quantity" field.
+func (m *KitItemMutation) AddQuantity(i int) {
+	if m.addquantity != nil {
+		*m.addquantity += i
+	} else {
+		m.addquantity = &i
+	}
+}
+
+// AddedQuantity returns the value that was added to the "quantity" field in this mutation.
+func (m *KitItemMutation) AddedQuantity() (r int, exists bool) {
+	v := m.addquantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuantity resets all changes to the "quantity" field.
+func (m *KitItemMutation) ResetQuantity() {
+	m.quantity = nil
+	m.addquantity = nil
+}
+
+// ClearKit clears the "kit" edge to the Kit entity.
+func (m *KitItemMutation) ClearKit() {
+	m.clearedkit = true
+	m.clearedFields[kititem.FieldKitID] = struct{}{}
+}
+
+// KitCleared reports if the "kit" edge to the Kit entity was cleared.
+func (m *KitItemMutation) KitCleared() bool {
+	return m.clearedkit
+}
+
+// KitIDs returns the "kit" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// KitID instead. It exists only for internal usage by the builders.
+func (m *KitItemMutation) KitIDs() (ids []int) {
+	if id := m.kit; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetKit resets all changes to the "kit" edge.
+func (m *KitItemMutation) ResetKit() {
+	m.kit = nil
+	m.clearedkit = false
+}
+
+// ClearEquipmentType clears the "equipment_type" edge to the EquipmentType entity.
+func (m *KitItemMutation) ClearEquipmentType() {
+	m.clearedequipment_type = true
+	m.clearedFields[kititem.FieldEquipmentTypeID] = struct{}{}
+}
+
+// EquipmentTypeCleared reports if the "equipment_type" edge to the EquipmentType entity was cleared.
+func (m *KitItemMutation) EquipmentTypeCleared() bool {
+	return m.clearedequipment_type
+}
+
+// EquipmentTypeIDs returns the "equipment_type" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EquipmentTypeID instead. It exists only for internal usage by the builders.
+func (m *KitItemMutation) EquipmentTypeIDs() (ids []int) {
+	if id := m.equipment_type; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEquipmentType resets all changes to the "equipment_type" edge.
+func (m *KitItemMutation) ResetEquipmentType() {
+	m.equipment_type = nil
+	m.clearedequipment_type = false
+}
+
+// Where appends a list predicates to the KitItemMutation builder.
+func (m *KitItemMutation) Where(ps ...predicate.KitItem) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the KitItemMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *KitItemMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.KitItem, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *KitItemMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *KitItemMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (KitItem).
+func (m *KitItemMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *KitItemMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.created_at != nil {
+		fields = append(fields, kititem.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, kititem.FieldUpdatedAt)
+	}
+	if m.kit != nil {
+		fields = append(fields, kititem.FieldKitID)
+	}
+	if m.equipment_type != nil {
+		fields = append(fields, kititem.FieldEquipmentTypeID)
+	}
+	if m.quantity != nil {
+		fields = append(fields, kititem.FieldQuantity)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *KitItemMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case kititem.FieldCreatedAt:
+		return m.CreatedAt()
+	case kititem.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case kititem.FieldKitID:
+		return m.KitID()
+	case kititem.FieldEquipmentTypeID:
+		return m.EquipmentTypeID()
+	case kititem.FieldQuantity:
+		return m.Quantity()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *KitItemMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case kititem.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case kititem.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case kititem.FieldKitID:
+		return m.OldKitID(ctx)
+	case kititem.FieldEquipmentTypeID:
+		return m.OldEquipmentTypeID(ctx)
+	case kititem.FieldQuantity:
+		return m.OldQuantity(ctx)
+	}
+	return nil, fmt.Errorf("unknown KitItem field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *KitItemMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case kititem.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case kititem.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case kititem.FieldKitID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKitID(v)
+		return nil
+	case kititem.FieldEquipmentTypeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEquipmentTypeID(v)
+		return nil
+	case kititem.FieldQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuantity(v)
+		return nil
+	}
+	return fmt.Errorf("unknown KitItem field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *KitItemMutation) AddedFields() []string {
+	var fields []string
+	if m.addquantity != nil {
+		fields = append(fields, kititem.FieldQuantity)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *KitItemMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case kititem.FieldQuantity:
+		return m.AddedQuantity()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *KitItemMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case kititem.FieldQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuantity(v)
+		return nil
+	}
+	return fmt.Errorf("unknown KitItem numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *KitItemMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *KitItemMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *KitItemMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown KitItem nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *KitItemMutation) ResetField(name string) error {
+	switch name {
+	case kititem.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case kititem.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case kititem.FieldKitID:
+		m.ResetKitID()
+		return nil
+	case kititem.FieldEquipmentTypeID:
+		m.ResetEquipmentTypeID()
+		return nil
+	case kititem.FieldQuantity:
+		m.ResetQuantity()
+		return nil
+	}
+	return fmt.Errorf("unknown KitItem field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *KitItemMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.kit != nil {
+		edges = append(edges, kititem.EdgeKit)
+	}
+	if m.equipment_type != nil {
+		edges = append(edges, kititem.EdgeEquipmentType)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *KitItemMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case kititem.EdgeKit:
+		if id := m.kit; id != nil {
+			return []ent.Value{*id}
+		}
+	case kititem.EdgeEquipmentType:
+		if id := m.equipment_type; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *KitItemMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *KitItemMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *KitItemMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedkit {
+		edges = append(edges, kititem.EdgeKit)
+	}
+	if m.clearedequipment_type {
+		edges = append(edges, kititem.EdgeEquipmentType)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *KitItemMutation) EdgeCleared(name string) bool {
+	switch name {
+	case kititem.EdgeKit:
+		return m.clearedkit
+	case kititem.EdgeEquipmentType:
+		return m.clearedequipment_type
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *KitItemMutation) ClearEdge(name string) error {
+	switch name {
+	case kititem.EdgeKit:
+		m.ClearKit()
+		return nil
+	case kititem.EdgeEquipmentType:
+		m.ClearEquipmentType()
+		return nil
+	}
+	return fmt.Errorf("unknown KitItem unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *KitItemMutation) ResetEdge(name string) error {
+	switch name {
+	case kititem.EdgeKit:
+		m.ResetKit()
+		return nil
+	case kititem.EdgeEquipmentType:
+		m.ResetEquipmentType()
+		return nil
+	}
+	return fmt.Errorf("unknown KitItem edge %s", name)
 }
 
 // LoginThrottleMutation represents an operation that mutates the LoginThrottle nodes in the graph.
@@ -15610,6 +19583,841 @@ func (m *SessionMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Session edge %s", name)
 }
 
+// StatusReasonMutation represents an operation that mutates the StatusReason nodes in the graph.
+type StatusReasonMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	archived_at      *time.Time
+	kind             *statusreason.Kind
+	code             *string
+	title_ru         *string
+	title_en         *string
+	comment_required *bool
+	sort_order       *int
+	addsort_order    *int
+	clearedFields    map[string]struct{}
+	done             bool
+	oldValue         func(context.Context) (*StatusReason, error)
+	predicates       []predicate.StatusReason
+}
+
+var _ ent.Mutation = (*StatusReasonMutation)(nil)
+
+// statusreasonOption allows management of the mutation configuration using functional options.
+type statusreasonOption func(*StatusReasonMutation)
+
+// newStatusReasonMutation creates new mutation for the StatusReason entity.
+func newStatusReasonMutation(c config, op Op, opts ...statusreasonOption) *StatusReasonMutation {
+	m := &StatusReasonMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeStatusReason,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withStatusReasonID sets the ID field of the mutation.
+func withStatusReasonID(id int) statusreasonOption {
+	return func(m *StatusReasonMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *StatusReason
+		)
+		m.oldValue = func(ctx context.Context) (*StatusReason, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().StatusReason.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withStatusReason sets the old StatusReason of the mutation.
+func withStatusReason(node *StatusReason) statusreasonOption {
+	return func(m *StatusReasonMutation) {
+		m.oldValue = func(context.Context) (*StatusReason, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m StatusReasonMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m StatusReasonMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *StatusReasonMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *StatusReasonMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().StatusReason.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *StatusReasonMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *StatusReasonMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the StatusReason entity.
+// If the StatusReason object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatusReasonMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *StatusReasonMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *StatusReasonMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *StatusReasonMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the StatusReason entity.
+// If the StatusReason object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatusReasonMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *StatusReasonMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetArchivedAt sets the "archived_at" field.
+func (m *StatusReasonMutation) SetArchivedAt(t time.Time) {
+	m.archived_at = &t
+}
+
+// ArchivedAt returns the value of the "archived_at" field in the mutation.
+func (m *StatusReasonMutation) ArchivedAt() (r time.Time, exists bool) {
+	v := m.archived_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldArchivedAt returns the old "archived_at" field's value of the StatusReason entity.
+// If the StatusReason object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatusReasonMutation) OldArchivedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldArchivedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldArchivedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldArchivedAt: %w", err)
+	}
+	return oldValue.ArchivedAt, nil
+}
+
+// ClearArchivedAt clears the value of the "archived_at" field.
+func (m *StatusReasonMutation) ClearArchivedAt() {
+	m.archived_at = nil
+	m.clearedFields[statusreason.FieldArchivedAt] = struct{}{}
+}
+
+// ArchivedAtCleared returns if the "archived_at" field was cleared in this mutation.
+func (m *StatusReasonMutation) ArchivedAtCleared() bool {
+	_, ok := m.clearedFields[statusreason.FieldArchivedAt]
+	return ok
+}
+
+// ResetArchivedAt resets all changes to the "archived_at" field.
+func (m *StatusReasonMutation) ResetArchivedAt() {
+	m.archived_at = nil
+	delete(m.clearedFields, statusreason.FieldArchivedAt)
+}
+
+// SetKind sets the "kind" field.
+func (m *StatusReasonMutation) SetKind(s statusreason.Kind) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *StatusReasonMutation) Kind() (r statusreason.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the StatusReason entity.
+// If the StatusReason object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatusReasonMutation) OldKind(ctx context.Context) (v statusreason.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *StatusReasonMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetCode sets the "code" field.
+func (m *StatusReasonMutation) SetCode(s string) {
+	m.code = &s
+}
+
+// Code returns the value of the "code" field in the mutation.
+func (m *StatusReasonMutation) Code() (r string, exists bool) {
+	v := m.code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCode returns the old "code" field's value of the StatusReason entity.
+// If the StatusReason object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatusReasonMutation) OldCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCode: %w", err)
+	}
+	return oldValue.Code, nil
+}
+
+// ResetCode resets all changes to the "code" field.
+func (m *StatusReasonMutation) ResetCode() {
+	m.code = nil
+}
+
+// SetTitleRu sets the "title_ru" field.
+func (m *StatusReasonMutation) SetTitleRu(s string) {
+	m.title_ru = &s
+}
+
+// TitleRu returns the value of the "title_ru" field in the mutation.
+func (m *StatusReasonMutation) TitleRu() (r string, exists bool) {
+	v := m.title_ru
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitleRu returns the old "title_ru" field's value of the StatusReason entity.
+// If the StatusReason object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatusReasonMutation) OldTitleRu(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitleRu is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitleRu requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitleRu: %w", err)
+	}
+	return oldValue.TitleRu, nil
+}
+
+// ResetTitleRu resets all changes to the "title_ru" field.
+func (m *StatusReasonMutation) ResetTitleRu() {
+	m.title_ru = nil
+}
+
+// SetTitleEn sets the "title_en" field.
+func (m *StatusReasonMutation) SetTitleEn(s string) {
+	m.title_en = &s
+}
+
+// TitleEn returns the value of the "title_en" field in the mutation.
+func (m *StatusReasonMutation) TitleEn() (r string, exists bool) {
+	v := m.title_en
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTitleEn returns the old "title_en" field's value of the StatusReason entity.
+// If the StatusReason object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatusReasonMutation) OldTitleEn(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTitleEn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTitleEn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTitleEn: %w", err)
+	}
+	return oldValue.TitleEn, nil
+}
+
+// ClearTitleEn clears the value of the "title_en" field.
+func (m *StatusReasonMutation) ClearTitleEn() {
+	m.title_en = nil
+	m.clearedFields[statusreason.FieldTitleEn] = struct{}{}
+}
+
+// TitleEnCleared returns if the "title_en" field was cleared in this mutation.
+func (m *StatusReasonMutation) TitleEnCleared() bool {
+	_, ok := m.clearedFields[statusreason.FieldTitleEn]
+	return ok
+}
+
+// ResetTitleEn resets all changes to the "title_en" field.
+func (m *StatusReasonMutation) ResetTitleEn() {
+	m.title_en = nil
+	delete(m.clearedFields, statusreason.FieldTitleEn)
+}
+
+// SetCommentRequired sets the "comment_required" field.
+func (m *StatusReasonMutation) SetCommentRequired(b bool) {
+	m.comment_required = &b
+}
+
+// CommentRequired returns the value of the "comment_required" field in the mutation.
+func (m *StatusReasonMutation) CommentRequired() (r bool, exists bool) {
+	v := m.comment_required
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCommentRequired returns the old "comment_required" field's value of the StatusReason entity.
+// If the StatusReason object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatusReasonMutation) OldCommentRequired(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCommentRequired is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCommentRequired requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCommentRequired: %w", err)
+	}
+	return oldValue.CommentRequired, nil
+}
+
+// ResetCommentRequired resets all changes to the "comment_required" field.
+func (m *StatusReasonMutation) ResetCommentRequired() {
+	m.comment_required = nil
+}
+
+// SetSortOrder sets the "sort_order" field.
+func (m *StatusReasonMutation) SetSortOrder(i int) {
+	m.sort_order = &i
+	m.addsort_order = nil
+}
+
+// SortOrder returns the value of the "sort_order" field in the mutation.
+func (m *StatusReasonMutation) SortOrder() (r int, exists bool) {
+	v := m.sort_order
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSortOrder returns the old "sort_order" field's value of the StatusReason entity.
+// If the StatusReason object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StatusReasonMutation) OldSortOrder(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSortOrder is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSortOrder requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSortOrder: %w", err)
+	}
+	return oldValue.SortOrder, nil
+}
+
+// AddSortOrder adds i to the "sort_order" field.
+func (m *StatusReasonMutation) AddSortOrder(i int) {
+	if m.addsort_order != nil {
+		*m.addsort_order += i
+	} else {
+		m.addsort_order = &i
+	}
+}
+
+// AddedSortOrder returns the value that was added to the "sort_order" field in this mutation.
+func (m *StatusReasonMutation) AddedSortOrder() (r int, exists bool) {
+	v := m.addsort_order
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSortOrder resets all changes to the "sort_order" field.
+func (m *StatusReasonMutation) ResetSortOrder() {
+	m.sort_order = nil
+	m.addsort_order = nil
+}
+
+// Where appends a list predicates to the StatusReasonMutation builder.
+func (m *StatusReasonMutation) Where(ps ...predicate.StatusReason) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the StatusReasonMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *StatusReasonMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.StatusReason, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *StatusReasonMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *StatusReasonMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (StatusReason).
+func (m *StatusReasonMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *StatusReasonMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, statusreason.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, statusreason.FieldUpdatedAt)
+	}
+	if m.archived_at != nil {
+		fields = append(fields, statusreason.FieldArchivedAt)
+	}
+	if m.kind != nil {
+		fields = append(fields, statusreason.FieldKind)
+	}
+	if m.code != nil {
+		fields = append(fields, statusreason.FieldCode)
+	}
+	if m.title_ru != nil {
+		fields = append(fields, statusreason.FieldTitleRu)
+	}
+	if m.title_en != nil {
+		fields = append(fields, statusreason.FieldTitleEn)
+	}
+	if m.comment_required != nil {
+		fields = append(fields, statusreason.FieldCommentRequired)
+	}
+	if m.sort_order != nil {
+		fields = append(fields, statusreason.FieldSortOrder)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *StatusReasonMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case statusreason.FieldCreatedAt:
+		return m.CreatedAt()
+	case statusreason.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case statusreason.FieldArchivedAt:
+		return m.ArchivedAt()
+	case statusreason.FieldKind:
+		return m.Kind()
+	case statusreason.FieldCode:
+		return m.Code()
+	case statusreason.FieldTitleRu:
+		return m.TitleRu()
+	case statusreason.FieldTitleEn:
+		return m.TitleEn()
+	case statusreason.FieldCommentRequired:
+		return m.CommentRequired()
+	case statusreason.FieldSortOrder:
+		return m.SortOrder()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *StatusReasonMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case statusreason.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case statusreason.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case statusreason.FieldArchivedAt:
+		return m.OldArchivedAt(ctx)
+	case statusreason.FieldKind:
+		return m.OldKind(ctx)
+	case statusreason.FieldCode:
+		return m.OldCode(ctx)
+	case statusreason.FieldTitleRu:
+		return m.OldTitleRu(ctx)
+	case statusreason.FieldTitleEn:
+		return m.OldTitleEn(ctx)
+	case statusreason.FieldCommentRequired:
+		return m.OldCommentRequired(ctx)
+	case statusreason.FieldSortOrder:
+		return m.OldSortOrder(ctx)
+	}
+	return nil, fmt.Errorf("unknown StatusReason field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StatusReasonMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case statusreason.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case statusreason.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case statusreason.FieldArchivedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetArchivedAt(v)
+		return nil
+	case statusreason.FieldKind:
+		v, ok := value.(statusreason.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case statusreason.FieldCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCode(v)
+		return nil
+	case statusreason.FieldTitleRu:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitleRu(v)
+		return nil
+	case statusreason.FieldTitleEn:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTitleEn(v)
+		return nil
+	case statusreason.FieldCommentRequired:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCommentRequired(v)
+		return nil
+	case statusreason.FieldSortOrder:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSortOrder(v)
+		return nil
+	}
+	return fmt.Errorf("unknown StatusReason field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *StatusReasonMutation) AddedFields() []string {
+	var fields []string
+	if m.addsort_order != nil {
+		fields = append(fields, statusreason.FieldSortOrder)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *StatusReasonMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case statusreason.FieldSortOrder:
+		return m.AddedSortOrder()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StatusReasonMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case statusreason.FieldSortOrder:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSortOrder(v)
+		return nil
+	}
+	return fmt.Errorf("unknown StatusReason numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *StatusReasonMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(statusreason.FieldArchivedAt) {
+		fields = append(fields, statusreason.FieldArchivedAt)
+	}
+	if m.FieldCleared(statusreason.FieldTitleEn) {
+		fields = append(fields, statusreason.FieldTitleEn)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *StatusReasonMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *StatusReasonMutation) ClearField(name string) error {
+	switch name {
+	case statusreason.FieldArchivedAt:
+		m.ClearArchivedAt()
+		return nil
+	case statusreason.FieldTitleEn:
+		m.ClearTitleEn()
+		return nil
+	}
+	return fmt.Errorf("unknown StatusReason nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *StatusReasonMutation) ResetField(name string) error {
+	switch name {
+	case statusreason.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case statusreason.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case statusreason.FieldArchivedAt:
+		m.ResetArchivedAt()
+		return nil
+	case statusreason.FieldKind:
+		m.ResetKind()
+		return nil
+	case statusreason.FieldCode:
+		m.ResetCode()
+		return nil
+	case statusreason.FieldTitleRu:
+		m.ResetTitleRu()
+		return nil
+	case statusreason.FieldTitleEn:
+		m.ResetTitleEn()
+		return nil
+	case statusreason.FieldCommentRequired:
+		m.ResetCommentRequired()
+		return nil
+	case statusreason.FieldSortOrder:
+		m.ResetSortOrder()
+		return nil
+	}
+	return fmt.Errorf("unknown StatusReason field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *StatusReasonMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *StatusReasonMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *StatusReasonMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *StatusReasonMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *StatusReasonMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *StatusReasonMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *StatusReasonMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown StatusReason unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *StatusReasonMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown StatusReason edge %s", name)
+}
+
 // StockBalanceMutation represents an operation that mutates the StockBalance nodes in the graph.
 type StockBalanceMutation struct {
 	config
@@ -15620,6 +20428,8 @@ type StockBalanceMutation struct {
 	updated_at            *time.Time
 	quantity              *int
 	addquantity           *int
+	quarantined           *int
+	addquarantined        *int
 	min_level             *int
 	addmin_level          *int
 	clearedFields         map[string]struct{}
@@ -15930,6 +20740,62 @@ func (m *StockBalanceMutation) ResetQuantity() {
 	m.addquantity = nil
 }
 
+// SetQuarantined sets the "quarantined" field.
+func (m *StockBalanceMutation) SetQuarantined(i int) {
+	m.quarantined = &i
+	m.addquarantined = nil
+}
+
+// Quarantined returns the value of the "quarantined" field in the mutation.
+func (m *StockBalanceMutation) Quarantined() (r int, exists bool) {
+	v := m.quarantined
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuarantined returns the old "quarantined" field's value of the StockBalance entity.
+// If the StockBalance object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StockBalanceMutation) OldQuarantined(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuarantined is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuarantined requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuarantined: %w", err)
+	}
+	return oldValue.Quarantined, nil
+}
+
+// AddQuarantined adds i to the "quarantined" field.
+func (m *StockBalanceMutation) AddQuarantined(i int) {
+	if m.addquarantined != nil {
+		*m.addquarantined += i
+	} else {
+		m.addquarantined = &i
+	}
+}
+
+// AddedQuarantined returns the value that was added to the "quarantined" field in this mutation.
+func (m *StockBalanceMutation) AddedQuarantined() (r int, exists bool) {
+	v := m.addquarantined
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuarantined resets all changes to the "quarantined" field.
+func (m *StockBalanceMutation) ResetQuarantined() {
+	m.quarantined = nil
+	m.addquarantined = nil
+}
+
 // SetMinLevel sets the "min_level" field.
 func (m *StockBalanceMutation) SetMinLevel(i int) {
 	m.min_level = &i
@@ -16074,7 +20940,7 @@ func (m *StockBalanceMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *StockBalanceMutation) Fields() []string {
-	fields := make([]string, 0, 6)
+	fields := make([]string, 0, 7)
 	if m.created_at != nil {
 		fields = append(fields, stockbalance.FieldCreatedAt)
 	}
@@ -16089,6 +20955,9 @@ func (m *StockBalanceMutation) Fields() []string {
 	}
 	if m.quantity != nil {
 		fields = append(fields, stockbalance.FieldQuantity)
+	}
+	if m.quarantined != nil {
+		fields = append(fields, stockbalance.FieldQuarantined)
 	}
 	if m.min_level != nil {
 		fields = append(fields, stockbalance.FieldMinLevel)
@@ -16111,6 +20980,8 @@ func (m *StockBalanceMutation) Field(name string) (ent.Value, bool) {
 		return m.EquipmentTypeID()
 	case stockbalance.FieldQuantity:
 		return m.Quantity()
+	case stockbalance.FieldQuarantined:
+		return m.Quarantined()
 	case stockbalance.FieldMinLevel:
 		return m.MinLevel()
 	}
@@ -16132,6 +21003,8 @@ func (m *StockBalanceMutation) OldField(ctx context.Context, name string) (ent.V
 		return m.OldEquipmentTypeID(ctx)
 	case stockbalance.FieldQuantity:
 		return m.OldQuantity(ctx)
+	case stockbalance.FieldQuarantined:
+		return m.OldQuarantined(ctx)
 	case stockbalance.FieldMinLevel:
 		return m.OldMinLevel(ctx)
 	}
@@ -16178,6 +21051,13 @@ func (m *StockBalanceMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetQuantity(v)
 		return nil
+	case stockbalance.FieldQuarantined:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuarantined(v)
+		return nil
 	case stockbalance.FieldMinLevel:
 		v, ok := value.(int)
 		if !ok {
@@ -16196,6 +21076,9 @@ func (m *StockBalanceMutation) AddedFields() []string {
 	if m.addquantity != nil {
 		fields = append(fields, stockbalance.FieldQuantity)
 	}
+	if m.addquarantined != nil {
+		fields = append(fields, stockbalance.FieldQuarantined)
+	}
 	if m.addmin_level != nil {
 		fields = append(fields, stockbalance.FieldMinLevel)
 	}
@@ -16209,6 +21092,8 @@ func (m *StockBalanceMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
 	case stockbalance.FieldQuantity:
 		return m.AddedQuantity()
+	case stockbalance.FieldQuarantined:
+		return m.AddedQuarantined()
 	case stockbalance.FieldMinLevel:
 		return m.AddedMinLevel()
 	}
@@ -16226,6 +21111,13 @@ func (m *StockBalanceMutation) AddField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.AddQuantity(v)
+		return nil
+	case stockbalance.FieldQuarantined:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuarantined(v)
 		return nil
 	case stockbalance.FieldMinLevel:
 		v, ok := value.(int)
@@ -16275,6 +21167,9 @@ func (m *StockBalanceMutation) ResetField(name string) error {
 		return nil
 	case stockbalance.FieldQuantity:
 		m.ResetQuantity()
+		return nil
+	case stockbalance.FieldQuarantined:
+		m.ResetQuarantined()
 		return nil
 	case stockbalance.FieldMinLevel:
 		m.ResetMinLevel()
@@ -16373,6 +21268,2411 @@ func (m *StockBalanceMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown StockBalance edge %s", name)
+}
+
+// TransferMutation represents an operation that mutates the Transfer nodes in the graph.
+type TransferMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *int
+	created_at            *time.Time
+	updated_at            *time.Time
+	document_number       *string
+	status                *transfer.Status
+	dispatch_operation_id *string
+	receive_operation_id  *string
+	received_at           *time.Time
+	has_discrepancy       *bool
+	comment               *string
+	clearedFields         map[string]struct{}
+	from_warehouse        *int
+	clearedfrom_warehouse bool
+	to_warehouse          *int
+	clearedto_warehouse   bool
+	dispatched_by         *int
+	cleareddispatched_by  bool
+	received_by           *int
+	clearedreceived_by    bool
+	lines                 map[int]struct{}
+	removedlines          map[int]struct{}
+	clearedlines          bool
+	done                  bool
+	oldValue              func(context.Context) (*Transfer, error)
+	predicates            []predicate.Transfer
+}
+
+var _ ent.Mutation = (*TransferMutation)(nil)
+
+// transferOption allows management of the mutation configuration using functional options.
+type transferOption func(*TransferMutation)
+
+// newTransferMutation creates new mutation for the Transfer entity.
+func newTransferMutation(c config, op Op, opts ...transferOption) *TransferMutation {
+	m := &TransferMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTransfer,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTransferID sets the ID field of the mutation.
+func withTransferID(id int) transferOption {
+	return func(m *TransferMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Transfer
+		)
+		m.oldValue = func(ctx context.Context) (*Transfer, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Transfer.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTransfer sets the old Transfer of the mutation.
+func withTransfer(node *Transfer) transferOption {
+	return func(m *TransferMutation) {
+		m.oldValue = func(context.Context) (*Transfer, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TransferMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TransferMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TransferMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TransferMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Transfer.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *TransferMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *TransferMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *TransferMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *TransferMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *TransferMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *TransferMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetDocumentNumber sets the "document_number" field.
+func (m *TransferMutation) SetDocumentNumber(s string) {
+	m.document_number = &s
+}
+
+// DocumentNumber returns the value of the "document_number" field in the mutation.
+func (m *TransferMutation) DocumentNumber() (r string, exists bool) {
+	v := m.document_number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDocumentNumber returns the old "document_number" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldDocumentNumber(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDocumentNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDocumentNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDocumentNumber: %w", err)
+	}
+	return oldValue.DocumentNumber, nil
+}
+
+// ResetDocumentNumber resets all changes to the "document_number" field.
+func (m *TransferMutation) ResetDocumentNumber() {
+	m.document_number = nil
+}
+
+// SetFromWarehouseID sets the "from_warehouse_id" field.
+func (m *TransferMutation) SetFromWarehouseID(i int) {
+	m.from_warehouse = &i
+}
+
+// FromWarehouseID returns the value of the "from_warehouse_id" field in the mutation.
+func (m *TransferMutation) FromWarehouseID() (r int, exists bool) {
+	v := m.from_warehouse
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFromWarehouseID returns the old "from_warehouse_id" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldFromWarehouseID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFromWarehouseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFromWarehouseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFromWarehouseID: %w", err)
+	}
+	return oldValue.FromWarehouseID, nil
+}
+
+// ResetFromWarehouseID resets all changes to the "from_warehouse_id" field.
+func (m *TransferMutation) ResetFromWarehouseID() {
+	m.from_warehouse = nil
+}
+
+// SetToWarehouseID sets the "to_warehouse_id" field.
+func (m *TransferMutation) SetToWarehouseID(i int) {
+	m.to_warehouse = &i
+}
+
+// ToWarehouseID returns the value of the "to_warehouse_id" field in the mutation.
+func (m *TransferMutation) ToWarehouseID() (r int, exists bool) {
+	v := m.to_warehouse
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToWarehouseID returns the old "to_warehouse_id" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldToWarehouseID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToWarehouseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToWarehouseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToWarehouseID: %w", err)
+	}
+	return oldValue.ToWarehouseID, nil
+}
+
+// ResetToWarehouseID resets all changes to the "to_warehouse_id" field.
+func (m *TransferMutation) ResetToWarehouseID() {
+	m.to_warehouse = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *TransferMutation) SetStatus(t transfer.Status) {
+	m.status = &t
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *TransferMutation) Status() (r transfer.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldStatus(ctx context.Context) (v transfer.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *TransferMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetDispatchOperationID sets the "dispatch_operation_id" field.
+func (m *TransferMutation) SetDispatchOperationID(s string) {
+	m.dispatch_operation_id = &s
+}
+
+// DispatchOperationID returns the value of the "dispatch_operation_id" field in the mutation.
+func (m *TransferMutation) DispatchOperationID() (r string, exists bool) {
+	v := m.dispatch_operation_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDispatchOperationID returns the old "dispatch_operation_id" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldDispatchOperationID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDispatchOperationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDispatchOperationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDispatchOperationID: %w", err)
+	}
+	return oldValue.DispatchOperationID, nil
+}
+
+// ResetDispatchOperationID resets all changes to the "dispatch_operation_id" field.
+func (m *TransferMutation) ResetDispatchOperationID() {
+	m.dispatch_operation_id = nil
+}
+
+// SetReceiveOperationID sets the "receive_operation_id" field.
+func (m *TransferMutation) SetReceiveOperationID(s string) {
+	m.receive_operation_id = &s
+}
+
+// ReceiveOperationID returns the value of the "receive_operation_id" field in the mutation.
+func (m *TransferMutation) ReceiveOperationID() (r string, exists bool) {
+	v := m.receive_operation_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReceiveOperationID returns the old "receive_operation_id" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldReceiveOperationID(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReceiveOperationID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReceiveOperationID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReceiveOperationID: %w", err)
+	}
+	return oldValue.ReceiveOperationID, nil
+}
+
+// ClearReceiveOperationID clears the value of the "receive_operation_id" field.
+func (m *TransferMutation) ClearReceiveOperationID() {
+	m.receive_operation_id = nil
+	m.clearedFields[transfer.FieldReceiveOperationID] = struct{}{}
+}
+
+// ReceiveOperationIDCleared returns if the "receive_operation_id" field was cleared in this mutation.
+func (m *TransferMutation) ReceiveOperationIDCleared() bool {
+	_, ok := m.clearedFields[transfer.FieldReceiveOperationID]
+	return ok
+}
+
+// ResetReceiveOperationID resets all changes to the "receive_operation_id" field.
+func (m *TransferMutation) ResetReceiveOperationID() {
+	m.receive_operation_id = nil
+	delete(m.clearedFields, transfer.FieldReceiveOperationID)
+}
+
+// SetDispatchedByID sets the "dispatched_by_id" field.
+func (m *TransferMutation) SetDispatchedByID(i int) {
+	m.dispatched_by = &i
+}
+
+// DispatchedByID returns the value of the "dispatched_by_id" field in the mutation.
+func (m *TransferMutation) DispatchedByID() (r int, exists bool) {
+	v := m.dispatched_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDispatchedByID returns the old "dispatched_by_id" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldDispatchedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDispatchedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDispatchedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDispatchedByID: %w", err)
+	}
+	return oldValue.DispatchedByID, nil
+}
+
+// ClearDispatchedByID clears the value of the "dispatched_by_id" field.
+func (m *TransferMutation) ClearDispatchedByID() {
+	m.dispatched_by = nil
+	m.clearedFields[transfer.FieldDispatchedByID] = struct{}{}
+}
+
+// DispatchedByIDCleared returns if the "dispatched_by_id" field was cleared in this mutation.
+func (m *TransferMutation) DispatchedByIDCleared() bool {
+	_, ok := m.clearedFields[transfer.FieldDispatchedByID]
+	return ok
+}
+
+// ResetDispatchedByID resets all changes to the "dispatched_by_id" field.
+func (m *TransferMutation) ResetDispatchedByID() {
+	m.dispatched_by = nil
+	delete(m.clearedFields, transfer.FieldDispatchedByID)
+}
+
+// SetReceivedByID sets the "received_by_id" field.
+func (m *TransferMutation) SetReceivedByID(i int) {
+	m.received_by = &i
+}
+
+// ReceivedByID returns the value of the "received_by_id" field in the mutation.
+func (m *TransferMutation) ReceivedByID() (r int, exists bool) {
+	v := m.received_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReceivedByID returns the old "received_by_id" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldReceivedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReceivedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReceivedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReceivedByID: %w", err)
+	}
+	return oldValue.ReceivedByID, nil
+}
+
+// ClearReceivedByID clears the value of the "received_by_id" field.
+func (m *TransferMutation) ClearReceivedByID() {
+	m.received_by = nil
+	m.clearedFields[transfer.FieldReceivedByID] = struct{}{}
+}
+
+// ReceivedByIDCleared returns if the "received_by_id" field was cleared in this mutation.
+func (m *TransferMutation) ReceivedByIDCleared() bool {
+	_, ok := m.clearedFields[transfer.FieldReceivedByID]
+	return ok
+}
+
+// ResetReceivedByID resets all changes to the "received_by_id" field.
+func (m *TransferMutation) ResetReceivedByID() {
+	m.received_by = nil
+	delete(m.clearedFields, transfer.FieldReceivedByID)
+}
+
+// SetReceivedAt sets the "received_at" field.
+func (m *TransferMutation) SetReceivedAt(t time.Time) {
+	m.received_at = &t
+}
+
+// ReceivedAt returns the value of the "received_at" field in the mutation.
+func (m *TransferMutation) ReceivedAt() (r time.Time, exists bool) {
+	v := m.received_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReceivedAt returns the old "received_at" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldReceivedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReceivedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReceivedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReceivedAt: %w", err)
+	}
+	return oldValue.ReceivedAt, nil
+}
+
+// ClearReceivedAt clears the value of the "received_at" field.
+func (m *TransferMutation) ClearReceivedAt() {
+	m.received_at = nil
+	m.clearedFields[transfer.FieldReceivedAt] = struct{}{}
+}
+
+// ReceivedAtCleared returns if the "received_at" field was cleared in this mutation.
+func (m *TransferMutation) ReceivedAtCleared() bool {
+	_, ok := m.clearedFields[transfer.FieldReceivedAt]
+	return ok
+}
+
+// ResetReceivedAt resets all changes to the "received_at" field.
+func (m *TransferMutation) ResetReceivedAt() {
+	m.received_at = nil
+	delete(m.clearedFields, transfer.FieldReceivedAt)
+}
+
+// SetHasDiscrepancy sets the "has_discrepancy" field.
+func (m *TransferMutation) SetHasDiscrepancy(b bool) {
+	m.has_discrepancy = &b
+}
+
+// HasDiscrepancy returns the value of the "has_discrepancy" field in the mutation.
+func (m *TransferMutation) HasDiscrepancy() (r bool, exists bool) {
+	v := m.has_discrepancy
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHasDiscrepancy returns the old "has_discrepancy" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldHasDiscrepancy(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHasDiscrepancy is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHasDiscrepancy requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHasDiscrepancy: %w", err)
+	}
+	return oldValue.HasDiscrepancy, nil
+}
+
+// ResetHasDiscrepancy resets all changes to the "has_discrepancy" field.
+func (m *TransferMutation) ResetHasDiscrepancy() {
+	m.has_discrepancy = nil
+}
+
+// SetComment sets the "comment" field.
+func (m *TransferMutation) SetComment(s string) {
+	m.comment = &s
+}
+
+// Comment returns the value of the "comment" field in the mutation.
+func (m *TransferMutation) Comment() (r string, exists bool) {
+	v := m.comment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldComment returns the old "comment" field's value of the Transfer entity.
+// If the Transfer object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferMutation) OldComment(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldComment is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldComment requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldComment: %w", err)
+	}
+	return oldValue.Comment, nil
+}
+
+// ClearComment clears the value of the "comment" field.
+func (m *TransferMutation) ClearComment() {
+	m.comment = nil
+	m.clearedFields[transfer.FieldComment] = struct{}{}
+}
+
+// CommentCleared returns if the "comment" field was cleared in this mutation.
+func (m *TransferMutation) CommentCleared() bool {
+	_, ok := m.clearedFields[transfer.FieldComment]
+	return ok
+}
+
+// ResetComment resets all changes to the "comment" field.
+func (m *TransferMutation) ResetComment() {
+	m.comment = nil
+	delete(m.clearedFields, transfer.FieldComment)
+}
+
+// ClearFromWarehouse clears the "from_warehouse" edge to the Warehouse entity.
+func (m *TransferMutation) ClearFromWarehouse() {
+	m.clearedfrom_warehouse = true
+	m.clearedFields[transfer.FieldFromWarehouseID] = struct{}{}
+}
+
+// FromWarehouseCleared reports if the "from_warehouse" edge to the Warehouse entity was cleared.
+func (m *TransferMutation) FromWarehouseCleared() bool {
+	return m.clearedfrom_warehouse
+}
+
+// FromWarehouseIDs returns the "from_warehouse" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// FromWarehouseID instead. It exists only for internal usage by the builders.
+func (m *TransferMutation) FromWarehouseIDs() (ids []int) {
+	if id := m.from_warehouse; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetFromWarehouse resets all changes to the "from_warehouse" edge.
+func (m *TransferMutation) ResetFromWarehouse() {
+	m.from_warehouse = nil
+	m.clearedfrom_warehouse = false
+}
+
+// ClearToWarehouse clears the "to_warehouse" edge to the Warehouse entity.
+func (m *TransferMutation) ClearToWarehouse() {
+	m.clearedto_warehouse = true
+	m.clearedFields[transfer.FieldToWarehouseID] = struct{}{}
+}
+
+// ToWarehouseCleared reports if the "to_warehouse" edge to the Warehouse entity was cleared.
+func (m *TransferMutation) ToWarehouseCleared() bool {
+	return m.clearedto_warehouse
+}
+
+// ToWarehouseIDs returns the "to_warehouse" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ToWarehouseID instead. It exists only for internal usage by the builders.
+func (m *TransferMutation) ToWarehouseIDs() (ids []int) {
+	if id := m.to_warehouse; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetToWarehouse resets all changes to the "to_warehouse" edge.
+func (m *TransferMutation) ResetToWarehouse() {
+	m.to_warehouse = nil
+	m.clearedto_warehouse = false
+}
+
+// ClearDispatchedBy clears the "dispatched_by" edge to the User entity.
+func (m *TransferMutation) ClearDispatchedBy() {
+	m.cleareddispatched_by = true
+	m.clearedFields[transfer.FieldDispatchedByID] = struct{}{}
+}
+
+// DispatchedByCleared reports if the "dispatched_by" edge to the User entity was cleared.
+func (m *TransferMutation) DispatchedByCleared() bool {
+	return m.DispatchedByIDCleared() || m.cleareddispatched_by
+}
+
+// DispatchedByIDs returns the "dispatched_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DispatchedByID instead. It exists only for internal usage by the builders.
+func (m *TransferMutation) DispatchedByIDs() (ids []int) {
+	if id := m.dispatched_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDispatchedBy resets all changes to the "dispatched_by" edge.
+func (m *TransferMutation) ResetDispatchedBy() {
+	m.dispatched_by = nil
+	m.cleareddispatched_by = false
+}
+
+// ClearReceivedBy clears the "received_by" edge to the User entity.
+func (m *TransferMutation) ClearReceivedBy() {
+	m.clearedreceived_by = true
+	m.clearedFields[transfer.FieldReceivedByID] = struct{}{}
+}
+
+// ReceivedByCleared reports if the "received_by" edge to the User entity was cleared.
+func (m *TransferMutation) ReceivedByCleared() bool {
+	return m.ReceivedByIDCleared() || m.clearedreceived_by
+}
+
+// ReceivedByIDs returns the "received_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ReceivedByID instead. It exists only for internal usage by the builders.
+func (m *TransferMutation) ReceivedByIDs() (ids []int) {
+	if id := m.received_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetReceivedBy resets all changes to the "received_by" edge.
+func (m *TransferMutation) ResetReceivedBy() {
+	m.received_by = nil
+	m.clearedreceived_by = false
+}
+
+// AddLineIDs adds the "lines" edge to the TransferLine entity by ids.
+func (m *TransferMutation) AddLineIDs(ids ...int) {
+	if m.lines == nil {
+		m.lines = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.lines[ids[i]] = struct{}{}
+	}
+}
+
+// ClearLines clears the "lines" edge to the TransferLine entity.
+func (m *TransferMutation) ClearLines() {
+	m.clearedlines = true
+}
+
+// LinesCleared reports if the "lines" edge to the TransferLine entity was cleared.
+func (m *TransferMutation) LinesCleared() bool {
+	return m.clearedlines
+}
+
+// RemoveLineIDs removes the "lines" edge to the TransferLine entity by IDs.
+func (m *TransferMutation) RemoveLineIDs(ids ...int) {
+	if m.removedlines == nil {
+		m.removedlines = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.lines, ids[i])
+		m.removedlines[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedLines returns the removed IDs of the "lines" edge to the TransferLine entity.
+func (m *TransferMutation) RemovedLinesIDs() (ids []int) {
+	for id := range m.removedlines {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// LinesIDs returns the "lines" edge IDs in the mutation.
+func (m *TransferMutation) LinesIDs() (ids []int) {
+	for id := range m.lines {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetLines resets all changes to the "lines" edge.
+func (m *TransferMutation) ResetLines() {
+	m.lines = nil
+	m.clearedlines = false
+	m.removedlines = nil
+}
+
+// Where appends a list predicates to the TransferMutation builder.
+func (m *TransferMutation) Where(ps ...predicate.Transfer) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TransferMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TransferMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Transfer, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TransferMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TransferMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Transfer).
+func (m *TransferMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TransferMutation) Fields() []string {
+	fields := make([]string, 0, 13)
+	if m.created_at != nil {
+		fields = append(fields, transfer.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, transfer.FieldUpdatedAt)
+	}
+	if m.document_number != nil {
+		fields = append(fields, transfer.FieldDocumentNumber)
+	}
+	if m.from_warehouse != nil {
+		fields = append(fields, transfer.FieldFromWarehouseID)
+	}
+	if m.to_warehouse != nil {
+		fields = append(fields, transfer.FieldToWarehouseID)
+	}
+	if m.status != nil {
+		fields = append(fields, transfer.FieldStatus)
+	}
+	if m.dispatch_operation_id != nil {
+		fields = append(fields, transfer.FieldDispatchOperationID)
+	}
+	if m.receive_operation_id != nil {
+		fields = append(fields, transfer.FieldReceiveOperationID)
+	}
+	if m.dispatched_by != nil {
+		fields = append(fields, transfer.FieldDispatchedByID)
+	}
+	if m.received_by != nil {
+		fields = append(fields, transfer.FieldReceivedByID)
+	}
+	if m.received_at != nil {
+		fields = append(fields, transfer.FieldReceivedAt)
+	}
+	if m.has_discrepancy != nil {
+		fields = append(fields, transfer.FieldHasDiscrepancy)
+	}
+	if m.comment != nil {
+		fields = append(fields, transfer.FieldComment)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TransferMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case transfer.FieldCreatedAt:
+		return m.CreatedAt()
+	case transfer.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case transfer.FieldDocumentNumber:
+		return m.DocumentNumber()
+	case transfer.FieldFromWarehouseID:
+		return m.FromWarehouseID()
+	case transfer.FieldToWarehouseID:
+		return m.ToWarehouseID()
+	case transfer.FieldStatus:
+		return m.Status()
+	case transfer.FieldDispatchOperationID:
+		return m.DispatchOperationID()
+	case transfer.FieldReceiveOperationID:
+		return m.ReceiveOperationID()
+	case transfer.FieldDispatchedByID:
+		return m.DispatchedByID()
+	case transfer.FieldReceivedByID:
+		return m.ReceivedByID()
+	case transfer.FieldReceivedAt:
+		return m.ReceivedAt()
+	case transfer.FieldHasDiscrepancy:
+		return m.HasDiscrepancy()
+	case transfer.FieldComment:
+		return m.Comment()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TransferMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case transfer.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case transfer.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case transfer.FieldDocumentNumber:
+		return m.OldDocumentNumber(ctx)
+	case transfer.FieldFromWarehouseID:
+		return m.OldFromWarehouseID(ctx)
+	case transfer.FieldToWarehouseID:
+		return m.OldToWarehouseID(ctx)
+	case transfer.FieldStatus:
+		return m.OldStatus(ctx)
+	case transfer.FieldDispatchOperationID:
+		return m.OldDispatchOperationID(ctx)
+	case transfer.FieldReceiveOperationID:
+		return m.OldReceiveOperationID(ctx)
+	case transfer.FieldDispatchedByID:
+		return m.OldDispatchedByID(ctx)
+	case transfer.FieldReceivedByID:
+		return m.OldReceivedByID(ctx)
+	case transfer.FieldReceivedAt:
+		return m.OldReceivedAt(ctx)
+	case transfer.FieldHasDiscrepancy:
+		return m.OldHasDiscrepancy(ctx)
+	case transfer.FieldComment:
+		return m.OldComment(ctx)
+	}
+	return nil, fmt.Errorf("unknown Transfer field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TransferMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case transfer.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case transfer.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case transfer.FieldDocumentNumber:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDocumentNumber(v)
+		return nil
+	case transfer.FieldFromWarehouseID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFromWarehouseID(v)
+		return nil
+	case transfer.FieldToWarehouseID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToWarehouseID(v)
+		return nil
+	case transfer.FieldStatus:
+		v, ok := value.(transfer.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case transfer.FieldDispatchOperationID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDispatchOperationID(v)
+		return nil
+	case transfer.FieldReceiveOperationID:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReceiveOperationID(v)
+		return nil
+	case transfer.FieldDispatchedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDispatchedByID(v)
+		return nil
+	case transfer.FieldReceivedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReceivedByID(v)
+		return nil
+	case transfer.FieldReceivedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReceivedAt(v)
+		return nil
+	case transfer.FieldHasDiscrepancy:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHasDiscrepancy(v)
+		return nil
+	case transfer.FieldComment:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetComment(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Transfer field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TransferMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TransferMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TransferMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Transfer numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TransferMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(transfer.FieldReceiveOperationID) {
+		fields = append(fields, transfer.FieldReceiveOperationID)
+	}
+	if m.FieldCleared(transfer.FieldDispatchedByID) {
+		fields = append(fields, transfer.FieldDispatchedByID)
+	}
+	if m.FieldCleared(transfer.FieldReceivedByID) {
+		fields = append(fields, transfer.FieldReceivedByID)
+	}
+	if m.FieldCleared(transfer.FieldReceivedAt) {
+		fields = append(fields, transfer.FieldReceivedAt)
+	}
+	if m.FieldCleared(transfer.FieldComment) {
+		fields = append(fields, transfer.FieldComment)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TransferMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TransferMutation) ClearField(name string) error {
+	switch name {
+	case transfer.FieldReceiveOperationID:
+		m.ClearReceiveOperationID()
+		return nil
+	case transfer.FieldDispatchedByID:
+		m.ClearDispatchedByID()
+		return nil
+	case transfer.FieldReceivedByID:
+		m.ClearReceivedByID()
+		return nil
+	case transfer.FieldReceivedAt:
+		m.ClearReceivedAt()
+		return nil
+	case transfer.FieldComment:
+		m.ClearComment()
+		return nil
+	}
+	return fmt.Errorf("unknown Transfer nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TransferMutation) ResetField(name string) error {
+	switch name {
+	case transfer.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case transfer.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case transfer.FieldDocumentNumber:
+		m.ResetDocumentNumber()
+		return nil
+	case transfer.FieldFromWarehouseID:
+		m.ResetFromWarehouseID()
+		return nil
+	case transfer.FieldToWarehouseID:
+		m.ResetToWarehouseID()
+		return nil
+	case transfer.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case transfer.FieldDispatchOperationID:
+		m.ResetDispatchOperationID()
+		return nil
+	case transfer.FieldReceiveOperationID:
+		m.ResetReceiveOperationID()
+		return nil
+	case transfer.FieldDispatchedByID:
+		m.ResetDispatchedByID()
+		return nil
+	case transfer.FieldReceivedByID:
+		m.ResetReceivedByID()
+		return nil
+	case transfer.FieldReceivedAt:
+		m.ResetReceivedAt()
+		return nil
+	case transfer.FieldHasDiscrepancy:
+		m.ResetHasDiscrepancy()
+		return nil
+	case transfer.FieldComment:
+		m.ResetComment()
+		return nil
+	}
+	return fmt.Errorf("unknown Transfer field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TransferMutation) AddedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.from_warehouse != nil {
+		edges = append(edges, transfer.EdgeFromWarehouse)
+	}
+	if m.to_warehouse != nil {
+		edges = append(edges, transfer.EdgeToWarehouse)
+	}
+	if m.dispatched_by != nil {
+		edges = append(edges, transfer.EdgeDispatchedBy)
+	}
+	if m.received_by != nil {
+		edges = append(edges, transfer.EdgeReceivedBy)
+	}
+	if m.lines != nil {
+		edges = append(edges, transfer.EdgeLines)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TransferMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case transfer.EdgeFromWarehouse:
+		if id := m.from_warehouse; id != nil {
+			return []ent.Value{*id}
+		}
+	case transfer.EdgeToWarehouse:
+		if id := m.to_warehouse; id != nil {
+			return []ent.Value{*id}
+		}
+	case transfer.EdgeDispatchedBy:
+		if id := m.dispatched_by; id != nil {
+			return []ent.Value{*id}
+		}
+	case transfer.EdgeReceivedBy:
+		if id := m.received_by; id != nil {
+			return []ent.Value{*id}
+		}
+	case transfer.EdgeLines:
+		ids := make([]ent.Value, 0, len(m.lines))
+		for id := range m.lines {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TransferMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.removedlines != nil {
+		edges = append(edges, transfer.EdgeLines)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TransferMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case transfer.EdgeLines:
+		ids := make([]ent.Value, 0, len(m.removedlines))
+		for id := range m.removedlines {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TransferMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 5)
+	if m.clearedfrom_warehouse {
+		edges = append(edges, transfer.EdgeFromWarehouse)
+	}
+	if m.clearedto_warehouse {
+		edges = append(edges, transfer.EdgeToWarehouse)
+	}
+	if m.cleareddispatched_by {
+		edges = append(edges, transfer.EdgeDispatchedBy)
+	}
+	if m.clearedreceived_by {
+		edges = append(edges, transfer.EdgeReceivedBy)
+	}
+	if m.clearedlines {
+		edges = append(edges, transfer.EdgeLines)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TransferMutation) EdgeCleared(name string) bool {
+	switch name {
+	case transfer.EdgeFromWarehouse:
+		return m.clearedfrom_warehouse
+	case transfer.EdgeToWarehouse:
+		return m.clearedto_warehouse
+	case transfer.EdgeDispatchedBy:
+		return m.cleareddispatched_by
+	case transfer.EdgeReceivedBy:
+		return m.clearedreceived_by
+	case transfer.EdgeLines:
+		return m.clearedlines
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TransferMutation) ClearEdge(name string) error {
+	switch name {
+	case transfer.EdgeFromWarehouse:
+		m.ClearFromWarehouse()
+		return nil
+	case transfer.EdgeToWarehouse:
+		m.ClearToWarehouse()
+		return nil
+	case transfer.EdgeDispatchedBy:
+		m.ClearDispatchedBy()
+		return nil
+	case transfer.EdgeReceivedBy:
+		m.ClearReceivedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Transfer unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TransferMutation) ResetEdge(name string) error {
+	switch name {
+	case transfer.EdgeFromWarehouse:
+		m.ResetFromWarehouse()
+		return nil
+	case transfer.EdgeToWarehouse:
+		m.ResetToWarehouse()
+		return nil
+	case transfer.EdgeDispatchedBy:
+		m.ResetDispatchedBy()
+		return nil
+	case transfer.EdgeReceivedBy:
+		m.ResetReceivedBy()
+		return nil
+	case transfer.EdgeLines:
+		m.ResetLines()
+		return nil
+	}
+	return fmt.Errorf("unknown Transfer edge %s", name)
+}
+
+// TransferLineMutation represents an operation that mutates the TransferLine nodes in the graph.
+type TransferLineMutation struct {
+	config
+	op                    Op
+	typ                   string
+	id                    *int
+	created_at            *time.Time
+	updated_at            *time.Time
+	quantity_sent         *int
+	addquantity_sent      *int
+	quantity_received     *int
+	addquantity_received  *int
+	shortage_resolution   *transferline.ShortageResolution
+	note                  *string
+	clearedFields         map[string]struct{}
+	transfer              *int
+	clearedtransfer       bool
+	equipment_type        *int
+	clearedequipment_type bool
+	item                  *int
+	cleareditem           bool
+	done                  bool
+	oldValue              func(context.Context) (*TransferLine, error)
+	predicates            []predicate.TransferLine
+}
+
+var _ ent.Mutation = (*TransferLineMutation)(nil)
+
+// transferlineOption allows management of the mutation configuration using functional options.
+type transferlineOption func(*TransferLineMutation)
+
+// newTransferLineMutation creates new mutation for the TransferLine entity.
+func newTransferLineMutation(c config, op Op, opts ...transferlineOption) *TransferLineMutation {
+	m := &TransferLineMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeTransferLine,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withTransferLineID sets the ID field of the mutation.
+func withTransferLineID(id int) transferlineOption {
+	return func(m *TransferLineMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *TransferLine
+		)
+		m.oldValue = func(ctx context.Context) (*TransferLine, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().TransferLine.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withTransferLine sets the old TransferLine of the mutation.
+func withTransferLine(node *TransferLine) transferlineOption {
+	return func(m *TransferLineMutation) {
+		m.oldValue = func(context.Context) (*TransferLine, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m TransferLineMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m TransferLineMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *TransferLineMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *TransferLineMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().TransferLine.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *TransferLineMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *TransferLineMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the TransferLine entity.
+// If the TransferLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferLineMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *TransferLineMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *TransferLineMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *TransferLineMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the TransferLine entity.
+// If the TransferLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferLineMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *TransferLineMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetTransferID sets the "transfer_id" field.
+func (m *TransferLineMutation) SetTransferID(i int) {
+	m.transfer = &i
+}
+
+// TransferID returns the value of the "transfer_id" field in the mutation.
+func (m *TransferLineMutation) TransferID() (r int, exists bool) {
+	v := m.transfer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTransferID returns the old "transfer_id" field's value of the TransferLine entity.
+// If the TransferLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferLineMutation) OldTransferID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTransferID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTransferID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTransferID: %w", err)
+	}
+	return oldValue.TransferID, nil
+}
+
+// ResetTransferID resets all changes to the "transfer_id" field.
+func (m *TransferLineMutation) ResetTransferID() {
+	m.transfer = nil
+}
+
+// SetEquipmentTypeID sets the "equipment_type_id" field.
+func (m *TransferLineMutation) SetEquipmentTypeID(i int) {
+	m.equipment_type = &i
+}
+
+// EquipmentTypeID returns the value of the "equipment_type_id" field in the mutation.
+func (m *TransferLineMutation) EquipmentTypeID() (r int, exists bool) {
+	v := m.equipment_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEquipmentTypeID returns the old "equipment_type_id" field's value of the TransferLine entity.
+// If the TransferLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferLineMutation) OldEquipmentTypeID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEquipmentTypeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEquipmentTypeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEquipmentTypeID: %w", err)
+	}
+	return oldValue.EquipmentTypeID, nil
+}
+
+// ResetEquipmentTypeID resets all changes to the "equipment_type_id" field.
+func (m *TransferLineMutation) ResetEquipmentTypeID() {
+	m.equipment_type = nil
+}
+
+// SetItemID sets the "item_id" field.
+func (m *TransferLineMutation) SetItemID(i int) {
+	m.item = &i
+}
+
+// ItemID returns the value of the "item_id" field in the mutation.
+func (m *TransferLineMutation) ItemID() (r int, exists bool) {
+	v := m.item
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldItemID returns the old "item_id" field's value of the TransferLine entity.
+// If the TransferLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferLineMutation) OldItemID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldItemID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldItemID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldItemID: %w", err)
+	}
+	return oldValue.ItemID, nil
+}
+
+// ClearItemID clears the value of the "item_id" field.
+func (m *TransferLineMutation) ClearItemID() {
+	m.item = nil
+	m.clearedFields[transferline.FieldItemID] = struct{}{}
+}
+
+// ItemIDCleared returns if the "item_id" field was cleared in this mutation.
+func (m *TransferLineMutation) ItemIDCleared() bool {
+	_, ok := m.clearedFields[transferline.FieldItemID]
+	return ok
+}
+
+// ResetItemID resets all changes to the "item_id" field.
+func (m *TransferLineMutation) ResetItemID() {
+	m.item = nil
+	delete(m.clearedFields, transferline.FieldItemID)
+}
+
+// SetQuantitySent sets the "quantity_sent" field.
+func (m *TransferLineMutation) SetQuantitySent(i int) {
+	m.quantity_sent = &i
+	m.addquantity_sent = nil
+}
+
+// QuantitySent returns the value of the "quantity_sent" field in the mutation.
+func (m *TransferLineMutation) QuantitySent() (r int, exists bool) {
+	v := m.quantity_sent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuantitySent returns the old "quantity_sent" field's value of the TransferLine entity.
+// If the TransferLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferLineMutation) OldQuantitySent(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuantitySent is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuantitySent requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuantitySent: %w", err)
+	}
+	return oldValue.QuantitySent, nil
+}
+
+// AddQuantitySent adds i to the "quantity_sent" field.
+func (m *TransferLineMutation) AddQuantitySent(i int) {
+	if m.addquantity_sent != nil {
+		*m.addquantity_sent += i
+	} else {
+		m.addquantity_sent = &i
+	}
+}
+
+// AddedQuantitySent returns the value that was added to the "quantity_sent" field in this mutation.
+func (m *TransferLineMutation) AddedQuantitySent() (r int, exists bool) {
+	v := m.addquantity_sent
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuantitySent resets all changes to the "quantity_sent" field.
+func (m *TransferLineMutation) ResetQuantitySent() {
+	m.quantity_sent = nil
+	m.addquantity_sent = nil
+}
+
+// SetQuantityReceived sets the "quantity_received" field.
+func (m *TransferLineMutation) SetQuantityReceived(i int) {
+	m.quantity_received = &i
+	m.addquantity_received = nil
+}
+
+// QuantityReceived returns the value of the "quantity_received" field in the mutation.
+func (m *TransferLineMutation) QuantityReceived() (r int, exists bool) {
+	v := m.quantity_received
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuantityReceived returns the old "quantity_received" field's value of the TransferLine entity.
+// If the TransferLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferLineMutation) OldQuantityReceived(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuantityReceived is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuantityReceived requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuantityReceived: %w", err)
+	}
+	return oldValue.QuantityReceived, nil
+}
+
+// AddQuantityReceived adds i to the "quantity_received" field.
+func (m *TransferLineMutation) AddQuantityReceived(i int) {
+	if m.addquantity_received != nil {
+		*m.addquantity_received += i
+	} else {
+		m.addquantity_received = &i
+	}
+}
+
+// AddedQuantityReceived returns the value that was added to the "quantity_received" field in this mutation.
+func (m *TransferLineMutation) AddedQuantityReceived() (r int, exists bool) {
+	v := m.addquantity_received
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearQuantityReceived clears the value of the "quantity_received" field.
+func (m *TransferLineMutation) ClearQuantityReceived() {
+	m.quantity_received = nil
+	m.addquantity_received = nil
+	m.clearedFields[transferline.FieldQuantityReceived] = struct{}{}
+}
+
+// QuantityReceivedCleared returns if the "quantity_received" field was cleared in this mutation.
+func (m *TransferLineMutation) QuantityReceivedCleared() bool {
+	_, ok := m.clearedFields[transferline.FieldQuantityReceived]
+	return ok
+}
+
+// ResetQuantityReceived resets all changes to the "quantity_received" field.
+func (m *TransferLineMutation) ResetQuantityReceived() {
+	m.quantity_received = nil
+	m.addquantity_received = nil
+	delete(m.clearedFields, transferline.FieldQuantityReceived)
+}
+
+// SetShortageResolution sets the "shortage_resolution" field.
+func (m *TransferLineMutation) SetShortageResolution(tr transferline.ShortageResolution) {
+	m.shortage_resolution = &tr
+}
+
+// ShortageResolution returns the value of the "shortage_resolution" field in the mutation.
+func (m *TransferLineMutation) ShortageResolution() (r transferline.ShortageResolution, exists bool) {
+	v := m.shortage_resolution
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldShortageResolution returns the old "shortage_resolution" field's value of the TransferLine entity.
+// If the TransferLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferLineMutation) OldShortageResolution(ctx context.Context) (v *transferline.ShortageResolution, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldShortageResolution is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldShortageResolution requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldShortageResolution: %w", err)
+	}
+	return oldValue.ShortageResolution, nil
+}
+
+// ClearShortageResolution clears the value of the "shortage_resolution" field.
+func (m *TransferLineMutation) ClearShortageResolution() {
+	m.shortage_resolution = nil
+	m.clearedFields[transferline.FieldShortageResolution] = struct{}{}
+}
+
+// ShortageResolutionCleared returns if the "shortage_resolution" field was cleared in this mutation.
+func (m *TransferLineMutation) ShortageResolutionCleared() bool {
+	_, ok := m.clearedFields[transferline.FieldShortageResolution]
+	return ok
+}
+
+// ResetShortageResolution resets all changes to the "shortage_resolution" field.
+func (m *TransferLineMutation) ResetShortageResolution() {
+	m.shortage_resolution = nil
+	delete(m.clearedFields, transferline.FieldShortageResolution)
+}
+
+// SetNote sets the "note" field.
+func (m *TransferLineMutation) SetNote(s string) {
+	m.note = &s
+}
+
+// Note returns the value of the "note" field in the mutation.
+func (m *TransferLineMutation) Note() (r string, exists bool) {
+	v := m.note
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNote returns the old "note" field's value of the TransferLine entity.
+// If the TransferLine object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *TransferLineMutation) OldNote(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNote is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNote requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNote: %w", err)
+	}
+	return oldValue.Note, nil
+}
+
+// ClearNote clears the value of the "note" field.
+func (m *TransferLineMutation) ClearNote() {
+	m.note = nil
+	m.clearedFields[transferline.FieldNote] = struct{}{}
+}
+
+// NoteCleared returns if the "note" field was cleared in this mutation.
+func (m *TransferLineMutation) NoteCleared() bool {
+	_, ok := m.clearedFields[transferline.FieldNote]
+	return ok
+}
+
+// ResetNote resets all changes to the "note" field.
+func (m *TransferLineMutation) ResetNote() {
+	m.note = nil
+	delete(m.clearedFields, transferline.FieldNote)
+}
+
+// ClearTransfer clears the "transfer" edge to the Transfer entity.
+func (m *TransferLineMutation) ClearTransfer() {
+	m.clearedtransfer = true
+	m.clearedFields[transferline.FieldTransferID] = struct{}{}
+}
+
+// TransferCleared reports if the "transfer" edge to the Transfer entity was cleared.
+func (m *TransferLineMutation) TransferCleared() bool {
+	return m.clearedtransfer
+}
+
+// TransferIDs returns the "transfer" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// TransferID instead. It exists only for internal usage by the builders.
+func (m *TransferLineMutation) TransferIDs() (ids []int) {
+	if id := m.transfer; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetTransfer resets all changes to the "transfer" edge.
+func (m *TransferLineMutation) ResetTransfer() {
+	m.transfer = nil
+	m.clearedtransfer = false
+}
+
+// ClearEquipmentType clears the "equipment_type" edge to the EquipmentType entity.
+func (m *TransferLineMutation) ClearEquipmentType() {
+	m.clearedequipment_type = true
+	m.clearedFields[transferline.FieldEquipmentTypeID] = struct{}{}
+}
+
+// EquipmentTypeCleared reports if the "equipment_type" edge to the EquipmentType entity was cleared.
+func (m *TransferLineMutation) EquipmentTypeCleared() bool {
+	return m.clearedequipment_type
+}
+
+// EquipmentTypeIDs returns the "equipment_type" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EquipmentTypeID instead. It exists only for internal usage by the builders.
+func (m *TransferLineMutation) EquipmentTypeIDs() (ids []int) {
+	if id := m.equipment_type; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEquipmentType resets all changes to the "equipment_type" edge.
+func (m *TransferLineMutation) ResetEquipmentType() {
+	m.equipment_type = nil
+	m.clearedequipment_type = false
+}
+
+// ClearItem clears the "item" edge to the Item entity.
+func (m *TransferLineMutation) ClearItem() {
+	m.cleareditem = true
+	m.clearedFields[transferline.FieldItemID] = struct{}{}
+}
+
+// ItemCleared reports if the "item" edge to the Item entity was cleared.
+func (m *TransferLineMutation) ItemCleared() bool {
+	return m.ItemIDCleared() || m.cleareditem
+}
+
+// ItemIDs returns the "item" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ItemID instead. It exists only for internal usage by the builders.
+func (m *TransferLineMutation) ItemIDs() (ids []int) {
+	if id := m.item; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetItem resets all changes to the "item" edge.
+func (m *TransferLineMutation) ResetItem() {
+	m.item = nil
+	m.cleareditem = false
+}
+
+// Where appends a list predicates to the TransferLineMutation builder.
+func (m *TransferLineMutation) Where(ps ...predicate.TransferLine) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the TransferLineMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *TransferLineMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.TransferLine, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *TransferLineMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *TransferLineMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (TransferLine).
+func (m *TransferLineMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *TransferLineMutation) Fields() []string {
+	fields := make([]string, 0, 9)
+	if m.created_at != nil {
+		fields = append(fields, transferline.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, transferline.FieldUpdatedAt)
+	}
+	if m.transfer != nil {
+		fields = append(fields, transferline.FieldTransferID)
+	}
+	if m.equipment_type != nil {
+		fields = append(fields, transferline.FieldEquipmentTypeID)
+	}
+	if m.item != nil {
+		fields = append(fields, transferline.FieldItemID)
+	}
+	if m.quantity_sent != nil {
+		fields = append(fields, transferline.FieldQuantitySent)
+	}
+	if m.quantity_received != nil {
+		fields = append(fields, transferline.FieldQuantityReceived)
+	}
+	if m.shortage_resolution != nil {
+		fields = append(fields, transferline.FieldShortageResolution)
+	}
+	if m.note != nil {
+		fields = append(fields, transferline.FieldNote)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *TransferLineMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case transferline.FieldCreatedAt:
+		return m.CreatedAt()
+	case transferline.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case transferline.FieldTransferID:
+		return m.TransferID()
+	case transferline.FieldEquipmentTypeID:
+		return m.EquipmentTypeID()
+	case transferline.FieldItemID:
+		return m.ItemID()
+	case transferline.FieldQuantitySent:
+		return m.QuantitySent()
+	case transferline.FieldQuantityReceived:
+		return m.QuantityReceived()
+	case transferline.FieldShortageResolution:
+		return m.ShortageResolution()
+	case transferline.FieldNote:
+		return m.Note()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *TransferLineMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case transferline.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case transferline.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case transferline.FieldTransferID:
+		return m.OldTransferID(ctx)
+	case transferline.FieldEquipmentTypeID:
+		return m.OldEquipmentTypeID(ctx)
+	case transferline.FieldItemID:
+		return m.OldItemID(ctx)
+	case transferline.FieldQuantitySent:
+		return m.OldQuantitySent(ctx)
+	case transferline.FieldQuantityReceived:
+		return m.OldQuantityReceived(ctx)
+	case transferline.FieldShortageResolution:
+		return m.OldShortageResolution(ctx)
+	case transferline.FieldNote:
+		return m.OldNote(ctx)
+	}
+	return nil, fmt.Errorf("unknown TransferLine field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TransferLineMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case transferline.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case transferline.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case transferline.FieldTransferID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTransferID(v)
+		return nil
+	case transferline.FieldEquipmentTypeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEquipmentTypeID(v)
+		return nil
+	case transferline.FieldItemID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetItemID(v)
+		return nil
+	case transferline.FieldQuantitySent:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuantitySent(v)
+		return nil
+	case transferline.FieldQuantityReceived:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuantityReceived(v)
+		return nil
+	case transferline.FieldShortageResolution:
+		v, ok := value.(transferline.ShortageResolution)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetShortageResolution(v)
+		return nil
+	case transferline.FieldNote:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNote(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TransferLine field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *TransferLineMutation) AddedFields() []string {
+	var fields []string
+	if m.addquantity_sent != nil {
+		fields = append(fields, transferline.FieldQuantitySent)
+	}
+	if m.addquantity_received != nil {
+		fields = append(fields, transferline.FieldQuantityReceived)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *TransferLineMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case transferline.FieldQuantitySent:
+		return m.AddedQuantitySent()
+	case transferline.FieldQuantityReceived:
+		return m.AddedQuantityReceived()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *TransferLineMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case transferline.FieldQuantitySent:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuantitySent(v)
+		return nil
+	case transferline.FieldQuantityReceived:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuantityReceived(v)
+		return nil
+	}
+	return fmt.Errorf("unknown TransferLine numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *TransferLineMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(transferline.FieldItemID) {
+		fields = append(fields, transferline.FieldItemID)
+	}
+	if m.FieldCleared(transferline.FieldQuantityReceived) {
+		fields = append(fields, transferline.FieldQuantityReceived)
+	}
+	if m.FieldCleared(transferline.FieldShortageResolution) {
+		fields = append(fields, transferline.FieldShortageResolution)
+	}
+	if m.FieldCleared(transferline.FieldNote) {
+		fields = append(fields, transferline.FieldNote)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *TransferLineMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *TransferLineMutation) ClearField(name string) error {
+	switch name {
+	case transferline.FieldItemID:
+		m.ClearItemID()
+		return nil
+	case transferline.FieldQuantityReceived:
+		m.ClearQuantityReceived()
+		return nil
+	case transferline.FieldShortageResolution:
+		m.ClearShortageResolution()
+		return nil
+	case transferline.FieldNote:
+		m.ClearNote()
+		return nil
+	}
+	return fmt.Errorf("unknown TransferLine nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *TransferLineMutation) ResetField(name string) error {
+	switch name {
+	case transferline.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case transferline.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case transferline.FieldTransferID:
+		m.ResetTransferID()
+		return nil
+	case transferline.FieldEquipmentTypeID:
+		m.ResetEquipmentTypeID()
+		return nil
+	case transferline.FieldItemID:
+		m.ResetItemID()
+		return nil
+	case transferline.FieldQuantitySent:
+		m.ResetQuantitySent()
+		return nil
+	case transferline.FieldQuantityReceived:
+		m.ResetQuantityReceived()
+		return nil
+	case transferline.FieldShortageResolution:
+		m.ResetShortageResolution()
+		return nil
+	case transferline.FieldNote:
+		m.ResetNote()
+		return nil
+	}
+	return fmt.Errorf("unknown TransferLine field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *TransferLineMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.transfer != nil {
+		edges = append(edges, transferline.EdgeTransfer)
+	}
+	if m.equipment_type != nil {
+		edges = append(edges, transferline.EdgeEquipmentType)
+	}
+	if m.item != nil {
+		edges = append(edges, transferline.EdgeItem)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *TransferLineMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case transferline.EdgeTransfer:
+		if id := m.transfer; id != nil {
+			return []ent.Value{*id}
+		}
+	case transferline.EdgeEquipmentType:
+		if id := m.equipment_type; id != nil {
+			return []ent.Value{*id}
+		}
+	case transferline.EdgeItem:
+		if id := m.item; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *TransferLineMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *TransferLineMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *TransferLineMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedtransfer {
+		edges = append(edges, transferline.EdgeTransfer)
+	}
+	if m.clearedequipment_type {
+		edges = append(edges, transferline.EdgeEquipmentType)
+	}
+	if m.cleareditem {
+		edges = append(edges, transferline.EdgeItem)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *TransferLineMutation) EdgeCleared(name string) bool {
+	switch name {
+	case transferline.EdgeTransfer:
+		return m.clearedtransfer
+	case transferline.EdgeEquipmentType:
+		return m.clearedequipment_type
+	case transferline.EdgeItem:
+		return m.cleareditem
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *TransferLineMutation) ClearEdge(name string) error {
+	switch name {
+	case transferline.EdgeTransfer:
+		m.ClearTransfer()
+		return nil
+	case transferline.EdgeEquipmentType:
+		m.ClearEquipmentType()
+		return nil
+	case transferline.EdgeItem:
+		m.ClearItem()
+		return nil
+	}
+	return fmt.Errorf("unknown TransferLine unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *TransferLineMutation) ResetEdge(name string) error {
+	switch name {
+	case transferline.EdgeTransfer:
+		m.ResetTransfer()
+		return nil
+	case transferline.EdgeEquipmentType:
+		m.ResetEquipmentType()
+		return nil
+	case transferline.EdgeItem:
+		m.ResetItem()
+		return nil
+	}
+	return fmt.Errorf("unknown TransferLine edge %s", name)
 }
 
 // UserMutation represents an operation that mutates the User nodes in the graph.

@@ -29,6 +29,8 @@ type StockBalance struct {
 	EquipmentTypeID int `json:"equipment_type_id,omitempty"`
 	// Quantity holds the value of the "quantity" field.
 	Quantity int `json:"quantity,omitempty"`
+	// part of quantity returned damaged: on hand, not issuable until written off
+	Quarantined int `json:"quarantined,omitempty"`
 	// below this the balance is flagged as low stock
 	MinLevel int `json:"min_level,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -77,7 +79,7 @@ func (*StockBalance) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case stockbalance.FieldID, stockbalance.FieldWarehouseID, stockbalance.FieldEquipmentTypeID, stockbalance.FieldQuantity, stockbalance.FieldMinLevel:
+		case stockbalance.FieldID, stockbalance.FieldWarehouseID, stockbalance.FieldEquipmentTypeID, stockbalance.FieldQuantity, stockbalance.FieldQuarantined, stockbalance.FieldMinLevel:
 			values[i] = new(sql.NullInt64)
 		case stockbalance.FieldCreatedAt, stockbalance.FieldUpdatedAt:
 			values[i] = new(sql.NullTime)
@@ -131,6 +133,12 @@ func (_m *StockBalance) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field quantity", values[i])
 			} else if value.Valid {
 				_m.Quantity = int(value.Int64)
+			}
+		case stockbalance.FieldQuarantined:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field quarantined", values[i])
+			} else if value.Valid {
+				_m.Quarantined = int(value.Int64)
 			}
 		case stockbalance.FieldMinLevel:
 			if value, ok := values[i].(*sql.NullInt64); !ok {
@@ -198,6 +206,9 @@ func (_m *StockBalance) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("quantity=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Quantity))
+	builder.WriteString(", ")
+	builder.WriteString("quarantined=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Quarantined))
 	builder.WriteString(", ")
 	builder.WriteString("min_level=")
 	builder.WriteString(fmt.Sprintf("%v", _m.MinLevel))

@@ -78,6 +78,20 @@ func (_c *StockBalanceCreate) SetNillableQuantity(v *int) *StockBalanceCreate {
 	return _c
 }
 
+// SetQuarantined sets the "quarantined" field.
+func (_c *StockBalanceCreate) SetQuarantined(v int) *StockBalanceCreate {
+	_c.mutation.SetQuarantined(v)
+	return _c
+}
+
+// SetNillableQuarantined sets the "quarantined" field if the given value is not nil.
+func (_c *StockBalanceCreate) SetNillableQuarantined(v *int) *StockBalanceCreate {
+	if v != nil {
+		_c.SetQuarantined(*v)
+	}
+	return _c
+}
+
 // SetMinLevel sets the "min_level" field.
 func (_c *StockBalanceCreate) SetMinLevel(v int) *StockBalanceCreate {
 	_c.mutation.SetMinLevel(v)
@@ -157,6 +171,10 @@ func (_c *StockBalanceCreate) defaults() error {
 		v := stockbalance.DefaultQuantity
 		_c.mutation.SetQuantity(v)
 	}
+	if _, ok := _c.mutation.Quarantined(); !ok {
+		v := stockbalance.DefaultQuarantined
+		_c.mutation.SetQuarantined(v)
+	}
 	if _, ok := _c.mutation.MinLevel(); !ok {
 		v := stockbalance.DefaultMinLevel
 		_c.mutation.SetMinLevel(v)
@@ -184,6 +202,14 @@ func (_c *StockBalanceCreate) check() error {
 	if v, ok := _c.mutation.Quantity(); ok {
 		if err := stockbalance.QuantityValidator(v); err != nil {
 			return &ValidationError{Name: "quantity", err: fmt.Errorf(`ent: validator failed for field "StockBalance.quantity": %w`, err)}
+		}
+	}
+	if _, ok := _c.mutation.Quarantined(); !ok {
+		return &ValidationError{Name: "quarantined", err: errors.New(`ent: missing required field "StockBalance.quarantined"`)}
+	}
+	if v, ok := _c.mutation.Quarantined(); ok {
+		if err := stockbalance.QuarantinedValidator(v); err != nil {
+			return &ValidationError{Name: "quarantined", err: fmt.Errorf(`ent: validator failed for field "StockBalance.quarantined": %w`, err)}
 		}
 	}
 	if _, ok := _c.mutation.MinLevel(); !ok {
@@ -238,6 +264,10 @@ func (_c *StockBalanceCreate) createSpec() (*StockBalance, *sqlgraph.CreateSpec)
 	if value, ok := _c.mutation.Quantity(); ok {
 		_spec.SetField(stockbalance.FieldQuantity, field.TypeInt, value)
 		_node.Quantity = value
+	}
+	if value, ok := _c.mutation.Quarantined(); ok {
+		_spec.SetField(stockbalance.FieldQuarantined, field.TypeInt, value)
+		_node.Quarantined = value
 	}
 	if value, ok := _c.mutation.MinLevel(); ok {
 		_spec.SetField(stockbalance.FieldMinLevel, field.TypeInt, value)
@@ -383,6 +413,24 @@ func (u *StockBalanceUpsert) AddQuantity(v int) *StockBalanceUpsert {
 	return u
 }
 
+// SetQuarantined sets the "quarantined" field.
+func (u *StockBalanceUpsert) SetQuarantined(v int) *StockBalanceUpsert {
+	u.Set(stockbalance.FieldQuarantined, v)
+	return u
+}
+
+// UpdateQuarantined sets the "quarantined" field to the value that was provided on create.
+func (u *StockBalanceUpsert) UpdateQuarantined() *StockBalanceUpsert {
+	u.SetExcluded(stockbalance.FieldQuarantined)
+	return u
+}
+
+// AddQuarantined adds v to the "quarantined" field.
+func (u *StockBalanceUpsert) AddQuarantined(v int) *StockBalanceUpsert {
+	u.Add(stockbalance.FieldQuarantined, v)
+	return u
+}
+
 // SetMinLevel sets the "min_level" field.
 func (u *StockBalanceUpsert) SetMinLevel(v int) *StockBalanceUpsert {
 	u.Set(stockbalance.FieldMinLevel, v)
@@ -506,6 +554,27 @@ func (u *StockBalanceUpsertOne) AddQuantity(v int) *StockBalanceUpsertOne {
 func (u *StockBalanceUpsertOne) UpdateQuantity() *StockBalanceUpsertOne {
 	return u.Update(func(s *StockBalanceUpsert) {
 		s.UpdateQuantity()
+	})
+}
+
+// SetQuarantined sets the "quarantined" field.
+func (u *StockBalanceUpsertOne) SetQuarantined(v int) *StockBalanceUpsertOne {
+	return u.Update(func(s *StockBalanceUpsert) {
+		s.SetQuarantined(v)
+	})
+}
+
+// AddQuarantined adds v to the "quarantined" field.
+func (u *StockBalanceUpsertOne) AddQuarantined(v int) *StockBalanceUpsertOne {
+	return u.Update(func(s *StockBalanceUpsert) {
+		s.AddQuarantined(v)
+	})
+}
+
+// UpdateQuarantined sets the "quarantined" field to the value that was provided on create.
+func (u *StockBalanceUpsertOne) UpdateQuarantined() *StockBalanceUpsertOne {
+	return u.Update(func(s *StockBalanceUpsert) {
+		s.UpdateQuarantined()
 	})
 }
 
@@ -801,6 +870,27 @@ func (u *StockBalanceUpsertBulk) AddQuantity(v int) *StockBalanceUpsertBulk {
 func (u *StockBalanceUpsertBulk) UpdateQuantity() *StockBalanceUpsertBulk {
 	return u.Update(func(s *StockBalanceUpsert) {
 		s.UpdateQuantity()
+	})
+}
+
+// SetQuarantined sets the "quarantined" field.
+func (u *StockBalanceUpsertBulk) SetQuarantined(v int) *StockBalanceUpsertBulk {
+	return u.Update(func(s *StockBalanceUpsert) {
+		s.SetQuarantined(v)
+	})
+}
+
+// AddQuarantined adds v to the "quarantined" field.
+func (u *StockBalanceUpsertBulk) AddQuarantined(v int) *StockBalanceUpsertBulk {
+	return u.Update(func(s *StockBalanceUpsert) {
+		s.AddQuarantined(v)
+	})
+}
+
+// UpdateQuarantined sets the "quarantined" field to the value that was provided on create.
+func (u *StockBalanceUpsertBulk) UpdateQuarantined() *StockBalanceUpsertBulk {
+	return u.Update(func(s *StockBalanceUpsert) {
+		s.UpdateQuarantined()
 	})
 }
 

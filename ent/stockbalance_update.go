@@ -86,6 +86,27 @@ func (_u *StockBalanceUpdate) AddQuantity(v int) *StockBalanceUpdate {
 	return _u
 }
 
+// SetQuarantined sets the "quarantined" field.
+func (_u *StockBalanceUpdate) SetQuarantined(v int) *StockBalanceUpdate {
+	_u.mutation.ResetQuarantined()
+	_u.mutation.SetQuarantined(v)
+	return _u
+}
+
+// SetNillableQuarantined sets the "quarantined" field if the given value is not nil.
+func (_u *StockBalanceUpdate) SetNillableQuarantined(v *int) *StockBalanceUpdate {
+	if v != nil {
+		_u.SetQuarantined(*v)
+	}
+	return _u
+}
+
+// AddQuarantined adds value to the "quarantined" field.
+func (_u *StockBalanceUpdate) AddQuarantined(v int) *StockBalanceUpdate {
+	_u.mutation.AddQuarantined(v)
+	return _u
+}
+
 // SetMinLevel sets the "min_level" field.
 func (_u *StockBalanceUpdate) SetMinLevel(v int) *StockBalanceUpdate {
 	_u.mutation.ResetMinLevel()
@@ -183,6 +204,11 @@ func (_u *StockBalanceUpdate) check() error {
 			return &ValidationError{Name: "quantity", err: fmt.Errorf(`ent: validator failed for field "StockBalance.quantity": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Quarantined(); ok {
+		if err := stockbalance.QuarantinedValidator(v); err != nil {
+			return &ValidationError{Name: "quarantined", err: fmt.Errorf(`ent: validator failed for field "StockBalance.quarantined": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.MinLevel(); ok {
 		if err := stockbalance.MinLevelValidator(v); err != nil {
 			return &ValidationError{Name: "min_level", err: fmt.Errorf(`ent: validator failed for field "StockBalance.min_level": %w`, err)}
@@ -223,6 +249,12 @@ func (_u *StockBalanceUpdate) sqlSave(ctx context.Context) (_node int, err error
 	}
 	if value, ok := _u.mutation.AddedQuantity(); ok {
 		_spec.AddField(stockbalance.FieldQuantity, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Quarantined(); ok {
+		_spec.SetField(stockbalance.FieldQuarantined, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedQuarantined(); ok {
+		_spec.AddField(stockbalance.FieldQuarantined, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.MinLevel(); ok {
 		_spec.SetField(stockbalance.FieldMinLevel, field.TypeInt, value)
@@ -365,6 +397,27 @@ func (_u *StockBalanceUpdateOne) AddQuantity(v int) *StockBalanceUpdateOne {
 	return _u
 }
 
+// SetQuarantined sets the "quarantined" field.
+func (_u *StockBalanceUpdateOne) SetQuarantined(v int) *StockBalanceUpdateOne {
+	_u.mutation.ResetQuarantined()
+	_u.mutation.SetQuarantined(v)
+	return _u
+}
+
+// SetNillableQuarantined sets the "quarantined" field if the given value is not nil.
+func (_u *StockBalanceUpdateOne) SetNillableQuarantined(v *int) *StockBalanceUpdateOne {
+	if v != nil {
+		_u.SetQuarantined(*v)
+	}
+	return _u
+}
+
+// AddQuarantined adds value to the "quarantined" field.
+func (_u *StockBalanceUpdateOne) AddQuarantined(v int) *StockBalanceUpdateOne {
+	_u.mutation.AddQuarantined(v)
+	return _u
+}
+
 // SetMinLevel sets the "min_level" field.
 func (_u *StockBalanceUpdateOne) SetMinLevel(v int) *StockBalanceUpdateOne {
 	_u.mutation.ResetMinLevel()
@@ -475,6 +528,11 @@ func (_u *StockBalanceUpdateOne) check() error {
 			return &ValidationError{Name: "quantity", err: fmt.Errorf(`ent: validator failed for field "StockBalance.quantity": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.Quarantined(); ok {
+		if err := stockbalance.QuarantinedValidator(v); err != nil {
+			return &ValidationError{Name: "quarantined", err: fmt.Errorf(`ent: validator failed for field "StockBalance.quarantined": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.MinLevel(); ok {
 		if err := stockbalance.MinLevelValidator(v); err != nil {
 			return &ValidationError{Name: "min_level", err: fmt.Errorf(`ent: validator failed for field "StockBalance.min_level": %w`, err)}
@@ -532,6 +590,12 @@ func (_u *StockBalanceUpdateOne) sqlSave(ctx context.Context) (_node *StockBalan
 	}
 	if value, ok := _u.mutation.AddedQuantity(); ok {
 		_spec.AddField(stockbalance.FieldQuantity, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.Quarantined(); ok {
+		_spec.SetField(stockbalance.FieldQuarantined, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedQuarantined(); ok {
+		_spec.AddField(stockbalance.FieldQuarantined, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.MinLevel(); ok {
 		_spec.SetField(stockbalance.FieldMinLevel, field.TypeInt, value)

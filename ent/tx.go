@@ -22,16 +22,26 @@ type Tx struct {
 	Branch *BranchClient
 	// Courier is the client for interacting with the Courier builders.
 	Courier *CourierClient
+	// CourierDebt is the client for interacting with the CourierDebt builders.
+	CourierDebt *CourierDebtClient
 	// CourierDocument is the client for interacting with the CourierDocument builders.
 	CourierDocument *CourierDocumentClient
+	// CourierHolding is the client for interacting with the CourierHolding builders.
+	CourierHolding *CourierHoldingClient
 	// CourierStatusChange is the client for interacting with the CourierStatusChange builders.
 	CourierStatusChange *CourierStatusChangeClient
+	// DocumentCounter is the client for interacting with the DocumentCounter builders.
+	DocumentCounter *DocumentCounterClient
 	// EquipmentType is the client for interacting with the EquipmentType builders.
 	EquipmentType *EquipmentTypeClient
 	// IdempotencyKey is the client for interacting with the IdempotencyKey builders.
 	IdempotencyKey *IdempotencyKeyClient
 	// Item is the client for interacting with the Item builders.
 	Item *ItemClient
+	// Kit is the client for interacting with the Kit builders.
+	Kit *KitClient
+	// KitItem is the client for interacting with the KitItem builders.
+	KitItem *KitItemClient
 	// LoginThrottle is the client for interacting with the LoginThrottle builders.
 	LoginThrottle *LoginThrottleClient
 	// Movement is the client for interacting with the Movement builders.
@@ -42,8 +52,14 @@ type Tx struct {
 	Region *RegionClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// StatusReason is the client for interacting with the StatusReason builders.
+	StatusReason *StatusReasonClient
 	// StockBalance is the client for interacting with the StockBalance builders.
 	StockBalance *StockBalanceClient
+	// Transfer is the client for interacting with the Transfer builders.
+	Transfer *TransferClient
+	// TransferLine is the client for interacting with the TransferLine builders.
+	TransferLine *TransferLineClient
 	// User is the client for interacting with the User builders.
 	User *UserClient
 	// Warehouse is the client for interacting with the Warehouse builders.
@@ -183,17 +199,25 @@ func (tx *Tx) init() {
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.Branch = NewBranchClient(tx.config)
 	tx.Courier = NewCourierClient(tx.config)
+	tx.CourierDebt = NewCourierDebtClient(tx.config)
 	tx.CourierDocument = NewCourierDocumentClient(tx.config)
+	tx.CourierHolding = NewCourierHoldingClient(tx.config)
 	tx.CourierStatusChange = NewCourierStatusChangeClient(tx.config)
+	tx.DocumentCounter = NewDocumentCounterClient(tx.config)
 	tx.EquipmentType = NewEquipmentTypeClient(tx.config)
 	tx.IdempotencyKey = NewIdempotencyKeyClient(tx.config)
 	tx.Item = NewItemClient(tx.config)
+	tx.Kit = NewKitClient(tx.config)
+	tx.KitItem = NewKitItemClient(tx.config)
 	tx.LoginThrottle = NewLoginThrottleClient(tx.config)
 	tx.Movement = NewMovementClient(tx.config)
 	tx.Partner = NewPartnerClient(tx.config)
 	tx.Region = NewRegionClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
+	tx.StatusReason = NewStatusReasonClient(tx.config)
 	tx.StockBalance = NewStockBalanceClient(tx.config)
+	tx.Transfer = NewTransferClient(tx.config)
+	tx.TransferLine = NewTransferLineClient(tx.config)
 	tx.User = NewUserClient(tx.config)
 	tx.Warehouse = NewWarehouseClient(tx.config)
 }

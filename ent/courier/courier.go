@@ -58,6 +58,8 @@ const (
 	FieldPartnerID = "partner_id"
 	// FieldBranchID holds the string denoting the branch_id field in the database.
 	FieldBranchID = "branch_id"
+	// FieldSearchKey holds the string denoting the search_key field in the database.
+	FieldSearchKey = "search_key"
 	// EdgePartner holds the string denoting the partner edge name in mutations.
 	EdgePartner = "partner"
 	// EdgeBranch holds the string denoting the branch edge name in mutations.
@@ -139,6 +141,7 @@ var Columns = []string{
 	FieldDoNotRehire,
 	FieldPartnerID,
 	FieldBranchID,
+	FieldSearchKey,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -157,7 +160,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/mycourier/mycourier/ent/runtime"
 var (
-	Hooks        [3]ent.Hook
+	Hooks        [4]ent.Hook
 	Interceptors [1]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.
@@ -180,6 +183,10 @@ var (
 	VehiclePlateValidator func(string) error
 	// DefaultDoNotRehire holds the default value on creation for the "do_not_rehire" field.
 	DefaultDoNotRehire bool
+	// DefaultSearchKey holds the default value on creation for the "search_key" field.
+	DefaultSearchKey string
+	// SearchKeyValidator is a validator for the "search_key" field. It is called by the builders before save.
+	SearchKeyValidator func(string) error
 )
 
 // Gender defines the type for the "gender" enum field.
@@ -394,6 +401,11 @@ func ByPartnerID(opts ...sql.OrderTermOption) OrderOption {
 // ByBranchID orders the results by the branch_id field.
 func ByBranchID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldBranchID, opts...).ToFunc()
+}
+
+// BySearchKey orders the results by the search_key field.
+func BySearchKey(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSearchKey, opts...).ToFunc()
 }
 
 // ByPartnerField orders the results by partner field.

@@ -135,6 +135,11 @@ func BranchID(v int) predicate.Courier {
 	return predicate.Courier(sql.FieldEQ(FieldBranchID, v))
 }
 
+// SearchKey applies equality check predicate on the "search_key" field. It's identical to SearchKeyEQ.
+func SearchKey(v string) predicate.Courier {
+	return predicate.Courier(sql.FieldEQ(FieldSearchKey, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Courier {
 	return predicate.Courier(sql.FieldEQ(FieldCreatedAt, v))
@@ -1023,6 +1028,71 @@ func BranchIDIsNil() predicate.Courier {
 // BranchIDNotNil applies the NotNil predicate on the "branch_id" field.
 func BranchIDNotNil() predicate.Courier {
 	return predicate.Courier(sql.FieldNotNull(FieldBranchID))
+}
+
+// SearchKeyEQ applies the EQ predicate on the "search_key" field.
+func SearchKeyEQ(v string) predicate.Courier {
+	return predicate.Courier(sql.FieldEQ(FieldSearchKey, v))
+}
+
+// SearchKeyNEQ applies the NEQ predicate on the "search_key" field.
+func SearchKeyNEQ(v string) predicate.Courier {
+	return predicate.Courier(sql.FieldNEQ(FieldSearchKey, v))
+}
+
+// SearchKeyIn applies the In predicate on the "search_key" field.
+func SearchKeyIn(vs ...string) predicate.Courier {
+	return predicate.Courier(sql.FieldIn(FieldSearchKey, vs...))
+}
+
+// SearchKeyNotIn applies the NotIn predicate on the "search_key" field.
+func SearchKeyNotIn(vs ...string) predicate.Courier {
+	return predicate.Courier(sql.FieldNotIn(FieldSearchKey, vs...))
+}
+
+// SearchKeyGT applies the GT predicate on the "search_key" field.
+func SearchKeyGT(v string) predicate.Courier {
+	return predicate.Courier(sql.FieldGT(FieldSearchKey, v))
+}
+
+// SearchKeyGTE applies the GTE predicate on the "search_key" field.
+func SearchKeyGTE(v string) predicate.Courier {
+	return predicate.Courier(sql.FieldGTE(FieldSearchKey, v))
+}
+
+// SearchKeyLT applies the LT predicate on the "search_key" field.
+func SearchKeyLT(v string) predicate.Courier {
+	return predicate.Courier(sql.FieldLT(FieldSearchKey, v))
+}
+
+// SearchKeyLTE applies the LTE predicate on the "search_key" field.
+func SearchKeyLTE(v string) predicate.Courier {
+	return predicate.Courier(sql.FieldLTE(FieldSearchKey, v))
+}
+
+// SearchKeyContains applies the Contains predicate on the "search_key" field.
+func SearchKeyContains(v string) predicate.Courier {
+	return predicate.Courier(sql.FieldContains(FieldSearchKey, v))
+}
+
+// SearchKeyHasPrefix applies the HasPrefix predicate on the "search_key" field.
+func SearchKeyHasPrefix(v string) predicate.Courier {
+	return predicate.Courier(sql.FieldHasPrefix(FieldSearchKey, v))
+}
+
+// SearchKeyHasSuffix applies the HasSuffix predicate on the "search_key" field.
+func SearchKeyHasSuffix(v string) predicate.Courier {
+	return predicate.Courier(sql.FieldHasSuffix(FieldSearchKey, v))
+}
+
+// SearchKeyEqualFold applies the EqualFold predicate on the "search_key" field.
+func SearchKeyEqualFold(v string) predicate.Courier {
+	return predicate.Courier(sql.FieldEqualFold(FieldSearchKey, v))
+}
+
+// SearchKeyContainsFold applies the ContainsFold predicate on the "search_key" field.
+func SearchKeyContainsFold(v string) predicate.Courier {
+	return predicate.Courier(sql.FieldContainsFold(FieldSearchKey, v))
 }
 
 // HasPartner applies the HasEdge predicate on the "partner" edge.

@@ -32,6 +32,8 @@ const (
 	FieldCategory = "category"
 	// FieldSize holds the string denoting the size field in the database.
 	FieldSize = "size"
+	// FieldVariantGroup holds the string denoting the variant_group field in the database.
+	FieldVariantGroup = "variant_group"
 	// FieldTracking holds the string denoting the tracking field in the database.
 	FieldTracking = "tracking"
 	// FieldUnitCost holds the string denoting the unit_cost field in the database.
@@ -81,6 +83,7 @@ var Columns = []string{
 	FieldSku,
 	FieldCategory,
 	FieldSize,
+	FieldVariantGroup,
 	FieldTracking,
 	FieldUnitCost,
 	FieldDepositAmount,
@@ -117,6 +120,8 @@ var (
 	SkuValidator func(string) error
 	// SizeValidator is a validator for the "size" field. It is called by the builders before save.
 	SizeValidator func(string) error
+	// VariantGroupValidator is a validator for the "variant_group" field. It is called by the builders before save.
+	VariantGroupValidator func(string) error
 	// DefaultUnitCost holds the default value on creation for the "unit_cost" field.
 	DefaultUnitCost int64
 	// UnitCostValidator is a validator for the "unit_cost" field. It is called by the builders before save.
@@ -223,6 +228,11 @@ func ByCategory(opts ...sql.OrderTermOption) OrderOption {
 // BySize orders the results by the size field.
 func BySize(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSize, opts...).ToFunc()
+}
+
+// ByVariantGroup orders the results by the variant_group field.
+func ByVariantGroup(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldVariantGroup, opts...).ToFunc()
 }
 
 // ByTracking orders the results by the tracking field.

@@ -85,6 +85,11 @@ func Size(v string) predicate.EquipmentType {
 	return predicate.EquipmentType(sql.FieldEQ(FieldSize, v))
 }
 
+// VariantGroup applies equality check predicate on the "variant_group" field. It's identical to VariantGroupEQ.
+func VariantGroup(v string) predicate.EquipmentType {
+	return predicate.EquipmentType(sql.FieldEQ(FieldVariantGroup, v))
+}
+
 // UnitCost applies equality check predicate on the "unit_cost" field. It's identical to UnitCostEQ.
 func UnitCost(v int64) predicate.EquipmentType {
 	return predicate.EquipmentType(sql.FieldEQ(FieldUnitCost, v))
@@ -453,6 +458,81 @@ func SizeEqualFold(v string) predicate.EquipmentType {
 // SizeContainsFold applies the ContainsFold predicate on the "size" field.
 func SizeContainsFold(v string) predicate.EquipmentType {
 	return predicate.EquipmentType(sql.FieldContainsFold(FieldSize, v))
+}
+
+// VariantGroupEQ applies the EQ predicate on the "variant_group" field.
+func VariantGroupEQ(v string) predicate.EquipmentType {
+	return predicate.EquipmentType(sql.FieldEQ(FieldVariantGroup, v))
+}
+
+// VariantGroupNEQ applies the NEQ predicate on the "variant_group" field.
+func VariantGroupNEQ(v string) predicate.EquipmentType {
+	return predicate.EquipmentType(sql.FieldNEQ(FieldVariantGroup, v))
+}
+
+// VariantGroupIn applies the In predicate on the "variant_group" field.
+func VariantGroupIn(vs ...string) predicate.EquipmentType {
+	return predicate.EquipmentType(sql.FieldIn(FieldVariantGroup, vs...))
+}
+
+// VariantGroupNotIn applies the NotIn predicate on the "variant_group" field.
+func VariantGroupNotIn(vs ...string) predicate.EquipmentType {
+	return predicate.EquipmentType(sql.FieldNotIn(FieldVariantGroup, vs...))
+}
+
+// VariantGroupGT applies the GT predicate on the "variant_group" field.
+func VariantGroupGT(v string) predicate.EquipmentType {
+	return predicate.EquipmentType(sql.FieldGT(FieldVariantGroup, v))
+}
+
+// VariantGroupGTE applies the GTE predicate on the "variant_group" field.
+func VariantGroupGTE(v string) predicate.EquipmentType {
+	return predicate.EquipmentType(sql.FieldGTE(FieldVariantGroup, v))
+}
+
+// VariantGroupLT applies the LT predicate on the "variant_group" field.
+func VariantGroupLT(v string) predicate.EquipmentType {
+	return predicate.EquipmentType(sql.FieldLT(FieldVariantGroup, v))
+}
+
+// VariantGroupLTE applies the LTE predicate on the "variant_group" field.
+func VariantGroupLTE(v string) predicate.EquipmentType {
+	return predicate.EquipmentType(sql.FieldLTE(FieldVariantGroup, v))
+}
+
+// VariantGroupContains applies the Contains predicate on the "variant_group" field.
+func VariantGroupContains(v string) predicate.EquipmentType {
+	return predicate.EquipmentType(sql.FieldContains(FieldVariantGroup, v))
+}
+
+// VariantGroupHasPrefix applies the HasPrefix predicate on the "variant_group" field.
+func VariantGroupHasPrefix(v string) predicate.EquipmentType {
+	return predicate.EquipmentType(sql.FieldHasPrefix(FieldVariantGroup, v))
+}
+
+// VariantGroupHasSuffix applies the HasSuffix predicate on the "variant_group" field.
+func VariantGroupHasSuffix(v string) predicate.EquipmentType {
+	return predicate.EquipmentType(sql.FieldHasSuffix(FieldVariantGroup, v))
+}
+
+// VariantGroupIsNil applies the IsNil predicate on the "variant_group" field.
+func VariantGroupIsNil() predicate.EquipmentType {
+	return predicate.EquipmentType(sql.FieldIsNull(FieldVariantGroup))
+}
+
+// VariantGroupNotNil applies the NotNil predicate on the "variant_group" field.
+func VariantGroupNotNil() predicate.EquipmentType {
+	return predicate.EquipmentType(sql.FieldNotNull(FieldVariantGroup))
+}
+
+// VariantGroupEqualFold applies the EqualFold predicate on the "variant_group" field.
+func VariantGroupEqualFold(v string) predicate.EquipmentType {
+	return predicate.EquipmentType(sql.FieldEqualFold(FieldVariantGroup, v))
+}
+
+// VariantGroupContainsFold applies the ContainsFold predicate on the "variant_group" field.
+func VariantGroupContainsFold(v string) predicate.EquipmentType {
+	return predicate.EquipmentType(sql.FieldContainsFold(FieldVariantGroup, v))
 }
 
 // TrackingEQ applies the EQ predicate on the "tracking" field.

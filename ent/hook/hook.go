@@ -57,6 +57,18 @@ func (f CourierFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CourierMutation", m)
 }
 
+// The CourierDebtFunc type is an adapter to allow the use of ordinary
+// function as CourierDebt mutator.
+type CourierDebtFunc func(context.Context, *ent.CourierDebtMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CourierDebtFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CourierDebtMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CourierDebtMutation", m)
+}
+
 // The CourierDocumentFunc type is an adapter to allow the use of ordinary
 // function as CourierDocument mutator.
 type CourierDocumentFunc func(context.Context, *ent.CourierDocumentMutation) (ent.Value, error)
@@ -69,6 +81,18 @@ func (f CourierDocumentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Va
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CourierDocumentMutation", m)
 }
 
+// The CourierHoldingFunc type is an adapter to allow the use of ordinary
+// function as CourierHolding mutator.
+type CourierHoldingFunc func(context.Context, *ent.CourierHoldingMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CourierHoldingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CourierHoldingMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CourierHoldingMutation", m)
+}
+
 // The CourierStatusChangeFunc type is an adapter to allow the use of ordinary
 // function as CourierStatusChange mutator.
 type CourierStatusChangeFunc func(context.Context, *ent.CourierStatusChangeMutation) (ent.Value, error)
@@ -79,6 +103,18 @@ func (f CourierStatusChangeFunc) Mutate(ctx context.Context, m ent.Mutation) (en
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CourierStatusChangeMutation", m)
+}
+
+// The DocumentCounterFunc type is an adapter to allow the use of ordinary
+// function as DocumentCounter mutator.
+type DocumentCounterFunc func(context.Context, *ent.DocumentCounterMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f DocumentCounterFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.DocumentCounterMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DocumentCounterMutation", m)
 }
 
 // The EquipmentTypeFunc type is an adapter to allow the use of ordinary
@@ -115,6 +151,30 @@ func (f ItemFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error)
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ItemMutation", m)
+}
+
+// The KitFunc type is an adapter to allow the use of ordinary
+// function as Kit mutator.
+type KitFunc func(context.Context, *ent.KitMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f KitFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.KitMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.KitMutation", m)
+}
+
+// The KitItemFunc type is an adapter to allow the use of ordinary
+// function as KitItem mutator.
+type KitItemFunc func(context.Context, *ent.KitItemMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f KitItemFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.KitItemMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.KitItemMutation", m)
 }
 
 // The LoginThrottleFunc type is an adapter to allow the use of ordinary
@@ -177,6 +237,18 @@ func (f SessionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.SessionMutation", m)
 }
 
+// The StatusReasonFunc type is an adapter to allow the use of ordinary
+// function as StatusReason mutator.
+type StatusReasonFunc func(context.Context, *ent.StatusReasonMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f StatusReasonFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.StatusReasonMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StatusReasonMutation", m)
+}
+
 // The StockBalanceFunc type is an adapter to allow the use of ordinary
 // function as StockBalance mutator.
 type StockBalanceFunc func(context.Context, *ent.StockBalanceMutation) (ent.Value, error)
@@ -187,6 +259,30 @@ func (f StockBalanceFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StockBalanceMutation", m)
+}
+
+// The TransferFunc type is an adapter to allow the use of ordinary
+// function as Transfer mutator.
+type TransferFunc func(context.Context, *ent.TransferMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f TransferFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.TransferMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TransferMutation", m)
+}
+
+// The TransferLineFunc type is an adapter to allow the use of ordinary
+// function as TransferLine mutator.
+type TransferLineFunc func(context.Context, *ent.TransferLineMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f TransferLineFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.TransferLineMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.TransferLineMutation", m)
 }
 
 // The UserFunc type is an adapter to allow the use of ordinary

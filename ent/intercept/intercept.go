@@ -12,18 +12,26 @@ import (
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
+	"github.com/mycourier/mycourier/ent/courierholding"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
+	"github.com/mycourier/mycourier/ent/documentcounter"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/idempotencykey"
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/kit"
+	"github.com/mycourier/mycourier/ent/kititem"
 	"github.com/mycourier/mycourier/ent/loginthrottle"
 	"github.com/mycourier/mycourier/ent/movement"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/predicate"
 	"github.com/mycourier/mycourier/ent/region"
 	"github.com/mycourier/mycourier/ent/session"
+	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/transfer"
+	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
 )
@@ -192,6 +200,33 @@ func (f TraverseCourier) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.CourierQuery", q)
 }
 
+// The CourierDebtFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CourierDebtFunc func(context.Context, *ent.CourierDebtQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CourierDebtFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CourierDebtQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CourierDebtQuery", q)
+}
+
+// The TraverseCourierDebt type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCourierDebt func(context.Context, *ent.CourierDebtQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCourierDebt) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCourierDebt) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CourierDebtQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CourierDebtQuery", q)
+}
+
 // The CourierDocumentFunc type is an adapter to allow the use of ordinary function as a Querier.
 type CourierDocumentFunc func(context.Context, *ent.CourierDocumentQuery) (ent.Value, error)
 
@@ -219,6 +254,33 @@ func (f TraverseCourierDocument) Traverse(ctx context.Context, q ent.Query) erro
 	return fmt.Errorf("unexpected query type %T. expect *ent.CourierDocumentQuery", q)
 }
 
+// The CourierHoldingFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CourierHoldingFunc func(context.Context, *ent.CourierHoldingQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CourierHoldingFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CourierHoldingQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CourierHoldingQuery", q)
+}
+
+// The TraverseCourierHolding type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCourierHolding func(context.Context, *ent.CourierHoldingQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCourierHolding) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCourierHolding) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CourierHoldingQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CourierHoldingQuery", q)
+}
+
 // The CourierStatusChangeFunc type is an adapter to allow the use of ordinary function as a Querier.
 type CourierStatusChangeFunc func(context.Context, *ent.CourierStatusChangeQuery) (ent.Value, error)
 
@@ -244,6 +306,33 @@ func (f TraverseCourierStatusChange) Traverse(ctx context.Context, q ent.Query) 
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CourierStatusChangeQuery", q)
+}
+
+// The DocumentCounterFunc type is an adapter to allow the use of ordinary function as a Querier.
+type DocumentCounterFunc func(context.Context, *ent.DocumentCounterQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f DocumentCounterFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.DocumentCounterQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.DocumentCounterQuery", q)
+}
+
+// The TraverseDocumentCounter type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseDocumentCounter func(context.Context, *ent.DocumentCounterQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseDocumentCounter) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseDocumentCounter) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DocumentCounterQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.DocumentCounterQuery", q)
 }
 
 // The EquipmentTypeFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -325,6 +414,60 @@ func (f TraverseItem) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.ItemQuery", q)
+}
+
+// The KitFunc type is an adapter to allow the use of ordinary function as a Querier.
+type KitFunc func(context.Context, *ent.KitQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f KitFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.KitQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.KitQuery", q)
+}
+
+// The TraverseKit type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseKit func(context.Context, *ent.KitQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseKit) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseKit) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.KitQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.KitQuery", q)
+}
+
+// The KitItemFunc type is an adapter to allow the use of ordinary function as a Querier.
+type KitItemFunc func(context.Context, *ent.KitItemQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f KitItemFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.KitItemQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.KitItemQuery", q)
+}
+
+// The TraverseKitItem type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseKitItem func(context.Context, *ent.KitItemQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseKitItem) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseKitItem) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.KitItemQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.KitItemQuery", q)
 }
 
 // The LoginThrottleFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -462,6 +605,33 @@ func (f TraverseSession) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.SessionQuery", q)
 }
 
+// The StatusReasonFunc type is an adapter to allow the use of ordinary function as a Querier.
+type StatusReasonFunc func(context.Context, *ent.StatusReasonQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f StatusReasonFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.StatusReasonQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.StatusReasonQuery", q)
+}
+
+// The TraverseStatusReason type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseStatusReason func(context.Context, *ent.StatusReasonQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseStatusReason) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseStatusReason) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StatusReasonQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.StatusReasonQuery", q)
+}
+
 // The StockBalanceFunc type is an adapter to allow the use of ordinary function as a Querier.
 type StockBalanceFunc func(context.Context, *ent.StockBalanceQuery) (ent.Value, error)
 
@@ -487,6 +657,60 @@ func (f TraverseStockBalance) Traverse(ctx context.Context, q ent.Query) error {
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.StockBalanceQuery", q)
+}
+
+// The TransferFunc type is an adapter to allow the use of ordinary function as a Querier.
+type TransferFunc func(context.Context, *ent.TransferQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f TransferFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.TransferQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.TransferQuery", q)
+}
+
+// The TraverseTransfer type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseTransfer func(context.Context, *ent.TransferQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseTransfer) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseTransfer) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TransferQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.TransferQuery", q)
+}
+
+// The TransferLineFunc type is an adapter to allow the use of ordinary function as a Querier.
+type TransferLineFunc func(context.Context, *ent.TransferLineQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f TransferLineFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.TransferLineQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.TransferLineQuery", q)
+}
+
+// The TraverseTransferLine type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseTransferLine func(context.Context, *ent.TransferLineQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseTransferLine) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseTransferLine) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TransferLineQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.TransferLineQuery", q)
 }
 
 // The UserFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -554,16 +778,26 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.BranchQuery, predicate.Branch, branch.OrderOption]{typ: ent.TypeBranch, tq: q}, nil
 	case *ent.CourierQuery:
 		return &query[*ent.CourierQuery, predicate.Courier, courier.OrderOption]{typ: ent.TypeCourier, tq: q}, nil
+	case *ent.CourierDebtQuery:
+		return &query[*ent.CourierDebtQuery, predicate.CourierDebt, courierdebt.OrderOption]{typ: ent.TypeCourierDebt, tq: q}, nil
 	case *ent.CourierDocumentQuery:
 		return &query[*ent.CourierDocumentQuery, predicate.CourierDocument, courierdocument.OrderOption]{typ: ent.TypeCourierDocument, tq: q}, nil
+	case *ent.CourierHoldingQuery:
+		return &query[*ent.CourierHoldingQuery, predicate.CourierHolding, courierholding.OrderOption]{typ: ent.TypeCourierHolding, tq: q}, nil
 	case *ent.CourierStatusChangeQuery:
 		return &query[*ent.CourierStatusChangeQuery, predicate.CourierStatusChange, courierstatuschange.OrderOption]{typ: ent.TypeCourierStatusChange, tq: q}, nil
+	case *ent.DocumentCounterQuery:
+		return &query[*ent.DocumentCounterQuery, predicate.DocumentCounter, documentcounter.OrderOption]{typ: ent.TypeDocumentCounter, tq: q}, nil
 	case *ent.EquipmentTypeQuery:
 		return &query[*ent.EquipmentTypeQuery, predicate.EquipmentType, equipmenttype.OrderOption]{typ: ent.TypeEquipmentType, tq: q}, nil
 	case *ent.IdempotencyKeyQuery:
 		return &query[*ent.IdempotencyKeyQuery, predicate.IdempotencyKey, idempotencykey.OrderOption]{typ: ent.TypeIdempotencyKey, tq: q}, nil
 	case *ent.ItemQuery:
 		return &query[*ent.ItemQuery, predicate.Item, item.OrderOption]{typ: ent.TypeItem, tq: q}, nil
+	case *ent.KitQuery:
+		return &query[*ent.KitQuery, predicate.Kit, kit.OrderOption]{typ: ent.TypeKit, tq: q}, nil
+	case *ent.KitItemQuery:
+		return &query[*ent.KitItemQuery, predicate.KitItem, kititem.OrderOption]{typ: ent.TypeKitItem, tq: q}, nil
 	case *ent.LoginThrottleQuery:
 		return &query[*ent.LoginThrottleQuery, predicate.LoginThrottle, loginthrottle.OrderOption]{typ: ent.TypeLoginThrottle, tq: q}, nil
 	case *ent.MovementQuery:
@@ -574,8 +808,14 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.RegionQuery, predicate.Region, region.OrderOption]{typ: ent.TypeRegion, tq: q}, nil
 	case *ent.SessionQuery:
 		return &query[*ent.SessionQuery, predicate.Session, session.OrderOption]{typ: ent.TypeSession, tq: q}, nil
+	case *ent.StatusReasonQuery:
+		return &query[*ent.StatusReasonQuery, predicate.StatusReason, statusreason.OrderOption]{typ: ent.TypeStatusReason, tq: q}, nil
 	case *ent.StockBalanceQuery:
 		return &query[*ent.StockBalanceQuery, predicate.StockBalance, stockbalance.OrderOption]{typ: ent.TypeStockBalance, tq: q}, nil
+	case *ent.TransferQuery:
+		return &query[*ent.TransferQuery, predicate.Transfer, transfer.OrderOption]{typ: ent.TypeTransfer, tq: q}, nil
+	case *ent.TransferLineQuery:
+		return &query[*ent.TransferLineQuery, predicate.TransferLine, transferline.OrderOption]{typ: ent.TypeTransferLine, tq: q}, nil
 	case *ent.UserQuery:
 		return &query[*ent.UserQuery, predicate.User, user.OrderOption]{typ: ent.TypeUser, tq: q}, nil
 	case *ent.WarehouseQuery:

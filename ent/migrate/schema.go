@@ -141,6 +141,7 @@ var (
 		{Name: "hired_at", Type: field.TypeTime, Nullable: true},
 		{Name: "fired_at", Type: field.TypeTime, Nullable: true},
 		{Name: "do_not_rehire", Type: field.TypeBool, Default: false},
+		{Name: "search_key", Type: field.TypeString, Size: 1000, Default: ""},
 		{Name: "branch_id", Type: field.TypeInt, Nullable: true},
 		{Name: "partner_id", Type: field.TypeInt, Nullable: true},
 	}
@@ -152,13 +153,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "couriers_branches_couriers",
-				Columns:    []*schema.Column{CouriersColumns[19]},
+				Columns:    []*schema.Column{CouriersColumns[20]},
 				RefColumns: []*schema.Column{BranchesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "couriers_partners_couriers",
-				Columns:    []*schema.Column{CouriersColumns[20]},
+				Columns:    []*schema.Column{CouriersColumns[21]},
 				RefColumns: []*schema.Column{PartnersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -172,12 +173,12 @@ var (
 			{
 				Name:    "courier_partner_id_status_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{CouriersColumns[20], CouriersColumns[14], CouriersColumns[1], CouriersColumns[0]},
+				Columns: []*schema.Column{CouriersColumns[21], CouriersColumns[14], CouriersColumns[1], CouriersColumns[0]},
 			},
 			{
 				Name:    "courier_branch_id_status_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{CouriersColumns[19], CouriersColumns[14], CouriersColumns[1], CouriersColumns[0]},
+				Columns: []*schema.Column{CouriersColumns[20], CouriersColumns[14], CouriersColumns[1], CouriersColumns[0]},
 			},
 			{
 				Name:    "courier_status_created_at_id",
@@ -198,6 +199,72 @@ var (
 				Name:    "courier_created_at",
 				Unique:  false,
 				Columns: []*schema.Column{CouriersColumns[1]},
+			},
+			{
+				Name:    "courier_search_key",
+				Unique:  false,
+				Columns: []*schema.Column{CouriersColumns[19]},
+				Annotation: &entsql.IndexAnnotation{
+					OpClass: "gin_trgm_ops",
+					Types: map[string]string{
+						"postgres": "GIN",
+					},
+				},
+			},
+		},
+	}
+	// CourierDebtsColumns holds the columns for the "courier_debts" table.
+	CourierDebtsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "quantity", Type: field.TypeInt},
+		{Name: "amount", Type: field.TypeInt64},
+		{Name: "reason", Type: field.TypeString, Size: 100},
+		{Name: "document_number", Type: field.TypeString, Size: 50},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"open", "settled"}, Default: "open"},
+		{Name: "settled_at", Type: field.TypeTime, Nullable: true},
+		{Name: "courier_id", Type: field.TypeInt},
+		{Name: "equipment_type_id", Type: field.TypeInt},
+		{Name: "item_id", Type: field.TypeInt, Nullable: true},
+		{Name: "actor_id", Type: field.TypeInt, Nullable: true},
+	}
+	// CourierDebtsTable holds the schema information for the "courier_debts" table.
+	CourierDebtsTable = &schema.Table{
+		Name:       "courier_debts",
+		Columns:    CourierDebtsColumns,
+		PrimaryKey: []*schema.Column{CourierDebtsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "courier_debts_couriers_courier",
+				Columns:    []*schema.Column{CourierDebtsColumns[9]},
+				RefColumns: []*schema.Column{CouriersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "courier_debts_equipment_types_equipment_type",
+				Columns:    []*schema.Column{CourierDebtsColumns[10]},
+				RefColumns: []*schema.Column{EquipmentTypesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "courier_debts_items_item",
+				Columns:    []*schema.Column{CourierDebtsColumns[11]},
+				RefColumns: []*schema.Column{ItemsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "courier_debts_users_actor",
+				Columns:    []*schema.Column{CourierDebtsColumns[12]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "courierdebt_courier_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{CourierDebtsColumns[9], CourierDebtsColumns[7]},
 			},
 		},
 	}
@@ -258,6 +325,47 @@ var (
 			},
 		},
 	}
+	// CourierHoldingsColumns holds the columns for the "courier_holdings" table.
+	CourierHoldingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "quantity", Type: field.TypeInt, Default: 0},
+		{Name: "courier_id", Type: field.TypeInt},
+		{Name: "equipment_type_id", Type: field.TypeInt},
+	}
+	// CourierHoldingsTable holds the schema information for the "courier_holdings" table.
+	CourierHoldingsTable = &schema.Table{
+		Name:       "courier_holdings",
+		Columns:    CourierHoldingsColumns,
+		PrimaryKey: []*schema.Column{CourierHoldingsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "courier_holdings_couriers_courier",
+				Columns:    []*schema.Column{CourierHoldingsColumns[4]},
+				RefColumns: []*schema.Column{CouriersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "courier_holdings_equipment_types_equipment_type",
+				Columns:    []*schema.Column{CourierHoldingsColumns[5]},
+				RefColumns: []*schema.Column{EquipmentTypesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "courierholding_courier_id_equipment_type_id",
+				Unique:  true,
+				Columns: []*schema.Column{CourierHoldingsColumns[4], CourierHoldingsColumns[5]},
+			},
+			{
+				Name:    "courierholding_equipment_type_id",
+				Unique:  false,
+				Columns: []*schema.Column{CourierHoldingsColumns[5]},
+			},
+		},
+	}
 	// CourierStatusChangesColumns holds the columns for the "courier_status_changes" table.
 	CourierStatusChangesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -301,6 +409,26 @@ var (
 			},
 		},
 	}
+	// DocumentCountersColumns holds the columns for the "document_counters" table.
+	DocumentCountersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "prefix", Type: field.TypeString, Size: 10},
+		{Name: "year", Type: field.TypeInt},
+		{Name: "last", Type: field.TypeInt64, Default: 0},
+	}
+	// DocumentCountersTable holds the schema information for the "document_counters" table.
+	DocumentCountersTable = &schema.Table{
+		Name:       "document_counters",
+		Columns:    DocumentCountersColumns,
+		PrimaryKey: []*schema.Column{DocumentCountersColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "documentcounter_prefix_year",
+				Unique:  true,
+				Columns: []*schema.Column{DocumentCountersColumns[1], DocumentCountersColumns[2]},
+			},
+		},
+	}
 	// EquipmentTypesColumns holds the columns for the "equipment_types" table.
 	EquipmentTypesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -311,6 +439,7 @@ var (
 		{Name: "sku", Type: field.TypeString, Unique: true, Size: 50},
 		{Name: "category", Type: field.TypeEnum, Enums: []string{"bag", "uniform", "helmet", "power_bank", "phone_holder", "other"}},
 		{Name: "size", Type: field.TypeString, Nullable: true, Size: 10},
+		{Name: "variant_group", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "tracking", Type: field.TypeEnum, Enums: []string{"serial", "quantity"}, Default: "quantity"},
 		{Name: "unit_cost", Type: field.TypeInt64, Default: 0},
 		{Name: "deposit_amount", Type: field.TypeInt64, Default: 0},
@@ -331,6 +460,11 @@ var (
 				Name:    "equipmenttype_category",
 				Unique:  false,
 				Columns: []*schema.Column{EquipmentTypesColumns[6]},
+			},
+			{
+				Name:    "equipmenttype_variant_group",
+				Unique:  false,
+				Columns: []*schema.Column{EquipmentTypesColumns[8]},
 			},
 		},
 	}
@@ -416,6 +550,70 @@ var (
 				Name:    "item_equipment_type_id_state",
 				Unique:  false,
 				Columns: []*schema.Column{ItemsColumns[9], ItemsColumns[5]},
+			},
+		},
+	}
+	// KitsColumns holds the columns for the "kits" table.
+	KitsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "archived_at", Type: field.TypeTime, Nullable: true},
+		{Name: "name", Type: field.TypeString, Unique: true, Size: 100},
+		{Name: "transport_type", Type: field.TypeEnum, Enums: []string{"foot", "bicycle", "scooter", "moto", "car"}},
+		{Name: "description", Type: field.TypeString, Nullable: true, Size: 500},
+	}
+	// KitsTable holds the schema information for the "kits" table.
+	KitsTable = &schema.Table{
+		Name:       "kits",
+		Columns:    KitsColumns,
+		PrimaryKey: []*schema.Column{KitsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "kit_archived_at",
+				Unique:  false,
+				Columns: []*schema.Column{KitsColumns[3]},
+			},
+			{
+				Name:    "kit_transport_type",
+				Unique:  false,
+				Columns: []*schema.Column{KitsColumns[5]},
+			},
+		},
+	}
+	// KitItemsColumns holds the columns for the "kit_items" table.
+	KitItemsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "quantity", Type: field.TypeInt, Default: 1},
+		{Name: "kit_id", Type: field.TypeInt},
+		{Name: "equipment_type_id", Type: field.TypeInt},
+	}
+	// KitItemsTable holds the schema information for the "kit_items" table.
+	KitItemsTable = &schema.Table{
+		Name:       "kit_items",
+		Columns:    KitItemsColumns,
+		PrimaryKey: []*schema.Column{KitItemsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "kit_items_kits_lines",
+				Columns:    []*schema.Column{KitItemsColumns[4]},
+				RefColumns: []*schema.Column{KitsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "kit_items_equipment_types_equipment_type",
+				Columns:    []*schema.Column{KitItemsColumns[5]},
+				RefColumns: []*schema.Column{EquipmentTypesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "kititem_kit_id_equipment_type_id",
+				Unique:  true,
+				Columns: []*schema.Column{KitItemsColumns[4], KitItemsColumns[5]},
 			},
 		},
 	}
@@ -626,12 +824,44 @@ var (
 			},
 		},
 	}
+	// StatusReasonsColumns holds the columns for the "status_reasons" table.
+	StatusReasonsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "archived_at", Type: field.TypeTime, Nullable: true},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"block", "fire"}},
+		{Name: "code", Type: field.TypeString, Size: 50},
+		{Name: "title_ru", Type: field.TypeString, Size: 200},
+		{Name: "title_en", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "comment_required", Type: field.TypeBool, Default: true},
+		{Name: "sort_order", Type: field.TypeInt, Default: 0},
+	}
+	// StatusReasonsTable holds the schema information for the "status_reasons" table.
+	StatusReasonsTable = &schema.Table{
+		Name:       "status_reasons",
+		Columns:    StatusReasonsColumns,
+		PrimaryKey: []*schema.Column{StatusReasonsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "statusreason_archived_at",
+				Unique:  false,
+				Columns: []*schema.Column{StatusReasonsColumns[3]},
+			},
+			{
+				Name:    "statusreason_kind_code",
+				Unique:  true,
+				Columns: []*schema.Column{StatusReasonsColumns[4], StatusReasonsColumns[5]},
+			},
+		},
+	}
 	// StockBalancesColumns holds the columns for the "stock_balances" table.
 	StockBalancesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
 		{Name: "quantity", Type: field.TypeInt, Default: 0},
+		{Name: "quarantined", Type: field.TypeInt, Default: 0},
 		{Name: "min_level", Type: field.TypeInt, Default: 0},
 		{Name: "equipment_type_id", Type: field.TypeInt},
 		{Name: "warehouse_id", Type: field.TypeInt},
@@ -644,13 +874,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "stock_balances_equipment_types_balances",
-				Columns:    []*schema.Column{StockBalancesColumns[5]},
+				Columns:    []*schema.Column{StockBalancesColumns[6]},
 				RefColumns: []*schema.Column{EquipmentTypesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "stock_balances_warehouses_balances",
-				Columns:    []*schema.Column{StockBalancesColumns[6]},
+				Columns:    []*schema.Column{StockBalancesColumns[7]},
 				RefColumns: []*schema.Column{WarehousesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -659,12 +889,129 @@ var (
 			{
 				Name:    "stockbalance_warehouse_id_equipment_type_id",
 				Unique:  true,
-				Columns: []*schema.Column{StockBalancesColumns[6], StockBalancesColumns[5]},
+				Columns: []*schema.Column{StockBalancesColumns[7], StockBalancesColumns[6]},
 			},
 			{
 				Name:    "stockbalance_equipment_type_id",
 				Unique:  false,
-				Columns: []*schema.Column{StockBalancesColumns[5]},
+				Columns: []*schema.Column{StockBalancesColumns[6]},
+			},
+		},
+	}
+	// TransfersColumns holds the columns for the "transfers" table.
+	TransfersColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "document_number", Type: field.TypeString, Unique: true, Size: 50},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"in_transit", "received"}, Default: "in_transit"},
+		{Name: "dispatch_operation_id", Type: field.TypeString, Size: 40},
+		{Name: "receive_operation_id", Type: field.TypeString, Nullable: true, Size: 40},
+		{Name: "received_at", Type: field.TypeTime, Nullable: true},
+		{Name: "has_discrepancy", Type: field.TypeBool, Default: false},
+		{Name: "comment", Type: field.TypeString, Nullable: true, Size: 1000},
+		{Name: "from_warehouse_id", Type: field.TypeInt},
+		{Name: "to_warehouse_id", Type: field.TypeInt},
+		{Name: "dispatched_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "received_by_id", Type: field.TypeInt, Nullable: true},
+	}
+	// TransfersTable holds the schema information for the "transfers" table.
+	TransfersTable = &schema.Table{
+		Name:       "transfers",
+		Columns:    TransfersColumns,
+		PrimaryKey: []*schema.Column{TransfersColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "transfers_warehouses_from_warehouse",
+				Columns:    []*schema.Column{TransfersColumns[10]},
+				RefColumns: []*schema.Column{WarehousesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "transfers_warehouses_to_warehouse",
+				Columns:    []*schema.Column{TransfersColumns[11]},
+				RefColumns: []*schema.Column{WarehousesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "transfers_users_dispatched_by",
+				Columns:    []*schema.Column{TransfersColumns[12]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "transfers_users_received_by",
+				Columns:    []*schema.Column{TransfersColumns[13]},
+				RefColumns: []*schema.Column{UsersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "transfer_status_to_warehouse_id",
+				Unique:  false,
+				Columns: []*schema.Column{TransfersColumns[4], TransfersColumns[11]},
+			},
+			{
+				Name:    "transfer_from_warehouse_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{TransfersColumns[10], TransfersColumns[1]},
+			},
+			{
+				Name:    "transfer_to_warehouse_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{TransfersColumns[11], TransfersColumns[1]},
+			},
+		},
+	}
+	// TransferLinesColumns holds the columns for the "transfer_lines" table.
+	TransferLinesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "quantity_sent", Type: field.TypeInt},
+		{Name: "quantity_received", Type: field.TypeInt, Nullable: true},
+		{Name: "shortage_resolution", Type: field.TypeEnum, Nullable: true, Enums: []string{"written_off", "returned"}},
+		{Name: "note", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "transfer_id", Type: field.TypeInt},
+		{Name: "equipment_type_id", Type: field.TypeInt},
+		{Name: "item_id", Type: field.TypeInt, Nullable: true},
+	}
+	// TransferLinesTable holds the schema information for the "transfer_lines" table.
+	TransferLinesTable = &schema.Table{
+		Name:       "transfer_lines",
+		Columns:    TransferLinesColumns,
+		PrimaryKey: []*schema.Column{TransferLinesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "transfer_lines_transfers_lines",
+				Columns:    []*schema.Column{TransferLinesColumns[7]},
+				RefColumns: []*schema.Column{TransfersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "transfer_lines_equipment_types_equipment_type",
+				Columns:    []*schema.Column{TransferLinesColumns[8]},
+				RefColumns: []*schema.Column{EquipmentTypesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "transfer_lines_items_item",
+				Columns:    []*schema.Column{TransferLinesColumns[9]},
+				RefColumns: []*schema.Column{ItemsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "transferline_transfer_id",
+				Unique:  false,
+				Columns: []*schema.Column{TransferLinesColumns[7]},
+			},
+			{
+				Name:    "transferline_item_id",
+				Unique:  false,
+				Columns: []*schema.Column{TransferLinesColumns[9]},
 			},
 		},
 	}
@@ -889,17 +1236,25 @@ var (
 		AuditEventsTable,
 		BranchesTable,
 		CouriersTable,
+		CourierDebtsTable,
 		CourierDocumentsTable,
+		CourierHoldingsTable,
 		CourierStatusChangesTable,
+		DocumentCountersTable,
 		EquipmentTypesTable,
 		IdempotencyKeysTable,
 		ItemsTable,
+		KitsTable,
+		KitItemsTable,
 		LoginThrottlesTable,
 		MovementsTable,
 		PartnersTable,
 		RegionsTable,
 		SessionsTable,
+		StatusReasonsTable,
 		StockBalancesTable,
+		TransfersTable,
+		TransferLinesTable,
 		UsersTable,
 		WarehousesTable,
 		APITokenPartnersTable,
@@ -928,15 +1283,36 @@ func init() {
 	CouriersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
 	}
+	CourierDebtsTable.ForeignKeys[0].RefTable = CouriersTable
+	CourierDebtsTable.ForeignKeys[1].RefTable = EquipmentTypesTable
+	CourierDebtsTable.ForeignKeys[2].RefTable = ItemsTable
+	CourierDebtsTable.ForeignKeys[3].RefTable = UsersTable
+	CourierDebtsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(73014444032),
+	}
+	CourierDebtsTable.Annotation.Checks = map[string]string{
+		"courier_debt_amount_non_negative": "amount >= 0",
+	}
 	CourierDocumentsTable.ForeignKeys[0].RefTable = CouriersTable
 	CourierDocumentsTable.ForeignKeys[1].RefTable = UsersTable
 	CourierDocumentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
 	}
+	CourierHoldingsTable.ForeignKeys[0].RefTable = CouriersTable
+	CourierHoldingsTable.ForeignKeys[1].RefTable = EquipmentTypesTable
+	CourierHoldingsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(77309411328),
+	}
+	CourierHoldingsTable.Annotation.Checks = map[string]string{
+		"courier_holding_quantity_non_negative": "quantity >= 0",
+	}
 	CourierStatusChangesTable.ForeignKeys[0].RefTable = CouriersTable
 	CourierStatusChangesTable.ForeignKeys[1].RefTable = UsersTable
 	CourierStatusChangesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
+	}
+	DocumentCountersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(81604378624),
 	}
 	EquipmentTypesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(21474836480),
@@ -949,6 +1325,14 @@ func init() {
 	ItemsTable.ForeignKeys[2].RefTable = WarehousesTable
 	ItemsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(25769803776),
+	}
+	KitsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(85899345920),
+	}
+	KitItemsTable.ForeignKeys[0].RefTable = KitsTable
+	KitItemsTable.ForeignKeys[1].RefTable = EquipmentTypesTable
+	KitItemsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(90194313216),
 	}
 	LoginThrottlesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(60129542144),
@@ -975,6 +1359,9 @@ func init() {
 	SessionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
+	StatusReasonsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(94489280512),
+	}
 	StockBalancesTable.ForeignKeys[0].RefTable = EquipmentTypesTable
 	StockBalancesTable.ForeignKeys[1].RefTable = WarehousesTable
 	StockBalancesTable.Annotation = &entsql.Annotation{
@@ -983,6 +1370,20 @@ func init() {
 	StockBalancesTable.Annotation.Checks = map[string]string{
 		"stock_balance_min_level_non_negative": "min_level >= 0",
 		"stock_balance_quantity_non_negative":  "quantity >= 0",
+		"stock_balance_quarantined_in_range":   "quarantined >= 0 AND quarantined <= quantity",
+	}
+	TransfersTable.ForeignKeys[0].RefTable = WarehousesTable
+	TransfersTable.ForeignKeys[1].RefTable = WarehousesTable
+	TransfersTable.ForeignKeys[2].RefTable = UsersTable
+	TransfersTable.ForeignKeys[3].RefTable = UsersTable
+	TransfersTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(98784247808),
+	}
+	TransferLinesTable.ForeignKeys[0].RefTable = TransfersTable
+	TransferLinesTable.ForeignKeys[1].RefTable = EquipmentTypesTable
+	TransferLinesTable.ForeignKeys[2].RefTable = ItemsTable
+	TransferLinesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(103079215104),
 	}
 	UsersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(47244640256),

@@ -18,11 +18,20 @@ type Branch func(*sql.Selector)
 // Courier is the predicate function for courier builders.
 type Courier func(*sql.Selector)
 
+// CourierDebt is the predicate function for courierdebt builders.
+type CourierDebt func(*sql.Selector)
+
 // CourierDocument is the predicate function for courierdocument builders.
 type CourierDocument func(*sql.Selector)
 
+// CourierHolding is the predicate function for courierholding builders.
+type CourierHolding func(*sql.Selector)
+
 // CourierStatusChange is the predicate function for courierstatuschange builders.
 type CourierStatusChange func(*sql.Selector)
+
+// DocumentCounter is the predicate function for documentcounter builders.
+type DocumentCounter func(*sql.Selector)
 
 // EquipmentType is the predicate function for equipmenttype builders.
 type EquipmentType func(*sql.Selector)
@@ -32,6 +41,12 @@ type IdempotencyKey func(*sql.Selector)
 
 // Item is the predicate function for item builders.
 type Item func(*sql.Selector)
+
+// Kit is the predicate function for kit builders.
+type Kit func(*sql.Selector)
+
+// KitItem is the predicate function for kititem builders.
+type KitItem func(*sql.Selector)
 
 // LoginThrottle is the predicate function for loginthrottle builders.
 type LoginThrottle func(*sql.Selector)
@@ -48,8 +63,17 @@ type Region func(*sql.Selector)
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
 
+// StatusReason is the predicate function for statusreason builders.
+type StatusReason func(*sql.Selector)
+
 // StockBalance is the predicate function for stockbalance builders.
 type StockBalance func(*sql.Selector)
+
+// Transfer is the predicate function for transfer builders.
+type Transfer func(*sql.Selector)
+
+// TransferLine is the predicate function for transferline builders.
+type TransferLine func(*sql.Selector)
 
 // User is the predicate function for user builders.
 type User func(*sql.Selector)

@@ -207,6 +207,30 @@ func (f CourierMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CourierMutation", m)
 }
 
+// The CourierDebtQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CourierDebtQueryRuleFunc func(context.Context, *ent.CourierDebtQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CourierDebtQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CourierDebtQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CourierDebtQuery", q)
+}
+
+// The CourierDebtMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CourierDebtMutationRuleFunc func(context.Context, *ent.CourierDebtMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CourierDebtMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CourierDebtMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CourierDebtMutation", m)
+}
+
 // The CourierDocumentQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CourierDocumentQueryRuleFunc func(context.Context, *ent.CourierDocumentQuery) error
@@ -231,6 +255,30 @@ func (f CourierDocumentMutationRuleFunc) EvalMutation(ctx context.Context, m ent
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CourierDocumentMutation", m)
 }
 
+// The CourierHoldingQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CourierHoldingQueryRuleFunc func(context.Context, *ent.CourierHoldingQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CourierHoldingQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CourierHoldingQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CourierHoldingQuery", q)
+}
+
+// The CourierHoldingMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CourierHoldingMutationRuleFunc func(context.Context, *ent.CourierHoldingMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CourierHoldingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CourierHoldingMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CourierHoldingMutation", m)
+}
+
 // The CourierStatusChangeQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CourierStatusChangeQueryRuleFunc func(context.Context, *ent.CourierStatusChangeQuery) error
@@ -253,6 +301,30 @@ func (f CourierStatusChangeMutationRuleFunc) EvalMutation(ctx context.Context, m
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CourierStatusChangeMutation", m)
+}
+
+// The DocumentCounterQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type DocumentCounterQueryRuleFunc func(context.Context, *ent.DocumentCounterQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f DocumentCounterQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DocumentCounterQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.DocumentCounterQuery", q)
+}
+
+// The DocumentCounterMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type DocumentCounterMutationRuleFunc func(context.Context, *ent.DocumentCounterMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f DocumentCounterMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.DocumentCounterMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DocumentCounterMutation", m)
 }
 
 // The EquipmentTypeQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -325,6 +397,54 @@ func (f ItemMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) 
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ItemMutation", m)
+}
+
+// The KitQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type KitQueryRuleFunc func(context.Context, *ent.KitQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f KitQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.KitQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.KitQuery", q)
+}
+
+// The KitMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type KitMutationRuleFunc func(context.Context, *ent.KitMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f KitMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.KitMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.KitMutation", m)
+}
+
+// The KitItemQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type KitItemQueryRuleFunc func(context.Context, *ent.KitItemQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f KitItemQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.KitItemQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.KitItemQuery", q)
+}
+
+// The KitItemMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type KitItemMutationRuleFunc func(context.Context, *ent.KitItemMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f KitItemMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.KitItemMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.KitItemMutation", m)
 }
 
 // The LoginThrottleQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -447,6 +567,30 @@ func (f SessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.SessionMutation", m)
 }
 
+// The StatusReasonQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type StatusReasonQueryRuleFunc func(context.Context, *ent.StatusReasonQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f StatusReasonQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StatusReasonQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.StatusReasonQuery", q)
+}
+
+// The StatusReasonMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type StatusReasonMutationRuleFunc func(context.Context, *ent.StatusReasonMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f StatusReasonMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.StatusReasonMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.StatusReasonMutation", m)
+}
+
 // The StockBalanceQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type StockBalanceQueryRuleFunc func(context.Context, *ent.StockBalanceQuery) error
@@ -469,6 +613,54 @@ func (f StockBalanceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.StockBalanceMutation", m)
+}
+
+// The TransferQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type TransferQueryRuleFunc func(context.Context, *ent.TransferQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f TransferQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TransferQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.TransferQuery", q)
+}
+
+// The TransferMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type TransferMutationRuleFunc func(context.Context, *ent.TransferMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f TransferMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.TransferMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TransferMutation", m)
+}
+
+// The TransferLineQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type TransferLineQueryRuleFunc func(context.Context, *ent.TransferLineQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f TransferLineQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.TransferLineQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.TransferLineQuery", q)
+}
+
+// The TransferLineMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type TransferLineMutationRuleFunc func(context.Context, *ent.TransferLineMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f TransferLineMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.TransferLineMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.TransferLineMutation", m)
 }
 
 // The UserQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -562,15 +754,25 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CourierQuery:
 		return q.Filter(), nil
+	case *ent.CourierDebtQuery:
+		return q.Filter(), nil
 	case *ent.CourierDocumentQuery:
 		return q.Filter(), nil
+	case *ent.CourierHoldingQuery:
+		return q.Filter(), nil
 	case *ent.CourierStatusChangeQuery:
+		return q.Filter(), nil
+	case *ent.DocumentCounterQuery:
 		return q.Filter(), nil
 	case *ent.EquipmentTypeQuery:
 		return q.Filter(), nil
 	case *ent.IdempotencyKeyQuery:
 		return q.Filter(), nil
 	case *ent.ItemQuery:
+		return q.Filter(), nil
+	case *ent.KitQuery:
+		return q.Filter(), nil
+	case *ent.KitItemQuery:
 		return q.Filter(), nil
 	case *ent.LoginThrottleQuery:
 		return q.Filter(), nil
@@ -582,7 +784,13 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.SessionQuery:
 		return q.Filter(), nil
+	case *ent.StatusReasonQuery:
+		return q.Filter(), nil
 	case *ent.StockBalanceQuery:
+		return q.Filter(), nil
+	case *ent.TransferQuery:
+		return q.Filter(), nil
+	case *ent.TransferLineQuery:
 		return q.Filter(), nil
 	case *ent.UserQuery:
 		return q.Filter(), nil
@@ -603,15 +811,25 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.CourierMutation:
 		return m.Filter(), nil
+	case *ent.CourierDebtMutation:
+		return m.Filter(), nil
 	case *ent.CourierDocumentMutation:
 		return m.Filter(), nil
+	case *ent.CourierHoldingMutation:
+		return m.Filter(), nil
 	case *ent.CourierStatusChangeMutation:
+		return m.Filter(), nil
+	case *ent.DocumentCounterMutation:
 		return m.Filter(), nil
 	case *ent.EquipmentTypeMutation:
 		return m.Filter(), nil
 	case *ent.IdempotencyKeyMutation:
 		return m.Filter(), nil
 	case *ent.ItemMutation:
+		return m.Filter(), nil
+	case *ent.KitMutation:
+		return m.Filter(), nil
+	case *ent.KitItemMutation:
 		return m.Filter(), nil
 	case *ent.LoginThrottleMutation:
 		return m.Filter(), nil
@@ -623,7 +841,13 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.SessionMutation:
 		return m.Filter(), nil
+	case *ent.StatusReasonMutation:
+		return m.Filter(), nil
 	case *ent.StockBalanceMutation:
+		return m.Filter(), nil
+	case *ent.TransferMutation:
+		return m.Filter(), nil
+	case *ent.TransferLineMutation:
 		return m.Filter(), nil
 	case *ent.UserMutation:
 		return m.Filter(), nil

@@ -10,18 +10,26 @@ import (
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
+	"github.com/mycourier/mycourier/ent/courierholding"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
+	"github.com/mycourier/mycourier/ent/documentcounter"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/idempotencykey"
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/kit"
+	"github.com/mycourier/mycourier/ent/kititem"
 	"github.com/mycourier/mycourier/ent/loginthrottle"
 	"github.com/mycourier/mycourier/ent/movement"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/region"
 	"github.com/mycourier/mycourier/ent/schema"
 	"github.com/mycourier/mycourier/ent/session"
+	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/transfer"
+	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
 
@@ -261,10 +269,13 @@ func init() {
 		})
 	}
 	courierMixinHooks2 := courierMixin[2].Hooks()
+	courierHooks := schema.Courier{}.Hooks()
 
 	courier.Hooks[1] = courierMixinHooks2[0]
 
 	courier.Hooks[2] = courierMixinHooks2[1]
+
+	courier.Hooks[3] = courierHooks[0]
 	courierInters := schema.Courier{}.Interceptors()
 	courier.Interceptors[0] = courierInters[0]
 	courierMixinFields0 := courierMixin[0].Fields()
@@ -366,6 +377,85 @@ func init() {
 	courierDescDoNotRehire := courierFields[14].Descriptor()
 	// courier.DefaultDoNotRehire holds the default value on creation for the do_not_rehire field.
 	courier.DefaultDoNotRehire = courierDescDoNotRehire.Default.(bool)
+	// courierDescSearchKey is the schema descriptor for search_key field.
+	courierDescSearchKey := courierFields[17].Descriptor()
+	// courier.DefaultSearchKey holds the default value on creation for the search_key field.
+	courier.DefaultSearchKey = courierDescSearchKey.Default.(string)
+	// courier.SearchKeyValidator is a validator for the "search_key" field. It is called by the builders before save.
+	courier.SearchKeyValidator = courierDescSearchKey.Validators[0].(func(string) error)
+	courierdebtMixin := schema.CourierDebt{}.Mixin()
+	courierdebt.Policy = privacy.NewPolicies(courierdebtMixin[1], schema.CourierDebt{})
+	courierdebt.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := courierdebt.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	courierdebtMixinHooks1 := courierdebtMixin[1].Hooks()
+
+	courierdebt.Hooks[1] = courierdebtMixinHooks1[0]
+
+	courierdebt.Hooks[2] = courierdebtMixinHooks1[1]
+	courierdebtMixinFields0 := courierdebtMixin[0].Fields()
+	_ = courierdebtMixinFields0
+	courierdebtFields := schema.CourierDebt{}.Fields()
+	_ = courierdebtFields
+	// courierdebtDescCreatedAt is the schema descriptor for created_at field.
+	courierdebtDescCreatedAt := courierdebtMixinFields0[0].Descriptor()
+	// courierdebt.DefaultCreatedAt holds the default value on creation for the created_at field.
+	courierdebt.DefaultCreatedAt = courierdebtDescCreatedAt.Default.(func() time.Time)
+	// courierdebtDescUpdatedAt is the schema descriptor for updated_at field.
+	courierdebtDescUpdatedAt := courierdebtMixinFields0[1].Descriptor()
+	// courierdebt.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	courierdebt.DefaultUpdatedAt = courierdebtDescUpdatedAt.Default.(func() time.Time)
+	// courierdebt.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	courierdebt.UpdateDefaultUpdatedAt = courierdebtDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// courierdebtDescQuantity is the schema descriptor for quantity field.
+	courierdebtDescQuantity := courierdebtFields[3].Descriptor()
+	// courierdebt.QuantityValidator is a validator for the "quantity" field. It is called by the builders before save.
+	courierdebt.QuantityValidator = courierdebtDescQuantity.Validators[0].(func(int) error)
+	// courierdebtDescAmount is the schema descriptor for amount field.
+	courierdebtDescAmount := courierdebtFields[4].Descriptor()
+	// courierdebt.AmountValidator is a validator for the "amount" field. It is called by the builders before save.
+	courierdebt.AmountValidator = courierdebtDescAmount.Validators[0].(func(int64) error)
+	// courierdebtDescReason is the schema descriptor for reason field.
+	courierdebtDescReason := courierdebtFields[5].Descriptor()
+	// courierdebt.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	courierdebt.ReasonValidator = func() func(string) error {
+		validators := courierdebtDescReason.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(reason string) error {
+			for _, fn := range fns {
+				if err := fn(reason); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// courierdebtDescDocumentNumber is the schema descriptor for document_number field.
+	courierdebtDescDocumentNumber := courierdebtFields[6].Descriptor()
+	// courierdebt.DocumentNumberValidator is a validator for the "document_number" field. It is called by the builders before save.
+	courierdebt.DocumentNumberValidator = func() func(string) error {
+		validators := courierdebtDescDocumentNumber.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(document_number string) error {
+			for _, fn := range fns {
+				if err := fn(document_number); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	courierdocumentMixin := schema.CourierDocument{}.Mixin()
 	courierdocument.Policy = privacy.NewPolicies(courierdocumentMixin[2], schema.CourierDocument{})
 	courierdocument.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -419,6 +509,41 @@ func init() {
 	courierdocumentDescFileSize := courierdocumentFields[12].Descriptor()
 	// courierdocument.FileSizeValidator is a validator for the "file_size" field. It is called by the builders before save.
 	courierdocument.FileSizeValidator = courierdocumentDescFileSize.Validators[0].(func(int64) error)
+	courierholdingMixin := schema.CourierHolding{}.Mixin()
+	courierholding.Policy = privacy.NewPolicies(courierholdingMixin[1], schema.CourierHolding{})
+	courierholding.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := courierholding.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	courierholdingMixinHooks1 := courierholdingMixin[1].Hooks()
+
+	courierholding.Hooks[1] = courierholdingMixinHooks1[0]
+
+	courierholding.Hooks[2] = courierholdingMixinHooks1[1]
+	courierholdingMixinFields0 := courierholdingMixin[0].Fields()
+	_ = courierholdingMixinFields0
+	courierholdingFields := schema.CourierHolding{}.Fields()
+	_ = courierholdingFields
+	// courierholdingDescCreatedAt is the schema descriptor for created_at field.
+	courierholdingDescCreatedAt := courierholdingMixinFields0[0].Descriptor()
+	// courierholding.DefaultCreatedAt holds the default value on creation for the created_at field.
+	courierholding.DefaultCreatedAt = courierholdingDescCreatedAt.Default.(func() time.Time)
+	// courierholdingDescUpdatedAt is the schema descriptor for updated_at field.
+	courierholdingDescUpdatedAt := courierholdingMixinFields0[1].Descriptor()
+	// courierholding.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	courierholding.DefaultUpdatedAt = courierholdingDescUpdatedAt.Default.(func() time.Time)
+	// courierholding.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	courierholding.UpdateDefaultUpdatedAt = courierholdingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// courierholdingDescQuantity is the schema descriptor for quantity field.
+	courierholdingDescQuantity := courierholdingFields[2].Descriptor()
+	// courierholding.DefaultQuantity holds the default value on creation for the quantity field.
+	courierholding.DefaultQuantity = courierholdingDescQuantity.Default.(int)
+	// courierholding.QuantityValidator is a validator for the "quantity" field. It is called by the builders before save.
+	courierholding.QuantityValidator = courierholdingDescQuantity.Validators[0].(func(int) error)
 	courierstatuschangeMixin := schema.CourierStatusChange{}.Mixin()
 	courierstatuschange.Policy = privacy.NewPolicies(courierstatuschangeMixin[1], schema.CourierStatusChange{})
 	courierstatuschange.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -450,6 +575,30 @@ func init() {
 	courierstatuschangeDescComment := courierstatuschangeFields[4].Descriptor()
 	// courierstatuschange.CommentValidator is a validator for the "comment" field. It is called by the builders before save.
 	courierstatuschange.CommentValidator = courierstatuschangeDescComment.Validators[0].(func(string) error)
+	documentcounterFields := schema.DocumentCounter{}.Fields()
+	_ = documentcounterFields
+	// documentcounterDescPrefix is the schema descriptor for prefix field.
+	documentcounterDescPrefix := documentcounterFields[0].Descriptor()
+	// documentcounter.PrefixValidator is a validator for the "prefix" field. It is called by the builders before save.
+	documentcounter.PrefixValidator = func() func(string) error {
+		validators := documentcounterDescPrefix.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(prefix string) error {
+			for _, fn := range fns {
+				if err := fn(prefix); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// documentcounterDescLast is the schema descriptor for last field.
+	documentcounterDescLast := documentcounterFields[2].Descriptor()
+	// documentcounter.DefaultLast holds the default value on creation for the last field.
+	documentcounter.DefaultLast = documentcounterDescLast.Default.(int64)
 	equipmenttypeMixin := schema.EquipmentType{}.Mixin()
 	equipmenttype.Policy = privacy.NewPolicies(equipmenttypeMixin[2], schema.EquipmentType{})
 	equipmenttype.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -519,20 +668,24 @@ func init() {
 	equipmenttypeDescSize := equipmenttypeFields[3].Descriptor()
 	// equipmenttype.SizeValidator is a validator for the "size" field. It is called by the builders before save.
 	equipmenttype.SizeValidator = equipmenttypeDescSize.Validators[0].(func(string) error)
+	// equipmenttypeDescVariantGroup is the schema descriptor for variant_group field.
+	equipmenttypeDescVariantGroup := equipmenttypeFields[4].Descriptor()
+	// equipmenttype.VariantGroupValidator is a validator for the "variant_group" field. It is called by the builders before save.
+	equipmenttype.VariantGroupValidator = equipmenttypeDescVariantGroup.Validators[0].(func(string) error)
 	// equipmenttypeDescUnitCost is the schema descriptor for unit_cost field.
-	equipmenttypeDescUnitCost := equipmenttypeFields[5].Descriptor()
+	equipmenttypeDescUnitCost := equipmenttypeFields[6].Descriptor()
 	// equipmenttype.DefaultUnitCost holds the default value on creation for the unit_cost field.
 	equipmenttype.DefaultUnitCost = equipmenttypeDescUnitCost.Default.(int64)
 	// equipmenttype.UnitCostValidator is a validator for the "unit_cost" field. It is called by the builders before save.
 	equipmenttype.UnitCostValidator = equipmenttypeDescUnitCost.Validators[0].(func(int64) error)
 	// equipmenttypeDescDepositAmount is the schema descriptor for deposit_amount field.
-	equipmenttypeDescDepositAmount := equipmenttypeFields[6].Descriptor()
+	equipmenttypeDescDepositAmount := equipmenttypeFields[7].Descriptor()
 	// equipmenttype.DefaultDepositAmount holds the default value on creation for the deposit_amount field.
 	equipmenttype.DefaultDepositAmount = equipmenttypeDescDepositAmount.Default.(int64)
 	// equipmenttype.DepositAmountValidator is a validator for the "deposit_amount" field. It is called by the builders before save.
 	equipmenttype.DepositAmountValidator = equipmenttypeDescDepositAmount.Validators[0].(func(int64) error)
 	// equipmenttypeDescServiceLifeMonths is the schema descriptor for service_life_months field.
-	equipmenttypeDescServiceLifeMonths := equipmenttypeFields[7].Descriptor()
+	equipmenttypeDescServiceLifeMonths := equipmenttypeFields[8].Descriptor()
 	// equipmenttype.ServiceLifeMonthsValidator is a validator for the "service_life_months" field. It is called by the builders before save.
 	equipmenttype.ServiceLifeMonthsValidator = equipmenttypeDescServiceLifeMonths.Validators[0].(func(int) error)
 	idempotencykeyMixin := schema.IdempotencyKey{}.Mixin()
@@ -669,6 +822,92 @@ func init() {
 	item.DefaultUnitCost = itemDescUnitCost.Default.(int64)
 	// item.UnitCostValidator is a validator for the "unit_cost" field. It is called by the builders before save.
 	item.UnitCostValidator = itemDescUnitCost.Validators[0].(func(int64) error)
+	kitMixin := schema.Kit{}.Mixin()
+	kit.Policy = privacy.NewPolicies(kitMixin[2], schema.Kit{})
+	kit.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := kit.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	kitMixinHooks2 := kitMixin[2].Hooks()
+
+	kit.Hooks[1] = kitMixinHooks2[0]
+
+	kit.Hooks[2] = kitMixinHooks2[1]
+	kitMixinFields0 := kitMixin[0].Fields()
+	_ = kitMixinFields0
+	kitFields := schema.Kit{}.Fields()
+	_ = kitFields
+	// kitDescCreatedAt is the schema descriptor for created_at field.
+	kitDescCreatedAt := kitMixinFields0[0].Descriptor()
+	// kit.DefaultCreatedAt holds the default value on creation for the created_at field.
+	kit.DefaultCreatedAt = kitDescCreatedAt.Default.(func() time.Time)
+	// kitDescUpdatedAt is the schema descriptor for updated_at field.
+	kitDescUpdatedAt := kitMixinFields0[1].Descriptor()
+	// kit.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	kit.DefaultUpdatedAt = kitDescUpdatedAt.Default.(func() time.Time)
+	// kit.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	kit.UpdateDefaultUpdatedAt = kitDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// kitDescName is the schema descriptor for name field.
+	kitDescName := kitFields[0].Descriptor()
+	// kit.NameValidator is a validator for the "name" field. It is called by the builders before save.
+	kit.NameValidator = func() func(string) error {
+		validators := kitDescName.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(name string) error {
+			for _, fn := range fns {
+				if err := fn(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// kitDescDescription is the schema descriptor for description field.
+	kitDescDescription := kitFields[2].Descriptor()
+	// kit.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	kit.DescriptionValidator = kitDescDescription.Validators[0].(func(string) error)
+	kititemMixin := schema.KitItem{}.Mixin()
+	kititem.Policy = privacy.NewPolicies(kititemMixin[1], schema.KitItem{})
+	kititem.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := kititem.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	kititemMixinHooks1 := kititemMixin[1].Hooks()
+
+	kititem.Hooks[1] = kititemMixinHooks1[0]
+
+	kititem.Hooks[2] = kititemMixinHooks1[1]
+	kititemMixinFields0 := kititemMixin[0].Fields()
+	_ = kititemMixinFields0
+	kititemFields := schema.KitItem{}.Fields()
+	_ = kititemFields
+	// kititemDescCreatedAt is the schema descriptor for created_at field.
+	kititemDescCreatedAt := kititemMixinFields0[0].Descriptor()
+	// kititem.DefaultCreatedAt holds the default value on creation for the created_at field.
+	kititem.DefaultCreatedAt = kititemDescCreatedAt.Default.(func() time.Time)
+	// kititemDescUpdatedAt is the schema descriptor for updated_at field.
+	kititemDescUpdatedAt := kititemMixinFields0[1].Descriptor()
+	// kititem.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	kititem.DefaultUpdatedAt = kititemDescUpdatedAt.Default.(func() time.Time)
+	// kititem.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	kititem.UpdateDefaultUpdatedAt = kititemDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// kititemDescQuantity is the schema descriptor for quantity field.
+	kititemDescQuantity := kititemFields[2].Descriptor()
+	// kititem.DefaultQuantity holds the default value on creation for the quantity field.
+	kititem.DefaultQuantity = kititemDescQuantity.Default.(int)
+	// kititem.QuantityValidator is a validator for the "quantity" field. It is called by the builders before save.
+	kititem.QuantityValidator = kititemDescQuantity.Validators[0].(func(int) error)
 	loginthrottleMixin := schema.LoginThrottle{}.Mixin()
 	loginthrottle.Policy = privacy.NewPolicies(loginthrottleMixin[1], schema.LoginThrottle{})
 	loginthrottle.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -976,6 +1215,84 @@ func init() {
 	sessionDescUserAgent := sessionFields[7].Descriptor()
 	// session.UserAgentValidator is a validator for the "user_agent" field. It is called by the builders before save.
 	session.UserAgentValidator = sessionDescUserAgent.Validators[0].(func(string) error)
+	statusreasonMixin := schema.StatusReason{}.Mixin()
+	statusreason.Policy = privacy.NewPolicies(schema.StatusReason{})
+	statusreason.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := statusreason.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	statusreasonHooks := schema.StatusReason{}.Hooks()
+
+	statusreason.Hooks[1] = statusreasonHooks[0]
+
+	statusreason.Hooks[2] = statusreasonHooks[1]
+	statusreasonMixinFields0 := statusreasonMixin[0].Fields()
+	_ = statusreasonMixinFields0
+	statusreasonFields := schema.StatusReason{}.Fields()
+	_ = statusreasonFields
+	// statusreasonDescCreatedAt is the schema descriptor for created_at field.
+	statusreasonDescCreatedAt := statusreasonMixinFields0[0].Descriptor()
+	// statusreason.DefaultCreatedAt holds the default value on creation for the created_at field.
+	statusreason.DefaultCreatedAt = statusreasonDescCreatedAt.Default.(func() time.Time)
+	// statusreasonDescUpdatedAt is the schema descriptor for updated_at field.
+	statusreasonDescUpdatedAt := statusreasonMixinFields0[1].Descriptor()
+	// statusreason.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	statusreason.DefaultUpdatedAt = statusreasonDescUpdatedAt.Default.(func() time.Time)
+	// statusreason.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	statusreason.UpdateDefaultUpdatedAt = statusreasonDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// statusreasonDescCode is the schema descriptor for code field.
+	statusreasonDescCode := statusreasonFields[1].Descriptor()
+	// statusreason.CodeValidator is a validator for the "code" field. It is called by the builders before save.
+	statusreason.CodeValidator = func() func(string) error {
+		validators := statusreasonDescCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+			validators[2].(func(string) error),
+		}
+		return func(code string) error {
+			for _, fn := range fns {
+				if err := fn(code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// statusreasonDescTitleRu is the schema descriptor for title_ru field.
+	statusreasonDescTitleRu := statusreasonFields[2].Descriptor()
+	// statusreason.TitleRuValidator is a validator for the "title_ru" field. It is called by the builders before save.
+	statusreason.TitleRuValidator = func() func(string) error {
+		validators := statusreasonDescTitleRu.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(title_ru string) error {
+			for _, fn := range fns {
+				if err := fn(title_ru); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// statusreasonDescTitleEn is the schema descriptor for title_en field.
+	statusreasonDescTitleEn := statusreasonFields[3].Descriptor()
+	// statusreason.TitleEnValidator is a validator for the "title_en" field. It is called by the builders before save.
+	statusreason.TitleEnValidator = statusreasonDescTitleEn.Validators[0].(func(string) error)
+	// statusreasonDescCommentRequired is the schema descriptor for comment_required field.
+	statusreasonDescCommentRequired := statusreasonFields[4].Descriptor()
+	// statusreason.DefaultCommentRequired holds the default value on creation for the comment_required field.
+	statusreason.DefaultCommentRequired = statusreasonDescCommentRequired.Default.(bool)
+	// statusreasonDescSortOrder is the schema descriptor for sort_order field.
+	statusreasonDescSortOrder := statusreasonFields[5].Descriptor()
+	// statusreason.DefaultSortOrder holds the default value on creation for the sort_order field.
+	statusreason.DefaultSortOrder = statusreasonDescSortOrder.Default.(int)
 	stockbalanceMixin := schema.StockBalance{}.Mixin()
 	stockbalance.Policy = privacy.NewPolicies(stockbalanceMixin[1], schema.StockBalance{})
 	stockbalance.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1011,12 +1328,136 @@ func init() {
 	stockbalance.DefaultQuantity = stockbalanceDescQuantity.Default.(int)
 	// stockbalance.QuantityValidator is a validator for the "quantity" field. It is called by the builders before save.
 	stockbalance.QuantityValidator = stockbalanceDescQuantity.Validators[0].(func(int) error)
+	// stockbalanceDescQuarantined is the schema descriptor for quarantined field.
+	stockbalanceDescQuarantined := stockbalanceFields[3].Descriptor()
+	// stockbalance.DefaultQuarantined holds the default value on creation for the quarantined field.
+	stockbalance.DefaultQuarantined = stockbalanceDescQuarantined.Default.(int)
+	// stockbalance.QuarantinedValidator is a validator for the "quarantined" field. It is called by the builders before save.
+	stockbalance.QuarantinedValidator = stockbalanceDescQuarantined.Validators[0].(func(int) error)
 	// stockbalanceDescMinLevel is the schema descriptor for min_level field.
-	stockbalanceDescMinLevel := stockbalanceFields[3].Descriptor()
+	stockbalanceDescMinLevel := stockbalanceFields[4].Descriptor()
 	// stockbalance.DefaultMinLevel holds the default value on creation for the min_level field.
 	stockbalance.DefaultMinLevel = stockbalanceDescMinLevel.Default.(int)
 	// stockbalance.MinLevelValidator is a validator for the "min_level" field. It is called by the builders before save.
 	stockbalance.MinLevelValidator = stockbalanceDescMinLevel.Validators[0].(func(int) error)
+	transferMixin := schema.Transfer{}.Mixin()
+	transfer.Policy = privacy.NewPolicies(transferMixin[1], schema.Transfer{})
+	transfer.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := transfer.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	transferMixinHooks1 := transferMixin[1].Hooks()
+
+	transfer.Hooks[1] = transferMixinHooks1[0]
+
+	transfer.Hooks[2] = transferMixinHooks1[1]
+	transferMixinFields0 := transferMixin[0].Fields()
+	_ = transferMixinFields0
+	transferFields := schema.Transfer{}.Fields()
+	_ = transferFields
+	// transferDescCreatedAt is the schema descriptor for created_at field.
+	transferDescCreatedAt := transferMixinFields0[0].Descriptor()
+	// transfer.DefaultCreatedAt holds the default value on creation for the created_at field.
+	transfer.DefaultCreatedAt = transferDescCreatedAt.Default.(func() time.Time)
+	// transferDescUpdatedAt is the schema descriptor for updated_at field.
+	transferDescUpdatedAt := transferMixinFields0[1].Descriptor()
+	// transfer.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	transfer.DefaultUpdatedAt = transferDescUpdatedAt.Default.(func() time.Time)
+	// transfer.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	transfer.UpdateDefaultUpdatedAt = transferDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// transferDescDocumentNumber is the schema descriptor for document_number field.
+	transferDescDocumentNumber := transferFields[0].Descriptor()
+	// transfer.DocumentNumberValidator is a validator for the "document_number" field. It is called by the builders before save.
+	transfer.DocumentNumberValidator = func() func(string) error {
+		validators := transferDescDocumentNumber.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(document_number string) error {
+			for _, fn := range fns {
+				if err := fn(document_number); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// transferDescDispatchOperationID is the schema descriptor for dispatch_operation_id field.
+	transferDescDispatchOperationID := transferFields[4].Descriptor()
+	// transfer.DispatchOperationIDValidator is a validator for the "dispatch_operation_id" field. It is called by the builders before save.
+	transfer.DispatchOperationIDValidator = func() func(string) error {
+		validators := transferDescDispatchOperationID.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(dispatch_operation_id string) error {
+			for _, fn := range fns {
+				if err := fn(dispatch_operation_id); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// transferDescReceiveOperationID is the schema descriptor for receive_operation_id field.
+	transferDescReceiveOperationID := transferFields[5].Descriptor()
+	// transfer.ReceiveOperationIDValidator is a validator for the "receive_operation_id" field. It is called by the builders before save.
+	transfer.ReceiveOperationIDValidator = transferDescReceiveOperationID.Validators[0].(func(string) error)
+	// transferDescHasDiscrepancy is the schema descriptor for has_discrepancy field.
+	transferDescHasDiscrepancy := transferFields[9].Descriptor()
+	// transfer.DefaultHasDiscrepancy holds the default value on creation for the has_discrepancy field.
+	transfer.DefaultHasDiscrepancy = transferDescHasDiscrepancy.Default.(bool)
+	// transferDescComment is the schema descriptor for comment field.
+	transferDescComment := transferFields[10].Descriptor()
+	// transfer.CommentValidator is a validator for the "comment" field. It is called by the builders before save.
+	transfer.CommentValidator = transferDescComment.Validators[0].(func(string) error)
+	transferlineMixin := schema.TransferLine{}.Mixin()
+	transferline.Policy = privacy.NewPolicies(transferlineMixin[1], schema.TransferLine{})
+	transferline.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := transferline.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	transferlineMixinHooks1 := transferlineMixin[1].Hooks()
+
+	transferline.Hooks[1] = transferlineMixinHooks1[0]
+
+	transferline.Hooks[2] = transferlineMixinHooks1[1]
+	transferlineMixinFields0 := transferlineMixin[0].Fields()
+	_ = transferlineMixinFields0
+	transferlineFields := schema.TransferLine{}.Fields()
+	_ = transferlineFields
+	// transferlineDescCreatedAt is the schema descriptor for created_at field.
+	transferlineDescCreatedAt := transferlineMixinFields0[0].Descriptor()
+	// transferline.DefaultCreatedAt holds the default value on creation for the created_at field.
+	transferline.DefaultCreatedAt = transferlineDescCreatedAt.Default.(func() time.Time)
+	// transferlineDescUpdatedAt is the schema descriptor for updated_at field.
+	transferlineDescUpdatedAt := transferlineMixinFields0[1].Descriptor()
+	// transferline.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	transferline.DefaultUpdatedAt = transferlineDescUpdatedAt.Default.(func() time.Time)
+	// transferline.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	transferline.UpdateDefaultUpdatedAt = transferlineDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// transferlineDescQuantitySent is the schema descriptor for quantity_sent field.
+	transferlineDescQuantitySent := transferlineFields[3].Descriptor()
+	// transferline.QuantitySentValidator is a validator for the "quantity_sent" field. It is called by the builders before save.
+	transferline.QuantitySentValidator = transferlineDescQuantitySent.Validators[0].(func(int) error)
+	// transferlineDescQuantityReceived is the schema descriptor for quantity_received field.
+	transferlineDescQuantityReceived := transferlineFields[4].Descriptor()
+	// transferline.QuantityReceivedValidator is a validator for the "quantity_received" field. It is called by the builders before save.
+	transferline.QuantityReceivedValidator = transferlineDescQuantityReceived.Validators[0].(func(int) error)
+	// transferlineDescNote is the schema descriptor for note field.
+	transferlineDescNote := transferlineFields[6].Descriptor()
+	// transferline.NoteValidator is a validator for the "note" field. It is called by the builders before save.
+	transferline.NoteValidator = transferlineDescNote.Validators[0].(func(string) error)
 	userMixin := schema.User{}.Mixin()
 	user.Policy = privacy.NewPolicies(userMixin[2], schema.User{})
 	user.Hooks[0] = func(next ent.Mutator) ent.Mutator {

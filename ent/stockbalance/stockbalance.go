@@ -25,6 +25,8 @@ const (
 	FieldEquipmentTypeID = "equipment_type_id"
 	// FieldQuantity holds the string denoting the quantity field in the database.
 	FieldQuantity = "quantity"
+	// FieldQuarantined holds the string denoting the quarantined field in the database.
+	FieldQuarantined = "quarantined"
 	// FieldMinLevel holds the string denoting the min_level field in the database.
 	FieldMinLevel = "min_level"
 	// EdgeWarehouse holds the string denoting the warehouse edge name in mutations.
@@ -57,6 +59,7 @@ var Columns = []string{
 	FieldWarehouseID,
 	FieldEquipmentTypeID,
 	FieldQuantity,
+	FieldQuarantined,
 	FieldMinLevel,
 }
 
@@ -88,6 +91,10 @@ var (
 	DefaultQuantity int
 	// QuantityValidator is a validator for the "quantity" field. It is called by the builders before save.
 	QuantityValidator func(int) error
+	// DefaultQuarantined holds the default value on creation for the "quarantined" field.
+	DefaultQuarantined int
+	// QuarantinedValidator is a validator for the "quarantined" field. It is called by the builders before save.
+	QuarantinedValidator func(int) error
 	// DefaultMinLevel holds the default value on creation for the "min_level" field.
 	DefaultMinLevel int
 	// MinLevelValidator is a validator for the "min_level" field. It is called by the builders before save.
@@ -125,6 +132,11 @@ func ByEquipmentTypeID(opts ...sql.OrderTermOption) OrderOption {
 // ByQuantity orders the results by the quantity field.
 func ByQuantity(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldQuantity, opts...).ToFunc()
+}
+
+// ByQuarantined orders the results by the quarantined field.
+func ByQuarantined(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldQuarantined, opts...).ToFunc()
 }
 
 // ByMinLevel orders the results by the min_level field.

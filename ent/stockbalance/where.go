@@ -80,6 +80,11 @@ func Quantity(v int) predicate.StockBalance {
 	return predicate.StockBalance(sql.FieldEQ(FieldQuantity, v))
 }
 
+// Quarantined applies equality check predicate on the "quarantined" field. It's identical to QuarantinedEQ.
+func Quarantined(v int) predicate.StockBalance {
+	return predicate.StockBalance(sql.FieldEQ(FieldQuarantined, v))
+}
+
 // MinLevel applies equality check predicate on the "min_level" field. It's identical to MinLevelEQ.
 func MinLevel(v int) predicate.StockBalance {
 	return predicate.StockBalance(sql.FieldEQ(FieldMinLevel, v))
@@ -243,6 +248,46 @@ func QuantityLT(v int) predicate.StockBalance {
 // QuantityLTE applies the LTE predicate on the "quantity" field.
 func QuantityLTE(v int) predicate.StockBalance {
 	return predicate.StockBalance(sql.FieldLTE(FieldQuantity, v))
+}
+
+// QuarantinedEQ applies the EQ predicate on the "quarantined" field.
+func QuarantinedEQ(v int) predicate.StockBalance {
+	return predicate.StockBalance(sql.FieldEQ(FieldQuarantined, v))
+}
+
+// QuarantinedNEQ applies the NEQ predicate on the "quarantined" field.
+func QuarantinedNEQ(v int) predicate.StockBalance {
+	return predicate.StockBalance(sql.FieldNEQ(FieldQuarantined, v))
+}
+
+// QuarantinedIn applies the In predicate on the "quarantined" field.
+func QuarantinedIn(vs ...int) predicate.StockBalance {
+	return predicate.StockBalance(sql.FieldIn(FieldQuarantined, vs...))
+}
+
+// QuarantinedNotIn applies the NotIn predicate on the "quarantined" field.
+func QuarantinedNotIn(vs ...int) predicate.StockBalance {
+	return predicate.StockBalance(sql.FieldNotIn(FieldQuarantined, vs...))
+}
+
+// QuarantinedGT applies the GT predicate on the "quarantined" field.
+func QuarantinedGT(v int) predicate.StockBalance {
+	return predicate.StockBalance(sql.FieldGT(FieldQuarantined, v))
+}
+
+// QuarantinedGTE applies the GTE predicate on the "quarantined" field.
+func QuarantinedGTE(v int) predicate.StockBalance {
+	return predicate.StockBalance(sql.FieldGTE(FieldQuarantined, v))
+}
+
+// QuarantinedLT applies the LT predicate on the "quarantined" field.
+func QuarantinedLT(v int) predicate.StockBalance {
+	return predicate.StockBalance(sql.FieldLT(FieldQuarantined, v))
+}
+
+// QuarantinedLTE applies the LTE predicate on the "quarantined" field.
+func QuarantinedLTE(v int) predicate.StockBalance {
+	return predicate.StockBalance(sql.FieldLTE(FieldQuarantined, v))
 }
 
 // MinLevelEQ applies the EQ predicate on the "min_level" field.

@@ -19,13 +19,19 @@ import (
 	"github.com/mycourier/mycourier/ent/apitoken"
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/kit"
 	"github.com/mycourier/mycourier/ent/movement"
+	"github.com/mycourier/mycourier/ent/statusreason"
+	"github.com/mycourier/mycourier/ent/transfer"
+	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/graph/model"
+	"github.com/mycourier/mycourier/internal/stocksvc"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -40,8 +46,11 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Courier() CourierResolver
+	CourierDocument() CourierDocumentResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
+	StockBalance() StockBalanceResolver
 }
 
 type DirectiveRoot struct {
@@ -136,39 +145,75 @@ type ComplexityRoot struct {
 	}
 
 	Courier struct {
-		ArchivedAt      func(childComplexity int) int
-		BirthDate       func(childComplexity int) int
-		Branch          func(childComplexity int) int
-		BranchID        func(childComplexity int) int
-		CreatedAt       func(childComplexity int) int
-		DoNotRehire     func(childComplexity int) int
-		DocumentStatus  func(childComplexity int) int
-		Documents       func(childComplexity int) int
-		FiredAt         func(childComplexity int) int
-		FirstName       func(childComplexity int) int
-		Gender          func(childComplexity int) int
-		HiredAt         func(childComplexity int) int
-		ID              func(childComplexity int) int
-		Items           func(childComplexity int) int
-		LastName        func(childComplexity int) int
-		MiddleName      func(childComplexity int) int
-		Movements       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MovementOrder, where *ent.MovementWhereInput) int
-		Partner         func(childComplexity int) int
-		PartnerID       func(childComplexity int) int
-		Phone           func(childComplexity int) int
-		Pinfl           func(childComplexity int) int
-		Status          func(childComplexity int) int
-		StatusChangedAt func(childComplexity int) int
-		StatusHistory   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierStatusChangeOrder, where *ent.CourierStatusChangeWhereInput) int
-		TransportType   func(childComplexity int) int
-		UpdatedAt       func(childComplexity int) int
-		VehiclePlate    func(childComplexity int) int
+		ActivationBlockers func(childComplexity int) int
+		AllowedActions     func(childComplexity int) int
+		ArchivedAt         func(childComplexity int) int
+		BirthDate          func(childComplexity int) int
+		Branch             func(childComplexity int) int
+		BranchID           func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		DoNotRehire        func(childComplexity int) int
+		DocumentStatus     func(childComplexity int) int
+		Documents          func(childComplexity int) int
+		EquipmentHeld      func(childComplexity int) int
+		FiredAt            func(childComplexity int) int
+		FirstName          func(childComplexity int) int
+		Gender             func(childComplexity int) int
+		HiredAt            func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Items              func(childComplexity int) int
+		LastName           func(childComplexity int) int
+		MiddleName         func(childComplexity int) int
+		Movements          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MovementOrder, where *ent.MovementWhereInput) int
+		OutstandingDebt    func(childComplexity int) int
+		Partner            func(childComplexity int) int
+		PartnerID          func(childComplexity int) int
+		Phone              func(childComplexity int) int
+		Pinfl              func(childComplexity int) int
+		RequiredDocuments  func(childComplexity int) int
+		Status             func(childComplexity int) int
+		StatusChangedAt    func(childComplexity int) int
+		StatusHistory      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierStatusChangeOrder, where *ent.CourierStatusChangeWhereInput) int
+		TransportType      func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
+		VehiclePlate       func(childComplexity int) int
 	}
 
 	CourierConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
+	}
+
+	CourierDebt struct {
+		Actor           func(childComplexity int) int
+		ActorID         func(childComplexity int) int
+		Amount          func(childComplexity int) int
+		Courier         func(childComplexity int) int
+		CourierID       func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		DocumentNumber  func(childComplexity int) int
+		EquipmentType   func(childComplexity int) int
+		EquipmentTypeID func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Item            func(childComplexity int) int
+		ItemID          func(childComplexity int) int
+		Quantity        func(childComplexity int) int
+		Reason          func(childComplexity int) int
+		SettledAt       func(childComplexity int) int
+		Status          func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+	}
+
+	CourierDebtConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CourierDebtEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	CourierDocument struct {
@@ -180,6 +225,7 @@ type ComplexityRoot struct {
 		ExpiresAt       func(childComplexity int) int
 		FileName        func(childComplexity int) int
 		FileSize        func(childComplexity int) int
+		FileURL         func(childComplexity int) int
 		ID              func(childComplexity int) int
 		IssuedAt        func(childComplexity int) int
 		Kind            func(childComplexity int) int
@@ -206,6 +252,33 @@ type ComplexityRoot struct {
 	CourierEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CourierHolding struct {
+		Courier         func(childComplexity int) int
+		CourierID       func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		EquipmentType   func(childComplexity int) int
+		EquipmentTypeID func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Quantity        func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+	}
+
+	CourierImportError struct {
+		Column  func(childComplexity int) int
+		Key     func(childComplexity int) int
+		Message func(childComplexity int) int
+		Row     func(childComplexity int) int
+	}
+
+	CourierImportReport struct {
+		Created   func(childComplexity int) int
+		DryRun    func(childComplexity int) int
+		Errors    func(childComplexity int) int
+		Failed    func(childComplexity int) int
+		Rows      func(childComplexity int) int
+		Unchanged func(childComplexity int) int
 	}
 
 	CourierStatusChange struct {
@@ -253,6 +326,7 @@ type ComplexityRoot struct {
 		Tracking          func(childComplexity int) int
 		UnitCost          func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
+		VariantGroup      func(childComplexity int) int
 	}
 
 	EquipmentTypeConnection struct {
@@ -264,6 +338,13 @@ type ComplexityRoot struct {
 	EquipmentTypeEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	HeldEquipment struct {
+		EquipmentType func(childComplexity int) int
+		Items         func(childComplexity int) int
+		Quantity      func(childComplexity int) int
+		Value         func(childComplexity int) int
 	}
 
 	Item struct {
@@ -293,6 +374,39 @@ type ComplexityRoot struct {
 	ItemEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Kit struct {
+		ArchivedAt    func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		Description   func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Lines         func(childComplexity int) int
+		Name          func(childComplexity int) int
+		TransportType func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+	}
+
+	KitConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	KitEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	KitItem struct {
+		CreatedAt       func(childComplexity int) int
+		EquipmentType   func(childComplexity int) int
+		EquipmentTypeID func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Kit             func(childComplexity int) int
+		KitID           func(childComplexity int) int
+		Quantity        func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
 	}
 
 	Movement struct {
@@ -332,26 +446,51 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		ChangePassword      func(childComplexity int, oldPassword string, newPassword string) int
-		CreateAPIToken      func(childComplexity int, input model.CreateAPITokenInput) int
-		CreateBranch        func(childComplexity int, input ent.CreateBranchInput) int
-		CreateEquipmentType func(childComplexity int, input ent.CreateEquipmentTypeInput) int
-		CreatePartner       func(childComplexity int, input ent.CreatePartnerInput) int
-		CreateRegion        func(childComplexity int, input ent.CreateRegionInput) int
-		CreateUser          func(childComplexity int, input model.CreateUserInput) int
-		CreateWarehouse     func(childComplexity int, input ent.CreateWarehouseInput) int
-		Login               func(childComplexity int, login string, password string) int
-		Logout              func(childComplexity int) int
-		LogoutEverywhere    func(childComplexity int) int
-		Refresh             func(childComplexity int, refreshToken string) int
-		ResetUserPassword   func(childComplexity int, id int, password string) int
-		RevokeAPIToken      func(childComplexity int, id int) int
-		UpdateBranch        func(childComplexity int, id int, input ent.UpdateBranchInput) int
-		UpdateEquipmentType func(childComplexity int, id int, input ent.UpdateEquipmentTypeInput) int
-		UpdatePartner       func(childComplexity int, id int, input ent.UpdatePartnerInput) int
-		UpdateRegion        func(childComplexity int, id int, input ent.UpdateRegionInput) int
-		UpdateUser          func(childComplexity int, id int, input model.UpdateUserInput) int
-		UpdateWarehouse     func(childComplexity int, id int, input ent.UpdateWarehouseInput) int
+		ActivateCourier           func(childComplexity int, id int, idempotencyKey *string) int
+		AddCourierDocument        func(childComplexity int, input model.AddCourierDocumentInput) int
+		BlockCourier              func(childComplexity int, id int, reason string, comment *string, idempotencyKey *string) int
+		ChangePassword            func(childComplexity int, oldPassword string, newPassword string) int
+		CountStock                func(childComplexity int, input stocksvc.CountInput) int
+		CreateAPIToken            func(childComplexity int, input model.CreateAPITokenInput) int
+		CreateBranch              func(childComplexity int, input ent.CreateBranchInput) int
+		CreateEquipmentType       func(childComplexity int, input ent.CreateEquipmentTypeInput) int
+		CreateKit                 func(childComplexity int, input stocksvc.KitInput) int
+		CreatePartner             func(childComplexity int, input ent.CreatePartnerInput) int
+		CreateRegion              func(childComplexity int, input ent.CreateRegionInput) int
+		CreateStatusReason        func(childComplexity int, input ent.CreateStatusReasonInput) int
+		CreateUser                func(childComplexity int, input model.CreateUserInput) int
+		CreateWarehouse           func(childComplexity int, input ent.CreateWarehouseInput) int
+		DispatchTransfer          func(childComplexity int, input stocksvc.DispatchInput) int
+		FireCourier               func(childComplexity int, id int, reason string, comment *string, force *bool, idempotencyKey *string) int
+		ImportCouriers            func(childComplexity int, file graphql.Upload, dryRun *bool, allowPartial *bool) int
+		IssueEquipment            func(childComplexity int, input stocksvc.IssueInput) int
+		Login                     func(childComplexity int, login string, password string) int
+		Logout                    func(childComplexity int) int
+		LogoutEverywhere          func(childComplexity int) int
+		OnboardCourier            func(childComplexity int, input model.OnboardCourierInput) int
+		ReceiveStock              func(childComplexity int, input stocksvc.ReceiveInput) int
+		ReceiveTransfer           func(childComplexity int, input stocksvc.ReceiveTransferInput) int
+		Refresh                   func(childComplexity int, refreshToken string) int
+		RehireCourier             func(childComplexity int, id int, idempotencyKey *string) int
+		RejectCourierDocument     func(childComplexity int, id int, reason string) int
+		ResetUserPassword         func(childComplexity int, id int, password string) int
+		ReturnEquipment           func(childComplexity int, input stocksvc.ReturnInput) int
+		RevokeAPIToken            func(childComplexity int, id int) int
+		SetCourierDoNotRehire     func(childComplexity int, id int, doNotRehire bool) int
+		SetStockMinLevel          func(childComplexity int, warehouseID int, equipmentTypeID int, minLevel int) int
+		SubmitForActivation       func(childComplexity int, id int, idempotencyKey *string) int
+		UnblockCourier            func(childComplexity int, id int, comment *string, idempotencyKey *string) int
+		UpdateBranch              func(childComplexity int, id int, input ent.UpdateBranchInput) int
+		UpdateCourier             func(childComplexity int, id int, input model.UpdateCourierInput) int
+		UpdateEquipmentType       func(childComplexity int, id int, input ent.UpdateEquipmentTypeInput) int
+		UpdatePartner             func(childComplexity int, id int, input ent.UpdatePartnerInput) int
+		UpdateRegion              func(childComplexity int, id int, input ent.UpdateRegionInput) int
+		UpdateStatusReason        func(childComplexity int, id int, input ent.UpdateStatusReasonInput) int
+		UpdateUser                func(childComplexity int, id int, input model.UpdateUserInput) int
+		UpdateWarehouse           func(childComplexity int, id int, input ent.UpdateWarehouseInput) int
+		UploadCourierDocumentFile func(childComplexity int, id int, file graphql.Upload) int
+		VerifyCourierDocument     func(childComplexity int, id int) int
+		WriteOffEquipment         func(childComplexity int, input stocksvc.WriteOffInput) int
 	}
 
 	PageInfo struct {
@@ -385,24 +524,42 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PartnerOutstanding struct {
+		Couriers func(childComplexity int) int
+		Debt     func(childComplexity int) int
+		Partner  func(childComplexity int) int
+		Units    func(childComplexity int) int
+		Value    func(childComplexity int) int
+	}
+
 	Query struct {
-		APITokens            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApiTokenOrder, where *ent.ApiTokenWhereInput) int
-		AuditEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
-		Branches             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BranchOrder, where *ent.BranchWhereInput) int
-		CourierDocuments     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierDocumentOrder, where *ent.CourierDocumentWhereInput) int
-		CourierStatusChanges func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierStatusChangeOrder, where *ent.CourierStatusChangeWhereInput) int
-		Couriers             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierOrder, where *ent.CourierWhereInput) int
-		EquipmentTypes       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EquipmentTypeOrder, where *ent.EquipmentTypeWhereInput) int
-		Items                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ItemOrder, where *ent.ItemWhereInput) int
-		Me                   func(childComplexity int) int
-		Movements            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MovementOrder, where *ent.MovementWhereInput) int
-		Node                 func(childComplexity int, id int) int
-		Nodes                func(childComplexity int, ids []int) int
-		Partners             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartnerOrder, where *ent.PartnerWhereInput) int
-		Regions              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegionOrder, where *ent.RegionWhereInput) int
-		StockBalances        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.StockBalanceOrder, where *ent.StockBalanceWhereInput) int
-		Users                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput) int
-		Warehouses           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WarehouseOrder, where *ent.WarehouseWhereInput) int
+		APITokens                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ApiTokenOrder, where *ent.ApiTokenWhereInput) int
+		AuditEvents              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		Branches                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BranchOrder, where *ent.BranchWhereInput) int
+		CourierDebts             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierDebtOrder, where *ent.CourierDebtWhereInput) int
+		CourierDocuments         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierDocumentOrder, where *ent.CourierDocumentWhereInput) int
+		CourierSearch            func(childComplexity int, search string, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierOrder, where *ent.CourierWhereInput) int
+		CourierStatusChanges     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierStatusChangeOrder, where *ent.CourierStatusChangeWhereInput) int
+		Couriers                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierOrder, where *ent.CourierWhereInput) int
+		EquipmentTypes           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EquipmentTypeOrder, where *ent.EquipmentTypeWhereInput) int
+		ExpiringCourierDocuments func(childComplexity int, days int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.CourierDocumentWhereInput) int
+		ItemBySerial             func(childComplexity int, serial string) int
+		Items                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ItemOrder, where *ent.ItemWhereInput) int
+		Kits                     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.KitOrder, where *ent.KitWhereInput) int
+		Me                       func(childComplexity int) int
+		Movements                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MovementOrder, where *ent.MovementWhereInput) int
+		Node                     func(childComplexity int, id int) int
+		Nodes                    func(childComplexity int, ids []int) int
+		PartnerOutstanding       func(childComplexity int) int
+		Partners                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartnerOrder, where *ent.PartnerWhereInput) int
+		Regions                  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegionOrder, where *ent.RegionWhereInput) int
+		StatusReasons            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.StatusReasonOrder, where *ent.StatusReasonWhereInput) int
+		StockBalances            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.StockBalanceOrder, where *ent.StockBalanceWhereInput) int
+		StockReport              func(childComplexity int, warehouseID *int, lowStockOnly *bool, from *time.Time, to *time.Time) int
+		Transfers                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TransferOrder, where *ent.TransferWhereInput) int
+		TransfersInTransit       func(childComplexity int, warehouseID *int) int
+		Users                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput) int
+		Warehouses               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WarehouseOrder, where *ent.WarehouseWhereInput) int
 	}
 
 	Region struct {
@@ -426,13 +583,40 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	StatusReason struct {
+		ArchivedAt      func(childComplexity int) int
+		Code            func(childComplexity int) int
+		CommentRequired func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Kind            func(childComplexity int) int
+		SortOrder       func(childComplexity int) int
+		TitleEn         func(childComplexity int) int
+		TitleRu         func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+	}
+
+	StatusReasonConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	StatusReasonEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	StockBalance struct {
+		Available       func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
 		EquipmentType   func(childComplexity int) int
 		EquipmentTypeID func(childComplexity int) int
 		ID              func(childComplexity int) int
+		LowStock        func(childComplexity int) int
 		MinLevel        func(childComplexity int) int
 		Quantity        func(childComplexity int) int
+		Quarantined     func(childComplexity int) int
 		UpdatedAt       func(childComplexity int) int
 		Warehouse       func(childComplexity int) int
 		WarehouseID     func(childComplexity int) int
@@ -447,6 +631,76 @@ type ComplexityRoot struct {
 	StockBalanceEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	StockOperation struct {
+		ActURL         func(childComplexity int) int
+		Debts          func(childComplexity int) int
+		DocumentNumber func(childComplexity int) int
+		Movements      func(childComplexity int) int
+		OperationID    func(childComplexity int) int
+		Replayed       func(childComplexity int) int
+		Transfer       func(childComplexity int) int
+	}
+
+	StockReportLine struct {
+		Adjusted       func(childComplexity int) int
+		Balance        func(childComplexity int) int
+		Issued         func(childComplexity int) int
+		Received       func(childComplexity int) int
+		Returned       func(childComplexity int) int
+		TransferredIn  func(childComplexity int) int
+		TransferredOut func(childComplexity int) int
+		WrittenOff     func(childComplexity int) int
+	}
+
+	Transfer struct {
+		Comment             func(childComplexity int) int
+		CreatedAt           func(childComplexity int) int
+		DispatchOperationID func(childComplexity int) int
+		DispatchedBy        func(childComplexity int) int
+		DispatchedByID      func(childComplexity int) int
+		DocumentNumber      func(childComplexity int) int
+		FromWarehouse       func(childComplexity int) int
+		FromWarehouseID     func(childComplexity int) int
+		HasDiscrepancy      func(childComplexity int) int
+		ID                  func(childComplexity int) int
+		Lines               func(childComplexity int) int
+		ReceiveOperationID  func(childComplexity int) int
+		ReceivedAt          func(childComplexity int) int
+		ReceivedBy          func(childComplexity int) int
+		ReceivedByID        func(childComplexity int) int
+		Status              func(childComplexity int) int
+		ToWarehouse         func(childComplexity int) int
+		ToWarehouseID       func(childComplexity int) int
+		UpdatedAt           func(childComplexity int) int
+	}
+
+	TransferConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	TransferEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	TransferLine struct {
+		CreatedAt          func(childComplexity int) int
+		EquipmentType      func(childComplexity int) int
+		EquipmentTypeID    func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		Item               func(childComplexity int) int
+		ItemID             func(childComplexity int) int
+		Note               func(childComplexity int) int
+		QuantityReceived   func(childComplexity int) int
+		QuantitySent       func(childComplexity int) int
+		ShortageResolution func(childComplexity int) int
+		Transfer           func(childComplexity int) int
+		TransferID         func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
 	}
 
 	User struct {
@@ -508,6 +762,16 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type CourierResolver interface {
+	ActivationBlockers(ctx context.Context, obj *ent.Courier) ([]string, error)
+	AllowedActions(ctx context.Context, obj *ent.Courier) ([]string, error)
+	RequiredDocuments(ctx context.Context, obj *ent.Courier) ([][]courierdocument.Kind, error)
+	EquipmentHeld(ctx context.Context, obj *ent.Courier) ([]*stocksvc.Held, error)
+	OutstandingDebt(ctx context.Context, obj *ent.Courier) (int, error)
+}
+type CourierDocumentResolver interface {
+	FileURL(ctx context.Context, obj *ent.CourierDocument) (*string, error)
+}
 type MutationResolver interface {
 	CreateRegion(ctx context.Context, input ent.CreateRegionInput) (*ent.Region, error)
 	UpdateRegion(ctx context.Context, id int, input ent.UpdateRegionInput) (*ent.Region, error)
@@ -529,6 +793,31 @@ type MutationResolver interface {
 	ResetUserPassword(ctx context.Context, id int, password string) (bool, error)
 	CreateAPIToken(ctx context.Context, input model.CreateAPITokenInput) (*model.CreatedAPIToken, error)
 	RevokeAPIToken(ctx context.Context, id int) (*ent.ApiToken, error)
+	OnboardCourier(ctx context.Context, input model.OnboardCourierInput) (*ent.Courier, error)
+	UpdateCourier(ctx context.Context, id int, input model.UpdateCourierInput) (*ent.Courier, error)
+	SubmitForActivation(ctx context.Context, id int, idempotencyKey *string) (*ent.Courier, error)
+	ActivateCourier(ctx context.Context, id int, idempotencyKey *string) (*ent.Courier, error)
+	BlockCourier(ctx context.Context, id int, reason string, comment *string, idempotencyKey *string) (*ent.Courier, error)
+	UnblockCourier(ctx context.Context, id int, comment *string, idempotencyKey *string) (*ent.Courier, error)
+	FireCourier(ctx context.Context, id int, reason string, comment *string, force *bool, idempotencyKey *string) (*ent.Courier, error)
+	RehireCourier(ctx context.Context, id int, idempotencyKey *string) (*ent.Courier, error)
+	SetCourierDoNotRehire(ctx context.Context, id int, doNotRehire bool) (*ent.Courier, error)
+	AddCourierDocument(ctx context.Context, input model.AddCourierDocumentInput) (*ent.CourierDocument, error)
+	UploadCourierDocumentFile(ctx context.Context, id int, file graphql.Upload) (*ent.CourierDocument, error)
+	VerifyCourierDocument(ctx context.Context, id int) (*ent.CourierDocument, error)
+	RejectCourierDocument(ctx context.Context, id int, reason string) (*ent.CourierDocument, error)
+	ImportCouriers(ctx context.Context, file graphql.Upload, dryRun *bool, allowPartial *bool) (*model.CourierImportReport, error)
+	CreateStatusReason(ctx context.Context, input ent.CreateStatusReasonInput) (*ent.StatusReason, error)
+	UpdateStatusReason(ctx context.Context, id int, input ent.UpdateStatusReasonInput) (*ent.StatusReason, error)
+	ReceiveStock(ctx context.Context, input stocksvc.ReceiveInput) (*stocksvc.Result, error)
+	IssueEquipment(ctx context.Context, input stocksvc.IssueInput) (*stocksvc.Result, error)
+	ReturnEquipment(ctx context.Context, input stocksvc.ReturnInput) (*stocksvc.Result, error)
+	WriteOffEquipment(ctx context.Context, input stocksvc.WriteOffInput) (*stocksvc.Result, error)
+	DispatchTransfer(ctx context.Context, input stocksvc.DispatchInput) (*stocksvc.Result, error)
+	ReceiveTransfer(ctx context.Context, input stocksvc.ReceiveTransferInput) (*stocksvc.Result, error)
+	CountStock(ctx context.Context, input stocksvc.CountInput) (*stocksvc.Result, error)
+	SetStockMinLevel(ctx context.Context, warehouseID int, equipmentTypeID int, minLevel int) (*ent.StockBalance, error)
+	CreateKit(ctx context.Context, input stocksvc.KitInput) (*ent.Kit, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id int) (ent.Noder, error)
@@ -537,17 +826,31 @@ type QueryResolver interface {
 	AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error)
 	Branches(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BranchOrder, where *ent.BranchWhereInput) (*ent.BranchConnection, error)
 	Couriers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierOrder, where *ent.CourierWhereInput) (*ent.CourierConnection, error)
+	CourierDebts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierDebtOrder, where *ent.CourierDebtWhereInput) (*ent.CourierDebtConnection, error)
 	CourierDocuments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierDocumentOrder, where *ent.CourierDocumentWhereInput) (*ent.CourierDocumentConnection, error)
 	CourierStatusChanges(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierStatusChangeOrder, where *ent.CourierStatusChangeWhereInput) (*ent.CourierStatusChangeConnection, error)
 	EquipmentTypes(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EquipmentTypeOrder, where *ent.EquipmentTypeWhereInput) (*ent.EquipmentTypeConnection, error)
 	Items(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.ItemOrder, where *ent.ItemWhereInput) (*ent.ItemConnection, error)
+	Kits(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.KitOrder, where *ent.KitWhereInput) (*ent.KitConnection, error)
 	Movements(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.MovementOrder, where *ent.MovementWhereInput) (*ent.MovementConnection, error)
 	Partners(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.PartnerOrder, where *ent.PartnerWhereInput) (*ent.PartnerConnection, error)
 	Regions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.RegionOrder, where *ent.RegionWhereInput) (*ent.RegionConnection, error)
+	StatusReasons(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.StatusReasonOrder, where *ent.StatusReasonWhereInput) (*ent.StatusReasonConnection, error)
 	StockBalances(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.StockBalanceOrder, where *ent.StockBalanceWhereInput) (*ent.StockBalanceConnection, error)
+	Transfers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TransferOrder, where *ent.TransferWhereInput) (*ent.TransferConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	Warehouses(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WarehouseOrder, where *ent.WarehouseWhereInput) (*ent.WarehouseConnection, error)
 	Me(ctx context.Context) (*ent.User, error)
+	CourierSearch(ctx context.Context, search string, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierOrder, where *ent.CourierWhereInput) (*ent.CourierConnection, error)
+	ExpiringCourierDocuments(ctx context.Context, days int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.CourierDocumentWhereInput) (*ent.CourierDocumentConnection, error)
+	StockReport(ctx context.Context, warehouseID *int, lowStockOnly *bool, from *time.Time, to *time.Time) ([]*stocksvc.ReportLine, error)
+	ItemBySerial(ctx context.Context, serial string) (*ent.Item, error)
+	TransfersInTransit(ctx context.Context, warehouseID *int) ([]*ent.Transfer, error)
+	PartnerOutstanding(ctx context.Context) ([]*stocksvc.PartnerOutstanding, error)
+}
+type StockBalanceResolver interface {
+	Available(ctx context.Context, obj *ent.StockBalance) (int, error)
+	LowStock(ctx context.Context, obj *ent.StockBalance) (bool, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -930,6 +1233,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BranchEdge.Node(childComplexity), true
 
+	case "Courier.activationBlockers":
+		if e.ComplexityRoot.Courier.ActivationBlockers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Courier.ActivationBlockers(childComplexity), true
+	case "Courier.allowedActions":
+		if e.ComplexityRoot.Courier.AllowedActions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Courier.AllowedActions(childComplexity), true
 	case "Courier.archivedAt":
 		if e.ComplexityRoot.Courier.ArchivedAt == nil {
 			break
@@ -978,6 +1293,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Courier.Documents(childComplexity), true
+	case "Courier.equipmentHeld":
+		if e.ComplexityRoot.Courier.EquipmentHeld == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Courier.EquipmentHeld(childComplexity), true
 	case "Courier.firedAt":
 		if e.ComplexityRoot.Courier.FiredAt == nil {
 			break
@@ -1037,6 +1358,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Courier.Movements(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.MovementOrder), args["where"].(*ent.MovementWhereInput)), true
+	case "Courier.outstandingDebt":
+		if e.ComplexityRoot.Courier.OutstandingDebt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Courier.OutstandingDebt(childComplexity), true
 	case "Courier.partner":
 		if e.ComplexityRoot.Courier.Partner == nil {
 			break
@@ -1061,6 +1388,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Courier.Pinfl(childComplexity), true
+	case "Courier.requiredDocuments":
+		if e.ComplexityRoot.Courier.RequiredDocuments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Courier.RequiredDocuments(childComplexity), true
 	case "Courier.status":
 		if e.ComplexityRoot.Courier.Status == nil {
 			break
@@ -1122,6 +1455,141 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CourierConnection.TotalCount(childComplexity), true
 
+	case "CourierDebt.actor":
+		if e.ComplexityRoot.CourierDebt.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebt.Actor(childComplexity), true
+	case "CourierDebt.actorID":
+		if e.ComplexityRoot.CourierDebt.ActorID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebt.ActorID(childComplexity), true
+	case "CourierDebt.amount":
+		if e.ComplexityRoot.CourierDebt.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebt.Amount(childComplexity), true
+	case "CourierDebt.courier":
+		if e.ComplexityRoot.CourierDebt.Courier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebt.Courier(childComplexity), true
+	case "CourierDebt.courierID":
+		if e.ComplexityRoot.CourierDebt.CourierID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebt.CourierID(childComplexity), true
+	case "CourierDebt.createdAt":
+		if e.ComplexityRoot.CourierDebt.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebt.CreatedAt(childComplexity), true
+	case "CourierDebt.documentNumber":
+		if e.ComplexityRoot.CourierDebt.DocumentNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebt.DocumentNumber(childComplexity), true
+	case "CourierDebt.equipmentType":
+		if e.ComplexityRoot.CourierDebt.EquipmentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebt.EquipmentType(childComplexity), true
+	case "CourierDebt.equipmentTypeID":
+		if e.ComplexityRoot.CourierDebt.EquipmentTypeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebt.EquipmentTypeID(childComplexity), true
+	case "CourierDebt.id":
+		if e.ComplexityRoot.CourierDebt.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebt.ID(childComplexity), true
+	case "CourierDebt.item":
+		if e.ComplexityRoot.CourierDebt.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebt.Item(childComplexity), true
+	case "CourierDebt.itemID":
+		if e.ComplexityRoot.CourierDebt.ItemID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebt.ItemID(childComplexity), true
+	case "CourierDebt.quantity":
+		if e.ComplexityRoot.CourierDebt.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebt.Quantity(childComplexity), true
+	case "CourierDebt.reason":
+		if e.ComplexityRoot.CourierDebt.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebt.Reason(childComplexity), true
+	case "CourierDebt.settledAt":
+		if e.ComplexityRoot.CourierDebt.SettledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebt.SettledAt(childComplexity), true
+	case "CourierDebt.status":
+		if e.ComplexityRoot.CourierDebt.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebt.Status(childComplexity), true
+	case "CourierDebt.updatedAt":
+		if e.ComplexityRoot.CourierDebt.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebt.UpdatedAt(childComplexity), true
+
+	case "CourierDebtConnection.edges":
+		if e.ComplexityRoot.CourierDebtConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebtConnection.Edges(childComplexity), true
+	case "CourierDebtConnection.pageInfo":
+		if e.ComplexityRoot.CourierDebtConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebtConnection.PageInfo(childComplexity), true
+	case "CourierDebtConnection.totalCount":
+		if e.ComplexityRoot.CourierDebtConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebtConnection.TotalCount(childComplexity), true
+
+	case "CourierDebtEdge.cursor":
+		if e.ComplexityRoot.CourierDebtEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebtEdge.Cursor(childComplexity), true
+	case "CourierDebtEdge.node":
+		if e.ComplexityRoot.CourierDebtEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDebtEdge.Node(childComplexity), true
+
 	case "CourierDocument.archivedAt":
 		if e.ComplexityRoot.CourierDocument.ArchivedAt == nil {
 			break
@@ -1170,6 +1638,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CourierDocument.FileSize(childComplexity), true
+	case "CourierDocument.fileURL":
+		if e.ComplexityRoot.CourierDocument.FileURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierDocument.FileURL(childComplexity), true
 	case "CourierDocument.id":
 		if e.ComplexityRoot.CourierDocument.ID == nil {
 			break
@@ -1275,6 +1749,117 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CourierEdge.Node(childComplexity), true
+
+	case "CourierHolding.courier":
+		if e.ComplexityRoot.CourierHolding.Courier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierHolding.Courier(childComplexity), true
+	case "CourierHolding.courierID":
+		if e.ComplexityRoot.CourierHolding.CourierID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierHolding.CourierID(childComplexity), true
+	case "CourierHolding.createdAt":
+		if e.ComplexityRoot.CourierHolding.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierHolding.CreatedAt(childComplexity), true
+	case "CourierHolding.equipmentType":
+		if e.ComplexityRoot.CourierHolding.EquipmentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierHolding.EquipmentType(childComplexity), true
+	case "CourierHolding.equipmentTypeID":
+		if e.ComplexityRoot.CourierHolding.EquipmentTypeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierHolding.EquipmentTypeID(childComplexity), true
+	case "CourierHolding.id":
+		if e.ComplexityRoot.CourierHolding.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierHolding.ID(childComplexity), true
+	case "CourierHolding.quantity":
+		if e.ComplexityRoot.CourierHolding.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierHolding.Quantity(childComplexity), true
+	case "CourierHolding.updatedAt":
+		if e.ComplexityRoot.CourierHolding.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierHolding.UpdatedAt(childComplexity), true
+
+	case "CourierImportError.column":
+		if e.ComplexityRoot.CourierImportError.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierImportError.Column(childComplexity), true
+	case "CourierImportError.key":
+		if e.ComplexityRoot.CourierImportError.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierImportError.Key(childComplexity), true
+	case "CourierImportError.message":
+		if e.ComplexityRoot.CourierImportError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierImportError.Message(childComplexity), true
+	case "CourierImportError.row":
+		if e.ComplexityRoot.CourierImportError.Row == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierImportError.Row(childComplexity), true
+
+	case "CourierImportReport.created":
+		if e.ComplexityRoot.CourierImportReport.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierImportReport.Created(childComplexity), true
+	case "CourierImportReport.dryRun":
+		if e.ComplexityRoot.CourierImportReport.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierImportReport.DryRun(childComplexity), true
+	case "CourierImportReport.errors":
+		if e.ComplexityRoot.CourierImportReport.Errors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierImportReport.Errors(childComplexity), true
+	case "CourierImportReport.failed":
+		if e.ComplexityRoot.CourierImportReport.Failed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierImportReport.Failed(childComplexity), true
+	case "CourierImportReport.rows":
+		if e.ComplexityRoot.CourierImportReport.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierImportReport.Rows(childComplexity), true
+	case "CourierImportReport.unchanged":
+		if e.ComplexityRoot.CourierImportReport.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierImportReport.Unchanged(childComplexity), true
 
 	case "CourierStatusChange.actor":
 		if e.ComplexityRoot.CourierStatusChange.Actor == nil {
@@ -1482,6 +2067,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EquipmentType.UpdatedAt(childComplexity), true
+	case "EquipmentType.variantGroup":
+		if e.ComplexityRoot.EquipmentType.VariantGroup == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EquipmentType.VariantGroup(childComplexity), true
 
 	case "EquipmentTypeConnection.edges":
 		if e.ComplexityRoot.EquipmentTypeConnection.Edges == nil {
@@ -1514,6 +2105,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EquipmentTypeEdge.Node(childComplexity), true
+
+	case "HeldEquipment.equipmentType":
+		if e.ComplexityRoot.HeldEquipment.EquipmentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeldEquipment.EquipmentType(childComplexity), true
+	case "HeldEquipment.items":
+		if e.ComplexityRoot.HeldEquipment.Items == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeldEquipment.Items(childComplexity), true
+	case "HeldEquipment.quantity":
+		if e.ComplexityRoot.HeldEquipment.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeldEquipment.Quantity(childComplexity), true
+	case "HeldEquipment.value":
+		if e.ComplexityRoot.HeldEquipment.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeldEquipment.Value(childComplexity), true
 
 	case "Item.archivedAt":
 		if e.ComplexityRoot.Item.ArchivedAt == nil {
@@ -1642,6 +2258,136 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ItemEdge.Node(childComplexity), true
+
+	case "Kit.archivedAt":
+		if e.ComplexityRoot.Kit.ArchivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kit.ArchivedAt(childComplexity), true
+	case "Kit.createdAt":
+		if e.ComplexityRoot.Kit.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kit.CreatedAt(childComplexity), true
+	case "Kit.description":
+		if e.ComplexityRoot.Kit.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kit.Description(childComplexity), true
+	case "Kit.id":
+		if e.ComplexityRoot.Kit.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kit.ID(childComplexity), true
+	case "Kit.lines":
+		if e.ComplexityRoot.Kit.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kit.Lines(childComplexity), true
+	case "Kit.name":
+		if e.ComplexityRoot.Kit.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kit.Name(childComplexity), true
+	case "Kit.transportType":
+		if e.ComplexityRoot.Kit.TransportType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kit.TransportType(childComplexity), true
+	case "Kit.updatedAt":
+		if e.ComplexityRoot.Kit.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Kit.UpdatedAt(childComplexity), true
+
+	case "KitConnection.edges":
+		if e.ComplexityRoot.KitConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KitConnection.Edges(childComplexity), true
+	case "KitConnection.pageInfo":
+		if e.ComplexityRoot.KitConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KitConnection.PageInfo(childComplexity), true
+	case "KitConnection.totalCount":
+		if e.ComplexityRoot.KitConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KitConnection.TotalCount(childComplexity), true
+
+	case "KitEdge.cursor":
+		if e.ComplexityRoot.KitEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KitEdge.Cursor(childComplexity), true
+	case "KitEdge.node":
+		if e.ComplexityRoot.KitEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KitEdge.Node(childComplexity), true
+
+	case "KitItem.createdAt":
+		if e.ComplexityRoot.KitItem.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KitItem.CreatedAt(childComplexity), true
+	case "KitItem.equipmentType":
+		if e.ComplexityRoot.KitItem.EquipmentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KitItem.EquipmentType(childComplexity), true
+	case "KitItem.equipmentTypeID":
+		if e.ComplexityRoot.KitItem.EquipmentTypeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KitItem.EquipmentTypeID(childComplexity), true
+	case "KitItem.id":
+		if e.ComplexityRoot.KitItem.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KitItem.ID(childComplexity), true
+	case "KitItem.kit":
+		if e.ComplexityRoot.KitItem.Kit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KitItem.Kit(childComplexity), true
+	case "KitItem.kitID":
+		if e.ComplexityRoot.KitItem.KitID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KitItem.KitID(childComplexity), true
+	case "KitItem.quantity":
+		if e.ComplexityRoot.KitItem.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KitItem.Quantity(childComplexity), true
+	case "KitItem.updatedAt":
+		if e.ComplexityRoot.KitItem.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KitItem.UpdatedAt(childComplexity), true
 
 	case "Movement.actor":
 		if e.ComplexityRoot.Movement.Actor == nil {
@@ -1808,6 +2554,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MovementEdge.Node(childComplexity), true
 
+	case "Mutation.activateCourier":
+		if e.ComplexityRoot.Mutation.ActivateCourier == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_activateCourier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ActivateCourier(childComplexity, args["id"].(int), args["idempotencyKey"].(*string)), true
+	case "Mutation.addCourierDocument":
+		if e.ComplexityRoot.Mutation.AddCourierDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addCourierDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddCourierDocument(childComplexity, args["input"].(model.AddCourierDocumentInput)), true
+	case "Mutation.blockCourier":
+		if e.ComplexityRoot.Mutation.BlockCourier == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_blockCourier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.BlockCourier(childComplexity, args["id"].(int), args["reason"].(string), args["comment"].(*string), args["idempotencyKey"].(*string)), true
 	case "Mutation.changePassword":
 		if e.ComplexityRoot.Mutation.ChangePassword == nil {
 			break
@@ -1819,6 +2598,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ChangePassword(childComplexity, args["oldPassword"].(string), args["newPassword"].(string)), true
+	case "Mutation.countStock":
+		if e.ComplexityRoot.Mutation.CountStock == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_countStock_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CountStock(childComplexity, args["input"].(stocksvc.CountInput)), true
 	case "Mutation.createApiToken":
 		if e.ComplexityRoot.Mutation.CreateAPIToken == nil {
 			break
@@ -1852,6 +2642,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateEquipmentType(childComplexity, args["input"].(ent.CreateEquipmentTypeInput)), true
+	case "Mutation.createKit":
+		if e.ComplexityRoot.Mutation.CreateKit == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createKit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateKit(childComplexity, args["input"].(stocksvc.KitInput)), true
 	case "Mutation.createPartner":
 		if e.ComplexityRoot.Mutation.CreatePartner == nil {
 			break
@@ -1874,6 +2675,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateRegion(childComplexity, args["input"].(ent.CreateRegionInput)), true
+	case "Mutation.createStatusReason":
+		if e.ComplexityRoot.Mutation.CreateStatusReason == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createStatusReason_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateStatusReason(childComplexity, args["input"].(ent.CreateStatusReasonInput)), true
 	case "Mutation.createUser":
 		if e.ComplexityRoot.Mutation.CreateUser == nil {
 			break
@@ -1896,6 +2708,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateWarehouse(childComplexity, args["input"].(ent.CreateWarehouseInput)), true
+	case "Mutation.dispatchTransfer":
+		if e.ComplexityRoot.Mutation.DispatchTransfer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_dispatchTransfer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DispatchTransfer(childComplexity, args["input"].(stocksvc.DispatchInput)), true
+	case "Mutation.fireCourier":
+		if e.ComplexityRoot.Mutation.FireCourier == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_fireCourier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.FireCourier(childComplexity, args["id"].(int), args["reason"].(string), args["comment"].(*string), args["force"].(*bool), args["idempotencyKey"].(*string)), true
+	case "Mutation.importCouriers":
+		if e.ComplexityRoot.Mutation.ImportCouriers == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importCouriers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportCouriers(childComplexity, args["file"].(graphql.Upload), args["dryRun"].(*bool), args["allowPartial"].(*bool)), true
+	case "Mutation.issueEquipment":
+		if e.ComplexityRoot.Mutation.IssueEquipment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_issueEquipment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IssueEquipment(childComplexity, args["input"].(stocksvc.IssueInput)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -1919,6 +2775,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.LogoutEverywhere(childComplexity), true
+	case "Mutation.onboardCourier":
+		if e.ComplexityRoot.Mutation.OnboardCourier == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_onboardCourier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OnboardCourier(childComplexity, args["input"].(model.OnboardCourierInput)), true
+	case "Mutation.receiveStock":
+		if e.ComplexityRoot.Mutation.ReceiveStock == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_receiveStock_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReceiveStock(childComplexity, args["input"].(stocksvc.ReceiveInput)), true
+	case "Mutation.receiveTransfer":
+		if e.ComplexityRoot.Mutation.ReceiveTransfer == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_receiveTransfer_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReceiveTransfer(childComplexity, args["input"].(stocksvc.ReceiveTransferInput)), true
 	case "Mutation.refresh":
 		if e.ComplexityRoot.Mutation.Refresh == nil {
 			break
@@ -1930,6 +2819,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Refresh(childComplexity, args["refreshToken"].(string)), true
+	case "Mutation.rehireCourier":
+		if e.ComplexityRoot.Mutation.RehireCourier == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rehireCourier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RehireCourier(childComplexity, args["id"].(int), args["idempotencyKey"].(*string)), true
+	case "Mutation.rejectCourierDocument":
+		if e.ComplexityRoot.Mutation.RejectCourierDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_rejectCourierDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RejectCourierDocument(childComplexity, args["id"].(int), args["reason"].(string)), true
 	case "Mutation.resetUserPassword":
 		if e.ComplexityRoot.Mutation.ResetUserPassword == nil {
 			break
@@ -1941,6 +2852,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResetUserPassword(childComplexity, args["id"].(int), args["password"].(string)), true
+	case "Mutation.returnEquipment":
+		if e.ComplexityRoot.Mutation.ReturnEquipment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_returnEquipment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReturnEquipment(childComplexity, args["input"].(stocksvc.ReturnInput)), true
 	case "Mutation.revokeApiToken":
 		if e.ComplexityRoot.Mutation.RevokeAPIToken == nil {
 			break
@@ -1952,6 +2874,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeAPIToken(childComplexity, args["id"].(int)), true
+	case "Mutation.setCourierDoNotRehire":
+		if e.ComplexityRoot.Mutation.SetCourierDoNotRehire == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setCourierDoNotRehire_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetCourierDoNotRehire(childComplexity, args["id"].(int), args["doNotRehire"].(bool)), true
+	case "Mutation.setStockMinLevel":
+		if e.ComplexityRoot.Mutation.SetStockMinLevel == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setStockMinLevel_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetStockMinLevel(childComplexity, args["warehouseID"].(int), args["equipmentTypeID"].(int), args["minLevel"].(int)), true
+	case "Mutation.submitForActivation":
+		if e.ComplexityRoot.Mutation.SubmitForActivation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitForActivation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitForActivation(childComplexity, args["id"].(int), args["idempotencyKey"].(*string)), true
+	case "Mutation.unblockCourier":
+		if e.ComplexityRoot.Mutation.UnblockCourier == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unblockCourier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UnblockCourier(childComplexity, args["id"].(int), args["comment"].(*string), args["idempotencyKey"].(*string)), true
 	case "Mutation.updateBranch":
 		if e.ComplexityRoot.Mutation.UpdateBranch == nil {
 			break
@@ -1963,6 +2929,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateBranch(childComplexity, args["id"].(int), args["input"].(ent.UpdateBranchInput)), true
+	case "Mutation.updateCourier":
+		if e.ComplexityRoot.Mutation.UpdateCourier == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCourier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCourier(childComplexity, args["id"].(int), args["input"].(model.UpdateCourierInput)), true
 	case "Mutation.updateEquipmentType":
 		if e.ComplexityRoot.Mutation.UpdateEquipmentType == nil {
 			break
@@ -1996,6 +2973,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateRegion(childComplexity, args["id"].(int), args["input"].(ent.UpdateRegionInput)), true
+	case "Mutation.updateStatusReason":
+		if e.ComplexityRoot.Mutation.UpdateStatusReason == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateStatusReason_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateStatusReason(childComplexity, args["id"].(int), args["input"].(ent.UpdateStatusReasonInput)), true
 	case "Mutation.updateUser":
 		if e.ComplexityRoot.Mutation.UpdateUser == nil {
 			break
@@ -2018,6 +3006,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateWarehouse(childComplexity, args["id"].(int), args["input"].(ent.UpdateWarehouseInput)), true
+	case "Mutation.uploadCourierDocumentFile":
+		if e.ComplexityRoot.Mutation.UploadCourierDocumentFile == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_uploadCourierDocumentFile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UploadCourierDocumentFile(childComplexity, args["id"].(int), args["file"].(graphql.Upload)), true
+	case "Mutation.verifyCourierDocument":
+		if e.ComplexityRoot.Mutation.VerifyCourierDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verifyCourierDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.VerifyCourierDocument(childComplexity, args["id"].(int)), true
+	case "Mutation.writeOffEquipment":
+		if e.ComplexityRoot.Mutation.WriteOffEquipment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_writeOffEquipment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.WriteOffEquipment(childComplexity, args["input"].(stocksvc.WriteOffInput)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2142,6 +3163,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PartnerEdge.Node(childComplexity), true
 
+	case "PartnerOutstanding.couriers":
+		if e.ComplexityRoot.PartnerOutstanding.Couriers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerOutstanding.Couriers(childComplexity), true
+	case "PartnerOutstanding.debt":
+		if e.ComplexityRoot.PartnerOutstanding.Debt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerOutstanding.Debt(childComplexity), true
+	case "PartnerOutstanding.partner":
+		if e.ComplexityRoot.PartnerOutstanding.Partner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerOutstanding.Partner(childComplexity), true
+	case "PartnerOutstanding.units":
+		if e.ComplexityRoot.PartnerOutstanding.Units == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerOutstanding.Units(childComplexity), true
+	case "PartnerOutstanding.value":
+		if e.ComplexityRoot.PartnerOutstanding.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerOutstanding.Value(childComplexity), true
+
 	case "Query.apiTokens":
 		if e.ComplexityRoot.Query.APITokens == nil {
 			break
@@ -2175,6 +3227,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Branches(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.BranchOrder), args["where"].(*ent.BranchWhereInput)), true
+	case "Query.courierDebts":
+		if e.ComplexityRoot.Query.CourierDebts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_courierDebts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CourierDebts(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CourierDebtOrder), args["where"].(*ent.CourierDebtWhereInput)), true
 	case "Query.courierDocuments":
 		if e.ComplexityRoot.Query.CourierDocuments == nil {
 			break
@@ -2186,6 +3249,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CourierDocuments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CourierDocumentOrder), args["where"].(*ent.CourierDocumentWhereInput)), true
+	case "Query.courierSearch":
+		if e.ComplexityRoot.Query.CourierSearch == nil {
+			break
+		}
+
+		args, err := ec.field_Query_courierSearch_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CourierSearch(childComplexity, args["search"].(string), args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CourierOrder), args["where"].(*ent.CourierWhereInput)), true
 	case "Query.courierStatusChanges":
 		if e.ComplexityRoot.Query.CourierStatusChanges == nil {
 			break
@@ -2219,7 +3293,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.EquipmentTypes(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.EquipmentTypeOrder), args["where"].(*ent.EquipmentTypeWhereInput)), true
+	case "Query.expiringCourierDocuments":
+		if e.ComplexityRoot.Query.ExpiringCourierDocuments == nil {
+			break
+		}
 
+		args, err := ec.field_Query_expiringCourierDocuments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExpiringCourierDocuments(childComplexity, args["days"].(int), args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["where"].(*ent.CourierDocumentWhereInput)), true
+
+	case "Query.itemBySerial":
+		if e.ComplexityRoot.Query.ItemBySerial == nil {
+			break
+		}
+
+		args, err := ec.field_Query_itemBySerial_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ItemBySerial(childComplexity, args["serial"].(string)), true
 	case "Query.items":
 		if e.ComplexityRoot.Query.Items == nil {
 			break
@@ -2231,6 +3327,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Items(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.ItemOrder), args["where"].(*ent.ItemWhereInput)), true
+	case "Query.kits":
+		if e.ComplexityRoot.Query.Kits == nil {
+			break
+		}
+
+		args, err := ec.field_Query_kits_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Kits(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.KitOrder), args["where"].(*ent.KitWhereInput)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -2270,6 +3377,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]int)), true
+	case "Query.partnerOutstanding":
+		if e.ComplexityRoot.Query.PartnerOutstanding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.PartnerOutstanding(childComplexity), true
 	case "Query.partners":
 		if e.ComplexityRoot.Query.Partners == nil {
 			break
@@ -2292,6 +3405,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Regions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.RegionOrder), args["where"].(*ent.RegionWhereInput)), true
+	case "Query.statusReasons":
+		if e.ComplexityRoot.Query.StatusReasons == nil {
+			break
+		}
+
+		args, err := ec.field_Query_statusReasons_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.StatusReasons(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.StatusReasonOrder), args["where"].(*ent.StatusReasonWhereInput)), true
 	case "Query.stockBalances":
 		if e.ComplexityRoot.Query.StockBalances == nil {
 			break
@@ -2303,6 +3427,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.StockBalances(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.StockBalanceOrder), args["where"].(*ent.StockBalanceWhereInput)), true
+	case "Query.stockReport":
+		if e.ComplexityRoot.Query.StockReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_stockReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.StockReport(childComplexity, args["warehouseID"].(*int), args["lowStockOnly"].(*bool), args["from"].(*time.Time), args["to"].(*time.Time)), true
+	case "Query.transfers":
+		if e.ComplexityRoot.Query.Transfers == nil {
+			break
+		}
+
+		args, err := ec.field_Query_transfers_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Transfers(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.TransferOrder), args["where"].(*ent.TransferWhereInput)), true
+	case "Query.transfersInTransit":
+		if e.ComplexityRoot.Query.TransfersInTransit == nil {
+			break
+		}
+
+		args, err := ec.field_Query_transfersInTransit_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TransfersInTransit(childComplexity, args["warehouseID"].(*int)), true
 	case "Query.users":
 		if e.ComplexityRoot.Query.Users == nil {
 			break
@@ -2406,6 +3563,105 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RegionEdge.Node(childComplexity), true
 
+	case "StatusReason.archivedAt":
+		if e.ComplexityRoot.StatusReason.ArchivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusReason.ArchivedAt(childComplexity), true
+	case "StatusReason.code":
+		if e.ComplexityRoot.StatusReason.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusReason.Code(childComplexity), true
+	case "StatusReason.commentRequired":
+		if e.ComplexityRoot.StatusReason.CommentRequired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusReason.CommentRequired(childComplexity), true
+	case "StatusReason.createdAt":
+		if e.ComplexityRoot.StatusReason.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusReason.CreatedAt(childComplexity), true
+	case "StatusReason.id":
+		if e.ComplexityRoot.StatusReason.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusReason.ID(childComplexity), true
+	case "StatusReason.kind":
+		if e.ComplexityRoot.StatusReason.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusReason.Kind(childComplexity), true
+	case "StatusReason.sortOrder":
+		if e.ComplexityRoot.StatusReason.SortOrder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusReason.SortOrder(childComplexity), true
+	case "StatusReason.titleEn":
+		if e.ComplexityRoot.StatusReason.TitleEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusReason.TitleEn(childComplexity), true
+	case "StatusReason.titleRu":
+		if e.ComplexityRoot.StatusReason.TitleRu == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusReason.TitleRu(childComplexity), true
+	case "StatusReason.updatedAt":
+		if e.ComplexityRoot.StatusReason.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusReason.UpdatedAt(childComplexity), true
+
+	case "StatusReasonConnection.edges":
+		if e.ComplexityRoot.StatusReasonConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusReasonConnection.Edges(childComplexity), true
+	case "StatusReasonConnection.pageInfo":
+		if e.ComplexityRoot.StatusReasonConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusReasonConnection.PageInfo(childComplexity), true
+	case "StatusReasonConnection.totalCount":
+		if e.ComplexityRoot.StatusReasonConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusReasonConnection.TotalCount(childComplexity), true
+
+	case "StatusReasonEdge.cursor":
+		if e.ComplexityRoot.StatusReasonEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusReasonEdge.Cursor(childComplexity), true
+	case "StatusReasonEdge.node":
+		if e.ComplexityRoot.StatusReasonEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusReasonEdge.Node(childComplexity), true
+
+	case "StockBalance.available":
+		if e.ComplexityRoot.StockBalance.Available == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockBalance.Available(childComplexity), true
 	case "StockBalance.createdAt":
 		if e.ComplexityRoot.StockBalance.CreatedAt == nil {
 			break
@@ -2430,6 +3686,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StockBalance.ID(childComplexity), true
+	case "StockBalance.lowStock":
+		if e.ComplexityRoot.StockBalance.LowStock == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockBalance.LowStock(childComplexity), true
 	case "StockBalance.minLevel":
 		if e.ComplexityRoot.StockBalance.MinLevel == nil {
 			break
@@ -2442,6 +3704,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StockBalance.Quantity(childComplexity), true
+	case "StockBalance.quarantined":
+		if e.ComplexityRoot.StockBalance.Quarantined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockBalance.Quarantined(childComplexity), true
 	case "StockBalance.updatedAt":
 		if e.ComplexityRoot.StockBalance.UpdatedAt == nil {
 			break
@@ -2492,6 +3760,324 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StockBalanceEdge.Node(childComplexity), true
+
+	case "StockOperation.actURL":
+		if e.ComplexityRoot.StockOperation.ActURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockOperation.ActURL(childComplexity), true
+	case "StockOperation.debts":
+		if e.ComplexityRoot.StockOperation.Debts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockOperation.Debts(childComplexity), true
+	case "StockOperation.documentNumber":
+		if e.ComplexityRoot.StockOperation.DocumentNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockOperation.DocumentNumber(childComplexity), true
+	case "StockOperation.movements":
+		if e.ComplexityRoot.StockOperation.Movements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockOperation.Movements(childComplexity), true
+	case "StockOperation.operationID":
+		if e.ComplexityRoot.StockOperation.OperationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockOperation.OperationID(childComplexity), true
+	case "StockOperation.replayed":
+		if e.ComplexityRoot.StockOperation.Replayed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockOperation.Replayed(childComplexity), true
+	case "StockOperation.transfer":
+		if e.ComplexityRoot.StockOperation.Transfer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockOperation.Transfer(childComplexity), true
+
+	case "StockReportLine.adjusted":
+		if e.ComplexityRoot.StockReportLine.Adjusted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockReportLine.Adjusted(childComplexity), true
+	case "StockReportLine.balance":
+		if e.ComplexityRoot.StockReportLine.Balance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockReportLine.Balance(childComplexity), true
+	case "StockReportLine.issued":
+		if e.ComplexityRoot.StockReportLine.Issued == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockReportLine.Issued(childComplexity), true
+	case "StockReportLine.received":
+		if e.ComplexityRoot.StockReportLine.Received == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockReportLine.Received(childComplexity), true
+	case "StockReportLine.returned":
+		if e.ComplexityRoot.StockReportLine.Returned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockReportLine.Returned(childComplexity), true
+	case "StockReportLine.transferredIn":
+		if e.ComplexityRoot.StockReportLine.TransferredIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockReportLine.TransferredIn(childComplexity), true
+	case "StockReportLine.transferredOut":
+		if e.ComplexityRoot.StockReportLine.TransferredOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockReportLine.TransferredOut(childComplexity), true
+	case "StockReportLine.writtenOff":
+		if e.ComplexityRoot.StockReportLine.WrittenOff == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockReportLine.WrittenOff(childComplexity), true
+
+	case "Transfer.comment":
+		if e.ComplexityRoot.Transfer.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.Comment(childComplexity), true
+	case "Transfer.createdAt":
+		if e.ComplexityRoot.Transfer.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.CreatedAt(childComplexity), true
+	case "Transfer.dispatchOperationID":
+		if e.ComplexityRoot.Transfer.DispatchOperationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.DispatchOperationID(childComplexity), true
+	case "Transfer.dispatchedBy":
+		if e.ComplexityRoot.Transfer.DispatchedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.DispatchedBy(childComplexity), true
+	case "Transfer.dispatchedByID":
+		if e.ComplexityRoot.Transfer.DispatchedByID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.DispatchedByID(childComplexity), true
+	case "Transfer.documentNumber":
+		if e.ComplexityRoot.Transfer.DocumentNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.DocumentNumber(childComplexity), true
+	case "Transfer.fromWarehouse":
+		if e.ComplexityRoot.Transfer.FromWarehouse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.FromWarehouse(childComplexity), true
+	case "Transfer.fromWarehouseID":
+		if e.ComplexityRoot.Transfer.FromWarehouseID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.FromWarehouseID(childComplexity), true
+	case "Transfer.hasDiscrepancy":
+		if e.ComplexityRoot.Transfer.HasDiscrepancy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.HasDiscrepancy(childComplexity), true
+	case "Transfer.id":
+		if e.ComplexityRoot.Transfer.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.ID(childComplexity), true
+	case "Transfer.lines":
+		if e.ComplexityRoot.Transfer.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.Lines(childComplexity), true
+	case "Transfer.receiveOperationID":
+		if e.ComplexityRoot.Transfer.ReceiveOperationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.ReceiveOperationID(childComplexity), true
+	case "Transfer.receivedAt":
+		if e.ComplexityRoot.Transfer.ReceivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.ReceivedAt(childComplexity), true
+	case "Transfer.receivedBy":
+		if e.ComplexityRoot.Transfer.ReceivedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.ReceivedBy(childComplexity), true
+	case "Transfer.receivedByID":
+		if e.ComplexityRoot.Transfer.ReceivedByID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.ReceivedByID(childComplexity), true
+	case "Transfer.status":
+		if e.ComplexityRoot.Transfer.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.Status(childComplexity), true
+	case "Transfer.toWarehouse":
+		if e.ComplexityRoot.Transfer.ToWarehouse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.ToWarehouse(childComplexity), true
+	case "Transfer.toWarehouseID":
+		if e.ComplexityRoot.Transfer.ToWarehouseID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.ToWarehouseID(childComplexity), true
+	case "Transfer.updatedAt":
+		if e.ComplexityRoot.Transfer.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.UpdatedAt(childComplexity), true
+
+	case "TransferConnection.edges":
+		if e.ComplexityRoot.TransferConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferConnection.Edges(childComplexity), true
+	case "TransferConnection.pageInfo":
+		if e.ComplexityRoot.TransferConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferConnection.PageInfo(childComplexity), true
+	case "TransferConnection.totalCount":
+		if e.ComplexityRoot.TransferConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferConnection.TotalCount(childComplexity), true
+
+	case "TransferEdge.cursor":
+		if e.ComplexityRoot.TransferEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferEdge.Cursor(childComplexity), true
+	case "TransferEdge.node":
+		if e.ComplexityRoot.TransferEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferEdge.Node(childComplexity), true
+
+	case "TransferLine.createdAt":
+		if e.ComplexityRoot.TransferLine.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferLine.CreatedAt(childComplexity), true
+	case "TransferLine.equipmentType":
+		if e.ComplexityRoot.TransferLine.EquipmentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferLine.EquipmentType(childComplexity), true
+	case "TransferLine.equipmentTypeID":
+		if e.ComplexityRoot.TransferLine.EquipmentTypeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferLine.EquipmentTypeID(childComplexity), true
+	case "TransferLine.id":
+		if e.ComplexityRoot.TransferLine.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferLine.ID(childComplexity), true
+	case "TransferLine.item":
+		if e.ComplexityRoot.TransferLine.Item == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferLine.Item(childComplexity), true
+	case "TransferLine.itemID":
+		if e.ComplexityRoot.TransferLine.ItemID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferLine.ItemID(childComplexity), true
+	case "TransferLine.note":
+		if e.ComplexityRoot.TransferLine.Note == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferLine.Note(childComplexity), true
+	case "TransferLine.quantityReceived":
+		if e.ComplexityRoot.TransferLine.QuantityReceived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferLine.QuantityReceived(childComplexity), true
+	case "TransferLine.quantitySent":
+		if e.ComplexityRoot.TransferLine.QuantitySent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferLine.QuantitySent(childComplexity), true
+	case "TransferLine.shortageResolution":
+		if e.ComplexityRoot.TransferLine.ShortageResolution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferLine.ShortageResolution(childComplexity), true
+	case "TransferLine.transfer":
+		if e.ComplexityRoot.TransferLine.Transfer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferLine.Transfer(childComplexity), true
+	case "TransferLine.transferID":
+		if e.ComplexityRoot.TransferLine.TransferID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferLine.TransferID(childComplexity), true
+	case "TransferLine.updatedAt":
+		if e.ComplexityRoot.TransferLine.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferLine.UpdatedAt(childComplexity), true
 
 	case "User.active":
 		if e.ComplexityRoot.User.Active == nil {
@@ -2739,14 +4325,20 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AddCourierDocumentInput", ec.unmarshalInputAddCourierDocumentInput),
 			graphql.NewInputUnmarshaler("ApiTokenOrder", ec.unmarshalInputApiTokenOrder),
 			graphql.NewInputUnmarshaler("ApiTokenWhereInput", ec.unmarshalInputApiTokenWhereInput),
 			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
 			graphql.NewInputUnmarshaler("BranchOrder", ec.unmarshalInputBranchOrder),
 			graphql.NewInputUnmarshaler("BranchWhereInput", ec.unmarshalInputBranchWhereInput),
+			graphql.NewInputUnmarshaler("CountLineInput", ec.unmarshalInputCountLineInput),
+			graphql.NewInputUnmarshaler("CountStockInput", ec.unmarshalInputCountStockInput),
+			graphql.NewInputUnmarshaler("CourierDebtOrder", ec.unmarshalInputCourierDebtOrder),
+			graphql.NewInputUnmarshaler("CourierDebtWhereInput", ec.unmarshalInputCourierDebtWhereInput),
 			graphql.NewInputUnmarshaler("CourierDocumentOrder", ec.unmarshalInputCourierDocumentOrder),
 			graphql.NewInputUnmarshaler("CourierDocumentWhereInput", ec.unmarshalInputCourierDocumentWhereInput),
+			graphql.NewInputUnmarshaler("CourierHoldingOrder", ec.unmarshalInputCourierHoldingOrder),
 			graphql.NewInputUnmarshaler("CourierOrder", ec.unmarshalInputCourierOrder),
 			graphql.NewInputUnmarshaler("CourierStatusChangeOrder", ec.unmarshalInputCourierStatusChangeOrder),
 			graphql.NewInputUnmarshaler("CourierStatusChangeWhereInput", ec.unmarshalInputCourierStatusChangeWhereInput),
@@ -2754,32 +4346,54 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateApiTokenInput", ec.unmarshalInputCreateApiTokenInput),
 			graphql.NewInputUnmarshaler("CreateBranchInput", ec.unmarshalInputCreateBranchInput),
 			graphql.NewInputUnmarshaler("CreateEquipmentTypeInput", ec.unmarshalInputCreateEquipmentTypeInput),
+			graphql.NewInputUnmarshaler("CreateKitInput", ec.unmarshalInputCreateKitInput),
 			graphql.NewInputUnmarshaler("CreatePartnerInput", ec.unmarshalInputCreatePartnerInput),
 			graphql.NewInputUnmarshaler("CreateRegionInput", ec.unmarshalInputCreateRegionInput),
+			graphql.NewInputUnmarshaler("CreateStatusReasonInput", ec.unmarshalInputCreateStatusReasonInput),
 			graphql.NewInputUnmarshaler("CreateUserInput", ec.unmarshalInputCreateUserInput),
 			graphql.NewInputUnmarshaler("CreateWarehouseInput", ec.unmarshalInputCreateWarehouseInput),
+			graphql.NewInputUnmarshaler("DispatchTransferInput", ec.unmarshalInputDispatchTransferInput),
 			graphql.NewInputUnmarshaler("EquipmentTypeOrder", ec.unmarshalInputEquipmentTypeOrder),
 			graphql.NewInputUnmarshaler("EquipmentTypeWhereInput", ec.unmarshalInputEquipmentTypeWhereInput),
+			graphql.NewInputUnmarshaler("IssueEquipmentInput", ec.unmarshalInputIssueEquipmentInput),
 			graphql.NewInputUnmarshaler("ItemOrder", ec.unmarshalInputItemOrder),
 			graphql.NewInputUnmarshaler("ItemWhereInput", ec.unmarshalInputItemWhereInput),
+			graphql.NewInputUnmarshaler("KitItemOrder", ec.unmarshalInputKitItemOrder),
+			graphql.NewInputUnmarshaler("KitLineInput", ec.unmarshalInputKitLineInput),
+			graphql.NewInputUnmarshaler("KitOrder", ec.unmarshalInputKitOrder),
+			graphql.NewInputUnmarshaler("KitWhereInput", ec.unmarshalInputKitWhereInput),
 			graphql.NewInputUnmarshaler("MovementOrder", ec.unmarshalInputMovementOrder),
 			graphql.NewInputUnmarshaler("MovementWhereInput", ec.unmarshalInputMovementWhereInput),
+			graphql.NewInputUnmarshaler("OnboardCourierInput", ec.unmarshalInputOnboardCourierInput),
 			graphql.NewInputUnmarshaler("PartnerOrder", ec.unmarshalInputPartnerOrder),
 			graphql.NewInputUnmarshaler("PartnerWhereInput", ec.unmarshalInputPartnerWhereInput),
+			graphql.NewInputUnmarshaler("ReceiveStockInput", ec.unmarshalInputReceiveStockInput),
+			graphql.NewInputUnmarshaler("ReceiveTransferInput", ec.unmarshalInputReceiveTransferInput),
+			graphql.NewInputUnmarshaler("ReceivedLineInput", ec.unmarshalInputReceivedLineInput),
 			graphql.NewInputUnmarshaler("RegionOrder", ec.unmarshalInputRegionOrder),
 			graphql.NewInputUnmarshaler("RegionWhereInput", ec.unmarshalInputRegionWhereInput),
+			graphql.NewInputUnmarshaler("ReturnEquipmentInput", ec.unmarshalInputReturnEquipmentInput),
+			graphql.NewInputUnmarshaler("StatusReasonOrder", ec.unmarshalInputStatusReasonOrder),
+			graphql.NewInputUnmarshaler("StatusReasonWhereInput", ec.unmarshalInputStatusReasonWhereInput),
 			graphql.NewInputUnmarshaler("StockBalanceOrder", ec.unmarshalInputStockBalanceOrder),
 			graphql.NewInputUnmarshaler("StockBalanceWhereInput", ec.unmarshalInputStockBalanceWhereInput),
+			graphql.NewInputUnmarshaler("StockLineInput", ec.unmarshalInputStockLineInput),
+			graphql.NewInputUnmarshaler("TransferLineOrder", ec.unmarshalInputTransferLineOrder),
+			graphql.NewInputUnmarshaler("TransferOrder", ec.unmarshalInputTransferOrder),
+			graphql.NewInputUnmarshaler("TransferWhereInput", ec.unmarshalInputTransferWhereInput),
 			graphql.NewInputUnmarshaler("UpdateBranchInput", ec.unmarshalInputUpdateBranchInput),
+			graphql.NewInputUnmarshaler("UpdateCourierInput", ec.unmarshalInputUpdateCourierInput),
 			graphql.NewInputUnmarshaler("UpdateEquipmentTypeInput", ec.unmarshalInputUpdateEquipmentTypeInput),
 			graphql.NewInputUnmarshaler("UpdatePartnerInput", ec.unmarshalInputUpdatePartnerInput),
 			graphql.NewInputUnmarshaler("UpdateRegionInput", ec.unmarshalInputUpdateRegionInput),
+			graphql.NewInputUnmarshaler("UpdateStatusReasonInput", ec.unmarshalInputUpdateStatusReasonInput),
 			graphql.NewInputUnmarshaler("UpdateUserInput", ec.unmarshalInputUpdateUserInput),
 			graphql.NewInputUnmarshaler("UpdateWarehouseInput", ec.unmarshalInputUpdateWarehouseInput),
 			graphql.NewInputUnmarshaler("UserOrder", ec.unmarshalInputUserOrder),
 			graphql.NewInputUnmarshaler("UserWhereInput", ec.unmarshalInputUserWhereInput),
 			graphql.NewInputUnmarshaler("WarehouseOrder", ec.unmarshalInputWarehouseOrder),
 			graphql.NewInputUnmarshaler("WarehouseWhereInput", ec.unmarshalInputWarehouseWhereInput),
+			graphql.NewInputUnmarshaler("WriteOffEquipmentInput", ec.unmarshalInputWriteOffEquipmentInput),
 		)
 	}
 	first := true
@@ -2930,6 +4544,148 @@ extend type Mutation {
   createApiToken(input: CreateApiTokenInput!): CreatedApiToken!
   "The token stops working at once; it stays listed."
   revokeApiToken(id: ID!): ApiToken!
+}
+`, BuiltIn: false},
+	{Name: "../courier.graphql", Input: `# Courier onboarding and lifecycle (issue 4): registration, documents,
+# status changes, search, import. Business rules live in internal/couriersvc.
+
+"A file sent with a GraphQL multipart request."
+scalar Upload
+
+input OnboardCourierInput {
+  lastName: String!
+  firstName: String!
+  middleName: String
+  "Any common spelling; stored as +998XXXXXXXXX."
+  phone: String!
+  pinfl: String!
+  "Derived from the PINFL when omitted; must match it when given."
+  birthDate: Time
+  transportType: CourierTransportType!
+  "Required for moto and car, e.g. 01A123BC."
+  vehiclePlate: String
+  partnerID: ID
+  branchID: ID
+}
+
+input UpdateCourierInput {
+  lastName: String
+  firstName: String
+  "An empty string clears it."
+  middleName: String
+  phone: String
+  pinfl: String
+  birthDate: Time
+  transportType: CourierTransportType
+  vehiclePlate: String
+  partnerID: ID
+  clearPartner: Boolean
+  branchID: ID
+  clearBranch: Boolean
+}
+
+input AddCourierDocumentInput {
+  courierID: ID!
+  kind: CourierDocumentKind!
+  number: String
+  issuedAt: Time
+  expiresAt: Time
+  "PDF, JPEG or PNG, up to 10 MiB."
+  file: Upload
+}
+
+"One problem in one cell of an imported file."
+type CourierImportError {
+  "1-based row number in the file (the header is row 1)."
+  row: Int!
+  "Column header, or empty for a problem with the whole row."
+  column: String!
+  key: String!
+  message: String!
+}
+
+type CourierImportReport {
+  dryRun: Boolean!
+  "Data rows read (header excluded)."
+  rows: Int!
+  "Couriers created (or that would be, in a dry run)."
+  created: Int!
+  "Rows whose PINFL is already registered: left unchanged."
+  unchanged: Int!
+  "Rows with errors (nothing is imported when any, unless allowPartial)."
+  failed: Int!
+  errors: [CourierImportError!]!
+}
+
+extend type Courier {
+  "Whether the courier may be activated now, and if not, why (message keys)."
+  activationBlockers: [String!]!
+  "Actions possible from the current status."
+  allowedActions: [String!]!
+  "Required document groups for the transport type (each: kinds, any one suffices)."
+  requiredDocuments: [[CourierDocumentKind!]!]!
+}
+
+extend type CourierDocument {
+  "Where an authorised user downloads the file (empty when there is none)."
+  fileURL: String
+}
+
+extend type Query {
+  """
+  Couriers matching ` + "`" + `search` + "`" + `: name parts (Cyrillic or Latin, any case),
+  phone in any spelling, or a PINFL prefix; the same paging, filters and
+  ordering as ` + "`" + `couriers` + "`" + `.
+  """
+  courierSearch(
+    search: String!
+    after: Cursor
+    first: Int
+    before: Cursor
+    last: Int
+    orderBy: CourierOrder
+    where: CourierWhereInput
+  ): CourierConnection!
+  "Current documents expiring within ` + "`" + `days` + "`" + ` days (already expired included), soonest first."
+  expiringCourierDocuments(
+    days: Int!
+    after: Cursor
+    first: Int
+    before: Cursor
+    last: Int
+    where: CourierDocumentWhereInput
+  ): CourierDocumentConnection!
+}
+
+extend type Mutation {
+  onboardCourier(input: OnboardCourierInput!): Courier!
+  updateCourier(id: ID!, input: UpdateCourierInput!): Courier!
+  submitForActivation(id: ID!, idempotencyKey: String): Courier!
+  activateCourier(id: ID!, idempotencyKey: String): Courier!
+  "reason: a code from statusReasons of kind BLOCK."
+  blockCourier(id: ID!, reason: String!, comment: String, idempotencyKey: String): Courier!
+  unblockCourier(id: ID!, comment: String, idempotencyKey: String): Courier!
+  "reason: a code from statusReasons of kind FIRE. force (owner, manager) fires despite outstanding equipment."
+  fireCourier(id: ID!, reason: String!, comment: String, force: Boolean, idempotencyKey: String): Courier!
+  rehireCourier(id: ID!, idempotencyKey: String): Courier!
+  "Security's flag: a courier marked so cannot be rehired."
+  setCourierDoNotRehire(id: ID!, doNotRehire: Boolean!): Courier!
+
+  addCourierDocument(input: AddCourierDocumentInput!): CourierDocument!
+  "Attaches (replaces) the file of a document; it goes back to pending."
+  uploadCourierDocumentFile(id: ID!, file: Upload!): CourierDocument!
+  verifyCourierDocument(id: ID!): CourierDocument!
+  rejectCourierDocument(id: ID!, reason: String!): CourierDocument!
+
+  """
+  Imports couriers from a CSV or XLSX file with a header row. dryRun checks
+  every row and imports nothing; a real run imports all rows or none (unless
+  allowPartial). Rows whose PINFL is already registered are left unchanged.
+  """
+  importCouriers(file: Upload!, dryRun: Boolean, allowPartial: Boolean): CourierImportReport!
+
+  createStatusReason(input: CreateStatusReasonInput!): StatusReason!
+  updateStatusReason(id: ID!, input: UpdateStatusReasonInput!): StatusReason!
 }
 `, BuiltIn: false},
 	{Name: "../ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -3792,6 +5548,255 @@ type CourierConnection {
   """
   totalCount: Int!
 }
+type CourierDebt implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  courierID: ID!
+  equipmentTypeID: ID!
+  itemID: ID
+  quantity: Int!
+  """
+  in UZS
+  """
+  amount: Int!
+  reason: String!
+  documentNumber: String!
+  status: CourierDebtStatus!
+  settledAt: Time
+  actorID: ID
+  courier: Courier!
+  equipmentType: EquipmentType!
+  item: Item
+  actor: User
+}
+"""
+A connection to a list of items.
+"""
+type CourierDebtConnection {
+  """
+  A list of edges.
+  """
+  edges: [CourierDebtEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type CourierDebtEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: CourierDebt
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for CourierDebt connections
+"""
+input CourierDebtOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order CourierDebts.
+  """
+  field: CourierDebtOrderField!
+}
+"""
+Properties by which CourierDebt connections can be ordered.
+"""
+enum CourierDebtOrderField {
+  CREATED_AT
+  UPDATED_AT
+  AMOUNT
+  STATUS
+}
+"""
+CourierDebtStatus is enum for the field status
+"""
+enum CourierDebtStatus @goModel(model: "github.com/mycourier/mycourier/ent/courierdebt.Status") {
+  open
+  settled
+}
+"""
+CourierDebtWhereInput is used for filtering CourierDebt objects.
+Input was generated by ent.
+"""
+input CourierDebtWhereInput {
+  not: CourierDebtWhereInput
+  and: [CourierDebtWhereInput!]
+  or: [CourierDebtWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  courier_id field predicates
+  """
+  courierID: ID
+  courierIDNEQ: ID
+  courierIDIn: [ID!]
+  courierIDNotIn: [ID!]
+  """
+  equipment_type_id field predicates
+  """
+  equipmentTypeID: ID
+  equipmentTypeIDNEQ: ID
+  equipmentTypeIDIn: [ID!]
+  equipmentTypeIDNotIn: [ID!]
+  """
+  item_id field predicates
+  """
+  itemID: ID
+  itemIDNEQ: ID
+  itemIDIn: [ID!]
+  itemIDNotIn: [ID!]
+  itemIDIsNil: Boolean
+  itemIDNotNil: Boolean
+  """
+  quantity field predicates
+  """
+  quantity: Int
+  quantityNEQ: Int
+  quantityIn: [Int!]
+  quantityNotIn: [Int!]
+  quantityGT: Int
+  quantityGTE: Int
+  quantityLT: Int
+  quantityLTE: Int
+  """
+  amount field predicates
+  """
+  amount: Int
+  amountNEQ: Int
+  amountIn: [Int!]
+  amountNotIn: [Int!]
+  amountGT: Int
+  amountGTE: Int
+  amountLT: Int
+  amountLTE: Int
+  """
+  reason field predicates
+  """
+  reason: String
+  reasonNEQ: String
+  reasonIn: [String!]
+  reasonNotIn: [String!]
+  reasonGT: String
+  reasonGTE: String
+  reasonLT: String
+  reasonLTE: String
+  reasonContains: String
+  reasonHasPrefix: String
+  reasonHasSuffix: String
+  reasonEqualFold: String
+  reasonContainsFold: String
+  """
+  document_number field predicates
+  """
+  documentNumber: String
+  documentNumberNEQ: String
+  documentNumberIn: [String!]
+  documentNumberNotIn: [String!]
+  documentNumberGT: String
+  documentNumberGTE: String
+  documentNumberLT: String
+  documentNumberLTE: String
+  documentNumberContains: String
+  documentNumberHasPrefix: String
+  documentNumberHasSuffix: String
+  documentNumberEqualFold: String
+  documentNumberContainsFold: String
+  """
+  status field predicates
+  """
+  status: CourierDebtStatus
+  statusNEQ: CourierDebtStatus
+  statusIn: [CourierDebtStatus!]
+  statusNotIn: [CourierDebtStatus!]
+  """
+  settled_at field predicates
+  """
+  settledAt: Time
+  settledAtNEQ: Time
+  settledAtIn: [Time!]
+  settledAtNotIn: [Time!]
+  settledAtGT: Time
+  settledAtGTE: Time
+  settledAtLT: Time
+  settledAtLTE: Time
+  settledAtIsNil: Boolean
+  settledAtNotNil: Boolean
+  """
+  actor_id field predicates
+  """
+  actorID: ID
+  actorIDNEQ: ID
+  actorIDIn: [ID!]
+  actorIDNotIn: [ID!]
+  actorIDIsNil: Boolean
+  actorIDNotNil: Boolean
+  """
+  courier edge predicates
+  """
+  hasCourier: Boolean
+  hasCourierWith: [CourierWhereInput!]
+  """
+  equipment_type edge predicates
+  """
+  hasEquipmentType: Boolean
+  hasEquipmentTypeWith: [EquipmentTypeWhereInput!]
+  """
+  item edge predicates
+  """
+  hasItem: Boolean
+  hasItemWith: [ItemWhereInput!]
+  """
+  actor edge predicates
+  """
+  hasActor: Boolean
+  hasActorWith: [UserWhereInput!]
+}
 type CourierDocument implements Node {
   id: ID!
   createdAt: Time!
@@ -4131,6 +6136,36 @@ CourierGender is enum for the field gender
 enum CourierGender @goModel(model: "github.com/mycourier/mycourier/ent/courier.Gender") {
   male
   female
+}
+type CourierHolding implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  courierID: ID!
+  equipmentTypeID: ID!
+  quantity: Int!
+  courier: Courier!
+  equipmentType: EquipmentType!
+}
+"""
+Ordering options for CourierHolding connections
+"""
+input CourierHoldingOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order CourierHoldings.
+  """
+  field: CourierHoldingOrderField!
+}
+"""
+Properties by which CourierHolding connections can be ordered.
+"""
+enum CourierHoldingOrderField {
+  CREATED_AT
+  UPDATED_AT
 }
 """
 Ordering options for Courier connections
@@ -4677,6 +6712,10 @@ input CreateEquipmentTypeInput {
   category: EquipmentTypeCategory!
   size: String
   """
+  relates the sizes of one garment (jacket S/M/L share "jacket"); a kit line may be issued in any size of its group
+  """
+  variantGroup: String
+  """
   serial: every unit is an Item; quantity: counted in StockBalance
   """
   tracking: EquipmentTypeTracking
@@ -4716,6 +6755,24 @@ input CreateRegionInput {
   code: String!
 }
 """
+CreateStatusReasonInput is used for create StatusReason object.
+Input was generated by ent.
+"""
+input CreateStatusReasonInput {
+  kind: StatusReasonKind!
+  """
+  stable code stored in status history, e.g. no_show
+  """
+  code: String!
+  titleRu: String!
+  titleEn: String
+  """
+  a transition with this reason must carry a comment
+  """
+  commentRequired: Boolean
+  sortOrder: Int
+}
+"""
 CreateWarehouseInput is used for create Warehouse object.
 Input was generated by ent.
 """
@@ -4739,6 +6796,10 @@ type EquipmentType implements Node {
   sku: String!
   category: EquipmentTypeCategory!
   size: String
+  """
+  relates the sizes of one garment (jacket S/M/L share "jacket"); a kit line may be issued in any size of its group
+  """
+  variantGroup: String
   """
   serial: every unit is an Item; quantity: counted in StockBalance
   """
@@ -4999,6 +7060,24 @@ input EquipmentTypeWhereInput {
   sizeNotNil: Boolean
   sizeEqualFold: String
   sizeContainsFold: String
+  """
+  variant_group field predicates
+  """
+  variantGroup: String
+  variantGroupNEQ: String
+  variantGroupIn: [String!]
+  variantGroupNotIn: [String!]
+  variantGroupGT: String
+  variantGroupGTE: String
+  variantGroupLT: String
+  variantGroupLTE: String
+  variantGroupContains: String
+  variantGroupHasPrefix: String
+  variantGroupHasSuffix: String
+  variantGroupIsNil: Boolean
+  variantGroupNotNil: Boolean
+  variantGroupEqualFold: String
+  variantGroupContainsFold: String
   """
   tracking field predicates
   """
@@ -5321,6 +7400,204 @@ input ItemWhereInput {
   """
   hasMovements: Boolean
   hasMovementsWith: [MovementWhereInput!]
+}
+type Kit implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  archivedAt: Time
+  name: String!
+  transportType: KitTransportType!
+  description: String
+  lines: [KitItem!]
+}
+"""
+A connection to a list of items.
+"""
+type KitConnection {
+  """
+  A list of edges.
+  """
+  edges: [KitEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type KitEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Kit
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+type KitItem implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  kitID: ID!
+  equipmentTypeID: ID!
+  quantity: Int!
+  kit: Kit!
+  equipmentType: EquipmentType!
+}
+"""
+Ordering options for KitItem connections
+"""
+input KitItemOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order KitItems.
+  """
+  field: KitItemOrderField!
+}
+"""
+Properties by which KitItem connections can be ordered.
+"""
+enum KitItemOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+Ordering options for Kit connections
+"""
+input KitOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Kits.
+  """
+  field: KitOrderField!
+}
+"""
+Properties by which Kit connections can be ordered.
+"""
+enum KitOrderField {
+  CREATED_AT
+  UPDATED_AT
+  NAME
+  TRANSPORT_TYPE
+}
+"""
+KitTransportType is enum for the field transport_type
+"""
+enum KitTransportType @goModel(model: "github.com/mycourier/mycourier/ent/kit.TransportType") {
+  foot
+  bicycle
+  scooter
+  moto
+  car
+}
+"""
+KitWhereInput is used for filtering Kit objects.
+Input was generated by ent.
+"""
+input KitWhereInput {
+  not: KitWhereInput
+  and: [KitWhereInput!]
+  or: [KitWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  archived_at field predicates
+  """
+  archivedAt: Time
+  archivedAtNEQ: Time
+  archivedAtIn: [Time!]
+  archivedAtNotIn: [Time!]
+  archivedAtGT: Time
+  archivedAtGTE: Time
+  archivedAtLT: Time
+  archivedAtLTE: Time
+  archivedAtIsNil: Boolean
+  archivedAtNotNil: Boolean
+  """
+  name field predicates
+  """
+  name: String
+  nameNEQ: String
+  nameIn: [String!]
+  nameNotIn: [String!]
+  nameGT: String
+  nameGTE: String
+  nameLT: String
+  nameLTE: String
+  nameContains: String
+  nameHasPrefix: String
+  nameHasSuffix: String
+  nameEqualFold: String
+  nameContainsFold: String
+  """
+  transport_type field predicates
+  """
+  transportType: KitTransportType
+  transportTypeNEQ: KitTransportType
+  transportTypeIn: [KitTransportType!]
+  transportTypeNotIn: [KitTransportType!]
+  """
+  description field predicates
+  """
+  description: String
+  descriptionNEQ: String
+  descriptionIn: [String!]
+  descriptionNotIn: [String!]
+  descriptionGT: String
+  descriptionGTE: String
+  descriptionLT: String
+  descriptionLTE: String
+  descriptionContains: String
+  descriptionHasPrefix: String
+  descriptionHasSuffix: String
+  descriptionIsNil: Boolean
+  descriptionNotNil: Boolean
+  descriptionEqualFold: String
+  descriptionContainsFold: String
 }
 """
 The builtin Map type
@@ -6078,6 +8355,37 @@ type Query {
     """
     where: CourierWhereInput
   ): CourierConnection!
+  courierDebts(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for CourierDebts returned from the connection.
+    """
+    orderBy: CourierDebtOrder
+
+    """
+    Filtering options for CourierDebts returned from the connection.
+    """
+    where: CourierDebtWhereInput
+  ): CourierDebtConnection!
   courierDocuments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -6202,6 +8510,37 @@ type Query {
     """
     where: ItemWhereInput
   ): ItemConnection!
+  kits(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Kits returned from the connection.
+    """
+    orderBy: KitOrder
+
+    """
+    Filtering options for Kits returned from the connection.
+    """
+    where: KitWhereInput
+  ): KitConnection!
   movements(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -6295,6 +8634,37 @@ type Query {
     """
     where: RegionWhereInput
   ): RegionConnection!
+  statusReasons(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for StatusReasons returned from the connection.
+    """
+    orderBy: StatusReasonOrder
+
+    """
+    Filtering options for StatusReasons returned from the connection.
+    """
+    where: StatusReasonWhereInput
+  ): StatusReasonConnection!
   stockBalances(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -6326,6 +8696,37 @@ type Query {
     """
     where: StockBalanceWhereInput
   ): StockBalanceConnection!
+  transfers(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Transfers returned from the connection.
+    """
+    orderBy: TransferOrder
+
+    """
+    Filtering options for Transfers returned from the connection.
+    """
+    where: TransferWhereInput
+  ): TransferConnection!
   users(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -6575,6 +8976,212 @@ input RegionWhereInput {
   hasBranches: Boolean
   hasBranchesWith: [BranchWhereInput!]
 }
+type StatusReason implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  archivedAt: Time
+  kind: StatusReasonKind!
+  """
+  stable code stored in status history, e.g. no_show
+  """
+  code: String!
+  titleRu: String!
+  titleEn: String
+  """
+  a transition with this reason must carry a comment
+  """
+  commentRequired: Boolean!
+  sortOrder: Int!
+}
+"""
+A connection to a list of items.
+"""
+type StatusReasonConnection {
+  """
+  A list of edges.
+  """
+  edges: [StatusReasonEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type StatusReasonEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: StatusReason
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+StatusReasonKind is enum for the field kind
+"""
+enum StatusReasonKind @goModel(model: "github.com/mycourier/mycourier/ent/statusreason.Kind") {
+  block
+  fire
+}
+"""
+Ordering options for StatusReason connections
+"""
+input StatusReasonOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order StatusReasons.
+  """
+  field: StatusReasonOrderField!
+}
+"""
+Properties by which StatusReason connections can be ordered.
+"""
+enum StatusReasonOrderField {
+  CREATED_AT
+  UPDATED_AT
+  KIND
+  CODE
+  SORT_ORDER
+}
+"""
+StatusReasonWhereInput is used for filtering StatusReason objects.
+Input was generated by ent.
+"""
+input StatusReasonWhereInput {
+  not: StatusReasonWhereInput
+  and: [StatusReasonWhereInput!]
+  or: [StatusReasonWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  archived_at field predicates
+  """
+  archivedAt: Time
+  archivedAtNEQ: Time
+  archivedAtIn: [Time!]
+  archivedAtNotIn: [Time!]
+  archivedAtGT: Time
+  archivedAtGTE: Time
+  archivedAtLT: Time
+  archivedAtLTE: Time
+  archivedAtIsNil: Boolean
+  archivedAtNotNil: Boolean
+  """
+  kind field predicates
+  """
+  kind: StatusReasonKind
+  kindNEQ: StatusReasonKind
+  kindIn: [StatusReasonKind!]
+  kindNotIn: [StatusReasonKind!]
+  """
+  code field predicates
+  """
+  code: String
+  codeNEQ: String
+  codeIn: [String!]
+  codeNotIn: [String!]
+  codeGT: String
+  codeGTE: String
+  codeLT: String
+  codeLTE: String
+  codeContains: String
+  codeHasPrefix: String
+  codeHasSuffix: String
+  codeEqualFold: String
+  codeContainsFold: String
+  """
+  title_ru field predicates
+  """
+  titleRu: String
+  titleRuNEQ: String
+  titleRuIn: [String!]
+  titleRuNotIn: [String!]
+  titleRuGT: String
+  titleRuGTE: String
+  titleRuLT: String
+  titleRuLTE: String
+  titleRuContains: String
+  titleRuHasPrefix: String
+  titleRuHasSuffix: String
+  titleRuEqualFold: String
+  titleRuContainsFold: String
+  """
+  title_en field predicates
+  """
+  titleEn: String
+  titleEnNEQ: String
+  titleEnIn: [String!]
+  titleEnNotIn: [String!]
+  titleEnGT: String
+  titleEnGTE: String
+  titleEnLT: String
+  titleEnLTE: String
+  titleEnContains: String
+  titleEnHasPrefix: String
+  titleEnHasSuffix: String
+  titleEnIsNil: Boolean
+  titleEnNotNil: Boolean
+  titleEnEqualFold: String
+  titleEnContainsFold: String
+  """
+  comment_required field predicates
+  """
+  commentRequired: Boolean
+  commentRequiredNEQ: Boolean
+  """
+  sort_order field predicates
+  """
+  sortOrder: Int
+  sortOrderNEQ: Int
+  sortOrderIn: [Int!]
+  sortOrderNotIn: [Int!]
+  sortOrderGT: Int
+  sortOrderGTE: Int
+  sortOrderLT: Int
+  sortOrderLTE: Int
+}
 type StockBalance implements Node {
   id: ID!
   createdAt: Time!
@@ -6582,6 +9189,10 @@ type StockBalance implements Node {
   warehouseID: ID!
   equipmentTypeID: ID!
   quantity: Int!
+  """
+  part of quantity returned damaged: on hand, not issuable until written off
+  """
+  quarantined: Int!
   """
   below this the balance is flagged as low stock
   """
@@ -6707,6 +9318,17 @@ input StockBalanceWhereInput {
   quantityLT: Int
   quantityLTE: Int
   """
+  quarantined field predicates
+  """
+  quarantined: Int
+  quarantinedNEQ: Int
+  quarantinedIn: [Int!]
+  quarantinedNotIn: [Int!]
+  quarantinedGT: Int
+  quarantinedGTE: Int
+  quarantinedLT: Int
+  quarantinedLTE: Int
+  """
   min_level field predicates
   """
   minLevel: Int
@@ -6732,6 +9354,318 @@ input StockBalanceWhereInput {
 The builtin Time type
 """
 scalar Time
+type Transfer implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  documentNumber: String!
+  fromWarehouseID: ID!
+  toWarehouseID: ID!
+  status: TransferStatus!
+  dispatchOperationID: String!
+  receiveOperationID: String
+  dispatchedByID: ID
+  receivedByID: ID
+  receivedAt: Time
+  hasDiscrepancy: Boolean!
+  comment: String
+  fromWarehouse: Warehouse!
+  toWarehouse: Warehouse!
+  dispatchedBy: User
+  receivedBy: User
+  lines: [TransferLine!]
+}
+"""
+A connection to a list of items.
+"""
+type TransferConnection {
+  """
+  A list of edges.
+  """
+  edges: [TransferEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type TransferEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Transfer
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+type TransferLine implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  transferID: ID!
+  equipmentTypeID: ID!
+  itemID: ID
+  quantitySent: Int!
+  quantityReceived: Int
+  """
+  what was done with sent minus received
+  """
+  shortageResolution: TransferLineShortageResolution
+  note: String
+  transfer: Transfer!
+  equipmentType: EquipmentType!
+  item: Item
+}
+"""
+Ordering options for TransferLine connections
+"""
+input TransferLineOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order TransferLines.
+  """
+  field: TransferLineOrderField!
+}
+"""
+Properties by which TransferLine connections can be ordered.
+"""
+enum TransferLineOrderField {
+  CREATED_AT
+  UPDATED_AT
+}
+"""
+TransferLineShortageResolution is enum for the field shortage_resolution
+"""
+enum TransferLineShortageResolution @goModel(model: "github.com/mycourier/mycourier/ent/transferline.ShortageResolution") {
+  written_off
+  returned
+}
+"""
+Ordering options for Transfer connections
+"""
+input TransferOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Transfers.
+  """
+  field: TransferOrderField!
+}
+"""
+Properties by which Transfer connections can be ordered.
+"""
+enum TransferOrderField {
+  CREATED_AT
+  UPDATED_AT
+  DOCUMENT_NUMBER
+  STATUS
+}
+"""
+TransferStatus is enum for the field status
+"""
+enum TransferStatus @goModel(model: "github.com/mycourier/mycourier/ent/transfer.Status") {
+  in_transit
+  received
+}
+"""
+TransferWhereInput is used for filtering Transfer objects.
+Input was generated by ent.
+"""
+input TransferWhereInput {
+  not: TransferWhereInput
+  and: [TransferWhereInput!]
+  or: [TransferWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  document_number field predicates
+  """
+  documentNumber: String
+  documentNumberNEQ: String
+  documentNumberIn: [String!]
+  documentNumberNotIn: [String!]
+  documentNumberGT: String
+  documentNumberGTE: String
+  documentNumberLT: String
+  documentNumberLTE: String
+  documentNumberContains: String
+  documentNumberHasPrefix: String
+  documentNumberHasSuffix: String
+  documentNumberEqualFold: String
+  documentNumberContainsFold: String
+  """
+  from_warehouse_id field predicates
+  """
+  fromWarehouseID: ID
+  fromWarehouseIDNEQ: ID
+  fromWarehouseIDIn: [ID!]
+  fromWarehouseIDNotIn: [ID!]
+  """
+  to_warehouse_id field predicates
+  """
+  toWarehouseID: ID
+  toWarehouseIDNEQ: ID
+  toWarehouseIDIn: [ID!]
+  toWarehouseIDNotIn: [ID!]
+  """
+  status field predicates
+  """
+  status: TransferStatus
+  statusNEQ: TransferStatus
+  statusIn: [TransferStatus!]
+  statusNotIn: [TransferStatus!]
+  """
+  dispatch_operation_id field predicates
+  """
+  dispatchOperationID: String
+  dispatchOperationIDNEQ: String
+  dispatchOperationIDIn: [String!]
+  dispatchOperationIDNotIn: [String!]
+  dispatchOperationIDGT: String
+  dispatchOperationIDGTE: String
+  dispatchOperationIDLT: String
+  dispatchOperationIDLTE: String
+  dispatchOperationIDContains: String
+  dispatchOperationIDHasPrefix: String
+  dispatchOperationIDHasSuffix: String
+  dispatchOperationIDEqualFold: String
+  dispatchOperationIDContainsFold: String
+  """
+  receive_operation_id field predicates
+  """
+  receiveOperationID: String
+  receiveOperationIDNEQ: String
+  receiveOperationIDIn: [String!]
+  receiveOperationIDNotIn: [String!]
+  receiveOperationIDGT: String
+  receiveOperationIDGTE: String
+  receiveOperationIDLT: String
+  receiveOperationIDLTE: String
+  receiveOperationIDContains: String
+  receiveOperationIDHasPrefix: String
+  receiveOperationIDHasSuffix: String
+  receiveOperationIDIsNil: Boolean
+  receiveOperationIDNotNil: Boolean
+  receiveOperationIDEqualFold: String
+  receiveOperationIDContainsFold: String
+  """
+  dispatched_by_id field predicates
+  """
+  dispatchedByID: ID
+  dispatchedByIDNEQ: ID
+  dispatchedByIDIn: [ID!]
+  dispatchedByIDNotIn: [ID!]
+  dispatchedByIDIsNil: Boolean
+  dispatchedByIDNotNil: Boolean
+  """
+  received_by_id field predicates
+  """
+  receivedByID: ID
+  receivedByIDNEQ: ID
+  receivedByIDIn: [ID!]
+  receivedByIDNotIn: [ID!]
+  receivedByIDIsNil: Boolean
+  receivedByIDNotNil: Boolean
+  """
+  received_at field predicates
+  """
+  receivedAt: Time
+  receivedAtNEQ: Time
+  receivedAtIn: [Time!]
+  receivedAtNotIn: [Time!]
+  receivedAtGT: Time
+  receivedAtGTE: Time
+  receivedAtLT: Time
+  receivedAtLTE: Time
+  receivedAtIsNil: Boolean
+  receivedAtNotNil: Boolean
+  """
+  has_discrepancy field predicates
+  """
+  hasDiscrepancy: Boolean
+  hasDiscrepancyNEQ: Boolean
+  """
+  comment field predicates
+  """
+  comment: String
+  commentNEQ: String
+  commentIn: [String!]
+  commentNotIn: [String!]
+  commentGT: String
+  commentGTE: String
+  commentLT: String
+  commentLTE: String
+  commentContains: String
+  commentHasPrefix: String
+  commentHasSuffix: String
+  commentIsNil: Boolean
+  commentNotNil: Boolean
+  commentEqualFold: String
+  commentContainsFold: String
+  """
+  from_warehouse edge predicates
+  """
+  hasFromWarehouse: Boolean
+  hasFromWarehouseWith: [WarehouseWhereInput!]
+  """
+  to_warehouse edge predicates
+  """
+  hasToWarehouse: Boolean
+  hasToWarehouseWith: [WarehouseWhereInput!]
+  """
+  dispatched_by edge predicates
+  """
+  hasDispatchedBy: Boolean
+  hasDispatchedByWith: [UserWhereInput!]
+  """
+  received_by edge predicates
+  """
+  hasReceivedBy: Boolean
+  hasReceivedByWith: [UserWhereInput!]
+}
 """
 UpdateBranchInput is used for update Branch object.
 Input was generated by ent.
@@ -6757,6 +9691,11 @@ input UpdateEquipmentTypeInput {
   category: EquipmentTypeCategory
   size: String
   clearSize: Boolean
+  """
+  relates the sizes of one garment (jacket S/M/L share "jacket"); a kit line may be issued in any size of its group
+  """
+  variantGroup: String
+  clearVariantGroup: Boolean
   """
   serial: every unit is an Item; quantity: counted in StockBalance
   """
@@ -6804,6 +9743,27 @@ input UpdateRegionInput {
   short stable code, e.g. TAS
   """
   code: String
+}
+"""
+UpdateStatusReasonInput is used for update StatusReason object.
+Input was generated by ent.
+"""
+input UpdateStatusReasonInput {
+  archivedAt: Time
+  clearArchivedAt: Boolean
+  kind: StatusReasonKind
+  """
+  stable code stored in status history, e.g. no_show
+  """
+  code: String
+  titleRu: String
+  titleEn: String
+  clearTitleEn: Boolean
+  """
+  a transition with this reason must carry a comment
+  """
+  commentRequired: Boolean
+  sortOrder: Int
 }
 """
 UpdateWarehouseInput is used for update Warehouse object.
@@ -7360,6 +10320,213 @@ type Mutation {
   updateEquipmentType(id: ID!, input: UpdateEquipmentTypeInput!): EquipmentType!
 }
 `, BuiltIn: false},
+	{Name: "../stock.graphql", Input: `# The warehouse: stock operations on the append-only ledger, kits, courier
+# holdings and debts, and the reports over them. Every operation takes an
+# idempotencyKey: repeating a request with the same key returns the first
+# result and moves nothing; the same key with other input is a CONFLICT.
+
+"""
+The result of one stock operation: the ledger rows it wrote, under one
+operation id and document number.
+"""
+type StockOperation @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.Result") {
+  operationID: String!
+  documentNumber: String!
+  "True when this answers a repeated idempotency key: nothing moved this time."
+  replayed: Boolean!
+  movements: [Movement!]!
+  transfer: Transfer
+  debts: [CourierDebt!]!
+  "Where the handover act (PDF) of an issue or return is served; add ?lang=uz or ?lang=en."
+  actURL: String
+}
+
+"""
+A line of stock: a quantity of an equipment type, or for serial-tracked
+types the serial numbers of the units (quantity is then their count).
+"""
+input StockLineInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.Line") {
+  equipmentTypeID: ID!
+  quantity: Int
+  serials: [String!]
+  "Condition of returned units (damaged units go to quarantine)."
+  condition: ItemCondition
+  "Unit cost of received units, in UZS (defaults to the type's unit cost)."
+  unitCost: Int
+}
+
+input ReceiveStockInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.ReceiveInput") {
+  idempotencyKey: String!
+  warehouseID: ID!
+  lines: [StockLineInput!]!
+  "Supplier and their invoice, kept as the movements' reason."
+  supplier: String
+  comment: String
+}
+
+input IssueEquipmentInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.IssueInput") {
+  idempotencyKey: String!
+  warehouseID: ID!
+  courierID: ID!
+  "Single items; may be combined with a kit."
+  lines: [StockLineInput!]
+  "Issue a whole kit; sizes pick other types of the same variant group."
+  kitID: ID
+  sizes: [ID!]
+  "Serial numbers for the kit's serial-tracked lines."
+  kitSerials: [String!]
+  comment: String
+}
+
+input ReturnEquipmentInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.ReturnInput") {
+  idempotencyKey: String!
+  warehouseID: ID!
+  courierID: ID!
+  lines: [StockLineInput!]!
+  comment: String
+}
+
+input WriteOffEquipmentInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.WriteOffInput") {
+  idempotencyKey: String!
+  warehouseID: ID!
+  "worn_out, damaged, lost or stolen."
+  reason: String!
+  "Units a courier holds: lost by the courier records a debt at unit cost."
+  courierID: ID
+  "Write off quarantined (damaged) stock rather than issuable stock."
+  fromQuarantine: Boolean
+  lines: [StockLineInput!]!
+  comment: String
+}
+
+input DispatchTransferInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.DispatchInput") {
+  idempotencyKey: String!
+  fromWarehouseID: ID!
+  toWarehouseID: ID!
+  lines: [StockLineInput!]!
+  comment: String
+}
+
+"""
+What arrived of one equipment type: its quantity, or for serial types the
+serials that arrived. Lines not listed arrived in full.
+"""
+input ReceivedLineInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.ReceivedLine") {
+  equipmentTypeID: ID!
+  quantityReceived: Int
+  serialsReceived: [String!]
+  note: String
+}
+
+input ReceiveTransferInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.ReceiveTransferInput") {
+  idempotencyKey: String!
+  transferID: ID!
+  lines: [ReceivedLineInput!]
+  "What to do with units that did not arrive: written_off (default) or returned to the sender."
+  shortage: TransferLineShortageResolution
+  comment: String
+}
+
+input CountLineInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.CountLine") {
+  equipmentTypeID: ID!
+  counted: Int!
+}
+
+input CountStockInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.CountInput") {
+  idempotencyKey: String!
+  warehouseID: ID!
+  lines: [CountLineInput!]!
+  "Why the count differs (recorded on every adjustment)."
+  reason: String!
+  comment: String
+}
+
+input KitLineInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.KitLine") {
+  equipmentTypeID: ID!
+  quantity: Int!
+}
+
+input CreateKitInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.KitInput") {
+  name: String!
+  transportType: KitTransportType!
+  description: String
+  lines: [KitLineInput!]!
+}
+
+"""
+One equipment type a courier holds now.
+"""
+type HeldEquipment @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.Held") {
+  equipmentType: EquipmentType!
+  quantity: Int!
+  "quantity × unit cost, in UZS."
+  value: Int!
+  "The serial units, for serial-tracked types."
+  items: [Item!]!
+}
+
+"""
+Equipment and open debt outstanding for a partner's couriers.
+"""
+type PartnerOutstanding @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.PartnerOutstanding") {
+  partner: Partner!
+  couriers: Int!
+  units: Int!
+  value: Int!
+  debt: Int!
+}
+
+"""
+A line of the stock report: a balance and, for the period asked, what moved.
+"""
+type StockReportLine @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.ReportLine") {
+  balance: StockBalance!
+  received: Int!
+  issued: Int!
+  returned: Int!
+  writtenOff: Int!
+  transferredOut: Int!
+  transferredIn: Int!
+  adjusted: Int!
+}
+
+extend type StockBalance {
+  "quantity − quarantined: what can be issued."
+  available: Int!
+  "available is below minLevel."
+  lowStock: Boolean!
+}
+
+extend type Courier {
+  "What the courier holds now, with its value."
+  equipmentHeld: [HeldEquipment!]!
+  "Open debts for lost equipment, in UZS."
+  outstandingDebt: Int!
+}
+
+extend type Query {
+  "Balances per warehouse and type with low-stock flags, and movements in [from, to)."
+  stockReport(warehouseID: ID, lowStockOnly: Boolean, from: Time, to: Time): [StockReportLine!]!
+  "A serial unit by its serial number; its movements are its history."
+  itemBySerial(serial: String!): Item
+  "Transfers dispatched and not yet received, optionally to or from one warehouse."
+  transfersInTransit(warehouseID: ID): [Transfer!]!
+  "Outstanding equipment and debt per partner."
+  partnerOutstanding: [PartnerOutstanding!]!
+}
+
+extend type Mutation {
+  receiveStock(input: ReceiveStockInput!): StockOperation!
+  issueEquipment(input: IssueEquipmentInput!): StockOperation!
+  returnEquipment(input: ReturnEquipmentInput!): StockOperation!
+  writeOffEquipment(input: WriteOffEquipmentInput!): StockOperation!
+  dispatchTransfer(input: DispatchTransferInput!): StockOperation!
+  receiveTransfer(input: ReceiveTransferInput!): StockOperation!
+  countStock(input: CountStockInput!): StockOperation!
+  setStockMinLevel(warehouseID: ID!, equipmentTypeID: ID!, minLevel: Int!): StockBalance!
+  createKit(input: CreateKitInput!): Kit!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -7597,6 +10764,16 @@ func (ec *executionContext) childFields_Courier(ctx context.Context, field graph
 		return ec.fieldContext_Courier_items(ctx, field)
 	case "movements":
 		return ec.fieldContext_Courier_movements(ctx, field)
+	case "activationBlockers":
+		return ec.fieldContext_Courier_activationBlockers(ctx, field)
+	case "allowedActions":
+		return ec.fieldContext_Courier_allowedActions(ctx, field)
+	case "requiredDocuments":
+		return ec.fieldContext_Courier_requiredDocuments(ctx, field)
+	case "equipmentHeld":
+		return ec.fieldContext_Courier_equipmentHeld(ctx, field)
+	case "outstandingDebt":
+		return ec.fieldContext_Courier_outstandingDebt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Courier", field.Name)
 }
@@ -7611,6 +10788,68 @@ func (ec *executionContext) childFields_CourierConnection(ctx context.Context, f
 		return ec.fieldContext_CourierConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CourierConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CourierDebt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_CourierDebt_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_CourierDebt_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_CourierDebt_updatedAt(ctx, field)
+	case "courierID":
+		return ec.fieldContext_CourierDebt_courierID(ctx, field)
+	case "equipmentTypeID":
+		return ec.fieldContext_CourierDebt_equipmentTypeID(ctx, field)
+	case "itemID":
+		return ec.fieldContext_CourierDebt_itemID(ctx, field)
+	case "quantity":
+		return ec.fieldContext_CourierDebt_quantity(ctx, field)
+	case "amount":
+		return ec.fieldContext_CourierDebt_amount(ctx, field)
+	case "reason":
+		return ec.fieldContext_CourierDebt_reason(ctx, field)
+	case "documentNumber":
+		return ec.fieldContext_CourierDebt_documentNumber(ctx, field)
+	case "status":
+		return ec.fieldContext_CourierDebt_status(ctx, field)
+	case "settledAt":
+		return ec.fieldContext_CourierDebt_settledAt(ctx, field)
+	case "actorID":
+		return ec.fieldContext_CourierDebt_actorID(ctx, field)
+	case "courier":
+		return ec.fieldContext_CourierDebt_courier(ctx, field)
+	case "equipmentType":
+		return ec.fieldContext_CourierDebt_equipmentType(ctx, field)
+	case "item":
+		return ec.fieldContext_CourierDebt_item(ctx, field)
+	case "actor":
+		return ec.fieldContext_CourierDebt_actor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CourierDebt", field.Name)
+}
+
+func (ec *executionContext) childFields_CourierDebtConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CourierDebtConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CourierDebtConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CourierDebtConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CourierDebtConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CourierDebtEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_CourierDebtEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_CourierDebtEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CourierDebtEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_CourierDocument(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7651,6 +10890,8 @@ func (ec *executionContext) childFields_CourierDocument(ctx context.Context, fie
 		return ec.fieldContext_CourierDocument_courier(ctx, field)
 	case "verifiedBy":
 		return ec.fieldContext_CourierDocument_verifiedBy(ctx, field)
+	case "fileURL":
+		return ec.fieldContext_CourierDocument_fileURL(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CourierDocument", field.Name)
 }
@@ -7685,6 +10926,38 @@ func (ec *executionContext) childFields_CourierEdge(ctx context.Context, field g
 		return ec.fieldContext_CourierEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CourierEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CourierImportError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "row":
+		return ec.fieldContext_CourierImportError_row(ctx, field)
+	case "column":
+		return ec.fieldContext_CourierImportError_column(ctx, field)
+	case "key":
+		return ec.fieldContext_CourierImportError_key(ctx, field)
+	case "message":
+		return ec.fieldContext_CourierImportError_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CourierImportError", field.Name)
+}
+
+func (ec *executionContext) childFields_CourierImportReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "dryRun":
+		return ec.fieldContext_CourierImportReport_dryRun(ctx, field)
+	case "rows":
+		return ec.fieldContext_CourierImportReport_rows(ctx, field)
+	case "created":
+		return ec.fieldContext_CourierImportReport_created(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_CourierImportReport_unchanged(ctx, field)
+	case "failed":
+		return ec.fieldContext_CourierImportReport_failed(ctx, field)
+	case "errors":
+		return ec.fieldContext_CourierImportReport_errors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CourierImportReport", field.Name)
 }
 
 func (ec *executionContext) childFields_CourierStatusChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7763,6 +11036,8 @@ func (ec *executionContext) childFields_EquipmentType(ctx context.Context, field
 		return ec.fieldContext_EquipmentType_category(ctx, field)
 	case "size":
 		return ec.fieldContext_EquipmentType_size(ctx, field)
+	case "variantGroup":
+		return ec.fieldContext_EquipmentType_variantGroup(ctx, field)
 	case "tracking":
 		return ec.fieldContext_EquipmentType_tracking(ctx, field)
 	case "unitCost":
@@ -7801,6 +11076,20 @@ func (ec *executionContext) childFields_EquipmentTypeEdge(ctx context.Context, f
 		return ec.fieldContext_EquipmentTypeEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EquipmentTypeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_HeldEquipment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "equipmentType":
+		return ec.fieldContext_HeldEquipment_equipmentType(ctx, field)
+	case "quantity":
+		return ec.fieldContext_HeldEquipment_quantity(ctx, field)
+	case "value":
+		return ec.fieldContext_HeldEquipment_value(ctx, field)
+	case "items":
+		return ec.fieldContext_HeldEquipment_items(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HeldEquipment", field.Name)
 }
 
 func (ec *executionContext) childFields_Item(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7859,6 +11148,72 @@ func (ec *executionContext) childFields_ItemEdge(ctx context.Context, field grap
 		return ec.fieldContext_ItemEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ItemEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Kit(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Kit_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Kit_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Kit_updatedAt(ctx, field)
+	case "archivedAt":
+		return ec.fieldContext_Kit_archivedAt(ctx, field)
+	case "name":
+		return ec.fieldContext_Kit_name(ctx, field)
+	case "transportType":
+		return ec.fieldContext_Kit_transportType(ctx, field)
+	case "description":
+		return ec.fieldContext_Kit_description(ctx, field)
+	case "lines":
+		return ec.fieldContext_Kit_lines(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Kit", field.Name)
+}
+
+func (ec *executionContext) childFields_KitConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_KitConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_KitConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_KitConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KitConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_KitEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_KitEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_KitEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KitEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_KitItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_KitItem_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_KitItem_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_KitItem_updatedAt(ctx, field)
+	case "kitID":
+		return ec.fieldContext_KitItem_kitID(ctx, field)
+	case "equipmentTypeID":
+		return ec.fieldContext_KitItem_equipmentTypeID(ctx, field)
+	case "quantity":
+		return ec.fieldContext_KitItem_quantity(ctx, field)
+	case "kit":
+		return ec.fieldContext_KitItem_kit(ctx, field)
+	case "equipmentType":
+		return ec.fieldContext_KitItem_equipmentType(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KitItem", field.Name)
 }
 
 func (ec *executionContext) childFields_Movement(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -7995,6 +11350,22 @@ func (ec *executionContext) childFields_PartnerEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type PartnerEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_PartnerOutstanding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "partner":
+		return ec.fieldContext_PartnerOutstanding_partner(ctx, field)
+	case "couriers":
+		return ec.fieldContext_PartnerOutstanding_couriers(ctx, field)
+	case "units":
+		return ec.fieldContext_PartnerOutstanding_units(ctx, field)
+	case "value":
+		return ec.fieldContext_PartnerOutstanding_value(ctx, field)
+	case "debt":
+		return ec.fieldContext_PartnerOutstanding_debt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerOutstanding", field.Name)
+}
+
 func (ec *executionContext) childFields_Region(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8037,6 +11408,54 @@ func (ec *executionContext) childFields_RegionEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type RegionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_StatusReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_StatusReason_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_StatusReason_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_StatusReason_updatedAt(ctx, field)
+	case "archivedAt":
+		return ec.fieldContext_StatusReason_archivedAt(ctx, field)
+	case "kind":
+		return ec.fieldContext_StatusReason_kind(ctx, field)
+	case "code":
+		return ec.fieldContext_StatusReason_code(ctx, field)
+	case "titleRu":
+		return ec.fieldContext_StatusReason_titleRu(ctx, field)
+	case "titleEn":
+		return ec.fieldContext_StatusReason_titleEn(ctx, field)
+	case "commentRequired":
+		return ec.fieldContext_StatusReason_commentRequired(ctx, field)
+	case "sortOrder":
+		return ec.fieldContext_StatusReason_sortOrder(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatusReason", field.Name)
+}
+
+func (ec *executionContext) childFields_StatusReasonConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_StatusReasonConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_StatusReasonConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_StatusReasonConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatusReasonConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_StatusReasonEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_StatusReasonEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_StatusReasonEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StatusReasonEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_StockBalance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -8051,12 +11470,18 @@ func (ec *executionContext) childFields_StockBalance(ctx context.Context, field 
 		return ec.fieldContext_StockBalance_equipmentTypeID(ctx, field)
 	case "quantity":
 		return ec.fieldContext_StockBalance_quantity(ctx, field)
+	case "quarantined":
+		return ec.fieldContext_StockBalance_quarantined(ctx, field)
 	case "minLevel":
 		return ec.fieldContext_StockBalance_minLevel(ctx, field)
 	case "warehouse":
 		return ec.fieldContext_StockBalance_warehouse(ctx, field)
 	case "equipmentType":
 		return ec.fieldContext_StockBalance_equipmentType(ctx, field)
+	case "available":
+		return ec.fieldContext_StockBalance_available(ctx, field)
+	case "lowStock":
+		return ec.fieldContext_StockBalance_lowStock(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StockBalance", field.Name)
 }
@@ -8081,6 +11506,146 @@ func (ec *executionContext) childFields_StockBalanceEdge(ctx context.Context, fi
 		return ec.fieldContext_StockBalanceEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StockBalanceEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_StockOperation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "operationID":
+		return ec.fieldContext_StockOperation_operationID(ctx, field)
+	case "documentNumber":
+		return ec.fieldContext_StockOperation_documentNumber(ctx, field)
+	case "replayed":
+		return ec.fieldContext_StockOperation_replayed(ctx, field)
+	case "movements":
+		return ec.fieldContext_StockOperation_movements(ctx, field)
+	case "transfer":
+		return ec.fieldContext_StockOperation_transfer(ctx, field)
+	case "debts":
+		return ec.fieldContext_StockOperation_debts(ctx, field)
+	case "actURL":
+		return ec.fieldContext_StockOperation_actURL(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StockOperation", field.Name)
+}
+
+func (ec *executionContext) childFields_StockReportLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "balance":
+		return ec.fieldContext_StockReportLine_balance(ctx, field)
+	case "received":
+		return ec.fieldContext_StockReportLine_received(ctx, field)
+	case "issued":
+		return ec.fieldContext_StockReportLine_issued(ctx, field)
+	case "returned":
+		return ec.fieldContext_StockReportLine_returned(ctx, field)
+	case "writtenOff":
+		return ec.fieldContext_StockReportLine_writtenOff(ctx, field)
+	case "transferredOut":
+		return ec.fieldContext_StockReportLine_transferredOut(ctx, field)
+	case "transferredIn":
+		return ec.fieldContext_StockReportLine_transferredIn(ctx, field)
+	case "adjusted":
+		return ec.fieldContext_StockReportLine_adjusted(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StockReportLine", field.Name)
+}
+
+func (ec *executionContext) childFields_Transfer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Transfer_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Transfer_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Transfer_updatedAt(ctx, field)
+	case "documentNumber":
+		return ec.fieldContext_Transfer_documentNumber(ctx, field)
+	case "fromWarehouseID":
+		return ec.fieldContext_Transfer_fromWarehouseID(ctx, field)
+	case "toWarehouseID":
+		return ec.fieldContext_Transfer_toWarehouseID(ctx, field)
+	case "status":
+		return ec.fieldContext_Transfer_status(ctx, field)
+	case "dispatchOperationID":
+		return ec.fieldContext_Transfer_dispatchOperationID(ctx, field)
+	case "receiveOperationID":
+		return ec.fieldContext_Transfer_receiveOperationID(ctx, field)
+	case "dispatchedByID":
+		return ec.fieldContext_Transfer_dispatchedByID(ctx, field)
+	case "receivedByID":
+		return ec.fieldContext_Transfer_receivedByID(ctx, field)
+	case "receivedAt":
+		return ec.fieldContext_Transfer_receivedAt(ctx, field)
+	case "hasDiscrepancy":
+		return ec.fieldContext_Transfer_hasDiscrepancy(ctx, field)
+	case "comment":
+		return ec.fieldContext_Transfer_comment(ctx, field)
+	case "fromWarehouse":
+		return ec.fieldContext_Transfer_fromWarehouse(ctx, field)
+	case "toWarehouse":
+		return ec.fieldContext_Transfer_toWarehouse(ctx, field)
+	case "dispatchedBy":
+		return ec.fieldContext_Transfer_dispatchedBy(ctx, field)
+	case "receivedBy":
+		return ec.fieldContext_Transfer_receivedBy(ctx, field)
+	case "lines":
+		return ec.fieldContext_Transfer_lines(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Transfer", field.Name)
+}
+
+func (ec *executionContext) childFields_TransferConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_TransferConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_TransferConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_TransferConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_TransferEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_TransferEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_TransferEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TransferLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_TransferLine_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_TransferLine_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_TransferLine_updatedAt(ctx, field)
+	case "transferID":
+		return ec.fieldContext_TransferLine_transferID(ctx, field)
+	case "equipmentTypeID":
+		return ec.fieldContext_TransferLine_equipmentTypeID(ctx, field)
+	case "itemID":
+		return ec.fieldContext_TransferLine_itemID(ctx, field)
+	case "quantitySent":
+		return ec.fieldContext_TransferLine_quantitySent(ctx, field)
+	case "quantityReceived":
+		return ec.fieldContext_TransferLine_quantityReceived(ctx, field)
+	case "shortageResolution":
+		return ec.fieldContext_TransferLine_shortageResolution(ctx, field)
+	case "note":
+		return ec.fieldContext_TransferLine_note(ctx, field)
+	case "transfer":
+		return ec.fieldContext_TransferLine_transfer(ctx, field)
+	case "equipmentType":
+		return ec.fieldContext_TransferLine_equipmentType(ctx, field)
+	case "item":
+		return ec.fieldContext_TransferLine_item(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferLine", field.Name)
 }
 
 func (ec *executionContext) childFields_User(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -8685,6 +12250,80 @@ func (ec *executionContext) field_Item_movements_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_activateCourier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_addCourierDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AddCourierDocumentInput, error) {
+			return ec.unmarshalNAddCourierDocumentInput2githubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐAddCourierDocumentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_blockCourier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "comment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["comment"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8704,6 +12343,20 @@ func (ec *executionContext) field_Mutation_changePassword_args(ctx context.Conte
 		return nil, err
 	}
 	args["newPassword"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_countStock_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (stocksvc.CountInput, error) {
+			return ec.unmarshalNCountStockInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐCountInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -8749,6 +12402,20 @@ func (ec *executionContext) field_Mutation_createEquipmentType_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createKit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (stocksvc.KitInput, error) {
+			return ec.unmarshalNCreateKitInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐKitInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_createPartner_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8769,6 +12436,20 @@ func (ec *executionContext) field_Mutation_createRegion_args(ctx context.Context
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.CreateRegionInput, error) {
 			return ec.unmarshalNCreateRegionInput2githubᚗcomᚋmycourierᚋmycourierᚋentᚐCreateRegionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createStatusReason_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.CreateStatusReasonInput, error) {
+			return ec.unmarshalNCreateStatusReasonInput2githubᚗcomᚋmycourierᚋmycourierᚋentᚐCreateStatusReasonInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8805,6 +12486,110 @@ func (ec *executionContext) field_Mutation_createWarehouse_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_dispatchTransfer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (stocksvc.DispatchInput, error) {
+			return ec.unmarshalNDispatchTransferInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐDispatchInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_fireCourier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "comment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["comment"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "force",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["force"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importCouriers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dryRun",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dryRun"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "allowPartial",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["allowPartial"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_issueEquipment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (stocksvc.IssueInput, error) {
+			return ec.unmarshalNIssueEquipmentInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐIssueInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8827,6 +12612,48 @@ func (ec *executionContext) field_Mutation_login_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_onboardCourier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.OnboardCourierInput, error) {
+			return ec.unmarshalNOnboardCourierInput2githubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐOnboardCourierInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_receiveStock_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (stocksvc.ReceiveInput, error) {
+			return ec.unmarshalNReceiveStockInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐReceiveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_receiveTransfer_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (stocksvc.ReceiveTransferInput, error) {
+			return ec.unmarshalNReceiveTransferInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐReceiveTransferInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_refresh_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8838,6 +12665,50 @@ func (ec *executionContext) field_Mutation_refresh_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["refreshToken"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rehireCourier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_rejectCourierDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg1
 	return args, nil
 }
 
@@ -8863,6 +12734,20 @@ func (ec *executionContext) field_Mutation_resetUserPassword_args(ctx context.Co
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_returnEquipment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (stocksvc.ReturnInput, error) {
+			return ec.unmarshalNReturnEquipmentInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐReturnInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeApiToken_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -8874,6 +12759,110 @@ func (ec *executionContext) field_Mutation_revokeApiToken_args(ctx context.Conte
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setCourierDoNotRehire_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "doNotRehire",
+		func(ctx context.Context, v any) (bool, error) {
+			return ec.unmarshalNBoolean2bool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["doNotRehire"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setStockMinLevel_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "warehouseID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["warehouseID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "equipmentTypeID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["equipmentTypeID"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "minLevel",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minLevel"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitForActivation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_unblockCourier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "comment",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["comment"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
 	return args, nil
 }
 
@@ -8891,6 +12880,28 @@ func (ec *executionContext) field_Mutation_updateBranch_args(ctx context.Context
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (ent.UpdateBranchInput, error) {
 			return ec.unmarshalNUpdateBranchInput2githubᚗcomᚋmycourierᚋmycourierᚋentᚐUpdateBranchInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateCourier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UpdateCourierInput, error) {
+			return ec.unmarshalNUpdateCourierInput2githubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐUpdateCourierInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -8965,6 +12976,28 @@ func (ec *executionContext) field_Mutation_updateRegion_args(ctx context.Context
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_updateStatusReason_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (ent.UpdateStatusReasonInput, error) {
+			return ec.unmarshalNUpdateStatusReasonInput2githubᚗcomᚋmycourierᚋmycourierᚋentᚐUpdateStatusReasonInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_updateUser_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9006,6 +13039,56 @@ func (ec *executionContext) field_Mutation_updateWarehouse_args(ctx context.Cont
 		return nil, err
 	}
 	args["input"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_uploadCourierDocumentFile_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "file",
+		func(ctx context.Context, v any) (graphql.Upload, error) {
+			return ec.unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["file"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_verifyCourierDocument_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_writeOffEquipment_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (stocksvc.WriteOffInput, error) {
+			return ec.unmarshalNWriteOffEquipmentInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐWriteOffInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -9239,6 +13322,60 @@ func (ec *executionContext) field_Query_branches_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_courierDebts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.CourierDebtOrder, error) {
+			return ec.unmarshalOCourierDebtOrder2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CourierDebtWhereInput, error) {
+			return ec.unmarshalOCourierDebtWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_courierDocuments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9290,6 +13427,68 @@ func (ec *executionContext) field_Query_courierDocuments_args(ctx context.Contex
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_courierSearch_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "search",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["search"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.CourierOrder, error) {
+			return ec.unmarshalOCourierOrder2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CourierWhereInput, error) {
+			return ec.unmarshalOCourierWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg6
 	return args, nil
 }
 
@@ -9455,6 +13654,74 @@ func (ec *executionContext) field_Query_equipmentTypes_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_expiringCourierDocuments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "days",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["days"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.CourierDocumentWhereInput, error) {
+			return ec.unmarshalOCourierDocumentWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDocumentWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_itemBySerial_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "serial",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["serial"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_items_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9501,6 +13768,60 @@ func (ec *executionContext) field_Query_items_args(ctx context.Context, rawArgs 
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.ItemWhereInput, error) {
 			return ec.unmarshalOItemWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐItemWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_kits_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.KitOrder, error) {
+			return ec.unmarshalOKitOrder2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.KitWhereInput, error) {
+			return ec.unmarshalOKitWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -9699,6 +14020,60 @@ func (ec *executionContext) field_Query_regions_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_statusReasons_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.StatusReasonOrder, error) {
+			return ec.unmarshalOStatusReasonOrder2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.StatusReasonWhereInput, error) {
+			return ec.unmarshalOStatusReasonWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_stockBalances_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -9745,6 +14120,112 @@ func (ec *executionContext) field_Query_stockBalances_args(ctx context.Context, 
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.StockBalanceWhereInput, error) {
 			return ec.unmarshalOStockBalanceWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStockBalanceWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_stockReport_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "warehouseID",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["warehouseID"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "lowStockOnly",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["lowStockOnly"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_transfersInTransit_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "warehouseID",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["warehouseID"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_transfers_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*ent.TransferOrder, error) {
+			return ec.unmarshalOTransferOrder2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.TransferWhereInput, error) {
+			return ec.unmarshalOTransferWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -12324,6 +16805,130 @@ func (ec *executionContext) fieldContext_Courier_movements(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Courier_activationBlockers(ctx context.Context, field graphql.CollectedField, obj *ent.Courier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Courier_activationBlockers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Courier().ActivationBlockers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Courier_activationBlockers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Courier", field, true, true, "String")
+}
+
+func (ec *executionContext) _Courier_allowedActions(ctx context.Context, field graphql.CollectedField, obj *ent.Courier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Courier_allowedActions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Courier().AllowedActions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Courier_allowedActions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Courier", field, true, true, "String")
+}
+
+func (ec *executionContext) _Courier_requiredDocuments(ctx context.Context, field graphql.CollectedField, obj *ent.Courier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Courier_requiredDocuments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Courier().RequiredDocuments(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v [][]courierdocument.Kind) graphql.Marshaler {
+			return ec.marshalNCourierDocumentKind2ᚕᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdocumentᚐKindᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Courier_requiredDocuments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Courier", field, true, true, "CourierDocumentKind")
+}
+
+func (ec *executionContext) _Courier_equipmentHeld(ctx context.Context, field graphql.CollectedField, obj *ent.Courier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Courier_equipmentHeld(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Courier().EquipmentHeld(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stocksvc.Held) graphql.Marshaler {
+			return ec.marshalNHeldEquipment2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐHeldᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Courier_equipmentHeld(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Courier",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HeldEquipment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Courier_outstandingDebt(ctx context.Context, field graphql.CollectedField, obj *ent.Courier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Courier_outstandingDebt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Courier().OutstandingDebt(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Courier_outstandingDebt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Courier", field, true, true, "Int")
+}
+
 func (ec *executionContext) _CourierConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CourierConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12409,6 +17014,575 @@ func (ec *executionContext) _CourierConnection_totalCount(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_CourierConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CourierConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CourierDebt_id(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebt_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebt_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierDebt", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CourierDebt_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebt_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebt_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierDebt", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CourierDebt_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebt_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebt_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierDebt", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CourierDebt_courierID(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebt_courierID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CourierID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebt_courierID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierDebt", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CourierDebt_equipmentTypeID(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebt_equipmentTypeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EquipmentTypeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebt_equipmentTypeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierDebt", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CourierDebt_itemID(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebt_itemID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebt_itemID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierDebt", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CourierDebt_quantity(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebt_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebt_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierDebt", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CourierDebt_amount(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebt_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebt_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierDebt", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CourierDebt_reason(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebt_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebt_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierDebt", field, false, false, "String")
+}
+
+func (ec *executionContext) _CourierDebt_documentNumber(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebt_documentNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebt_documentNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierDebt", field, false, false, "String")
+}
+
+func (ec *executionContext) _CourierDebt_status(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebt_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v courierdebt.Status) graphql.Marshaler {
+			return ec.marshalNCourierDebtStatus2githubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdebtᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebt_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierDebt", field, false, false, "CourierDebtStatus")
+}
+
+func (ec *executionContext) _CourierDebt_settledAt(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebt_settledAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SettledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebt_settledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierDebt", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CourierDebt_actorID(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebt_actorID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebt_actorID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierDebt", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CourierDebt_courier(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebt_courier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Courier(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Courier) graphql.Marshaler {
+			return ec.marshalNCourier2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebt_courier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CourierDebt",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Courier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CourierDebt_equipmentType(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebt_equipmentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EquipmentType(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.EquipmentType) graphql.Marshaler {
+			return ec.marshalNEquipmentType2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐEquipmentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebt_equipmentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CourierDebt",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EquipmentType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CourierDebt_item(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebt_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Item) graphql.Marshaler {
+			return ec.marshalOItem2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐItem(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebt_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CourierDebt",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Item(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CourierDebt_actor(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebt_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebt_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CourierDebt",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CourierDebtConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebtConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebtConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CourierDebtEdge) graphql.Marshaler {
+			return ec.marshalOCourierDebtEdge2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebtConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CourierDebtConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CourierDebtEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CourierDebtConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebtConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebtConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebtConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CourierDebtConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CourierDebtConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebtConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebtConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebtConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierDebtConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CourierDebtEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebtEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebtEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CourierDebt) graphql.Marshaler {
+			return ec.marshalOCourierDebt2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebt(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebtEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CourierDebtEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CourierDebt(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CourierDebtEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebtEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDebtEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDebtEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierDebtEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _CourierDocument_id(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDocument) (ret graphql.Marshaler) {
@@ -12843,6 +18017,29 @@ func (ec *executionContext) fieldContext_CourierDocument_verifiedBy(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _CourierDocument_fileURL(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDocument) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierDocument_fileURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CourierDocument().FileURL(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CourierDocument_fileURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierDocument", field, true, true, "String")
+}
+
 func (ec *executionContext) _CourierDocumentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDocumentConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13038,6 +18235,447 @@ func (ec *executionContext) _CourierEdge_cursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_CourierEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CourierEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _CourierHolding_id(ctx context.Context, field graphql.CollectedField, obj *ent.CourierHolding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierHolding_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierHolding_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierHolding", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CourierHolding_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.CourierHolding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierHolding_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierHolding_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierHolding", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CourierHolding_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.CourierHolding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierHolding_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierHolding_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierHolding", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CourierHolding_courierID(ctx context.Context, field graphql.CollectedField, obj *ent.CourierHolding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierHolding_courierID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CourierID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierHolding_courierID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierHolding", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CourierHolding_equipmentTypeID(ctx context.Context, field graphql.CollectedField, obj *ent.CourierHolding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierHolding_equipmentTypeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EquipmentTypeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierHolding_equipmentTypeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierHolding", field, false, false, "ID")
+}
+
+func (ec *executionContext) _CourierHolding_quantity(ctx context.Context, field graphql.CollectedField, obj *ent.CourierHolding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierHolding_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierHolding_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierHolding", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CourierHolding_courier(ctx context.Context, field graphql.CollectedField, obj *ent.CourierHolding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierHolding_courier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Courier(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Courier) graphql.Marshaler {
+			return ec.marshalNCourier2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierHolding_courier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CourierHolding",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Courier(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CourierHolding_equipmentType(ctx context.Context, field graphql.CollectedField, obj *ent.CourierHolding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierHolding_equipmentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EquipmentType(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.EquipmentType) graphql.Marshaler {
+			return ec.marshalNEquipmentType2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐEquipmentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierHolding_equipmentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CourierHolding",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EquipmentType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CourierImportError_row(ctx context.Context, field graphql.CollectedField, obj *model.CourierImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierImportError_row(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Row, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierImportError_row(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierImportError", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CourierImportError_column(ctx context.Context, field graphql.CollectedField, obj *model.CourierImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierImportError_column(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Column, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierImportError_column(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierImportError", field, false, false, "String")
+}
+
+func (ec *executionContext) _CourierImportError_key(ctx context.Context, field graphql.CollectedField, obj *model.CourierImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierImportError_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierImportError_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierImportError", field, false, false, "String")
+}
+
+func (ec *executionContext) _CourierImportError_message(ctx context.Context, field graphql.CollectedField, obj *model.CourierImportError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierImportError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierImportError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierImportError", field, false, false, "String")
+}
+
+func (ec *executionContext) _CourierImportReport_dryRun(ctx context.Context, field graphql.CollectedField, obj *model.CourierImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierImportReport_dryRun(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DryRun, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierImportReport_dryRun(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierImportReport", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CourierImportReport_rows(ctx context.Context, field graphql.CollectedField, obj *model.CourierImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierImportReport_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierImportReport_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CourierImportReport_created(ctx context.Context, field graphql.CollectedField, obj *model.CourierImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierImportReport_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierImportReport_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CourierImportReport_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.CourierImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierImportReport_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierImportReport_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CourierImportReport_failed(ctx context.Context, field graphql.CollectedField, obj *model.CourierImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierImportReport_failed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Failed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierImportReport_failed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CourierImportReport_errors(ctx context.Context, field graphql.CollectedField, obj *model.CourierImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierImportReport_errors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Errors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CourierImportError) graphql.Marshaler {
+			return ec.marshalNCourierImportError2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐCourierImportErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierImportReport_errors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CourierImportReport",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CourierImportError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CourierStatusChange_id(ctx context.Context, field graphql.CollectedField, obj *ent.CourierStatusChange) (ret graphql.Marshaler) {
@@ -13669,6 +19307,29 @@ func (ec *executionContext) fieldContext_EquipmentType_size(_ context.Context, f
 	return graphql.NewScalarFieldContext("EquipmentType", field, false, false, "String")
 }
 
+func (ec *executionContext) _EquipmentType_variantGroup(ctx context.Context, field graphql.CollectedField, obj *ent.EquipmentType) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EquipmentType_variantGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VariantGroup, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EquipmentType_variantGroup(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EquipmentType", field, false, false, "String")
+}
+
 func (ec *executionContext) _EquipmentType_tracking(ctx context.Context, field graphql.CollectedField, obj *ent.EquipmentType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14021,6 +19682,116 @@ func (ec *executionContext) _EquipmentTypeEdge_cursor(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_EquipmentTypeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EquipmentTypeEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _HeldEquipment_equipmentType(ctx context.Context, field graphql.CollectedField, obj *stocksvc.Held) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeldEquipment_equipmentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EquipmentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.EquipmentType) graphql.Marshaler {
+			return ec.marshalNEquipmentType2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐEquipmentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeldEquipment_equipmentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HeldEquipment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EquipmentType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HeldEquipment_quantity(ctx context.Context, field graphql.CollectedField, obj *stocksvc.Held) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeldEquipment_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeldEquipment_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeldEquipment", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HeldEquipment_value(ctx context.Context, field graphql.CollectedField, obj *stocksvc.Held) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeldEquipment_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeldEquipment_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeldEquipment", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HeldEquipment_items(ctx context.Context, field graphql.CollectedField, obj *stocksvc.Held) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeldEquipment_items(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Items, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Item) graphql.Marshaler {
+			return ec.marshalNItem2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeldEquipment_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HeldEquipment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Item(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Item_id(ctx context.Context, field graphql.CollectedField, obj *ent.Item) (ret graphql.Marshaler) {
@@ -14556,6 +20327,543 @@ func (ec *executionContext) _ItemEdge_cursor(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_ItemEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ItemEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Kit_id(ctx context.Context, field graphql.CollectedField, obj *ent.Kit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kit_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kit_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kit", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Kit_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Kit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kit_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kit_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kit", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Kit_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Kit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kit_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kit_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kit", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Kit_archivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Kit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kit_archivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArchivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Kit_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kit", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Kit_name(ctx context.Context, field graphql.CollectedField, obj *ent.Kit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kit_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kit_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kit", field, false, false, "String")
+}
+
+func (ec *executionContext) _Kit_transportType(ctx context.Context, field graphql.CollectedField, obj *ent.Kit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kit_transportType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TransportType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v kit.TransportType) graphql.Marshaler {
+			return ec.marshalNKitTransportType2githubᚗcomᚋmycourierᚋmycourierᚋentᚋkitᚐTransportType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Kit_transportType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kit", field, false, false, "KitTransportType")
+}
+
+func (ec *executionContext) _Kit_description(ctx context.Context, field graphql.CollectedField, obj *ent.Kit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kit_description(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Description, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Kit_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Kit", field, false, false, "String")
+}
+
+func (ec *executionContext) _Kit_lines(ctx context.Context, field graphql.CollectedField, obj *ent.Kit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Kit_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.KitItem) graphql.Marshaler {
+			return ec.marshalOKitItem2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitItemᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Kit_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Kit",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KitItem(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KitConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.KitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KitConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.KitEdge) graphql.Marshaler {
+			return ec.marshalOKitEdge2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KitConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KitEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KitConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.KitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KitConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KitConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KitConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KitConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.KitConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KitConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KitConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KitConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KitEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.KitEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KitEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Kit) graphql.Marshaler {
+			return ec.marshalOKit2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKit(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_KitEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KitEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Kit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KitEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.KitEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KitEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KitEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KitEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _KitItem_id(ctx context.Context, field graphql.CollectedField, obj *ent.KitItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KitItem_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KitItem_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KitItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KitItem_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.KitItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KitItem_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KitItem_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KitItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _KitItem_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.KitItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KitItem_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KitItem_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KitItem", field, false, false, "Time")
+}
+
+func (ec *executionContext) _KitItem_kitID(ctx context.Context, field graphql.CollectedField, obj *ent.KitItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KitItem_kitID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KitID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KitItem_kitID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KitItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KitItem_equipmentTypeID(ctx context.Context, field graphql.CollectedField, obj *ent.KitItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KitItem_equipmentTypeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EquipmentTypeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KitItem_equipmentTypeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KitItem", field, false, false, "ID")
+}
+
+func (ec *executionContext) _KitItem_quantity(ctx context.Context, field graphql.CollectedField, obj *ent.KitItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KitItem_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KitItem_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KitItem", field, false, false, "Int")
+}
+
+func (ec *executionContext) _KitItem_kit(ctx context.Context, field graphql.CollectedField, obj *ent.KitItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KitItem_kit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kit(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Kit) graphql.Marshaler {
+			return ec.marshalNKit2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KitItem_kit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KitItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Kit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KitItem_equipmentType(ctx context.Context, field graphql.CollectedField, obj *ent.KitItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KitItem_equipmentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EquipmentType(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.EquipmentType) graphql.Marshaler {
+			return ec.marshalNEquipmentType2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐEquipmentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KitItem_equipmentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "KitItem",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EquipmentType(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Movement_id(ctx context.Context, field graphql.CollectedField, obj *ent.Movement) (ret graphql.Marshaler) {
@@ -16098,6 +22406,1106 @@ func (ec *executionContext) fieldContext_Mutation_revokeApiToken(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_onboardCourier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_onboardCourier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OnboardCourier(ctx, fc.Args["input"].(model.OnboardCourierInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Courier) graphql.Marshaler {
+			return ec.marshalNCourier2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_onboardCourier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Courier(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_onboardCourier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateCourier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateCourier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateCourier(ctx, fc.Args["id"].(int), fc.Args["input"].(model.UpdateCourierInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Courier) graphql.Marshaler {
+			return ec.marshalNCourier2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateCourier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Courier(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateCourier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitForActivation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitForActivation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitForActivation(ctx, fc.Args["id"].(int), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Courier) graphql.Marshaler {
+			return ec.marshalNCourier2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitForActivation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Courier(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitForActivation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_activateCourier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_activateCourier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ActivateCourier(ctx, fc.Args["id"].(int), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Courier) graphql.Marshaler {
+			return ec.marshalNCourier2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_activateCourier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Courier(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_activateCourier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_blockCourier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_blockCourier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().BlockCourier(ctx, fc.Args["id"].(int), fc.Args["reason"].(string), fc.Args["comment"].(*string), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Courier) graphql.Marshaler {
+			return ec.marshalNCourier2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_blockCourier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Courier(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_blockCourier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_unblockCourier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_unblockCourier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UnblockCourier(ctx, fc.Args["id"].(int), fc.Args["comment"].(*string), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Courier) graphql.Marshaler {
+			return ec.marshalNCourier2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_unblockCourier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Courier(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_unblockCourier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_fireCourier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_fireCourier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().FireCourier(ctx, fc.Args["id"].(int), fc.Args["reason"].(string), fc.Args["comment"].(*string), fc.Args["force"].(*bool), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Courier) graphql.Marshaler {
+			return ec.marshalNCourier2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_fireCourier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Courier(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_fireCourier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rehireCourier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rehireCourier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RehireCourier(ctx, fc.Args["id"].(int), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Courier) graphql.Marshaler {
+			return ec.marshalNCourier2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rehireCourier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Courier(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rehireCourier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setCourierDoNotRehire(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setCourierDoNotRehire(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetCourierDoNotRehire(ctx, fc.Args["id"].(int), fc.Args["doNotRehire"].(bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Courier) graphql.Marshaler {
+			return ec.marshalNCourier2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setCourierDoNotRehire(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Courier(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setCourierDoNotRehire_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_addCourierDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_addCourierDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().AddCourierDocument(ctx, fc.Args["input"].(model.AddCourierDocumentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CourierDocument) graphql.Marshaler {
+			return ec.marshalNCourierDocument2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_addCourierDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CourierDocument(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_addCourierDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_uploadCourierDocumentFile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_uploadCourierDocumentFile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UploadCourierDocumentFile(ctx, fc.Args["id"].(int), fc.Args["file"].(graphql.Upload))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CourierDocument) graphql.Marshaler {
+			return ec.marshalNCourierDocument2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_uploadCourierDocumentFile(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CourierDocument(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_uploadCourierDocumentFile_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_verifyCourierDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_verifyCourierDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().VerifyCourierDocument(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CourierDocument) graphql.Marshaler {
+			return ec.marshalNCourierDocument2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_verifyCourierDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CourierDocument(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_verifyCourierDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_rejectCourierDocument(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_rejectCourierDocument(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RejectCourierDocument(ctx, fc.Args["id"].(int), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CourierDocument) graphql.Marshaler {
+			return ec.marshalNCourierDocument2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDocument(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_rejectCourierDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CourierDocument(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_rejectCourierDocument_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importCouriers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importCouriers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportCouriers(ctx, fc.Args["file"].(graphql.Upload), fc.Args["dryRun"].(*bool), fc.Args["allowPartial"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CourierImportReport) graphql.Marshaler {
+			return ec.marshalNCourierImportReport2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐCourierImportReport(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importCouriers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CourierImportReport(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importCouriers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createStatusReason(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createStatusReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateStatusReason(ctx, fc.Args["input"].(ent.CreateStatusReasonInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.StatusReason) graphql.Marshaler {
+			return ec.marshalNStatusReason2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createStatusReason(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusReason(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createStatusReason_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateStatusReason(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateStatusReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateStatusReason(ctx, fc.Args["id"].(int), fc.Args["input"].(ent.UpdateStatusReasonInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.StatusReason) graphql.Marshaler {
+			return ec.marshalNStatusReason2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateStatusReason(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusReason(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateStatusReason_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_receiveStock(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_receiveStock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReceiveStock(ctx, fc.Args["input"].(stocksvc.ReceiveInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stocksvc.Result) graphql.Marshaler {
+			return ec.marshalNStockOperation2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_receiveStock(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StockOperation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_receiveStock_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_issueEquipment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_issueEquipment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IssueEquipment(ctx, fc.Args["input"].(stocksvc.IssueInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stocksvc.Result) graphql.Marshaler {
+			return ec.marshalNStockOperation2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_issueEquipment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StockOperation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_issueEquipment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_returnEquipment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_returnEquipment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReturnEquipment(ctx, fc.Args["input"].(stocksvc.ReturnInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stocksvc.Result) graphql.Marshaler {
+			return ec.marshalNStockOperation2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_returnEquipment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StockOperation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_returnEquipment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_writeOffEquipment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_writeOffEquipment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().WriteOffEquipment(ctx, fc.Args["input"].(stocksvc.WriteOffInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stocksvc.Result) graphql.Marshaler {
+			return ec.marshalNStockOperation2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_writeOffEquipment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StockOperation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_writeOffEquipment_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_dispatchTransfer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_dispatchTransfer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DispatchTransfer(ctx, fc.Args["input"].(stocksvc.DispatchInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stocksvc.Result) graphql.Marshaler {
+			return ec.marshalNStockOperation2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_dispatchTransfer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StockOperation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_dispatchTransfer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_receiveTransfer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_receiveTransfer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReceiveTransfer(ctx, fc.Args["input"].(stocksvc.ReceiveTransferInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stocksvc.Result) graphql.Marshaler {
+			return ec.marshalNStockOperation2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_receiveTransfer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StockOperation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_receiveTransfer_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_countStock(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_countStock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CountStock(ctx, fc.Args["input"].(stocksvc.CountInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *stocksvc.Result) graphql.Marshaler {
+			return ec.marshalNStockOperation2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_countStock(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StockOperation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_countStock_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setStockMinLevel(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setStockMinLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetStockMinLevel(ctx, fc.Args["warehouseID"].(int), fc.Args["equipmentTypeID"].(int), fc.Args["minLevel"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.StockBalance) graphql.Marshaler {
+			return ec.marshalNStockBalance2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStockBalance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setStockMinLevel(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StockBalance(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setStockMinLevel_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createKit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createKit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateKit(ctx, fc.Args["input"].(stocksvc.KitInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Kit) graphql.Marshaler {
+			return ec.marshalNKit2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKit(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createKit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Kit(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createKit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *entgql.PageInfo[int]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16583,6 +23991,130 @@ func (ec *executionContext) fieldContext_PartnerEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PartnerEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _PartnerOutstanding_partner(ctx context.Context, field graphql.CollectedField, obj *stocksvc.PartnerOutstanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerOutstanding_partner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partner, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Partner) graphql.Marshaler {
+			return ec.marshalNPartner2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐPartner(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerOutstanding_partner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PartnerOutstanding",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Partner(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PartnerOutstanding_couriers(ctx context.Context, field graphql.CollectedField, obj *stocksvc.PartnerOutstanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerOutstanding_couriers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Couriers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerOutstanding_couriers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerOutstanding", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PartnerOutstanding_units(ctx context.Context, field graphql.CollectedField, obj *stocksvc.PartnerOutstanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerOutstanding_units(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Units, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerOutstanding_units(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerOutstanding", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PartnerOutstanding_value(ctx context.Context, field graphql.CollectedField, obj *stocksvc.PartnerOutstanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerOutstanding_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerOutstanding_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerOutstanding", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PartnerOutstanding_debt(ctx context.Context, field graphql.CollectedField, obj *stocksvc.PartnerOutstanding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerOutstanding_debt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Debt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerOutstanding_debt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerOutstanding", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16847,6 +24379,50 @@ func (ec *executionContext) fieldContext_Query_couriers(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_courierDebts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_courierDebts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CourierDebts(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CourierDebtOrder), fc.Args["where"].(*ent.CourierDebtWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CourierDebtConnection) graphql.Marshaler {
+			return ec.marshalNCourierDebtConnection2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_courierDebts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CourierDebtConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_courierDebts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_courierDocuments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17023,6 +24599,50 @@ func (ec *executionContext) fieldContext_Query_items(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_kits(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_kits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Kits(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.KitOrder), fc.Args["where"].(*ent.KitWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.KitConnection) graphql.Marshaler {
+			return ec.marshalNKitConnection2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_kits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KitConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_kits_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_movements(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17155,6 +24775,50 @@ func (ec *executionContext) fieldContext_Query_regions(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_statusReasons(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_statusReasons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().StatusReasons(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.StatusReasonOrder), fc.Args["where"].(*ent.StatusReasonWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.StatusReasonConnection) graphql.Marshaler {
+			return ec.marshalNStatusReasonConnection2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_statusReasons(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusReasonConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_statusReasons_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_stockBalances(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17193,6 +24857,50 @@ func (ec *executionContext) fieldContext_Query_stockBalances(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_stockBalances_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_transfers(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_transfers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Transfers(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.TransferOrder), fc.Args["where"].(*ent.TransferWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.TransferConnection) graphql.Marshaler {
+			return ec.marshalNTransferConnection2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_transfers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_transfers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17314,6 +25022,258 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_courierSearch(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_courierSearch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CourierSearch(ctx, fc.Args["search"].(string), fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].(*ent.CourierOrder), fc.Args["where"].(*ent.CourierWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CourierConnection) graphql.Marshaler {
+			return ec.marshalNCourierConnection2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_courierSearch(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CourierConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_courierSearch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_expiringCourierDocuments(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_expiringCourierDocuments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExpiringCourierDocuments(ctx, fc.Args["days"].(int), fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["where"].(*ent.CourierDocumentWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.CourierDocumentConnection) graphql.Marshaler {
+			return ec.marshalNCourierDocumentConnection2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDocumentConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_expiringCourierDocuments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CourierDocumentConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_expiringCourierDocuments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_stockReport(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_stockReport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().StockReport(ctx, fc.Args["warehouseID"].(*int), fc.Args["lowStockOnly"].(*bool), fc.Args["from"].(*time.Time), fc.Args["to"].(*time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stocksvc.ReportLine) graphql.Marshaler {
+			return ec.marshalNStockReportLine2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐReportLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_stockReport(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StockReportLine(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_stockReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_itemBySerial(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_itemBySerial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ItemBySerial(ctx, fc.Args["serial"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Item) graphql.Marshaler {
+			return ec.marshalOItem2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐItem(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_itemBySerial(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Item(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_itemBySerial_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_transfersInTransit(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_transfersInTransit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TransfersInTransit(ctx, fc.Args["warehouseID"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Transfer) graphql.Marshaler {
+			return ec.marshalNTransfer2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_transfersInTransit(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Transfer(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_transfersInTransit_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_partnerOutstanding(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_partnerOutstanding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().PartnerOutstanding(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*stocksvc.PartnerOutstanding) graphql.Marshaler {
+			return ec.marshalNPartnerOutstanding2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐPartnerOutstandingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_partnerOutstanding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnerOutstanding(ctx, field)
 		},
 	}
 	return fc, nil
@@ -17719,6 +25679,378 @@ func (ec *executionContext) fieldContext_RegionEdge_cursor(_ context.Context, fi
 	return graphql.NewScalarFieldContext("RegionEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _StatusReason_id(ctx context.Context, field graphql.CollectedField, obj *ent.StatusReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusReason_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusReason_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusReason", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StatusReason_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.StatusReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusReason_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusReason_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusReason", field, false, false, "Time")
+}
+
+func (ec *executionContext) _StatusReason_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.StatusReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusReason_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusReason_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusReason", field, false, false, "Time")
+}
+
+func (ec *executionContext) _StatusReason_archivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.StatusReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusReason_archivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArchivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatusReason_archivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusReason", field, false, false, "Time")
+}
+
+func (ec *executionContext) _StatusReason_kind(ctx context.Context, field graphql.CollectedField, obj *ent.StatusReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusReason_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v statusreason.Kind) graphql.Marshaler {
+			return ec.marshalNStatusReasonKind2githubᚗcomᚋmycourierᚋmycourierᚋentᚋstatusreasonᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusReason_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusReason", field, false, false, "StatusReasonKind")
+}
+
+func (ec *executionContext) _StatusReason_code(ctx context.Context, field graphql.CollectedField, obj *ent.StatusReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusReason_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusReason_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatusReason_titleRu(ctx context.Context, field graphql.CollectedField, obj *ent.StatusReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusReason_titleRu(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TitleRu, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusReason_titleRu(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatusReason_titleEn(ctx context.Context, field graphql.CollectedField, obj *ent.StatusReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusReason_titleEn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TitleEn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatusReason_titleEn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _StatusReason_commentRequired(ctx context.Context, field graphql.CollectedField, obj *ent.StatusReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusReason_commentRequired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CommentRequired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusReason_commentRequired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusReason", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _StatusReason_sortOrder(ctx context.Context, field graphql.CollectedField, obj *ent.StatusReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusReason_sortOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SortOrder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusReason_sortOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusReason", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatusReasonConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.StatusReasonConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusReasonConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.StatusReasonEdge) graphql.Marshaler {
+			return ec.marshalOStatusReasonEdge2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatusReasonConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatusReasonConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusReasonEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatusReasonConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.StatusReasonConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusReasonConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusReasonConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatusReasonConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatusReasonConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.StatusReasonConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusReasonConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusReasonConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusReasonConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StatusReasonEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.StatusReasonEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusReasonEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.StatusReason) graphql.Marshaler {
+			return ec.marshalOStatusReason2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReason(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatusReasonEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StatusReasonEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StatusReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StatusReasonEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.StatusReasonEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusReasonEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusReasonEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusReasonEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _StockBalance_id(ctx context.Context, field graphql.CollectedField, obj *ent.StockBalance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17857,6 +26189,29 @@ func (ec *executionContext) fieldContext_StockBalance_quantity(_ context.Context
 	return graphql.NewScalarFieldContext("StockBalance", field, false, false, "Int")
 }
 
+func (ec *executionContext) _StockBalance_quarantined(ctx context.Context, field graphql.CollectedField, obj *ent.StockBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockBalance_quarantined(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quarantined, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockBalance_quarantined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockBalance", field, false, false, "Int")
+}
+
 func (ec *executionContext) _StockBalance_minLevel(ctx context.Context, field graphql.CollectedField, obj *ent.StockBalance) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17942,6 +26297,52 @@ func (ec *executionContext) fieldContext_StockBalance_equipmentType(_ context.Co
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _StockBalance_available(ctx context.Context, field graphql.CollectedField, obj *ent.StockBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockBalance_available(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StockBalance().Available(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockBalance_available(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockBalance", field, true, true, "Int")
+}
+
+func (ec *executionContext) _StockBalance_lowStock(ctx context.Context, field graphql.CollectedField, obj *ent.StockBalance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockBalance_lowStock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.StockBalance().LowStock(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockBalance_lowStock(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockBalance", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _StockBalanceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.StockBalanceConnection) (ret graphql.Marshaler) {
@@ -18084,6 +26485,1337 @@ func (ec *executionContext) _StockBalanceEdge_cursor(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_StockBalanceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StockBalanceEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _StockOperation_operationID(ctx context.Context, field graphql.CollectedField, obj *stocksvc.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockOperation_operationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OperationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockOperation_operationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockOperation", field, false, false, "String")
+}
+
+func (ec *executionContext) _StockOperation_documentNumber(ctx context.Context, field graphql.CollectedField, obj *stocksvc.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockOperation_documentNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockOperation_documentNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockOperation", field, false, false, "String")
+}
+
+func (ec *executionContext) _StockOperation_replayed(ctx context.Context, field graphql.CollectedField, obj *stocksvc.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockOperation_replayed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Replayed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockOperation_replayed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockOperation", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _StockOperation_movements(ctx context.Context, field graphql.CollectedField, obj *stocksvc.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockOperation_movements(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Movements, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.Movement) graphql.Marshaler {
+			return ec.marshalNMovement2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐMovementᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockOperation_movements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StockOperation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Movement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StockOperation_transfer(ctx context.Context, field graphql.CollectedField, obj *stocksvc.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockOperation_transfer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transfer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Transfer) graphql.Marshaler {
+			return ec.marshalOTransfer2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransfer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StockOperation_transfer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StockOperation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Transfer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StockOperation_debts(ctx context.Context, field graphql.CollectedField, obj *stocksvc.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockOperation_debts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Debts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.CourierDebt) graphql.Marshaler {
+			return ec.marshalNCourierDebt2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockOperation_debts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StockOperation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CourierDebt(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StockOperation_actURL(ctx context.Context, field graphql.CollectedField, obj *stocksvc.Result) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockOperation_actURL(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActURL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StockOperation_actURL(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockOperation", field, false, false, "String")
+}
+
+func (ec *executionContext) _StockReportLine_balance(ctx context.Context, field graphql.CollectedField, obj *stocksvc.ReportLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockReportLine_balance(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Balance, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.StockBalance) graphql.Marshaler {
+			return ec.marshalNStockBalance2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStockBalance(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockReportLine_balance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StockReportLine",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StockBalance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StockReportLine_received(ctx context.Context, field graphql.CollectedField, obj *stocksvc.ReportLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockReportLine_received(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Received, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockReportLine_received(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockReportLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StockReportLine_issued(ctx context.Context, field graphql.CollectedField, obj *stocksvc.ReportLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockReportLine_issued(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issued, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockReportLine_issued(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockReportLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StockReportLine_returned(ctx context.Context, field graphql.CollectedField, obj *stocksvc.ReportLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockReportLine_returned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Returned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockReportLine_returned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockReportLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StockReportLine_writtenOff(ctx context.Context, field graphql.CollectedField, obj *stocksvc.ReportLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockReportLine_writtenOff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WrittenOff, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockReportLine_writtenOff(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockReportLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StockReportLine_transferredOut(ctx context.Context, field graphql.CollectedField, obj *stocksvc.ReportLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockReportLine_transferredOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TransferredOut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockReportLine_transferredOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockReportLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StockReportLine_transferredIn(ctx context.Context, field graphql.CollectedField, obj *stocksvc.ReportLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockReportLine_transferredIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TransferredIn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockReportLine_transferredIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockReportLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StockReportLine_adjusted(ctx context.Context, field graphql.CollectedField, obj *stocksvc.ReportLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockReportLine_adjusted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Adjusted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockReportLine_adjusted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockReportLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Transfer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Transfer_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Transfer_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Transfer_documentNumber(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_documentNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DocumentNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_documentNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Transfer_fromWarehouseID(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_fromWarehouseID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromWarehouseID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_fromWarehouseID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Transfer_toWarehouseID(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_toWarehouseID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToWarehouseID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_toWarehouseID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Transfer_status(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v transfer.Status) graphql.Marshaler {
+			return ec.marshalNTransferStatus2githubᚗcomᚋmycourierᚋmycourierᚋentᚋtransferᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "TransferStatus")
+}
+
+func (ec *executionContext) _Transfer_dispatchOperationID(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_dispatchOperationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DispatchOperationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_dispatchOperationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Transfer_receiveOperationID(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_receiveOperationID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceiveOperationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_receiveOperationID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Transfer_dispatchedByID(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_dispatchedByID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DispatchedByID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_dispatchedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Transfer_receivedByID(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_receivedByID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceivedByID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_receivedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Transfer_receivedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_receivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Transfer_hasDiscrepancy(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_hasDiscrepancy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HasDiscrepancy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_hasDiscrepancy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Transfer_comment(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_comment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Transfer_fromWarehouse(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_fromWarehouse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FromWarehouse(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Warehouse) graphql.Marshaler {
+			return ec.marshalNWarehouse2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐWarehouse(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_fromWarehouse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Transfer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Warehouse(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Transfer_toWarehouse(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_toWarehouse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ToWarehouse(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Warehouse) graphql.Marshaler {
+			return ec.marshalNWarehouse2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐWarehouse(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_toWarehouse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Transfer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Warehouse(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Transfer_dispatchedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_dispatchedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DispatchedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_dispatchedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Transfer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Transfer_receivedBy(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_receivedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceivedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.User) graphql.Marshaler {
+			return ec.marshalOUser2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐUser(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_receivedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Transfer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_User(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Transfer_lines(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TransferLine) graphql.Marshaler {
+			return ec.marshalOTransferLine2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferLineᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Transfer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.TransferConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.TransferEdge) graphql.Marshaler {
+			return ec.marshalOTransferEdge2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.TransferConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.TransferConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TransferEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.TransferEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Transfer) graphql.Marshaler {
+			return ec.marshalOTransfer2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransfer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Transfer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.TransferEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _TransferLine_id(ctx context.Context, field graphql.CollectedField, obj *ent.TransferLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferLine_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferLine_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferLine", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TransferLine_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.TransferLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferLine_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferLine_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferLine", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TransferLine_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.TransferLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferLine_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferLine_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferLine", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TransferLine_transferID(ctx context.Context, field graphql.CollectedField, obj *ent.TransferLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferLine_transferID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TransferID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferLine_transferID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferLine", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TransferLine_equipmentTypeID(ctx context.Context, field graphql.CollectedField, obj *ent.TransferLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferLine_equipmentTypeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EquipmentTypeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferLine_equipmentTypeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferLine", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TransferLine_itemID(ctx context.Context, field graphql.CollectedField, obj *ent.TransferLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferLine_itemID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ItemID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferLine_itemID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferLine", field, false, false, "ID")
+}
+
+func (ec *executionContext) _TransferLine_quantitySent(ctx context.Context, field graphql.CollectedField, obj *ent.TransferLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferLine_quantitySent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuantitySent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferLine_quantitySent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TransferLine_quantityReceived(ctx context.Context, field graphql.CollectedField, obj *ent.TransferLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferLine_quantityReceived(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QuantityReceived, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferLine_quantityReceived(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TransferLine_shortageResolution(ctx context.Context, field graphql.CollectedField, obj *ent.TransferLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferLine_shortageResolution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShortageResolution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *transferline.ShortageResolution) graphql.Marshaler {
+			return ec.marshalOTransferLineShortageResolution2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋtransferlineᚐShortageResolution(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferLine_shortageResolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferLine", field, false, false, "TransferLineShortageResolution")
+}
+
+func (ec *executionContext) _TransferLine_note(ctx context.Context, field graphql.CollectedField, obj *ent.TransferLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferLine_note(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Note, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferLine_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferLine", field, false, false, "String")
+}
+
+func (ec *executionContext) _TransferLine_transfer(ctx context.Context, field graphql.CollectedField, obj *ent.TransferLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferLine_transfer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transfer(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Transfer) graphql.Marshaler {
+			return ec.marshalNTransfer2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransfer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferLine_transfer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Transfer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferLine_equipmentType(ctx context.Context, field graphql.CollectedField, obj *ent.TransferLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferLine_equipmentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EquipmentType(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.EquipmentType) graphql.Marshaler {
+			return ec.marshalNEquipmentType2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐEquipmentType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferLine_equipmentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EquipmentType(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferLine_item(ctx context.Context, field graphql.CollectedField, obj *ent.TransferLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferLine_item(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Item(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Item) graphql.Marshaler {
+			return ec.marshalOItem2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐItem(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferLine_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferLine",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Item(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _User_id(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
@@ -20125,6 +29857,83 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
+
+func (ec *executionContext) unmarshalInputAddCourierDocumentInput(ctx context.Context, obj any) (model.AddCourierDocumentInput, error) {
+	var it model.AddCourierDocumentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"courierID", "kind", "number", "issuedAt", "expiresAt", "file"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "courierID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courierID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourierID = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNCourierDocumentKind2githubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdocumentᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "issuedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IssuedAt = data
+		case "expiresAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExpiresAt = data
+		case "file":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("file"))
+			data, err := ec.unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.File = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAddCourierDocumentInput unmarshals raw into the AddCourierDocumentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAddCourierDocumentInput(ctx context.Context, raw any) (model.AddCourierDocumentInput, error) {
+	var out model.AddCourierDocumentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddCourierDocumentInput", raw, &out)
+	return out, err
+}
 
 func (ec *executionContext) unmarshalInputApiTokenOrder(ctx context.Context, obj any) (ent.ApiTokenOrder, error) {
 	var it ent.ApiTokenOrder
@@ -22602,6 +32411,990 @@ func UnmarshalBranchWhereInput(ctx context.Context, raw any) (ent.BranchWhereInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCountLineInput(ctx context.Context, obj any) (stocksvc.CountLine, error) {
+	var it stocksvc.CountLine
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"equipmentTypeID", "counted"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "equipmentTypeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipmentTypeID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipmentTypeID = data
+		case "counted":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("counted"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Counted = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCountLineInput unmarshals raw into the CountLineInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCountLineInput(ctx context.Context, raw any) (stocksvc.CountLine, error) {
+	var out stocksvc.CountLine
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CountLineInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCountStockInput(ctx context.Context, obj any) (stocksvc.CountInput, error) {
+	var it stocksvc.CountInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idempotencyKey", "warehouseID", "lines", "reason", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "warehouseID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("warehouseID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WarehouseID = data
+		case "lines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
+			data, err := ec.unmarshalNCountLineInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐCountLineᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lines = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCountStockInput unmarshals raw into the CountStockInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCountStockInput(ctx context.Context, raw any) (stocksvc.CountInput, error) {
+	var out stocksvc.CountInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CountStockInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCourierDebtOrder(ctx context.Context, obj any) (ent.CourierDebtOrder, error) {
+	var it ent.CourierDebtOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCourierDebtOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCourierDebtOrder unmarshals raw into the CourierDebtOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCourierDebtOrder(ctx context.Context, raw any) (ent.CourierDebtOrder, error) {
+	var out ent.CourierDebtOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CourierDebtOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCourierDebtWhereInput(ctx context.Context, obj any) (ent.CourierDebtWhereInput, error) {
+	var it ent.CourierDebtWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "courierID", "courierIDNEQ", "courierIDIn", "courierIDNotIn", "equipmentTypeID", "equipmentTypeIDNEQ", "equipmentTypeIDIn", "equipmentTypeIDNotIn", "itemID", "itemIDNEQ", "itemIDIn", "itemIDNotIn", "itemIDIsNil", "itemIDNotNil", "quantity", "quantityNEQ", "quantityIn", "quantityNotIn", "quantityGT", "quantityGTE", "quantityLT", "quantityLTE", "amount", "amountNEQ", "amountIn", "amountNotIn", "amountGT", "amountGTE", "amountLT", "amountLTE", "reason", "reasonNEQ", "reasonIn", "reasonNotIn", "reasonGT", "reasonGTE", "reasonLT", "reasonLTE", "reasonContains", "reasonHasPrefix", "reasonHasSuffix", "reasonEqualFold", "reasonContainsFold", "documentNumber", "documentNumberNEQ", "documentNumberIn", "documentNumberNotIn", "documentNumberGT", "documentNumberGTE", "documentNumberLT", "documentNumberLTE", "documentNumberContains", "documentNumberHasPrefix", "documentNumberHasSuffix", "documentNumberEqualFold", "documentNumberContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "settledAt", "settledAtNEQ", "settledAtIn", "settledAtNotIn", "settledAtGT", "settledAtGTE", "settledAtLT", "settledAtLTE", "settledAtIsNil", "settledAtNotNil", "actorID", "actorIDNEQ", "actorIDIn", "actorIDNotIn", "actorIDIsNil", "actorIDNotNil", "hasCourier", "hasCourierWith", "hasEquipmentType", "hasEquipmentTypeWith", "hasItem", "hasItemWith", "hasActor", "hasActorWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOCourierDebtWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOCourierDebtWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOCourierDebtWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "courierID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courierID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourierID = data
+		case "courierIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courierIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourierIDNEQ = data
+		case "courierIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courierIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourierIDIn = data
+		case "courierIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courierIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourierIDNotIn = data
+		case "equipmentTypeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipmentTypeID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipmentTypeID = data
+		case "equipmentTypeIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipmentTypeIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipmentTypeIDNEQ = data
+		case "equipmentTypeIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipmentTypeIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipmentTypeIDIn = data
+		case "equipmentTypeIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipmentTypeIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipmentTypeIDNotIn = data
+		case "itemID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemID = data
+		case "itemIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemIDNEQ = data
+		case "itemIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemIDIn = data
+		case "itemIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemIDNotIn = data
+		case "itemIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemIDIsNil = data
+		case "itemIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("itemIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ItemIDNotNil = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		case "quantityNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantityNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantityNEQ = data
+		case "quantityIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantityIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantityIn = data
+		case "quantityNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantityNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantityNotIn = data
+		case "quantityGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantityGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantityGT = data
+		case "quantityGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantityGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantityGTE = data
+		case "quantityLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantityLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantityLT = data
+		case "quantityLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantityLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantityLTE = data
+		case "amount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amount"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Amount = data
+		case "amountNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountNEQ = data
+		case "amountIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountIn = data
+		case "amountNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountNotIn = data
+		case "amountGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountGT = data
+		case "amountGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountGTE = data
+		case "amountLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountLT = data
+		case "amountLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("amountLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AmountLTE = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "reasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNEQ = data
+		case "reasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonIn = data
+		case "reasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonNotIn = data
+		case "reasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGT = data
+		case "reasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonGTE = data
+		case "reasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLT = data
+		case "reasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonLTE = data
+		case "reasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContains = data
+		case "reasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasPrefix = data
+		case "reasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonHasSuffix = data
+		case "reasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonEqualFold = data
+		case "reasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReasonContainsFold = data
+		case "documentNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumber = data
+		case "documentNumberNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberNEQ = data
+		case "documentNumberIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberIn = data
+		case "documentNumberNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberNotIn = data
+		case "documentNumberGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberGT = data
+		case "documentNumberGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberGTE = data
+		case "documentNumberLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberLT = data
+		case "documentNumberLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberLTE = data
+		case "documentNumberContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberContains = data
+		case "documentNumberHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberHasPrefix = data
+		case "documentNumberHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberHasSuffix = data
+		case "documentNumberEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberEqualFold = data
+		case "documentNumberContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberContainsFold = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOCourierDebtStatus2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdebtᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOCourierDebtStatus2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdebtᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOCourierDebtStatus2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdebtᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOCourierDebtStatus2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdebtᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "settledAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAt = data
+		case "settledAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAtNEQ = data
+		case "settledAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAtIn = data
+		case "settledAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAtNotIn = data
+		case "settledAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAtGT = data
+		case "settledAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAtGTE = data
+		case "settledAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAtLT = data
+		case "settledAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAtLTE = data
+		case "settledAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAtIsNil = data
+		case "settledAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("settledAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SettledAtNotNil = data
+		case "actorID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorID = data
+		case "actorIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDNEQ = data
+		case "actorIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDIn = data
+		case "actorIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDNotIn = data
+		case "actorIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDIsNil = data
+		case "actorIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorIDNotNil = data
+		case "hasCourier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCourier"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCourier = data
+		case "hasCourierWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCourierWith"))
+			data, err := ec.unmarshalOCourierWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCourierWith = data
+		case "hasEquipmentType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipmentType"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEquipmentType = data
+		case "hasEquipmentTypeWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEquipmentTypeWith"))
+			data, err := ec.unmarshalOEquipmentTypeWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐEquipmentTypeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEquipmentTypeWith = data
+		case "hasItem":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasItem"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasItem = data
+		case "hasItemWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasItemWith"))
+			data, err := ec.unmarshalOItemWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐItemWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasItemWith = data
+		case "hasActor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActor"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasActor = data
+		case "hasActorWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasActorWith"))
+			data, err := ec.unmarshalOUserWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐUserWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasActorWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCourierDebtWhereInput unmarshals raw into the CourierDebtWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCourierDebtWhereInput(ctx context.Context, raw any) (ent.CourierDebtWhereInput, error) {
+	var out ent.CourierDebtWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CourierDebtWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCourierDocumentOrder(ctx context.Context, obj any) (ent.CourierDocumentOrder, error) {
 	var it ent.CourierDocumentOrder
 	if obj == nil {
@@ -23800,6 +34593,59 @@ func (ec *executionContext) unmarshalInputCourierDocumentWhereInput(ctx context.
 func UnmarshalCourierDocumentWhereInput(ctx context.Context, raw any) (ent.CourierDocumentWhereInput, error) {
 	var out ent.CourierDocumentWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CourierDocumentWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCourierHoldingOrder(ctx context.Context, obj any) (ent.CourierHoldingOrder, error) {
+	var it ent.CourierHoldingOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCourierHoldingOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierHoldingOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCourierHoldingOrder unmarshals raw into the CourierHoldingOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCourierHoldingOrder(ctx context.Context, raw any) (ent.CourierHoldingOrder, error) {
+	var out ent.CourierHoldingOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CourierHoldingOrder", raw, &out)
 	return out, err
 }
 
@@ -26055,7 +36901,7 @@ func (ec *executionContext) unmarshalInputCreateEquipmentTypeInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "sku", "category", "size", "tracking", "unitCost", "depositAmount", "serviceLifeMonths"}
+	fieldsInOrder := [...]string{"name", "sku", "category", "size", "variantGroup", "tracking", "unitCost", "depositAmount", "serviceLifeMonths"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -26090,6 +36936,13 @@ func (ec *executionContext) unmarshalInputCreateEquipmentTypeInput(ctx context.C
 				return it, err
 			}
 			it.Size = data
+		case "variantGroup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGroup"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGroup = data
 		case "tracking":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tracking"))
 			data, err := ec.unmarshalOEquipmentTypeTracking2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋequipmenttypeᚐTracking(ctx, v)
@@ -26132,6 +36985,69 @@ func (ec *executionContext) unmarshalInputCreateEquipmentTypeInput(ctx context.C
 func UnmarshalCreateEquipmentTypeInput(ctx context.Context, raw any) (ent.CreateEquipmentTypeInput, error) {
 	var out ent.CreateEquipmentTypeInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateEquipmentTypeInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateKitInput(ctx context.Context, obj any) (stocksvc.KitInput, error) {
+	var it stocksvc.KitInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "transportType", "description", "lines"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "transportType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transportType"))
+			data, err := ec.unmarshalNKitTransportType2githubᚗcomᚋmycourierᚋmycourierᚋentᚋkitᚐTransportType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransportType = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "lines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
+			data, err := ec.unmarshalNKitLineInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐKitLineᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lines = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateKitInput unmarshals raw into the CreateKitInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateKitInput(ctx context.Context, raw any) (stocksvc.KitInput, error) {
+	var out stocksvc.KitInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateKitInput", raw, &out)
 	return out, err
 }
 
@@ -26251,6 +37167,83 @@ func (ec *executionContext) unmarshalInputCreateRegionInput(ctx context.Context,
 func UnmarshalCreateRegionInput(ctx context.Context, raw any) (ent.CreateRegionInput, error) {
 	var out ent.CreateRegionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateRegionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateStatusReasonInput(ctx context.Context, obj any) (ent.CreateStatusReasonInput, error) {
+	var it ent.CreateStatusReasonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "code", "titleRu", "titleEn", "commentRequired", "sortOrder"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNStatusReasonKind2githubᚗcomᚋmycourierᚋmycourierᚋentᚋstatusreasonᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "titleRu":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleRu"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleRu = data
+		case "titleEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEn = data
+		case "commentRequired":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentRequired"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentRequired = data
+		case "sortOrder":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sortOrder"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SortOrder = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateStatusReasonInput unmarshals raw into the CreateStatusReasonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateStatusReasonInput(ctx context.Context, raw any) (ent.CreateStatusReasonInput, error) {
+	var out ent.CreateStatusReasonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateStatusReasonInput", raw, &out)
 	return out, err
 }
 
@@ -26415,6 +37408,76 @@ func UnmarshalCreateWarehouseInput(ctx context.Context, raw any) (ent.CreateWare
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDispatchTransferInput(ctx context.Context, obj any) (stocksvc.DispatchInput, error) {
+	var it stocksvc.DispatchInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idempotencyKey", "fromWarehouseID", "toWarehouseID", "lines", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "fromWarehouseID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromWarehouseID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromWarehouseID = data
+		case "toWarehouseID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toWarehouseID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToWarehouseID = data
+		case "lines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
+			data, err := ec.unmarshalNStockLineInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐLineᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lines = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDispatchTransferInput unmarshals raw into the DispatchTransferInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDispatchTransferInput(ctx context.Context, raw any) (stocksvc.DispatchInput, error) {
+	var out stocksvc.DispatchInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DispatchTransferInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEquipmentTypeOrder(ctx context.Context, obj any) (ent.EquipmentTypeOrder, error) {
 	var it ent.EquipmentTypeOrder
 	if obj == nil {
@@ -26479,7 +37542,7 @@ func (ec *executionContext) unmarshalInputEquipmentTypeWhereInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "sku", "skuNEQ", "skuIn", "skuNotIn", "skuGT", "skuGTE", "skuLT", "skuLTE", "skuContains", "skuHasPrefix", "skuHasSuffix", "skuEqualFold", "skuContainsFold", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "size", "sizeNEQ", "sizeIn", "sizeNotIn", "sizeGT", "sizeGTE", "sizeLT", "sizeLTE", "sizeContains", "sizeHasPrefix", "sizeHasSuffix", "sizeIsNil", "sizeNotNil", "sizeEqualFold", "sizeContainsFold", "tracking", "trackingNEQ", "trackingIn", "trackingNotIn", "unitCost", "unitCostNEQ", "unitCostIn", "unitCostNotIn", "unitCostGT", "unitCostGTE", "unitCostLT", "unitCostLTE", "depositAmount", "depositAmountNEQ", "depositAmountIn", "depositAmountNotIn", "depositAmountGT", "depositAmountGTE", "depositAmountLT", "depositAmountLTE", "serviceLifeMonths", "serviceLifeMonthsNEQ", "serviceLifeMonthsIn", "serviceLifeMonthsNotIn", "serviceLifeMonthsGT", "serviceLifeMonthsGTE", "serviceLifeMonthsLT", "serviceLifeMonthsLTE", "serviceLifeMonthsIsNil", "serviceLifeMonthsNotNil", "hasItems", "hasItemsWith", "hasBalances", "hasBalancesWith", "hasMovements", "hasMovementsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "sku", "skuNEQ", "skuIn", "skuNotIn", "skuGT", "skuGTE", "skuLT", "skuLTE", "skuContains", "skuHasPrefix", "skuHasSuffix", "skuEqualFold", "skuContainsFold", "category", "categoryNEQ", "categoryIn", "categoryNotIn", "size", "sizeNEQ", "sizeIn", "sizeNotIn", "sizeGT", "sizeGTE", "sizeLT", "sizeLTE", "sizeContains", "sizeHasPrefix", "sizeHasSuffix", "sizeIsNil", "sizeNotNil", "sizeEqualFold", "sizeContainsFold", "variantGroup", "variantGroupNEQ", "variantGroupIn", "variantGroupNotIn", "variantGroupGT", "variantGroupGTE", "variantGroupLT", "variantGroupLTE", "variantGroupContains", "variantGroupHasPrefix", "variantGroupHasSuffix", "variantGroupIsNil", "variantGroupNotNil", "variantGroupEqualFold", "variantGroupContainsFold", "tracking", "trackingNEQ", "trackingIn", "trackingNotIn", "unitCost", "unitCostNEQ", "unitCostIn", "unitCostNotIn", "unitCostGT", "unitCostGTE", "unitCostLT", "unitCostLTE", "depositAmount", "depositAmountNEQ", "depositAmountIn", "depositAmountNotIn", "depositAmountGT", "depositAmountGTE", "depositAmountLT", "depositAmountLTE", "serviceLifeMonths", "serviceLifeMonthsNEQ", "serviceLifeMonthsIn", "serviceLifeMonthsNotIn", "serviceLifeMonthsGT", "serviceLifeMonthsGTE", "serviceLifeMonthsLT", "serviceLifeMonthsLTE", "serviceLifeMonthsIsNil", "serviceLifeMonthsNotNil", "hasItems", "hasItemsWith", "hasBalances", "hasBalancesWith", "hasMovements", "hasMovementsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -27060,6 +38123,111 @@ func (ec *executionContext) unmarshalInputEquipmentTypeWhereInput(ctx context.Co
 				return it, err
 			}
 			it.SizeContainsFold = data
+		case "variantGroup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGroup"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGroup = data
+		case "variantGroupNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGroupNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGroupNEQ = data
+		case "variantGroupIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGroupIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGroupIn = data
+		case "variantGroupNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGroupNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGroupNotIn = data
+		case "variantGroupGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGroupGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGroupGT = data
+		case "variantGroupGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGroupGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGroupGTE = data
+		case "variantGroupLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGroupLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGroupLT = data
+		case "variantGroupLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGroupLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGroupLTE = data
+		case "variantGroupContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGroupContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGroupContains = data
+		case "variantGroupHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGroupHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGroupHasPrefix = data
+		case "variantGroupHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGroupHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGroupHasSuffix = data
+		case "variantGroupIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGroupIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGroupIsNil = data
+		case "variantGroupNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGroupNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGroupNotNil = data
+		case "variantGroupEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGroupEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGroupEqualFold = data
+		case "variantGroupContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGroupContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGroupContainsFold = data
 		case "tracking":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tracking"))
 			data, err := ec.unmarshalOEquipmentTypeTracking2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋequipmenttypeᚐTracking(ctx, v)
@@ -27326,6 +38494,97 @@ func (ec *executionContext) unmarshalInputEquipmentTypeWhereInput(ctx context.Co
 func UnmarshalEquipmentTypeWhereInput(ctx context.Context, raw any) (ent.EquipmentTypeWhereInput, error) {
 	var out ent.EquipmentTypeWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EquipmentTypeWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIssueEquipmentInput(ctx context.Context, obj any) (stocksvc.IssueInput, error) {
+	var it stocksvc.IssueInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idempotencyKey", "warehouseID", "courierID", "lines", "kitID", "sizes", "kitSerials", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "warehouseID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("warehouseID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WarehouseID = data
+		case "courierID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courierID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourierID = data
+		case "lines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
+			data, err := ec.unmarshalOStockLineInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐLineᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lines = data
+		case "kitID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kitID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KitID = data
+		case "sizes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sizes"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sizes = data
+		case "kitSerials":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kitSerials"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KitSerials = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIssueEquipmentInput unmarshals raw into the IssueEquipmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIssueEquipmentInput(ctx context.Context, raw any) (stocksvc.IssueInput, error) {
+	var out stocksvc.IssueInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IssueEquipmentInput", raw, &out)
 	return out, err
 }
 
@@ -28044,6 +39303,679 @@ func (ec *executionContext) unmarshalInputItemWhereInput(ctx context.Context, ob
 func UnmarshalItemWhereInput(ctx context.Context, raw any) (ent.ItemWhereInput, error) {
 	var out ent.ItemWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ItemWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputKitItemOrder(ctx context.Context, obj any) (ent.KitItemOrder, error) {
+	var it ent.KitItemOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNKitItemOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitItemOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalKitItemOrder unmarshals raw into the KitItemOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalKitItemOrder(ctx context.Context, raw any) (ent.KitItemOrder, error) {
+	var out ent.KitItemOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "KitItemOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputKitLineInput(ctx context.Context, obj any) (stocksvc.KitLine, error) {
+	var it stocksvc.KitLine
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"equipmentTypeID", "quantity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "equipmentTypeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipmentTypeID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipmentTypeID = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalKitLineInput unmarshals raw into the KitLineInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalKitLineInput(ctx context.Context, raw any) (stocksvc.KitLine, error) {
+	var out stocksvc.KitLine
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "KitLineInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputKitOrder(ctx context.Context, obj any) (ent.KitOrder, error) {
+	var it ent.KitOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNKitOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalKitOrder unmarshals raw into the KitOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalKitOrder(ctx context.Context, raw any) (ent.KitOrder, error) {
+	var out ent.KitOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "KitOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputKitWhereInput(ctx context.Context, obj any) (ent.KitWhereInput, error) {
+	var it ent.KitWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "transportType", "transportTypeNEQ", "transportTypeIn", "transportTypeNotIn", "description", "descriptionNEQ", "descriptionIn", "descriptionNotIn", "descriptionGT", "descriptionGTE", "descriptionLT", "descriptionLTE", "descriptionContains", "descriptionHasPrefix", "descriptionHasSuffix", "descriptionIsNil", "descriptionNotNil", "descriptionEqualFold", "descriptionContainsFold"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOKitWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOKitWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOKitWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "archivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAt = data
+		case "archivedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtNEQ = data
+		case "archivedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtIn = data
+		case "archivedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtNotIn = data
+		case "archivedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtGT = data
+		case "archivedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtGTE = data
+		case "archivedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtLT = data
+		case "archivedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtLTE = data
+		case "archivedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtIsNil = data
+		case "archivedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtNotNil = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "nameNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNEQ = data
+		case "nameIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameIn = data
+		case "nameNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameNotIn = data
+		case "nameGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGT = data
+		case "nameGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameGTE = data
+		case "nameLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLT = data
+		case "nameLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameLTE = data
+		case "nameContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContains = data
+		case "nameHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasPrefix = data
+		case "nameHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameHasSuffix = data
+		case "nameEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEqualFold = data
+		case "nameContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameContainsFold = data
+		case "transportType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transportType"))
+			data, err := ec.unmarshalOKitTransportType2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋkitᚐTransportType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransportType = data
+		case "transportTypeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transportTypeNEQ"))
+			data, err := ec.unmarshalOKitTransportType2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋkitᚐTransportType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransportTypeNEQ = data
+		case "transportTypeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transportTypeIn"))
+			data, err := ec.unmarshalOKitTransportType2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋkitᚐTransportTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransportTypeIn = data
+		case "transportTypeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transportTypeNotIn"))
+			data, err := ec.unmarshalOKitTransportType2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋkitᚐTransportTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransportTypeNotIn = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "descriptionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNEQ = data
+		case "descriptionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIn = data
+		case "descriptionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotIn = data
+		case "descriptionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGT = data
+		case "descriptionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionGTE = data
+		case "descriptionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLT = data
+		case "descriptionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionLTE = data
+		case "descriptionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContains = data
+		case "descriptionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasPrefix = data
+		case "descriptionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionHasSuffix = data
+		case "descriptionIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionIsNil = data
+		case "descriptionNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionNotNil = data
+		case "descriptionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionEqualFold = data
+		case "descriptionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("descriptionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DescriptionContainsFold = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalKitWhereInput unmarshals raw into the KitWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalKitWhereInput(ctx context.Context, raw any) (ent.KitWhereInput, error) {
+	var out ent.KitWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "KitWhereInput", raw, &out)
 	return out, err
 }
 
@@ -29150,6 +41082,111 @@ func UnmarshalMovementWhereInput(ctx context.Context, raw any) (ent.MovementWher
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputOnboardCourierInput(ctx context.Context, obj any) (model.OnboardCourierInput, error) {
+	var it model.OnboardCourierInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"lastName", "firstName", "middleName", "phone", "pinfl", "birthDate", "transportType", "vehiclePlate", "partnerID", "branchID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "middleName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("middleName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MiddleName = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "pinfl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pinfl"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Pinfl = data
+		case "birthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDate = data
+		case "transportType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transportType"))
+			data, err := ec.unmarshalNCourierTransportType2githubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierᚐTransportType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransportType = data
+		case "vehiclePlate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vehiclePlate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VehiclePlate = data
+		case "partnerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnerID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartnerID = data
+		case "branchID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("branchID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BranchID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOnboardCourierInput unmarshals raw into the OnboardCourierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOnboardCourierInput(ctx context.Context, raw any) (model.OnboardCourierInput, error) {
+	var out model.OnboardCourierInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OnboardCourierInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPartnerOrder(ctx context.Context, obj any) (ent.PartnerOrder, error) {
 	var it ent.PartnerOrder
 	if obj == nil {
@@ -30022,6 +42059,209 @@ func UnmarshalPartnerWhereInput(ctx context.Context, raw any) (ent.PartnerWhereI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputReceiveStockInput(ctx context.Context, obj any) (stocksvc.ReceiveInput, error) {
+	var it stocksvc.ReceiveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idempotencyKey", "warehouseID", "lines", "supplier", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "warehouseID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("warehouseID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WarehouseID = data
+		case "lines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
+			data, err := ec.unmarshalNStockLineInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐLineᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lines = data
+		case "supplier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supplier"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Supplier = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReceiveStockInput unmarshals raw into the ReceiveStockInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReceiveStockInput(ctx context.Context, raw any) (stocksvc.ReceiveInput, error) {
+	var out stocksvc.ReceiveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReceiveStockInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReceiveTransferInput(ctx context.Context, obj any) (stocksvc.ReceiveTransferInput, error) {
+	var it stocksvc.ReceiveTransferInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idempotencyKey", "transferID", "lines", "shortage", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "transferID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transferID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransferID = data
+		case "lines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
+			data, err := ec.unmarshalOReceivedLineInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐReceivedLineᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lines = data
+		case "shortage":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("shortage"))
+			data, err := ec.unmarshalOTransferLineShortageResolution2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋtransferlineᚐShortageResolution(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Shortage = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReceiveTransferInput unmarshals raw into the ReceiveTransferInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReceiveTransferInput(ctx context.Context, raw any) (stocksvc.ReceiveTransferInput, error) {
+	var out stocksvc.ReceiveTransferInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReceiveTransferInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputReceivedLineInput(ctx context.Context, obj any) (stocksvc.ReceivedLine, error) {
+	var it stocksvc.ReceivedLine
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"equipmentTypeID", "quantityReceived", "serialsReceived", "note"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "equipmentTypeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipmentTypeID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipmentTypeID = data
+		case "quantityReceived":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantityReceived"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuantityReceived = data
+		case "serialsReceived":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serialsReceived"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SerialsReceived = data
+		case "note":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("note"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Note = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReceivedLineInput unmarshals raw into the ReceivedLineInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReceivedLineInput(ctx context.Context, raw any) (stocksvc.ReceivedLine, error) {
+	var out stocksvc.ReceivedLine
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReceivedLineInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputRegionOrder(ctx context.Context, obj any) (ent.RegionOrder, error) {
 	var it ent.RegionOrder
 	if obj == nil {
@@ -30565,6 +42805,808 @@ func UnmarshalRegionWhereInput(ctx context.Context, raw any) (ent.RegionWhereInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputReturnEquipmentInput(ctx context.Context, obj any) (stocksvc.ReturnInput, error) {
+	var it stocksvc.ReturnInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idempotencyKey", "warehouseID", "courierID", "lines", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "warehouseID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("warehouseID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WarehouseID = data
+		case "courierID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courierID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourierID = data
+		case "lines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
+			data, err := ec.unmarshalNStockLineInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐLineᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lines = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalReturnEquipmentInput unmarshals raw into the ReturnEquipmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalReturnEquipmentInput(ctx context.Context, raw any) (stocksvc.ReturnInput, error) {
+	var out stocksvc.ReturnInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ReturnEquipmentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStatusReasonOrder(ctx context.Context, obj any) (ent.StatusReasonOrder, error) {
+	var it ent.StatusReasonOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNStatusReasonOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStatusReasonOrder unmarshals raw into the StatusReasonOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStatusReasonOrder(ctx context.Context, raw any) (ent.StatusReasonOrder, error) {
+	var out ent.StatusReasonOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StatusReasonOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputStatusReasonWhereInput(ctx context.Context, obj any) (ent.StatusReasonWhereInput, error) {
+	var it ent.StatusReasonWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "kind", "kindNEQ", "kindIn", "kindNotIn", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "titleRu", "titleRuNEQ", "titleRuIn", "titleRuNotIn", "titleRuGT", "titleRuGTE", "titleRuLT", "titleRuLTE", "titleRuContains", "titleRuHasPrefix", "titleRuHasSuffix", "titleRuEqualFold", "titleRuContainsFold", "titleEn", "titleEnNEQ", "titleEnIn", "titleEnNotIn", "titleEnGT", "titleEnGTE", "titleEnLT", "titleEnLTE", "titleEnContains", "titleEnHasPrefix", "titleEnHasSuffix", "titleEnIsNil", "titleEnNotNil", "titleEnEqualFold", "titleEnContainsFold", "commentRequired", "commentRequiredNEQ", "sortOrder", "sortOrderNEQ", "sortOrderIn", "sortOrderNotIn", "sortOrderGT", "sortOrderGTE", "sortOrderLT", "sortOrderLTE"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOStatusReasonWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOStatusReasonWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOStatusReasonWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "archivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAt = data
+		case "archivedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtNEQ = data
+		case "archivedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtIn = data
+		case "archivedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtNotIn = data
+		case "archivedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtGT = data
+		case "archivedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtGTE = data
+		case "archivedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtLT = data
+		case "archivedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtLTE = data
+		case "archivedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtIsNil = data
+		case "archivedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAtNotNil = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOStatusReasonKind2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋstatusreasonᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOStatusReasonKind2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋstatusreasonᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOStatusReasonKind2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋstatusreasonᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOStatusReasonKind2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋstatusreasonᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "codeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeNEQ = data
+		case "codeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeIn = data
+		case "codeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeNotIn = data
+		case "codeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeGT = data
+		case "codeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeGTE = data
+		case "codeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeLT = data
+		case "codeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeLTE = data
+		case "codeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeContains = data
+		case "codeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeHasPrefix = data
+		case "codeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeHasSuffix = data
+		case "codeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeEqualFold = data
+		case "codeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("codeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CodeContainsFold = data
+		case "titleRu":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleRu"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleRu = data
+		case "titleRuNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleRuNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleRuNEQ = data
+		case "titleRuIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleRuIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleRuIn = data
+		case "titleRuNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleRuNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleRuNotIn = data
+		case "titleRuGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleRuGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleRuGT = data
+		case "titleRuGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleRuGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleRuGTE = data
+		case "titleRuLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleRuLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleRuLT = data
+		case "titleRuLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleRuLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleRuLTE = data
+		case "titleRuContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleRuContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleRuContains = data
+		case "titleRuHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleRuHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleRuHasPrefix = data
+		case "titleRuHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleRuHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleRuHasSuffix = data
+		case "titleRuEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleRuEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleRuEqualFold = data
+		case "titleRuContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleRuContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleRuContainsFold = data
+		case "titleEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEn = data
+		case "titleEnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnNEQ = data
+		case "titleEnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnIn = data
+		case "titleEnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnNotIn = data
+		case "titleEnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnGT = data
+		case "titleEnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnGTE = data
+		case "titleEnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnLT = data
+		case "titleEnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnLTE = data
+		case "titleEnContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnContains = data
+		case "titleEnHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnHasPrefix = data
+		case "titleEnHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnHasSuffix = data
+		case "titleEnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnIsNil = data
+		case "titleEnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnNotNil = data
+		case "titleEnEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnEqualFold = data
+		case "titleEnContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEnContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEnContainsFold = data
+		case "commentRequired":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentRequired"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentRequired = data
+		case "commentRequiredNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentRequiredNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentRequiredNEQ = data
+		case "sortOrder":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sortOrder"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SortOrder = data
+		case "sortOrderNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sortOrderNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SortOrderNEQ = data
+		case "sortOrderIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sortOrderIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SortOrderIn = data
+		case "sortOrderNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sortOrderNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SortOrderNotIn = data
+		case "sortOrderGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sortOrderGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SortOrderGT = data
+		case "sortOrderGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sortOrderGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SortOrderGTE = data
+		case "sortOrderLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sortOrderLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SortOrderLT = data
+		case "sortOrderLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sortOrderLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SortOrderLTE = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStatusReasonWhereInput unmarshals raw into the StatusReasonWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStatusReasonWhereInput(ctx context.Context, raw any) (ent.StatusReasonWhereInput, error) {
+	var out ent.StatusReasonWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StatusReasonWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputStockBalanceOrder(ctx context.Context, obj any) (ent.StockBalanceOrder, error) {
 	var it ent.StockBalanceOrder
 	if obj == nil {
@@ -30629,7 +43671,7 @@ func (ec *executionContext) unmarshalInputStockBalanceWhereInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "warehouseID", "warehouseIDNEQ", "warehouseIDIn", "warehouseIDNotIn", "equipmentTypeID", "equipmentTypeIDNEQ", "equipmentTypeIDIn", "equipmentTypeIDNotIn", "quantity", "quantityNEQ", "quantityIn", "quantityNotIn", "quantityGT", "quantityGTE", "quantityLT", "quantityLTE", "minLevel", "minLevelNEQ", "minLevelIn", "minLevelNotIn", "minLevelGT", "minLevelGTE", "minLevelLT", "minLevelLTE", "hasWarehouse", "hasWarehouseWith", "hasEquipmentType", "hasEquipmentTypeWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "warehouseID", "warehouseIDNEQ", "warehouseIDIn", "warehouseIDNotIn", "equipmentTypeID", "equipmentTypeIDNEQ", "equipmentTypeIDIn", "equipmentTypeIDNotIn", "quantity", "quantityNEQ", "quantityIn", "quantityNotIn", "quantityGT", "quantityGTE", "quantityLT", "quantityLTE", "quarantined", "quarantinedNEQ", "quarantinedIn", "quarantinedNotIn", "quarantinedGT", "quarantinedGTE", "quarantinedLT", "quarantinedLTE", "minLevel", "minLevelNEQ", "minLevelIn", "minLevelNotIn", "minLevelGT", "minLevelGTE", "minLevelLT", "minLevelLTE", "hasWarehouse", "hasWarehouseWith", "hasEquipmentType", "hasEquipmentTypeWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -30937,6 +43979,62 @@ func (ec *executionContext) unmarshalInputStockBalanceWhereInput(ctx context.Con
 				return it, err
 			}
 			it.QuantityLTE = data
+		case "quarantined":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quarantined"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quarantined = data
+		case "quarantinedNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quarantinedNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuarantinedNEQ = data
+		case "quarantinedIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quarantinedIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuarantinedIn = data
+		case "quarantinedNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quarantinedNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuarantinedNotIn = data
+		case "quarantinedGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quarantinedGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuarantinedGT = data
+		case "quarantinedGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quarantinedGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuarantinedGTE = data
+		case "quarantinedLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quarantinedLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuarantinedLT = data
+		case "quarantinedLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quarantinedLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.QuarantinedLTE = data
 		case "minLevel":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minLevel"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -31038,6 +44136,1106 @@ func UnmarshalStockBalanceWhereInput(ctx context.Context, raw any) (ent.StockBal
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputStockLineInput(ctx context.Context, obj any) (stocksvc.Line, error) {
+	var it stocksvc.Line
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"equipmentTypeID", "quantity", "serials", "condition", "unitCost"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "equipmentTypeID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equipmentTypeID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EquipmentTypeID = data
+		case "quantity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quantity"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quantity = data
+		case "serials":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("serials"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Serials = data
+		case "condition":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("condition"))
+			data, err := ec.unmarshalOItemCondition2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋitemᚐCondition(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Condition = data
+		case "unitCost":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unitCost"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnitCost = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalStockLineInput unmarshals raw into the StockLineInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalStockLineInput(ctx context.Context, raw any) (stocksvc.Line, error) {
+	var out stocksvc.Line
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "StockLineInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTransferLineOrder(ctx context.Context, obj any) (ent.TransferLineOrder, error) {
+	var it ent.TransferLineOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNTransferLineOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferLineOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTransferLineOrder unmarshals raw into the TransferLineOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTransferLineOrder(ctx context.Context, raw any) (ent.TransferLineOrder, error) {
+	var out ent.TransferLineOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TransferLineOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTransferOrder(ctx context.Context, obj any) (ent.TransferOrder, error) {
+	var it ent.TransferOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNTransferOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTransferOrder unmarshals raw into the TransferOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTransferOrder(ctx context.Context, raw any) (ent.TransferOrder, error) {
+	var out ent.TransferOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TransferOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTransferWhereInput(ctx context.Context, obj any) (ent.TransferWhereInput, error) {
+	var it ent.TransferWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "documentNumber", "documentNumberNEQ", "documentNumberIn", "documentNumberNotIn", "documentNumberGT", "documentNumberGTE", "documentNumberLT", "documentNumberLTE", "documentNumberContains", "documentNumberHasPrefix", "documentNumberHasSuffix", "documentNumberEqualFold", "documentNumberContainsFold", "fromWarehouseID", "fromWarehouseIDNEQ", "fromWarehouseIDIn", "fromWarehouseIDNotIn", "toWarehouseID", "toWarehouseIDNEQ", "toWarehouseIDIn", "toWarehouseIDNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "dispatchOperationID", "dispatchOperationIDNEQ", "dispatchOperationIDIn", "dispatchOperationIDNotIn", "dispatchOperationIDGT", "dispatchOperationIDGTE", "dispatchOperationIDLT", "dispatchOperationIDLTE", "dispatchOperationIDContains", "dispatchOperationIDHasPrefix", "dispatchOperationIDHasSuffix", "dispatchOperationIDEqualFold", "dispatchOperationIDContainsFold", "receiveOperationID", "receiveOperationIDNEQ", "receiveOperationIDIn", "receiveOperationIDNotIn", "receiveOperationIDGT", "receiveOperationIDGTE", "receiveOperationIDLT", "receiveOperationIDLTE", "receiveOperationIDContains", "receiveOperationIDHasPrefix", "receiveOperationIDHasSuffix", "receiveOperationIDIsNil", "receiveOperationIDNotNil", "receiveOperationIDEqualFold", "receiveOperationIDContainsFold", "dispatchedByID", "dispatchedByIDNEQ", "dispatchedByIDIn", "dispatchedByIDNotIn", "dispatchedByIDIsNil", "dispatchedByIDNotNil", "receivedByID", "receivedByIDNEQ", "receivedByIDIn", "receivedByIDNotIn", "receivedByIDIsNil", "receivedByIDNotNil", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "receivedAtIsNil", "receivedAtNotNil", "hasDiscrepancy", "hasDiscrepancyNEQ", "comment", "commentNEQ", "commentIn", "commentNotIn", "commentGT", "commentGTE", "commentLT", "commentLTE", "commentContains", "commentHasPrefix", "commentHasSuffix", "commentIsNil", "commentNotNil", "commentEqualFold", "commentContainsFold", "hasFromWarehouse", "hasFromWarehouseWith", "hasToWarehouse", "hasToWarehouseWith", "hasDispatchedBy", "hasDispatchedByWith", "hasReceivedBy", "hasReceivedByWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOTransferWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOTransferWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOTransferWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "documentNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumber"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumber = data
+		case "documentNumberNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberNEQ = data
+		case "documentNumberIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberIn = data
+		case "documentNumberNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberNotIn = data
+		case "documentNumberGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberGT = data
+		case "documentNumberGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberGTE = data
+		case "documentNumberLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberLT = data
+		case "documentNumberLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberLTE = data
+		case "documentNumberContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberContains = data
+		case "documentNumberHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberHasPrefix = data
+		case "documentNumberHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberHasSuffix = data
+		case "documentNumberEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberEqualFold = data
+		case "documentNumberContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("documentNumberContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DocumentNumberContainsFold = data
+		case "fromWarehouseID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromWarehouseID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromWarehouseID = data
+		case "fromWarehouseIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromWarehouseIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromWarehouseIDNEQ = data
+		case "fromWarehouseIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromWarehouseIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromWarehouseIDIn = data
+		case "fromWarehouseIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromWarehouseIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromWarehouseIDNotIn = data
+		case "toWarehouseID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toWarehouseID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToWarehouseID = data
+		case "toWarehouseIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toWarehouseIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToWarehouseIDNEQ = data
+		case "toWarehouseIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toWarehouseIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToWarehouseIDIn = data
+		case "toWarehouseIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("toWarehouseIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ToWarehouseIDNotIn = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOTransferStatus2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋtransferᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOTransferStatus2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋtransferᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOTransferStatus2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋtransferᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOTransferStatus2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋtransferᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "dispatchOperationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchOperationID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchOperationID = data
+		case "dispatchOperationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchOperationIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchOperationIDNEQ = data
+		case "dispatchOperationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchOperationIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchOperationIDIn = data
+		case "dispatchOperationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchOperationIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchOperationIDNotIn = data
+		case "dispatchOperationIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchOperationIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchOperationIDGT = data
+		case "dispatchOperationIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchOperationIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchOperationIDGTE = data
+		case "dispatchOperationIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchOperationIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchOperationIDLT = data
+		case "dispatchOperationIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchOperationIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchOperationIDLTE = data
+		case "dispatchOperationIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchOperationIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchOperationIDContains = data
+		case "dispatchOperationIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchOperationIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchOperationIDHasPrefix = data
+		case "dispatchOperationIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchOperationIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchOperationIDHasSuffix = data
+		case "dispatchOperationIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchOperationIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchOperationIDEqualFold = data
+		case "dispatchOperationIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchOperationIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchOperationIDContainsFold = data
+		case "receiveOperationID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiveOperationID"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiveOperationID = data
+		case "receiveOperationIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiveOperationIDNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiveOperationIDNEQ = data
+		case "receiveOperationIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiveOperationIDIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiveOperationIDIn = data
+		case "receiveOperationIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiveOperationIDNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiveOperationIDNotIn = data
+		case "receiveOperationIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiveOperationIDGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiveOperationIDGT = data
+		case "receiveOperationIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiveOperationIDGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiveOperationIDGTE = data
+		case "receiveOperationIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiveOperationIDLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiveOperationIDLT = data
+		case "receiveOperationIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiveOperationIDLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiveOperationIDLTE = data
+		case "receiveOperationIDContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiveOperationIDContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiveOperationIDContains = data
+		case "receiveOperationIDHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiveOperationIDHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiveOperationIDHasPrefix = data
+		case "receiveOperationIDHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiveOperationIDHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiveOperationIDHasSuffix = data
+		case "receiveOperationIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiveOperationIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiveOperationIDIsNil = data
+		case "receiveOperationIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiveOperationIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiveOperationIDNotNil = data
+		case "receiveOperationIDEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiveOperationIDEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiveOperationIDEqualFold = data
+		case "receiveOperationIDContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receiveOperationIDContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceiveOperationIDContainsFold = data
+		case "dispatchedByID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchedByID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchedByID = data
+		case "dispatchedByIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchedByIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchedByIDNEQ = data
+		case "dispatchedByIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchedByIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchedByIDIn = data
+		case "dispatchedByIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchedByIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchedByIDNotIn = data
+		case "dispatchedByIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchedByIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchedByIDIsNil = data
+		case "dispatchedByIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dispatchedByIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DispatchedByIDNotNil = data
+		case "receivedByID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedByID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedByID = data
+		case "receivedByIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedByIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedByIDNEQ = data
+		case "receivedByIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedByIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedByIDIn = data
+		case "receivedByIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedByIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedByIDNotIn = data
+		case "receivedByIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedByIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedByIDIsNil = data
+		case "receivedByIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedByIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedByIDNotNil = data
+		case "receivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedAt = data
+		case "receivedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedAtNEQ = data
+		case "receivedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedAtIn = data
+		case "receivedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedAtNotIn = data
+		case "receivedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedAtGT = data
+		case "receivedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedAtGTE = data
+		case "receivedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedAtLT = data
+		case "receivedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedAtLTE = data
+		case "receivedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedAtIsNil = data
+		case "receivedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedAtNotNil = data
+		case "hasDiscrepancy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDiscrepancy"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDiscrepancy = data
+		case "hasDiscrepancyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDiscrepancyNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDiscrepancyNEQ = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		case "commentNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentNEQ = data
+		case "commentIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentIn = data
+		case "commentNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentNotIn = data
+		case "commentGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentGT = data
+		case "commentGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentGTE = data
+		case "commentLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentLT = data
+		case "commentLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentLTE = data
+		case "commentContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentContains = data
+		case "commentHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentHasPrefix = data
+		case "commentHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentHasSuffix = data
+		case "commentIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentIsNil = data
+		case "commentNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentNotNil = data
+		case "commentEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentEqualFold = data
+		case "commentContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentContainsFold = data
+		case "hasFromWarehouse":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFromWarehouse"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFromWarehouse = data
+		case "hasFromWarehouseWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFromWarehouseWith"))
+			data, err := ec.unmarshalOWarehouseWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐWarehouseWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFromWarehouseWith = data
+		case "hasToWarehouse":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasToWarehouse"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasToWarehouse = data
+		case "hasToWarehouseWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasToWarehouseWith"))
+			data, err := ec.unmarshalOWarehouseWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐWarehouseWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasToWarehouseWith = data
+		case "hasDispatchedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDispatchedBy"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDispatchedBy = data
+		case "hasDispatchedByWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDispatchedByWith"))
+			data, err := ec.unmarshalOUserWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐUserWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasDispatchedByWith = data
+		case "hasReceivedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReceivedBy"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReceivedBy = data
+		case "hasReceivedByWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasReceivedByWith"))
+			data, err := ec.unmarshalOUserWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐUserWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasReceivedByWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTransferWhereInput unmarshals raw into the TransferWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTransferWhereInput(ctx context.Context, raw any) (ent.TransferWhereInput, error) {
+	var out ent.TransferWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TransferWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateBranchInput(ctx context.Context, obj any) (ent.UpdateBranchInput, error) {
 	var it ent.UpdateBranchInput
 	if obj == nil {
@@ -31122,6 +45320,125 @@ func UnmarshalUpdateBranchInput(ctx context.Context, raw any) (ent.UpdateBranchI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateCourierInput(ctx context.Context, obj any) (model.UpdateCourierInput, error) {
+	var it model.UpdateCourierInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"lastName", "firstName", "middleName", "phone", "pinfl", "birthDate", "transportType", "vehiclePlate", "partnerID", "clearPartner", "branchID", "clearBranch"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "lastName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastName = data
+		case "firstName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstName = data
+		case "middleName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("middleName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MiddleName = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "pinfl":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pinfl"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Pinfl = data
+		case "birthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDate = data
+		case "transportType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transportType"))
+			data, err := ec.unmarshalOCourierTransportType2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierᚐTransportType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransportType = data
+		case "vehiclePlate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("vehiclePlate"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VehiclePlate = data
+		case "partnerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnerID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartnerID = data
+		case "clearPartner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearPartner"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearPartner = data
+		case "branchID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("branchID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BranchID = data
+		case "clearBranch":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearBranch"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearBranch = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateCourierInput unmarshals raw into the UpdateCourierInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateCourierInput(ctx context.Context, raw any) (model.UpdateCourierInput, error) {
+	var out model.UpdateCourierInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateCourierInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateEquipmentTypeInput(ctx context.Context, obj any) (ent.UpdateEquipmentTypeInput, error) {
 	var it ent.UpdateEquipmentTypeInput
 	if obj == nil {
@@ -31133,7 +45450,7 @@ func (ec *executionContext) unmarshalInputUpdateEquipmentTypeInput(ctx context.C
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"archivedAt", "clearArchivedAt", "name", "sku", "category", "size", "clearSize", "tracking", "unitCost", "depositAmount", "serviceLifeMonths", "clearServiceLifeMonths"}
+	fieldsInOrder := [...]string{"archivedAt", "clearArchivedAt", "name", "sku", "category", "size", "clearSize", "variantGroup", "clearVariantGroup", "tracking", "unitCost", "depositAmount", "serviceLifeMonths", "clearServiceLifeMonths"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31189,6 +45506,20 @@ func (ec *executionContext) unmarshalInputUpdateEquipmentTypeInput(ctx context.C
 				return it, err
 			}
 			it.ClearSize = data
+		case "variantGroup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("variantGroup"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.VariantGroup = data
+		case "clearVariantGroup":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearVariantGroup"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearVariantGroup = data
 		case "tracking":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("tracking"))
 			data, err := ec.unmarshalOEquipmentTypeTracking2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋequipmenttypeᚐTracking(ctx, v)
@@ -31413,6 +45744,104 @@ func (ec *executionContext) unmarshalInputUpdateRegionInput(ctx context.Context,
 func UnmarshalUpdateRegionInput(ctx context.Context, raw any) (ent.UpdateRegionInput, error) {
 	var out ent.UpdateRegionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateRegionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateStatusReasonInput(ctx context.Context, obj any) (ent.UpdateStatusReasonInput, error) {
+	var it ent.UpdateStatusReasonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"archivedAt", "clearArchivedAt", "kind", "code", "titleRu", "titleEn", "clearTitleEn", "commentRequired", "sortOrder"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "archivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("archivedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ArchivedAt = data
+		case "clearArchivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearArchivedAt"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearArchivedAt = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOStatusReasonKind2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋstatusreasonᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "titleRu":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleRu"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleRu = data
+		case "titleEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEn = data
+		case "clearTitleEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearTitleEn"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearTitleEn = data
+		case "commentRequired":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentRequired"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentRequired = data
+		case "sortOrder":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sortOrder"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SortOrder = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateStatusReasonInput unmarshals raw into the UpdateStatusReasonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateStatusReasonInput(ctx context.Context, raw any) (ent.UpdateStatusReasonInput, error) {
+	var out ent.UpdateStatusReasonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateStatusReasonInput", raw, &out)
 	return out, err
 }
 
@@ -33125,6 +47554,90 @@ func UnmarshalWarehouseWhereInput(ctx context.Context, raw any) (ent.WarehouseWh
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputWriteOffEquipmentInput(ctx context.Context, obj any) (stocksvc.WriteOffInput, error) {
+	var it stocksvc.WriteOffInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"idempotencyKey", "warehouseID", "reason", "courierID", "fromQuarantine", "lines", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
+		case "warehouseID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("warehouseID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WarehouseID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		case "courierID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courierID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourierID = data
+		case "fromQuarantine":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fromQuarantine"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FromQuarantine = data
+		case "lines":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lines"))
+			data, err := ec.unmarshalNStockLineInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐLineᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lines = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalWriteOffEquipmentInput unmarshals raw into the WriteOffEquipmentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalWriteOffEquipmentInput(ctx context.Context, raw any) (stocksvc.WriteOffInput, error) {
+	var out stocksvc.WriteOffInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "WriteOffEquipmentInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -33143,11 +47656,26 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._User(ctx, sel, obj)
+	case *ent.TransferLine:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._TransferLine(ctx, sel, obj)
+	case *ent.Transfer:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Transfer(ctx, sel, obj)
 	case *ent.StockBalance:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._StockBalance(ctx, sel, obj)
+	case *ent.StatusReason:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._StatusReason(ctx, sel, obj)
 	case *ent.Region:
 		if obj == nil {
 			return graphql.Null
@@ -33163,6 +47691,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Movement(ctx, sel, obj)
+	case *ent.KitItem:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._KitItem(ctx, sel, obj)
+	case *ent.Kit:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Kit(ctx, sel, obj)
 	case *ent.Item:
 		if obj == nil {
 			return graphql.Null
@@ -33178,11 +47716,21 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._CourierStatusChange(ctx, sel, obj)
+	case *ent.CourierHolding:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CourierHolding(ctx, sel, obj)
 	case *ent.CourierDocument:
 		if obj == nil {
 			return graphql.Null
 		}
 		return ec._CourierDocument(ctx, sel, obj)
+	case *ent.CourierDebt:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CourierDebt(ctx, sel, obj)
 	case *ent.Courier:
 		if obj == nil {
 			return graphql.Null
@@ -33940,6 +48488,36 @@ func (ec *executionContext) _Courier(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Courier_movements(ctx, field, obj)
 				})
+		case "activationBlockers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Courier_activationBlockers(ctx, field, obj)
+				})
+		case "allowedActions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Courier_allowedActions(ctx, field, obj)
+				})
+		case "requiredDocuments":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Courier_requiredDocuments(ctx, field, obj)
+				})
+		case "equipmentHeld":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Courier_equipmentHeld(ctx, field, obj)
+				})
+		case "outstandingDebt":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Courier_outstandingDebt(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -33980,6 +48558,204 @@ func (ec *executionContext) _CourierConnection(ctx context.Context, sel ast.Sele
 			}
 		case "totalCount":
 			out.Values[i] = ec._CourierConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var courierDebtImplementors = []string{"CourierDebt", "Node"}
+
+func (ec *executionContext) _CourierDebt(ctx context.Context, sel ast.SelectionSet, obj *ent.CourierDebt) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, courierDebtImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CourierDebt")
+		case "id":
+			out.Values[i] = ec._CourierDebt_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._CourierDebt_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CourierDebt_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "courierID":
+			out.Values[i] = ec._CourierDebt_courierID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "equipmentTypeID":
+			out.Values[i] = ec._CourierDebt_equipmentTypeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "itemID":
+			out.Values[i] = ec._CourierDebt_itemID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quantity":
+			out.Values[i] = ec._CourierDebt_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "amount":
+			out.Values[i] = ec._CourierDebt_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._CourierDebt_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "documentNumber":
+			out.Values[i] = ec._CourierDebt_documentNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._CourierDebt_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "settledAt":
+			out.Values[i] = ec._CourierDebt_settledAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actorID":
+			out.Values[i] = ec._CourierDebt_actorID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "courier":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CourierDebt_courier(ctx, field, obj)
+				})
+		case "equipmentType":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CourierDebt_equipmentType(ctx, field, obj)
+				})
+		case "item":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CourierDebt_item(ctx, field, obj)
+				})
+		case "actor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CourierDebt_actor(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var courierDebtConnectionImplementors = []string{"CourierDebtConnection"}
+
+func (ec *executionContext) _CourierDebtConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.CourierDebtConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, courierDebtConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CourierDebtConnection")
+		case "edges":
+			out.Values[i] = ec._CourierDebtConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CourierDebtConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CourierDebtConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var courierDebtEdgeImplementors = []string{"CourierDebtEdge"}
+
+func (ec *executionContext) _CourierDebtEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.CourierDebtEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, courierDebtEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CourierDebtEdge")
+		case "node":
+			out.Values[i] = ec._CourierDebtEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CourierDebtEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -34103,6 +48879,12 @@ func (ec *executionContext) _CourierDocument(ctx context.Context, sel ast.Select
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CourierDocument_verifiedBy(ctx, field, obj)
 				})
+		case "fileURL":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CourierDocument_fileURL(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -34219,6 +49001,182 @@ func (ec *executionContext) _CourierEdge(ctx context.Context, sel ast.SelectionS
 			}
 		case "cursor":
 			out.Values[i] = ec._CourierEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var courierHoldingImplementors = []string{"CourierHolding", "Node"}
+
+func (ec *executionContext) _CourierHolding(ctx context.Context, sel ast.SelectionSet, obj *ent.CourierHolding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, courierHoldingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CourierHolding")
+		case "id":
+			out.Values[i] = ec._CourierHolding_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._CourierHolding_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._CourierHolding_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "courierID":
+			out.Values[i] = ec._CourierHolding_courierID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "equipmentTypeID":
+			out.Values[i] = ec._CourierHolding_equipmentTypeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quantity":
+			out.Values[i] = ec._CourierHolding_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "courier":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CourierHolding_courier(ctx, field, obj)
+				})
+		case "equipmentType":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CourierHolding_equipmentType(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var courierImportErrorImplementors = []string{"CourierImportError"}
+
+func (ec *executionContext) _CourierImportError(ctx context.Context, sel ast.SelectionSet, obj *model.CourierImportError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, courierImportErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CourierImportError")
+		case "row":
+			out.Values[i] = ec._CourierImportError_row(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "column":
+			out.Values[i] = ec._CourierImportError_column(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._CourierImportError_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._CourierImportError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var courierImportReportImplementors = []string{"CourierImportReport"}
+
+func (ec *executionContext) _CourierImportReport(ctx context.Context, sel ast.SelectionSet, obj *model.CourierImportReport) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, courierImportReportImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CourierImportReport")
+		case "dryRun":
+			out.Values[i] = ec._CourierImportReport_dryRun(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._CourierImportReport_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._CourierImportReport_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._CourierImportReport_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failed":
+			out.Values[i] = ec._CourierImportReport_failed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "errors":
+			out.Values[i] = ec._CourierImportReport_errors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -34489,6 +49447,11 @@ func (ec *executionContext) _EquipmentType(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "variantGroup":
+			out.Values[i] = ec._EquipmentType_variantGroup(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "tracking":
 			out.Values[i] = ec._EquipmentType_tracking(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -34605,6 +49568,54 @@ func (ec *executionContext) _EquipmentTypeEdge(ctx context.Context, sel ast.Sele
 			}
 		case "cursor":
 			out.Values[i] = ec._EquipmentTypeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var heldEquipmentImplementors = []string{"HeldEquipment"}
+
+func (ec *executionContext) _HeldEquipment(ctx context.Context, sel ast.SelectionSet, obj *stocksvc.Held) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, heldEquipmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HeldEquipment")
+		case "equipmentType":
+			out.Values[i] = ec._HeldEquipment_equipmentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quantity":
+			out.Values[i] = ec._HeldEquipment_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._HeldEquipment_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "items":
+			out.Values[i] = ec._HeldEquipment_items(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -34796,6 +49807,226 @@ func (ec *executionContext) _ItemEdge(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kitImplementors = []string{"Kit", "Node"}
+
+func (ec *executionContext) _Kit(ctx context.Context, sel ast.SelectionSet, obj *ent.Kit) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kitImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Kit")
+		case "id":
+			out.Values[i] = ec._Kit_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Kit_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Kit_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "archivedAt":
+			out.Values[i] = ec._Kit_archivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "name":
+			out.Values[i] = ec._Kit_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "transportType":
+			out.Values[i] = ec._Kit_transportType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "description":
+			out.Values[i] = ec._Kit_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lines":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Kit_lines(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kitConnectionImplementors = []string{"KitConnection"}
+
+func (ec *executionContext) _KitConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.KitConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kitConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KitConnection")
+		case "edges":
+			out.Values[i] = ec._KitConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._KitConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._KitConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kitEdgeImplementors = []string{"KitEdge"}
+
+func (ec *executionContext) _KitEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.KitEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kitEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KitEdge")
+		case "node":
+			out.Values[i] = ec._KitEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._KitEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kitItemImplementors = []string{"KitItem", "Node"}
+
+func (ec *executionContext) _KitItem(ctx context.Context, sel ast.SelectionSet, obj *ent.KitItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kitItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KitItem")
+		case "id":
+			out.Values[i] = ec._KitItem_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._KitItem_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._KitItem_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kitID":
+			out.Values[i] = ec._KitItem_kitID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "equipmentTypeID":
+			out.Values[i] = ec._KitItem_equipmentTypeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quantity":
+			out.Values[i] = ec._KitItem_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kit":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._KitItem_kit(ctx, field, obj)
+				})
+		case "equipmentType":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._KitItem_equipmentType(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35197,6 +50428,181 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "onboardCourier":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_onboardCourier(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateCourier":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateCourier(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitForActivation":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitForActivation(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activateCourier":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_activateCourier(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blockCourier":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_blockCourier(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unblockCourier":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_unblockCourier(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fireCourier":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_fireCourier(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rehireCourier":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rehireCourier(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setCourierDoNotRehire":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setCourierDoNotRehire(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addCourierDocument":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_addCourierDocument(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uploadCourierDocumentFile":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_uploadCourierDocumentFile(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verifyCourierDocument":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_verifyCourierDocument(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejectCourierDocument":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_rejectCourierDocument(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importCouriers":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importCouriers(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createStatusReason":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createStatusReason(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateStatusReason":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateStatusReason(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "receiveStock":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_receiveStock(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issueEquipment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_issueEquipment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returnEquipment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_returnEquipment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "writeOffEquipment":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_writeOffEquipment(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dispatchTransfer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_dispatchTransfer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "receiveTransfer":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_receiveTransfer(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "countStock":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_countStock(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setStockMinLevel":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setStockMinLevel(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createKit":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createKit(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -35422,6 +50828,59 @@ func (ec *executionContext) _PartnerEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var partnerOutstandingImplementors = []string{"PartnerOutstanding"}
+
+func (ec *executionContext) _PartnerOutstanding(ctx context.Context, sel ast.SelectionSet, obj *stocksvc.PartnerOutstanding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnerOutstandingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnerOutstanding")
+		case "partner":
+			out.Values[i] = ec._PartnerOutstanding_partner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "couriers":
+			out.Values[i] = ec._PartnerOutstanding_couriers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "units":
+			out.Values[i] = ec._PartnerOutstanding_units(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._PartnerOutstanding_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "debt":
+			out.Values[i] = ec._PartnerOutstanding_debt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -35477,6 +50936,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_couriers(ctx, field)
 				})
+		case "courierDebts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_courierDebts(ctx, field)
+				})
 		case "courierDocuments":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -35501,6 +50966,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_items(ctx, field)
 				})
+		case "kits":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_kits(ctx, field)
+				})
 		case "movements":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -35519,11 +50990,23 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_regions(ctx, field)
 				})
+		case "statusReasons":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_statusReasons(ctx, field)
+				})
 		case "stockBalances":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_stockBalances(ctx, field)
+				})
+		case "transfers":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_transfers(ctx, field)
 				})
 		case "users":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -35542,6 +51025,42 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
+				})
+		case "courierSearch":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_courierSearch(ctx, field)
+				})
+		case "expiringCourierDocuments":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_expiringCourierDocuments(ctx, field)
+				})
+		case "stockReport":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_stockReport(ctx, field)
+				})
+		case "itemBySerial":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_itemBySerial(ctx, field)
+				})
+		case "transfersInTransit":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_transfersInTransit(ctx, field)
+				})
+		case "partnerOutstanding":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_partnerOutstanding(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -35719,6 +51238,165 @@ func (ec *executionContext) _RegionEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var statusReasonImplementors = []string{"StatusReason", "Node"}
+
+func (ec *executionContext) _StatusReason(ctx context.Context, sel ast.SelectionSet, obj *ent.StatusReason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statusReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatusReason")
+		case "id":
+			out.Values[i] = ec._StatusReason_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createdAt":
+			out.Values[i] = ec._StatusReason_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatedAt":
+			out.Values[i] = ec._StatusReason_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "archivedAt":
+			out.Values[i] = ec._StatusReason_archivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._StatusReason_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._StatusReason_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "titleRu":
+			out.Values[i] = ec._StatusReason_titleRu(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "titleEn":
+			out.Values[i] = ec._StatusReason_titleEn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "commentRequired":
+			out.Values[i] = ec._StatusReason_commentRequired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sortOrder":
+			out.Values[i] = ec._StatusReason_sortOrder(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statusReasonConnectionImplementors = []string{"StatusReasonConnection"}
+
+func (ec *executionContext) _StatusReasonConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.StatusReasonConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statusReasonConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatusReasonConnection")
+		case "edges":
+			out.Values[i] = ec._StatusReasonConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._StatusReasonConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._StatusReasonConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statusReasonEdgeImplementors = []string{"StatusReasonEdge"}
+
+func (ec *executionContext) _StatusReasonEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.StatusReasonEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statusReasonEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatusReasonEdge")
+		case "node":
+			out.Values[i] = ec._StatusReasonEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._StatusReasonEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var stockBalanceImplementors = []string{"StockBalance", "Node"}
 
 func (ec *executionContext) _StockBalance(ctx context.Context, sel ast.SelectionSet, obj *ent.StockBalance) graphql.Marshaler {
@@ -35760,6 +51438,11 @@ func (ec *executionContext) _StockBalance(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "quarantined":
+			out.Values[i] = ec._StockBalance_quarantined(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "minLevel":
 			out.Values[i] = ec._StockBalance_minLevel(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -35776,6 +51459,18 @@ func (ec *executionContext) _StockBalance(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._StockBalance_equipmentType(ctx, field, obj)
+				})
+		case "available":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StockBalance_available(ctx, field, obj)
+				})
+		case "lowStock":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._StockBalance_lowStock(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -35858,6 +51553,442 @@ func (ec *executionContext) _StockBalanceEdge(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var stockOperationImplementors = []string{"StockOperation"}
+
+func (ec *executionContext) _StockOperation(ctx context.Context, sel ast.SelectionSet, obj *stocksvc.Result) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stockOperationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StockOperation")
+		case "operationID":
+			out.Values[i] = ec._StockOperation_operationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documentNumber":
+			out.Values[i] = ec._StockOperation_documentNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "replayed":
+			out.Values[i] = ec._StockOperation_replayed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "movements":
+			out.Values[i] = ec._StockOperation_movements(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transfer":
+			out.Values[i] = ec._StockOperation_transfer(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "debts":
+			out.Values[i] = ec._StockOperation_debts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "actURL":
+			out.Values[i] = ec._StockOperation_actURL(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var stockReportLineImplementors = []string{"StockReportLine"}
+
+func (ec *executionContext) _StockReportLine(ctx context.Context, sel ast.SelectionSet, obj *stocksvc.ReportLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stockReportLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StockReportLine")
+		case "balance":
+			out.Values[i] = ec._StockReportLine_balance(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "received":
+			out.Values[i] = ec._StockReportLine_received(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issued":
+			out.Values[i] = ec._StockReportLine_issued(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returned":
+			out.Values[i] = ec._StockReportLine_returned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "writtenOff":
+			out.Values[i] = ec._StockReportLine_writtenOff(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transferredOut":
+			out.Values[i] = ec._StockReportLine_transferredOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transferredIn":
+			out.Values[i] = ec._StockReportLine_transferredIn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "adjusted":
+			out.Values[i] = ec._StockReportLine_adjusted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var transferImplementors = []string{"Transfer", "Node"}
+
+func (ec *executionContext) _Transfer(ctx context.Context, sel ast.SelectionSet, obj *ent.Transfer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Transfer")
+		case "id":
+			out.Values[i] = ec._Transfer_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Transfer_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Transfer_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "documentNumber":
+			out.Values[i] = ec._Transfer_documentNumber(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fromWarehouseID":
+			out.Values[i] = ec._Transfer_fromWarehouseID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "toWarehouseID":
+			out.Values[i] = ec._Transfer_toWarehouseID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Transfer_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dispatchOperationID":
+			out.Values[i] = ec._Transfer_dispatchOperationID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "receiveOperationID":
+			out.Values[i] = ec._Transfer_receiveOperationID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dispatchedByID":
+			out.Values[i] = ec._Transfer_dispatchedByID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "receivedByID":
+			out.Values[i] = ec._Transfer_receivedByID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "receivedAt":
+			out.Values[i] = ec._Transfer_receivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "hasDiscrepancy":
+			out.Values[i] = ec._Transfer_hasDiscrepancy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "comment":
+			out.Values[i] = ec._Transfer_comment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "fromWarehouse":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Transfer_fromWarehouse(ctx, field, obj)
+				})
+		case "toWarehouse":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Transfer_toWarehouse(ctx, field, obj)
+				})
+		case "dispatchedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Transfer_dispatchedBy(ctx, field, obj)
+				})
+		case "receivedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Transfer_receivedBy(ctx, field, obj)
+				})
+		case "lines":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Transfer_lines(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var transferConnectionImplementors = []string{"TransferConnection"}
+
+func (ec *executionContext) _TransferConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.TransferConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransferConnection")
+		case "edges":
+			out.Values[i] = ec._TransferConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._TransferConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._TransferConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var transferEdgeImplementors = []string{"TransferEdge"}
+
+func (ec *executionContext) _TransferEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.TransferEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransferEdge")
+		case "node":
+			out.Values[i] = ec._TransferEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._TransferEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var transferLineImplementors = []string{"TransferLine", "Node"}
+
+func (ec *executionContext) _TransferLine(ctx context.Context, sel ast.SelectionSet, obj *ent.TransferLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransferLine")
+		case "id":
+			out.Values[i] = ec._TransferLine_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._TransferLine_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._TransferLine_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "transferID":
+			out.Values[i] = ec._TransferLine_transferID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "equipmentTypeID":
+			out.Values[i] = ec._TransferLine_equipmentTypeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "itemID":
+			out.Values[i] = ec._TransferLine_itemID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quantitySent":
+			out.Values[i] = ec._TransferLine_quantitySent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "quantityReceived":
+			out.Values[i] = ec._TransferLine_quantityReceived(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "shortageResolution":
+			out.Values[i] = ec._TransferLine_shortageResolution(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "note":
+			out.Values[i] = ec._TransferLine_note(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "transfer":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TransferLine_transfer(ctx, field, obj)
+				})
+		case "equipmentType":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TransferLine_equipmentType(ctx, field, obj)
+				})
+		case "item":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._TransferLine_item(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -36592,6 +52723,11 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAddCourierDocumentInput2githubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐAddCourierDocumentInput(ctx context.Context, v any) (model.AddCourierDocumentInput, error) {
+	res, err := ec.unmarshalInputAddCourierDocumentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNApiToken2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐApiToken(ctx context.Context, sel ast.SelectionSet, v *ent.ApiToken) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ApiToken!")
@@ -36731,6 +52867,30 @@ func (ec *executionContext) unmarshalNBranchWhereInput2ᚖgithubᚗcomᚋmycouri
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCountLineInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐCountLineᚄ(ctx context.Context, v any) ([]*stocksvc.CountLine, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*stocksvc.CountLine, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCountLineInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐCountLine(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNCountLineInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐCountLine(ctx context.Context, v any) (*stocksvc.CountLine, error) {
+	res, err := ec.unmarshalInputCountLineInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCountStockInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐCountInput(ctx context.Context, v any) (stocksvc.CountInput, error) {
+	res, err := ec.unmarshalInputCountStockInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNCourier2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourier(ctx context.Context, sel ast.SelectionSet, v *ent.Courier) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Courier!")
@@ -36745,6 +52905,67 @@ func (ec *executionContext) marshalNCourierConnection2ᚖgithubᚗcomᚋmycourie
 		return graphql.Null
 	}
 	return ec._CourierConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCourierDebt2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CourierDebt) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCourierDebt2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebt(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCourierDebt2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebt(ctx context.Context, sel ast.SelectionSet, v *ent.CourierDebt) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CourierDebt!")
+		return graphql.Null
+	}
+	return ec._CourierDebt(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCourierDebtConnection2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CourierDebtConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CourierDebtConnection!")
+		return graphql.Null
+	}
+	return ec._CourierDebtConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCourierDebtOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtOrderField(ctx context.Context, v any) (*ent.CourierDebtOrderField, error) {
+	var res = new(ent.CourierDebtOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCourierDebtOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.CourierDebtOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CourierDebtOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNCourierDebtStatus2githubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdebtᚐStatus(ctx context.Context, v any) (courierdebt.Status, error) {
+	var res courierdebt.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCourierDebtStatus2githubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdebtᚐStatus(ctx context.Context, sel ast.SelectionSet, v courierdebt.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCourierDebtWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtWhereInput(ctx context.Context, v any) (*ent.CourierDebtWhereInput, error) {
+	res, err := ec.unmarshalInputCourierDebtWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCourierDocument2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDocument(ctx context.Context, sel ast.SelectionSet, v *ent.CourierDocument) graphql.Marshaler {
@@ -36771,6 +52992,66 @@ func (ec *executionContext) unmarshalNCourierDocumentKind2githubᚗcomᚋmycouri
 
 func (ec *executionContext) marshalNCourierDocumentKind2githubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdocumentᚐKind(ctx context.Context, sel ast.SelectionSet, v courierdocument.Kind) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNCourierDocumentKind2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdocumentᚐKindᚄ(ctx context.Context, v any) ([]courierdocument.Kind, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]courierdocument.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCourierDocumentKind2githubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdocumentᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCourierDocumentKind2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdocumentᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []courierdocument.Kind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCourierDocumentKind2githubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdocumentᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNCourierDocumentKind2ᚕᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdocumentᚐKindᚄ(ctx context.Context, v any) ([][]courierdocument.Kind, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([][]courierdocument.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCourierDocumentKind2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdocumentᚐKindᚄ(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCourierDocumentKind2ᚕᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdocumentᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v [][]courierdocument.Kind) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCourierDocumentKind2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdocumentᚐKindᚄ(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNCourierDocumentOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDocumentOrderField(ctx context.Context, v any) (*ent.CourierDocumentOrderField, error) {
@@ -36820,6 +53101,52 @@ func (ec *executionContext) unmarshalNCourierGender2githubᚗcomᚋmycourierᚋm
 
 func (ec *executionContext) marshalNCourierGender2githubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierᚐGender(ctx context.Context, sel ast.SelectionSet, v courier.Gender) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNCourierHoldingOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierHoldingOrderField(ctx context.Context, v any) (*ent.CourierHoldingOrderField, error) {
+	var res = new(ent.CourierHoldingOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCourierHoldingOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierHoldingOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.CourierHoldingOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CourierHoldingOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalNCourierImportError2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐCourierImportErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CourierImportError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCourierImportError2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐCourierImportError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCourierImportError2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐCourierImportError(ctx context.Context, sel ast.SelectionSet, v *model.CourierImportError) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CourierImportError!")
+		return graphql.Null
+	}
+	return ec._CourierImportError(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCourierImportReport2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐCourierImportReport(ctx context.Context, sel ast.SelectionSet, v *model.CourierImportReport) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CourierImportReport!")
+		return graphql.Null
+	}
+	return ec._CourierImportReport(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNCourierOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierOrderField(ctx context.Context, v any) (*ent.CourierOrderField, error) {
@@ -36923,6 +53250,11 @@ func (ec *executionContext) unmarshalNCreateEquipmentTypeInput2githubᚗcomᚋmy
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateKitInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐKitInput(ctx context.Context, v any) (stocksvc.KitInput, error) {
+	res, err := ec.unmarshalInputCreateKitInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreatePartnerInput2githubᚗcomᚋmycourierᚋmycourierᚋentᚐCreatePartnerInput(ctx context.Context, v any) (ent.CreatePartnerInput, error) {
 	res, err := ec.unmarshalInputCreatePartnerInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -36930,6 +53262,11 @@ func (ec *executionContext) unmarshalNCreatePartnerInput2githubᚗcomᚋmycourie
 
 func (ec *executionContext) unmarshalNCreateRegionInput2githubᚗcomᚋmycourierᚋmycourierᚋentᚐCreateRegionInput(ctx context.Context, v any) (ent.CreateRegionInput, error) {
 	res, err := ec.unmarshalInputCreateRegionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateStatusReasonInput2githubᚗcomᚋmycourierᚋmycourierᚋentᚐCreateStatusReasonInput(ctx context.Context, v any) (ent.CreateStatusReasonInput, error) {
+	res, err := ec.unmarshalInputCreateStatusReasonInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -36959,6 +53296,11 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNDispatchTransferInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐDispatchInput(ctx context.Context, v any) (stocksvc.DispatchInput, error) {
+	res, err := ec.unmarshalInputDispatchTransferInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNEquipmentType2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐEquipmentType(ctx context.Context, sel ast.SelectionSet, v *ent.EquipmentType) graphql.Marshaler {
@@ -37014,6 +53356,30 @@ func (ec *executionContext) marshalNEquipmentTypeTracking2githubᚗcomᚋmycouri
 func (ec *executionContext) unmarshalNEquipmentTypeWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐEquipmentTypeWhereInput(ctx context.Context, v any) (*ent.EquipmentTypeWhereInput, error) {
 	res, err := ec.unmarshalInputEquipmentTypeWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNHeldEquipment2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐHeldᚄ(ctx context.Context, sel ast.SelectionSet, v []*stocksvc.Held) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHeldEquipment2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐHeld(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNHeldEquipment2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐHeld(ctx context.Context, sel ast.SelectionSet, v *stocksvc.Held) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HeldEquipment!")
+		return graphql.Null
+	}
+	return ec._HeldEquipment(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2int(ctx context.Context, v any) (int, error) {
@@ -37087,6 +53453,27 @@ func (ec *executionContext) marshalNInt2int64(ctx context.Context, sel ast.Selec
 	return res
 }
 
+func (ec *executionContext) unmarshalNIssueEquipmentInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐIssueInput(ctx context.Context, v any) (stocksvc.IssueInput, error) {
+	res, err := ec.unmarshalInputIssueEquipmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNItem2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Item) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNItem2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNItem2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐItem(ctx context.Context, sel ast.SelectionSet, v *ent.Item) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Item!")
@@ -37140,6 +53527,116 @@ func (ec *executionContext) marshalNItemState2githubᚗcomᚋmycourierᚋmycouri
 func (ec *executionContext) unmarshalNItemWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐItemWhereInput(ctx context.Context, v any) (*ent.ItemWhereInput, error) {
 	res, err := ec.unmarshalInputItemWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNKit2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKit(ctx context.Context, sel ast.SelectionSet, v *ent.Kit) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Kit!")
+		return graphql.Null
+	}
+	return ec._Kit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNKitConnection2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitConnection(ctx context.Context, sel ast.SelectionSet, v *ent.KitConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KitConnection!")
+		return graphql.Null
+	}
+	return ec._KitConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNKitItem2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitItem(ctx context.Context, sel ast.SelectionSet, v *ent.KitItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KitItem!")
+		return graphql.Null
+	}
+	return ec._KitItem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNKitItemOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitItemOrderField(ctx context.Context, v any) (*ent.KitItemOrderField, error) {
+	var res = new(ent.KitItemOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNKitItemOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitItemOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.KitItemOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KitItemOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNKitLineInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐKitLineᚄ(ctx context.Context, v any) ([]*stocksvc.KitLine, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*stocksvc.KitLine, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNKitLineInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐKitLine(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNKitLineInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐKitLine(ctx context.Context, v any) (*stocksvc.KitLine, error) {
+	res, err := ec.unmarshalInputKitLineInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNKitOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitOrderField(ctx context.Context, v any) (*ent.KitOrderField, error) {
+	var res = new(ent.KitOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNKitOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.KitOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KitOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNKitTransportType2githubᚗcomᚋmycourierᚋmycourierᚋentᚋkitᚐTransportType(ctx context.Context, v any) (kit.TransportType, error) {
+	var res kit.TransportType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNKitTransportType2githubᚗcomᚋmycourierᚋmycourierᚋentᚋkitᚐTransportType(ctx context.Context, sel ast.SelectionSet, v kit.TransportType) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNKitWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitWhereInput(ctx context.Context, v any) (*ent.KitWhereInput, error) {
+	res, err := ec.unmarshalInputKitWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMovement2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐMovementᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Movement) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMovement2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐMovement(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMovement2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐMovement(ctx context.Context, sel ast.SelectionSet, v *ent.Movement) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Movement!")
+		return graphql.Null
+	}
+	return ec._Movement(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMovementCondition2githubᚗcomᚋmycourierᚋmycourierᚋentᚋmovementᚐCondition(ctx context.Context, v any) (movement.Condition, error) {
@@ -37199,6 +53696,11 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋmycourierᚋmycourier
 	return ret
 }
 
+func (ec *executionContext) unmarshalNOnboardCourierInput2githubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐOnboardCourierInput(ctx context.Context, v any) (model.OnboardCourierInput, error) {
+	res, err := ec.unmarshalInputOnboardCourierInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx context.Context, v any) (entgql.OrderDirection, error) {
 	var res entgql.OrderDirection
 	err := res.UnmarshalGQL(v)
@@ -37243,8 +53745,47 @@ func (ec *executionContext) marshalNPartnerOrderField2ᚖgithubᚗcomᚋmycourie
 	return v
 }
 
+func (ec *executionContext) marshalNPartnerOutstanding2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐPartnerOutstandingᚄ(ctx context.Context, sel ast.SelectionSet, v []*stocksvc.PartnerOutstanding) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartnerOutstanding2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐPartnerOutstanding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPartnerOutstanding2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐPartnerOutstanding(ctx context.Context, sel ast.SelectionSet, v *stocksvc.PartnerOutstanding) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PartnerOutstanding!")
+		return graphql.Null
+	}
+	return ec._PartnerOutstanding(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNPartnerWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐPartnerWhereInput(ctx context.Context, v any) (*ent.PartnerWhereInput, error) {
 	res, err := ec.unmarshalInputPartnerWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNReceiveStockInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐReceiveInput(ctx context.Context, v any) (stocksvc.ReceiveInput, error) {
+	res, err := ec.unmarshalInputReceiveStockInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNReceiveTransferInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐReceiveTransferInput(ctx context.Context, v any) (stocksvc.ReceiveTransferInput, error) {
+	res, err := ec.unmarshalInputReceiveTransferInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNReceivedLineInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐReceivedLine(ctx context.Context, v any) (*stocksvc.ReceivedLine, error) {
+	res, err := ec.unmarshalInputReceivedLineInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -37283,6 +53824,56 @@ func (ec *executionContext) unmarshalNRegionWhereInput2ᚖgithubᚗcomᚋmycouri
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNReturnEquipmentInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐReturnInput(ctx context.Context, v any) (stocksvc.ReturnInput, error) {
+	res, err := ec.unmarshalInputReturnEquipmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatusReason2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReason(ctx context.Context, sel ast.SelectionSet, v *ent.StatusReason) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatusReason!")
+		return graphql.Null
+	}
+	return ec._StatusReason(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStatusReasonConnection2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonConnection(ctx context.Context, sel ast.SelectionSet, v *ent.StatusReasonConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatusReasonConnection!")
+		return graphql.Null
+	}
+	return ec._StatusReasonConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNStatusReasonKind2githubᚗcomᚋmycourierᚋmycourierᚋentᚋstatusreasonᚐKind(ctx context.Context, v any) (statusreason.Kind, error) {
+	var res statusreason.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatusReasonKind2githubᚗcomᚋmycourierᚋmycourierᚋentᚋstatusreasonᚐKind(ctx context.Context, sel ast.SelectionSet, v statusreason.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNStatusReasonOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonOrderField(ctx context.Context, v any) (*ent.StatusReasonOrderField, error) {
+	var res = new(ent.StatusReasonOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatusReasonOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.StatusReasonOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StatusReasonOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNStatusReasonWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonWhereInput(ctx context.Context, v any) (*ent.StatusReasonWhereInput, error) {
+	res, err := ec.unmarshalInputStatusReasonWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNStockBalance2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStockBalance(ctx context.Context, sel ast.SelectionSet, v *ent.StockBalance) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "StockBalance!")
@@ -37318,6 +53909,57 @@ func (ec *executionContext) unmarshalNStockBalanceWhereInput2ᚖgithubᚗcomᚋm
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNStockLineInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐLineᚄ(ctx context.Context, v any) ([]*stocksvc.Line, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*stocksvc.Line, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStockLineInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐLine(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNStockLineInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐLine(ctx context.Context, v any) (*stocksvc.Line, error) {
+	res, err := ec.unmarshalInputStockLineInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStockOperation2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐResult(ctx context.Context, sel ast.SelectionSet, v *stocksvc.Result) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StockOperation!")
+		return graphql.Null
+	}
+	return ec._StockOperation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStockReportLine2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐReportLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*stocksvc.ReportLine) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStockReportLine2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐReportLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStockReportLine2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐReportLine(ctx context.Context, sel ast.SelectionSet, v *stocksvc.ReportLine) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StockReportLine!")
+		return graphql.Null
+	}
+	return ec._StockReportLine(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -37330,6 +53972,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "String!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -37346,8 +54017,96 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalNTransfer2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Transfer) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTransfer2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransfer(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTransfer2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransfer(ctx context.Context, sel ast.SelectionSet, v *ent.Transfer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Transfer!")
+		return graphql.Null
+	}
+	return ec._Transfer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTransferConnection2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferConnection(ctx context.Context, sel ast.SelectionSet, v *ent.TransferConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TransferConnection!")
+		return graphql.Null
+	}
+	return ec._TransferConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTransferLine2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferLine(ctx context.Context, sel ast.SelectionSet, v *ent.TransferLine) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TransferLine!")
+		return graphql.Null
+	}
+	return ec._TransferLine(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNTransferLineOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferLineOrderField(ctx context.Context, v any) (*ent.TransferLineOrderField, error) {
+	var res = new(ent.TransferLineOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTransferLineOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferLineOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.TransferLineOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TransferLineOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNTransferOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferOrderField(ctx context.Context, v any) (*ent.TransferOrderField, error) {
+	var res = new(ent.TransferOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTransferOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.TransferOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TransferOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNTransferStatus2githubᚗcomᚋmycourierᚋmycourierᚋentᚋtransferᚐStatus(ctx context.Context, v any) (transfer.Status, error) {
+	var res transfer.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNTransferStatus2githubᚗcomᚋmycourierᚋmycourierᚋentᚋtransferᚐStatus(ctx context.Context, sel ast.SelectionSet, v transfer.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNTransferWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferWhereInput(ctx context.Context, v any) (*ent.TransferWhereInput, error) {
+	res, err := ec.unmarshalInputTransferWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateBranchInput2githubᚗcomᚋmycourierᚋmycourierᚋentᚐUpdateBranchInput(ctx context.Context, v any) (ent.UpdateBranchInput, error) {
 	res, err := ec.unmarshalInputUpdateBranchInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateCourierInput2githubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐUpdateCourierInput(ctx context.Context, v any) (model.UpdateCourierInput, error) {
+	res, err := ec.unmarshalInputUpdateCourierInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -37366,6 +54125,11 @@ func (ec *executionContext) unmarshalNUpdateRegionInput2githubᚗcomᚋmycourier
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNUpdateStatusReasonInput2githubᚗcomᚋmycourierᚋmycourierᚋentᚐUpdateStatusReasonInput(ctx context.Context, v any) (ent.UpdateStatusReasonInput, error) {
+	res, err := ec.unmarshalInputUpdateStatusReasonInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateUserInput2githubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐUpdateUserInput(ctx context.Context, v any) (model.UpdateUserInput, error) {
 	res, err := ec.unmarshalInputUpdateUserInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -37374,6 +54138,20 @@ func (ec *executionContext) unmarshalNUpdateUserInput2githubᚗcomᚋmycourier�
 func (ec *executionContext) unmarshalNUpdateWarehouseInput2githubᚗcomᚋmycourierᚋmycourierᚋentᚐUpdateWarehouseInput(ctx context.Context, v any) (ent.UpdateWarehouseInput, error) {
 	res, err := ec.unmarshalInputUpdateWarehouseInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (graphql.Upload, error) {
+	res, err := graphql.UnmarshalUpload(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUpload2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v graphql.Upload) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalUpload(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Upload!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNUser2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐUser(ctx context.Context, sel ast.SelectionSet, v *ent.User) graphql.Marshaler {
@@ -37454,6 +54232,11 @@ func (ec *executionContext) marshalNWarehouseOrderField2ᚖgithubᚗcomᚋmycour
 func (ec *executionContext) unmarshalNWarehouseWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐWarehouseWhereInput(ctx context.Context, v any) (*ent.WarehouseWhereInput, error) {
 	res, err := ec.unmarshalInputWarehouseWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNWriteOffEquipmentInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐWriteOffInput(ctx context.Context, v any) (stocksvc.WriteOffInput, error) {
+	res, err := ec.unmarshalInputWriteOffEquipmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -37917,6 +54700,118 @@ func (ec *executionContext) marshalOCourier2ᚖgithubᚗcomᚋmycourierᚋmycour
 		return graphql.Null
 	}
 	return ec._Courier(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCourierDebt2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebt(ctx context.Context, sel ast.SelectionSet, v *ent.CourierDebt) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CourierDebt(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCourierDebtEdge2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.CourierDebtEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOCourierDebtEdge2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCourierDebtEdge2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtEdge(ctx context.Context, sel ast.SelectionSet, v *ent.CourierDebtEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CourierDebtEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCourierDebtOrder2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtOrder(ctx context.Context, v any) (*ent.CourierDebtOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCourierDebtOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCourierDebtStatus2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdebtᚐStatusᚄ(ctx context.Context, v any) ([]courierdebt.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]courierdebt.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCourierDebtStatus2githubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdebtᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOCourierDebtStatus2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdebtᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []courierdebt.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCourierDebtStatus2githubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdebtᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOCourierDebtStatus2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdebtᚐStatus(ctx context.Context, v any) (*courierdebt.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(courierdebt.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCourierDebtStatus2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierdebtᚐStatus(ctx context.Context, sel ast.SelectionSet, v *courierdebt.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOCourierDebtWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtWhereInputᚄ(ctx context.Context, v any) ([]*ent.CourierDebtWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.CourierDebtWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCourierDebtWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOCourierDebtWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDebtWhereInput(ctx context.Context, v any) (*ent.CourierDebtWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCourierDebtWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOCourierDocument2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourierDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.CourierDocument) graphql.Marshaler {
@@ -39061,6 +55956,137 @@ func (ec *executionContext) unmarshalOItemWhereInput2ᚖgithubᚗcomᚋmycourier
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOKit2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKit(ctx context.Context, sel ast.SelectionSet, v *ent.Kit) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Kit(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOKitEdge2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.KitEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOKitEdge2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOKitEdge2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitEdge(ctx context.Context, sel ast.SelectionSet, v *ent.KitEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._KitEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOKitItem2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.KitItem) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKitItem2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOKitOrder2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitOrder(ctx context.Context, v any) (*ent.KitOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputKitOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOKitTransportType2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋkitᚐTransportTypeᚄ(ctx context.Context, v any) ([]kit.TransportType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]kit.TransportType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNKitTransportType2githubᚗcomᚋmycourierᚋmycourierᚋentᚋkitᚐTransportType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOKitTransportType2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋkitᚐTransportTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []kit.TransportType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKitTransportType2githubᚗcomᚋmycourierᚋmycourierᚋentᚋkitᚐTransportType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOKitTransportType2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋkitᚐTransportType(ctx context.Context, v any) (*kit.TransportType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(kit.TransportType)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOKitTransportType2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋkitᚐTransportType(ctx context.Context, sel ast.SelectionSet, v *kit.TransportType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOKitWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitWhereInputᚄ(ctx context.Context, v any) ([]*ent.KitWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.KitWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNKitWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOKitWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐKitWhereInput(ctx context.Context, v any) (*ent.KitWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputKitWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOMap2map(ctx context.Context, v any) (map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -39329,6 +56355,23 @@ func (ec *executionContext) unmarshalOPartnerWhereInput2ᚖgithubᚗcomᚋmycour
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOReceivedLineInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐReceivedLineᚄ(ctx context.Context, v any) ([]*stocksvc.ReceivedLine, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*stocksvc.ReceivedLine, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNReceivedLineInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐReceivedLine(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalORegion2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐRegionᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.Region) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -39405,6 +56448,118 @@ func (ec *executionContext) unmarshalORegionWhereInput2ᚖgithubᚗcomᚋmycouri
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputRegionWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOStatusReason2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReason(ctx context.Context, sel ast.SelectionSet, v *ent.StatusReason) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StatusReason(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOStatusReasonEdge2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.StatusReasonEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOStatusReasonEdge2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOStatusReasonEdge2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonEdge(ctx context.Context, sel ast.SelectionSet, v *ent.StatusReasonEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StatusReasonEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOStatusReasonKind2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋstatusreasonᚐKindᚄ(ctx context.Context, v any) ([]statusreason.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]statusreason.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStatusReasonKind2githubᚗcomᚋmycourierᚋmycourierᚋentᚋstatusreasonᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOStatusReasonKind2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋstatusreasonᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []statusreason.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatusReasonKind2githubᚗcomᚋmycourierᚋmycourierᚋentᚋstatusreasonᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOStatusReasonKind2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋstatusreasonᚐKind(ctx context.Context, v any) (*statusreason.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(statusreason.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOStatusReasonKind2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋstatusreasonᚐKind(ctx context.Context, sel ast.SelectionSet, v *statusreason.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOStatusReasonOrder2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonOrder(ctx context.Context, v any) (*ent.StatusReasonOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStatusReasonOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStatusReasonWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonWhereInputᚄ(ctx context.Context, v any) ([]*ent.StatusReasonWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.StatusReasonWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStatusReasonWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOStatusReasonWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReasonWhereInput(ctx context.Context, v any) (*ent.StatusReasonWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputStatusReasonWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -39485,6 +56640,23 @@ func (ec *executionContext) unmarshalOStockBalanceWhereInput2ᚖgithubᚗcomᚋm
 	}
 	res, err := ec.unmarshalInputStockBalanceWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOStockLineInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐLineᚄ(ctx context.Context, v any) ([]*stocksvc.Line, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*stocksvc.Line, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStockLineInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐLine(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
@@ -39602,6 +56774,171 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
+	return res
+}
+
+func (ec *executionContext) marshalOTransfer2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransfer(ctx context.Context, sel ast.SelectionSet, v *ent.Transfer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Transfer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTransferEdge2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.TransferEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOTransferEdge2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOTransferEdge2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferEdge(ctx context.Context, sel ast.SelectionSet, v *ent.TransferEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._TransferEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOTransferLine2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferLineᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.TransferLine) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTransferLine2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOTransferLineShortageResolution2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋtransferlineᚐShortageResolution(ctx context.Context, v any) (*transferline.ShortageResolution, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(transferline.ShortageResolution)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTransferLineShortageResolution2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋtransferlineᚐShortageResolution(ctx context.Context, sel ast.SelectionSet, v *transferline.ShortageResolution) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOTransferOrder2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferOrder(ctx context.Context, v any) (*ent.TransferOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTransferOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOTransferStatus2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋtransferᚐStatusᚄ(ctx context.Context, v any) ([]transfer.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]transfer.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTransferStatus2githubᚗcomᚋmycourierᚋmycourierᚋentᚋtransferᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOTransferStatus2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋtransferᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []transfer.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTransferStatus2githubᚗcomᚋmycourierᚋmycourierᚋentᚋtransferᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOTransferStatus2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋtransferᚐStatus(ctx context.Context, v any) (*transfer.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(transfer.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTransferStatus2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚋtransferᚐStatus(ctx context.Context, sel ast.SelectionSet, v *transfer.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOTransferWhereInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferWhereInputᚄ(ctx context.Context, v any) ([]*ent.TransferWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.TransferWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTransferWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOTransferWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐTransferWhereInput(ctx context.Context, v any) (*ent.TransferWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTransferWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, v any) (*graphql.Upload, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalUpload(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOUpload2ᚖgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚐUpload(ctx context.Context, sel ast.SelectionSet, v *graphql.Upload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalUpload(*v)
 	return res
 }
 

@@ -5,10 +5,23 @@ package model
 import (
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/apitoken"
+	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/user"
 )
+
+type AddCourierDocumentInput struct {
+	CourierID int                  `json:"courierID"`
+	Kind      courierdocument.Kind `json:"kind"`
+	Number    *string              `json:"number,omitempty"`
+	IssuedAt  *time.Time           `json:"issuedAt,omitempty"`
+	ExpiresAt *time.Time           `json:"expiresAt,omitempty"`
+	// PDF, JPEG or PNG, up to 10 MiB.
+	File *graphql.Upload `json:"file,omitempty"`
+}
 
 // Tokens of a session. The access token goes in `Authorization: Bearer`;
 // the refresh token is exchanged once for new tokens by `refresh`.
@@ -17,6 +30,29 @@ type AuthPayload struct {
 	RefreshToken string    `json:"refreshToken"`
 	ExpiresAt    time.Time `json:"expiresAt"`
 	User         *ent.User `json:"user"`
+}
+
+// One problem in one cell of an imported file.
+type CourierImportError struct {
+	// 1-based row number in the file (the header is row 1).
+	Row int `json:"row"`
+	// Column header, or empty for a problem with the whole row.
+	Column  string `json:"column"`
+	Key     string `json:"key"`
+	Message string `json:"message"`
+}
+
+type CourierImportReport struct {
+	DryRun bool `json:"dryRun"`
+	// Data rows read (header excluded).
+	Rows int `json:"rows"`
+	// Couriers created (or that would be, in a dry run).
+	Created int `json:"created"`
+	// Rows whose PINFL is already registered: left unchanged.
+	Unchanged int `json:"unchanged"`
+	// Rows with errors (nothing is imported when any, unless allowPartial).
+	Failed int                   `json:"failed"`
+	Errors []*CourierImportError `json:"errors"`
 }
 
 type CreateAPITokenInput struct {
@@ -45,6 +81,38 @@ type CreateUserInput struct {
 type CreatedAPIToken struct {
 	Token    string        `json:"token"`
 	APIToken *ent.ApiToken `json:"apiToken"`
+}
+
+type OnboardCourierInput struct {
+	LastName   string  `json:"lastName"`
+	FirstName  string  `json:"firstName"`
+	MiddleName *string `json:"middleName,omitempty"`
+	// Any common spelling; stored as +998XXXXXXXXX.
+	Phone string `json:"phone"`
+	Pinfl string `json:"pinfl"`
+	// Derived from the PINFL when omitted; must match it when given.
+	BirthDate     *time.Time            `json:"birthDate,omitempty"`
+	TransportType courier.TransportType `json:"transportType"`
+	// Required for moto and car, e.g. 01A123BC.
+	VehiclePlate *string `json:"vehiclePlate,omitempty"`
+	PartnerID    *int    `json:"partnerID,omitempty"`
+	BranchID     *int    `json:"branchID,omitempty"`
+}
+
+type UpdateCourierInput struct {
+	LastName  *string `json:"lastName,omitempty"`
+	FirstName *string `json:"firstName,omitempty"`
+	// An empty string clears it.
+	MiddleName    *string                `json:"middleName,omitempty"`
+	Phone         *string                `json:"phone,omitempty"`
+	Pinfl         *string                `json:"pinfl,omitempty"`
+	BirthDate     *time.Time             `json:"birthDate,omitempty"`
+	TransportType *courier.TransportType `json:"transportType,omitempty"`
+	VehiclePlate  *string                `json:"vehiclePlate,omitempty"`
+	PartnerID     *int                   `json:"partnerID,omitempty"`
+	ClearPartner  *bool                  `json:"clearPartner,omitempty"`
+	BranchID      *int                   `json:"branchID,omitempty"`
+	ClearBranch   *bool                  `json:"clearBranch,omitempty"`
 }
 
 type UpdateUserInput struct {
