@@ -8,6 +8,7 @@ func init() {
 		"Query.courierSearch":                `courierSearch(search: "matrix") { totalCount }`,
 		"Query.expiringCourierDocuments":     `expiringCourierDocuments(days: 30) { totalCount }`,
 		"Query.statusReasons":                `statusReasons { totalCount }`,
+		"Query.courierDossier":               `courierDossier(id: "1") { id }`,
 		"Mutation.onboardCourier":            `onboardCourier(input: {lastName: "", firstName: "", phone: "", pinfl: "", transportType: foot}) { id }`,
 		"Mutation.updateCourier":             `updateCourier(id: "1", input: {}) { id }`,
 		"Mutation.submitForActivation":       `submitForActivation(id: "1") { id }`,

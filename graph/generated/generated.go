@@ -538,6 +538,7 @@ type ComplexityRoot struct {
 		Branches                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.BranchOrder, where *ent.BranchWhereInput) int
 		CourierDebts             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierDebtOrder, where *ent.CourierDebtWhereInput) int
 		CourierDocuments         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierDocumentOrder, where *ent.CourierDocumentWhereInput) int
+		CourierDossier           func(childComplexity int, id int) int
 		CourierSearch            func(childComplexity int, search string, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierOrder, where *ent.CourierWhereInput) int
 		CourierStatusChanges     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierStatusChangeOrder, where *ent.CourierStatusChangeWhereInput) int
 		Couriers                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierOrder, where *ent.CourierWhereInput) int
@@ -843,6 +844,7 @@ type QueryResolver interface {
 	Me(ctx context.Context) (*ent.User, error)
 	CourierSearch(ctx context.Context, search string, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierOrder, where *ent.CourierWhereInput) (*ent.CourierConnection, error)
 	ExpiringCourierDocuments(ctx context.Context, days int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.CourierDocumentWhereInput) (*ent.CourierDocumentConnection, error)
+	CourierDossier(ctx context.Context, id int) (*ent.Courier, error)
 	StockReport(ctx context.Context, warehouseID *int, lowStockOnly *bool, from *time.Time, to *time.Time) ([]*stocksvc.ReportLine, error)
 	ItemBySerial(ctx context.Context, serial string) (*ent.Item, error)
 	TransfersInTransit(ctx context.Context, warehouseID *int) ([]*ent.Transfer, error)
@@ -3249,6 +3251,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.CourierDocuments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CourierDocumentOrder), args["where"].(*ent.CourierDocumentWhereInput)), true
+	case "Query.courierDossier":
+		if e.ComplexityRoot.Query.CourierDossier == nil {
+			break
+		}
+
+		args, err := ec.field_Query_courierDossier_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CourierDossier(childComplexity, args["id"].(int)), true
 	case "Query.courierSearch":
 		if e.ComplexityRoot.Query.CourierSearch == nil {
 			break
@@ -10320,6 +10333,16 @@ type Mutation {
   updateEquipmentType(id: ID!, input: UpdateEquipmentTypeInput!): EquipmentType!
 }
 `, BuiltIn: false},
+	{Name: "../security.graphql", Input: `# The security service's view of a courier.
+
+extend type Query {
+  """
+  A courier's full dossier: personal data, documents, status history. Every
+  read by the security service is written to the audit trail.
+  """
+  courierDossier(id: ID!): Courier!
+}
+`, BuiltIn: false},
 	{Name: "../stock.graphql", Input: `# The warehouse: stock operations on the append-only ledger, kits, courier
 # holdings and debts, and the reports over them. Every operation takes an
 # idempotencyKey: repeating a request with the same key returns the first
@@ -13427,6 +13450,20 @@ func (ec *executionContext) field_Query_courierDocuments_args(ctx context.Contex
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_courierDossier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -25109,6 +25146,50 @@ func (ec *executionContext) fieldContext_Query_expiringCourierDocuments(ctx cont
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_expiringCourierDocuments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_courierDossier(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_courierDossier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CourierDossier(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Courier) graphql.Marshaler {
+			return ec.marshalNCourier2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐCourier(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_courierDossier(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Courier(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_courierDossier_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -51037,6 +51118,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_expiringCourierDocuments(ctx, field)
+				})
+		case "courierDossier":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_courierDossier(ctx, field)
 				})
 		case "stockReport":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

@@ -204,11 +204,28 @@ func As[T error](err error) (T, bool) {
 	if errors.As(err, &v) {
 		return v, true
 	}
-	var p *T
-	if errors.As(err, &p) && p != nil {
+	return findPtr[T](err)
+}
+
+// findPtr walks err's tree for a *T (errors.As cannot be asked for one when
+// T is a type parameter).
+func findPtr[T error](err error) (T, bool) {
+	var zero T
+	if err == nil {
+		return zero, false
+	}
+	if p, ok := any(err).(*T); ok && p != nil {
 		return *p, true
 	}
-	return v, false
+	if e, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, inner := range e.Unwrap() {
+			if v, ok := findPtr[T](inner); ok {
+				return v, true
+			}
+		}
+		return zero, false
+	}
+	return findPtr[T](errors.Unwrap(err))
 }
 
 // CodeOf returns the code of the first apperr error in err's chain, or

@@ -74,3 +74,21 @@ func TestWithRuDoesNotChangeTheSentinel(t *testing.T) {
 		t.Errorf("got %+v", e)
 	}
 }
+
+func TestAsFindsValuesAndPointersThroughWrapsAndJoins(t *testing.T) {
+	nf := apperr.NotFound{Entity: "Courier", ID: 7}
+	for name, err := range map[string]error{
+		"value":         fmt.Errorf("op: %w", nf),
+		"pointer":       fmt.Errorf("op: %w", &nf),
+		"joined":        errors.Join(errors.New("other"), fmt.Errorf("op: %w", &nf)),
+		"deeply nested": fmt.Errorf("a: %w", fmt.Errorf("b: %w", &nf)),
+	} {
+		got, ok := apperr.As[apperr.NotFound](err)
+		if !ok || got.Entity != "Courier" {
+			t.Errorf("%s: got %+v %v, want the NotFound", name, got, ok)
+		}
+	}
+	if _, ok := apperr.As[apperr.NotFound](errors.New("plain")); ok {
+		t.Error("found a NotFound in a plain error")
+	}
+}

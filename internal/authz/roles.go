@@ -136,6 +136,7 @@ var customOperations = map[string][]Role{
 	"Query.node":                 everyone,
 	"Query.nodes":                everyone,
 	"Query.me":                   everyone,
+	"Query.courierDossier":       {Owner, Manager, Onboarding, Security},
 	"Query.users":                {Owner, Security},
 	"Mutation.login":             {Public},
 	"Mutation.refresh":           {Public},
