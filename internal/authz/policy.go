@@ -253,19 +253,26 @@ func ints(xs []int) []any {
 	return out
 }
 
+// RequireVisible refuses a write that points at a record (what, id) the
+// viewer cannot read: exist is a query for that record run under the
+// viewer's own read policy, so "in scope" has one definition.
+func RequireVisible(ctx context.Context, exist func(context.Context) (bool, error), what string, id int) error {
+	ok, err := exist(ctx)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return privacy.Denyf("%w: %s %d is outside your scope", ErrForbidden, what, id)
+	}
+	return nil
+}
+
 // checkCreateScope makes a restricted viewer's new record point into its
 // scope. "In scope" is asked of the database under the viewer's own read
 // policy, so the two can never disagree.
 func checkCreateScope(ctx context.Context, v *Viewer, m ent.Mutation) error {
 	visible := func(exist func(context.Context) (bool, error), what string, id int) error {
-		ok, err := exist(ctx)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return privacy.Denyf("%w: %s %d is outside your scope", ErrForbidden, what, id)
-		}
-		return nil
+		return RequireVisible(ctx, exist, what, id)
 	}
 	switch m := m.(type) {
 	case *gen.CourierMutation:

@@ -202,12 +202,8 @@ func checkWrite(ctx context.Context, m ent.Mutation) error {
 // asking the database under the viewer's own read policy.
 func checkCreate(ctx context.Context, m ent.Mutation) error {
 	visible := func(exist func(context.Context) (bool, error), what string, id int) error {
-		ok, err := exist(ctx)
-		if err != nil {
+		if err := authz.RequireVisible(ctx, exist, what, id); err != nil {
 			return err
-		}
-		if !ok {
-			return privacy.Denyf("%w: %s %d is outside your scope", authz.ErrForbidden, what, id)
 		}
 		return privacy.Allow
 	}
