@@ -161,33 +161,14 @@ func entityID(m ent.Mutation, v ent.Value) *int {
 	return nil
 }
 
+// write records a change: Record with the operation defaulting to the
+// entity and kind of change when no GraphQL operation or command named one.
 func write(ctx context.Context, client *gen.Client, m ent.Mutation, id *int, changes map[string]any) error {
-	v := authz.FromContext(ctx)
-	info := reqinfo.From(ctx)
-	op := info.Operation
+	op := reqinfo.From(ctx).Operation
 	if op == "" {
 		op = m.Type() + "." + opName(m.Op())
 	}
-	c := client.AuditEvent.Create().
-		SetOperation(op).
-		SetEntityType(m.Type()).
-		SetNillableEntityID(id).
-		SetChanges(changes).
-		SetRequestID(info.RequestID).
-		SetClientIP(info.ClientIP)
-	switch {
-	case v == nil:
-		c.SetActorKind(auditevent.ActorKindSystem).SetActorName("unknown")
-	default:
-		c.SetActorKind(auditevent.ActorKind(v.Kind)).SetActorName(v.Name).SetActorRole(string(v.Role))
-		if v.ID != 0 {
-			c.SetActorID(v.ID)
-		}
-	}
-	if err := c.Exec(ctx); err != nil {
-		return fmt.Errorf("audit: write %s %s: %w", m.Type(), op, err)
-	}
-	return nil
+	return Record(ctx, client, op, m.Type(), id, changes)
 }
 
 func opName(op ent.Op) string {

@@ -267,13 +267,20 @@ func RequireVisible(ctx context.Context, exist func(context.Context) (bool, erro
 	return nil
 }
 
+// RequireCourier refuses a write that points at a courier the viewer cannot read.
+func RequireCourier(ctx context.Context, c *gen.Client, id int) error {
+	return RequireVisible(ctx, c.Courier.Query().Where(courier.ID(id)).Exist, "courier", id)
+}
+
+// RequireWarehouse refuses a write that points at a warehouse the viewer cannot read.
+func RequireWarehouse(ctx context.Context, c *gen.Client, id int) error {
+	return RequireVisible(ctx, c.Warehouse.Query().Where(warehouse.ID(id)).Exist, "warehouse", id)
+}
+
 // checkCreateScope makes a restricted viewer's new record point into its
 // scope. "In scope" is asked of the database under the viewer's own read
 // policy, so the two can never disagree.
 func checkCreateScope(ctx context.Context, v *Viewer, m ent.Mutation) error {
-	visible := func(exist func(context.Context) (bool, error), what string, id int) error {
-		return RequireVisible(ctx, exist, what, id)
-	}
 	switch m := m.(type) {
 	case *gen.CourierMutation:
 		pid, hasP := m.PartnerID()
@@ -291,32 +298,32 @@ func checkCreateScope(ctx context.Context, v *Viewer, m ent.Mutation) error {
 			return privacy.Denyf("%w: a courier you register must have a branch in your regions", ErrForbidden)
 		}
 		if hasP {
-			if err := visible(m.Client().Partner.Query().Where(partner.ID(pid)).Exist, "partner", pid); err != nil {
+			if err := RequireVisible(ctx, m.Client().Partner.Query().Where(partner.ID(pid)).Exist, "partner", pid); err != nil {
 				return err
 			}
 		}
 		if hasB {
-			return visible(m.Client().Branch.Query().Where(branch.ID(bid)).Exist, "branch", bid)
+			return RequireVisible(ctx, m.Client().Branch.Query().Where(branch.ID(bid)).Exist, "branch", bid)
 		}
 	case *gen.CourierDocumentMutation:
 		if id, ok := m.CourierID(); ok {
-			return visible(m.Client().Courier.Query().Where(courier.ID(id)).Exist, "courier", id)
+			return RequireCourier(ctx, m.Client(), id)
 		}
 	case *gen.CourierStatusChangeMutation:
 		if id, ok := m.CourierID(); ok {
-			return visible(m.Client().Courier.Query().Where(courier.ID(id)).Exist, "courier", id)
+			return RequireCourier(ctx, m.Client(), id)
 		}
 	case *gen.ItemMutation:
 		if id, ok := m.WarehouseID(); ok {
-			return visible(m.Client().Warehouse.Query().Where(warehouse.ID(id)).Exist, "warehouse", id)
+			return RequireWarehouse(ctx, m.Client(), id)
 		}
 	case *gen.StockBalanceMutation:
 		if id, ok := m.WarehouseID(); ok {
-			return visible(m.Client().Warehouse.Query().Where(warehouse.ID(id)).Exist, "warehouse", id)
+			return RequireWarehouse(ctx, m.Client(), id)
 		}
 	case *gen.MovementMutation:
 		if id, ok := m.WarehouseID(); ok {
-			return visible(m.Client().Warehouse.Query().Where(warehouse.ID(id)).Exist, "warehouse", id)
+			return RequireWarehouse(ctx, m.Client(), id)
 		}
 	}
 	return nil

@@ -201,8 +201,9 @@ func checkWrite(ctx context.Context, m ent.Mutation) error {
 // checkCreate makes a restricted viewer's new record point into its scope,
 // asking the database under the viewer's own read policy.
 func checkCreate(ctx context.Context, m ent.Mutation) error {
-	visible := func(exist func(context.Context) (bool, error), what string, id int) error {
-		if err := authz.RequireVisible(ctx, exist, what, id); err != nil {
+	// allowIf turns "in scope" into the policy's allow decision.
+	allowIf := func(err error) error {
+		if err != nil {
 			return err
 		}
 		return privacy.Allow
@@ -210,15 +211,15 @@ func checkCreate(ctx context.Context, m ent.Mutation) error {
 	switch m := m.(type) {
 	case *gen.TransferMutation:
 		if id, ok := m.FromWarehouseID(); ok {
-			return visible(m.Client().Warehouse.Query().Where(warehouse.ID(id)).Exist, "warehouse", id)
+			return allowIf(authz.RequireWarehouse(ctx, m.Client(), id))
 		}
 	case *gen.CourierHoldingMutation:
 		if id, ok := m.CourierID(); ok {
-			return visible(m.Client().Courier.Query().Where(courier.ID(id)).Exist, "courier", id)
+			return allowIf(authz.RequireCourier(ctx, m.Client(), id))
 		}
 	case *gen.CourierDebtMutation:
 		if id, ok := m.CourierID(); ok {
-			return visible(m.Client().Courier.Query().Where(courier.ID(id)).Exist, "courier", id)
+			return allowIf(authz.RequireCourier(ctx, m.Client(), id))
 		}
 	}
 	return privacy.Allow
