@@ -130,12 +130,20 @@ var pinSeq atomic.Int64
 
 // onboard creates a courier as the owner and returns its id and PINFL.
 func (e *env) onboard(owner string, partnerID string) (id, pin string) {
+	return e.onboardIn(owner, partnerID, "")
+}
+
+// onboardIn creates a courier of a partner and a branch (ids may be empty).
+func (e *env) onboardIn(owner, partnerID, branchID string) (id, pin string) {
 	e.t.Helper()
 	n := pinSeq.Add(1)
 	pin, _ = pinfl.Make(time.Date(1990, 1, 1+int(n%27), 0, 0, 0, 0, time.UTC), pinfl.Male, int(1000+n))
 	partner := ""
 	if partnerID != "" {
 		partner = fmt.Sprintf(", partnerID: %q", partnerID)
+	}
+	if branchID != "" {
+		partner += fmt.Sprintf(", branchID: %q", branchID)
 	}
 	r := e.mustGQL(owner, fmt.Sprintf(`mutation { onboardCourier(input: {lastName: "Каримов", firstName: "Азиз", phone: "+99890%07d", pinfl: %q, transportType: foot%s}) { id } }`, 1000000+n, pin, partner))
 	var c struct{ ID string }
@@ -149,3 +157,34 @@ func (e *env) fixture(fn func(ctx context.Context, c *ent.Client) error) {
 	authtest.Tx(e.t, e.db, fn)
 }
 
+// geo is a region with a branch, a warehouse and a partner.
+type geo struct{ region, branch, warehouse, partner int }
+
+var geoSeq atomic.Int64
+
+func (e *env) geo() geo {
+	e.t.Helper()
+	n := geoSeq.Add(1)
+	var g geo
+	e.fixture(func(ctx context.Context, c *ent.Client) error {
+		r, err := c.Region.Create().SetName(fmt.Sprint("Регион ", n)).SetCode(fmt.Sprint("R", n)).Save(ctx)
+		if err != nil {
+			return err
+		}
+		b, err := c.Branch.Create().SetName(fmt.Sprint("Филиал ", n)).SetCode(fmt.Sprint("B", n)).SetRegionID(r.ID).Save(ctx)
+		if err != nil {
+			return err
+		}
+		w, err := c.Warehouse.Create().SetName(fmt.Sprint("Склад ", n)).SetCode(fmt.Sprint("W", n)).SetBranchID(b.ID).Save(ctx)
+		if err != nil {
+			return err
+		}
+		p, err := c.Partner.Create().SetName(fmt.Sprint("Партнёр ", n)).Save(ctx)
+		if err != nil {
+			return err
+		}
+		g = geo{r.ID, b.ID, w.ID, p.ID}
+		return nil
+	})
+	return g
+}
