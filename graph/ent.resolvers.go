@@ -15,12 +15,17 @@ import (
 
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
-	return r.client.Noder(ctx, id)
+	n, err := r.client.Noder(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return visibleNode(ctx, n)
 }
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, error) {
-	return r.client.Noders(ctx, ids)
+	ns, err := r.client.Noders(ctx, ids)
+	return visibleNodes(ctx, ns, err)
 }
 
 // APITokens is the resolver for the apiTokens field.

@@ -40,7 +40,7 @@ type Limits struct {
 	MaxDocumentBytes        int
 	// MaxTokens is the parser's token limit (also set on the server).
 	MaxTokens int
-	es                      graphql.ExecutableSchema
+	es        graphql.ExecutableSchema
 }
 
 var _ interface {

@@ -248,3 +248,16 @@ func joinRoles(rs []Role) string {
 	}
 	return strings.Join(s, ", ")
 }
+
+// NodeAllowed tells whether role may fetch a record of entity through
+// node(id:)/nodes(ids:): exactly when it may call the entity's typed list
+// query, or, for entities without one, read the entity at all. Scope is the
+// privacy policy's to apply after this.
+func NodeAllowed(entity string, role Role) bool {
+	for q, e := range listQueries {
+		if e == entity {
+			return Allowed("Query."+q, role)
+		}
+	}
+	return CanRead(entity, role)
+}
