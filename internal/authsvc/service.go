@@ -123,7 +123,8 @@ func (s *Service) Login(ctx context.Context, login, password string) (*Tokens, e
 	if info.ClientIP != "" {
 		keys = append(keys, "ip:"+info.ClientIP)
 	}
-	if err := s.checkThrottle(ctx, keys...); err != nil {
+	locked, err := s.reserve(ctx, keys...)
+	if err != nil {
 		s.recordEvent(ctx, nil, "auth.login_throttled", map[string]any{"login": login})
 		return nil, err
 	}
@@ -137,7 +138,6 @@ func (s *Service) Login(ctx context.Context, login, password string) (*Tokens, e
 	}
 	ok := checkPassword(password, hash)
 	if !ok || u == nil || !u.Active || u.PasswordHash == "" {
-		locked := s.recordFailure(ctx, keys...)
 		details := map[string]any{"login": login}
 		var id *int
 		if u != nil {
@@ -149,7 +149,7 @@ func (s *Service) Login(ctx context.Context, login, password string) (*Tokens, e
 		}
 		return nil, ErrInvalidCredentials
 	}
-	s.resetThrottle(ctx, keys[0])
+	s.release(ctx, keys...)
 	var tokens *Tokens
 	err = database.WithTx(system(ctx), s.client, func(tx *ent.Tx) error {
 		u, err = tx.User.UpdateOne(u).SetLastSignInAt(s.now()).Save(system(ctx))

@@ -4,12 +4,13 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/loginthrottle"
+	"github.com/mycourier/mycourier/ent/predicate"
 	"github.com/mycourier/mycourier/internal/apperr"
-	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/logging"
 )
 
@@ -61,27 +62,74 @@ func rateLimited(wait time.Duration, locked bool) error {
 		WithRu(fmt.Sprintf(ru, secs)).WithDetail("retryAfterSeconds", secs)
 }
 
-// checkThrottle refuses an attempt while a key is locked or still inside
-// the growing delay after its last failure.
-func (s *Service) checkThrottle(ctx context.Context, keys ...string) error {
-	rows, err := s.client.LoginThrottle.Query().Where(loginthrottle.KeyIn(keys...)).All(system(ctx))
-	if err != nil {
-		return fmt.Errorf("login: throttle: %w", err)
-	}
-	now := s.now()
+// reserve books a sign-in attempt against every key before the password is
+// checked: one conditional update per key (failures = n+1 WHERE failures = n),
+// so however many attempts race, each failure count is taken once and at most
+// the allowed number of password checks happen. A key that is locked or
+// still inside the growing delay after its last failure refuses the attempt.
+// It reports whether this attempt locked a key (it counts as a failure until
+// release says otherwise).
+func (s *Service) reserve(ctx context.Context, keys ...string) (locked bool, err error) {
+	sctx := system(ctx)
 	c := s.cfg.Throttle
-	for _, r := range rows {
-		if r.LockedUntil != nil && now.Before(*r.LockedUntil) {
-			return rateLimited(r.LockedUntil.Sub(now), true)
+	for _, key := range keys {
+		limit := c.LoginLockout
+		if strings.HasPrefix(key, "ip:") {
+			limit = c.AddressLockout
 		}
-		if r.LastFailureAt == nil || now.Sub(*r.LastFailureAt) > c.Window || r.Failures < c.FreeFailures {
-			continue
+		booked := false
+		for attempt := 0; attempt < 5 && !booked; attempt++ {
+			now := s.now()
+			r, err := s.client.LoginThrottle.Query().Where(loginthrottle.Key(key)).Only(sctx)
+			if ent.IsNotFound(err) {
+				// The first attempt of a key; a racing instance may create it
+				// first, and the next round then books against its row.
+				if err := s.client.LoginThrottle.Create().SetKey(key).Exec(sctx); err != nil && !ent.IsConstraintError(err) {
+					return false, fmt.Errorf("login: throttle: %w", err)
+				}
+				continue
+			}
+			if err != nil {
+				return false, fmt.Errorf("login: throttle: %w", err)
+			}
+			if r.LockedUntil != nil && now.Before(*r.LockedUntil) {
+				return false, rateLimited(r.LockedUntil.Sub(now), true)
+			}
+			n := r.Failures
+			if r.LastFailureAt == nil || now.Sub(*r.LastFailureAt) > c.Window {
+				n = 0
+			} else if n >= c.FreeFailures {
+				if wait := r.LastFailureAt.Add(s.delay(n)).Sub(now); wait > 0 {
+					return false, rateLimited(wait, false)
+				}
+			}
+			u := s.client.LoginThrottle.Update().
+				Where(loginthrottle.Key(key), loginthrottle.Failures(r.Failures), lastFailureIs(r.LastFailureAt)).
+				SetFailures(n + 1).SetLastFailureAt(now)
+			if n+1 >= limit {
+				u.SetLockedUntil(now.Add(c.LockoutFor)).SetFailures(0)
+			}
+			touched, err := u.Save(sctx)
+			if err != nil {
+				return false, fmt.Errorf("login: throttle: %w", err)
+			}
+			booked = touched == 1
+			locked = locked || (booked && n+1 >= limit)
 		}
-		if wait := r.LastFailureAt.Add(s.delay(r.Failures)).Sub(now); wait > 0 {
-			return rateLimited(wait, false)
+		if !booked { // lost every race: others are hammering this key
+			return false, rateLimited(c.BaseDelay, false)
 		}
 	}
-	return nil
+	return locked, nil
+}
+
+// lastFailureIs matches the last failure time read, so a booking made in
+// between (same count after a window reset) also loses the race.
+func lastFailureIs(t *time.Time) predicate.LoginThrottle {
+	if t == nil {
+		return loginthrottle.LastFailureAtIsNil()
+	}
+	return loginthrottle.LastFailureAt(*t)
 }
 
 // delay after n failures: BaseDelay·2^(n-FreeFailures), capped.
@@ -98,65 +146,18 @@ func (s *Service) delay(n int) time.Duration {
 	return d
 }
 
-// recordFailure counts a failure against every key and locks the keys that
-// crossed their limit; it reports whether any key became locked.
-func (s *Service) recordFailure(ctx context.Context, keys ...string) (locked bool) {
-	now := s.now()
-	c := s.cfg.Throttle
+// release undoes a reservation after a successful sign-in: the login's
+// failures are forgotten, the address gives back the one it booked.
+func (s *Service) release(ctx context.Context, keys ...string) {
 	for _, key := range keys {
-		limit := c.LoginLockout
-		if len(key) > 3 && key[:3] == "ip:" {
-			limit = c.AddressLockout
+		u := s.client.LoginThrottle.Update().Where(loginthrottle.Key(key))
+		if strings.HasPrefix(key, "ip:") {
+			u.Where(loginthrottle.FailuresGT(0)).AddFailures(-1)
+		} else {
+			u.SetFailures(0).ClearLastFailureAt().ClearLockedUntil()
 		}
-		// Two instances may count the same key's first failure at once; the
-		// unique key makes one of them retry as an update.
-		for attempt := 0; attempt < 3; attempt++ {
-			err := database.WithTx(system(ctx), s.client, func(tx *ent.Tx) error {
-				sctx := system(ctx)
-				// Counting first takes the row's write lock (PostgreSQL's
-				// row lock, SQLite's database lock), so concurrent failures
-				// are counted one after the other. SELECT … FOR UPDATE
-				// would do it on PostgreSQL only: SQLite refuses it.
-				touched, err := tx.LoginThrottle.Update().Where(loginthrottle.Key(key)).AddFailures(1).Save(sctx)
-				if err != nil {
-					return err
-				}
-				if touched == 0 {
-					return tx.LoginThrottle.Create().SetKey(key).SetFailures(1).SetLastFailureAt(now).Exec(sctx)
-				}
-				r, err := tx.LoginThrottle.Query().Where(loginthrottle.Key(key)).Only(sctx)
-				if err != nil {
-					return err
-				}
-				n := r.Failures
-				if r.LastFailureAt != nil && now.Sub(*r.LastFailureAt) > c.Window {
-					n = 1
-				}
-				u := tx.LoginThrottle.UpdateOne(r).SetFailures(n).SetLastFailureAt(now)
-				if n >= limit {
-					u.SetLockedUntil(now.Add(c.LockoutFor)).SetFailures(0)
-					locked = true
-				}
-				return u.Exec(sctx)
-			})
-			if err == nil {
-				break
-			}
-			if !ent.IsConstraintError(err) {
-				// The attempt already failed; losing its count must not go
-				// unnoticed, but must not turn into a different answer.
-				logging.FromContext(ctx).Error().Err(err).Str("key", key).Msg("auth: counting a failed sign-in")
-				break
-			}
+		if _, err := u.Save(system(ctx)); err != nil {
+			logging.FromContext(ctx).Error().Err(err).Str("key", key).Msg("auth: releasing a sign-in reservation")
 		}
 	}
-	return locked
-}
-
-// resetThrottle forgets a key's failures after a successful sign-in.
-func (s *Service) resetThrottle(ctx context.Context, key string) {
-	_, _ = s.client.LoginThrottle.Update().
-		Where(loginthrottle.Key(key)).
-		SetFailures(0).ClearLastFailureAt().ClearLockedUntil().
-		Save(system(ctx))
 }
