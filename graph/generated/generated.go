@@ -4673,14 +4673,14 @@ extend type Query {
 extend type Mutation {
   onboardCourier(input: OnboardCourierInput!): Courier!
   updateCourier(id: ID!, input: UpdateCourierInput!): Courier!
-  submitForActivation(id: ID!, idempotencyKey: String): Courier!
-  activateCourier(id: ID!, idempotencyKey: String): Courier!
+  submitForActivation(id: ID!, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier!
+  activateCourier(id: ID!, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier!
   "reason: a code from statusReasons of kind BLOCK."
-  blockCourier(id: ID!, reason: String!, comment: String, idempotencyKey: String): Courier!
-  unblockCourier(id: ID!, comment: String, idempotencyKey: String): Courier!
+  blockCourier(id: ID!, reason: String!, comment: String, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier!
+  unblockCourier(id: ID!, comment: String, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier!
   "reason: a code from statusReasons of kind FIRE. force (owner, manager) fires despite outstanding equipment."
-  fireCourier(id: ID!, reason: String!, comment: String, force: Boolean, idempotencyKey: String): Courier!
-  rehireCourier(id: ID!, idempotencyKey: String): Courier!
+  fireCourier(id: ID!, reason: String!, comment: String, force: Boolean, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier!
+  rehireCourier(id: ID!, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier!
   "Security's flag: a courier marked so cannot be rehired."
   setCourierDoNotRehire(id: ID!, doNotRehire: Boolean!): Courier!
 
@@ -10344,9 +10344,8 @@ extend type Query {
 }
 `, BuiltIn: false},
 	{Name: "../stock.graphql", Input: `# The warehouse: stock operations on the append-only ledger, kits, courier
-# holdings and debts, and the reports over them. Every operation takes an
-# idempotencyKey: repeating a request with the same key returns the first
-# result and moves nothing; the same key with other input is a CONFLICT.
+# holdings and debts, and the reports over them. Every operation accepts an
+# optional idempotencyKey (see the argument's description).
 
 """
 The result of one stock operation: the ledger rows it wrote, under one
@@ -10379,7 +10378,8 @@ input StockLineInput @goModel(model: "github.com/mycourier/mycourier/internal/st
 }
 
 input ReceiveStockInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.ReceiveInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   warehouseID: ID!
   lines: [StockLineInput!]!
   "Supplier and their invoice, kept as the movements' reason."
@@ -10388,7 +10388,8 @@ input ReceiveStockInput @goModel(model: "github.com/mycourier/mycourier/internal
 }
 
 input IssueEquipmentInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.IssueInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   warehouseID: ID!
   courierID: ID!
   "Single items; may be combined with a kit."
@@ -10402,7 +10403,8 @@ input IssueEquipmentInput @goModel(model: "github.com/mycourier/mycourier/intern
 }
 
 input ReturnEquipmentInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.ReturnInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   warehouseID: ID!
   courierID: ID!
   lines: [StockLineInput!]!
@@ -10410,7 +10412,8 @@ input ReturnEquipmentInput @goModel(model: "github.com/mycourier/mycourier/inter
 }
 
 input WriteOffEquipmentInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.WriteOffInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   warehouseID: ID!
   "worn_out, damaged, lost or stolen."
   reason: String!
@@ -10423,7 +10426,8 @@ input WriteOffEquipmentInput @goModel(model: "github.com/mycourier/mycourier/int
 }
 
 input DispatchTransferInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.DispatchInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   fromWarehouseID: ID!
   toWarehouseID: ID!
   lines: [StockLineInput!]!
@@ -10442,7 +10446,8 @@ input ReceivedLineInput @goModel(model: "github.com/mycourier/mycourier/internal
 }
 
 input ReceiveTransferInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.ReceiveTransferInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   transferID: ID!
   lines: [ReceivedLineInput!]
   "What to do with units that did not arrive: written_off (default) or returned to the sender."
@@ -10456,7 +10461,8 @@ input CountLineInput @goModel(model: "github.com/mycourier/mycourier/internal/st
 }
 
 input CountStockInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.CountInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   warehouseID: ID!
   lines: [CountLineInput!]!
   "Why the count differs (recorded on every adjustment)."
@@ -32561,7 +32567,7 @@ func (ec *executionContext) unmarshalInputCountStockInput(ctx context.Context, o
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -37509,7 +37515,7 @@ func (ec *executionContext) unmarshalInputDispatchTransferInput(ctx context.Cont
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -38598,7 +38604,7 @@ func (ec *executionContext) unmarshalInputIssueEquipmentInput(ctx context.Contex
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42160,7 +42166,7 @@ func (ec *executionContext) unmarshalInputReceiveStockInput(ctx context.Context,
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42230,7 +42236,7 @@ func (ec *executionContext) unmarshalInputReceiveTransferInput(ctx context.Conte
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42906,7 +42912,7 @@ func (ec *executionContext) unmarshalInputReturnEquipmentInput(ctx context.Conte
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47655,7 +47661,7 @@ func (ec *executionContext) unmarshalInputWriteOffEquipmentInput(ctx context.Con
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
