@@ -51,6 +51,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
 	StockBalance() StockBalanceResolver
+	User() UserResolver
 }
 
 type DirectiveRoot struct {
@@ -714,6 +715,7 @@ type ComplexityRoot struct {
 		Login             func(childComplexity int) int
 		Partners          func(childComplexity int) int
 		PasswordChangedAt func(childComplexity int) int
+		Permissions       func(childComplexity int) int
 		Regions           func(childComplexity int) int
 		Role              func(childComplexity int) int
 		TelegramUserID    func(childComplexity int) int
@@ -853,6 +855,9 @@ type QueryResolver interface {
 type StockBalanceResolver interface {
 	Available(ctx context.Context, obj *ent.StockBalance) (int, error)
 	LowStock(ctx context.Context, obj *ent.StockBalance) (bool, error)
+}
+type UserResolver interface {
+	Permissions(ctx context.Context, obj *ent.User) ([]string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -4146,6 +4151,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.PasswordChangedAt(childComplexity), true
+	case "User.permissions":
+		if e.ComplexityRoot.User.Permissions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Permissions(childComplexity), true
 	case "User.regions":
 		if e.ComplexityRoot.User.Regions == nil {
 			break
@@ -4534,6 +4545,15 @@ input CreateApiTokenInput {
   partnerIDs: [ID!]
   regionIDs: [ID!]
   warehouseIDs: [ID!]
+}
+
+extend type User {
+  """
+  Operations ("Query.couriers", "Mutation.blockCourier") the user's role may
+  call, from the permission matrix; the admin UI shows menus and buttons by
+  it. The API still checks every call.
+  """
+  permissions: [String!]!
 }
 
 extend type Query {
@@ -11707,6 +11727,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_regions(ctx, field)
 	case "warehouses":
 		return ec.fieldContext_User_warehouses(ctx, field)
+	case "permissions":
+		return ec.fieldContext_User_permissions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
@@ -28252,6 +28274,29 @@ func (ec *executionContext) fieldContext_User_warehouses(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _User_permissions(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_permissions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().Permissions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_permissions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, true, "String")
 }
 
 func (ec *executionContext) _UserConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
@@ -52182,6 +52227,12 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_warehouses(ctx, field, obj)
+				})
+		case "permissions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_permissions(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
