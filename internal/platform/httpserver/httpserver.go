@@ -87,6 +87,7 @@ func NewRouter(opts Options) http.Handler {
 		MaxComplexity: opts.MaxComplexity,
 	})
 	r.Handle("/graphql", opts.Auth.Middleware(gql))
+	r.Handle("/schema.graphql", opts.Auth.Middleware(http.HandlerFunc(graph.SchemaHandler)))
 	// Document files and exports: signed-in viewers only, read through
 	// their privacy rules.
 	r.Group(func(r chi.Router) {
