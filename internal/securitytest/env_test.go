@@ -145,7 +145,7 @@ func (e *env) onboardIn(owner, partnerID, branchID string) (id, pin string) {
 	if branchID != "" {
 		partner += fmt.Sprintf(", branchID: %q", branchID)
 	}
-	r := e.mustGQL(owner, fmt.Sprintf(`mutation { onboardCourier(input: {lastName: "Каримов", firstName: "Азиз", phone: "+99890%07d", pinfl: %q, transportType: foot%s}) { id } }`, 1000000+n, pin, partner))
+	r := e.mustGQL(owner, fmt.Sprintf(`mutation { onboardCourier(input: {lastName: "Каримов", firstName: "Азиз", phone: "+99890%07d", pinfl: %q, transportType: FOOT%s}) { id } }`, 1000000+n, pin, partner))
 	var c struct{ ID string }
 	_ = json.Unmarshal(r.Data["onboardCourier"], &c)
 	return c.ID, pin
