@@ -3,13 +3,12 @@ package main
 import (
 	"fmt"
 	"net"
-	"path/filepath"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/mycourier/mycourier/internal/couriersvc"
-	"github.com/mycourier/mycourier/internal/docstore"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/platform/config"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/httpserver"
@@ -55,7 +54,7 @@ func serveCmd() *cobra.Command {
 			if has, err := auth.HasUsers(ctx); err == nil && !has {
 				log.Warn().Msg("no users yet: create the first owner with `mycourier user create --login <login> --full-name \"<name>\" --role owner` (it asks for the password)")
 			}
-			docs, err := docstore.NewDisk(filepath.Join(cfg.DataDir, "documents"))
+			docs, err := blobstore.Open(ctx, blobConfig(cfg))
 			if err != nil {
 				return err
 			}

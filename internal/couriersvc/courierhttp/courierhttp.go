@@ -24,7 +24,7 @@ import (
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/couriersvc"
-	"github.com/mycourier/mycourier/internal/docstore"
+	"github.com/mycourier/mycourier/internal/blobstore"
 )
 
 // Routes mounts GET /files/courier-documents/{id} and GET /export/couriers
@@ -56,7 +56,7 @@ func signedIn(w http.ResponseWriter, req *http.Request) bool {
 	return true
 }
 
-func serveDocument(w http.ResponseWriter, req *http.Request, client *ent.Client, store docstore.Store) {
+func serveDocument(w http.ResponseWriter, req *http.Request, client *ent.Client, store blobstore.Store) {
 	if !signedIn(w, req) {
 		return
 	}

@@ -23,7 +23,7 @@ import (
 	"github.com/mycourier/mycourier/internal/authsvc"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/couriersvc/courierhttp"
-	"github.com/mycourier/mycourier/internal/docstore"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/handover"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/stocksvc"
@@ -55,7 +55,7 @@ type Options struct {
 	// HSTS sends Strict-Transport-Security (production behind TLS).
 	HSTS bool
 	// Documents stores courier document files (nil: uploads refused).
-	Documents docstore.Store
+	Documents blobstore.Store
 }
 
 // NewRouter returns the handler of every HTTP endpoint.
