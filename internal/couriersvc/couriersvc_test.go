@@ -21,9 +21,9 @@ import (
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/dbtest"
-	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/pinfl"
 	"github.com/mycourier/mycourier/internal/platform/database"
 )

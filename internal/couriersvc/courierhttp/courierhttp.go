@@ -23,8 +23,8 @@ import (
 	"github.com/mycourier/mycourier/ent/predicate"
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authz"
-	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/blobstore"
+	"github.com/mycourier/mycourier/internal/couriersvc"
 )
 
 // Routes mounts GET /files/courier-documents/{id} and GET /export/couriers

@@ -17,8 +17,8 @@ import (
 
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
-	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/blobstore"
+	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/pinfl"
 	"github.com/mycourier/mycourier/internal/platform/httpserver"
 )
