@@ -9,6 +9,7 @@ import (
 	"entgo.io/ent/dialect"
 	"github.com/spf13/cobra"
 
+	"github.com/mycourier/mycourier/internal/platform/config"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/migrate"
 )
@@ -33,7 +34,7 @@ func migrateUpCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			rs, err := migrate.Up(cmd.Context(), db, migrate.Options{})
+			rs, err := migrate.Up(cmd.Context(), db, migrateOptions(cfg))
 			for _, r := range rs {
 				fmt.Fprintf(cmd.OutOrStdout(), "applied %s (%s)\n", r.Name, r.Duration.Round(1e6))
 			}
@@ -144,4 +145,13 @@ func migrateHashCmd() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&dir, "dir", "migrations", "migrations root (holds postgres/ and sqlite/)")
 	return cmd
+}
+
+// migrateOptions are the runner's timeouts and retries from the configuration.
+func migrateOptions(cfg config.Config) migrate.Options {
+	return migrate.Options{
+		LockTimeout:      cfg.MigrateLockTimeout,
+		StatementTimeout: cfg.MigrateStatementTimeout,
+		Retries:          cfg.MigrateRetries,
+	}
 }

@@ -42,7 +42,7 @@ func serveCmd() *cobra.Command {
 			}
 			defer db.Close()
 			if cfg.AutoMigrate {
-				rs, err := migrate.Up(ctx, db, migrate.Options{})
+				rs, err := migrate.Up(ctx, db, migrateOptions(cfg))
 				for _, r := range rs {
 					log.Info().Int64("version", r.Version).Str("name", r.Name).Dur("took", r.Duration).Msg("migration applied")
 				}
