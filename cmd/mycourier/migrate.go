@@ -34,7 +34,7 @@ func migrateUpCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			rs, err := migrate.Up(cmd.Context(), db, migrateOptions(cfg))
+			rs, err := migrateUp(cmd.Context(), cfg, db, cmd.OutOrStdout())
 			for _, r := range rs {
 				fmt.Fprintf(cmd.OutOrStdout(), "applied %s (%s)\n", r.Name, r.Duration.Round(1e6))
 			}

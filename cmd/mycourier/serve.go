@@ -17,7 +17,6 @@ import (
 	"github.com/mycourier/mycourier/internal/platform/httpserver"
 	"github.com/mycourier/mycourier/internal/platform/leader"
 	"github.com/mycourier/mycourier/internal/platform/logging"
-	"github.com/mycourier/mycourier/internal/platform/migrate"
 )
 
 func serveCmd() *cobra.Command {
@@ -42,7 +41,7 @@ func serveCmd() *cobra.Command {
 			}
 			defer db.Close()
 			if cfg.AutoMigrate {
-				rs, err := migrate.Up(ctx, db, migrateOptions(cfg))
+				rs, err := migrateUp(ctx, cfg, db, cmd.ErrOrStderr())
 				for _, r := range rs {
 					log.Info().Int64("version", r.Version).Str("name", r.Name).Dur("took", r.Duration).Msg("migration applied")
 				}

@@ -189,6 +189,20 @@ func globEscape(p string) string {
 	return r.Replace(p)
 }
 
+// Pending tells whether db has migrations to apply.
+func Pending(ctx context.Context, db *database.DB) (bool, error) {
+	p, cleanup, err := provider(db, nil, nil)
+	if err != nil {
+		return false, err
+	}
+	defer cleanup()
+	ok, err := p.HasPending(ctx)
+	if err != nil {
+		return false, fmt.Errorf("migrate: check pending: %w", err)
+	}
+	return ok, nil
+}
+
 // Status is the state of one migration file.
 type Status struct {
 	Version   int64
