@@ -226,13 +226,17 @@ func allowance(fsys fs.FS, path string) (bool, string) {
 }
 
 func atlasDriver(db *database.DB) (atlasmigrate.Driver, error) {
-	switch db.Dialect {
+	return atlasDriverOn(db.Dialect, db.SQL)
+}
+
+func atlasDriverOn(d string, conn schema.ExecQuerier) (atlasmigrate.Driver, error) {
+	switch d {
 	case dialect.Postgres:
-		return postgres.Open(db.SQL)
+		return postgres.Open(conn)
 	case dialect.SQLite:
-		return sqlite.Open(db.SQL)
+		return sqlite.Open(conn)
 	}
-	return nil, fmt.Errorf("migrate: unsupported dialect %q", db.Dialect)
+	return nil, fmt.Errorf("migrate: unsupported dialect %q", d)
 }
 
 // inspect reads the application's schema, without goose's revision table.

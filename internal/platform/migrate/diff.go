@@ -182,3 +182,28 @@ func CreateScratchPostgres(ctx context.Context, serverURL, prefix string) (strin
 	}
 	return u.String(), drop, nil
 }
+
+// Allow marks the migration file of dir whose name starts with version as
+// deliberately destructive (AllowMarker and reason on its first line) and
+// rewrites atlas.sum, so no separate hash step is needed.
+func Allow(dir, version, reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if !allowRE.MatchString(AllowMarker + " " + reason) {
+		return "", fmt.Errorf("migrate: allow: give a reason of at least 10 characters")
+	}
+	files, err := filepath.Glob(filepath.Join(dir, version+"_*.sql"))
+	if err != nil || len(files) != 1 {
+		return "", fmt.Errorf("migrate: allow: %d files in %s start with %s_, want one", len(files), dir, version)
+	}
+	body, err := os.ReadFile(files[0])
+	if err != nil {
+		return "", err
+	}
+	if allowRE.Match(body) {
+		return "", fmt.Errorf("migrate: allow: %s is already marked", filepath.Base(files[0]))
+	}
+	if err := os.WriteFile(files[0], append([]byte(AllowMarker+" "+reason+"\n"), body...), 0o644); err != nil {
+		return "", err
+	}
+	return files[0], Hash(dir)
+}
