@@ -32,8 +32,10 @@ type DiffOptions struct {
 
 // Diff replays the migration directory on an empty scratch database,
 // compares the result with ent/schema and, if they differ, writes a new
-// goose-format migration named name (and updates atlas.sum). It returns the
-// path of the file written, or "" when the directory is already in sync.
+// goose-format migration named name (and updates atlas.sum). On PostgreSQL
+// indexes on existing tables go into a second file built CONCURRENTLY (see
+// splitConcurrent). It returns the path of the file written (two joined by
+// " and "), or "" when the directory is already in sync.
 func Diff(ctx context.Context, d, name string, opts DiffOptions) (string, error) {
 	if !migrationName.MatchString(name) {
 		return "", fmt.Errorf("migrate: migration name %q: use lower-case letters, digits and _", name)
@@ -68,7 +70,15 @@ func Diff(ctx context.Context, d, name string, opts DiffOptions) (string, error)
 	}
 	for f := range after {
 		if !before[f] {
-			return filepath.Join(opts.Dir, f), nil
+			path := filepath.Join(opts.Dir, f)
+			if d != dialect.Postgres {
+				return path, nil
+			}
+			written, err := moveIndexesOut(path)
+			if err != nil {
+				return "", err
+			}
+			return strings.Join(written, " and "), nil
 		}
 	}
 	return "", nil

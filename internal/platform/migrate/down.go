@@ -99,6 +99,8 @@ func dryRunDown(ctx context.Context, db *database.DB, file string, stmts []strin
 		return nil, err
 	}
 	for _, s := range stmts {
+		// The schema effect is the same; CONCURRENTLY cannot run in a transaction.
+		s = strings.ReplaceAll(s, " CONCURRENTLY", "")
 		if _, err := tx.ExecContext(ctx, s); err != nil {
 			return nil, fmt.Errorf("migrate: down %s: %q: %w", file, s, err)
 		}
