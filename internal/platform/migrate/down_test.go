@@ -14,8 +14,8 @@ func TestDownUndoesTheLastVersionAndRefusesToDropDataUnlessForced(t *testing.T) 
 	dbtest.Run(t, func(t *testing.T, d string) {
 		ctx := context.Background()
 		fsys := fstest.MapFS{
-			"00001_init.sql": {Data: []byte(initSQL[d])},
-			"00002_nick.sql": {Data: []byte("-- +goose Up\nALTER TABLE parents ADD COLUMN nick varchar(20) NULL;\n\n-- +goose Down\n-- reverse: add column\nALTER TABLE parents DROP COLUMN nick;\n")},
+			"00001_init.sql":  {Data: []byte(initSQL[d])},
+			"00002_nick.sql":  {Data: []byte("-- +goose Up\nALTER TABLE parents ADD COLUMN nick varchar(20) NULL;\n\n-- +goose Down\n-- reverse: add column\nALTER TABLE parents DROP COLUMN nick;\n")},
 			"00003_index.sql": {Data: []byte("-- +goose Up\nCREATE INDEX parents_nick ON parents (nick);\n\n-- +goose Down\nDROP INDEX parents_nick;\n")},
 		}
 		db := dbtest.New(t, d, dbtest.Options{NoMigrate: true})
