@@ -146,3 +146,10 @@ func isGeneratorComment(l string) bool {
 	t := strings.TrimSpace(l)
 	return strings.HasPrefix(t, "--") && !strings.HasPrefix(t, "-- +goose")
 }
+
+// SplitConcurrent is splitConcurrent for tests and tools: it returns the
+// transactional rest of a generated file and the NO TRANSACTION file that
+// builds its indexes on existing tables concurrently.
+func SplitConcurrent(body string) (rest, concurrent string, ok bool) {
+	return splitConcurrent(body)
+}
