@@ -155,3 +155,28 @@ func TestCopyToBucketResumes(t *testing.T) {
 		}
 	}
 }
+
+// Two instances configured with one bucket serve each other's uploads,
+// which two disk stores cannot.
+func TestTwoInstancesShareOneBucket(t *testing.T) {
+	ctx := context.Background()
+	o := s3test.Start(t)
+	a, err := blobstore.Open(ctx, blobstore.Config{Backend: blobstore.BackendS3, S3: o})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := blobstore.Open(ctx, blobstore.Config{Backend: blobstore.BackendS3, S3: o})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, _, err := a.Put(ctx, "couriers/9/", strings.NewReader("%PDF-1.4 licence"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, b, key); got != "%PDF-1.4 licence" {
+		t.Fatalf("instance b read %q", got)
+	}
+	if _, err := blobstore.Open(ctx, blobstore.Config{Backend: "ftp"}); err == nil {
+		t.Fatal("an unknown backend was accepted")
+	}
+}
