@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -117,8 +118,10 @@ func dumpPostgres(ctx context.Context, db *database.DB, path string) (map[string
 	if err := tx.QueryRowContext(ctx, "SELECT pg_export_snapshot()").Scan(&snapshot); err != nil {
 		return nil, fmt.Errorf("export snapshot: %w", err)
 	}
+	url, env := libpqURL(db.DSN)
 	cmd := exec.CommandContext(ctx, "pg_dump", "--format=custom", "--no-owner", "--no-acl",
-		"--snapshot="+snapshot, "--file="+path, "--dbname="+libpqURL(db.DSN))
+		"--snapshot="+snapshot, "--file="+path, "--dbname="+url)
+	cmd.Env = env
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
@@ -195,26 +198,26 @@ func ReadManifest(dir string) (Manifest, error) {
 	return m, nil
 }
 
-// libpqURL drops the parameters pgx understands but libpq's tools do not.
-func libpqURL(dsn string) string {
-	base, query, ok := strings.Cut(dsn, "?")
-	if !ok {
-		return dsn
+// libpqURL turns a database URL into what libpq's tools take: the
+// password moves into PGPASSWORD (never onto a command line other users can
+// read in the process list), and parameters only pgx understands are dropped.
+func libpqURL(dsn string) (string, []string) {
+	env := os.Environ()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn, env
 	}
-	var kept []string
-	for _, kv := range strings.Split(query, "&") {
-		k, _, _ := strings.Cut(kv, "=")
-		switch k {
-		case "pool_max_conns", "pool_min_conns", "pool_max_conn_lifetime", "pool_max_conn_idle_time",
-			"pool_health_check_period", "default_query_exec_mode", "statement_cache_capacity", "description_cache_capacity":
-			continue
-		}
-		kept = append(kept, kv)
+	if pw, ok := u.User.Password(); ok {
+		env = append(env, "PGPASSWORD="+pw)
+		u.User = url.User(u.User.Username())
 	}
-	if len(kept) == 0 {
-		return base
+	q := u.Query()
+	for _, k := range []string{"pool_max_conns", "pool_min_conns", "pool_max_conn_lifetime", "pool_max_conn_idle_time",
+		"pool_health_check_period", "default_query_exec_mode", "statement_cache_capacity", "description_cache_capacity"} {
+		q.Del(k)
 	}
-	return base + "?" + strings.Join(kept, "&")
+	u.RawQuery = q.Encode()
+	return u.String(), env
 }
 
 // Prune removes backups under dir beyond the newest keep and those older

@@ -68,8 +68,10 @@ func Restore(ctx context.Context, dir, targetURL string, store blobstore.Store) 
 	}
 	switch m.Dialect {
 	case dialect.Postgres:
+		url, env := libpqURL(target.DSN)
 		cmd := exec.CommandContext(ctx, "pg_restore", "--no-owner", "--no-acl", "--exit-on-error",
-			"--dbname="+libpqURL(target.DSN), filepath.Join(dir, m.Database))
+			"--dbname="+url, filepath.Join(dir, m.Database))
+		cmd.Env = env
 		if out, err := cmd.CombinedOutput(); err != nil {
 			return m, fmt.Errorf("backup: pg_restore: %w: %s", err, strings.TrimSpace(string(out)))
 		}
