@@ -21,9 +21,9 @@ import (
 
 	"github.com/mycourier/mycourier/graph"
 	"github.com/mycourier/mycourier/internal/authsvc"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/couriersvc/courierhttp"
-	"github.com/mycourier/mycourier/internal/docstore"
 	"github.com/mycourier/mycourier/internal/handover"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/stocksvc"
@@ -58,7 +58,7 @@ type Options struct {
 	// server's write timeout, after which the client is gone anyway.
 	RequestTimeout time.Duration
 	// Documents stores courier document files (nil: uploads refused).
-	Documents docstore.Store
+	Documents blobstore.Store
 }
 
 // NewRouter returns the handler of every HTTP endpoint.
