@@ -47,8 +47,8 @@ var ownTx = []string{"login", "refresh", "logout", "logoutEverywhere"}
 func NewServer(client *ent.Client, opts ServerOptions) *handler.Server {
 	srv := handler.New(NewSchema(client, opts.Auth, opts.Couriers))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(StrictGET{})
+	srv.AddTransport(StrictPOST{})
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadBytes, MaxMemory: 8 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if opts.Introspection {
