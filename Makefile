@@ -7,7 +7,9 @@ PKGS      := ./...
 # `make fuzz FUZZTIME=5m` digs deeper.
 FUZZTIME  ?= 20000x
 
-.PHONY: help run build test vet staticcheck unit generate check-generated migration schema bench seed-bench fuzz clean schema-check release-schema
+SQUAWK    := .tools/node_modules/.bin/squawk
+
+.PHONY: help run build test vet staticcheck unit tools generate check-generated migration schema bench seed-bench fuzz clean schema-check release-schema
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -32,7 +34,12 @@ LINT_PKGS = $(shell $(GO) list ./... | grep -v -e '/ent$$' -e '/ent/' -e '/graph
 staticcheck: ## staticcheck (pinned in go.mod as a tool) on hand-written code
 	$(GO) tool staticcheck $(LINT_PKGS)
 
-unit: ## the test suite on SQLite and PostgreSQL
+tools: $(SQUAWK) ## install the test tools that are not Go modules (squawk, the PostgreSQL migration linter)
+
+$(SQUAWK):
+	npm install --prefix .tools --no-audit --no-fund --silent squawk-cli@2.66.0
+
+unit: tools ## the test suite on SQLite and PostgreSQL
 	$(GO) test -count=1 -timeout 20m $(PKGS)
 
 fuzz: ## short fuzz runs of the validators and parsers

@@ -18,8 +18,8 @@ import (
 	"github.com/mycourier/mycourier/internal/authsvc"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/dbtest"
-	"github.com/mycourier/mycourier/internal/docstore"
 	"github.com/mycourier/mycourier/internal/pinfl"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/httpserver"
@@ -37,7 +37,7 @@ func newEnv(t *testing.T, d string, opts ...func(*httpserver.Options)) *env {
 	t.Helper()
 	db := dbtest.New(t, d)
 	auth := authtest.Service(t, db)
-	store, err := docstore.NewDisk(t.TempDir())
+	store, err := blobstore.NewDisk(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
