@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -136,4 +137,44 @@ func (t StrictGET) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 		return
 	}
 	t.GET.Do(w, r, exec)
+}
+
+// MaxOperationsBytes caps the operations part of a multipart request (the
+// query and its variables; the file parts come after it).
+const MaxOperationsBytes = 1 << 20
+
+// StrictMultipart is gqlgen's multipart transport behind a cap on its
+// operations part: a 6 MB query in a multipart form is refused after 1 MiB
+// is read, not decoded whole. The bytes read to check it are replayed to the
+// transport.
+type StrictMultipart struct{ transport.MultipartForm }
+
+// Do checks the operations part, then runs the request.
+func (t StrictMultipart) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || params["boundary"] == "" {
+		writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST", "request.malformed", "the multipart body has no boundary")
+		return
+	}
+	var seen bytes.Buffer
+	mr := multipart.NewReader(io.TeeReader(r.Body, &seen), params["boundary"])
+	part, err := mr.NextPart()
+	if err != nil || part.FormName() != "operations" {
+		writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST", "request.malformed", "the first part of a multipart request must be operations")
+		return
+	}
+	n, err := io.Copy(io.Discard, io.LimitReader(part, MaxOperationsBytes+1))
+	if n > MaxOperationsBytes {
+		writeRequestError(w, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "request.tooLarge", "the operations part is larger than 1 MiB")
+		return
+	}
+	if err != nil {
+		writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST", "request.malformed", "the multipart body could not be read")
+		return
+	}
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(seen.Bytes()), r.Body), r.Body}
+	t.MultipartForm.Do(w, r, exec)
 }

@@ -49,7 +49,7 @@ func NewServer(client *ent.Client, opts ServerOptions) *handler.Server {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(StrictGET{})
 	srv.AddTransport(StrictPOST{})
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadBytes, MaxMemory: 8 << 20})
+	srv.AddTransport(StrictMultipart{transport.MultipartForm{MaxUploadSize: MaxUploadBytes, MaxMemory: 8 << 20}})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
