@@ -120,6 +120,8 @@ func TestImageBuildsAndServes(t *testing.T) {
 			"-e", "MYCOURIER_DATABASE_URL=" + dbURL,
 			"-e", "MYCOURIER_JWT_SECRET=" + randHex(32),
 			"-e", "MYCOURIER_LISTEN=127.0.0.1:" + strconv.Itoa(port),
+			// No pg_dump in the image: PostgreSQL is backed up by the platform.
+			"-e", "MYCOURIER_BACKUP_BEFORE_MIGRATE=false",
 		}
 		oneShot := append([]string{"run", "--rm", "-i", "--network", "host", "--read-only"}, env...)
 		e.must(t, nil, append(oneShot, "mycourier:test", "migrate", "up")...)

@@ -127,6 +127,9 @@ func TestWorkflowsLintCleanAndCoverThePipeline(t *testing.T) {
 	roll := job(deploy, "rollout")
 	r := runs(roll)
 	mig, status := strings.Index(r, "job/mycourier-migrate"), strings.Index(r, "rollout status deployment/mycourier")
+	if b := strings.Index(r, "kind: Backup"); b < 0 || b > mig {
+		t.Error("deploy must back up PostgreSQL before the migration Job")
+	}
 	if mig < 0 || status < 0 || mig > status {
 		t.Error("deploy must wait for the migration Job before the rolling update")
 	}

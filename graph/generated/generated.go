@@ -31,6 +31,8 @@ import (
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/graph/model"
+	"github.com/mycourier/mycourier/graph/scalar"
+	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/stocksvc"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -51,6 +53,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
 	StockBalance() StockBalanceResolver
+	User() UserResolver
 }
 
 type DirectiveRoot struct {
@@ -714,6 +717,7 @@ type ComplexityRoot struct {
 		Login             func(childComplexity int) int
 		Partners          func(childComplexity int) int
 		PasswordChangedAt func(childComplexity int) int
+		Permissions       func(childComplexity int) int
 		Regions           func(childComplexity int) int
 		Role              func(childComplexity int) int
 		TelegramUserID    func(childComplexity int) int
@@ -853,6 +857,9 @@ type QueryResolver interface {
 type StockBalanceResolver interface {
 	Available(ctx context.Context, obj *ent.StockBalance) (int, error)
 	LowStock(ctx context.Context, obj *ent.StockBalance) (bool, error)
+}
+type UserResolver interface {
+	Permissions(ctx context.Context, obj *ent.User) ([]string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -4146,6 +4153,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.PasswordChangedAt(childComplexity), true
+	case "User.permissions":
+		if e.ComplexityRoot.User.Permissions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Permissions(childComplexity), true
 	case "User.regions":
 		if e.ComplexityRoot.User.Regions == nil {
 			break
@@ -4536,27 +4549,36 @@ input CreateApiTokenInput {
   warehouseIDs: [ID!]
 }
 
+extend type User {
+  """
+  Operations ("Query.couriers", "Mutation.blockCourier") the user's role may
+  call, from the permission matrix; the admin UI shows menus and buttons by
+  it. The API still checks every call.
+  """
+  permissions: [String!]!
+}
+
 extend type Query {
   "The signed-in user."
-  me: User!
+  me: User! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
 }
 
 extend type Mutation {
-  login(login: String!, password: String!): AuthPayload!
-  refresh(refreshToken: String!): AuthPayload!
+  login(login: String!, password: String!): AuthPayload! @hasRole(roles: [ANONYMOUS])
+  refresh(refreshToken: String!): AuthPayload! @hasRole(roles: [ANONYMOUS])
   "Ends the current session."
-  logout: Boolean!
+  logout: Boolean! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   "Ends every session of the signed-in user."
-  logoutEverywhere: Boolean!
+  logoutEverywhere: Boolean! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   "Changes the password and ends every other session."
-  changePassword(oldPassword: String!, newPassword: String!): Boolean!
-  createUser(input: CreateUserInput!): User!
-  updateUser(id: ID!, input: UpdateUserInput!): User!
+  changePassword(oldPassword: String!, newPassword: String!): Boolean! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
+  createUser(input: CreateUserInput!): User! @hasRole(roles: [OWNER])
+  updateUser(id: ID!, input: UpdateUserInput!): User! @hasRole(roles: [OWNER])
   "Sets a new password and ends every session of that user."
-  resetUserPassword(id: ID!, password: String!): Boolean!
-  createApiToken(input: CreateApiTokenInput!): CreatedApiToken!
+  resetUserPassword(id: ID!, password: String!): Boolean! @hasRole(roles: [OWNER])
+  createApiToken(input: CreateApiTokenInput!): CreatedApiToken! @hasRole(roles: [OWNER])
   "The token stops working at once; it stays listed."
-  revokeApiToken(id: ID!): ApiToken!
+  revokeApiToken(id: ID!): ApiToken! @hasRole(roles: [OWNER])
 }
 `, BuiltIn: false},
 	{Name: "../courier.graphql", Input: `# Courier onboarding and lifecycle (issue 4): registration, documents,
@@ -4573,7 +4595,7 @@ input OnboardCourierInput {
   phone: String!
   pinfl: String!
   "Derived from the PINFL when omitted; must match it when given."
-  birthDate: Time
+  birthDate: Date
   transportType: CourierTransportType!
   "Required for moto and car, e.g. 01A123BC."
   vehiclePlate: String
@@ -4588,7 +4610,7 @@ input UpdateCourierInput {
   middleName: String
   phone: String
   pinfl: String
-  birthDate: Time
+  birthDate: Date
   transportType: CourierTransportType
   vehiclePlate: String
   partnerID: ID
@@ -4601,8 +4623,8 @@ input AddCourierDocumentInput {
   courierID: ID!
   kind: CourierDocumentKind!
   number: String
-  issuedAt: Time
-  expiresAt: Time
+  issuedAt: Date
+  expiresAt: Date
   "PDF, JPEG or PNG, up to 10 MiB."
   file: Upload
 }
@@ -4658,7 +4680,7 @@ extend type Query {
     last: Int
     orderBy: CourierOrder
     where: CourierWhereInput
-  ): CourierConnection!
+  ): CourierConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   "Current documents expiring within ` + "`" + `days` + "`" + ` days (already expired included), soonest first."
   expiringCourierDocuments(
     days: Int!
@@ -4667,38 +4689,38 @@ extend type Query {
     before: Cursor
     last: Int
     where: CourierDocumentWhereInput
-  ): CourierDocumentConnection!
+  ): CourierDocumentConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, SECURITY])
 }
 
 extend type Mutation {
-  onboardCourier(input: OnboardCourierInput!): Courier!
-  updateCourier(id: ID!, input: UpdateCourierInput!): Courier!
-  submitForActivation(id: ID!, idempotencyKey: String): Courier!
-  activateCourier(id: ID!, idempotencyKey: String): Courier!
+  onboardCourier(input: OnboardCourierInput!): Courier! @hasRole(roles: [OWNER, MANAGER, ONBOARDING])
+  updateCourier(id: ID!, input: UpdateCourierInput!): Courier! @hasRole(roles: [OWNER, MANAGER, ONBOARDING])
+  submitForActivation(id: ID!, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier! @hasRole(roles: [OWNER, MANAGER, ONBOARDING])
+  activateCourier(id: ID!, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier! @hasRole(roles: [OWNER, MANAGER])
   "reason: a code from statusReasons of kind BLOCK."
-  blockCourier(id: ID!, reason: String!, comment: String, idempotencyKey: String): Courier!
-  unblockCourier(id: ID!, comment: String, idempotencyKey: String): Courier!
+  blockCourier(id: ID!, reason: String!, comment: String, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier! @hasRole(roles: [OWNER, MANAGER, SECURITY])
+  unblockCourier(id: ID!, comment: String, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier! @hasRole(roles: [OWNER, MANAGER])
   "reason: a code from statusReasons of kind FIRE. force (owner, manager) fires despite outstanding equipment."
-  fireCourier(id: ID!, reason: String!, comment: String, force: Boolean, idempotencyKey: String): Courier!
-  rehireCourier(id: ID!, idempotencyKey: String): Courier!
+  fireCourier(id: ID!, reason: String!, comment: String, force: Boolean, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier! @hasRole(roles: [OWNER, MANAGER])
+  rehireCourier(id: ID!, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier! @hasRole(roles: [OWNER, MANAGER])
   "Security's flag: a courier marked so cannot be rehired."
-  setCourierDoNotRehire(id: ID!, doNotRehire: Boolean!): Courier!
+  setCourierDoNotRehire(id: ID!, doNotRehire: Boolean!): Courier! @hasRole(roles: [OWNER, SECURITY])
 
-  addCourierDocument(input: AddCourierDocumentInput!): CourierDocument!
+  addCourierDocument(input: AddCourierDocumentInput!): CourierDocument! @hasRole(roles: [OWNER, MANAGER, ONBOARDING])
   "Attaches (replaces) the file of a document; it goes back to pending."
-  uploadCourierDocumentFile(id: ID!, file: Upload!): CourierDocument!
-  verifyCourierDocument(id: ID!): CourierDocument!
-  rejectCourierDocument(id: ID!, reason: String!): CourierDocument!
+  uploadCourierDocumentFile(id: ID!, file: Upload!): CourierDocument! @hasRole(roles: [OWNER, MANAGER, ONBOARDING])
+  verifyCourierDocument(id: ID!): CourierDocument! @hasRole(roles: [OWNER, MANAGER, ONBOARDING])
+  rejectCourierDocument(id: ID!, reason: String!): CourierDocument! @hasRole(roles: [OWNER, MANAGER, ONBOARDING])
 
   """
   Imports couriers from a CSV or XLSX file with a header row. dryRun checks
   every row and imports nothing; a real run imports all rows or none (unless
   allowPartial). Rows whose PINFL is already registered are left unchanged.
   """
-  importCouriers(file: Upload!, dryRun: Boolean, allowPartial: Boolean): CourierImportReport!
+  importCouriers(file: Upload!, dryRun: Boolean, allowPartial: Boolean): CourierImportReport! @hasRole(roles: [OWNER, MANAGER, ONBOARDING])
 
-  createStatusReason(input: CreateStatusReasonInput!): StatusReason!
-  updateStatusReason(id: ID!, input: UpdateStatusReasonInput!): StatusReason!
+  createStatusReason(input: CreateStatusReasonInput!): StatusReason! @hasRole(roles: [OWNER])
+  updateStatusReason(id: ID!, input: UpdateStatusReasonInput!): StatusReason! @hasRole(roles: [OWNER])
 }
 `, BuiltIn: false},
 	{Name: "../ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -4782,12 +4804,12 @@ enum ApiTokenOrderField {
 ApiTokenRole is enum for the field role
 """
 enum ApiTokenRole @goModel(model: "github.com/mycourier/mycourier/ent/apitoken.Role") {
-  owner
-  manager
-  onboarding
-  warehouse
-  security
-  integrator
+  OWNER
+  MANAGER
+  ONBOARDING
+  WAREHOUSE
+  SECURITY
+  INTEGRATOR
 }
 """
 ApiTokenWhereInput is used for filtering ApiToken objects.
@@ -4965,9 +4987,9 @@ type AuditEvent implements Node {
 AuditEventActorKind is enum for the field actor_kind
 """
 enum AuditEventActorKind @goModel(model: "github.com/mycourier/mycourier/ent/auditevent.ActorKind") {
-  user
-  api_token
-  system
+  USER
+  API_TOKEN
+  SYSTEM
 }
 """
 A connection to a list of items.
@@ -5453,7 +5475,7 @@ type Courier implements Node {
   personal identification number, 14 digits
   """
   pinfl: String!
-  birthDate: Time!
+  birthDate: Date!
   """
   derived from the first PINFL digit
   """
@@ -5639,8 +5661,8 @@ enum CourierDebtOrderField {
 CourierDebtStatus is enum for the field status
 """
 enum CourierDebtStatus @goModel(model: "github.com/mycourier/mycourier/ent/courierdebt.Status") {
-  open
-  settled
+  OPEN
+  SETTLED
 }
 """
 CourierDebtWhereInput is used for filtering CourierDebt objects.
@@ -5818,8 +5840,8 @@ type CourierDocument implements Node {
   courierID: ID!
   kind: CourierDocumentKind!
   number: String
-  issuedAt: Time
-  expiresAt: Time
+  issuedAt: Date
+  expiresAt: Date
   verification: CourierDocumentVerification!
   rejectionReason: String
   verifiedByID: ID
@@ -5864,12 +5886,12 @@ type CourierDocumentEdge {
 CourierDocumentKind is enum for the field kind
 """
 enum CourierDocumentKind @goModel(model: "github.com/mycourier/mycourier/ent/courierdocument.Kind") {
-  passport
-  id_card
-  driver_license
-  medical_certificate
-  contract
-  photo
+  PASSPORT
+  ID_CARD
+  DRIVER_LICENSE
+  MEDICAL_CERTIFICATE
+  CONTRACT
+  PHOTO
 }
 """
 Ordering options for CourierDocument connections
@@ -5897,19 +5919,19 @@ enum CourierDocumentOrderField {
 CourierDocumentStatus is enum for the field document_status
 """
 enum CourierDocumentStatus @goModel(model: "github.com/mycourier/mycourier/ent/courier.DocumentStatus") {
-  missing
-  pending
-  verified
-  rejected
-  expired
+  MISSING
+  PENDING
+  VERIFIED
+  REJECTED
+  EXPIRED
 }
 """
 CourierDocumentVerification is enum for the field verification
 """
 enum CourierDocumentVerification @goModel(model: "github.com/mycourier/mycourier/ent/courierdocument.Verification") {
-  pending
-  verified
-  rejected
+  PENDING
+  VERIFIED
+  REJECTED
 }
 """
 CourierDocumentWhereInput is used for filtering CourierDocument objects.
@@ -6000,27 +6022,27 @@ input CourierDocumentWhereInput {
   """
   issued_at field predicates
   """
-  issuedAt: Time
-  issuedAtNEQ: Time
-  issuedAtIn: [Time!]
-  issuedAtNotIn: [Time!]
-  issuedAtGT: Time
-  issuedAtGTE: Time
-  issuedAtLT: Time
-  issuedAtLTE: Time
+  issuedAt: Date
+  issuedAtNEQ: Date
+  issuedAtIn: [Date!]
+  issuedAtNotIn: [Date!]
+  issuedAtGT: Date
+  issuedAtGTE: Date
+  issuedAtLT: Date
+  issuedAtLTE: Date
   issuedAtIsNil: Boolean
   issuedAtNotNil: Boolean
   """
   expires_at field predicates
   """
-  expiresAt: Time
-  expiresAtNEQ: Time
-  expiresAtIn: [Time!]
-  expiresAtNotIn: [Time!]
-  expiresAtGT: Time
-  expiresAtGTE: Time
-  expiresAtLT: Time
-  expiresAtLTE: Time
+  expiresAt: Date
+  expiresAtNEQ: Date
+  expiresAtIn: [Date!]
+  expiresAtNotIn: [Date!]
+  expiresAtGT: Date
+  expiresAtGTE: Date
+  expiresAtLT: Date
+  expiresAtLTE: Date
   expiresAtIsNil: Boolean
   expiresAtNotNil: Boolean
   """
@@ -6147,8 +6169,8 @@ type CourierEdge {
 CourierGender is enum for the field gender
 """
 enum CourierGender @goModel(model: "github.com/mycourier/mycourier/ent/courier.Gender") {
-  male
-  female
+  MALE
+  FEMALE
 }
 type CourierHolding implements Node {
   id: ID!
@@ -6211,10 +6233,10 @@ enum CourierOrderField {
 CourierStatus is enum for the field status
 """
 enum CourierStatus @goModel(model: "github.com/mycourier/mycourier/ent/courier.Status") {
-  new
-  active
-  blocked
-  fired
+  NEW
+  ACTIVE
+  BLOCKED
+  FIRED
 }
 type CourierStatusChange implements Node {
   id: ID!
@@ -6265,10 +6287,10 @@ type CourierStatusChangeEdge {
 CourierStatusChangeFromStatus is enum for the field from_status
 """
 enum CourierStatusChangeFromStatus @goModel(model: "github.com/mycourier/mycourier/ent/courierstatuschange.FromStatus") {
-  new
-  active
-  blocked
-  fired
+  NEW
+  ACTIVE
+  BLOCKED
+  FIRED
 }
 """
 Ordering options for CourierStatusChange connections
@@ -6293,10 +6315,10 @@ enum CourierStatusChangeOrderField {
 CourierStatusChangeToStatus is enum for the field to_status
 """
 enum CourierStatusChangeToStatus @goModel(model: "github.com/mycourier/mycourier/ent/courierstatuschange.ToStatus") {
-  new
-  active
-  blocked
-  fired
+  NEW
+  ACTIVE
+  BLOCKED
+  FIRED
 }
 """
 CourierStatusChangeWhereInput is used for filtering CourierStatusChange objects.
@@ -6411,11 +6433,11 @@ input CourierStatusChangeWhereInput {
 CourierTransportType is enum for the field transport_type
 """
 enum CourierTransportType @goModel(model: "github.com/mycourier/mycourier/ent/courier.TransportType") {
-  foot
-  bicycle
-  scooter
-  moto
-  car
+  FOOT
+  BICYCLE
+  SCOOTER
+  MOTO
+  CAR
 }
 """
 CourierWhereInput is used for filtering Courier objects.
@@ -6556,14 +6578,14 @@ input CourierWhereInput {
   """
   birth_date field predicates
   """
-  birthDate: Time
-  birthDateNEQ: Time
-  birthDateIn: [Time!]
-  birthDateNotIn: [Time!]
-  birthDateGT: Time
-  birthDateGTE: Time
-  birthDateLT: Time
-  birthDateLTE: Time
+  birthDate: Date
+  birthDateNEQ: Date
+  birthDateIn: [Date!]
+  birthDateNotIn: [Date!]
+  birthDateGT: Date
+  birthDateGTE: Date
+  birthDateLT: Date
+  birthDateLTE: Date
   """
   gender field predicates
   """
@@ -6894,12 +6916,12 @@ type EquipmentType implements Node {
 EquipmentTypeCategory is enum for the field category
 """
 enum EquipmentTypeCategory @goModel(model: "github.com/mycourier/mycourier/ent/equipmenttype.Category") {
-  bag
-  uniform
-  helmet
-  power_bank
-  phone_holder
-  other
+  BAG
+  UNIFORM
+  HELMET
+  POWER_BANK
+  PHONE_HOLDER
+  OTHER
 }
 """
 A connection to a list of items.
@@ -6959,8 +6981,8 @@ enum EquipmentTypeOrderField {
 EquipmentTypeTracking is enum for the field tracking
 """
 enum EquipmentTypeTracking @goModel(model: "github.com/mycourier/mycourier/ent/equipmenttype.Tracking") {
-  serial
-  quantity
+  SERIAL
+  QUANTITY
 }
 """
 EquipmentTypeWhereInput is used for filtering EquipmentType objects.
@@ -7206,9 +7228,9 @@ type Item implements Node {
 ItemCondition is enum for the field condition
 """
 enum ItemCondition @goModel(model: "github.com/mycourier/mycourier/ent/item.Condition") {
-  new
-  used
-  damaged
+  NEW
+  USED
+  DAMAGED
 }
 """
 A connection to a list of items.
@@ -7266,12 +7288,12 @@ enum ItemOrderField {
 ItemState is enum for the field state
 """
 enum ItemState @goModel(model: "github.com/mycourier/mycourier/ent/item.State") {
-  in_stock
-  issued
-  in_transit
-  quarantined
-  written_off
-  lost
+  IN_STOCK
+  ISSUED
+  IN_TRANSIT
+  QUARANTINED
+  WRITTEN_OFF
+  LOST
 }
 """
 ItemWhereInput is used for filtering Item objects.
@@ -7510,11 +7532,11 @@ enum KitOrderField {
 KitTransportType is enum for the field transport_type
 """
 enum KitTransportType @goModel(model: "github.com/mycourier/mycourier/ent/kit.TransportType") {
-  foot
-  bicycle
-  scooter
-  moto
-  car
+  FOOT
+  BICYCLE
+  SCOOTER
+  MOTO
+  CAR
 }
 """
 KitWhereInput is used for filtering Kit objects.
@@ -7653,9 +7675,9 @@ type Movement implements Node {
 MovementCondition is enum for the field condition
 """
 enum MovementCondition @goModel(model: "github.com/mycourier/mycourier/ent/movement.Condition") {
-  new
-  used
-  damaged
+  NEW
+  USED
+  DAMAGED
 }
 """
 A connection to a list of items.
@@ -7691,13 +7713,13 @@ type MovementEdge {
 MovementKind is enum for the field kind
 """
 enum MovementKind @goModel(model: "github.com/mycourier/mycourier/ent/movement.Kind") {
-  receipt
-  issue
-  return
-  write_off
-  transfer_out
-  transfer_in
-  adjustment
+  RECEIPT
+  ISSUE
+  RETURN
+  WRITE_OFF
+  TRANSFER_OUT
+  TRANSFER_IN
+  ADJUSTMENT
 }
 """
 Ordering options for Movement connections
@@ -8234,7 +8256,7 @@ type Query {
     ID of the object.
     """
     id: ID!
-  ): Node
+  ): Node @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   """
   Lookup nodes by a list of IDs.
   """
@@ -8243,7 +8265,7 @@ type Query {
     The list of node IDs.
     """
     ids: [ID!]!
-  ): [Node]!
+  ): [Node]! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   apiTokens(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8274,7 +8296,7 @@ type Query {
     Filtering options for ApiTokens returned from the connection.
     """
     where: ApiTokenWhereInput
-  ): ApiTokenConnection!
+  ): ApiTokenConnection! @hasRole(roles: [OWNER])
   auditEvents(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8305,7 +8327,7 @@ type Query {
     Filtering options for AuditEvents returned from the connection.
     """
     where: AuditEventWhereInput
-  ): AuditEventConnection!
+  ): AuditEventConnection! @hasRole(roles: [OWNER, SECURITY])
   branches(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8336,7 +8358,7 @@ type Query {
     Filtering options for Branches returned from the connection.
     """
     where: BranchWhereInput
-  ): BranchConnection!
+  ): BranchConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   couriers(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8367,7 +8389,7 @@ type Query {
     Filtering options for Couriers returned from the connection.
     """
     where: CourierWhereInput
-  ): CourierConnection!
+  ): CourierConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   courierDebts(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8398,7 +8420,7 @@ type Query {
     Filtering options for CourierDebts returned from the connection.
     """
     where: CourierDebtWhereInput
-  ): CourierDebtConnection!
+  ): CourierDebtConnection! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE, SECURITY, INTEGRATOR])
   courierDocuments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8429,7 +8451,7 @@ type Query {
     Filtering options for CourierDocuments returned from the connection.
     """
     where: CourierDocumentWhereInput
-  ): CourierDocumentConnection!
+  ): CourierDocumentConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, SECURITY])
   courierStatusChanges(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8460,7 +8482,7 @@ type Query {
     Filtering options for CourierStatusChanges returned from the connection.
     """
     where: CourierStatusChangeWhereInput
-  ): CourierStatusChangeConnection!
+  ): CourierStatusChangeConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, SECURITY, INTEGRATOR])
   equipmentTypes(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8491,7 +8513,7 @@ type Query {
     Filtering options for EquipmentTypes returned from the connection.
     """
     where: EquipmentTypeWhereInput
-  ): EquipmentTypeConnection!
+  ): EquipmentTypeConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   items(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8522,7 +8544,7 @@ type Query {
     Filtering options for Items returned from the connection.
     """
     where: ItemWhereInput
-  ): ItemConnection!
+  ): ItemConnection! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE, SECURITY, INTEGRATOR])
   kits(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8553,7 +8575,7 @@ type Query {
     Filtering options for Kits returned from the connection.
     """
     where: KitWhereInput
-  ): KitConnection!
+  ): KitConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   movements(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8584,7 +8606,7 @@ type Query {
     Filtering options for Movements returned from the connection.
     """
     where: MovementWhereInput
-  ): MovementConnection!
+  ): MovementConnection! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE, SECURITY, INTEGRATOR])
   partners(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8615,7 +8637,7 @@ type Query {
     Filtering options for Partners returned from the connection.
     """
     where: PartnerWhereInput
-  ): PartnerConnection!
+  ): PartnerConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   regions(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8646,7 +8668,7 @@ type Query {
     Filtering options for Regions returned from the connection.
     """
     where: RegionWhereInput
-  ): RegionConnection!
+  ): RegionConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   statusReasons(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8677,7 +8699,7 @@ type Query {
     Filtering options for StatusReasons returned from the connection.
     """
     where: StatusReasonWhereInput
-  ): StatusReasonConnection!
+  ): StatusReasonConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   stockBalances(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8708,7 +8730,7 @@ type Query {
     Filtering options for StockBalances returned from the connection.
     """
     where: StockBalanceWhereInput
-  ): StockBalanceConnection!
+  ): StockBalanceConnection! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE, SECURITY, INTEGRATOR])
   transfers(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8739,7 +8761,7 @@ type Query {
     Filtering options for Transfers returned from the connection.
     """
     where: TransferWhereInput
-  ): TransferConnection!
+  ): TransferConnection! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE, SECURITY, INTEGRATOR])
   users(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8770,7 +8792,7 @@ type Query {
     Filtering options for Users returned from the connection.
     """
     where: UserWhereInput
-  ): UserConnection!
+  ): UserConnection! @hasRole(roles: [OWNER, SECURITY])
   warehouses(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8801,7 +8823,7 @@ type Query {
     Filtering options for Warehouses returned from the connection.
     """
     where: WarehouseWhereInput
-  ): WarehouseConnection!
+  ): WarehouseConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
 }
 type Region implements Node {
   id: ID!
@@ -9041,8 +9063,8 @@ type StatusReasonEdge {
 StatusReasonKind is enum for the field kind
 """
 enum StatusReasonKind @goModel(model: "github.com/mycourier/mycourier/ent/statusreason.Kind") {
-  block
-  fire
+  BLOCK
+  FIRE
 }
 """
 Ordering options for StatusReason connections
@@ -9460,8 +9482,8 @@ enum TransferLineOrderField {
 TransferLineShortageResolution is enum for the field shortage_resolution
 """
 enum TransferLineShortageResolution @goModel(model: "github.com/mycourier/mycourier/ent/transferline.ShortageResolution") {
-  written_off
-  returned
+  WRITTEN_OFF
+  RETURNED
 }
 """
 Ordering options for Transfer connections
@@ -9489,8 +9511,8 @@ enum TransferOrderField {
 TransferStatus is enum for the field status
 """
 enum TransferStatus @goModel(model: "github.com/mycourier/mycourier/ent/transfer.Status") {
-  in_transit
-  received
+  IN_TRANSIT
+  RECEIVED
 }
 """
 TransferWhereInput is used for filtering Transfer objects.
@@ -9867,12 +9889,12 @@ enum UserOrderField {
 UserRole is enum for the field role
 """
 enum UserRole @goModel(model: "github.com/mycourier/mycourier/ent/user.Role") {
-  owner
-  manager
-  onboarding
-  warehouse
-  security
-  integrator
+  OWNER
+  MANAGER
+  ONBOARDING
+  WAREHOUSE
+  SECURITY
+  INTEGRATOR
 }
 """
 UserWhereInput is used for filtering User objects.
@@ -10316,22 +10338,45 @@ input WarehouseWhereInput {
   hasMovementsWith: [MovementWhereInput!]
 }
 `, BuiltIn: false},
+	{Name: "../roles.graphql", Input: `# Code generated by internal/tools/schemagen from internal/authz. DO NOT EDIT.
+
+"""
+Who may call a root field, from the permission matrix (authz.Operations,
+docs/rbac.md). ANONYMOUS: no sign-in needed. Which records an allowed caller
+sees is narrowed further by their scope (partners, regions, warehouses).
+"""
+directive @hasRole(roles: [Role!]!) on FIELD_DEFINITION
+
+"A role of the permission matrix."
+enum Role @goModel(model: "github.com/mycourier/mycourier/internal/authz.Role") {
+  OWNER
+  MANAGER
+  ONBOARDING
+  WAREHOUSE
+  SECURITY
+  INTEGRATOR
+  ANONYMOUS
+}
+`, BuiltIn: false},
 	{Name: "../schema.graphql", Input: `# Hand-written parts of the API. Types, connections, filters and generic
 # reference-data mutations come from ent.graphql (generated by entgql).
 
 
 type Mutation {
-  createRegion(input: CreateRegionInput!): Region!
-  updateRegion(id: ID!, input: UpdateRegionInput!): Region!
-  createBranch(input: CreateBranchInput!): Branch!
-  updateBranch(id: ID!, input: UpdateBranchInput!): Branch!
-  createWarehouse(input: CreateWarehouseInput!): Warehouse!
-  updateWarehouse(id: ID!, input: UpdateWarehouseInput!): Warehouse!
-  createPartner(input: CreatePartnerInput!): Partner!
-  updatePartner(id: ID!, input: UpdatePartnerInput!): Partner!
-  createEquipmentType(input: CreateEquipmentTypeInput!): EquipmentType!
-  updateEquipmentType(id: ID!, input: UpdateEquipmentTypeInput!): EquipmentType!
+  createRegion(input: CreateRegionInput!): Region! @hasRole(roles: [OWNER])
+  updateRegion(id: ID!, input: UpdateRegionInput!): Region! @hasRole(roles: [OWNER])
+  createBranch(input: CreateBranchInput!): Branch! @hasRole(roles: [OWNER])
+  updateBranch(id: ID!, input: UpdateBranchInput!): Branch! @hasRole(roles: [OWNER])
+  createWarehouse(input: CreateWarehouseInput!): Warehouse! @hasRole(roles: [OWNER])
+  updateWarehouse(id: ID!, input: UpdateWarehouseInput!): Warehouse! @hasRole(roles: [OWNER])
+  createPartner(input: CreatePartnerInput!): Partner! @hasRole(roles: [OWNER])
+  updatePartner(id: ID!, input: UpdatePartnerInput!): Partner! @hasRole(roles: [OWNER])
+  createEquipmentType(input: CreateEquipmentTypeInput!): EquipmentType! @hasRole(roles: [OWNER])
+  updateEquipmentType(id: ID!, input: UpdateEquipmentTypeInput!): EquipmentType! @hasRole(roles: [OWNER])
 }
+
+"A calendar day without a time of day, ISO 8601: ` + "`" + `2026-11-30` + "`" + `. Instants are ` + "`" + `Time` + "`" + ` (RFC 3339)."
+scalar Date
 `, BuiltIn: false},
 	{Name: "../security.graphql", Input: `# The security service's view of a courier.
 
@@ -10340,13 +10385,12 @@ extend type Query {
   A courier's full dossier: personal data, documents, status history. Every
   read by the security service is written to the audit trail.
   """
-  courierDossier(id: ID!): Courier!
+  courierDossier(id: ID!): Courier! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, SECURITY])
 }
 `, BuiltIn: false},
 	{Name: "../stock.graphql", Input: `# The warehouse: stock operations on the append-only ledger, kits, courier
-# holdings and debts, and the reports over them. Every operation takes an
-# idempotencyKey: repeating a request with the same key returns the first
-# result and moves nothing; the same key with other input is a CONFLICT.
+# holdings and debts, and the reports over them. Every operation accepts an
+# optional idempotencyKey (see the argument's description).
 
 """
 The result of one stock operation: the ledger rows it wrote, under one
@@ -10379,7 +10423,8 @@ input StockLineInput @goModel(model: "github.com/mycourier/mycourier/internal/st
 }
 
 input ReceiveStockInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.ReceiveInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   warehouseID: ID!
   lines: [StockLineInput!]!
   "Supplier and their invoice, kept as the movements' reason."
@@ -10388,7 +10433,8 @@ input ReceiveStockInput @goModel(model: "github.com/mycourier/mycourier/internal
 }
 
 input IssueEquipmentInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.IssueInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   warehouseID: ID!
   courierID: ID!
   "Single items; may be combined with a kit."
@@ -10402,7 +10448,8 @@ input IssueEquipmentInput @goModel(model: "github.com/mycourier/mycourier/intern
 }
 
 input ReturnEquipmentInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.ReturnInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   warehouseID: ID!
   courierID: ID!
   lines: [StockLineInput!]!
@@ -10410,7 +10457,8 @@ input ReturnEquipmentInput @goModel(model: "github.com/mycourier/mycourier/inter
 }
 
 input WriteOffEquipmentInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.WriteOffInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   warehouseID: ID!
   "worn_out, damaged, lost or stolen."
   reason: String!
@@ -10423,7 +10471,8 @@ input WriteOffEquipmentInput @goModel(model: "github.com/mycourier/mycourier/int
 }
 
 input DispatchTransferInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.DispatchInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   fromWarehouseID: ID!
   toWarehouseID: ID!
   lines: [StockLineInput!]!
@@ -10442,7 +10491,8 @@ input ReceivedLineInput @goModel(model: "github.com/mycourier/mycourier/internal
 }
 
 input ReceiveTransferInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.ReceiveTransferInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   transferID: ID!
   lines: [ReceivedLineInput!]
   "What to do with units that did not arrive: written_off (default) or returned to the sender."
@@ -10456,7 +10506,8 @@ input CountLineInput @goModel(model: "github.com/mycourier/mycourier/internal/st
 }
 
 input CountStockInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.CountInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   warehouseID: ID!
   lines: [CountLineInput!]!
   "Why the count differs (recorded on every adjustment)."
@@ -10528,26 +10579,26 @@ extend type Courier {
 }
 
 extend type Query {
-  "Balances per warehouse and type with low-stock flags, and movements in [from, to)."
-  stockReport(warehouseID: ID, lowStockOnly: Boolean, from: Time, to: Time): [StockReportLine!]!
+  "Balances per warehouse and type with low-stock flags, and movements by kind from the day ` + "`" + `from` + "`" + ` through the day ` + "`" + `to` + "`" + ` (both included, UTC days)."
+  stockReport(warehouseID: ID, lowStockOnly: Boolean, from: Date, to: Date): [StockReportLine!]! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE, SECURITY, INTEGRATOR])
   "A serial unit by its serial number; its movements are its history."
-  itemBySerial(serial: String!): Item
+  itemBySerial(serial: String!): Item @hasRole(roles: [OWNER, MANAGER, WAREHOUSE, SECURITY, INTEGRATOR])
   "Transfers dispatched and not yet received, optionally to or from one warehouse."
-  transfersInTransit(warehouseID: ID): [Transfer!]!
+  transfersInTransit(warehouseID: ID): [Transfer!]! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE, SECURITY, INTEGRATOR])
   "Outstanding equipment and debt per partner."
-  partnerOutstanding: [PartnerOutstanding!]!
+  partnerOutstanding: [PartnerOutstanding!]! @hasRole(roles: [OWNER, MANAGER, SECURITY, INTEGRATOR])
 }
 
 extend type Mutation {
-  receiveStock(input: ReceiveStockInput!): StockOperation!
-  issueEquipment(input: IssueEquipmentInput!): StockOperation!
-  returnEquipment(input: ReturnEquipmentInput!): StockOperation!
-  writeOffEquipment(input: WriteOffEquipmentInput!): StockOperation!
-  dispatchTransfer(input: DispatchTransferInput!): StockOperation!
-  receiveTransfer(input: ReceiveTransferInput!): StockOperation!
-  countStock(input: CountStockInput!): StockOperation!
-  setStockMinLevel(warehouseID: ID!, equipmentTypeID: ID!, minLevel: Int!): StockBalance!
-  createKit(input: CreateKitInput!): Kit!
+  receiveStock(input: ReceiveStockInput!): StockOperation! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
+  issueEquipment(input: IssueEquipmentInput!): StockOperation! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
+  returnEquipment(input: ReturnEquipmentInput!): StockOperation! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
+  writeOffEquipment(input: WriteOffEquipmentInput!): StockOperation! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
+  dispatchTransfer(input: DispatchTransferInput!): StockOperation! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
+  receiveTransfer(input: ReceiveTransferInput!): StockOperation! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
+  countStock(input: CountStockInput!): StockOperation! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
+  setStockMinLevel(warehouseID: ID!, equipmentTypeID: ID!, minLevel: Int!): StockBalance! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
+  createKit(input: CreateKitInput!): Kit! @hasRole(roles: [OWNER])
 }
 `, BuiltIn: false},
 }
@@ -11701,6 +11752,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_regions(ctx, field)
 	case "warehouses":
 		return ec.fieldContext_User_warehouses(ctx, field)
+	case "permissions":
+		return ec.fieldContext_User_permissions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
@@ -14186,7 +14239,7 @@ func (ec *executionContext) field_Query_stockReport_args(ctx context.Context, ra
 	args["lowStockOnly"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
 		func(ctx context.Context, v any) (*time.Time, error) {
-			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -14194,7 +14247,7 @@ func (ec *executionContext) field_Query_stockReport_args(ctx context.Context, ra
 	args["from"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "to",
 		func(ctx context.Context, v any) (*time.Time, error) {
-			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -16363,14 +16416,14 @@ func (ec *executionContext) _Courier_birthDate(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Courier_birthDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Courier", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Courier", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Courier_gender(ctx context.Context, field graphql.CollectedField, obj *ent.Courier) (ret graphql.Marshaler) {
@@ -17796,14 +17849,14 @@ func (ec *executionContext) _CourierDocument_issuedAt(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_CourierDocument_issuedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CourierDocument", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("CourierDocument", field, false, false, "Date")
 }
 
 func (ec *executionContext) _CourierDocument_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDocument) (ret graphql.Marshaler) {
@@ -17819,14 +17872,14 @@ func (ec *executionContext) _CourierDocument_expiresAt(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_CourierDocument_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CourierDocument", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("CourierDocument", field, false, false, "Date")
 }
 
 func (ec *executionContext) _CourierDocument_verification(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDocument) (ret graphql.Marshaler) {
@@ -28248,6 +28301,29 @@ func (ec *executionContext) fieldContext_User_warehouses(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _User_permissions(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_permissions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().Permissions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_permissions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, true, "String")
+}
+
 func (ec *executionContext) _UserConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -29980,14 +30056,14 @@ func (ec *executionContext) unmarshalInputAddCourierDocumentInput(ctx context.Co
 			it.Number = data
 		case "issuedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAt = data
 		case "expiresAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -32561,7 +32637,7 @@ func (ec *executionContext) unmarshalInputCountStockInput(ctx context.Context, o
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -33969,56 +34045,56 @@ func (ec *executionContext) unmarshalInputCourierDocumentWhereInput(ctx context.
 			it.NumberContainsFold = data
 		case "issuedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAt = data
 		case "issuedAtNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAtNEQ = data
 		case "issuedAtIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAtIn = data
 		case "issuedAtNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAtNotIn = data
 		case "issuedAtGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAtGT = data
 		case "issuedAtGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAtGTE = data
 		case "issuedAtLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAtLT = data
 		case "issuedAtLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -34039,56 +34115,56 @@ func (ec *executionContext) unmarshalInputCourierDocumentWhereInput(ctx context.
 			it.IssuedAtNotNil = data
 		case "expiresAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAt = data
 		case "expiresAtNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAtNEQ = data
 		case "expiresAtIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAtIn = data
 		case "expiresAtNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAtNotIn = data
 		case "expiresAtGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAtGT = data
 		case "expiresAtGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAtGTE = data
 		case "expiresAtLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAtLT = data
 		case "expiresAtLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36130,56 +36206,56 @@ func (ec *executionContext) unmarshalInputCourierWhereInput(ctx context.Context,
 			it.PinflContainsFold = data
 		case "birthDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDate = data
 		case "birthDateNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDateNEQ = data
 		case "birthDateIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDateIn = data
 		case "birthDateNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDateNotIn = data
 		case "birthDateGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDateGT = data
 		case "birthDateGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDateGTE = data
 		case "birthDateLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDateLT = data
 		case "birthDateLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -37509,7 +37585,7 @@ func (ec *executionContext) unmarshalInputDispatchTransferInput(ctx context.Cont
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -38598,7 +38674,7 @@ func (ec *executionContext) unmarshalInputIssueEquipmentInput(ctx context.Contex
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -41218,7 +41294,7 @@ func (ec *executionContext) unmarshalInputOnboardCourierInput(ctx context.Contex
 			it.Pinfl = data
 		case "birthDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42160,7 +42236,7 @@ func (ec *executionContext) unmarshalInputReceiveStockInput(ctx context.Context,
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42230,7 +42306,7 @@ func (ec *executionContext) unmarshalInputReceiveTransferInput(ctx context.Conte
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42906,7 +42982,7 @@ func (ec *executionContext) unmarshalInputReturnEquipmentInput(ctx context.Conte
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -45456,7 +45532,7 @@ func (ec *executionContext) unmarshalInputUpdateCourierInput(ctx context.Context
 			it.Pinfl = data
 		case "birthDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47655,7 +47731,7 @@ func (ec *executionContext) unmarshalInputWriteOffEquipmentInput(ctx context.Con
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -52177,6 +52253,12 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_warehouses(ctx, field, obj)
 				})
+		case "permissions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_permissions(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -53385,6 +53467,20 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 	return v
 }
 
+func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := scalar.UnmarshalDate(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNDispatchTransferInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐDispatchInput(ctx context.Context, v any) (stocksvc.DispatchInput, error) {
 	res, err := ec.unmarshalInputDispatchTransferInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -53914,6 +54010,46 @@ func (ec *executionContext) unmarshalNRegionWhereInput2ᚖgithubᚗcomᚋmycouri
 func (ec *executionContext) unmarshalNReturnEquipmentInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐReturnInput(ctx context.Context, v any) (stocksvc.ReturnInput, error) {
 	res, err := ec.unmarshalInputReturnEquipmentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRole2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋauthzᚐRole(ctx context.Context, v any) (authz.Role, error) {
+	var res authz.Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋauthzᚐRole(ctx context.Context, sel ast.SelectionSet, v authz.Role) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNRole2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋauthzᚐRoleᚄ(ctx context.Context, v any) ([]authz.Role, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]authz.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRole2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋauthzᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋauthzᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []authz.Role) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRole2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋauthzᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNStatusReason2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReason(ctx context.Context, sel ast.SelectionSet, v *ent.StatusReason) graphql.Marshaler {
@@ -55523,6 +55659,59 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalODate2ᚕtimeᚐTimeᚄ(ctx context.Context, v any) ([]time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]time.Time, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDate2timeᚐTime(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODate2ᚕtimeᚐTimeᚄ(ctx context.Context, sel ast.SelectionSet, v []time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDate2timeᚐTime(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalDate(*v)
+	return res
 }
 
 func (ec *executionContext) marshalOEquipmentType2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐEquipmentType(ctx context.Context, sel ast.SelectionSet, v *ent.EquipmentType) graphql.Marshaler {

@@ -16,7 +16,7 @@ import (
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authz"
-	"github.com/mycourier/mycourier/internal/docstore"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/platform/database"
 )
 
@@ -37,9 +37,6 @@ var (
 	// ErrConcurrentChange: another request changed the courier's status first.
 	ErrConcurrentChange = apperr.New(apperr.CodeInvalidTransition, "courier.concurrentChange",
 		"the courier's status was changed by someone else; reload and try again").WithRu("Статус курьера уже изменён другим пользователем; обновите данные")
-	// ErrIdempotencyMismatch: the idempotency key was used for another request.
-	ErrIdempotencyMismatch = apperr.New(apperr.CodeConflict, "idempotency.mismatch",
-		"this idempotency key was already used for a different request").WithRu("Ключ идемпотентности уже использован для другого запроса")
 	// ErrNoStorage: document files are not configured on this server.
 	ErrNoStorage = apperr.New(apperr.CodeInternal, "documents.noStorage", "document storage is not configured")
 )
@@ -57,7 +54,7 @@ func (noEquipment) Outstanding(context.Context, int) (int, int64, error) { retur
 // Options configure a Service.
 type Options struct {
 	// Documents stores document files; nil refuses uploads.
-	Documents docstore.Store
+	Documents blobstore.Store
 	// Equipment tells what a courier holds; nil means nothing ever is.
 	Equipment EquipmentLedger
 	// Now is the clock (tests); nil is time.Now.
@@ -73,7 +70,7 @@ type Options struct {
 // Service runs the courier operations over an ent client.
 type Service struct {
 	client    *ent.Client
-	docs      docstore.Store
+	docs      blobstore.Store
 	equipment EquipmentLedger
 	now       func() time.Time
 	maxFile   int64
@@ -104,7 +101,7 @@ func (s *Service) SetEquipmentLedger(l EquipmentLedger) {
 }
 
 // Documents returns the document store (nil when none is configured).
-func (s *Service) Documents() docstore.Store { return s.docs }
+func (s *Service) Documents() blobstore.Store { return s.docs }
 
 // clientFor is the client of the transaction in ctx (a GraphQL mutation's),
 // or the service's own.

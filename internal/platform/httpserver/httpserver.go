@@ -21,9 +21,9 @@ import (
 
 	"github.com/mycourier/mycourier/graph"
 	"github.com/mycourier/mycourier/internal/authsvc"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/couriersvc/courierhttp"
-	"github.com/mycourier/mycourier/internal/docstore"
 	"github.com/mycourier/mycourier/internal/handover"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/stocksvc"
@@ -54,8 +54,11 @@ type Options struct {
 	MaxDepth, MaxComplexity int
 	// HSTS sends Strict-Transport-Security (production behind TLS).
 	HSTS bool
+	// RequestTimeout cancels a request's context at this age: set it to the
+	// server's write timeout, after which the client is gone anyway.
+	RequestTimeout time.Duration
 	// Documents stores courier document files (nil: uploads refused).
-	Documents docstore.Store
+	Documents blobstore.Store
 }
 
 // NewRouter returns the handler of every HTTP endpoint.
@@ -75,7 +78,7 @@ func NewRouter(opts Options) http.Handler {
 	if maxBody <= 0 {
 		maxBody = 1 << 20
 	}
-	r.Use(RequestID, Logger(opts.Logger), Recoverer, metrics.Middleware, SecurityHeaders(opts.HSTS), CORS(opts.CORSOrigins), LimitBody(maxBody))
+	r.Use(RequestID, Logger(opts.Logger), Recoverer, Deadline(opts.RequestTimeout), metrics.Middleware, SecurityHeaders(opts.HSTS), CORS(opts.CORSOrigins), LimitBody(maxBody, graph.MaxUploadBytes))
 
 	courierOpts := couriersvc.Options{Documents: opts.Documents}
 	gql := graph.NewServer(opts.DB.Client, graph.ServerOptions{
@@ -87,6 +90,7 @@ func NewRouter(opts Options) http.Handler {
 		MaxComplexity: opts.MaxComplexity,
 	})
 	r.Handle("/graphql", opts.Auth.Middleware(gql))
+	r.Handle("/schema.graphql", opts.Auth.Middleware(http.HandlerFunc(graph.SchemaHandler)))
 	// Document files and exports: signed-in viewers only, read through
 	// their privacy rules.
 	r.Group(func(r chi.Router) {
