@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mycourier/mycourier/internal/app"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
-	"github.com/mycourier/mycourier/internal/platform/httpserver"
 )
 
 // refusalBudget is the generous bound asserted on each refusal's round trip
@@ -146,7 +146,7 @@ func TestDenialOfServiceRequestsAreRefusedFast(t *testing.T) {
 // wait; with the request deadline it gives up when the deadline passes.
 func TestRequestWorkStopsAtTheDeadline(t *testing.T) {
 	dbtest.RequirePostgres(t)
-	e := newEnv(t, "postgres", func(o *httpserver.Options) { o.RequestTimeout = 300 * time.Millisecond })
+	e := newEnv(t, "postgres", func(o *app.Options) { o.RequestTimeout = 300 * time.Millisecond })
 	owner := e.token(authz.Owner, authz.Scope{})
 	id, _ := e.onboard(owner, "")
 
