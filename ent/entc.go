@@ -38,7 +38,7 @@ func main() {
 			gen.FeatureExecQuery,
 			gen.FeatureUpsert,
 		},
-	}, entc.Extensions(ex))
+	}, entc.Extensions(ex), entc.TemplateFiles("./ent/template/dialect.tmpl"))
 	if err != nil {
 		log.Fatalf("entc: running ent codegen: %v", err)
 	}

@@ -141,6 +141,9 @@ func (s *Service) transition(ctx context.Context, a Action, id int, in Transitio
 		return err
 	})
 	if err != nil {
+		if a == ActRehire {
+			err = s.explainConflict(ctx, err, id)
+		}
 		return nil, fmt.Errorf("%s: courier[%d]: %w", a, id, err)
 	}
 	return out, nil
@@ -225,6 +228,10 @@ func (s *Service) apply(ctx context.Context, tx *ent.Client, a Action, id int, i
 	case ActRehire:
 		if cur.DoNotRehire {
 			return nil, ErrDoNotRehire
+		}
+		// A fired courier's phone may have gone to someone else meanwhile.
+		if err := checkDuplicates(ctx, tx, "", cur.Phone, id); err != nil {
+			return nil, err
 		}
 		u.ClearFiredAt().ClearHiredAt()
 	}

@@ -7,7 +7,6 @@
 package stocksvc
 
 import (
-	"sync/atomic"
 	"time"
 
 	"github.com/mycourier/mycourier/ent"
@@ -52,9 +51,8 @@ type Config struct {
 
 // Service runs the warehouse operations over an ent client.
 type Service struct {
-	client   *ent.Client
-	cfg      Config
-	postgres atomic.Int32 // 0 unknown, 1 PostgreSQL, 2 SQLite
+	client *ent.Client
+	cfg    Config
 }
 
 // New returns a Service over client.
