@@ -51,6 +51,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
 	StockBalance() StockBalanceResolver
+	User() UserResolver
 }
 
 type DirectiveRoot struct {
@@ -715,6 +716,7 @@ type ComplexityRoot struct {
 		Login             func(childComplexity int) int
 		Partners          func(childComplexity int) int
 		PasswordChangedAt func(childComplexity int) int
+		Permissions       func(childComplexity int) int
 		Regions           func(childComplexity int) int
 		Role              func(childComplexity int) int
 		TelegramUserID    func(childComplexity int) int
@@ -854,6 +856,9 @@ type QueryResolver interface {
 type StockBalanceResolver interface {
 	Available(ctx context.Context, obj *ent.StockBalance) (int, error)
 	LowStock(ctx context.Context, obj *ent.StockBalance) (bool, error)
+}
+type UserResolver interface {
+	Permissions(ctx context.Context, obj *ent.User) ([]string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -4153,6 +4158,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.PasswordChangedAt(childComplexity), true
+	case "User.permissions":
+		if e.ComplexityRoot.User.Permissions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Permissions(childComplexity), true
 	case "User.regions":
 		if e.ComplexityRoot.User.Regions == nil {
 			break
@@ -4543,6 +4554,15 @@ input CreateApiTokenInput {
   warehouseIDs: [ID!]
 }
 
+extend type User {
+  """
+  Operations ("Query.couriers", "Mutation.blockCourier") the user's role may
+  call, from the permission matrix; the admin UI shows menus and buttons by
+  it. The API still checks every call.
+  """
+  permissions: [String!]!
+}
+
 extend type Query {
   "The signed-in user."
   me: User!
@@ -4680,14 +4700,14 @@ extend type Query {
 extend type Mutation {
   onboardCourier(input: OnboardCourierInput!): Courier!
   updateCourier(id: ID!, input: UpdateCourierInput!): Courier!
-  submitForActivation(id: ID!, idempotencyKey: String): Courier!
-  activateCourier(id: ID!, idempotencyKey: String): Courier!
+  submitForActivation(id: ID!, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier!
+  activateCourier(id: ID!, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier!
   "reason: a code from statusReasons of kind BLOCK."
-  blockCourier(id: ID!, reason: String!, comment: String, idempotencyKey: String): Courier!
-  unblockCourier(id: ID!, comment: String, idempotencyKey: String): Courier!
+  blockCourier(id: ID!, reason: String!, comment: String, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier!
+  unblockCourier(id: ID!, comment: String, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier!
   "reason: a code from statusReasons of kind FIRE. force (owner, manager) fires despite outstanding equipment."
-  fireCourier(id: ID!, reason: String!, comment: String, force: Boolean, idempotencyKey: String): Courier!
-  rehireCourier(id: ID!, idempotencyKey: String): Courier!
+  fireCourier(id: ID!, reason: String!, comment: String, force: Boolean, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier!
+  rehireCourier(id: ID!, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier!
   "Security's flag: a courier marked so cannot be rehired."
   setCourierDoNotRehire(id: ID!, doNotRehire: Boolean!): Courier!
 
@@ -10360,9 +10380,8 @@ extend type Query {
 }
 `, BuiltIn: false},
 	{Name: "../stock.graphql", Input: `# The warehouse: stock operations on the append-only ledger, kits, courier
-# holdings and debts, and the reports over them. Every operation takes an
-# idempotencyKey: repeating a request with the same key returns the first
-# result and moves nothing; the same key with other input is a CONFLICT.
+# holdings and debts, and the reports over them. Every operation accepts an
+# optional idempotencyKey (see the argument's description).
 
 """
 The result of one stock operation: the ledger rows it wrote, under one
@@ -10395,7 +10414,8 @@ input StockLineInput @goModel(model: "github.com/mycourier/mycourier/internal/st
 }
 
 input ReceiveStockInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.ReceiveInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   warehouseID: ID!
   lines: [StockLineInput!]!
   "Supplier and their invoice, kept as the movements' reason."
@@ -10404,7 +10424,8 @@ input ReceiveStockInput @goModel(model: "github.com/mycourier/mycourier/internal
 }
 
 input IssueEquipmentInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.IssueInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   warehouseID: ID!
   courierID: ID!
   "Single items; may be combined with a kit."
@@ -10418,7 +10439,8 @@ input IssueEquipmentInput @goModel(model: "github.com/mycourier/mycourier/intern
 }
 
 input ReturnEquipmentInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.ReturnInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   warehouseID: ID!
   courierID: ID!
   lines: [StockLineInput!]!
@@ -10426,7 +10448,8 @@ input ReturnEquipmentInput @goModel(model: "github.com/mycourier/mycourier/inter
 }
 
 input WriteOffEquipmentInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.WriteOffInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   warehouseID: ID!
   "worn_out, damaged, lost or stolen."
   reason: String!
@@ -10439,7 +10462,8 @@ input WriteOffEquipmentInput @goModel(model: "github.com/mycourier/mycourier/int
 }
 
 input DispatchTransferInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.DispatchInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   fromWarehouseID: ID!
   toWarehouseID: ID!
   lines: [StockLineInput!]!
@@ -10458,7 +10482,8 @@ input ReceivedLineInput @goModel(model: "github.com/mycourier/mycourier/internal
 }
 
 input ReceiveTransferInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.ReceiveTransferInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   transferID: ID!
   lines: [ReceivedLineInput!]
   "What to do with units that did not arrive: written_off (default) or returned to the sender."
@@ -10472,7 +10497,8 @@ input CountLineInput @goModel(model: "github.com/mycourier/mycourier/internal/st
 }
 
 input CountStockInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.CountInput") {
-  idempotencyKey: String!
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result (replayed: true) and moves nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new operation."
+  idempotencyKey: String
   warehouseID: ID!
   lines: [CountLineInput!]!
   "Why the count differs (recorded on every adjustment)."
@@ -11719,6 +11745,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_regions(ctx, field)
 	case "warehouses":
 		return ec.fieldContext_User_warehouses(ctx, field)
+	case "permissions":
+		return ec.fieldContext_User_permissions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
@@ -28289,6 +28317,29 @@ func (ec *executionContext) fieldContext_User_warehouses(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _User_permissions(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_permissions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().Permissions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_permissions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, true, "String")
+}
+
 func (ec *executionContext) _UserConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32602,7 +32653,7 @@ func (ec *executionContext) unmarshalInputCountStockInput(ctx context.Context, o
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -37564,7 +37615,7 @@ func (ec *executionContext) unmarshalInputDispatchTransferInput(ctx context.Cont
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -38653,7 +38704,7 @@ func (ec *executionContext) unmarshalInputIssueEquipmentInput(ctx context.Contex
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42215,7 +42266,7 @@ func (ec *executionContext) unmarshalInputReceiveStockInput(ctx context.Context,
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42285,7 +42336,7 @@ func (ec *executionContext) unmarshalInputReceiveTransferInput(ctx context.Conte
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -42961,7 +43012,7 @@ func (ec *executionContext) unmarshalInputReturnEquipmentInput(ctx context.Conte
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -47710,7 +47761,7 @@ func (ec *executionContext) unmarshalInputWriteOffEquipmentInput(ctx context.Con
 		switch k {
 		case "idempotencyKey":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
-			data, err := ec.unmarshalNString2string(ctx, v)
+			data, err := ec.unmarshalOString2string(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -52236,6 +52287,12 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_warehouses(ctx, field, obj)
+				})
+		case "permissions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_permissions(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
