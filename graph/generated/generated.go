@@ -4658,7 +4658,7 @@ type CourierImportReport {
 }
 
 extend type Courier {
-  "Whether the courier may be activated now, and if not, why (message keys)."
+  "Whether the courier may be activated now, and if not, why: message keys, and per required document group its state and kinds (documents.missing:passport|id_card, documents.pending:contract, documents.rejected:…, documents.expired:…)."
   activationBlockers: [String!]!
   "Actions possible from the current status."
   allowedActions: [String!]!

@@ -25,6 +25,9 @@ var (
 	// ErrDocumentsIncomplete: activation needs every required document verified and valid.
 	ErrDocumentsIncomplete = apperr.New(apperr.CodeInvalidTransition, "courier.documentsIncomplete",
 		"required documents are missing, unverified or expired").WithRu("Не все обязательные документы загружены, проверены и действительны")
+	// ErrDocumentFileRequired: a document is verified against its stored scan.
+	ErrDocumentFileRequired = apperr.New(apperr.CodeInvalidTransition, "document.fileRequired",
+		"upload the document's scan before verifying it").WithRu("Загрузите скан документа перед проверкой")
 	// ErrNoPartner: activation needs a logistics partner.
 	ErrNoPartner = apperr.New(apperr.CodeInvalidTransition, "courier.noPartner",
 		"the courier has no logistics partner").WithRu("У курьера не указан лог-партнёр")
