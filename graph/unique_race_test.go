@@ -30,7 +30,7 @@ func TestOnboardRace_SameValueExactlyOneWins(t *testing.T) {
 			for i := range inputs {
 				serial++
 				inputs[i] = map[string]any{
-					"lastName": "Каримов", "firstName": "Азиз", "transportType": "foot",
+					"lastName": "Каримов", "firstName": "Азиз", "transportType": "FOOT",
 					"phone": fmt.Sprintf("+99890%07d", 1000+serial), "pinfl": pinfl(birth, true, serial),
 				}
 			}

@@ -31,6 +31,7 @@ import (
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/graph/model"
+	"github.com/mycourier/mycourier/graph/scalar"
 	"github.com/mycourier/mycourier/internal/stocksvc"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -4600,7 +4601,7 @@ input OnboardCourierInput {
   phone: String!
   pinfl: String!
   "Derived from the PINFL when omitted; must match it when given."
-  birthDate: Time
+  birthDate: Date
   transportType: CourierTransportType!
   "Required for moto and car, e.g. 01A123BC."
   vehiclePlate: String
@@ -4615,7 +4616,7 @@ input UpdateCourierInput {
   middleName: String
   phone: String
   pinfl: String
-  birthDate: Time
+  birthDate: Date
   transportType: CourierTransportType
   vehiclePlate: String
   partnerID: ID
@@ -4628,8 +4629,8 @@ input AddCourierDocumentInput {
   courierID: ID!
   kind: CourierDocumentKind!
   number: String
-  issuedAt: Time
-  expiresAt: Time
+  issuedAt: Date
+  expiresAt: Date
   "PDF, JPEG or PNG, up to 10 MiB."
   file: Upload
 }
@@ -4809,12 +4810,12 @@ enum ApiTokenOrderField {
 ApiTokenRole is enum for the field role
 """
 enum ApiTokenRole @goModel(model: "github.com/mycourier/mycourier/ent/apitoken.Role") {
-  owner
-  manager
-  onboarding
-  warehouse
-  security
-  integrator
+  OWNER
+  MANAGER
+  ONBOARDING
+  WAREHOUSE
+  SECURITY
+  INTEGRATOR
 }
 """
 ApiTokenWhereInput is used for filtering ApiToken objects.
@@ -4992,9 +4993,9 @@ type AuditEvent implements Node {
 AuditEventActorKind is enum for the field actor_kind
 """
 enum AuditEventActorKind @goModel(model: "github.com/mycourier/mycourier/ent/auditevent.ActorKind") {
-  user
-  api_token
-  system
+  USER
+  API_TOKEN
+  SYSTEM
 }
 """
 A connection to a list of items.
@@ -5484,7 +5485,7 @@ type Courier implements Node {
   personal identification number, 14 digits
   """
   pinfl: String!
-  birthDate: Time!
+  birthDate: Date!
   """
   derived from the first PINFL digit
   """
@@ -5670,8 +5671,8 @@ enum CourierDebtOrderField {
 CourierDebtStatus is enum for the field status
 """
 enum CourierDebtStatus @goModel(model: "github.com/mycourier/mycourier/ent/courierdebt.Status") {
-  open
-  settled
+  OPEN
+  SETTLED
 }
 """
 CourierDebtWhereInput is used for filtering CourierDebt objects.
@@ -5849,8 +5850,8 @@ type CourierDocument implements Node {
   courierID: ID!
   kind: CourierDocumentKind!
   number: String
-  issuedAt: Time
-  expiresAt: Time
+  issuedAt: Date
+  expiresAt: Date
   verification: CourierDocumentVerification!
   rejectionReason: String
   verifiedByID: ID
@@ -5895,12 +5896,12 @@ type CourierDocumentEdge {
 CourierDocumentKind is enum for the field kind
 """
 enum CourierDocumentKind @goModel(model: "github.com/mycourier/mycourier/ent/courierdocument.Kind") {
-  passport
-  id_card
-  driver_license
-  medical_certificate
-  contract
-  photo
+  PASSPORT
+  ID_CARD
+  DRIVER_LICENSE
+  MEDICAL_CERTIFICATE
+  CONTRACT
+  PHOTO
 }
 """
 Ordering options for CourierDocument connections
@@ -5928,19 +5929,19 @@ enum CourierDocumentOrderField {
 CourierDocumentStatus is enum for the field document_status
 """
 enum CourierDocumentStatus @goModel(model: "github.com/mycourier/mycourier/ent/courier.DocumentStatus") {
-  missing
-  pending
-  verified
-  rejected
-  expired
+  MISSING
+  PENDING
+  VERIFIED
+  REJECTED
+  EXPIRED
 }
 """
 CourierDocumentVerification is enum for the field verification
 """
 enum CourierDocumentVerification @goModel(model: "github.com/mycourier/mycourier/ent/courierdocument.Verification") {
-  pending
-  verified
-  rejected
+  PENDING
+  VERIFIED
+  REJECTED
 }
 """
 CourierDocumentWhereInput is used for filtering CourierDocument objects.
@@ -6031,27 +6032,27 @@ input CourierDocumentWhereInput {
   """
   issued_at field predicates
   """
-  issuedAt: Time
-  issuedAtNEQ: Time
-  issuedAtIn: [Time!]
-  issuedAtNotIn: [Time!]
-  issuedAtGT: Time
-  issuedAtGTE: Time
-  issuedAtLT: Time
-  issuedAtLTE: Time
+  issuedAt: Date
+  issuedAtNEQ: Date
+  issuedAtIn: [Date!]
+  issuedAtNotIn: [Date!]
+  issuedAtGT: Date
+  issuedAtGTE: Date
+  issuedAtLT: Date
+  issuedAtLTE: Date
   issuedAtIsNil: Boolean
   issuedAtNotNil: Boolean
   """
   expires_at field predicates
   """
-  expiresAt: Time
-  expiresAtNEQ: Time
-  expiresAtIn: [Time!]
-  expiresAtNotIn: [Time!]
-  expiresAtGT: Time
-  expiresAtGTE: Time
-  expiresAtLT: Time
-  expiresAtLTE: Time
+  expiresAt: Date
+  expiresAtNEQ: Date
+  expiresAtIn: [Date!]
+  expiresAtNotIn: [Date!]
+  expiresAtGT: Date
+  expiresAtGTE: Date
+  expiresAtLT: Date
+  expiresAtLTE: Date
   expiresAtIsNil: Boolean
   expiresAtNotNil: Boolean
   """
@@ -6178,8 +6179,8 @@ type CourierEdge {
 CourierGender is enum for the field gender
 """
 enum CourierGender @goModel(model: "github.com/mycourier/mycourier/ent/courier.Gender") {
-  male
-  female
+  MALE
+  FEMALE
 }
 type CourierHolding implements Node {
   id: ID!
@@ -6242,10 +6243,10 @@ enum CourierOrderField {
 CourierStatus is enum for the field status
 """
 enum CourierStatus @goModel(model: "github.com/mycourier/mycourier/ent/courier.Status") {
-  new
-  active
-  blocked
-  fired
+  NEW
+  ACTIVE
+  BLOCKED
+  FIRED
 }
 type CourierStatusChange implements Node {
   id: ID!
@@ -6296,10 +6297,10 @@ type CourierStatusChangeEdge {
 CourierStatusChangeFromStatus is enum for the field from_status
 """
 enum CourierStatusChangeFromStatus @goModel(model: "github.com/mycourier/mycourier/ent/courierstatuschange.FromStatus") {
-  new
-  active
-  blocked
-  fired
+  NEW
+  ACTIVE
+  BLOCKED
+  FIRED
 }
 """
 Ordering options for CourierStatusChange connections
@@ -6324,10 +6325,10 @@ enum CourierStatusChangeOrderField {
 CourierStatusChangeToStatus is enum for the field to_status
 """
 enum CourierStatusChangeToStatus @goModel(model: "github.com/mycourier/mycourier/ent/courierstatuschange.ToStatus") {
-  new
-  active
-  blocked
-  fired
+  NEW
+  ACTIVE
+  BLOCKED
+  FIRED
 }
 """
 CourierStatusChangeWhereInput is used for filtering CourierStatusChange objects.
@@ -6442,11 +6443,11 @@ input CourierStatusChangeWhereInput {
 CourierTransportType is enum for the field transport_type
 """
 enum CourierTransportType @goModel(model: "github.com/mycourier/mycourier/ent/courier.TransportType") {
-  foot
-  bicycle
-  scooter
-  moto
-  car
+  FOOT
+  BICYCLE
+  SCOOTER
+  MOTO
+  CAR
 }
 """
 CourierWhereInput is used for filtering Courier objects.
@@ -6592,14 +6593,14 @@ input CourierWhereInput {
   """
   birth_date field predicates
   """
-  birthDate: Time
-  birthDateNEQ: Time
-  birthDateIn: [Time!]
-  birthDateNotIn: [Time!]
-  birthDateGT: Time
-  birthDateGTE: Time
-  birthDateLT: Time
-  birthDateLTE: Time
+  birthDate: Date
+  birthDateNEQ: Date
+  birthDateIn: [Date!]
+  birthDateNotIn: [Date!]
+  birthDateGT: Date
+  birthDateGTE: Date
+  birthDateLT: Date
+  birthDateLTE: Date
   """
   gender field predicates
   """
@@ -6930,12 +6931,12 @@ type EquipmentType implements Node {
 EquipmentTypeCategory is enum for the field category
 """
 enum EquipmentTypeCategory @goModel(model: "github.com/mycourier/mycourier/ent/equipmenttype.Category") {
-  bag
-  uniform
-  helmet
-  power_bank
-  phone_holder
-  other
+  BAG
+  UNIFORM
+  HELMET
+  POWER_BANK
+  PHONE_HOLDER
+  OTHER
 }
 """
 A connection to a list of items.
@@ -6995,8 +6996,8 @@ enum EquipmentTypeOrderField {
 EquipmentTypeTracking is enum for the field tracking
 """
 enum EquipmentTypeTracking @goModel(model: "github.com/mycourier/mycourier/ent/equipmenttype.Tracking") {
-  serial
-  quantity
+  SERIAL
+  QUANTITY
 }
 """
 EquipmentTypeWhereInput is used for filtering EquipmentType objects.
@@ -7242,9 +7243,9 @@ type Item implements Node {
 ItemCondition is enum for the field condition
 """
 enum ItemCondition @goModel(model: "github.com/mycourier/mycourier/ent/item.Condition") {
-  new
-  used
-  damaged
+  NEW
+  USED
+  DAMAGED
 }
 """
 A connection to a list of items.
@@ -7302,12 +7303,12 @@ enum ItemOrderField {
 ItemState is enum for the field state
 """
 enum ItemState @goModel(model: "github.com/mycourier/mycourier/ent/item.State") {
-  in_stock
-  issued
-  in_transit
-  quarantined
-  written_off
-  lost
+  IN_STOCK
+  ISSUED
+  IN_TRANSIT
+  QUARANTINED
+  WRITTEN_OFF
+  LOST
 }
 """
 ItemWhereInput is used for filtering Item objects.
@@ -7546,11 +7547,11 @@ enum KitOrderField {
 KitTransportType is enum for the field transport_type
 """
 enum KitTransportType @goModel(model: "github.com/mycourier/mycourier/ent/kit.TransportType") {
-  foot
-  bicycle
-  scooter
-  moto
-  car
+  FOOT
+  BICYCLE
+  SCOOTER
+  MOTO
+  CAR
 }
 """
 KitWhereInput is used for filtering Kit objects.
@@ -7689,9 +7690,9 @@ type Movement implements Node {
 MovementCondition is enum for the field condition
 """
 enum MovementCondition @goModel(model: "github.com/mycourier/mycourier/ent/movement.Condition") {
-  new
-  used
-  damaged
+  NEW
+  USED
+  DAMAGED
 }
 """
 A connection to a list of items.
@@ -7727,13 +7728,13 @@ type MovementEdge {
 MovementKind is enum for the field kind
 """
 enum MovementKind @goModel(model: "github.com/mycourier/mycourier/ent/movement.Kind") {
-  receipt
-  issue
-  return
-  write_off
-  transfer_out
-  transfer_in
-  adjustment
+  RECEIPT
+  ISSUE
+  RETURN
+  WRITE_OFF
+  TRANSFER_OUT
+  TRANSFER_IN
+  ADJUSTMENT
 }
 """
 Ordering options for Movement connections
@@ -9077,8 +9078,8 @@ type StatusReasonEdge {
 StatusReasonKind is enum for the field kind
 """
 enum StatusReasonKind @goModel(model: "github.com/mycourier/mycourier/ent/statusreason.Kind") {
-  block
-  fire
+  BLOCK
+  FIRE
 }
 """
 Ordering options for StatusReason connections
@@ -9496,8 +9497,8 @@ enum TransferLineOrderField {
 TransferLineShortageResolution is enum for the field shortage_resolution
 """
 enum TransferLineShortageResolution @goModel(model: "github.com/mycourier/mycourier/ent/transferline.ShortageResolution") {
-  written_off
-  returned
+  WRITTEN_OFF
+  RETURNED
 }
 """
 Ordering options for Transfer connections
@@ -9525,8 +9526,8 @@ enum TransferOrderField {
 TransferStatus is enum for the field status
 """
 enum TransferStatus @goModel(model: "github.com/mycourier/mycourier/ent/transfer.Status") {
-  in_transit
-  received
+  IN_TRANSIT
+  RECEIVED
 }
 """
 TransferWhereInput is used for filtering Transfer objects.
@@ -9903,12 +9904,12 @@ enum UserOrderField {
 UserRole is enum for the field role
 """
 enum UserRole @goModel(model: "github.com/mycourier/mycourier/ent/user.Role") {
-  owner
-  manager
-  onboarding
-  warehouse
-  security
-  integrator
+  OWNER
+  MANAGER
+  ONBOARDING
+  WAREHOUSE
+  SECURITY
+  INTEGRATOR
 }
 """
 UserWhereInput is used for filtering User objects.
@@ -10368,6 +10369,9 @@ type Mutation {
   createEquipmentType(input: CreateEquipmentTypeInput!): EquipmentType!
   updateEquipmentType(id: ID!, input: UpdateEquipmentTypeInput!): EquipmentType!
 }
+
+"A calendar day without a time of day, ISO 8601: ` + "`" + `2026-11-30` + "`" + `. Instants are ` + "`" + `Time` + "`" + ` (RFC 3339)."
+scalar Date
 `, BuiltIn: false},
 	{Name: "../security.graphql", Input: `# The security service's view of a courier.
 
@@ -10570,8 +10574,8 @@ extend type Courier {
 }
 
 extend type Query {
-  "Balances per warehouse and type with low-stock flags, and movements in [from, to)."
-  stockReport(warehouseID: ID, lowStockOnly: Boolean, from: Time, to: Time): [StockReportLine!]!
+  "Balances per warehouse and type with low-stock flags, and movements by kind from the day ` + "`" + `from` + "`" + ` through the day ` + "`" + `to` + "`" + ` (both included, UTC days)."
+  stockReport(warehouseID: ID, lowStockOnly: Boolean, from: Date, to: Date): [StockReportLine!]!
   "A serial unit by its serial number; its movements are its history."
   itemBySerial(serial: String!): Item
   "Transfers dispatched and not yet received, optionally to or from one warehouse."
@@ -14232,7 +14236,7 @@ func (ec *executionContext) field_Query_stockReport_args(ctx context.Context, ra
 	args["lowStockOnly"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
 		func(ctx context.Context, v any) (*time.Time, error) {
-			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -14240,7 +14244,7 @@ func (ec *executionContext) field_Query_stockReport_args(ctx context.Context, ra
 	args["from"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "to",
 		func(ctx context.Context, v any) (*time.Time, error) {
-			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -16432,14 +16436,14 @@ func (ec *executionContext) _Courier_birthDate(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Courier_birthDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Courier", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Courier", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Courier_gender(ctx context.Context, field graphql.CollectedField, obj *ent.Courier) (ret graphql.Marshaler) {
@@ -17865,14 +17869,14 @@ func (ec *executionContext) _CourierDocument_issuedAt(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_CourierDocument_issuedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CourierDocument", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("CourierDocument", field, false, false, "Date")
 }
 
 func (ec *executionContext) _CourierDocument_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDocument) (ret graphql.Marshaler) {
@@ -17888,14 +17892,14 @@ func (ec *executionContext) _CourierDocument_expiresAt(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_CourierDocument_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CourierDocument", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("CourierDocument", field, false, false, "Date")
 }
 
 func (ec *executionContext) _CourierDocument_verification(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDocument) (ret graphql.Marshaler) {
@@ -30072,14 +30076,14 @@ func (ec *executionContext) unmarshalInputAddCourierDocumentInput(ctx context.Co
 			it.Number = data
 		case "issuedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAt = data
 		case "expiresAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -34061,56 +34065,56 @@ func (ec *executionContext) unmarshalInputCourierDocumentWhereInput(ctx context.
 			it.NumberContainsFold = data
 		case "issuedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAt = data
 		case "issuedAtNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAtNEQ = data
 		case "issuedAtIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAtIn = data
 		case "issuedAtNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAtNotIn = data
 		case "issuedAtGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAtGT = data
 		case "issuedAtGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAtGTE = data
 		case "issuedAtLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAtLT = data
 		case "issuedAtLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -34131,56 +34135,56 @@ func (ec *executionContext) unmarshalInputCourierDocumentWhereInput(ctx context.
 			it.IssuedAtNotNil = data
 		case "expiresAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAt = data
 		case "expiresAtNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAtNEQ = data
 		case "expiresAtIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAtIn = data
 		case "expiresAtNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAtNotIn = data
 		case "expiresAtGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAtGT = data
 		case "expiresAtGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAtGTE = data
 		case "expiresAtLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAtLT = data
 		case "expiresAtLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36236,56 +36240,56 @@ func (ec *executionContext) unmarshalInputCourierWhereInput(ctx context.Context,
 			it.PinflContainsFold = data
 		case "birthDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDate = data
 		case "birthDateNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDateNEQ = data
 		case "birthDateIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDateIn = data
 		case "birthDateNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDateNotIn = data
 		case "birthDateGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDateGT = data
 		case "birthDateGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDateGTE = data
 		case "birthDateLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDateLT = data
 		case "birthDateLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -41324,7 +41328,7 @@ func (ec *executionContext) unmarshalInputOnboardCourierInput(ctx context.Contex
 			it.Pinfl = data
 		case "birthDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -45562,7 +45566,7 @@ func (ec *executionContext) unmarshalInputUpdateCourierInput(ctx context.Context
 			it.Pinfl = data
 		case "birthDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -53502,6 +53506,20 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 	return v
 }
 
+func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := scalar.UnmarshalDate(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNDispatchTransferInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐDispatchInput(ctx context.Context, v any) (stocksvc.DispatchInput, error) {
 	res, err := ec.unmarshalInputDispatchTransferInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -55640,6 +55658,59 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalODate2ᚕtimeᚐTimeᚄ(ctx context.Context, v any) ([]time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]time.Time, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDate2timeᚐTime(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODate2ᚕtimeᚐTimeᚄ(ctx context.Context, sel ast.SelectionSet, v []time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDate2timeᚐTime(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalDate(*v)
+	return res
 }
 
 func (ec *executionContext) marshalOEquipmentType2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐEquipmentType(ctx context.Context, sel ast.SelectionSet, v *ent.EquipmentType) graphql.Marshaler {
