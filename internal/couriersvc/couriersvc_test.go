@@ -888,3 +888,59 @@ func TestExportHonoursMasking(t *testing.T) {
 		}
 	})
 }
+
+// TestOutOfScopeSaysSo: a scoped viewer naming a partner outside its scope,
+// or a change that would take its own courier out of it, is told "outside
+// your scope" — not "not found" or "no such active partner" — and nothing
+// changes.
+func TestOutOfScopeSaysSo(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		var other int
+		authtest.Tx(t, e.db, func(ctx context.Context, c *ent.Client) error {
+			other = c.Partner.Create().SetName("Чужой партнёр").SaveX(ctx).ID
+			return nil
+		})
+		c := e.onboard(t)
+		scoped := func(role authz.Role) context.Context {
+			return authz.NewContext(context.Background(), &authz.Viewer{Kind: authz.KindUser, ID: e.userID, Role: role,
+				PII: true, Scope: authz.Scope{Partners: []int{e.partner}}})
+		}
+		manager := scoped(authz.Manager)
+
+		_, err := e.svc.Update(manager, c.ID, couriersvc.UpdateInput{ClearPartner: true})
+		var ae *apperr.Error
+		if !errors.As(err, &ae) || ae.Key != couriersvc.ErrMovesOutOfScope.Key {
+			t.Errorf("manager clearing the partner: got %v, want %v", err, couriersvc.ErrMovesOutOfScope)
+		}
+		if got := e.db.Client.Courier.GetX(authtest.Sys(), c.ID); got.PartnerID == nil || *got.PartnerID != e.partner {
+			t.Errorf("partner after the refusal: %v, want %d", got.PartnerID, e.partner)
+		}
+		_, err = e.svc.Update(manager, c.ID, couriersvc.UpdateInput{PartnerID: &other})
+		if k := fieldKeys(t, err)["partnerID"]; k != "partner.outOfScope" {
+			t.Errorf("manager moving to another partner: got %v (key %q), want partner.outOfScope", err, k)
+		}
+
+		onboarding := scoped(authz.Onboarding)
+		in := e.input(t)
+		in.PartnerID = &other
+		if _, err := e.svc.Onboard(onboarding, in); fieldKeys(t, err)["partnerID"] != "partner.outOfScope" {
+			t.Errorf("onboarding for another partner: got %v, want partner.outOfScope", err)
+		}
+		missing := 1 << 40
+		in.PartnerID = &missing
+		if _, err := e.svc.Onboard(onboarding, in); fieldKeys(t, err)["partnerID"] != "partner.inactive" {
+			t.Errorf("onboarding for a missing partner: got %v, want partner.inactive", err)
+		}
+
+		csvData := "last_name,first_name,phone,pinfl,transport_type,partner\n" +
+			"Каримов,Азиз,90 555 44 33," + e.pin(t) + ",foot,Чужой партнёр\n"
+		rep, err := e.svc.Import(onboarding, strings.NewReader(csvData), couriersvc.ImportOptions{DryRun: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Errors) != 1 || rep.Errors[0].Key != "partner.outOfScope" {
+			t.Errorf("import for another partner: errors %+v, want one partner.outOfScope", rep.Errors)
+		}
+	})
+}

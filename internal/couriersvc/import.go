@@ -117,7 +117,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 }
 
 func (s *Service) importRows(ctx context.Context, tx *ent.Client, rows [][]string, cols map[string]int, opts ImportOptions, rep *ImportReport) error {
-	partners, branches, err := importRefs(ctx, tx)
+	partners, branches, visible, err := importRefs(ctx, tx)
 	if err != nil {
 		return err
 	}
@@ -160,17 +160,23 @@ func (s *Service) importRows(ctx context.Context, tx *ent.Client, rows [][]strin
 			}
 		}
 		if p := cell("partner"); p != "" {
-			if id, ok := partners[strings.ToLower(p)]; ok {
-				in.PartnerID = &id
-			} else {
+			switch id, ok := partners[strings.ToLower(p)]; {
+			case !ok:
 				fs.Add("partnerID", "partner.inactive", "no such active partner")
+			case !visible[id]:
+				fs.Add("partnerID", "partner.outOfScope", "this partner is outside your scope")
+			default:
+				in.PartnerID = &id
 			}
 		}
 		if b := cell("branch"); b != "" {
-			if id, ok := branches[strings.ToLower(b)]; ok {
-				in.BranchID = &id
-			} else {
+			switch id, ok := branches[strings.ToLower(b)]; {
+			case !ok:
 				fs.Add("branchID", "branch.inactive", "no such active branch")
+			case !visible[id]:
+				fs.Add("branchID", "branch.outOfScope", "this branch is outside your scope")
+			default:
+				in.BranchID = &id
 			}
 		}
 		v := s.check(in, &fs)
@@ -264,25 +270,40 @@ func (s *Service) importRows(ctx context.Context, tx *ent.Client, rows [][]strin
 	return nil
 }
 
-func importRefs(ctx context.Context, tx *ent.Client) (partners, branches map[string]int, err error) {
-	partners, branches = map[string]int{}, map[string]int{}
-	ps, err := tx.Partner.Query().Where(partner.ArchivedAtIsNil()).All(ctx)
+// importRefs maps the names and ids of active partners and branches to
+// ids, as the system sees them, and tells which ids are in the viewer's
+// scope: a row naming one outside it is told so, not "no such partner".
+func importRefs(ctx context.Context, tx *ent.Client) (partners, branches map[string]int, visible map[int]bool, err error) {
+	partners, branches, visible = map[string]int{}, map[string]int{}, map[int]bool{}
+	sys := authz.SystemContext(ctx, "couriersvc")
+	ps, err := tx.Partner.Query().Where(partner.ArchivedAtIsNil()).All(sys)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, p := range ps {
 		partners[strings.ToLower(p.Name)] = p.ID
 		partners[fmt.Sprint(p.ID)] = p.ID
 	}
-	bs, err := tx.Branch.Query().Where(branch.ArchivedAtIsNil()).All(ctx)
+	bs, err := tx.Branch.Query().Where(branch.ArchivedAtIsNil()).All(sys)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, b := range bs {
 		branches[strings.ToLower(b.Code)] = b.ID
 		branches[fmt.Sprint(b.ID)] = b.ID
 	}
-	return partners, branches, nil
+	pids, err := tx.Partner.Query().Where(partner.ArchivedAtIsNil()).IDs(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	bids, err := tx.Branch.Query().Where(branch.ArchivedAtIsNil()).IDs(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, id := range append(pids, bids...) {
+		visible[id] = true
+	}
+	return partners, branches, visible, nil
 }
 
 // columnOf names the file column of a field error.
