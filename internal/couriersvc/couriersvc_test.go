@@ -21,9 +21,9 @@ import (
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/dbtest"
-	"github.com/mycourier/mycourier/internal/docstore"
 	"github.com/mycourier/mycourier/internal/idempotency"
 	"github.com/mycourier/mycourier/internal/pinfl"
 	"github.com/mycourier/mycourier/internal/platform/database"
@@ -47,6 +47,29 @@ type fakeLedger struct {
 	items map[int]int
 }
 
+// settle books what courier id holds as settled (a forced firing's debt).
+func (l *fakeLedger) settle(_ context.Context, id int, _ string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.items, id)
+	return nil
+}
+
+// newService builds the service over db with the fake ledger; more adjusts
+// the options.
+func newService(t testing.TB, db *database.DB, l *fakeLedger, more func(*couriersvc.Options)) *couriersvc.Service {
+	t.Helper()
+	o := couriersvc.Options{Equipment: l, SettleDebt: l.settle}
+	if more != nil {
+		more(&o)
+	}
+	svc, err := couriersvc.New(db.Client, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
 func (l *fakeLedger) Outstanding(_ context.Context, id int) (int, int64, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -59,11 +82,11 @@ func newEnv(t *testing.T, d string) *env {
 	auth := authtest.Service(t, db)
 	u := authtest.User(t, auth, authz.Owner, authz.Scope{})
 	e := &env{db: db, userID: u.ID, ledger: &fakeLedger{items: map[int]int{}}}
-	store, err := docstore.NewDisk(t.TempDir())
+	store, err := blobstore.NewDisk(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.svc = couriersvc.New(db.Client, couriersvc.Options{Documents: store, Equipment: e.ledger})
+	e.svc = newService(t, db, e.ledger, func(o *couriersvc.Options) { o.Documents = store })
 	authtest.Tx(t, db, func(ctx context.Context, c *ent.Client) error {
 		r := c.Region.Create().SetCode("TAS").SetName("Ташкент").SaveX(ctx)
 		e.branch = c.Branch.Create().SetCode("TAS-1").SetName("Чиланзар").SetRegionID(r.ID).SaveX(ctx).ID
@@ -614,7 +637,7 @@ func TestDocumentsFileChecksAndExpiringQuery(t *testing.T) {
 		if k := fieldKeys(t, err)["file"]; k != "file.type" {
 			t.Errorf("executable: got %q", k)
 		}
-		big := couriersvc.New(e.db.Client, couriersvc.Options{Documents: e.svc.Documents(), MaxFileSize: 64})
+		big := newService(t, e.db, e.ledger, func(o *couriersvc.Options) { o.Documents, o.MaxFileSize = e.svc.Documents(), 64 })
 		_, err = big.AddDocument(e.ctx, couriersvc.DocumentInput{CourierID: c.ID, Kind: courierdocument.KindPassport,
 			File: &couriersvc.File{Name: "a.pdf", Size: 10, Content: bytes.NewReader(append(pdf, make([]byte, 100)...))}})
 		if k := fieldKeys(t, err)["file"]; k != "file.tooLarge" {

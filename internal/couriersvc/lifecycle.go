@@ -227,14 +227,12 @@ func (s *Service) apply(ctx context.Context, tx *ent.Client, a Action, id int, i
 				return nil, fmt.Errorf("force firing: %w", apperr.ErrForbidden)
 			}
 			forced = true
-			if s.settle != nil {
-				key := fmt.Sprintf("fire-%d-%d", id, now.UnixNano())
-				if k := strings.TrimSpace(in.IdempotencyKey); k != "" {
-					key = fmt.Sprintf("fire-%d-%s", id, k)
-				}
-				if err := s.settle(ctx, id, key); err != nil {
-					return nil, fmt.Errorf("settle equipment as debt: %w", err)
-				}
+			key := fmt.Sprintf("fire-%d-%d", id, now.UnixNano())
+			if k := strings.TrimSpace(in.IdempotencyKey); k != "" {
+				key = fmt.Sprintf("fire-%d-%s", id, k)
+			}
+			if err := s.settle(ctx, id, key); err != nil {
+				return nil, fmt.Errorf("settle equipment as debt: %w", err)
 			}
 		}
 		u.SetFiredAt(now)

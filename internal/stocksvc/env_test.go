@@ -18,13 +18,14 @@ import (
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/courier"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
+	"github.com/mycourier/mycourier/internal/app"
 	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authsvc"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/platform/database"
-	"github.com/mycourier/mycourier/internal/platform/httpserver"
 	"github.com/mycourier/mycourier/internal/stocksvc"
 )
 
@@ -223,7 +224,7 @@ type api struct {
 }
 
 func (e *env) api() *api {
-	h := httpserver.NewRouter(httpserver.Options{DB: e.db, Auth: e.auth, Logger: zerolog.Nop()})
+	h := apptest.Handler(e.t, app.Options{DB: e.db, Auth: e.auth, Logger: zerolog.Nop()})
 	srv := httptest.NewServer(h)
 	e.t.Cleanup(srv.Close)
 	return &api{t: e.t, srv: srv, token: authtest.Token(e.t, e.auth, authz.Warehouse, e.scope)}
