@@ -808,6 +808,40 @@ func TestImport(t *testing.T) {
 				t.Fatalf("got %+v %v", rep, err)
 			}
 		})
+		t.Run("xlsx date cells and date text", func(t *testing.T) {
+			// Excel stores a date as a day serial with a date number
+			// format; excelize shows it as "09-20-90", which was refused.
+			birth := time.Date(1990, 9, 20, 0, 0, 0, 0, time.UTC)
+			f := excelize.NewFile()
+			_ = f.SetSheetRow("Sheet1", "A1", &[]any{"last_name", "first_name", "phone", "pinfl", "birth_date", "transport_type"})
+			style, err := f.NewStyle(&excelize.Style{NumFmt: 14}) // Excel's standard short date
+			if err != nil {
+				t.Fatal(err)
+			}
+			pins := []string{}
+			for i, date := range []any{birth, "1990-09-20", "20.09.1990"} {
+				serial := 900 + i
+				p, _ := pinfl.Make(birth, pinfl.Male, serial)
+				pins = append(pins, p)
+				cell, _ := excelize.CoordinatesToCellName(1, i+2)
+				_ = f.SetSheetRow("Sheet1", cell, &[]any{"Rahimov", "Bobur", fmt.Sprintf("93 555 %02d 7%d", 60+i, i), p, date, "foot"})
+			}
+			if err := f.SetCellStyle("Sheet1", "E2", "E2", style); err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			_ = f.Write(&buf)
+			rep, err := e.svc.Import(e.ctx, &buf, couriersvc.ImportOptions{})
+			if err != nil || rep.Created != 3 {
+				t.Fatalf("got %+v %v, want 3 created", rep, err)
+			}
+			for _, p := range pins {
+				c := e.db.Client.Courier.Query().Where(courier.Pinfl(p)).OnlyX(authtest.Sys())
+				if !c.BirthDate.Equal(birth) {
+					t.Errorf("courier %s: birth date %v, want %v", p, c.BirthDate, birth)
+				}
+			}
+		})
 		for name, data := range map[string]string{
 			"wrong columns":  "name,surname\nA,B\n",
 			"binary garbage": "\x00\x01\x02\xff\xfe garbage",

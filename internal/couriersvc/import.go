@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -347,6 +348,34 @@ func parseDate(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// datesFromSerials replaces each date cell's display text ("09-20-90" in
+// Excel's default date format, or whatever the locale shows) by its ISO
+// date: a date cell stores a day serial, and excelize formats it with the
+// cell's number format, so a cell whose raw value is a number but whose
+// shown value is not is a date (or time) cell.
+func datesFromSerials(shown, raw [][]string) {
+	for i := range shown {
+		if i >= len(raw) {
+			return
+		}
+		for j := range shown[i] {
+			if j >= len(raw[i]) || shown[i][j] == raw[i][j] {
+				continue
+			}
+			serial, err := strconv.ParseFloat(raw[i][j], 64)
+			if err != nil {
+				continue
+			}
+			if _, err := strconv.ParseFloat(strings.ReplaceAll(shown[i][j], ",", ""), 64); err == nil {
+				continue // a number shown with separators, not a date
+			}
+			if t, err := excelize.ExcelDateToTime(serial, false); err == nil {
+				shown[i][j] = t.Format("2006-01-02")
+			}
+		}
+	}
+}
+
 // readTable reads an XLSX (zip) or CSV file into rows of cells.
 func readTable(data []byte) ([][]string, error) {
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
@@ -363,6 +392,11 @@ func readTable(data []byte) ([][]string, error) {
 		if err != nil {
 			return nil, importFileError("import.badXlsx", "the first sheet cannot be read", "Не удалось прочитать первый лист")
 		}
+		raw, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, importFileError("import.badXlsx", "the first sheet cannot be read", "Не удалось прочитать первый лист")
+		}
+		datesFromSerials(rows, raw)
 		return rows, nil
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // Excel's UTF-8 BOM
