@@ -140,28 +140,70 @@ func getCourier(ctx context.Context, c *ent.Client, id int) (*ent.Courier, error
 // label names a courier for people: "Karimov Aziz".
 func label(c *ent.Courier) string { return c.LastName + " " + c.FirstName }
 
-// checkRefs checks that the partner and branch exist and are not archived.
+// checkRefs checks that the partner and branch exist, are not archived and
+// are within the viewer's scope; one that exists outside it is named so
+// ("outside your scope"), not reported as missing.
 func checkRefs(ctx context.Context, c *ent.Client, fs *Fields, partnerID, branchID *int) error {
 	if partnerID != nil {
-		ok, err := c.Partner.Query().Where(partner.ID(*partnerID), partner.ArchivedAtIsNil()).Exist(ctx)
+		st, err := refState(ctx, func(ctx context.Context) (bool, error) {
+			return c.Partner.Query().Where(partner.ID(*partnerID), partner.ArchivedAtIsNil()).Exist(ctx)
+		})
 		if err != nil {
 			return fmt.Errorf("partner[%d]: %w", *partnerID, err)
 		}
-		if !ok {
+		switch st {
+		case refMissing:
 			fs.Add("partnerID", "partner.inactive", "no such active partner")
+		case refOutOfScope:
+			fs.Add("partnerID", "partner.outOfScope", "this partner is outside your scope")
 		}
 	}
 	if branchID != nil {
-		ok, err := c.Branch.Query().Where(branch.ID(*branchID), branch.ArchivedAtIsNil()).Exist(ctx)
+		st, err := refState(ctx, func(ctx context.Context) (bool, error) {
+			return c.Branch.Query().Where(branch.ID(*branchID), branch.ArchivedAtIsNil()).Exist(ctx)
+		})
 		if err != nil {
 			return fmt.Errorf("branch[%d]: %w", *branchID, err)
 		}
-		if !ok {
+		switch st {
+		case refMissing:
 			fs.Add("branchID", "branch.inactive", "no such active branch")
+		case refOutOfScope:
+			fs.Add("branchID", "branch.outOfScope", "this branch is outside your scope")
 		}
 	}
 	return nil
 }
+
+type refStatus int
+
+const (
+	refOK refStatus = iota
+	refMissing
+	refOutOfScope
+)
+
+// refState runs exists as the viewer, then (when it finds nothing) as the
+// system, to tell a record outside the viewer's scope from a missing one.
+func refState(ctx context.Context, exists func(context.Context) (bool, error)) (refStatus, error) {
+	ok, err := exists(ctx)
+	if err != nil || ok {
+		return refOK, err
+	}
+	ok, err = exists(authz.SystemContext(ctx, "couriersvc"))
+	if err != nil {
+		return refOK, err
+	}
+	if ok {
+		return refOutOfScope, nil
+	}
+	return refMissing, nil
+}
+
+// ErrMovesOutOfScope: the change would take the courier out of the
+// viewer's own scope (a manager clearing or changing the partner).
+var ErrMovesOutOfScope = apperr.New(apperr.CodeForbidden, "courier.movesOutOfScope",
+	"this change would move the courier outside your scope").WithRu("После изменения курьер окажется вне вашей зоны ответственности")
 
 // checkDuplicates reports a PINFL already registered (naming the holder and
 // its status; a fired holder points to rehire) and a phone held by another

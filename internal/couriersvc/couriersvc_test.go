@@ -808,6 +808,40 @@ func TestImport(t *testing.T) {
 				t.Fatalf("got %+v %v", rep, err)
 			}
 		})
+		t.Run("xlsx date cells and date text", func(t *testing.T) {
+			// Excel stores a date as a day serial with a date number
+			// format; excelize shows it as "09-20-90", which was refused.
+			birth := time.Date(1990, 9, 20, 0, 0, 0, 0, time.UTC)
+			f := excelize.NewFile()
+			_ = f.SetSheetRow("Sheet1", "A1", &[]any{"last_name", "first_name", "phone", "pinfl", "birth_date", "transport_type"})
+			style, err := f.NewStyle(&excelize.Style{NumFmt: 14}) // Excel's standard short date
+			if err != nil {
+				t.Fatal(err)
+			}
+			pins := []string{}
+			for i, date := range []any{birth, "1990-09-20", "20.09.1990"} {
+				serial := 900 + i
+				p, _ := pinfl.Make(birth, pinfl.Male, serial)
+				pins = append(pins, p)
+				cell, _ := excelize.CoordinatesToCellName(1, i+2)
+				_ = f.SetSheetRow("Sheet1", cell, &[]any{"Rahimov", "Bobur", fmt.Sprintf("93 555 %02d 7%d", 60+i, i), p, date, "foot"})
+			}
+			if err := f.SetCellStyle("Sheet1", "E2", "E2", style); err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			_ = f.Write(&buf)
+			rep, err := e.svc.Import(e.ctx, &buf, couriersvc.ImportOptions{})
+			if err != nil || rep.Created != 3 {
+				t.Fatalf("got %+v %v, want 3 created", rep, err)
+			}
+			for _, p := range pins {
+				c := e.db.Client.Courier.Query().Where(courier.Pinfl(p)).OnlyX(authtest.Sys())
+				if !c.BirthDate.Equal(birth) {
+					t.Errorf("courier %s: birth date %v, want %v", p, c.BirthDate, birth)
+				}
+			}
+		})
 		for name, data := range map[string]string{
 			"wrong columns":  "name,surname\nA,B\n",
 			"binary garbage": "\x00\x01\x02\xff\xfe garbage",
@@ -908,6 +942,62 @@ func TestExportHonoursMasking(t *testing.T) {
 		rows, _ := f.GetRows("Sheet1")
 		if len(rows) != 2 || rows[1][5] != c.Pinfl {
 			t.Errorf("xlsx rows: %v", rows)
+		}
+	})
+}
+
+// TestOutOfScopeSaysSo: a scoped viewer naming a partner outside its scope,
+// or a change that would take its own courier out of it, is told "outside
+// your scope" — not "not found" or "no such active partner" — and nothing
+// changes.
+func TestOutOfScopeSaysSo(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		var other int
+		authtest.Tx(t, e.db, func(ctx context.Context, c *ent.Client) error {
+			other = c.Partner.Create().SetName("Чужой партнёр").SaveX(ctx).ID
+			return nil
+		})
+		c := e.onboard(t)
+		scoped := func(role authz.Role) context.Context {
+			return authz.NewContext(context.Background(), &authz.Viewer{Kind: authz.KindUser, ID: e.userID, Role: role,
+				PII: true, Scope: authz.Scope{Partners: []int{e.partner}}})
+		}
+		manager := scoped(authz.Manager)
+
+		_, err := e.svc.Update(manager, c.ID, couriersvc.UpdateInput{ClearPartner: true})
+		var ae *apperr.Error
+		if !errors.As(err, &ae) || ae.Key != couriersvc.ErrMovesOutOfScope.Key {
+			t.Errorf("manager clearing the partner: got %v, want %v", err, couriersvc.ErrMovesOutOfScope)
+		}
+		if got := e.db.Client.Courier.GetX(authtest.Sys(), c.ID); got.PartnerID == nil || *got.PartnerID != e.partner {
+			t.Errorf("partner after the refusal: %v, want %d", got.PartnerID, e.partner)
+		}
+		_, err = e.svc.Update(manager, c.ID, couriersvc.UpdateInput{PartnerID: &other})
+		if k := fieldKeys(t, err)["partnerID"]; k != "partner.outOfScope" {
+			t.Errorf("manager moving to another partner: got %v (key %q), want partner.outOfScope", err, k)
+		}
+
+		onboarding := scoped(authz.Onboarding)
+		in := e.input(t)
+		in.PartnerID = &other
+		if _, err := e.svc.Onboard(onboarding, in); fieldKeys(t, err)["partnerID"] != "partner.outOfScope" {
+			t.Errorf("onboarding for another partner: got %v, want partner.outOfScope", err)
+		}
+		missing := 1 << 40
+		in.PartnerID = &missing
+		if _, err := e.svc.Onboard(onboarding, in); fieldKeys(t, err)["partnerID"] != "partner.inactive" {
+			t.Errorf("onboarding for a missing partner: got %v, want partner.inactive", err)
+		}
+
+		csvData := "last_name,first_name,phone,pinfl,transport_type,partner\n" +
+			"Каримов,Азиз,90 555 44 33," + e.pin(t) + ",foot,Чужой партнёр\n"
+		rep, err := e.svc.Import(onboarding, strings.NewReader(csvData), couriersvc.ImportOptions{DryRun: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rep.Errors) != 1 || rep.Errors[0].Key != "partner.outOfScope" {
+			t.Errorf("import for another partner: errors %+v, want one partner.outOfScope", rep.Errors)
 		}
 	})
 }

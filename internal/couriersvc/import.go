@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -117,7 +118,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 }
 
 func (s *Service) importRows(ctx context.Context, tx *ent.Client, rows [][]string, cols map[string]int, opts ImportOptions, rep *ImportReport) error {
-	partners, branches, err := importRefs(ctx, tx)
+	partners, branches, visible, err := importRefs(ctx, tx)
 	if err != nil {
 		return err
 	}
@@ -160,17 +161,23 @@ func (s *Service) importRows(ctx context.Context, tx *ent.Client, rows [][]strin
 			}
 		}
 		if p := cell("partner"); p != "" {
-			if id, ok := partners[strings.ToLower(p)]; ok {
-				in.PartnerID = &id
-			} else {
+			switch id, ok := partners[strings.ToLower(p)]; {
+			case !ok:
 				fs.Add("partnerID", "partner.inactive", "no such active partner")
+			case !visible[id]:
+				fs.Add("partnerID", "partner.outOfScope", "this partner is outside your scope")
+			default:
+				in.PartnerID = &id
 			}
 		}
 		if b := cell("branch"); b != "" {
-			if id, ok := branches[strings.ToLower(b)]; ok {
-				in.BranchID = &id
-			} else {
+			switch id, ok := branches[strings.ToLower(b)]; {
+			case !ok:
 				fs.Add("branchID", "branch.inactive", "no such active branch")
+			case !visible[id]:
+				fs.Add("branchID", "branch.outOfScope", "this branch is outside your scope")
+			default:
+				in.BranchID = &id
 			}
 		}
 		v := s.check(in, &fs)
@@ -264,25 +271,40 @@ func (s *Service) importRows(ctx context.Context, tx *ent.Client, rows [][]strin
 	return nil
 }
 
-func importRefs(ctx context.Context, tx *ent.Client) (partners, branches map[string]int, err error) {
-	partners, branches = map[string]int{}, map[string]int{}
-	ps, err := tx.Partner.Query().Where(partner.ArchivedAtIsNil()).All(ctx)
+// importRefs maps the names and ids of active partners and branches to
+// ids, as the system sees them, and tells which ids are in the viewer's
+// scope: a row naming one outside it is told so, not "no such partner".
+func importRefs(ctx context.Context, tx *ent.Client) (partners, branches map[string]int, visible map[int]bool, err error) {
+	partners, branches, visible = map[string]int{}, map[string]int{}, map[int]bool{}
+	sys := authz.SystemContext(ctx, "couriersvc")
+	ps, err := tx.Partner.Query().Where(partner.ArchivedAtIsNil()).All(sys)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, p := range ps {
 		partners[strings.ToLower(p.Name)] = p.ID
 		partners[fmt.Sprint(p.ID)] = p.ID
 	}
-	bs, err := tx.Branch.Query().Where(branch.ArchivedAtIsNil()).All(ctx)
+	bs, err := tx.Branch.Query().Where(branch.ArchivedAtIsNil()).All(sys)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, b := range bs {
 		branches[strings.ToLower(b.Code)] = b.ID
 		branches[fmt.Sprint(b.ID)] = b.ID
 	}
-	return partners, branches, nil
+	pids, err := tx.Partner.Query().Where(partner.ArchivedAtIsNil()).IDs(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	bids, err := tx.Branch.Query().Where(branch.ArchivedAtIsNil()).IDs(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, id := range append(pids, bids...) {
+		visible[id] = true
+	}
+	return partners, branches, visible, nil
 }
 
 // columnOf names the file column of a field error.
@@ -326,6 +348,34 @@ func parseDate(s string) (time.Time, bool) {
 	return time.Time{}, false
 }
 
+// datesFromSerials replaces each date cell's display text ("09-20-90" in
+// Excel's default date format, or whatever the locale shows) by its ISO
+// date: a date cell stores a day serial, and excelize formats it with the
+// cell's number format, so a cell whose raw value is a number but whose
+// shown value is not is a date (or time) cell.
+func datesFromSerials(shown, raw [][]string) {
+	for i := range shown {
+		if i >= len(raw) {
+			return
+		}
+		for j := range shown[i] {
+			if j >= len(raw[i]) || shown[i][j] == raw[i][j] {
+				continue
+			}
+			serial, err := strconv.ParseFloat(raw[i][j], 64)
+			if err != nil {
+				continue
+			}
+			if _, err := strconv.ParseFloat(strings.ReplaceAll(shown[i][j], ",", ""), 64); err == nil {
+				continue // a number shown with separators, not a date
+			}
+			if t, err := excelize.ExcelDateToTime(serial, false); err == nil {
+				shown[i][j] = t.Format("2006-01-02")
+			}
+		}
+	}
+}
+
 // readTable reads an XLSX (zip) or CSV file into rows of cells.
 func readTable(data []byte) ([][]string, error) {
 	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
@@ -342,6 +392,11 @@ func readTable(data []byte) ([][]string, error) {
 		if err != nil {
 			return nil, importFileError("import.badXlsx", "the first sheet cannot be read", "Не удалось прочитать первый лист")
 		}
+		raw, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, importFileError("import.badXlsx", "the first sheet cannot be read", "Не удалось прочитать первый лист")
+		}
+		datesFromSerials(rows, raw)
 		return rows, nil
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // Excel's UTF-8 BOM

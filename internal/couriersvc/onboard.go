@@ -2,11 +2,13 @@ package couriersvc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/pinfl"
 )
 
@@ -254,6 +256,11 @@ func (s *Service) Update(ctx context.Context, id int, in UpdateInput) (*ent.Cour
 			}
 		}
 		out, err = getCourier(ctx, tx, id)
+		if errors.Is(err, apperr.ErrNotFound) {
+			// It was visible before the change: the change took it out
+			// of the viewer's scope, and rolls back.
+			return ErrMovesOutOfScope
+		}
 		return err
 	})
 	if err != nil {
