@@ -23,6 +23,7 @@ import (
 	"github.com/mycourier/mycourier/ent/migrate"
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/platform/logging"
+	"github.com/mycourier/mycourier/internal/platform/reqinfo"
 	"github.com/mycourier/mycourier/internal/platform/uniqueguard"
 )
 
@@ -74,6 +75,14 @@ func Presenter(ctx context.Context, err error) *gqlerror.Error {
 			map[string]apperr.FieldError{name: {Key: "validation.badFormat", Message: "has an invalid format"}})
 	default:
 		presentCause(ctx, out, cause)
+	}
+	// The request id ties the answer to the request's log line and audit
+	// events: a client quoting it lets support find both.
+	if id := reqinfo.From(ctx).RequestID; id != "" {
+		if out.Extensions == nil {
+			out.Extensions = map[string]any{}
+		}
+		out.Extensions["requestId"] = id
 	}
 	return out
 }
