@@ -13,6 +13,7 @@ import (
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/couriersvc"
+	"github.com/mycourier/mycourier/internal/platform/buildinfo"
 	"github.com/mycourier/mycourier/internal/platform/config"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/httpserver"
@@ -98,6 +99,7 @@ func serveCmd() *cobra.Command {
 			}
 			ev := log.Info().
 				Str("addr", ln.Addr().String()).
+				Str("version", buildinfo.String()).
 				Str("mode", cfg.Mode).
 				Str("database", db.Dialect).
 				Dur("startup", time.Since(start))

@@ -26,6 +26,9 @@ var (
 	// ErrDocumentsIncomplete: activation needs every required document verified and valid.
 	ErrDocumentsIncomplete = apperr.New(apperr.CodeInvalidTransition, "courier.documentsIncomplete",
 		"required documents are missing, unverified or expired").WithRu("Не все обязательные документы загружены, проверены и действительны")
+	// ErrDocumentFileRequired: a document is verified against its stored scan.
+	ErrDocumentFileRequired = apperr.New(apperr.CodeInvalidTransition, "document.fileRequired",
+		"upload the document's scan before verifying it").WithRu("Загрузите скан документа перед проверкой")
 	// ErrNoPartner: activation needs a logistics partner.
 	ErrNoPartner = apperr.New(apperr.CodeInvalidTransition, "courier.noPartner",
 		"the courier has no logistics partner").WithRu("У курьера не указан лог-партнёр")
@@ -189,6 +192,46 @@ func checkDuplicates(ctx context.Context, c *ent.Client, pin, ph string, self in
 		}
 	}
 	return nil
+}
+
+// explainConflict turns a PINFL or phone conflict the database (or the
+// generic unique guard) reported — a request that raced another past
+// checkDuplicates — into the courier-specific error naming the holder. The
+// losing transaction is aborted and the winner has committed, so the holder
+// is read outside it. values are the raw inputs (nil-safe, normalised here).
+func (s *Service) explainConflict(ctx context.Context, err error, self int, values ...string) error {
+	c, ok := apperr.As[apperr.Conflict](err)
+	if !ok || c.Entity != "Courier" {
+		return err
+	}
+	var pin, ph string
+	switch c.Field {
+	case "pinfl":
+		if len(values) > 0 {
+			pin = values[0]
+		}
+	case "phone":
+		if len(values) > 1 {
+			ph, _ = NormalizePhone(values[1])
+		}
+		if ph == "" && self != 0 {
+			// Rehire: the courier's own stored phone is the one taken.
+			cur, gerr := s.client.Courier.Get(authz.SystemContext(ctx, "couriersvc"), self)
+			if gerr != nil {
+				return err
+			}
+			ph = cur.Phone
+		}
+	default:
+		return err
+	}
+	if pin == "" && ph == "" {
+		return err
+	}
+	if e := checkDuplicates(ctx, s.client, pin, ph, self); e != nil {
+		return e
+	}
+	return err
 }
 
 func conflict(ctx context.Context, c *ent.Client, h *ent.Courier, field, value string) error {

@@ -148,6 +148,9 @@ func (s *Service) transition(ctx context.Context, a Action, id int, in Transitio
 		})
 	})
 	if err != nil {
+		if a == ActRehire {
+			err = s.explainConflict(ctx, err, id)
+		}
 		return nil, fmt.Errorf("%s: courier[%d]: %w", a, id, err)
 	}
 	return out, nil
@@ -183,25 +186,31 @@ func (s *Service) apply(ctx context.Context, tx *ent.Client, a Action, id int, i
 		if cur.PartnerID == nil {
 			return nil, ErrNoPartner
 		}
-		st, err := s.documentStatus(ctx, tx, cur)
+		problems, err := s.documentProblems(ctx, tx, cur)
 		if err != nil {
 			return nil, err
 		}
-		if st == courier.DocumentStatusMissing {
-			return nil, ErrDocumentsIncomplete.WithDetail("documentStatus", string(st))
+		var missing []DocumentProblem
+		for _, p := range problems {
+			if p.Status == courier.DocumentStatusMissing {
+				missing = append(missing, p)
+			}
+		}
+		if len(missing) > 0 {
+			return nil, incomplete(missing)
 		}
 	case ActActivate:
 		if cur.PartnerID == nil {
 			return nil, ErrNoPartner
 		}
-		st, err := s.documentStatus(ctx, tx, cur)
+		problems, err := s.documentProblems(ctx, tx, cur)
 		if err != nil {
 			return nil, err
 		}
-		if st != courier.DocumentStatusVerified {
-			return nil, ErrDocumentsIncomplete.WithDetail("documentStatus", string(st))
+		if len(problems) > 0 {
+			return nil, incomplete(problems)
 		}
-		u.SetDocumentStatus(st)
+		u.SetDocumentStatus(courier.DocumentStatusVerified)
 		if cur.HiredAt == nil {
 			u.SetHiredAt(now)
 		}
@@ -230,6 +239,10 @@ func (s *Service) apply(ctx context.Context, tx *ent.Client, a Action, id int, i
 	case ActRehire:
 		if cur.DoNotRehire {
 			return nil, ErrDoNotRehire
+		}
+		// A fired courier's phone may have gone to someone else meanwhile.
+		if err := checkDuplicates(ctx, tx, "", cur.Phone, id); err != nil {
+			return nil, err
 		}
 		u.ClearFiredAt().ClearHiredAt()
 	}

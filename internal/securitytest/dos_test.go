@@ -17,10 +17,13 @@ import (
 	"github.com/mycourier/mycourier/internal/dbtest"
 )
 
-// refusalBudget is the generous bound asserted on each refusal's time; the
-// times measured are logged (go test -v) and reported. The old code took
-// seconds to minutes on these requests.
-const refusalBudget = 500 * time.Millisecond
+// refusalBudget is the generous bound asserted on each refusal's round trip
+// (the 6.6 MB multipart body alone takes hundreds of milliseconds to send on
+// a loaded 2-core machine while other test packages run); the times measured
+// are logged (go test -v) and reported. The old code took seconds to minutes
+// on these requests (7 s for the 2^22 fragment bomb), so the bound still
+// separates fixed from broken.
+const refusalBudget = 2 * time.Second
 
 // timed sends a request and returns its reply and the best of three
 // round-trip times (an upper bound of the server's time on this machine).

@@ -76,9 +76,11 @@ func newEnv(t testing.TB, d string) *env {
 		e.wh2 = c.Warehouse.Create().SetName("Склад Юнусабад").SetCode("W2").SetBranchID(b.ID).SaveX(ctx).ID
 		e.whOut = c.Warehouse.Create().SetName("Склад Самарканд").SetCode("W3").SetBranchID(b.ID).SaveX(ctx).ID
 		p := c.Partner.Create().SetName("Yandex Logistics").SaveX(ctx)
+		n := 0
 		mk := func(last string, st courier.Status) int {
+			n++ // a live phone belongs to one courier
 			return c.Courier.Create().SetLastName(last).SetFirstName("Азиз").SetMiddleName("Каримович").
-				SetPhone("+998901234567").SetPinfl(validPINFL()).SetBirthDate(time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)).
+				SetPhone(fmt.Sprintf("+99890123456%d", n)).SetPinfl(validPINFL()).SetBirthDate(time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)).
 				SetTransportType(courier.TransportTypeMoto).SetStatus(st).SetPartnerID(p.ID).SetBranchID(b.ID).SaveX(ctx).ID
 		}
 		e.active = mk("Каримов", courier.StatusActive)
