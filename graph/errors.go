@@ -20,6 +20,7 @@ import (
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/logging"
+	"github.com/mycourier/mycourier/internal/platform/reqinfo"
 )
 
 // ruMessages are the Russian texts of the generic messages; services may
@@ -70,6 +71,14 @@ func Presenter(ctx context.Context, err error) *gqlerror.Error {
 			map[string]apperr.FieldError{name: {Key: "validation.badFormat", Message: "has an invalid format"}})
 	default:
 		presentCause(ctx, out, cause)
+	}
+	// The request id ties the answer to the request's log line and audit
+	// events: a client quoting it lets support find both.
+	if id := reqinfo.From(ctx).RequestID; id != "" {
+		if out.Extensions == nil {
+			out.Extensions = map[string]any{}
+		}
+		out.Extensions["requestId"] = id
 	}
 	return out
 }

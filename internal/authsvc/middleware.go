@@ -1,7 +1,6 @@
 package authsvc
 
 import (
-	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -10,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/platform/httperror"
 	"github.com/mycourier/mycourier/internal/platform/logging"
 	"github.com/mycourier/mycourier/internal/platform/reqinfo"
 )
@@ -29,19 +29,19 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 		if h := r.Header.Get("Authorization"); h != "" {
 			scheme, token, ok := strings.Cut(h, " ")
 			if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
-				unauthorized(w, "auth.badHeader", "use Authorization: Bearer <token>")
+				unauthorized(w, r, "auth.badHeader", "use Authorization: Bearer <token>")
 				return
 			}
 			v, err := s.Authenticate(ctx, strings.TrimSpace(token))
 			if errors.Is(err, ErrInvalidToken) {
-				unauthorized(w, ErrInvalidToken.Key, ErrInvalidToken.Message)
+				unauthorized(w, r, ErrInvalidToken.Key, ErrInvalidToken.Message)
 				return
 			}
 			if err != nil {
 				// Not the client's fault: a 401 would make it drop a good
 				// token. The cause goes to the log only.
 				logging.FromContext(ctx).Error().Err(err).Msg("auth: internal error")
-				writeError(w, http.StatusInternalServerError, "INTERNAL", "error.internal", "internal error")
+				httperror.Write(w, r, http.StatusInternalServerError, "INTERNAL", "error.internal", "internal error")
 				return
 			}
 			ctx = authz.NewContext(ctx, v)
@@ -60,19 +60,7 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-func unauthorized(w http.ResponseWriter, key, msg string) {
+func unauthorized(w http.ResponseWriter, r *http.Request, key, msg string) {
 	w.Header().Set("WWW-Authenticate", `Bearer realm="mycourier"`)
-	writeError(w, http.StatusUnauthorized, "UNAUTHENTICATED", key, msg)
-}
-
-// writeError answers with one GraphQL-shaped error.
-func writeError(w http.ResponseWriter, status int, code, key, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"errors": []map[string]any{{
-			"message":    msg,
-			"extensions": map[string]any{"code": code, "key": key},
-		}},
-	})
+	httperror.Write(w, r, http.StatusUnauthorized, "UNAUTHENTICATED", key, msg)
 }

@@ -3,9 +3,9 @@ package authz
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/platform/httperror"
 	"github.com/mycourier/mycourier/internal/platform/logging"
 )
 
@@ -267,7 +268,7 @@ type Loader func(ctx context.Context, documentNumber string) (*Act, error)
 func Handler(load Loader) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if authz.FromContext(r.Context()) == nil {
-			http.Error(w, "sign in to continue", http.StatusUnauthorized)
+			httperror.Write(w, r, http.StatusUnauthorized, string(apperr.CodeUnauthenticated), "error.unauthenticated", "sign in to continue")
 			return
 		}
 		name := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
@@ -275,20 +276,20 @@ func Handler(load Loader) http.Handler {
 		act, err := load(r.Context(), number)
 		switch {
 		case errors.Is(err, apperr.ErrNotFound):
-			http.Error(w, "act not found", http.StatusNotFound)
+			httperror.Write(w, r, http.StatusNotFound, string(apperr.CodeNotFound), "error.notFound", "act not found")
 			return
 		case errors.Is(err, apperr.ErrForbidden):
-			http.Error(w, "forbidden", http.StatusForbidden)
+			httperror.Write(w, r, http.StatusForbidden, string(apperr.CodeForbidden), "error.forbidden", "forbidden")
 			return
 		case err != nil:
 			logging.FromContext(r.Context()).Error().Err(err).Str("document", number).Msg("handover: load act")
-			http.Error(w, "internal error", http.StatusInternalServerError)
+			httperror.Write(w, r, http.StatusInternalServerError, string(apperr.CodeInternal), "error.internal", "internal error")
 			return
 		}
 		var buf bytes.Buffer
 		if err := Render(&buf, act, ParseLang(r.URL.Query().Get("lang"))); err != nil {
 			logging.FromContext(r.Context()).Error().Err(err).Msg("handover: render")
-			http.Error(w, "internal error", http.StatusInternalServerError)
+			httperror.Write(w, r, http.StatusInternalServerError, string(apperr.CodeInternal), "error.internal", "internal error")
 			return
 		}
 		w.Header().Set("Content-Type", "application/pdf")

@@ -26,6 +26,7 @@ import (
 	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/pii"
+	"github.com/mycourier/mycourier/internal/platform/httperror"
 )
 
 // Routes mounts GET /files/courier-documents/{id} and GET /export/couriers
@@ -40,18 +41,13 @@ func Routes(r chi.Router, client *ent.Client, svc *couriersvc.Service) {
 }
 
 // fail writes an error in the API's shape.
-func fail(w http.ResponseWriter, status int, code apperr.Code, key, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
-		"message": msg, "extensions": map[string]any{"code": string(code), "key": key},
-	}}})
+func fail(w http.ResponseWriter, r *http.Request, status int, code apperr.Code, key, msg string) {
+	httperror.Write(w, r, status, string(code), key, msg)
 }
 
 func signedIn(w http.ResponseWriter, req *http.Request) bool {
 	if authz.FromContext(req.Context()) == nil {
-		fail(w, http.StatusUnauthorized, apperr.CodeUnauthenticated, "error.unauthenticated", "sign in to continue")
+		fail(w, req, http.StatusUnauthorized, apperr.CodeUnauthenticated, "error.unauthenticated", "sign in to continue")
 		return false
 	}
 	return true
@@ -64,7 +60,7 @@ func serveDocument(w http.ResponseWriter, req *http.Request, client *ent.Client,
 	ctx := req.Context()
 	id, err := strconv.Atoi(chi.URLParam(req, "id"))
 	if err != nil {
-		fail(w, http.StatusNotFound, apperr.CodeNotFound, "error.notFound", "not found")
+		fail(w, req, http.StatusNotFound, apperr.CodeNotFound, "error.notFound", "not found")
 		return
 	}
 	// Read under the viewer's privacy policy: roles without document
@@ -74,13 +70,13 @@ func serveDocument(w http.ResponseWriter, req *http.Request, client *ent.Client,
 		if err != nil && !ent.IsNotFound(err) && !errors.Is(err, authz.ErrForbidden) {
 			zerolog.Ctx(ctx).Debug().Err(err).Int("document", id).Msg("document file lookup")
 		}
-		fail(w, http.StatusNotFound, apperr.CodeNotFound, "error.notFound", "not found")
+		fail(w, req, http.StatusNotFound, apperr.CodeNotFound, "error.notFound", "not found")
 		return
 	}
 	f, err := store.Open(ctx, d.StorageKey)
 	if err != nil {
 		zerolog.Ctx(ctx).Error().Err(err).Int("document", id).Msg("document file missing from storage")
-		fail(w, http.StatusNotFound, apperr.CodeNotFound, "error.notFound", "not found")
+		fail(w, req, http.StatusNotFound, apperr.CodeNotFound, "error.notFound", "not found")
 		return
 	}
 	defer f.Close()
@@ -112,7 +108,7 @@ func export(w http.ResponseWriter, req *http.Request, svc *couriersvc.Service) {
 		format = "csv"
 	}
 	if format != "csv" && format != "xlsx" {
-		fail(w, http.StatusBadRequest, apperr.CodeBadUserInput, "export.format", "format must be csv or xlsx")
+		fail(w, req, http.StatusBadRequest, apperr.CodeBadUserInput, "export.format", "format must be csv or xlsx")
 		return
 	}
 	var preds []predicate.Courier
@@ -122,7 +118,7 @@ func export(w http.ResponseWriter, req *http.Request, svc *couriersvc.Service) {
 		err := json.Unmarshal([]byte(raw), &generic)
 		if f := pii.FieldUsed(authz.FromContext(ctx), generic); err == nil && f != "" {
 			e := pii.ErrMaskedField(f)
-			fail(w, http.StatusForbidden, e.Code, e.Key, e.Message)
+			fail(w, req, http.StatusForbidden, e.Code, e.Key, e.Message)
 			return
 		}
 		if err == nil {
@@ -133,12 +129,12 @@ func export(w http.ResponseWriter, req *http.Request, svc *couriersvc.Service) {
 			err = dec.Decode(&wi)
 		}
 		if err != nil {
-			fail(w, http.StatusBadRequest, apperr.CodeBadUserInput, "export.where", "where is not a valid CourierWhereInput")
+			fail(w, req, http.StatusBadRequest, apperr.CodeBadUserInput, "export.where", "where is not a valid CourierWhereInput")
 			return
 		}
 		p, err := wi.P()
 		if err != nil && !errors.Is(err, ent.ErrEmptyCourierWhereInput) {
-			fail(w, http.StatusBadRequest, apperr.CodeBadUserInput, "export.where", "where is not a valid CourierWhereInput")
+			fail(w, req, http.StatusBadRequest, apperr.CodeBadUserInput, "export.where", "where is not a valid CourierWhereInput")
 			return
 		}
 		if p != nil {
@@ -147,7 +143,7 @@ func export(w http.ResponseWriter, req *http.Request, svc *couriersvc.Service) {
 	}
 	p, err := couriersvc.Search(ctx, q.Get("search"))
 	if err != nil {
-		fail(w, http.StatusBadRequest, apperr.CodeBadUserInput, "export.search", err.Error())
+		fail(w, req, http.StatusBadRequest, apperr.CodeBadUserInput, "export.search", err.Error())
 		return
 	}
 	preds = append(preds, p)

@@ -12,12 +12,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql"
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/rs/zerolog"
 )
-
-type graphqlExtension = graphql.HandlerExtension
 
 // RequestIDHeader carries the request id in both directions.
 const RequestIDHeader = "X-Request-ID"
