@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -27,6 +26,7 @@ import (
 	"github.com/mycourier/mycourier/internal/handover"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/stocksvc"
+	"github.com/mycourier/mycourier/internal/webui"
 )
 
 // Options configure the router.
@@ -56,6 +56,9 @@ type Options struct {
 	HSTS bool
 	// Documents stores courier document files (nil: uploads refused).
 	Documents docstore.Store
+	// UI serves the admin UI at / and the playground (nil: the build
+	// embedded in the binary).
+	UI *webui.Handler
 }
 
 // NewRouter returns the handler of every HTTP endpoint.
@@ -96,8 +99,13 @@ func NewRouter(opts Options) http.Handler {
 	// Handover acts (PDF) of issues and returns, for signed-in viewers whose
 	// scope reaches the document.
 	r.Get("/acts/{number}", opts.Auth.Middleware(handover.Handler(stocksvc.New(opts.DB.Client, stocksvc.Config{}).Act)).ServeHTTP)
-	if opts.Playground {
-		r.Get("/playground", playground.Handler("mycourier GraphQL", "/graphql"))
+	ui := opts.UI
+	if ui == nil {
+		ui = webui.New()
+	}
+	// The playground is GraphiQL from the UI's own build (no CDN).
+	if !opts.Playground {
+		r.Get("/playground", http.NotFound)
 	}
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -114,6 +122,9 @@ func NewRouter(opts Options) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": "up"})
 	})
 	r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	// Everything else is the admin UI (client-side routes fall back to its
+	// index.html).
+	r.Handle("/*", ui)
 	return r
 }
 

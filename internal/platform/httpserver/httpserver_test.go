@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -19,6 +20,7 @@ import (
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/httpserver"
+	"github.com/mycourier/mycourier/internal/webui"
 )
 
 func newServer(t *testing.T, db *database.DB, playground bool) *httptest.Server {
@@ -154,9 +156,18 @@ func TestPlaygroundOnlyWhenEnabled(t *testing.T) {
 	if res, _ := get(t, newServer(t, db, false).URL+"/playground"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("/playground disabled = %d, want 404", res.StatusCode)
 	}
-	res, body := get(t, newServer(t, db, true).URL+"/playground")
-	if res.StatusCode != http.StatusOK || !strings.Contains(body, "/graphql") {
-		t.Errorf("/playground enabled = %d, body mentions /graphql: %v", res.StatusCode, strings.Contains(body, "/graphql"))
+	ui := webui.NewFS(fstest.MapFS{
+		"index.html":      {Data: []byte("<html>admin</html>")},
+		"playground.html": {Data: []byte("<html>graphiql</html>")},
+	})
+	srv := httptest.NewServer(httpserver.NewRouter(httpserver.Options{DB: db, Playground: true, Logger: zerolog.Nop(), Auth: authtest.Service(t, db), UI: ui}))
+	t.Cleanup(srv.Close)
+	res, body := get(t, srv.URL+"/playground")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "graphiql") {
+		t.Errorf("/playground enabled = %d, body %q", res.StatusCode, body)
+	}
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-eval") {
+		t.Errorf("/playground CSP = %q, want scripts from the binary only", csp)
 	}
 }
 
