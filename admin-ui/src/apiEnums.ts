@@ -9,12 +9,12 @@ import type {
     StatusReasonKind,
 } from './generated/graphql';
 
-export const courierStatuses = ['new', 'active', 'blocked', 'fired'] as const satisfies readonly CourierStatus[];
-export const transportTypes = ['foot', 'bicycle', 'scooter', 'moto', 'car'] as const satisfies readonly CourierTransportType[];
-export const documentStatuses = ['missing', 'pending', 'verified', 'rejected', 'expired'] as const satisfies readonly CourierDocumentStatus[];
-export const documentKinds = ['passport', 'id_card', 'driver_license', 'medical_certificate', 'contract', 'photo'] as const satisfies readonly CourierDocumentKind[];
-export const verifications = ['pending', 'verified', 'rejected'] as const satisfies readonly CourierDocumentVerification[];
-export const reasonKinds = ['block', 'fire'] as const satisfies readonly StatusReasonKind[];
+export const courierStatuses = ['NEW', 'ACTIVE', 'BLOCKED', 'FIRED'] as const satisfies readonly CourierStatus[];
+export const transportTypes = ['FOOT', 'BICYCLE', 'SCOOTER', 'MOTO', 'CAR'] as const satisfies readonly CourierTransportType[];
+export const documentStatuses = ['MISSING', 'PENDING', 'VERIFIED', 'REJECTED', 'EXPIRED'] as const satisfies readonly CourierDocumentStatus[];
+export const documentKinds = ['PASSPORT', 'ID_CARD', 'DRIVER_LICENSE', 'MEDICAL_CERTIFICATE', 'CONTRACT', 'PHOTO'] as const satisfies readonly CourierDocumentKind[];
+export const verifications = ['PENDING', 'VERIFIED', 'REJECTED'] as const satisfies readonly CourierDocumentVerification[];
+export const reasonKinds = ['BLOCK', 'FIRE'] as const satisfies readonly StatusReasonKind[];
 
 /** The reason kind a lifecycle action takes its reason from. */
-export const reasonKindOf = { blockCourier: 'block', fireCourier: 'fire' } as const satisfies Record<string, StatusReasonKind>;
+export const reasonKindOf = { blockCourier: 'BLOCK', fireCourier: 'FIRE' } as const satisfies Record<string, StatusReasonKind>;

@@ -1,9 +1,9 @@
 /**
- * A date picked in a form (YYYY-MM-DD) as the API takes it. Date-only
- * values are sent as midnight UTC while the API types them as Time.
+ * A date picked in a form as the API's Date scalar takes it (YYYY-MM-DD);
+ * empty means not given.
  */
 export function toApiDate(v: unknown): string | undefined {
     if (typeof v !== 'string' || v === '') return undefined;
-    if (/^\d{4}-\d{2}-\d{2}$/.test(v)) return `${v}T00:00:00Z`;
-    return v;
+    const m = /^(\d{4}-\d{2}-\d{2})/.exec(v);
+    return m ? m[1] : v;
 }

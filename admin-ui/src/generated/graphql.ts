@@ -135,26 +135,26 @@ export type BranchWhereInput = {
 
 /** CourierDocumentKind is enum for the field kind */
 export type CourierDocumentKind =
-  | 'contract'
-  | 'driver_license'
-  | 'id_card'
-  | 'medical_certificate'
-  | 'passport'
-  | 'photo';
+  | 'CONTRACT'
+  | 'DRIVER_LICENSE'
+  | 'ID_CARD'
+  | 'MEDICAL_CERTIFICATE'
+  | 'PASSPORT'
+  | 'PHOTO';
 
 /** CourierDocumentStatus is enum for the field document_status */
 export type CourierDocumentStatus =
-  | 'expired'
-  | 'missing'
-  | 'pending'
-  | 'rejected'
-  | 'verified';
+  | 'EXPIRED'
+  | 'MISSING'
+  | 'PENDING'
+  | 'REJECTED'
+  | 'VERIFIED';
 
 /** CourierDocumentVerification is enum for the field verification */
 export type CourierDocumentVerification =
-  | 'pending'
-  | 'rejected'
-  | 'verified';
+  | 'PENDING'
+  | 'REJECTED'
+  | 'VERIFIED';
 
 /**
  * CourierDocumentWhereInput is used for filtering CourierDocument objects.
@@ -342,8 +342,8 @@ export type CourierDocumentWhereInput = {
 
 /** CourierGender is enum for the field gender */
 export type CourierGender =
-  | 'female'
-  | 'male';
+  | 'FEMALE'
+  | 'MALE';
 
 /** Ordering options for Courier connections */
 export type CourierOrder = {
@@ -367,24 +367,24 @@ export type CourierOrderField =
 
 /** CourierStatus is enum for the field status */
 export type CourierStatus =
-  | 'active'
-  | 'blocked'
-  | 'fired'
-  | 'new';
+  | 'ACTIVE'
+  | 'BLOCKED'
+  | 'FIRED'
+  | 'NEW';
 
 /** CourierStatusChangeFromStatus is enum for the field from_status */
 export type CourierStatusChangeFromStatus =
-  | 'active'
-  | 'blocked'
-  | 'fired'
-  | 'new';
+  | 'ACTIVE'
+  | 'BLOCKED'
+  | 'FIRED'
+  | 'NEW';
 
 /** CourierStatusChangeToStatus is enum for the field to_status */
 export type CourierStatusChangeToStatus =
-  | 'active'
-  | 'blocked'
-  | 'fired'
-  | 'new';
+  | 'ACTIVE'
+  | 'BLOCKED'
+  | 'FIRED'
+  | 'NEW';
 
 /**
  * CourierStatusChangeWhereInput is used for filtering CourierStatusChange objects.
@@ -478,11 +478,11 @@ export type CourierStatusChangeWhereInput = {
 
 /** CourierTransportType is enum for the field transport_type */
 export type CourierTransportType =
-  | 'bicycle'
-  | 'car'
-  | 'foot'
-  | 'moto'
-  | 'scooter';
+  | 'BICYCLE'
+  | 'CAR'
+  | 'FOOT'
+  | 'MOTO'
+  | 'SCOOTER';
 
 /**
  * CourierWhereInput is used for filtering Courier objects.
@@ -770,17 +770,17 @@ export type CreateStatusReasonInput = {
 
 /** EquipmentTypeCategory is enum for the field category */
 export type EquipmentTypeCategory =
-  | 'bag'
-  | 'helmet'
-  | 'other'
-  | 'phone_holder'
-  | 'power_bank'
-  | 'uniform';
+  | 'BAG'
+  | 'HELMET'
+  | 'OTHER'
+  | 'PHONE_HOLDER'
+  | 'POWER_BANK'
+  | 'UNIFORM';
 
 /** EquipmentTypeTracking is enum for the field tracking */
 export type EquipmentTypeTracking =
-  | 'quantity'
-  | 'serial';
+  | 'QUANTITY'
+  | 'SERIAL';
 
 /**
  * EquipmentTypeWhereInput is used for filtering EquipmentType objects.
@@ -940,18 +940,18 @@ export type EquipmentTypeWhereInput = {
 
 /** ItemCondition is enum for the field condition */
 export type ItemCondition =
-  | 'damaged'
-  | 'new'
-  | 'used';
+  | 'DAMAGED'
+  | 'NEW'
+  | 'USED';
 
 /** ItemState is enum for the field state */
 export type ItemState =
-  | 'in_stock'
-  | 'in_transit'
-  | 'issued'
-  | 'lost'
-  | 'quarantined'
-  | 'written_off';
+  | 'IN_STOCK'
+  | 'IN_TRANSIT'
+  | 'ISSUED'
+  | 'LOST'
+  | 'QUARANTINED'
+  | 'WRITTEN_OFF';
 
 /**
  * ItemWhereInput is used for filtering Item objects.
@@ -1067,19 +1067,19 @@ export type ItemWhereInput = {
 
 /** MovementCondition is enum for the field condition */
 export type MovementCondition =
-  | 'damaged'
-  | 'new'
-  | 'used';
+  | 'DAMAGED'
+  | 'NEW'
+  | 'USED';
 
 /** MovementKind is enum for the field kind */
 export type MovementKind =
-  | 'adjustment'
-  | 'issue'
-  | 'receipt'
-  | 'return'
-  | 'transfer_in'
-  | 'transfer_out'
-  | 'write_off';
+  | 'ADJUSTMENT'
+  | 'ISSUE'
+  | 'RECEIPT'
+  | 'RETURN'
+  | 'TRANSFER_IN'
+  | 'TRANSFER_OUT'
+  | 'WRITE_OFF';
 
 /**
  * MovementWhereInput is used for filtering Movement objects.
@@ -1517,8 +1517,8 @@ export type RegionWhereInput = {
 
 /** StatusReasonKind is enum for the field kind */
 export type StatusReasonKind =
-  | 'block'
-  | 'fire';
+  | 'BLOCK'
+  | 'FIRE';
 
 /** Ordering options for StatusReason connections */
 export type StatusReasonOrder = {
@@ -1806,12 +1806,12 @@ export type UpdateStatusReasonInput = {
 
 /** UserRole is enum for the field role */
 export type UserRole =
-  | 'integrator'
-  | 'manager'
-  | 'onboarding'
-  | 'owner'
-  | 'security'
-  | 'warehouse';
+  | 'INTEGRATOR'
+  | 'MANAGER'
+  | 'ONBOARDING'
+  | 'OWNER'
+  | 'SECURITY'
+  | 'WAREHOUSE';
 
 /**
  * UserWhereInput is used for filtering User objects.
@@ -2157,7 +2157,7 @@ export type CourierSearchSkipQueryVariables = Exact<{
 
 export type CourierSearchSkipQuery = { courierSearch: { pageInfo: { endCursor: string | null } } };
 
-export type CourierFullFragment = { birthDate: string, gender: CourierGender | null, statusChangedAt: string | null, hiredAt: string | null, firedAt: string | null, doNotRehire: boolean, partnerID: string | null, branchID: string | null, allowedActions: Array<string>, activationBlockers: Array<string>, requiredDocuments: Array<Array<CourierDocumentKind>>, outstandingDebt: number, id: string, lastName: string, firstName: string, middleName: string | null, phone: string, pinfl: string, transportType: CourierTransportType, vehiclePlate: string | null, status: CourierStatus, documentStatus: CourierDocumentStatus, createdAt: string, equipmentHeld: Array<{ quantity: number, value: number, equipmentType: { id: string, name: string } }>, documents: Array<{ id: string, kind: CourierDocumentKind, number: string | null, issuedAt: string | null, expiresAt: string | null, verification: CourierDocumentVerification, rejectionReason: string | null, fileName: string | null, contentType: string | null, fileURL: string | null }> | null, partner: { id: string, name: string } | null, branch: { id: string, name: string } | null };
+export type CourierFullFragment = { birthDate: string, gender: CourierGender | null, statusChangedAt: string | null, hiredAt: string | null, firedAt: string | null, doNotRehire: boolean, partnerID: string | null, branchID: string | null, allowedActions: Array<string>, updatedAt: string, id: string, lastName: string, firstName: string, middleName: string | null, phone: string, pinfl: string, transportType: CourierTransportType, vehiclePlate: string | null, status: CourierStatus, documentStatus: CourierDocumentStatus, createdAt: string, partner: { id: string, name: string } | null, branch: { id: string, name: string } | null };
 
 export type CourierOneQueryVariables = Exact<{
   id: string;
@@ -2165,7 +2165,27 @@ export type CourierOneQueryVariables = Exact<{
 
 
 export type CourierOneQuery = { node:
-    | { birthDate: string, gender: CourierGender | null, statusChangedAt: string | null, hiredAt: string | null, firedAt: string | null, doNotRehire: boolean, partnerID: string | null, branchID: string | null, allowedActions: Array<string>, activationBlockers: Array<string>, requiredDocuments: Array<Array<CourierDocumentKind>>, outstandingDebt: number, id: string, lastName: string, firstName: string, middleName: string | null, phone: string, pinfl: string, transportType: CourierTransportType, vehiclePlate: string | null, status: CourierStatus, documentStatus: CourierDocumentStatus, createdAt: string, equipmentHeld: Array<{ quantity: number, value: number, equipmentType: { id: string, name: string } }>, documents: Array<{ id: string, kind: CourierDocumentKind, number: string | null, issuedAt: string | null, expiresAt: string | null, verification: CourierDocumentVerification, rejectionReason: string | null, fileName: string | null, contentType: string | null, fileURL: string | null }> | null, partner: { id: string, name: string } | null, branch: { id: string, name: string } | null }
+    | { birthDate: string, gender: CourierGender | null, statusChangedAt: string | null, hiredAt: string | null, firedAt: string | null, doNotRehire: boolean, partnerID: string | null, branchID: string | null, allowedActions: Array<string>, updatedAt: string, id: string, lastName: string, firstName: string, middleName: string | null, phone: string, pinfl: string, transportType: CourierTransportType, vehiclePlate: string | null, status: CourierStatus, documentStatus: CourierDocumentStatus, createdAt: string, partner: { id: string, name: string } | null, branch: { id: string, name: string } | null }
+    | Record<PropertyKey, never>
+   | null };
+
+export type CourierDocumentsQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type CourierDocumentsQuery = { node:
+    | { id: string, activationBlockers: Array<string>, requiredDocuments: Array<Array<CourierDocumentKind>>, documents: Array<{ id: string, kind: CourierDocumentKind, number: string | null, issuedAt: string | null, expiresAt: string | null, verification: CourierDocumentVerification, rejectionReason: string | null, fileName: string | null, contentType: string | null, fileURL: string | null }> | null }
+    | Record<PropertyKey, never>
+   | null };
+
+export type CourierEquipmentQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type CourierEquipmentQuery = { node:
+    | { id: string, outstandingDebt: number, equipmentHeld: Array<{ quantity: number, value: number, equipmentType: { id: string, name: string } }> }
     | Record<PropertyKey, never>
    | null };
 
@@ -2201,7 +2221,7 @@ export type OnboardCourierMutationVariables = Exact<{
 }>;
 
 
-export type OnboardCourierMutation = { onboardCourier: { birthDate: string, gender: CourierGender | null, statusChangedAt: string | null, hiredAt: string | null, firedAt: string | null, doNotRehire: boolean, partnerID: string | null, branchID: string | null, allowedActions: Array<string>, activationBlockers: Array<string>, requiredDocuments: Array<Array<CourierDocumentKind>>, outstandingDebt: number, id: string, lastName: string, firstName: string, middleName: string | null, phone: string, pinfl: string, transportType: CourierTransportType, vehiclePlate: string | null, status: CourierStatus, documentStatus: CourierDocumentStatus, createdAt: string, equipmentHeld: Array<{ quantity: number, value: number, equipmentType: { id: string, name: string } }>, documents: Array<{ id: string, kind: CourierDocumentKind, number: string | null, issuedAt: string | null, expiresAt: string | null, verification: CourierDocumentVerification, rejectionReason: string | null, fileName: string | null, contentType: string | null, fileURL: string | null }> | null, partner: { id: string, name: string } | null, branch: { id: string, name: string } | null } };
+export type OnboardCourierMutation = { onboardCourier: { birthDate: string, gender: CourierGender | null, statusChangedAt: string | null, hiredAt: string | null, firedAt: string | null, doNotRehire: boolean, partnerID: string | null, branchID: string | null, allowedActions: Array<string>, updatedAt: string, id: string, lastName: string, firstName: string, middleName: string | null, phone: string, pinfl: string, transportType: CourierTransportType, vehiclePlate: string | null, status: CourierStatus, documentStatus: CourierDocumentStatus, createdAt: string, partner: { id: string, name: string } | null, branch: { id: string, name: string } | null } };
 
 export type UpdateCourierMutationVariables = Exact<{
   id: string;
@@ -2209,7 +2229,7 @@ export type UpdateCourierMutationVariables = Exact<{
 }>;
 
 
-export type UpdateCourierMutation = { updateCourier: { birthDate: string, gender: CourierGender | null, statusChangedAt: string | null, hiredAt: string | null, firedAt: string | null, doNotRehire: boolean, partnerID: string | null, branchID: string | null, allowedActions: Array<string>, activationBlockers: Array<string>, requiredDocuments: Array<Array<CourierDocumentKind>>, outstandingDebt: number, id: string, lastName: string, firstName: string, middleName: string | null, phone: string, pinfl: string, transportType: CourierTransportType, vehiclePlate: string | null, status: CourierStatus, documentStatus: CourierDocumentStatus, createdAt: string, equipmentHeld: Array<{ quantity: number, value: number, equipmentType: { id: string, name: string } }>, documents: Array<{ id: string, kind: CourierDocumentKind, number: string | null, issuedAt: string | null, expiresAt: string | null, verification: CourierDocumentVerification, rejectionReason: string | null, fileName: string | null, contentType: string | null, fileURL: string | null }> | null, partner: { id: string, name: string } | null, branch: { id: string, name: string } | null } };
+export type UpdateCourierMutation = { updateCourier: { birthDate: string, gender: CourierGender | null, statusChangedAt: string | null, hiredAt: string | null, firedAt: string | null, doNotRehire: boolean, partnerID: string | null, branchID: string | null, allowedActions: Array<string>, updatedAt: string, id: string, lastName: string, firstName: string, middleName: string | null, phone: string, pinfl: string, transportType: CourierTransportType, vehiclePlate: string | null, status: CourierStatus, documentStatus: CourierDocumentStatus, createdAt: string, partner: { id: string, name: string } | null, branch: { id: string, name: string } | null } };
 
 export type SubmitForActivationMutationVariables = Exact<{
   id: string;
