@@ -182,7 +182,7 @@ export class Session {
             if (await this.refresh()) {
                 res = await this.post<TData>(query, variables, this.accessToken);
             }
-            if (unauthenticated(res)) this.end();
+            if (unauthenticated(res) && this.tokens) this.end();
         }
         if (res.errors?.length) throw new ApiError(res.errors[0]);
         if (!res.data) throw new ApiError({ message: 'empty response', extensions: { code: 'INTERNAL' } });
