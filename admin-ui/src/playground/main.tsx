@@ -19,7 +19,8 @@ function tokenFromOpener(): Promise<string | null> {
         };
         window.addEventListener('message', onMessage);
         opener.postMessage({ type: TOKEN_REQUEST }, window.location.origin);
-        setTimeout(() => done(null), 2000);
+        // Generous: a busy opener tab may answer late; without an answer the headers tab is empty.
+        setTimeout(() => done(null), 10_000);
     });
 }
 
