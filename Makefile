@@ -7,7 +7,9 @@ PKGS      := ./...
 # `make fuzz FUZZTIME=5m` digs deeper.
 FUZZTIME  ?= 20000x
 
-.PHONY: help run build ui ui-if-node ui-test test vet staticcheck unit generate check-generated migration schema bench seed-bench fuzz clean
+SQUAWK    := .tools/node_modules/.bin/squawk
+
+.PHONY: help run build ui ui-if-node ui-test test vet staticcheck unit tools generate check-generated migration schema bench seed-bench fuzz clean schema-check release-schema
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -20,7 +22,7 @@ run: ui-if-node build ## build the admin UI (when Node is installed) and start m
 	$(BIN) seed --demo
 	$(BIN) serve
 
-test: vet staticcheck unit fuzz ui-test ## run every check and test (needs PostgreSQL on 127.0.0.1:5432)
+test: vet staticcheck unit fuzz schema-check ui-test ## run every check and test (needs PostgreSQL on 127.0.0.1:5432, Node 20, Debian chromium)
 
 # The admin UI is built into internal/webui/dist/app and embedded by the Go
 # build; the Go build itself never needs Node.
@@ -50,7 +52,12 @@ LINT_PKGS = $(shell $(GO) list ./... | grep -v -e '/ent$$' -e '/ent/' -e '/graph
 staticcheck: ## staticcheck (pinned in go.mod as a tool) on hand-written code
 	$(GO) tool staticcheck $(LINT_PKGS)
 
-unit: ## the test suite on SQLite and PostgreSQL
+tools: $(SQUAWK) ## install the test tools that are not Go modules (squawk, the PostgreSQL migration linter)
+
+$(SQUAWK):
+	npm install --prefix .tools --no-audit --no-fund --silent squawk-cli@2.66.0
+
+unit: tools ## the test suite on SQLite and PostgreSQL
 	$(GO) test -count=1 -timeout 20m $(PKGS)
 
 fuzz: ## short fuzz runs of the validators and parsers
@@ -84,3 +91,9 @@ clean:
 schema: ## after editing ent/schema: regenerate and write the migration, under a lock: make schema NAME=what_changed
 	@test -n "$(NAME)" || (echo "usage: make schema NAME=what_changed"; exit 2)
 	flock /tmp/mycourier-schema.lock sh -c '$(GO) generate ./... && $(GO) run ./cmd/mycourier migrate diff $(NAME)'
+
+schema-check: ## fail on a breaking change of schema.graphql against release/schema.graphql not named in CHANGELOG.md
+	cd tools/schema-check && npm ci --no-audit --no-fund --loglevel=error && node --test && node check.mjs
+
+release-schema: ## record schema.graphql as the released schema (see CHANGELOG.md)
+	cp schema.graphql release/schema.graphql

@@ -43,12 +43,12 @@ var ownTx = []string{"login", "refresh", "logout", "logoutEverywhere"}
 
 // NewServer returns the GraphQL HTTP handler: POST (and GET for queries),
 // every mutation in one database transaction, errors presented by Presenter.
-// Every root field passes Guard, the operation half of the role matrix.
+// Every root field passes its @hasRole directive (HasRole), the operation half of the role matrix.
 func NewServer(client *ent.Client, opts ServerOptions) *handler.Server {
 	srv := handler.New(NewSchema(client, opts.Auth, opts.Couriers))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(StrictGET{})
+	srv.AddTransport(StrictPOST{})
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadBytes, MaxMemory: 8 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if opts.Introspection {
@@ -76,7 +76,7 @@ func NewServer(client *ent.Client, opts ServerOptions) *handler.Server {
 		srv.Use(ext)
 	}
 	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: entgql.SkipIfHasFields(ownTx...)})
-	srv.AroundRootFields(Guard)
+	srv.AroundRootFields(HasRole)
 	srv.SetErrorPresenter(Presenter)
 	srv.SetRecoverFunc(Recover)
 	return srv

@@ -16,7 +16,7 @@ import (
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authz"
-	"github.com/mycourier/mycourier/internal/docstore"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/platform/database"
 )
 
@@ -54,7 +54,7 @@ func (noEquipment) Outstanding(context.Context, int) (int, int64, error) { retur
 // Options configure a Service.
 type Options struct {
 	// Documents stores document files; nil refuses uploads.
-	Documents docstore.Store
+	Documents blobstore.Store
 	// Equipment tells what a courier holds; nil means nothing ever is.
 	Equipment EquipmentLedger
 	// Now is the clock (tests); nil is time.Now.
@@ -70,7 +70,7 @@ type Options struct {
 // Service runs the courier operations over an ent client.
 type Service struct {
 	client    *ent.Client
-	docs      docstore.Store
+	docs      blobstore.Store
 	equipment EquipmentLedger
 	now       func() time.Time
 	maxFile   int64
@@ -101,7 +101,7 @@ func (s *Service) SetEquipmentLedger(l EquipmentLedger) {
 }
 
 // Documents returns the document store (nil when none is configured).
-func (s *Service) Documents() docstore.Store { return s.docs }
+func (s *Service) Documents() blobstore.Store { return s.docs }
 
 // clientFor is the client of the transaction in ctx (a GraphQL mutation's),
 // or the service's own.

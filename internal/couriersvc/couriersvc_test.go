@@ -21,9 +21,9 @@ import (
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/dbtest"
-	"github.com/mycourier/mycourier/internal/docstore"
 	"github.com/mycourier/mycourier/internal/idempotency"
 	"github.com/mycourier/mycourier/internal/pinfl"
 	"github.com/mycourier/mycourier/internal/platform/database"
@@ -59,7 +59,7 @@ func newEnv(t *testing.T, d string) *env {
 	auth := authtest.Service(t, db)
 	u := authtest.User(t, auth, authz.Owner, authz.Scope{})
 	e := &env{db: db, userID: u.ID, ledger: &fakeLedger{items: map[int]int{}}}
-	store, err := docstore.NewDisk(t.TempDir())
+	store, err := blobstore.NewDisk(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -411,23 +411,3 @@ func (s *Service) ActivationBlockers(ctx context.Context, c *ent.Courier) ([]str
 	}
 	return out, nil
 }
-
-// RunExpirySweep calls RefreshExpired now and then every interval until ctx
-// ends, as the system; report receives failures and changes. Several
-// instances may run it at once: the sweep is idempotent.
-func (s *Service) RunExpirySweep(ctx context.Context, every time.Duration, report func(changed int, err error)) {
-	sys := authz.SystemContext(ctx, "document-expiry")
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		n, err := s.RefreshExpired(sys)
-		if report != nil && (err != nil || n > 0) {
-			report(n, err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}

@@ -18,8 +18,8 @@ import (
 	"github.com/mycourier/mycourier/internal/authsvc"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/dbtest"
-	"github.com/mycourier/mycourier/internal/docstore"
 	"github.com/mycourier/mycourier/internal/pinfl"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/httpserver"
@@ -37,7 +37,7 @@ func newEnv(t *testing.T, d string, opts ...func(*httpserver.Options)) *env {
 	t.Helper()
 	db := dbtest.New(t, d)
 	auth := authtest.Service(t, db)
-	store, err := docstore.NewDisk(t.TempDir())
+	store, err := blobstore.NewDisk(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func (e *env) onboardIn(owner, partnerID, branchID string) (id, pin string) {
 	if branchID != "" {
 		partner += fmt.Sprintf(", branchID: %q", branchID)
 	}
-	r := e.mustGQL(owner, fmt.Sprintf(`mutation { onboardCourier(input: {lastName: "Каримов", firstName: "Азиз", phone: "+99890%07d", pinfl: %q, transportType: foot%s}) { id } }`, 1000000+n, pin, partner))
+	r := e.mustGQL(owner, fmt.Sprintf(`mutation { onboardCourier(input: {lastName: "Каримов", firstName: "Азиз", phone: "+99890%07d", pinfl: %q, transportType: FOOT%s}) { id } }`, 1000000+n, pin, partner))
 	var c struct{ ID string }
 	_ = json.Unmarshal(r.Data["onboardCourier"], &c)
 	return c.ID, pin

@@ -17,8 +17,8 @@ import (
 
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/dbtest"
-	"github.com/mycourier/mycourier/internal/docstore"
 	"github.com/mycourier/mycourier/internal/pinfl"
 	"github.com/mycourier/mycourier/internal/platform/httpserver"
 )
@@ -83,7 +83,7 @@ func TestThroughTheHTTPHandler(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
 		db := dbtest.New(t, d)
 		auth := authtest.Service(t, db)
-		store, err := docstore.NewDisk(t.TempDir())
+		store, err := blobstore.NewDisk(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,9 +20,9 @@ import (
 
 	"github.com/mycourier/mycourier/graph"
 	"github.com/mycourier/mycourier/internal/authsvc"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/couriersvc/courierhttp"
-	"github.com/mycourier/mycourier/internal/docstore"
 	"github.com/mycourier/mycourier/internal/handover"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/stocksvc"
@@ -58,7 +58,7 @@ type Options struct {
 	// server's write timeout, after which the client is gone anyway.
 	RequestTimeout time.Duration
 	// Documents stores courier document files (nil: uploads refused).
-	Documents docstore.Store
+	Documents blobstore.Store
 	// UI serves the admin UI at / and the playground (nil: the build
 	// embedded in the binary).
 	UI *webui.Handler
@@ -93,6 +93,7 @@ func NewRouter(opts Options) http.Handler {
 		MaxComplexity: opts.MaxComplexity,
 	})
 	r.Handle("/graphql", opts.Auth.Middleware(gql))
+	r.Handle("/schema.graphql", opts.Auth.Middleware(http.HandlerFunc(graph.SchemaHandler)))
 	// Document files and exports: signed-in viewers only, read through
 	// their privacy rules.
 	r.Group(func(r chi.Router) {
