@@ -1,5 +1,8 @@
 # mycourier — the commands a developer and CI use. `make help` lists them.
 GO        ?= go
+# The binary is pure Go (no cgo) and ships static: tests compile it the same
+# way, so the image test's static build reuses their compiled packages.
+export CGO_ENABLED ?= 0
 BIN       := bin/mycourier
 PKGS      := ./...
 # Fuzz targets get a short run in `make test` (a count, not a duration: a
@@ -9,13 +12,24 @@ FUZZTIME  ?= 20000x
 
 SQUAWK    := .tools/node_modules/.bin/squawk
 
-.PHONY: help run build ui ui-if-node ui-test test vet staticcheck unit tools generate check-generated migration schema bench seed-bench fuzz clean schema-check release-schema
+.PHONY: help run build ui ui-if-node ui-test image-package test-rollout test vet staticcheck unit tools generate check-generated migration schema bench seed-bench fuzz clean schema-check release-schema
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
 
 build: ## build the binary into bin/
 	$(GO) build -o $(BIN) ./cmd/mycourier
+
+# The static binary the image's `package` target copies (the pipeline and the
+# image test build it once instead of compiling again inside Docker).
+image-package: ## build the image around a binary built here: docker build --target package
+	$(GO) build -trimpath -ldflags="-s -w -X github.com/mycourier/mycourier/internal/platform/buildinfo.Version=$(VERSION)" -o bin/mycourier-linux-amd64 ./cmd/mycourier
+	docker build --target package --build-arg VERSION=$(VERSION) -t mycourier:$(VERSION) .
+
+VERSION ?= dev
+
+test-rollout: ## two instances behind nginx replaced one by one under load (needs PostgreSQL and nginx)
+	$(GO) test -tags rollout -run '^TestRollingReplacementUnderLoadLosesNothing$$' -count=1 -v -timeout 15m ./deploy/
 
 run: ui-if-node build ## build the admin UI (when Node is installed) and start mycourier on the embedded SQLite database with demo data
 	$(BIN) migrate up

@@ -9,9 +9,11 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
+	"github.com/mycourier/mycourier/internal/app"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/couriersvc"
+	"github.com/mycourier/mycourier/internal/platform/buildinfo"
 	"github.com/mycourier/mycourier/internal/platform/config"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/httpserver"
@@ -61,17 +63,10 @@ func serveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			couriers := couriersvc.New(db.Client, couriersvc.Options{})
-			go func() {
-				// Couriers written before the search key existed get one.
-				if n, err := couriers.BackfillSearchKeys(ctx); err != nil || n > 0 {
-					log.Info().Err(err).Int("couriers", n).Msg("search keys filled")
-				}
-			}()
-			go runPeriodicJobs(ctx, db, couriers, log)
-			router := httpserver.NewRouter(httpserver.Options{
-				Documents:   docs,
+			application, err := app.New(app.Options{
+				DB:          db,
 				Auth:        auth,
+				Documents:   docs,
 				CORSOrigins: cfg.CORSOrigins,
 				// A request's work stops when its client is cut off.
 				RequestTimeout: cfg.WriteTimeout,
@@ -79,12 +74,22 @@ func serveCmd() *cobra.Command {
 				MaxDepth:       cfg.MaxQueryDepth,
 				MaxComplexity:  cfg.MaxComplexity,
 				HSTS:           cfg.Mode == config.ModeProduction,
-				DB:             db,
 				Playground:     cfg.Playground,
 				Introspection:  cfg.Playground || cfg.Mode == config.ModeDev,
 				Logger:         log,
 			})
-			srv := httpserver.NewServer(cfg.Listen, router, httpserver.ServerOptions{
+			if err != nil {
+				return err
+			}
+			couriers := application.Couriers
+			go func() {
+				// Couriers written before the search key existed get one.
+				if n, err := couriers.BackfillSearchKeys(ctx); err != nil || n > 0 {
+					log.Info().Err(err).Int("couriers", n).Msg("search keys filled")
+				}
+			}()
+			go runPeriodicJobs(ctx, db, couriers, log)
+			srv := httpserver.NewServer(cfg.Listen, application.Handler, httpserver.ServerOptions{
 				ReadTimeout:  cfg.ReadTimeout,
 				WriteTimeout: cfg.WriteTimeout,
 			})
@@ -94,6 +99,7 @@ func serveCmd() *cobra.Command {
 			}
 			ev := log.Info().
 				Str("addr", ln.Addr().String()).
+				Str("version", buildinfo.String()).
 				Str("mode", cfg.Mode).
 				Str("database", db.Dialect).
 				Dur("startup", time.Since(start))

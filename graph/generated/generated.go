@@ -172,6 +172,7 @@ type ComplexityRoot struct {
 		Partner            func(childComplexity int) int
 		PartnerID          func(childComplexity int) int
 		Phone              func(childComplexity int) int
+		PhoneDuplicate     func(childComplexity int) int
 		Pinfl              func(childComplexity int) int
 		RequiredDocuments  func(childComplexity int) int
 		Status             func(childComplexity int) int
@@ -1391,6 +1392,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Courier.Phone(childComplexity), true
+	case "Courier.phoneDuplicate":
+		if e.ComplexityRoot.Courier.PhoneDuplicate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Courier.PhoneDuplicate(childComplexity), true
 	case "Courier.pinfl":
 		if e.ComplexityRoot.Courier.Pinfl == nil {
 			break
@@ -4653,7 +4660,7 @@ type CourierImportReport {
 }
 
 extend type Courier {
-  "Whether the courier may be activated now, and if not, why (message keys)."
+  "Whether the courier may be activated now, and if not, why: message keys, and per required document group its state and kinds (documents.missing:passport|id_card, documents.pending:contract, documents.rejected:…, documents.expired:…)."
   activationBlockers: [String!]!
   "Actions possible from the current status."
   allowedActions: [String!]!
@@ -5471,6 +5478,10 @@ type Courier implements Node {
   E.164, +998 and 9 digits
   """
   phone: String!
+  """
+  set by the migration that made phones unique on couriers sharing a live phone with an older courier; cleared when the phone changes
+  """
+  phoneDuplicate: Boolean!
   """
   personal identification number, 14 digits
   """
@@ -6559,6 +6570,11 @@ input CourierWhereInput {
   phoneHasSuffix: String
   phoneEqualFold: String
   phoneContainsFold: String
+  """
+  phone_duplicate field predicates
+  """
+  phoneDuplicate: Boolean
+  phoneDuplicateNEQ: Boolean
   """
   pinfl field predicates
   """
@@ -10800,6 +10816,8 @@ func (ec *executionContext) childFields_Courier(ctx context.Context, field graph
 		return ec.fieldContext_Courier_middleName(ctx, field)
 	case "phone":
 		return ec.fieldContext_Courier_phone(ctx, field)
+	case "phoneDuplicate":
+		return ec.fieldContext_Courier_phoneDuplicate(ctx, field)
 	case "pinfl":
 		return ec.fieldContext_Courier_pinfl(ctx, field)
 	case "birthDate":
@@ -16378,6 +16396,29 @@ func (ec *executionContext) _Courier_phone(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Courier_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Courier", field, false, false, "String")
+}
+
+func (ec *executionContext) _Courier_phoneDuplicate(ctx context.Context, field graphql.CollectedField, obj *ent.Courier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Courier_phoneDuplicate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PhoneDuplicate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Courier_phoneDuplicate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Courier", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Courier_pinfl(ctx context.Context, field graphql.CollectedField, obj *ent.Courier) (ret graphql.Marshaler) {
@@ -35469,7 +35510,7 @@ func (ec *executionContext) unmarshalInputCourierWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "lastName", "lastNameNEQ", "lastNameIn", "lastNameNotIn", "lastNameGT", "lastNameGTE", "lastNameLT", "lastNameLTE", "lastNameContains", "lastNameHasPrefix", "lastNameHasSuffix", "lastNameEqualFold", "lastNameContainsFold", "firstName", "firstNameNEQ", "firstNameIn", "firstNameNotIn", "firstNameGT", "firstNameGTE", "firstNameLT", "firstNameLTE", "firstNameContains", "firstNameHasPrefix", "firstNameHasSuffix", "firstNameEqualFold", "firstNameContainsFold", "middleName", "middleNameNEQ", "middleNameIn", "middleNameNotIn", "middleNameGT", "middleNameGTE", "middleNameLT", "middleNameLTE", "middleNameContains", "middleNameHasPrefix", "middleNameHasSuffix", "middleNameIsNil", "middleNameNotNil", "middleNameEqualFold", "middleNameContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneEqualFold", "phoneContainsFold", "pinfl", "pinflNEQ", "pinflIn", "pinflNotIn", "pinflGT", "pinflGTE", "pinflLT", "pinflLTE", "pinflContains", "pinflHasPrefix", "pinflHasSuffix", "pinflEqualFold", "pinflContainsFold", "birthDate", "birthDateNEQ", "birthDateIn", "birthDateNotIn", "birthDateGT", "birthDateGTE", "birthDateLT", "birthDateLTE", "gender", "genderNEQ", "genderIn", "genderNotIn", "genderIsNil", "genderNotNil", "transportType", "transportTypeNEQ", "transportTypeIn", "transportTypeNotIn", "vehiclePlate", "vehiclePlateNEQ", "vehiclePlateIn", "vehiclePlateNotIn", "vehiclePlateGT", "vehiclePlateGTE", "vehiclePlateLT", "vehiclePlateLTE", "vehiclePlateContains", "vehiclePlateHasPrefix", "vehiclePlateHasSuffix", "vehiclePlateIsNil", "vehiclePlateNotNil", "vehiclePlateEqualFold", "vehiclePlateContainsFold", "documentStatus", "documentStatusNEQ", "documentStatusIn", "documentStatusNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "statusChangedAt", "statusChangedAtNEQ", "statusChangedAtIn", "statusChangedAtNotIn", "statusChangedAtGT", "statusChangedAtGTE", "statusChangedAtLT", "statusChangedAtLTE", "statusChangedAtIsNil", "statusChangedAtNotNil", "hiredAt", "hiredAtNEQ", "hiredAtIn", "hiredAtNotIn", "hiredAtGT", "hiredAtGTE", "hiredAtLT", "hiredAtLTE", "hiredAtIsNil", "hiredAtNotNil", "firedAt", "firedAtNEQ", "firedAtIn", "firedAtNotIn", "firedAtGT", "firedAtGTE", "firedAtLT", "firedAtLTE", "firedAtIsNil", "firedAtNotNil", "doNotRehire", "doNotRehireNEQ", "partnerID", "partnerIDNEQ", "partnerIDIn", "partnerIDNotIn", "partnerIDIsNil", "partnerIDNotNil", "branchID", "branchIDNEQ", "branchIDIn", "branchIDNotIn", "branchIDIsNil", "branchIDNotNil", "hasPartner", "hasPartnerWith", "hasBranch", "hasBranchWith", "hasDocuments", "hasDocumentsWith", "hasStatusHistory", "hasStatusHistoryWith", "hasItems", "hasItemsWith", "hasMovements", "hasMovementsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "lastName", "lastNameNEQ", "lastNameIn", "lastNameNotIn", "lastNameGT", "lastNameGTE", "lastNameLT", "lastNameLTE", "lastNameContains", "lastNameHasPrefix", "lastNameHasSuffix", "lastNameEqualFold", "lastNameContainsFold", "firstName", "firstNameNEQ", "firstNameIn", "firstNameNotIn", "firstNameGT", "firstNameGTE", "firstNameLT", "firstNameLTE", "firstNameContains", "firstNameHasPrefix", "firstNameHasSuffix", "firstNameEqualFold", "firstNameContainsFold", "middleName", "middleNameNEQ", "middleNameIn", "middleNameNotIn", "middleNameGT", "middleNameGTE", "middleNameLT", "middleNameLTE", "middleNameContains", "middleNameHasPrefix", "middleNameHasSuffix", "middleNameIsNil", "middleNameNotNil", "middleNameEqualFold", "middleNameContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneEqualFold", "phoneContainsFold", "phoneDuplicate", "phoneDuplicateNEQ", "pinfl", "pinflNEQ", "pinflIn", "pinflNotIn", "pinflGT", "pinflGTE", "pinflLT", "pinflLTE", "pinflContains", "pinflHasPrefix", "pinflHasSuffix", "pinflEqualFold", "pinflContainsFold", "birthDate", "birthDateNEQ", "birthDateIn", "birthDateNotIn", "birthDateGT", "birthDateGTE", "birthDateLT", "birthDateLTE", "gender", "genderNEQ", "genderIn", "genderNotIn", "genderIsNil", "genderNotNil", "transportType", "transportTypeNEQ", "transportTypeIn", "transportTypeNotIn", "vehiclePlate", "vehiclePlateNEQ", "vehiclePlateIn", "vehiclePlateNotIn", "vehiclePlateGT", "vehiclePlateGTE", "vehiclePlateLT", "vehiclePlateLTE", "vehiclePlateContains", "vehiclePlateHasPrefix", "vehiclePlateHasSuffix", "vehiclePlateIsNil", "vehiclePlateNotNil", "vehiclePlateEqualFold", "vehiclePlateContainsFold", "documentStatus", "documentStatusNEQ", "documentStatusIn", "documentStatusNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "statusChangedAt", "statusChangedAtNEQ", "statusChangedAtIn", "statusChangedAtNotIn", "statusChangedAtGT", "statusChangedAtGTE", "statusChangedAtLT", "statusChangedAtLTE", "statusChangedAtIsNil", "statusChangedAtNotNil", "hiredAt", "hiredAtNEQ", "hiredAtIn", "hiredAtNotIn", "hiredAtGT", "hiredAtGTE", "hiredAtLT", "hiredAtLTE", "hiredAtIsNil", "hiredAtNotNil", "firedAt", "firedAtNEQ", "firedAtIn", "firedAtNotIn", "firedAtGT", "firedAtGTE", "firedAtLT", "firedAtLTE", "firedAtIsNil", "firedAtNotNil", "doNotRehire", "doNotRehireNEQ", "partnerID", "partnerIDNEQ", "partnerIDIn", "partnerIDNotIn", "partnerIDIsNil", "partnerIDNotNil", "branchID", "branchIDNEQ", "branchIDIn", "branchIDNotIn", "branchIDIsNil", "branchIDNotNil", "hasPartner", "hasPartnerWith", "hasBranch", "hasBranchWith", "hasDocuments", "hasDocumentsWith", "hasStatusHistory", "hasStatusHistoryWith", "hasItems", "hasItemsWith", "hasMovements", "hasMovementsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36113,6 +36154,20 @@ func (ec *executionContext) unmarshalInputCourierWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.PhoneContainsFold = data
+		case "phoneDuplicate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneDuplicate"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneDuplicate = data
+		case "phoneDuplicateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneDuplicateNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneDuplicateNEQ = data
 		case "pinfl":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pinfl"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -48541,6 +48596,11 @@ func (ec *executionContext) _Courier(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "phone":
 			out.Values[i] = ec._Courier_phone(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "phoneDuplicate":
+			out.Values[i] = ec._Courier_phoneDuplicate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -15,6 +15,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mycourier/mycourier/ent"
+	"github.com/mycourier/mycourier/internal/app"
+	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authsvc"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
@@ -22,7 +24,6 @@ import (
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/pinfl"
 	"github.com/mycourier/mycourier/internal/platform/database"
-	"github.com/mycourier/mycourier/internal/platform/httpserver"
 )
 
 // env is a running server over a fresh database.
@@ -33,7 +34,7 @@ type env struct {
 	url  string
 }
 
-func newEnv(t *testing.T, d string, opts ...func(*httpserver.Options)) *env {
+func newEnv(t *testing.T, d string, opts ...func(*app.Options)) *env {
 	t.Helper()
 	db := dbtest.New(t, d)
 	auth := authtest.Service(t, db)
@@ -41,11 +42,11 @@ func newEnv(t *testing.T, d string, opts ...func(*httpserver.Options)) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := httpserver.Options{DB: db, Auth: auth, Logger: zerolog.Nop(), Documents: store}
+	o := app.Options{DB: db, Auth: auth, Logger: zerolog.Nop(), Documents: store}
 	for _, f := range opts {
 		f(&o)
 	}
-	srv := httptest.NewServer(httpserver.NewRouter(o))
+	srv := httptest.NewServer(apptest.Handler(t, o))
 	t.Cleanup(srv.Close)
 	return &env{t: t, db: db, auth: auth, url: srv.URL}
 }

@@ -11,9 +11,10 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/mycourier/mycourier/internal/app"
+	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/dbtest"
-	"github.com/mycourier/mycourier/internal/platform/httpserver"
 )
 
 // FuzzGraphQLRequest sends random bodies and documents to the real handler
@@ -22,7 +23,7 @@ import (
 // a benchmark).
 func FuzzGraphQLRequest(f *testing.F) {
 	db := dbtest.New(f, "sqlite3")
-	h := httpserver.NewRouter(httpserver.Options{DB: db, Auth: authtest.Service(f, db), Logger: zerolog.Nop()})
+	h := apptest.Handler(f, app.Options{DB: db, Auth: authtest.Service(f, db), Logger: zerolog.Nop()})
 	for _, s := range []string{
 		`{"query":"{ __typename }"}`, `[{"query":"{ me { id } }"}]`, `{"query":"mutation { login(login: \"a\", password: \"b\") { accessToken } }"}`,
 		`{"query":"query($a:Int){ __typename }","variables":{"a":1}}`, `{"query":` + jsonString(fragmentBomb(12)) + `}`,

@@ -15,6 +15,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/mycourier/mycourier/internal/app"
+	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
@@ -25,7 +27,7 @@ import (
 
 func newServer(t *testing.T, db *database.DB, playground bool) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(httpserver.NewRouter(httpserver.Options{DB: db, Playground: playground, Logger: zerolog.Nop(), Auth: authtest.Service(t, db)}))
+	srv := httptest.NewServer(apptest.Handler(t, app.Options{DB: db, Playground: playground, Logger: zerolog.Nop(), Auth: authtest.Service(t, db)}))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -134,7 +136,7 @@ func TestRequestIDIsEchoed(t *testing.T) {
 func TestRequestLogHasIDAndNoBody(t *testing.T) {
 	db := dbtest.New(t, "sqlite3")
 	var buf bytes.Buffer
-	srv := httptest.NewServer(httpserver.NewRouter(httpserver.Options{DB: db, Logger: zerolog.New(&buf), Auth: authtest.Service(t, db)}))
+	srv := httptest.NewServer(apptest.Handler(t, app.Options{DB: db, Logger: zerolog.New(&buf), Auth: authtest.Service(t, db)}))
 	defer srv.Close()
 	owner := ownerHeader(t, db)
 	res := postGraphQL(t, srv.URL, `{"query":"{ regions { totalCount } }","variables":{"secret":"hunter2"}}`, owner)
@@ -160,7 +162,7 @@ func TestPlaygroundOnlyWhenEnabled(t *testing.T) {
 		"index.html":      {Data: []byte("<html>admin</html>")},
 		"playground.html": {Data: []byte("<html>graphiql</html>")},
 	})
-	srv := httptest.NewServer(httpserver.NewRouter(httpserver.Options{DB: db, Playground: true, Logger: zerolog.Nop(), Auth: authtest.Service(t, db), UI: ui}))
+	srv := httptest.NewServer(apptest.Handler(t, app.Options{DB: db, Playground: true, Logger: zerolog.Nop(), Auth: authtest.Service(t, db), UI: ui}))
 	t.Cleanup(srv.Close)
 	res, body := get(t, srv.URL+"/playground")
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, "graphiql") {
@@ -169,12 +171,19 @@ func TestPlaygroundOnlyWhenEnabled(t *testing.T) {
 	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-eval") {
 		t.Errorf("/playground CSP = %q, want scripts from the binary only", csp)
 	}
+	// Client-side routes of the admin UI fall back to its index.html; the API stays the API.
+	if res, body := get(t, srv.URL+"/couriers/5/show"); res.StatusCode != http.StatusOK || !strings.Contains(body, "admin") {
+		t.Errorf("/couriers/5/show = %d %q, want the admin UI", res.StatusCode, body)
+	}
+	if res, _ := get(t, srv.URL+"/healthz"); res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("/healthz = %d %s, want the health answer, not the UI", res.StatusCode, res.Header.Get("Content-Type"))
+	}
 }
 
 func TestIntrospectionOnlyWhenEnabled(t *testing.T) {
 	db := dbtest.New(t, "sqlite3")
 	for _, on := range []bool{false, true} {
-		srv := httptest.NewServer(httpserver.NewRouter(httpserver.Options{DB: db, Introspection: on, Logger: zerolog.Nop(), Auth: authtest.Service(t, db)}))
+		srv := httptest.NewServer(apptest.Handler(t, app.Options{DB: db, Introspection: on, Logger: zerolog.Nop(), Auth: authtest.Service(t, db)}))
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(`{"query":"{ __schema { queryType { name } } }"}`))
 		req.Header.Set("Content-Type", "application/json")
 		res, err := http.DefaultClient.Do(req)
