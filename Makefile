@@ -12,7 +12,7 @@ FUZZTIME  ?= 20000x
 
 SQUAWK    := .tools/node_modules/.bin/squawk
 
-.PHONY: help run build image-package test-rollout test vet staticcheck unit tools generate check-generated migration schema bench seed-bench fuzz clean schema-check release-schema
+.PHONY: help run build ui ui-if-node ui-test image-package test-rollout test vet staticcheck unit tools generate check-generated migration schema bench seed-bench fuzz clean schema-check release-schema
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -31,12 +31,30 @@ VERSION ?= dev
 test-rollout: ## two instances behind nginx replaced one by one under load (needs PostgreSQL and nginx)
 	$(GO) test -tags rollout -run '^TestRollingReplacementUnderLoadLosesNothing$$' -count=1 -v -timeout 15m ./deploy/
 
-run: build ## start mycourier on the embedded SQLite database with demo data
+run: ui-if-node build ## build the admin UI (when Node is installed) and start mycourier on the embedded SQLite database with demo data
 	$(BIN) migrate up
 	$(BIN) seed --demo
 	$(BIN) serve
 
-test: vet staticcheck unit fuzz schema-check ## run every check and test (needs PostgreSQL on 127.0.0.1:5432, Node 20)
+test: vet staticcheck unit fuzz schema-check ui-test ## run every check and test (needs PostgreSQL on 127.0.0.1:5432, Node 20, Debian chromium)
+
+# The admin UI is built into internal/webui/dist/app and embedded by the Go
+# build; the Go build itself never needs Node.
+UI_DEPS = admin-ui/node_modules/.package-lock.json
+
+$(UI_DEPS): admin-ui/package-lock.json
+	cd admin-ui && npm ci --no-audit --no-fund
+
+ui: $(UI_DEPS) ## build the admin UI (Node 20, npm) for the binary to embed
+	cd admin-ui && npm run build
+
+ui-if-node:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) ui; else echo "npm not found: the binary serves / without the admin UI"; fi
+
+ui-test: $(UI_DEPS) ## admin UI: types current with the schema, type check, Vitest, build within its size budget, browser tests in Debian's chromium
+	cd admin-ui && npm run codegen >/dev/null
+	@git diff --exit-code --stat -- admin-ui/src/generated || (echo "admin-ui/src/generated is stale: run 'npm run codegen' in admin-ui and commit"; exit 1)
+	cd admin-ui && npm run typecheck && npm test && npm run build && npm run e2e
 
 vet: ## go vet
 	$(GO) vet $(PKGS)

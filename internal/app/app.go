@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
@@ -27,6 +26,7 @@ import (
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/httpserver"
 	"github.com/mycourier/mycourier/internal/stocksvc"
+	"github.com/mycourier/mycourier/internal/webui"
 )
 
 // Options are what the application is built from.
@@ -44,6 +44,9 @@ type Options struct {
 	Registry *prometheus.Registry
 	// Playground serves the GraphQL playground at /playground.
 	Playground bool
+	// UI serves the admin UI at / and the playground (nil: the build
+	// embedded in the binary).
+	UI *webui.Handler
 	// Introspection allows schema introspection (dev mode or playground).
 	Introspection bool
 	// CORSOrigins may call the API from a browser.
@@ -131,9 +134,17 @@ func New(opts Options) (*App, error) {
 			// Handover acts (PDF) of issues and returns, for signed-in
 			// viewers whose scope reaches the document.
 			r.Get("/acts/{number}", signedIn(handover.Handler(stock.Act)).ServeHTTP)
-			if opts.Playground {
-				r.Get("/playground", playground.Handler("mycourier GraphQL", "/graphql"))
+			// The playground is GraphiQL from the admin UI's own build (no
+			// CDN); everything else not routed is the admin UI, whose
+			// client-side routes fall back to its index.html.
+			if !opts.Playground {
+				r.Get("/playground", http.NotFound)
 			}
+			ui := opts.UI
+			if ui == nil {
+				ui = webui.New()
+			}
+			r.Handle("/*", ui)
 		},
 	})
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -21,6 +22,7 @@ import (
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/httpserver"
+	"github.com/mycourier/mycourier/internal/webui"
 )
 
 func newServer(t *testing.T, db *database.DB, playground bool) *httptest.Server {
@@ -156,9 +158,25 @@ func TestPlaygroundOnlyWhenEnabled(t *testing.T) {
 	if res, _ := get(t, newServer(t, db, false).URL+"/playground"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("/playground disabled = %d, want 404", res.StatusCode)
 	}
-	res, body := get(t, newServer(t, db, true).URL+"/playground")
-	if res.StatusCode != http.StatusOK || !strings.Contains(body, "/graphql") {
-		t.Errorf("/playground enabled = %d, body mentions /graphql: %v", res.StatusCode, strings.Contains(body, "/graphql"))
+	ui := webui.NewFS(fstest.MapFS{
+		"index.html":      {Data: []byte("<html>admin</html>")},
+		"playground.html": {Data: []byte("<html>graphiql</html>")},
+	})
+	srv := httptest.NewServer(apptest.Handler(t, app.Options{DB: db, Playground: true, Logger: zerolog.Nop(), Auth: authtest.Service(t, db), UI: ui}))
+	t.Cleanup(srv.Close)
+	res, body := get(t, srv.URL+"/playground")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "graphiql") {
+		t.Errorf("/playground enabled = %d, body %q", res.StatusCode, body)
+	}
+	if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-eval") {
+		t.Errorf("/playground CSP = %q, want scripts from the binary only", csp)
+	}
+	// Client-side routes of the admin UI fall back to its index.html; the API stays the API.
+	if res, body := get(t, srv.URL+"/couriers/5/show"); res.StatusCode != http.StatusOK || !strings.Contains(body, "admin") {
+		t.Errorf("/couriers/5/show = %d %q, want the admin UI", res.StatusCode, body)
+	}
+	if res, _ := get(t, srv.URL+"/healthz"); res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("/healthz = %d %s, want the health answer, not the UI", res.StatusCode, res.Header.Get("Content-Type"))
 	}
 }
 

@@ -111,9 +111,8 @@ func SecurityHeaders(hsts bool) func(http.Handler) http.Handler {
 			h.Set("X-Content-Type-Options", "nosniff")
 			h.Set("X-Frame-Options", "DENY")
 			h.Set("Referrer-Policy", "no-referrer")
-			if r.URL.Path != "/playground" {
-				h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-			}
+			// The UI's pages replace this with their own strict policy.
+			h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
 			if hsts {
 				h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 			}

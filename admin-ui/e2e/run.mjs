@@ -1,0 +1,310 @@
+// Browser tests of the admin UI: Debian's chromium driven by playwright-core
+// against the real mycourier binary on a fresh database. Each step is named
+// for what a user does; screenshots of the main pages go to e2e/screenshots/.
+import { chromium } from 'playwright-core';
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { api, pinfl, signIn, startServer } from './server.mjs';
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const shots = join(import.meta.dirname, 'screenshots');
+const PASSWORD = 'E2e-Browser-Test-2026';
+
+if (!existsSync(CHROMIUM)) {
+    console.log('e2e: installing Debian chromium');
+    execSync('apt-get update -qq && apt-get install -y -qq chromium', { stdio: 'inherit' });
+}
+mkdirSync(shots, { recursive: true });
+
+const server = await startServer({ databaseURL: process.env.E2E_DATABASE_URL });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+const results = [];
+let failed = false;
+let lastPage = null;
+
+async function step(name, fn) {
+    const t0 = Date.now();
+    try {
+        await fn();
+        results.push(`ok   ${name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+        failed = true;
+        await lastPage?.screenshot({ path: join(shots, `failed-${results.length}.png`) }).catch(() => undefined);
+        results.push(`FAIL ${name}: ${e.message.split('\n').slice(0, 6).join('\n     ')}`);
+    }
+    console.log(results.at(-1));
+}
+
+function check(cond, msg) {
+    if (!cond) throw new Error(msg);
+}
+
+async function newPage() {
+    const ctx = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1400, height: 900 } });
+    const page = await ctx.newPage();
+    lastPage = page;
+    page.setDefaultTimeout(15_000);
+    const errors = [];
+    page.on('pageerror', e => errors.push(e.message));
+    return { page, ctx, errors };
+}
+
+async function login(page, user) {
+    await page.goto(server.url + '/');
+    await page.locator('input[name="username"]').fill(user);
+    await page.locator('input[name="password"]').fill(PASSWORD);
+    await page.evaluate(() => performance.mark('signin'));
+    await page.locator('button[type="submit"]').click();
+    await page.getByRole('table').first().waitFor();
+}
+
+// Fixtures: one user per role, scoped where the role needs a scope.
+const ownerAPI = async () => api(server.url, await signIn(server.url, 'e2e-owner', PASSWORD));
+server.run(['user', 'create', '--login', 'e2e-owner', '--full-name', 'Азиза Каримова', '--role', 'owner'], PASSWORD + '\n');
+await step('sign in as the owner and see the first page of couriers (Performance API)', async () => {
+    const { page, ctx } = await newPage();
+    await login(page, 'e2e-owner');
+    await page.locator('tbody tr').first().waitFor();
+    const ms = await page.evaluate(() => performance.measure('first-courier-page', 'signin').duration);
+    results.push(`     first courier page after sign-in: ${ms.toFixed(0)} ms`);
+    await page.screenshot({ path: join(shots, 'couriers-list.png') });
+    await ctx.close();
+});
+
+if (process.env.E2E_PERF_ONLY) {
+    // Against a database filled by `mycourier seed --bench`: only the
+    // first-page timing (E2E_DATABASE_URL=postgres://… E2E_PERF_ONLY=1).
+    await finish();
+}
+let gql = await ownerAPI();
+const ref = await gql(`{
+    partners(first: 1, orderBy: {field: NAME, direction: ASC}) { edges { node { id name } } }
+    stockBalances(first: 50) { edges { node { warehouseID quantity equipmentType { id tracking } } } }
+}`);
+const partner = ref.partners.edges[0].node;
+const balance = ref.stockBalances.edges.map(e => e.node).find(b => b.quantity > 0 && String(b.equipmentType.tracking).toLowerCase() !== 'serial');
+for (const [login, role, scope] of [
+    ['e2e-manager', 'manager', ['--partner', partner.id]],
+    ['e2e-onboarding', 'onboarding', []],
+    ['e2e-warehouse', 'warehouse', ['--warehouse', balance.warehouseID]],
+    ['e2e-security', 'security', []],
+]) {
+    server.run(['user', 'create', '--login', login, '--full-name', `E2E ${role}`, '--role', role, ...scope], PASSWORD + '\n');
+}
+
+const tmp = join(tmpdir(), `mycourier-e2e-files-${process.pid}`);
+mkdirSync(tmp, { recursive: true });
+// A 1×1 PNG: a real image file for document uploads.
+const png = join(tmp, 'scan.png');
+writeFileSync(png, Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
+
+const good = pinfl(14, 3, 1994, 4242);
+const bad = good.slice(0, 13) + String((Number(good[13]) + 1) % 10);
+let courierURL = '';
+
+await step('each role sees its menus and buttons, and the API refuses the rest', async () => {
+    const expect = {
+        'e2e-owner': { menu: ['Курьеры', 'Лог-партнёры', 'Регионы', 'Филиалы'], onboard: true, masked: false },
+        'e2e-manager': { menu: ['Курьеры'], onboard: true, masked: false },
+        'e2e-onboarding': { menu: ['Курьеры'], onboard: true, masked: false },
+        'e2e-warehouse': { menu: ['Курьеры'], onboard: false, masked: true },
+        'e2e-security': { menu: ['Курьеры'], onboard: false, masked: false },
+    };
+    for (const [user, want] of Object.entries(expect)) {
+        const { page, ctx } = await newPage();
+        await login(page, user);
+        for (const m of want.menu) await page.getByRole('menuitem', { name: m }).first().waitFor();
+        const onboard = await page.getByRole('link', { name: 'Оформить' }).count();
+        check((onboard > 0) === want.onboard, `${user}: onboard button shown=${onboard > 0}, want ${want.onboard}`);
+        const firstPinfl = await page.locator('tbody tr td.column-pinfl').first().innerText();
+        check(/[*•]/.test(firstPinfl) === want.masked, `${user}: PINFL "${firstPinfl}" masked=${/[*•]/.test(firstPinfl)}, want ${want.masked}`);
+        if (user === 'e2e-warehouse') {
+            // Not offered, and refused when forced: the API stays the authority.
+            const token = await signIn(server.url, user, PASSWORD);
+            const r = await fetch(server.url + '/graphql', {
+                method: 'POST',
+                headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+                body: JSON.stringify({ query: 'mutation { activateCourier(id: "1") { id } }' }),
+            }).then(r => r.json());
+            check(r.errors?.[0]?.extensions?.code === 'FORBIDDEN', `warehouse activateCourier: ${JSON.stringify(r.errors)}`);
+            await page.goto(server.url + '/#/partners/create');
+            await page.getByText(/Доступ запрещ/).first().waitFor();
+        }
+        await page.screenshot({ path: join(shots, `role-${user.slice(4)}.png`) });
+        await ctx.close();
+    }
+});
+
+await step('onboard a courier: a bad PINFL is shown at its field, fixed, saved', async () => {
+    const { page, ctx } = await newPage();
+    await login(page, 'e2e-onboarding');
+    await page.getByRole('link', { name: 'Оформить' }).click();
+    await page.getByLabel('Фамилия').fill('Хасанов');
+    await page.getByLabel(/^Имя/).fill('Бобур');
+    await page.getByLabel('Телефон').fill('90 555 42 42');
+    await page.getByLabel('ПИНФЛ').fill(bad);
+    await page.getByRole('combobox', { name: 'Лог-партнёр' }).fill(partner.name.slice(0, 4));
+    await page.getByRole('option', { name: partner.name }).click();
+    await page.getByRole('button', { name: 'Сохранить' }).click();
+    await page.getByText('Неверная контрольная цифра').waitFor();
+    await page.screenshot({ path: join(shots, 'onboard-pinfl-error.png') });
+    check((await page.getByLabel('Фамилия').inputValue()) === 'Хасанов', 'the form lost what was typed');
+    await page.getByLabel('ПИНФЛ').fill(good);
+    await page.getByRole('button', { name: 'Сохранить' }).click();
+    await page.getByRole('tab', { name: 'Документы' }).waitFor();
+    courierURL = page.url();
+    await page.screenshot({ path: join(shots, 'courier-show.png') });
+    await ctx.close();
+});
+
+await step('upload the required documents, verify them, submit for activation', async () => {
+    const { page, ctx } = await newPage();
+    await login(page, 'e2e-onboarding');
+    await page.goto(courierURL);
+    await page.getByRole('tab', { name: 'Документы' }).click();
+    for (const kind of ['Паспорт', 'Медицинская справка', 'Договор', 'Фото']) {
+        await page.getByRole('combobox', { name: 'Документ' }).click();
+        await page.getByRole('option', { name: kind, exact: true }).click();
+        await page.getByLabel('Номер').fill(`N-${kind.length}`);
+        await page.getByLabel('Действует до').fill('2031-12-31');
+        await page.locator('input[type="file"]').setInputFiles(png);
+        await page.getByRole('button', { name: 'Добавить документ' }).click();
+        await page.getByText('Документ добавлен').waitFor();
+        await page.getByRole('row', { name: new RegExp(kind) }).getByRole('button', { name: 'Подтвердить' }).click();
+        await page.getByText('Документ подтверждён').waitFor();
+    }
+    await page.getByRole('row', { name: /Паспорт/ }).getByRole('button', { name: 'Просмотр' }).click();
+    await page.getByRole('dialog').locator('img').waitFor();
+    await page.screenshot({ path: join(shots, 'courier-documents.png') });
+    await page.keyboard.press('Escape');
+    check((await page.getByRole('button', { name: 'Активировать' }).count()) === 0, 'onboarding staff are offered activation');
+    await page.getByRole('button', { name: 'Отправить на активацию' }).click();
+    await page.getByText('Отправлен на активацию').waitFor();
+    await ctx.close();
+});
+
+await step('activate as a manager, block with a reason, unblock', async () => {
+    const { page, ctx } = await newPage();
+    await login(page, 'e2e-manager');
+    await page.goto(courierURL);
+    await page.getByRole('button', { name: 'Активировать' }).click();
+    await page.getByText('Курьер активирован').waitFor();
+    await page.getByRole('button', { name: 'Заблокировать' }).click();
+    const dlg = page.getByRole('dialog');
+    await dlg.getByRole('combobox', { name: 'Причина' }).click();
+    await page.getByRole('option').first().click();
+    await dlg.getByLabel('Комментарий').fill('Жалоба клиента');
+    await page.screenshot({ path: join(shots, 'block-dialog.png') });
+    await dlg.getByRole('button', { name: 'Заблокировать' }).click();
+    await page.getByText('Курьер заблокирован').waitFor();
+    await page.getByRole('button', { name: 'Разблокировать' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Разблокировать' }).click();
+    await page.getByText('Курьер разблокирован').waitFor();
+    await page.getByRole('tab', { name: 'История статусов' }).click();
+    await page.getByRole('cell', { name: 'Жалоба клиента' }).waitFor();
+    await page.screenshot({ path: join(shots, 'courier-history.png') });
+    await ctx.close();
+});
+
+await step('dismissing a courier who holds equipment is refused with the reason shown', async () => {
+    const id = decodeURIComponent(courierURL.split('/couriers/')[1].split('/')[0]);
+    gql = await ownerAPI();
+    await gql(`mutation($in: IssueEquipmentInput!) { issueEquipment(input: $in) { replayed } }`, {
+        in: { idempotencyKey: `e2e-${Date.now()}`, warehouseID: balance.warehouseID, courierID: id, lines: [{ equipmentTypeID: balance.equipmentType.id, quantity: 1 }] },
+    });
+    const { page, ctx } = await newPage();
+    await login(page, 'e2e-manager');
+    await page.goto(courierURL);
+    await page.getByRole('button', { name: 'Уволить' }).click();
+    const dlg = page.getByRole('dialog');
+    await dlg.getByRole('combobox', { name: 'Причина' }).click();
+    await page.getByRole('option').first().click();
+    await dlg.getByRole('button', { name: 'Уволить' }).click();
+    await dlg.getByRole('alert').getByText('невозвращённая экипировка').waitFor();
+    await page.screenshot({ path: join(shots, 'fire-refused.png') });
+    await ctx.close();
+    const st = await gql(`query($id: ID!) { node(id: $id) { ... on Courier { status } } }`, { id });
+    check(String(st.node.status).toLowerCase() === 'active', `status after refused firing: ${st.node.status}`);
+});
+
+await step('import a file with errors, see them, fix it, import', async () => {
+    const header = 'last_name,first_name,middle_name,phone,pinfl,birth_date,transport_type,vehicle_plate,partner,branch';
+    const rows = [`Юсупова,Дилноза,,+998 90 700 11 22,${pinfl(2, 2, 1990, 7001, false)},,foot,,,`, `Каримов,Жасур,,90 700 11 23,${pinfl(3, 3, 1991, 7002).slice(0, 13)}0,,car,,,`];
+    const broken = join(tmp, 'couriers.csv');
+    writeFileSync(broken, [header, ...rows].join('\n'));
+    const { page, ctx } = await newPage();
+    await login(page, 'e2e-onboarding');
+    await page.goto(server.url + '/#/couriers/import');
+    await page.locator('input[type="file"]').setInputFiles(broken);
+    await page.getByRole('button', { name: 'Проверить файл' }).click();
+    await page.getByTestId('import-error').first().waitFor();
+    check((await page.getByRole('button', { name: 'Импортировать' }).isDisabled()), 'import offered with errors');
+    await page.screenshot({ path: join(shots, 'import-errors.png') });
+    const fixed = join(tmp, 'couriers-fixed.csv');
+    writeFileSync(fixed, [header, rows[0], `Каримов,Жасур,,90 700 11 23,${pinfl(3, 3, 1991, 7002)},,car,01A123BC,,`].join('\n'));
+    await page.locator('input[type="file"]').setInputFiles(fixed);
+    await page.getByRole('button', { name: 'Проверить файл' }).click();
+    await page.getByTestId('import-summary').getByText('с ошибками: 0').waitFor();
+    await page.getByRole('button', { name: 'Импортировать' }).click();
+    await page.getByText(/Импортировано: новых 2/).waitFor();
+    await page.getByPlaceholder('ФИО, телефон или ПИНФЛ').first().fill('Yusupova');
+    await page.getByRole('cell', { name: /Юсупова Дилноза/ }).waitFor();
+    await ctx.close();
+});
+
+await step('switch to Uzbek and see the page in Uzbek, remembered after a reload', async () => {
+    const { page, ctx } = await newPage();
+    await login(page, 'e2e-owner');
+    await page.getByRole('button', { name: /Русский/i }).click();
+    await page.getByRole('menuitem', { name: "O'zbekcha" }).click();
+    await page.getByRole('menuitem', { name: 'Kuryerlar' }).waitFor();
+    await page.reload();
+    await page.getByRole('menuitem', { name: 'Kuryerlar' }).waitFor();
+    await page.goto(courierURL);
+    await page.getByRole('tab', { name: 'Hujjatlar' }).waitFor();
+    await page.screenshot({ path: join(shots, 'courier-show-uz.png') });
+    await ctx.close();
+});
+
+await step('open the playground from the UI: bundled GraphiQL runs a query with the user token', async () => {
+    const { page, ctx } = await newPage();
+    await login(page, 'e2e-owner');
+    await page.getByRole('button', { name: /Профиль|Profile/ }).click();
+    const [pg] = await Promise.all([ctx.waitForEvent('page'), page.getByRole('menuitem', { name: 'Песочница API' }).click()]);
+    lastPage = pg;
+    const cdn = [];
+    pg.on('request', r => !r.url().startsWith(server.url) && cdn.push(r.url()));
+    await pg.locator('.graphiql-execute-button').click();
+    await pg.locator('.result-window').getByText('e2e-owner').waitFor();
+    check(cdn.length === 0, `playground fetched from outside: ${cdn.join(', ')}`);
+    await pg.screenshot({ path: join(shots, 'playground.png') });
+    await ctx.close();
+});
+
+await step('reference data: create a region, archive it, find it in the archive', async () => {
+    const { page, ctx } = await newPage();
+    await login(page, 'e2e-owner');
+    await page.goto(server.url + '/#/regions/create');
+    await page.getByLabel('Название').fill('Каракалпакстан E2E');
+    await page.getByLabel('Код').fill('E2E');
+    await page.getByRole('button', { name: 'Сохранить' }).click();
+    await page.getByRole('row', { name: /Каракалпакстан E2E/ }).getByRole('button', { name: 'В архив' }).click();
+    await page.getByText('Перемещено в архив').waitFor();
+    await page.screenshot({ path: join(shots, 'regions.png') });
+    await ctx.close();
+});
+
+await finish();
+
+async function finish() {
+    await browser.close();
+    await server.stop();
+    console.log('\n' + results.join('\n'));
+    if (failed) {
+        console.error('e2e: some steps failed; screenshots in e2e/screenshots/');
+        process.exit(1);
+    }
+    process.exit(0);
+}

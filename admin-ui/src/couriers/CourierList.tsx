@@ -1,0 +1,137 @@
+import {
+    CreateButton,
+    DatagridConfigurable,
+    FilterButton,
+    FilterList,
+    FilterListItem,
+    useTranslate,
+    FunctionField,
+    List,
+    ReferenceInput,
+    AutocompleteInput,
+    SavedQueriesList,
+    SearchInput,
+    SelectColumnsButton,
+    SelectInput,
+    TextField,
+    TopToolbar,
+    Button,
+    useListContext,
+    useDataProvider,
+    useNotify,
+    type RaRecord,
+} from 'react-admin';
+import { Card, CardContent } from '@mui/material';
+import UploadIcon from '@mui/icons-material/UploadFile';
+import DownloadIcon from '@mui/icons-material/Download';
+import { Link } from 'react-router-dom';
+import { EnumField, useEnumChoices } from '../enums';
+import { courierStatuses, documentStatuses, transportTypes } from '../apiEnums';
+import { useMay } from '../permissions';
+import type { MyCourierDataProvider } from '../dataProvider';
+
+export const courierName = (r: RaRecord) => [r.lastName, r.firstName, r.middleName].filter(Boolean).join(' ');
+
+function ExportButton({ format }: { format: 'csv' | 'xlsx' }) {
+    const { filterValues } = useListContext();
+    const dp = useDataProvider<MyCourierDataProvider>();
+    const notify = useNotify();
+    return (
+        <Button
+            label={`mycourier.actions.export_${format}`}
+            onClick={async () => {
+                try {
+                    const blob = await dp.exportCouriers(filterValues, format);
+                    const a = document.createElement('a');
+                    a.href = URL.createObjectURL(blob);
+                    a.download = `couriers.${format}`;
+                    a.click();
+                    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+                } catch (e) {
+                    notify((e as Error).message, { type: 'error' });
+                }
+            }}
+        >
+            <DownloadIcon />
+        </Button>
+    );
+}
+
+function ListActions() {
+    const may = useMay();
+    return (
+        <TopToolbar>
+            <FilterButton />
+            {may('Mutation.onboardCourier') && <CreateButton label="mycourier.actions.onboard" />}
+            {may('Mutation.importCouriers') && (
+                <Button component={Link} to="/couriers/import" label="mycourier.actions.import">
+                    <UploadIcon />
+                </Button>
+            )}
+            <ExportButton format="csv" />
+            <ExportButton format="xlsx" />
+            <SelectColumnsButton />
+        </TopToolbar>
+    );
+}
+
+function Aside() {
+    return (
+        <Card sx={{ order: -1, mr: 2, mt: 8, width: 220, display: { xs: 'none', md: 'block' } }}>
+            <CardContent>
+                <SavedQueriesList />
+                <StatusFilter />
+            </CardContent>
+        </Card>
+    );
+}
+
+function StatusFilter() {
+    const choices = useEnumChoices('courierStatus', courierStatuses);
+    return (
+        <FilterList label="resources.couriers.fields.status" icon={null}>
+            {choices.map(c => (
+                <FilterListItem key={c.id} label={c.name} value={{ status: c.id }} />
+            ))}
+        </FilterList>
+    );
+}
+
+function useFilters() {
+    const translate = useTranslate();
+    const statuses = useEnumChoices('courierStatus', courierStatuses);
+    const transports = useEnumChoices('transportType', transportTypes);
+    const docs = useEnumChoices('documentStatus', documentStatuses);
+    return [
+        <SearchInput key="q" source="q" alwaysOn placeholder={translate('mycourier.couriers.search')} />,
+        <SelectInput key="status" source="status" choices={statuses} />,
+        <SelectInput key="transportType" source="transportType" choices={transports} />,
+        <SelectInput key="documentStatus" source="documentStatus" choices={docs} />,
+        <ReferenceInput key="partnerID" source="partnerID" reference="partners">
+            <AutocompleteInput optionText="name" />
+        </ReferenceInput>,
+        <ReferenceInput key="regionID" source="regionID" reference="regions">
+            <AutocompleteInput optionText="name" />
+        </ReferenceInput>,
+        <ReferenceInput key="branchID" source="branchID" reference="branches">
+            <AutocompleteInput optionText="name" />
+        </ReferenceInput>,
+    ];
+}
+
+export function CourierList() {
+    return (
+        <List filters={useFilters()} actions={<ListActions />} aside={<Aside />} sort={{ field: 'createdAt', order: 'DESC' }} perPage={25}>
+            <DatagridConfigurable rowClick="show" bulkActionButtons={false}>
+                <FunctionField source="lastName" label="resources.couriers.fields.name" render={courierName} />
+                <TextField source="phone" sortable={false} />
+                <TextField source="pinfl" sortable={false} />
+                <EnumField source="transportType" kind="transportType" />
+                <EnumField source="status" kind="courierStatus" />
+                <EnumField source="documentStatus" kind="documentStatus" />
+                <TextField source="partner.name" label="resources.couriers.fields.partnerID" sortable={false} />
+                <TextField source="branch.name" label="resources.couriers.fields.branchID" sortable={false} />
+            </DatagridConfigurable>
+        </List>
+    );
+}

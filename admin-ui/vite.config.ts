@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+// The Go server embeds the build from internal/webui/dist/app; `npm run dev`
+// proxies the API to a running `mycourier serve` (MYCOURIER_API, default
+// http://127.0.0.1:8080).
+const api = process.env.MYCOURIER_API ?? 'http://127.0.0.1:8080';
+
+export default defineConfig({
+    plugins: [react()],
+    build: {
+        outDir: '../internal/webui/dist/app',
+        emptyOutDir: true,
+        sourcemap: false,
+        chunkSizeWarningLimit: 1200,
+        rollupOptions: {
+            input: { index: 'index.html', playground: 'playground.html' },
+        },
+    },
+    server: {
+        proxy: {
+            '/graphql': api,
+            '/files': api,
+            '/export': api,
+            '/acts': api,
+        },
+    },
+    test: {
+        environment: 'node',
+        include: ['src/**/*.test.ts'],
+    },
+});
