@@ -37,9 +37,6 @@ var (
 	// ErrConcurrentChange: another request changed the courier's status first.
 	ErrConcurrentChange = apperr.New(apperr.CodeInvalidTransition, "courier.concurrentChange",
 		"the courier's status was changed by someone else; reload and try again").WithRu("Статус курьера уже изменён другим пользователем; обновите данные")
-	// ErrIdempotencyMismatch: the idempotency key was used for another request.
-	ErrIdempotencyMismatch = apperr.New(apperr.CodeConflict, "idempotency.mismatch",
-		"this idempotency key was already used for a different request").WithRu("Ключ идемпотентности уже использован для другого запроса")
 	// ErrNoStorage: document files are not configured on this server.
 	ErrNoStorage = apperr.New(apperr.CodeInternal, "documents.noStorage", "document storage is not configured")
 )

@@ -24,6 +24,7 @@ import (
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/docstore"
+	"github.com/mycourier/mycourier/internal/idempotency"
 	"github.com/mycourier/mycourier/internal/pinfl"
 	"github.com/mycourier/mycourier/internal/platform/database"
 )
@@ -439,8 +440,29 @@ func TestTransitionRules(t *testing.T) {
 				t.Errorf("history after a retry: got %d, want 3", n)
 			}
 			in.Comment = "other"
-			if _, err := e.svc.Block(e.ctx, c.ID, in); !errors.Is(err, couriersvc.ErrIdempotencyMismatch) {
-				t.Errorf("reuse with other input: got %v", err)
+			var ae *apperr.Error
+			if _, err := e.svc.Block(e.ctx, c.ID, in); !errors.As(err, &ae) || ae.Key != idempotency.ErrMismatch.Key {
+				t.Errorf("reuse with other input: got %v, want %v", err, idempotency.ErrMismatch)
+			}
+		})
+		t.Run("twins with one key at once apply once", func(t *testing.T) {
+			c := e.to(t, courier.StatusActive)
+			in := couriersvc.TransitionInput{Reason: "no_show", Comment: "x", IdempotencyKey: "twin"}
+			errs := make([]error, 6)
+			var wg sync.WaitGroup
+			for i := range errs {
+				wg.Add(1)
+				go func() { defer wg.Done(); _, errs[i] = e.svc.Block(e.ctx, c.ID, in) }()
+			}
+			wg.Wait()
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("twin %d: %v", i, err)
+				}
+			}
+			n := e.db.Client.CourierStatusChange.Query().Where(courierstatuschange.CourierID(c.ID)).CountX(authtest.Sys())
+			if n != 3 { // onboarded, activated, blocked once
+				t.Errorf("history entries: got %d, want 3", n)
 			}
 		})
 	})

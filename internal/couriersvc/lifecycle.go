@@ -2,10 +2,6 @@ package couriersvc
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -13,10 +9,10 @@ import (
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/courier"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
-	"github.com/mycourier/mycourier/ent/idempotencykey"
 	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/idempotency"
 	"github.com/mycourier/mycourier/internal/platform/database"
 )
 
@@ -121,24 +117,35 @@ func (s *Service) Rehire(ctx context.Context, id int, in TransitionInput) (*ent.
 func (s *Service) transition(ctx context.Context, a Action, id int, in TransitionInput) (*ent.Courier, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
 	in.Comment = strings.TrimSpace(in.Comment)
+	req, err := idempotency.New(ctx, string(a), in.IdempotencyKey, map[string]any{
+		"id": id, "reason": in.Reason, "comment": in.Comment, "force": in.Force,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: courier[%d]: %w", a, id, err)
+	}
 	var out *ent.Courier
-	err := database.InTx(ctx, s.client, func(etx *ent.Tx) error {
-		// Services called within (the warehouse settling debt) join the
-		// transaction through the context.
-		ctx := ent.NewTxContext(ctx, etx)
-		tx := etx.Client()
-		replay, err := s.idempotent(ctx, tx, in.IdempotencyKey, string(a), map[string]any{
-			"id": id, "reason": in.Reason, "comment": in.Comment, "force": in.Force,
+	err = idempotency.RetryInFlight(ctx, func() error {
+		return database.InTx(ctx, s.client, func(etx *ent.Tx) error {
+			// Services called within (the warehouse settling debt) join the
+			// transaction through the context.
+			ctx := ent.NewTxContext(ctx, etx)
+			tx := etx.Client()
+			_, replay, err := req.Lookup(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if replay {
+				out, err = getCourier(ctx, tx, id)
+				return err
+			}
+			// Claimed first: a concurrent twin waits on the key and then
+			// replays instead of racing the transition.
+			if err := req.Record(ctx, tx, map[string]any{"courierID": id}); err != nil {
+				return err
+			}
+			out, err = s.apply(ctx, tx, a, id, in)
+			return err
 		})
-		if err != nil {
-			return err
-		}
-		if replay {
-			out, err = getCourier(ctx, tx, id)
-			return err
-		}
-		out, err = s.apply(ctx, tx, a, id, in)
-		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: courier[%d]: %w", a, id, err)
@@ -213,8 +220,8 @@ func (s *Service) apply(ctx context.Context, tx *ent.Client, a Action, id int, i
 			forced = true
 			if s.settle != nil {
 				key := fmt.Sprintf("fire-%d-%d", id, now.UnixNano())
-				if in.IdempotencyKey != "" {
-					key = fmt.Sprintf("fire-%d-%s", id, in.IdempotencyKey)
+				if k := strings.TrimSpace(in.IdempotencyKey); k != "" {
+					key = fmt.Sprintf("fire-%d-%s", id, k)
 				}
 				if err := s.settle(ctx, id, key); err != nil {
 					return nil, fmt.Errorf("settle equipment as debt: %w", err)
@@ -324,60 +331,4 @@ func (s *Service) SetDoNotRehire(ctx context.Context, id int, flag bool) (*ent.C
 		return nil, fmt.Errorf("do-not-rehire: courier[%d]: %w", id, err)
 	}
 	return out, nil
-}
-
-// actorKey names the caller an idempotency key belongs to.
-func actorKey(ctx context.Context) string {
-	v := authz.FromContext(ctx)
-	if v == nil {
-		return "anonymous"
-	}
-	if v.System() {
-		return "system:" + v.Name
-	}
-	return fmt.Sprintf("%s:%d", v.Kind, v.ID)
-}
-
-// idempotent records key for operation op and request req. It reports true
-// when the same caller already made this very request (the caller then
-// answers with the current state and changes nothing), and refuses the key
-// when it was used for a different request.
-func (s *Service) idempotent(ctx context.Context, tx *ent.Client, key, op string, req any) (bool, error) {
-	key = strings.TrimSpace(key)
-	if key == "" {
-		return false, nil
-	}
-	if len(key) > 100 {
-		return false, apperr.InvalidField("idempotencyKey", "validation.tooLong", "is too long")
-	}
-	b, err := json.Marshal(req)
-	if err != nil {
-		return false, err
-	}
-	sum := sha256.Sum256(b)
-	hash := hex.EncodeToString(sum[:])
-	actor := actorKey(ctx)
-	sys := authz.SystemContext(ctx, "idempotency")
-	prev, err := tx.IdempotencyKey.Query().
-		Where(idempotencykey.Actor(actor), idempotencykey.Operation(op), idempotencykey.Key(key)).
-		Only(sys)
-	switch {
-	case err == nil:
-		if prev.RequestHash != hash {
-			return false, ErrIdempotencyMismatch
-		}
-		return true, nil
-	case !ent.IsNotFound(err):
-		return false, fmt.Errorf("idempotency: %w", err)
-	}
-	err = tx.IdempotencyKey.Create().
-		SetActor(actor).SetOperation(op).SetKey(key).SetRequestHash(hash).
-		Exec(sys)
-	if err != nil {
-		if errors.Is(err, apperr.ErrConflict) || ent.IsConstraintError(err) {
-			return false, ErrIdempotencyMismatch
-		}
-		return false, fmt.Errorf("idempotency: %w", err)
-	}
-	return false, nil
 }

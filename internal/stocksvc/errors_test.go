@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mycourier/mycourier/ent"
@@ -73,10 +75,10 @@ func TestBadInputIsRefusedWithItsOwnErrorAndChangesNothing(t *testing.T) {
 					Lines: []*stocksvc.CountLine{{EquipmentTypeID: e.bag, Counted: 1}}})
 				return err
 			}, apperr.CodeBadUserInput, "stock.reasonRequired"},
-			{"missing idempotency key", func() error {
-				_, err := e.svc.Issue(e.ctx, stocksvc.IssueInput{WarehouseID: e.wh1, CourierID: e.active, Lines: line(e.bag, 1)})
+			{"idempotency key too long", func() error {
+				_, err := e.svc.Issue(e.ctx, stocksvc.IssueInput{IdempotencyKey: strings.Repeat("k", 101), WarehouseID: e.wh1, CourierID: e.active, Lines: line(e.bag, 1)})
 				return err
-			}, apperr.CodeBadUserInput, "idempotency.keyRequired"},
+			}, apperr.CodeBadUserInput, "validation.tooLong"},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
@@ -88,6 +90,58 @@ func TestBadInputIsRefusedWithItsOwnErrorAndChangesNothing(t *testing.T) {
 			})
 		}
 		e.verifyClean()
+	})
+}
+
+// Twins sent at once with one key apply once: each gets the same document,
+// all but one replayed.
+func TestConcurrentTwinsWithOneKeyApplyOnce(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		e.receive(e.wh1, e.bag, 10)
+		in := stocksvc.IssueInput{IdempotencyKey: "twin-1", WarehouseID: e.wh1, CourierID: e.active, Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(2)}}}
+		const n = 6
+		res := make([]*stocksvc.Result, n)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() { defer wg.Done(); res[i], errs[i] = e.svc.Issue(e.ctx, in) }()
+		}
+		wg.Wait()
+		fresh := 0
+		for i := range n {
+			if errs[i] != nil {
+				t.Fatalf("twin %d: %v", i, errs[i])
+			}
+			if !res[i].Replayed {
+				fresh++
+			}
+			if res[i].DocumentNumber != res[0].DocumentNumber {
+				t.Errorf("twin %d got %s, twin 0 %s", i, res[i].DocumentNumber, res[0].DocumentNumber)
+			}
+		}
+		if fresh != 1 || e.holding(e.active, e.bag) != 2 || e.balance(e.wh1, e.bag) != 8 {
+			t.Errorf("applied %d times; holding %d, balance %d; want once, 2, 8", fresh, e.holding(e.active, e.bag), e.balance(e.wh1, e.bag))
+		}
+		e.verifyClean()
+	})
+}
+
+// Without a key every call is a new operation (the rule is: keys optional).
+func TestWithoutAKeyEveryCallIsNew(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		e.receive(e.wh1, e.bag, 5)
+		in := stocksvc.IssueInput{WarehouseID: e.wh1, CourierID: e.active, Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(1)}}}
+		for range 2 {
+			if res, err := e.svc.Issue(e.ctx, in); err != nil || res.Replayed {
+				t.Fatalf("%+v %v", res, err)
+			}
+		}
+		if e.holding(e.active, e.bag) != 2 {
+			t.Errorf("holding %d, want 2", e.holding(e.active, e.bag))
+		}
 	})
 }
 

@@ -3,14 +3,10 @@ package stocksvc
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -18,12 +14,12 @@ import (
 
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/courierdebt"
-	"github.com/mycourier/mycourier/ent/idempotencykey"
 	"github.com/mycourier/mycourier/ent/movement"
 	"github.com/mycourier/mycourier/ent/transfer"
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/audit"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/idempotency"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/reqinfo"
 )
@@ -68,17 +64,13 @@ func (s *Service) run(ctx context.Context, name, key string, input any, fn func(
 	if !v.System() && !authz.CanWrite("Movement", v.Role) {
 		return nil, fmt.Errorf("%s: %w", name, apperr.ErrForbidden)
 	}
-	key = strings.TrimSpace(key)
-	if key == "" || len(key) > 100 {
-		return nil, apperr.InvalidField("idempotencyKey", "idempotency.keyRequired", "an idempotency key of 1 to 100 characters is required")
-	}
-	hash, err := requestHash(input)
+	req, err := idempotency.New(ctx, name, key, input)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	attempt := func(tx *ent.Tx) (*Result, error) {
 		o := &op{s: s, ctx: ctx, tx: tx, name: name, viewer: v, now: s.cfg.Now().UTC()}
-		if res, err := o.replay(key, hash); res != nil || err != nil {
+		if res, err := o.replay(req); res != nil || err != nil {
 			return res, err
 		}
 		o.id = newOperationID()
@@ -101,7 +93,9 @@ func (s *Service) run(ctx context.Context, name, key string, input any, fn func(
 		if err := o.flush(); err != nil {
 			return nil, err
 		}
-		if err := o.remember(key, hash); err != nil {
+		// Remembered last, with the result; a twin that got here first
+		// makes this insert fail and the whole operation roll back.
+		if err := req.Record(o.sys(), tx.Client(), map[string]any{"operationID": o.id, "documentNumber": o.doc}); err != nil {
 			return nil, err
 		}
 		return o.res, nil
@@ -123,7 +117,7 @@ func (s *Service) run(ctx context.Context, name, key string, input any, fn func(
 		if err == nil {
 			return res, nil
 		}
-		if !transient(err) && !inFlight(err) {
+		if !transient(err) && !idempotency.IsInFlight(err) {
 			return nil, err
 		}
 		if i >= s.cfg.MaxAttempts {
@@ -138,39 +132,10 @@ func (s *Service) run(ctx context.Context, name, key string, input any, fn func(
 	}
 }
 
-// inFlight tells ErrInFlight from other conflicts (apperr matches by code).
-func inFlight(err error) bool {
-	var ae *apperr.Error
-	return errors.As(err, &ae) && ae.Key == ErrInFlight.Key
-}
-
-// requestHash fingerprints the request without its key.
-func requestHash(input any) (string, error) {
-	b, err := json.Marshal(input)
-	if err != nil {
-		return "", fmt.Errorf("stock: hash request: %w", err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err == nil {
-		delete(m, "IdempotencyKey")
-		b, _ = json.Marshal(m)
-	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
-}
-
 func newOperationID() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// actorKey names the caller the way idempotency keys are scoped.
-func actorKey(v *authz.Viewer) string {
-	if v.System() {
-		return "system:" + v.Name
-	}
-	return string(v.Kind) + ":" + strconv.Itoa(v.ID)
 }
 
 // sys is the operation's context acting as the system, for bookkeeping
@@ -182,44 +147,19 @@ func (o *op) sys() context.Context {
 }
 
 // replay answers a repeated key with the first result.
-func (o *op) replay(key, hash string) (*Result, error) {
-	k, err := o.tx.IdempotencyKey.Query().Where(
-		idempotencykey.Actor(actorKey(o.viewer)),
-		idempotencykey.Operation(o.name),
-		idempotencykey.Key(key),
-	).Only(o.sys())
-	switch {
-	case ent.IsNotFound(err):
-		return nil, nil
-	case err != nil:
-		return nil, fmt.Errorf("%s: idempotency: %w", o.name, err)
-	case k.RequestHash != hash:
-		return nil, ErrIdempotencyMismatch
+func (o *op) replay(req idempotency.Request) (*Result, error) {
+	prev, ok, err := req.Lookup(o.sys(), o.tx.Client())
+	if !ok || err != nil {
+		return nil, err
 	}
-	opID, _ := k.Result["operationID"].(string)
-	doc, _ := k.Result["documentNumber"].(string)
+	opID, _ := prev["operationID"].(string)
+	doc, _ := prev["documentNumber"].(string)
 	res, err := o.s.load(o.ctx, o.tx.Client(), o.name, opID, doc)
 	if err != nil {
 		return nil, err
 	}
 	res.Replayed = true
 	return res, nil
-}
-
-// remember stores the key with the result; a concurrent twin that got here
-// first makes this insert fail, and the whole operation rolls back.
-func (o *op) remember(key, hash string) error {
-	err := o.tx.IdempotencyKey.Create().
-		SetKey(key).SetOperation(o.name).SetActor(actorKey(o.viewer)).SetRequestHash(hash).
-		SetResult(map[string]any{"operationID": o.id, "documentNumber": o.doc}).
-		Exec(o.sys())
-	if err != nil {
-		if ent.IsConstraintError(err) || errors.Is(err, apperr.ErrConflict) {
-			return ErrInFlight
-		}
-		return fmt.Errorf("%s: idempotency: %w", o.name, err)
-	}
-	return nil
 }
 
 // load rebuilds the result of a finished operation.

@@ -2,8 +2,8 @@
 // write-offs, transfers and counts on the append-only stock ledger. Each
 // operation is one transaction that appends Movement rows, moves balances,
 // serial items and courier holdings with race-free conditional updates, and
-// leaves an audit event for every change. Requests carry an idempotency key:
-// a repeat returns the first result and moves nothing.
+// leaves an audit event for every change. Requests may carry an idempotency key
+// (package idempotency): a repeat returns the first result and moves nothing.
 package stocksvc
 
 import (
@@ -21,14 +21,6 @@ import (
 var (
 	// ErrInsufficientStock: the warehouse has fewer units available than asked.
 	ErrInsufficientStock = apperr.ErrInsufficientStock
-	// ErrIdempotencyMismatch: the key was used for a different request.
-	ErrIdempotencyMismatch = apperr.New(apperr.CodeConflict, "idempotency.mismatch",
-		"this idempotency key was already used for a different request").
-		WithRu("Ключ идемпотентности уже использован для другого запроса")
-	// ErrInFlight: a request with the same key is being processed right now.
-	ErrInFlight = apperr.New(apperr.CodeConflict, "idempotency.inFlight",
-		"a request with this idempotency key is being processed; retry it to get its result").
-		WithRu("Запрос с этим ключом уже выполняется; повторите его, чтобы получить результат")
 	// ErrBusy: the database stayed contended through every retry.
 	ErrBusy = apperr.New(apperr.CodeConflict, "stock.busy",
 		"the warehouse is busy; retry the request with the same idempotency key").
