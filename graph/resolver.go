@@ -8,6 +8,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/graph/generated"
+	"github.com/mycourier/mycourier/internal/analyticssvc"
 	"github.com/mycourier/mycourier/internal/authsvc"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/stocksvc"
@@ -20,6 +21,8 @@ type Resolver struct {
 	// couriers runs onboarding, documents and the courier lifecycle.
 	couriers *couriersvc.Service
 	stock    *stocksvc.Service
+	// analytics answers the dashboard from the summary tables.
+	analytics *analyticssvc.Service
 }
 
 // NewSchema returns the executable GraphQL schema over the ent client and
@@ -41,6 +44,7 @@ func NewSchema(client *ent.Client, auth *authsvc.Service, courierOpts ...courier
 		}
 	}
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client, auth: auth, stock: stock, couriers: couriersvc.New(client, co)},
+		Resolvers: &Resolver{client: client, auth: auth, stock: stock, couriers: couriersvc.New(client, co),
+			analytics: analyticssvc.New(client, analyticssvc.Options{})},
 	})
 }

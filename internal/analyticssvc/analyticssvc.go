@@ -23,7 +23,7 @@ import (
 // Service answers dashboard queries.
 type Service struct {
 	client *ent.Client
-	db     *sql.DB
+	db     summary.Querier // plain SQL through the same client
 	now    func() time.Time
 }
 
@@ -33,15 +33,15 @@ type Options struct {
 	Now func() time.Time
 }
 
-// New returns the analytics service over client and the same database's db.
-func New(client *ent.Client, db *sql.DB, opts Options) *Service {
-	if client == nil || db == nil {
-		panic("analyticssvc: client and db are required")
+// New returns the analytics service over client.
+func New(client *ent.Client, opts Options) *Service {
+	if client == nil {
+		panic("analyticssvc: a client is required")
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Service{client: client, db: db, now: opts.Now}
+	return &Service{client: client, db: client, now: opts.Now}
 }
 
 // Interval is the length of one period of a time series.

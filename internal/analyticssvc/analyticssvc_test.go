@@ -51,7 +51,7 @@ func newEnv(t *testing.T, d string) *env {
 		e.jacket = c.EquipmentType.Create().SetSku("JKT").SetName("Куртка").SetCategory("uniform").SetUnitCost(280_000).SaveX(ctx).ID
 		return nil
 	})
-	e.svc = analyticssvc.New(e.db.Client, e.db.SQL, analyticssvc.Options{Now: func() time.Time { return at(2026, 6, 1) }})
+	e.svc = analyticssvc.New(e.db.Client, analyticssvc.Options{Now: func() time.Time { return at(2026, 6, 1) }})
 	e.owner = viewer(authz.Owner, authz.Scope{})
 	return e
 }

@@ -193,7 +193,10 @@ var customOperations = map[string][]Role{
 	"Mutation.rejectCourierDocument":     {Owner, Manager, Onboarding},
 	"Mutation.importCouriers":            {Owner, Manager, Onboarding},
 	"Mutation.createStatusReason":        ownerOnly,
-	"Mutation.updateStatusReason":        ownerOnly,
+	// Analytics (issue 10): figures for those who steer and those who
+	// report; each sees them within their scope.
+	"Query.dashboard":             {Owner, Manager, Security, Integrator},
+	"Mutation.updateStatusReason": ownerOnly,
 }
 
 // Allowed tells whether role may call the operation ("Query.couriers").
