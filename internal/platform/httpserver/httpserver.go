@@ -20,6 +20,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mycourier/mycourier/graph"
+	"github.com/mycourier/mycourier/internal/analyticssvc"
 	"github.com/mycourier/mycourier/internal/authsvc"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/couriersvc/courierhttp"
@@ -95,6 +96,8 @@ func NewRouter(opts Options) http.Handler {
 	r.Group(func(r chi.Router) {
 		r.Use(opts.Auth.Middleware)
 		courierhttp.Routes(r, opts.DB.Client, couriersvc.New(opts.DB.Client, courierOpts))
+		// Dashboard sections as CSV or XLSX: the dashboard's filter and scope.
+		r.Method(http.MethodGet, "/export/dashboard", analyticssvc.New(opts.DB.Client, analyticssvc.Options{}).Handler())
 	})
 	// Handover acts (PDF) of issues and returns, for signed-in viewers whose
 	// scope reaches the document.
