@@ -275,7 +275,7 @@ func load(ctx context.Context, db *database.DB, table string, columns []string, 
 		if len(batch) == 0 {
 			return nil
 		}
-		err := insertBatch(ctx, tx, table, columns, batch)
+		err := summary.InsertRows(ctx, tx, table, columns, batch)
 		batch = batch[:0]
 		return err
 	}
@@ -293,28 +293,6 @@ func load(ctx context.Context, db *database.DB, table string, columns []string, 
 		return n, err
 	}
 	return n, tx.Commit()
-}
-
-func insertBatch(ctx context.Context, tx *sql.Tx, table string, columns []string, rows [][]any) error {
-	var b strings.Builder
-	b.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
-	args := make([]any, 0, len(rows)*len(columns))
-	for i, r := range rows {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("(")
-		for j := range r {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			args = append(args, r[j])
-			fmt.Fprintf(&b, "$%d", len(args))
-		}
-		b.WriteString(")")
-	}
-	_, err := tx.ExecContext(ctx, b.String(), args...)
-	return err
 }
 
 // benchHistory adds the status history of the couriers with id > afterID

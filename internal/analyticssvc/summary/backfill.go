@@ -48,7 +48,7 @@ func Backfill(ctx context.Context, db *sql.DB, opts BackfillOptions) error {
 		for k, n := range c.Counts {
 			rows = append(rows, []any{k.Partner, k.Branch, k.Transport, k.Status, n})
 		}
-		return insertRows(ctx, tx, "courier_counts", []string{"partner_id", "branch_id", "transport_type", "status", "n"}, rows)
+		return InsertRows(ctx, tx, "courier_counts", []string{"partner_id", "branch_id", "transport_type", "status", "n"}, rows)
 	})
 	if err != nil {
 		return errf("backfill courier counts", err)
@@ -111,7 +111,7 @@ func Backfill(ctx context.Context, db *sql.DB, opts BackfillOptions) error {
 				if _, err := tx.ExecContext(ctx, `DELETE FROM `+table.name+` WHERE day >= $1 AND day < $2`, month*100, month*100+100); err != nil {
 					return err
 				}
-				if err := insertRows(ctx, tx, table.name, table.columns, table.rows(m)); err != nil {
+				if err := InsertRows(ctx, tx, table.name, table.columns, table.rows(m)); err != nil {
 					return err
 				}
 			}
@@ -163,9 +163,9 @@ func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// insertRows writes rows with multi-row INSERTs (500 rows stay under
-// SQLite's limit of bound variables).
-func insertRows(ctx context.Context, tx *sql.Tx, table string, columns []string, rows [][]any) error {
+// InsertRows writes rows with multi-row INSERTs (500 rows stay under
+// SQLite's limit of bound variables) on either database.
+func InsertRows(ctx context.Context, tx Querier, table string, columns []string, rows [][]any) error {
 	const per = 500
 	for from := 0; from < len(rows); from += per {
 		chunk := rows[from:min(from+per, len(rows))]
