@@ -19,9 +19,13 @@ import (
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courieractivationstat"
+	"github.com/mycourier/mycourier/ent/couriercount"
+	"github.com/mycourier/mycourier/ent/courierdaystat"
 	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/courierholding"
+	"github.com/mycourier/mycourier/ent/courierreasonstat"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/documentcounter"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
@@ -36,6 +40,7 @@ import (
 	"github.com/mycourier/mycourier/ent/session"
 	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/stockdaystat"
 	"github.com/mycourier/mycourier/ent/transfer"
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
@@ -57,12 +62,20 @@ type Client struct {
 	Branch *BranchClient
 	// Courier is the client for interacting with the Courier builders.
 	Courier *CourierClient
+	// CourierActivationStat is the client for interacting with the CourierActivationStat builders.
+	CourierActivationStat *CourierActivationStatClient
+	// CourierCount is the client for interacting with the CourierCount builders.
+	CourierCount *CourierCountClient
+	// CourierDayStat is the client for interacting with the CourierDayStat builders.
+	CourierDayStat *CourierDayStatClient
 	// CourierDebt is the client for interacting with the CourierDebt builders.
 	CourierDebt *CourierDebtClient
 	// CourierDocument is the client for interacting with the CourierDocument builders.
 	CourierDocument *CourierDocumentClient
 	// CourierHolding is the client for interacting with the CourierHolding builders.
 	CourierHolding *CourierHoldingClient
+	// CourierReasonStat is the client for interacting with the CourierReasonStat builders.
+	CourierReasonStat *CourierReasonStatClient
 	// CourierStatusChange is the client for interacting with the CourierStatusChange builders.
 	CourierStatusChange *CourierStatusChangeClient
 	// DocumentCounter is the client for interacting with the DocumentCounter builders.
@@ -91,6 +104,8 @@ type Client struct {
 	StatusReason *StatusReasonClient
 	// StockBalance is the client for interacting with the StockBalance builders.
 	StockBalance *StockBalanceClient
+	// StockDayStat is the client for interacting with the StockDayStat builders.
+	StockDayStat *StockDayStatClient
 	// Transfer is the client for interacting with the Transfer builders.
 	Transfer *TransferClient
 	// TransferLine is the client for interacting with the TransferLine builders.
@@ -114,9 +129,13 @@ func (c *Client) init() {
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.Branch = NewBranchClient(c.config)
 	c.Courier = NewCourierClient(c.config)
+	c.CourierActivationStat = NewCourierActivationStatClient(c.config)
+	c.CourierCount = NewCourierCountClient(c.config)
+	c.CourierDayStat = NewCourierDayStatClient(c.config)
 	c.CourierDebt = NewCourierDebtClient(c.config)
 	c.CourierDocument = NewCourierDocumentClient(c.config)
 	c.CourierHolding = NewCourierHoldingClient(c.config)
+	c.CourierReasonStat = NewCourierReasonStatClient(c.config)
 	c.CourierStatusChange = NewCourierStatusChangeClient(c.config)
 	c.DocumentCounter = NewDocumentCounterClient(c.config)
 	c.EquipmentType = NewEquipmentTypeClient(c.config)
@@ -131,6 +150,7 @@ func (c *Client) init() {
 	c.Session = NewSessionClient(c.config)
 	c.StatusReason = NewStatusReasonClient(c.config)
 	c.StockBalance = NewStockBalanceClient(c.config)
+	c.StockDayStat = NewStockDayStatClient(c.config)
 	c.Transfer = NewTransferClient(c.config)
 	c.TransferLine = NewTransferLineClient(c.config)
 	c.User = NewUserClient(c.config)
@@ -225,33 +245,38 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:                 ctx,
-		config:              cfg,
-		ApiToken:            NewApiTokenClient(cfg),
-		AuditEvent:          NewAuditEventClient(cfg),
-		Branch:              NewBranchClient(cfg),
-		Courier:             NewCourierClient(cfg),
-		CourierDebt:         NewCourierDebtClient(cfg),
-		CourierDocument:     NewCourierDocumentClient(cfg),
-		CourierHolding:      NewCourierHoldingClient(cfg),
-		CourierStatusChange: NewCourierStatusChangeClient(cfg),
-		DocumentCounter:     NewDocumentCounterClient(cfg),
-		EquipmentType:       NewEquipmentTypeClient(cfg),
-		IdempotencyKey:      NewIdempotencyKeyClient(cfg),
-		Item:                NewItemClient(cfg),
-		Kit:                 NewKitClient(cfg),
-		KitItem:             NewKitItemClient(cfg),
-		LoginThrottle:       NewLoginThrottleClient(cfg),
-		Movement:            NewMovementClient(cfg),
-		Partner:             NewPartnerClient(cfg),
-		Region:              NewRegionClient(cfg),
-		Session:             NewSessionClient(cfg),
-		StatusReason:        NewStatusReasonClient(cfg),
-		StockBalance:        NewStockBalanceClient(cfg),
-		Transfer:            NewTransferClient(cfg),
-		TransferLine:        NewTransferLineClient(cfg),
-		User:                NewUserClient(cfg),
-		Warehouse:           NewWarehouseClient(cfg),
+		ctx:                   ctx,
+		config:                cfg,
+		ApiToken:              NewApiTokenClient(cfg),
+		AuditEvent:            NewAuditEventClient(cfg),
+		Branch:                NewBranchClient(cfg),
+		Courier:               NewCourierClient(cfg),
+		CourierActivationStat: NewCourierActivationStatClient(cfg),
+		CourierCount:          NewCourierCountClient(cfg),
+		CourierDayStat:        NewCourierDayStatClient(cfg),
+		CourierDebt:           NewCourierDebtClient(cfg),
+		CourierDocument:       NewCourierDocumentClient(cfg),
+		CourierHolding:        NewCourierHoldingClient(cfg),
+		CourierReasonStat:     NewCourierReasonStatClient(cfg),
+		CourierStatusChange:   NewCourierStatusChangeClient(cfg),
+		DocumentCounter:       NewDocumentCounterClient(cfg),
+		EquipmentType:         NewEquipmentTypeClient(cfg),
+		IdempotencyKey:        NewIdempotencyKeyClient(cfg),
+		Item:                  NewItemClient(cfg),
+		Kit:                   NewKitClient(cfg),
+		KitItem:               NewKitItemClient(cfg),
+		LoginThrottle:         NewLoginThrottleClient(cfg),
+		Movement:              NewMovementClient(cfg),
+		Partner:               NewPartnerClient(cfg),
+		Region:                NewRegionClient(cfg),
+		Session:               NewSessionClient(cfg),
+		StatusReason:          NewStatusReasonClient(cfg),
+		StockBalance:          NewStockBalanceClient(cfg),
+		StockDayStat:          NewStockDayStatClient(cfg),
+		Transfer:              NewTransferClient(cfg),
+		TransferLine:          NewTransferLineClient(cfg),
+		User:                  NewUserClient(cfg),
+		Warehouse:             NewWarehouseClient(cfg),
 	}, nil
 }
 
@@ -269,33 +294,38 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:                 ctx,
-		config:              cfg,
-		ApiToken:            NewApiTokenClient(cfg),
-		AuditEvent:          NewAuditEventClient(cfg),
-		Branch:              NewBranchClient(cfg),
-		Courier:             NewCourierClient(cfg),
-		CourierDebt:         NewCourierDebtClient(cfg),
-		CourierDocument:     NewCourierDocumentClient(cfg),
-		CourierHolding:      NewCourierHoldingClient(cfg),
-		CourierStatusChange: NewCourierStatusChangeClient(cfg),
-		DocumentCounter:     NewDocumentCounterClient(cfg),
-		EquipmentType:       NewEquipmentTypeClient(cfg),
-		IdempotencyKey:      NewIdempotencyKeyClient(cfg),
-		Item:                NewItemClient(cfg),
-		Kit:                 NewKitClient(cfg),
-		KitItem:             NewKitItemClient(cfg),
-		LoginThrottle:       NewLoginThrottleClient(cfg),
-		Movement:            NewMovementClient(cfg),
-		Partner:             NewPartnerClient(cfg),
-		Region:              NewRegionClient(cfg),
-		Session:             NewSessionClient(cfg),
-		StatusReason:        NewStatusReasonClient(cfg),
-		StockBalance:        NewStockBalanceClient(cfg),
-		Transfer:            NewTransferClient(cfg),
-		TransferLine:        NewTransferLineClient(cfg),
-		User:                NewUserClient(cfg),
-		Warehouse:           NewWarehouseClient(cfg),
+		ctx:                   ctx,
+		config:                cfg,
+		ApiToken:              NewApiTokenClient(cfg),
+		AuditEvent:            NewAuditEventClient(cfg),
+		Branch:                NewBranchClient(cfg),
+		Courier:               NewCourierClient(cfg),
+		CourierActivationStat: NewCourierActivationStatClient(cfg),
+		CourierCount:          NewCourierCountClient(cfg),
+		CourierDayStat:        NewCourierDayStatClient(cfg),
+		CourierDebt:           NewCourierDebtClient(cfg),
+		CourierDocument:       NewCourierDocumentClient(cfg),
+		CourierHolding:        NewCourierHoldingClient(cfg),
+		CourierReasonStat:     NewCourierReasonStatClient(cfg),
+		CourierStatusChange:   NewCourierStatusChangeClient(cfg),
+		DocumentCounter:       NewDocumentCounterClient(cfg),
+		EquipmentType:         NewEquipmentTypeClient(cfg),
+		IdempotencyKey:        NewIdempotencyKeyClient(cfg),
+		Item:                  NewItemClient(cfg),
+		Kit:                   NewKitClient(cfg),
+		KitItem:               NewKitItemClient(cfg),
+		LoginThrottle:         NewLoginThrottleClient(cfg),
+		Movement:              NewMovementClient(cfg),
+		Partner:               NewPartnerClient(cfg),
+		Region:                NewRegionClient(cfg),
+		Session:               NewSessionClient(cfg),
+		StatusReason:          NewStatusReasonClient(cfg),
+		StockBalance:          NewStockBalanceClient(cfg),
+		StockDayStat:          NewStockDayStatClient(cfg),
+		Transfer:              NewTransferClient(cfg),
+		TransferLine:          NewTransferLineClient(cfg),
+		User:                  NewUserClient(cfg),
+		Warehouse:             NewWarehouseClient(cfg),
 	}, nil
 }
 
@@ -325,11 +355,13 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.ApiToken, c.AuditEvent, c.Branch, c.Courier, c.CourierDebt, c.CourierDocument,
-		c.CourierHolding, c.CourierStatusChange, c.DocumentCounter, c.EquipmentType,
-		c.IdempotencyKey, c.Item, c.Kit, c.KitItem, c.LoginThrottle, c.Movement,
-		c.Partner, c.Region, c.Session, c.StatusReason, c.StockBalance, c.Transfer,
-		c.TransferLine, c.User, c.Warehouse,
+		c.ApiToken, c.AuditEvent, c.Branch, c.Courier, c.CourierActivationStat,
+		c.CourierCount, c.CourierDayStat, c.CourierDebt, c.CourierDocument,
+		c.CourierHolding, c.CourierReasonStat, c.CourierStatusChange,
+		c.DocumentCounter, c.EquipmentType, c.IdempotencyKey, c.Item, c.Kit, c.KitItem,
+		c.LoginThrottle, c.Movement, c.Partner, c.Region, c.Session, c.StatusReason,
+		c.StockBalance, c.StockDayStat, c.Transfer, c.TransferLine, c.User,
+		c.Warehouse,
 	} {
 		n.Use(hooks...)
 	}
@@ -339,11 +371,13 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.ApiToken, c.AuditEvent, c.Branch, c.Courier, c.CourierDebt, c.CourierDocument,
-		c.CourierHolding, c.CourierStatusChange, c.DocumentCounter, c.EquipmentType,
-		c.IdempotencyKey, c.Item, c.Kit, c.KitItem, c.LoginThrottle, c.Movement,
-		c.Partner, c.Region, c.Session, c.StatusReason, c.StockBalance, c.Transfer,
-		c.TransferLine, c.User, c.Warehouse,
+		c.ApiToken, c.AuditEvent, c.Branch, c.Courier, c.CourierActivationStat,
+		c.CourierCount, c.CourierDayStat, c.CourierDebt, c.CourierDocument,
+		c.CourierHolding, c.CourierReasonStat, c.CourierStatusChange,
+		c.DocumentCounter, c.EquipmentType, c.IdempotencyKey, c.Item, c.Kit, c.KitItem,
+		c.LoginThrottle, c.Movement, c.Partner, c.Region, c.Session, c.StatusReason,
+		c.StockBalance, c.StockDayStat, c.Transfer, c.TransferLine, c.User,
+		c.Warehouse,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -364,12 +398,20 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Branch.mutate(ctx, m)
 	case *CourierMutation:
 		return c.Courier.mutate(ctx, m)
+	case *CourierActivationStatMutation:
+		return c.CourierActivationStat.mutate(ctx, m)
+	case *CourierCountMutation:
+		return c.CourierCount.mutate(ctx, m)
+	case *CourierDayStatMutation:
+		return c.CourierDayStat.mutate(ctx, m)
 	case *CourierDebtMutation:
 		return c.CourierDebt.mutate(ctx, m)
 	case *CourierDocumentMutation:
 		return c.CourierDocument.mutate(ctx, m)
 	case *CourierHoldingMutation:
 		return c.CourierHolding.mutate(ctx, m)
+	case *CourierReasonStatMutation:
+		return c.CourierReasonStat.mutate(ctx, m)
 	case *CourierStatusChangeMutation:
 		return c.CourierStatusChange.mutate(ctx, m)
 	case *DocumentCounterMutation:
@@ -398,6 +440,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.StatusReason.mutate(ctx, m)
 	case *StockBalanceMutation:
 		return c.StockBalance.mutate(ctx, m)
+	case *StockDayStatMutation:
+		return c.StockDayStat.mutate(ctx, m)
 	case *TransferMutation:
 		return c.Transfer.mutate(ctx, m)
 	case *TransferLineMutation:
@@ -1156,6 +1200,408 @@ func (c *CourierClient) mutate(ctx context.Context, m *CourierMutation) (Value, 
 	}
 }
 
+// CourierActivationStatClient is a client for the CourierActivationStat schema.
+type CourierActivationStatClient struct {
+	config
+}
+
+// NewCourierActivationStatClient returns a client for the CourierActivationStat from the given config.
+func NewCourierActivationStatClient(c config) *CourierActivationStatClient {
+	return &CourierActivationStatClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `courieractivationstat.Hooks(f(g(h())))`.
+func (c *CourierActivationStatClient) Use(hooks ...Hook) {
+	c.hooks.CourierActivationStat = append(c.hooks.CourierActivationStat, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `courieractivationstat.Intercept(f(g(h())))`.
+func (c *CourierActivationStatClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CourierActivationStat = append(c.inters.CourierActivationStat, interceptors...)
+}
+
+// Create returns a builder for creating a CourierActivationStat entity.
+func (c *CourierActivationStatClient) Create() *CourierActivationStatCreate {
+	mutation := newCourierActivationStatMutation(c.config, OpCreate)
+	return &CourierActivationStatCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CourierActivationStat entities.
+func (c *CourierActivationStatClient) CreateBulk(builders ...*CourierActivationStatCreate) *CourierActivationStatCreateBulk {
+	return &CourierActivationStatCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CourierActivationStatClient) MapCreateBulk(slice any, setFunc func(*CourierActivationStatCreate, int)) *CourierActivationStatCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CourierActivationStatCreateBulk{err: fmt.Errorf("calling to CourierActivationStatClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CourierActivationStatCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CourierActivationStatCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CourierActivationStat.
+func (c *CourierActivationStatClient) Update() *CourierActivationStatUpdate {
+	mutation := newCourierActivationStatMutation(c.config, OpUpdate)
+	return &CourierActivationStatUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CourierActivationStatClient) UpdateOne(_m *CourierActivationStat) *CourierActivationStatUpdateOne {
+	mutation := newCourierActivationStatMutation(c.config, OpUpdateOne, withCourierActivationStat(_m))
+	return &CourierActivationStatUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CourierActivationStatClient) UpdateOneID(id int) *CourierActivationStatUpdateOne {
+	mutation := newCourierActivationStatMutation(c.config, OpUpdateOne, withCourierActivationStatID(id))
+	return &CourierActivationStatUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CourierActivationStat.
+func (c *CourierActivationStatClient) Delete() *CourierActivationStatDelete {
+	mutation := newCourierActivationStatMutation(c.config, OpDelete)
+	return &CourierActivationStatDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CourierActivationStatClient) DeleteOne(_m *CourierActivationStat) *CourierActivationStatDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CourierActivationStatClient) DeleteOneID(id int) *CourierActivationStatDeleteOne {
+	builder := c.Delete().Where(courieractivationstat.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CourierActivationStatDeleteOne{builder}
+}
+
+// Query returns a query builder for CourierActivationStat.
+func (c *CourierActivationStatClient) Query() *CourierActivationStatQuery {
+	return &CourierActivationStatQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCourierActivationStat},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CourierActivationStat entity by its id.
+func (c *CourierActivationStatClient) Get(ctx context.Context, id int) (*CourierActivationStat, error) {
+	return c.Query().Where(courieractivationstat.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CourierActivationStatClient) GetX(ctx context.Context, id int) *CourierActivationStat {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *CourierActivationStatClient) Hooks() []Hook {
+	hooks := c.hooks.CourierActivationStat
+	return append(hooks[:len(hooks):len(hooks)], courieractivationstat.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CourierActivationStatClient) Interceptors() []Interceptor {
+	return c.inters.CourierActivationStat
+}
+
+func (c *CourierActivationStatClient) mutate(ctx context.Context, m *CourierActivationStatMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CourierActivationStatCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CourierActivationStatUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CourierActivationStatUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CourierActivationStatDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CourierActivationStat mutation op: %q", m.Op())
+	}
+}
+
+// CourierCountClient is a client for the CourierCount schema.
+type CourierCountClient struct {
+	config
+}
+
+// NewCourierCountClient returns a client for the CourierCount from the given config.
+func NewCourierCountClient(c config) *CourierCountClient {
+	return &CourierCountClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `couriercount.Hooks(f(g(h())))`.
+func (c *CourierCountClient) Use(hooks ...Hook) {
+	c.hooks.CourierCount = append(c.hooks.CourierCount, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `couriercount.Intercept(f(g(h())))`.
+func (c *CourierCountClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CourierCount = append(c.inters.CourierCount, interceptors...)
+}
+
+// Create returns a builder for creating a CourierCount entity.
+func (c *CourierCountClient) Create() *CourierCountCreate {
+	mutation := newCourierCountMutation(c.config, OpCreate)
+	return &CourierCountCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CourierCount entities.
+func (c *CourierCountClient) CreateBulk(builders ...*CourierCountCreate) *CourierCountCreateBulk {
+	return &CourierCountCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CourierCountClient) MapCreateBulk(slice any, setFunc func(*CourierCountCreate, int)) *CourierCountCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CourierCountCreateBulk{err: fmt.Errorf("calling to CourierCountClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CourierCountCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CourierCountCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CourierCount.
+func (c *CourierCountClient) Update() *CourierCountUpdate {
+	mutation := newCourierCountMutation(c.config, OpUpdate)
+	return &CourierCountUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CourierCountClient) UpdateOne(_m *CourierCount) *CourierCountUpdateOne {
+	mutation := newCourierCountMutation(c.config, OpUpdateOne, withCourierCount(_m))
+	return &CourierCountUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CourierCountClient) UpdateOneID(id int) *CourierCountUpdateOne {
+	mutation := newCourierCountMutation(c.config, OpUpdateOne, withCourierCountID(id))
+	return &CourierCountUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CourierCount.
+func (c *CourierCountClient) Delete() *CourierCountDelete {
+	mutation := newCourierCountMutation(c.config, OpDelete)
+	return &CourierCountDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CourierCountClient) DeleteOne(_m *CourierCount) *CourierCountDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CourierCountClient) DeleteOneID(id int) *CourierCountDeleteOne {
+	builder := c.Delete().Where(couriercount.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CourierCountDeleteOne{builder}
+}
+
+// Query returns a query builder for CourierCount.
+func (c *CourierCountClient) Query() *CourierCountQuery {
+	return &CourierCountQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCourierCount},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CourierCount entity by its id.
+func (c *CourierCountClient) Get(ctx context.Context, id int) (*CourierCount, error) {
+	return c.Query().Where(couriercount.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CourierCountClient) GetX(ctx context.Context, id int) *CourierCount {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *CourierCountClient) Hooks() []Hook {
+	hooks := c.hooks.CourierCount
+	return append(hooks[:len(hooks):len(hooks)], couriercount.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CourierCountClient) Interceptors() []Interceptor {
+	return c.inters.CourierCount
+}
+
+func (c *CourierCountClient) mutate(ctx context.Context, m *CourierCountMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CourierCountCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CourierCountUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CourierCountUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CourierCountDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CourierCount mutation op: %q", m.Op())
+	}
+}
+
+// CourierDayStatClient is a client for the CourierDayStat schema.
+type CourierDayStatClient struct {
+	config
+}
+
+// NewCourierDayStatClient returns a client for the CourierDayStat from the given config.
+func NewCourierDayStatClient(c config) *CourierDayStatClient {
+	return &CourierDayStatClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `courierdaystat.Hooks(f(g(h())))`.
+func (c *CourierDayStatClient) Use(hooks ...Hook) {
+	c.hooks.CourierDayStat = append(c.hooks.CourierDayStat, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `courierdaystat.Intercept(f(g(h())))`.
+func (c *CourierDayStatClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CourierDayStat = append(c.inters.CourierDayStat, interceptors...)
+}
+
+// Create returns a builder for creating a CourierDayStat entity.
+func (c *CourierDayStatClient) Create() *CourierDayStatCreate {
+	mutation := newCourierDayStatMutation(c.config, OpCreate)
+	return &CourierDayStatCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CourierDayStat entities.
+func (c *CourierDayStatClient) CreateBulk(builders ...*CourierDayStatCreate) *CourierDayStatCreateBulk {
+	return &CourierDayStatCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CourierDayStatClient) MapCreateBulk(slice any, setFunc func(*CourierDayStatCreate, int)) *CourierDayStatCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CourierDayStatCreateBulk{err: fmt.Errorf("calling to CourierDayStatClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CourierDayStatCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CourierDayStatCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CourierDayStat.
+func (c *CourierDayStatClient) Update() *CourierDayStatUpdate {
+	mutation := newCourierDayStatMutation(c.config, OpUpdate)
+	return &CourierDayStatUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CourierDayStatClient) UpdateOne(_m *CourierDayStat) *CourierDayStatUpdateOne {
+	mutation := newCourierDayStatMutation(c.config, OpUpdateOne, withCourierDayStat(_m))
+	return &CourierDayStatUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CourierDayStatClient) UpdateOneID(id int) *CourierDayStatUpdateOne {
+	mutation := newCourierDayStatMutation(c.config, OpUpdateOne, withCourierDayStatID(id))
+	return &CourierDayStatUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CourierDayStat.
+func (c *CourierDayStatClient) Delete() *CourierDayStatDelete {
+	mutation := newCourierDayStatMutation(c.config, OpDelete)
+	return &CourierDayStatDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CourierDayStatClient) DeleteOne(_m *CourierDayStat) *CourierDayStatDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CourierDayStatClient) DeleteOneID(id int) *CourierDayStatDeleteOne {
+	builder := c.Delete().Where(courierdaystat.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CourierDayStatDeleteOne{builder}
+}
+
+// Query returns a query builder for CourierDayStat.
+func (c *CourierDayStatClient) Query() *CourierDayStatQuery {
+	return &CourierDayStatQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCourierDayStat},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CourierDayStat entity by its id.
+func (c *CourierDayStatClient) Get(ctx context.Context, id int) (*CourierDayStat, error) {
+	return c.Query().Where(courierdaystat.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CourierDayStatClient) GetX(ctx context.Context, id int) *CourierDayStat {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *CourierDayStatClient) Hooks() []Hook {
+	hooks := c.hooks.CourierDayStat
+	return append(hooks[:len(hooks):len(hooks)], courierdaystat.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CourierDayStatClient) Interceptors() []Interceptor {
+	return c.inters.CourierDayStat
+}
+
+func (c *CourierDayStatClient) mutate(ctx context.Context, m *CourierDayStatMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CourierDayStatCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CourierDayStatUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CourierDayStatUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CourierDayStatDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CourierDayStat mutation op: %q", m.Op())
+	}
+}
+
 // CourierDebtClient is a client for the CourierDebt schema.
 type CourierDebtClient struct {
 	config
@@ -1683,6 +2129,140 @@ func (c *CourierHoldingClient) mutate(ctx context.Context, m *CourierHoldingMuta
 		return (&CourierHoldingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CourierHolding mutation op: %q", m.Op())
+	}
+}
+
+// CourierReasonStatClient is a client for the CourierReasonStat schema.
+type CourierReasonStatClient struct {
+	config
+}
+
+// NewCourierReasonStatClient returns a client for the CourierReasonStat from the given config.
+func NewCourierReasonStatClient(c config) *CourierReasonStatClient {
+	return &CourierReasonStatClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `courierreasonstat.Hooks(f(g(h())))`.
+func (c *CourierReasonStatClient) Use(hooks ...Hook) {
+	c.hooks.CourierReasonStat = append(c.hooks.CourierReasonStat, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `courierreasonstat.Intercept(f(g(h())))`.
+func (c *CourierReasonStatClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CourierReasonStat = append(c.inters.CourierReasonStat, interceptors...)
+}
+
+// Create returns a builder for creating a CourierReasonStat entity.
+func (c *CourierReasonStatClient) Create() *CourierReasonStatCreate {
+	mutation := newCourierReasonStatMutation(c.config, OpCreate)
+	return &CourierReasonStatCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CourierReasonStat entities.
+func (c *CourierReasonStatClient) CreateBulk(builders ...*CourierReasonStatCreate) *CourierReasonStatCreateBulk {
+	return &CourierReasonStatCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CourierReasonStatClient) MapCreateBulk(slice any, setFunc func(*CourierReasonStatCreate, int)) *CourierReasonStatCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CourierReasonStatCreateBulk{err: fmt.Errorf("calling to CourierReasonStatClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CourierReasonStatCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CourierReasonStatCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CourierReasonStat.
+func (c *CourierReasonStatClient) Update() *CourierReasonStatUpdate {
+	mutation := newCourierReasonStatMutation(c.config, OpUpdate)
+	return &CourierReasonStatUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CourierReasonStatClient) UpdateOne(_m *CourierReasonStat) *CourierReasonStatUpdateOne {
+	mutation := newCourierReasonStatMutation(c.config, OpUpdateOne, withCourierReasonStat(_m))
+	return &CourierReasonStatUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CourierReasonStatClient) UpdateOneID(id int) *CourierReasonStatUpdateOne {
+	mutation := newCourierReasonStatMutation(c.config, OpUpdateOne, withCourierReasonStatID(id))
+	return &CourierReasonStatUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CourierReasonStat.
+func (c *CourierReasonStatClient) Delete() *CourierReasonStatDelete {
+	mutation := newCourierReasonStatMutation(c.config, OpDelete)
+	return &CourierReasonStatDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CourierReasonStatClient) DeleteOne(_m *CourierReasonStat) *CourierReasonStatDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CourierReasonStatClient) DeleteOneID(id int) *CourierReasonStatDeleteOne {
+	builder := c.Delete().Where(courierreasonstat.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CourierReasonStatDeleteOne{builder}
+}
+
+// Query returns a query builder for CourierReasonStat.
+func (c *CourierReasonStatClient) Query() *CourierReasonStatQuery {
+	return &CourierReasonStatQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCourierReasonStat},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CourierReasonStat entity by its id.
+func (c *CourierReasonStatClient) Get(ctx context.Context, id int) (*CourierReasonStat, error) {
+	return c.Query().Where(courierreasonstat.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CourierReasonStatClient) GetX(ctx context.Context, id int) *CourierReasonStat {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *CourierReasonStatClient) Hooks() []Hook {
+	hooks := c.hooks.CourierReasonStat
+	return append(hooks[:len(hooks):len(hooks)], courierreasonstat.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CourierReasonStatClient) Interceptors() []Interceptor {
+	return c.inters.CourierReasonStat
+}
+
+func (c *CourierReasonStatClient) mutate(ctx context.Context, m *CourierReasonStatMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CourierReasonStatCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CourierReasonStatUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CourierReasonStatUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CourierReasonStatDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CourierReasonStat mutation op: %q", m.Op())
 	}
 }
 
@@ -3993,6 +4573,140 @@ func (c *StockBalanceClient) mutate(ctx context.Context, m *StockBalanceMutation
 	}
 }
 
+// StockDayStatClient is a client for the StockDayStat schema.
+type StockDayStatClient struct {
+	config
+}
+
+// NewStockDayStatClient returns a client for the StockDayStat from the given config.
+func NewStockDayStatClient(c config) *StockDayStatClient {
+	return &StockDayStatClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `stockdaystat.Hooks(f(g(h())))`.
+func (c *StockDayStatClient) Use(hooks ...Hook) {
+	c.hooks.StockDayStat = append(c.hooks.StockDayStat, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `stockdaystat.Intercept(f(g(h())))`.
+func (c *StockDayStatClient) Intercept(interceptors ...Interceptor) {
+	c.inters.StockDayStat = append(c.inters.StockDayStat, interceptors...)
+}
+
+// Create returns a builder for creating a StockDayStat entity.
+func (c *StockDayStatClient) Create() *StockDayStatCreate {
+	mutation := newStockDayStatMutation(c.config, OpCreate)
+	return &StockDayStatCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of StockDayStat entities.
+func (c *StockDayStatClient) CreateBulk(builders ...*StockDayStatCreate) *StockDayStatCreateBulk {
+	return &StockDayStatCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *StockDayStatClient) MapCreateBulk(slice any, setFunc func(*StockDayStatCreate, int)) *StockDayStatCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &StockDayStatCreateBulk{err: fmt.Errorf("calling to StockDayStatClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*StockDayStatCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &StockDayStatCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for StockDayStat.
+func (c *StockDayStatClient) Update() *StockDayStatUpdate {
+	mutation := newStockDayStatMutation(c.config, OpUpdate)
+	return &StockDayStatUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *StockDayStatClient) UpdateOne(_m *StockDayStat) *StockDayStatUpdateOne {
+	mutation := newStockDayStatMutation(c.config, OpUpdateOne, withStockDayStat(_m))
+	return &StockDayStatUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *StockDayStatClient) UpdateOneID(id int) *StockDayStatUpdateOne {
+	mutation := newStockDayStatMutation(c.config, OpUpdateOne, withStockDayStatID(id))
+	return &StockDayStatUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for StockDayStat.
+func (c *StockDayStatClient) Delete() *StockDayStatDelete {
+	mutation := newStockDayStatMutation(c.config, OpDelete)
+	return &StockDayStatDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *StockDayStatClient) DeleteOne(_m *StockDayStat) *StockDayStatDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *StockDayStatClient) DeleteOneID(id int) *StockDayStatDeleteOne {
+	builder := c.Delete().Where(stockdaystat.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &StockDayStatDeleteOne{builder}
+}
+
+// Query returns a query builder for StockDayStat.
+func (c *StockDayStatClient) Query() *StockDayStatQuery {
+	return &StockDayStatQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeStockDayStat},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a StockDayStat entity by its id.
+func (c *StockDayStatClient) Get(ctx context.Context, id int) (*StockDayStat, error) {
+	return c.Query().Where(stockdaystat.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *StockDayStatClient) GetX(ctx context.Context, id int) *StockDayStat {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *StockDayStatClient) Hooks() []Hook {
+	hooks := c.hooks.StockDayStat
+	return append(hooks[:len(hooks):len(hooks)], stockdaystat.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *StockDayStatClient) Interceptors() []Interceptor {
+	return c.inters.StockDayStat
+}
+
+func (c *StockDayStatClient) mutate(ctx context.Context, m *StockDayStatMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&StockDayStatCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&StockDayStatUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&StockDayStatUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&StockDayStatDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown StockDayStat mutation op: %q", m.Op())
+	}
+}
+
 // TransferClient is a client for the Transfer schema.
 type TransferClient struct {
 	config
@@ -4820,18 +5534,20 @@ func (c *WarehouseClient) mutate(ctx context.Context, m *WarehouseMutation) (Val
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		ApiToken, AuditEvent, Branch, Courier, CourierDebt, CourierDocument,
-		CourierHolding, CourierStatusChange, DocumentCounter, EquipmentType,
+		ApiToken, AuditEvent, Branch, Courier, CourierActivationStat, CourierCount,
+		CourierDayStat, CourierDebt, CourierDocument, CourierHolding,
+		CourierReasonStat, CourierStatusChange, DocumentCounter, EquipmentType,
 		IdempotencyKey, Item, Kit, KitItem, LoginThrottle, Movement, Partner, Region,
-		Session, StatusReason, StockBalance, Transfer, TransferLine, User,
-		Warehouse []ent.Hook
+		Session, StatusReason, StockBalance, StockDayStat, Transfer, TransferLine,
+		User, Warehouse []ent.Hook
 	}
 	inters struct {
-		ApiToken, AuditEvent, Branch, Courier, CourierDebt, CourierDocument,
-		CourierHolding, CourierStatusChange, DocumentCounter, EquipmentType,
+		ApiToken, AuditEvent, Branch, Courier, CourierActivationStat, CourierCount,
+		CourierDayStat, CourierDebt, CourierDocument, CourierHolding,
+		CourierReasonStat, CourierStatusChange, DocumentCounter, EquipmentType,
 		IdempotencyKey, Item, Kit, KitItem, LoginThrottle, Movement, Partner, Region,
-		Session, StatusReason, StockBalance, Transfer, TransferLine, User,
-		Warehouse []ent.Interceptor
+		Session, StatusReason, StockBalance, StockDayStat, Transfer, TransferLine,
+		User, Warehouse []ent.Interceptor
 	}
 )
 

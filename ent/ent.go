@@ -16,9 +16,13 @@ import (
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courieractivationstat"
+	"github.com/mycourier/mycourier/ent/couriercount"
+	"github.com/mycourier/mycourier/ent/courierdaystat"
 	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/courierholding"
+	"github.com/mycourier/mycourier/ent/courierreasonstat"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/documentcounter"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
@@ -33,6 +37,7 @@ import (
 	"github.com/mycourier/mycourier/ent/session"
 	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/stockdaystat"
 	"github.com/mycourier/mycourier/ent/transfer"
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
@@ -97,31 +102,36 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			apitoken.Table:            apitoken.ValidColumn,
-			auditevent.Table:          auditevent.ValidColumn,
-			branch.Table:              branch.ValidColumn,
-			courier.Table:             courier.ValidColumn,
-			courierdebt.Table:         courierdebt.ValidColumn,
-			courierdocument.Table:     courierdocument.ValidColumn,
-			courierholding.Table:      courierholding.ValidColumn,
-			courierstatuschange.Table: courierstatuschange.ValidColumn,
-			documentcounter.Table:     documentcounter.ValidColumn,
-			equipmenttype.Table:       equipmenttype.ValidColumn,
-			idempotencykey.Table:      idempotencykey.ValidColumn,
-			item.Table:                item.ValidColumn,
-			kit.Table:                 kit.ValidColumn,
-			kititem.Table:             kititem.ValidColumn,
-			loginthrottle.Table:       loginthrottle.ValidColumn,
-			movement.Table:            movement.ValidColumn,
-			partner.Table:             partner.ValidColumn,
-			region.Table:              region.ValidColumn,
-			session.Table:             session.ValidColumn,
-			statusreason.Table:        statusreason.ValidColumn,
-			stockbalance.Table:        stockbalance.ValidColumn,
-			transfer.Table:            transfer.ValidColumn,
-			transferline.Table:        transferline.ValidColumn,
-			user.Table:                user.ValidColumn,
-			warehouse.Table:           warehouse.ValidColumn,
+			apitoken.Table:              apitoken.ValidColumn,
+			auditevent.Table:            auditevent.ValidColumn,
+			branch.Table:                branch.ValidColumn,
+			courier.Table:               courier.ValidColumn,
+			courieractivationstat.Table: courieractivationstat.ValidColumn,
+			couriercount.Table:          couriercount.ValidColumn,
+			courierdaystat.Table:        courierdaystat.ValidColumn,
+			courierdebt.Table:           courierdebt.ValidColumn,
+			courierdocument.Table:       courierdocument.ValidColumn,
+			courierholding.Table:        courierholding.ValidColumn,
+			courierreasonstat.Table:     courierreasonstat.ValidColumn,
+			courierstatuschange.Table:   courierstatuschange.ValidColumn,
+			documentcounter.Table:       documentcounter.ValidColumn,
+			equipmenttype.Table:         equipmenttype.ValidColumn,
+			idempotencykey.Table:        idempotencykey.ValidColumn,
+			item.Table:                  item.ValidColumn,
+			kit.Table:                   kit.ValidColumn,
+			kititem.Table:               kititem.ValidColumn,
+			loginthrottle.Table:         loginthrottle.ValidColumn,
+			movement.Table:              movement.ValidColumn,
+			partner.Table:               partner.ValidColumn,
+			region.Table:                region.ValidColumn,
+			session.Table:               session.ValidColumn,
+			statusreason.Table:          statusreason.ValidColumn,
+			stockbalance.Table:          stockbalance.ValidColumn,
+			stockdaystat.Table:          stockdaystat.ValidColumn,
+			transfer.Table:              transfer.ValidColumn,
+			transferline.Table:          transferline.ValidColumn,
+			user.Table:                  user.ValidColumn,
+			warehouse.Table:             warehouse.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

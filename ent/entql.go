@@ -7,9 +7,13 @@ import (
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courieractivationstat"
+	"github.com/mycourier/mycourier/ent/couriercount"
+	"github.com/mycourier/mycourier/ent/courierdaystat"
 	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/courierholding"
+	"github.com/mycourier/mycourier/ent/courierreasonstat"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/documentcounter"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
@@ -25,6 +29,7 @@ import (
 	"github.com/mycourier/mycourier/ent/session"
 	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/stockdaystat"
 	"github.com/mycourier/mycourier/ent/transfer"
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
@@ -38,7 +43,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 25)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 30)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
@@ -144,6 +149,70 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   courieractivationstat.Table,
+			Columns: courieractivationstat.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: courieractivationstat.FieldID,
+			},
+		},
+		Type: "CourierActivationStat",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			courieractivationstat.FieldDay:           {Type: field.TypeInt, Column: courieractivationstat.FieldDay},
+			courieractivationstat.FieldPartnerID:     {Type: field.TypeInt, Column: courieractivationstat.FieldPartnerID},
+			courieractivationstat.FieldBranchID:      {Type: field.TypeInt, Column: courieractivationstat.FieldBranchID},
+			courieractivationstat.FieldTransportType: {Type: field.TypeString, Column: courieractivationstat.FieldTransportType},
+			courieractivationstat.FieldDelayDays:     {Type: field.TypeInt, Column: courieractivationstat.FieldDelayDays},
+			courieractivationstat.FieldN:             {Type: field.TypeInt, Column: courieractivationstat.FieldN},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   couriercount.Table,
+			Columns: couriercount.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: couriercount.FieldID,
+			},
+		},
+		Type: "CourierCount",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			couriercount.FieldPartnerID:     {Type: field.TypeInt, Column: couriercount.FieldPartnerID},
+			couriercount.FieldBranchID:      {Type: field.TypeInt, Column: couriercount.FieldBranchID},
+			couriercount.FieldTransportType: {Type: field.TypeString, Column: couriercount.FieldTransportType},
+			couriercount.FieldStatus:        {Type: field.TypeString, Column: couriercount.FieldStatus},
+			couriercount.FieldN:             {Type: field.TypeInt, Column: couriercount.FieldN},
+		},
+	}
+	graph.Nodes[6] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   courierdaystat.Table,
+			Columns: courierdaystat.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: courierdaystat.FieldID,
+			},
+		},
+		Type: "CourierDayStat",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			courierdaystat.FieldDay:            {Type: field.TypeInt, Column: courierdaystat.FieldDay},
+			courierdaystat.FieldPartnerID:      {Type: field.TypeInt, Column: courierdaystat.FieldPartnerID},
+			courierdaystat.FieldBranchID:       {Type: field.TypeInt, Column: courierdaystat.FieldBranchID},
+			courierdaystat.FieldTransportType:  {Type: field.TypeString, Column: courierdaystat.FieldTransportType},
+			courierdaystat.FieldRegistered:     {Type: field.TypeInt, Column: courierdaystat.FieldRegistered},
+			courierdaystat.FieldSubmitted:      {Type: field.TypeInt, Column: courierdaystat.FieldSubmitted},
+			courierdaystat.FieldActivated:      {Type: field.TypeInt, Column: courierdaystat.FieldActivated},
+			courierdaystat.FieldBlocked:        {Type: field.TypeInt, Column: courierdaystat.FieldBlocked},
+			courierdaystat.FieldUnblocked:      {Type: field.TypeInt, Column: courierdaystat.FieldUnblocked},
+			courierdaystat.FieldFired:          {Type: field.TypeInt, Column: courierdaystat.FieldFired},
+			courierdaystat.FieldRehired:        {Type: field.TypeInt, Column: courierdaystat.FieldRehired},
+			courierdaystat.FieldActiveDelta:    {Type: field.TypeInt, Column: courierdaystat.FieldActiveDelta},
+			courierdaystat.FieldFiredWithin7d:  {Type: field.TypeInt, Column: courierdaystat.FieldFiredWithin7d},
+			courierdaystat.FieldFiredWithin30d: {Type: field.TypeInt, Column: courierdaystat.FieldFiredWithin30d},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   courierdebt.Table,
 			Columns: courierdebt.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -167,7 +236,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			courierdebt.FieldActorID:         {Type: field.TypeInt, Column: courierdebt.FieldActorID},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   courierdocument.Table,
 			Columns: courierdocument.Columns,
@@ -196,7 +265,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			courierdocument.FieldFileSize:        {Type: field.TypeInt64, Column: courierdocument.FieldFileSize},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   courierholding.Table,
 			Columns: courierholding.Columns,
@@ -214,7 +283,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 			courierholding.FieldQuantity:        {Type: field.TypeInt, Column: courierholding.FieldQuantity},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   courierreasonstat.Table,
+			Columns: courierreasonstat.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: courierreasonstat.FieldID,
+			},
+		},
+		Type: "CourierReasonStat",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			courierreasonstat.FieldDay:           {Type: field.TypeInt, Column: courierreasonstat.FieldDay},
+			courierreasonstat.FieldPartnerID:     {Type: field.TypeInt, Column: courierreasonstat.FieldPartnerID},
+			courierreasonstat.FieldBranchID:      {Type: field.TypeInt, Column: courierreasonstat.FieldBranchID},
+			courierreasonstat.FieldTransportType: {Type: field.TypeString, Column: courierreasonstat.FieldTransportType},
+			courierreasonstat.FieldToStatus:      {Type: field.TypeString, Column: courierreasonstat.FieldToStatus},
+			courierreasonstat.FieldReason:        {Type: field.TypeString, Column: courierreasonstat.FieldReason},
+			courierreasonstat.FieldN:             {Type: field.TypeInt, Column: courierreasonstat.FieldN},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   courierstatuschange.Table,
 			Columns: courierstatuschange.Columns,
@@ -234,7 +323,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			courierstatuschange.FieldActorID:    {Type: field.TypeInt, Column: courierstatuschange.FieldActorID},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   documentcounter.Table,
 			Columns: documentcounter.Columns,
@@ -250,7 +339,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			documentcounter.FieldLast:   {Type: field.TypeInt64, Column: documentcounter.FieldLast},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   equipmenttype.Table,
 			Columns: equipmenttype.Columns,
@@ -275,7 +364,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			equipmenttype.FieldServiceLifeMonths: {Type: field.TypeInt, Column: equipmenttype.FieldServiceLifeMonths},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   idempotencykey.Table,
 			Columns: idempotencykey.Columns,
@@ -294,7 +383,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			idempotencykey.FieldResult:      {Type: field.TypeJSON, Column: idempotencykey.FieldResult},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   item.Table,
 			Columns: item.Columns,
@@ -317,7 +406,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			item.FieldUnitCost:        {Type: field.TypeInt64, Column: item.FieldUnitCost},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   kit.Table,
 			Columns: kit.Columns,
@@ -336,7 +425,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			kit.FieldDescription:   {Type: field.TypeString, Column: kit.FieldDescription},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   kititem.Table,
 			Columns: kititem.Columns,
@@ -354,7 +443,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			kititem.FieldQuantity:        {Type: field.TypeInt, Column: kititem.FieldQuantity},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginthrottle.Table,
 			Columns: loginthrottle.Columns,
@@ -373,7 +462,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginthrottle.FieldLockedUntil:   {Type: field.TypeTime, Column: loginthrottle.FieldLockedUntil},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   movement.Table,
 			Columns: movement.Columns,
@@ -401,7 +490,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			movement.FieldActorID:                {Type: field.TypeInt, Column: movement.FieldActorID},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partner.Table,
 			Columns: partner.Columns,
@@ -422,7 +511,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partner.FieldContactPhone: {Type: field.TypeString, Column: partner.FieldContactPhone},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -440,7 +529,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldCode:       {Type: field.TypeString, Column: region.FieldCode},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -462,7 +551,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent: {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   statusreason.Table,
 			Columns: statusreason.Columns,
@@ -484,7 +573,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			statusreason.FieldSortOrder:       {Type: field.TypeInt, Column: statusreason.FieldSortOrder},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stockbalance.Table,
 			Columns: stockbalance.Columns,
@@ -504,7 +593,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 			stockbalance.FieldMinLevel:        {Type: field.TypeInt, Column: stockbalance.FieldMinLevel},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   stockdaystat.Table,
+			Columns: stockdaystat.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: stockdaystat.FieldID,
+			},
+		},
+		Type: "StockDayStat",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			stockdaystat.FieldDay:             {Type: field.TypeInt, Column: stockdaystat.FieldDay},
+			stockdaystat.FieldWarehouseID:     {Type: field.TypeInt, Column: stockdaystat.FieldWarehouseID},
+			stockdaystat.FieldEquipmentTypeID: {Type: field.TypeInt, Column: stockdaystat.FieldEquipmentTypeID},
+			stockdaystat.FieldKind:            {Type: field.TypeString, Column: stockdaystat.FieldKind},
+			stockdaystat.FieldReason:          {Type: field.TypeString, Column: stockdaystat.FieldReason},
+			stockdaystat.FieldRows:            {Type: field.TypeInt, Column: stockdaystat.FieldRows},
+			stockdaystat.FieldQuantity:        {Type: field.TypeInt, Column: stockdaystat.FieldQuantity},
+			stockdaystat.FieldValue:           {Type: field.TypeInt64, Column: stockdaystat.FieldValue},
+		},
+	}
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   transfer.Table,
 			Columns: transfer.Columns,
@@ -530,7 +640,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			transfer.FieldComment:             {Type: field.TypeString, Column: transfer.FieldComment},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   transferline.Table,
 			Columns: transferline.Columns,
@@ -552,7 +662,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			transferline.FieldNote:               {Type: field.TypeString, Column: transferline.FieldNote},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -576,7 +686,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldPasswordChangedAt: {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   warehouse.Table,
 			Columns: warehouse.Columns,
@@ -1995,6 +2105,251 @@ func (f *CourierFilter) WhereHasMovementsWith(preds ...predicate.Movement) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CourierActivationStatQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CourierActivationStatQuery builder.
+func (_q *CourierActivationStatQuery) Filter() *CourierActivationStatFilter {
+	return &CourierActivationStatFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CourierActivationStatMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CourierActivationStatMutation builder.
+func (m *CourierActivationStatMutation) Filter() *CourierActivationStatFilter {
+	return &CourierActivationStatFilter{config: m.config, predicateAdder: m}
+}
+
+// CourierActivationStatFilter provides a generic filtering capability at runtime for CourierActivationStatQuery.
+type CourierActivationStatFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CourierActivationStatFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CourierActivationStatFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(courieractivationstat.FieldID))
+}
+
+// WhereDay applies the entql int predicate on the day field.
+func (f *CourierActivationStatFilter) WhereDay(p entql.IntP) {
+	f.Where(p.Field(courieractivationstat.FieldDay))
+}
+
+// WherePartnerID applies the entql int predicate on the partner_id field.
+func (f *CourierActivationStatFilter) WherePartnerID(p entql.IntP) {
+	f.Where(p.Field(courieractivationstat.FieldPartnerID))
+}
+
+// WhereBranchID applies the entql int predicate on the branch_id field.
+func (f *CourierActivationStatFilter) WhereBranchID(p entql.IntP) {
+	f.Where(p.Field(courieractivationstat.FieldBranchID))
+}
+
+// WhereTransportType applies the entql string predicate on the transport_type field.
+func (f *CourierActivationStatFilter) WhereTransportType(p entql.StringP) {
+	f.Where(p.Field(courieractivationstat.FieldTransportType))
+}
+
+// WhereDelayDays applies the entql int predicate on the delay_days field.
+func (f *CourierActivationStatFilter) WhereDelayDays(p entql.IntP) {
+	f.Where(p.Field(courieractivationstat.FieldDelayDays))
+}
+
+// WhereN applies the entql int predicate on the n field.
+func (f *CourierActivationStatFilter) WhereN(p entql.IntP) {
+	f.Where(p.Field(courieractivationstat.FieldN))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CourierCountQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CourierCountQuery builder.
+func (_q *CourierCountQuery) Filter() *CourierCountFilter {
+	return &CourierCountFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CourierCountMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CourierCountMutation builder.
+func (m *CourierCountMutation) Filter() *CourierCountFilter {
+	return &CourierCountFilter{config: m.config, predicateAdder: m}
+}
+
+// CourierCountFilter provides a generic filtering capability at runtime for CourierCountQuery.
+type CourierCountFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CourierCountFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CourierCountFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(couriercount.FieldID))
+}
+
+// WherePartnerID applies the entql int predicate on the partner_id field.
+func (f *CourierCountFilter) WherePartnerID(p entql.IntP) {
+	f.Where(p.Field(couriercount.FieldPartnerID))
+}
+
+// WhereBranchID applies the entql int predicate on the branch_id field.
+func (f *CourierCountFilter) WhereBranchID(p entql.IntP) {
+	f.Where(p.Field(couriercount.FieldBranchID))
+}
+
+// WhereTransportType applies the entql string predicate on the transport_type field.
+func (f *CourierCountFilter) WhereTransportType(p entql.StringP) {
+	f.Where(p.Field(couriercount.FieldTransportType))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *CourierCountFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(couriercount.FieldStatus))
+}
+
+// WhereN applies the entql int predicate on the n field.
+func (f *CourierCountFilter) WhereN(p entql.IntP) {
+	f.Where(p.Field(couriercount.FieldN))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *CourierDayStatQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CourierDayStatQuery builder.
+func (_q *CourierDayStatQuery) Filter() *CourierDayStatFilter {
+	return &CourierDayStatFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CourierDayStatMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CourierDayStatMutation builder.
+func (m *CourierDayStatMutation) Filter() *CourierDayStatFilter {
+	return &CourierDayStatFilter{config: m.config, predicateAdder: m}
+}
+
+// CourierDayStatFilter provides a generic filtering capability at runtime for CourierDayStatQuery.
+type CourierDayStatFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CourierDayStatFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CourierDayStatFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(courierdaystat.FieldID))
+}
+
+// WhereDay applies the entql int predicate on the day field.
+func (f *CourierDayStatFilter) WhereDay(p entql.IntP) {
+	f.Where(p.Field(courierdaystat.FieldDay))
+}
+
+// WherePartnerID applies the entql int predicate on the partner_id field.
+func (f *CourierDayStatFilter) WherePartnerID(p entql.IntP) {
+	f.Where(p.Field(courierdaystat.FieldPartnerID))
+}
+
+// WhereBranchID applies the entql int predicate on the branch_id field.
+func (f *CourierDayStatFilter) WhereBranchID(p entql.IntP) {
+	f.Where(p.Field(courierdaystat.FieldBranchID))
+}
+
+// WhereTransportType applies the entql string predicate on the transport_type field.
+func (f *CourierDayStatFilter) WhereTransportType(p entql.StringP) {
+	f.Where(p.Field(courierdaystat.FieldTransportType))
+}
+
+// WhereRegistered applies the entql int predicate on the registered field.
+func (f *CourierDayStatFilter) WhereRegistered(p entql.IntP) {
+	f.Where(p.Field(courierdaystat.FieldRegistered))
+}
+
+// WhereSubmitted applies the entql int predicate on the submitted field.
+func (f *CourierDayStatFilter) WhereSubmitted(p entql.IntP) {
+	f.Where(p.Field(courierdaystat.FieldSubmitted))
+}
+
+// WhereActivated applies the entql int predicate on the activated field.
+func (f *CourierDayStatFilter) WhereActivated(p entql.IntP) {
+	f.Where(p.Field(courierdaystat.FieldActivated))
+}
+
+// WhereBlocked applies the entql int predicate on the blocked field.
+func (f *CourierDayStatFilter) WhereBlocked(p entql.IntP) {
+	f.Where(p.Field(courierdaystat.FieldBlocked))
+}
+
+// WhereUnblocked applies the entql int predicate on the unblocked field.
+func (f *CourierDayStatFilter) WhereUnblocked(p entql.IntP) {
+	f.Where(p.Field(courierdaystat.FieldUnblocked))
+}
+
+// WhereFired applies the entql int predicate on the fired field.
+func (f *CourierDayStatFilter) WhereFired(p entql.IntP) {
+	f.Where(p.Field(courierdaystat.FieldFired))
+}
+
+// WhereRehired applies the entql int predicate on the rehired field.
+func (f *CourierDayStatFilter) WhereRehired(p entql.IntP) {
+	f.Where(p.Field(courierdaystat.FieldRehired))
+}
+
+// WhereActiveDelta applies the entql int predicate on the active_delta field.
+func (f *CourierDayStatFilter) WhereActiveDelta(p entql.IntP) {
+	f.Where(p.Field(courierdaystat.FieldActiveDelta))
+}
+
+// WhereFiredWithin7d applies the entql int predicate on the fired_within_7d field.
+func (f *CourierDayStatFilter) WhereFiredWithin7d(p entql.IntP) {
+	f.Where(p.Field(courierdaystat.FieldFiredWithin7d))
+}
+
+// WhereFiredWithin30d applies the entql int predicate on the fired_within_30d field.
+func (f *CourierDayStatFilter) WhereFiredWithin30d(p entql.IntP) {
+	f.Where(p.Field(courierdaystat.FieldFiredWithin30d))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CourierDebtQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2023,7 +2378,7 @@ type CourierDebtFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CourierDebtFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2179,7 +2534,7 @@ type CourierDocumentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CourierDocumentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2327,7 +2682,7 @@ type CourierHoldingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CourierHoldingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2392,6 +2747,81 @@ func (f *CourierHoldingFilter) WhereHasEquipmentTypeWith(preds ...predicate.Equi
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CourierReasonStatQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CourierReasonStatQuery builder.
+func (_q *CourierReasonStatQuery) Filter() *CourierReasonStatFilter {
+	return &CourierReasonStatFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CourierReasonStatMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CourierReasonStatMutation builder.
+func (m *CourierReasonStatMutation) Filter() *CourierReasonStatFilter {
+	return &CourierReasonStatFilter{config: m.config, predicateAdder: m}
+}
+
+// CourierReasonStatFilter provides a generic filtering capability at runtime for CourierReasonStatQuery.
+type CourierReasonStatFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CourierReasonStatFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CourierReasonStatFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(courierreasonstat.FieldID))
+}
+
+// WhereDay applies the entql int predicate on the day field.
+func (f *CourierReasonStatFilter) WhereDay(p entql.IntP) {
+	f.Where(p.Field(courierreasonstat.FieldDay))
+}
+
+// WherePartnerID applies the entql int predicate on the partner_id field.
+func (f *CourierReasonStatFilter) WherePartnerID(p entql.IntP) {
+	f.Where(p.Field(courierreasonstat.FieldPartnerID))
+}
+
+// WhereBranchID applies the entql int predicate on the branch_id field.
+func (f *CourierReasonStatFilter) WhereBranchID(p entql.IntP) {
+	f.Where(p.Field(courierreasonstat.FieldBranchID))
+}
+
+// WhereTransportType applies the entql string predicate on the transport_type field.
+func (f *CourierReasonStatFilter) WhereTransportType(p entql.StringP) {
+	f.Where(p.Field(courierreasonstat.FieldTransportType))
+}
+
+// WhereToStatus applies the entql string predicate on the to_status field.
+func (f *CourierReasonStatFilter) WhereToStatus(p entql.StringP) {
+	f.Where(p.Field(courierreasonstat.FieldToStatus))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *CourierReasonStatFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(courierreasonstat.FieldReason))
+}
+
+// WhereN applies the entql int predicate on the n field.
+func (f *CourierReasonStatFilter) WhereN(p entql.IntP) {
+	f.Where(p.Field(courierreasonstat.FieldN))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CourierStatusChangeQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2420,7 +2850,7 @@ type CourierStatusChangeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CourierStatusChangeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2523,7 +2953,7 @@ type DocumentCounterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DocumentCounterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2578,7 +3008,7 @@ type EquipmentTypeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EquipmentTypeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2720,7 +3150,7 @@ type IdempotencyKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdempotencyKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2790,7 +3220,7 @@ type ItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2936,7 +3366,7 @@ type KitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3020,7 +3450,7 @@ type KitItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KitItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3113,7 +3543,7 @@ type LoginThrottleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginThrottleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3183,7 +3613,7 @@ type MovementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MovementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3382,7 +3812,7 @@ type PartnerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3504,7 +3934,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3611,7 +4041,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3710,7 +4140,7 @@ type StatusReasonFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StatusReasonFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3795,7 +4225,7 @@ type StockBalanceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StockBalanceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3870,6 +4300,86 @@ func (f *StockBalanceFilter) WhereHasEquipmentTypeWith(preds ...predicate.Equipm
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *StockDayStatQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the StockDayStatQuery builder.
+func (_q *StockDayStatQuery) Filter() *StockDayStatFilter {
+	return &StockDayStatFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *StockDayStatMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the StockDayStatMutation builder.
+func (m *StockDayStatMutation) Filter() *StockDayStatFilter {
+	return &StockDayStatFilter{config: m.config, predicateAdder: m}
+}
+
+// StockDayStatFilter provides a generic filtering capability at runtime for StockDayStatQuery.
+type StockDayStatFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *StockDayStatFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *StockDayStatFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(stockdaystat.FieldID))
+}
+
+// WhereDay applies the entql int predicate on the day field.
+func (f *StockDayStatFilter) WhereDay(p entql.IntP) {
+	f.Where(p.Field(stockdaystat.FieldDay))
+}
+
+// WhereWarehouseID applies the entql int predicate on the warehouse_id field.
+func (f *StockDayStatFilter) WhereWarehouseID(p entql.IntP) {
+	f.Where(p.Field(stockdaystat.FieldWarehouseID))
+}
+
+// WhereEquipmentTypeID applies the entql int predicate on the equipment_type_id field.
+func (f *StockDayStatFilter) WhereEquipmentTypeID(p entql.IntP) {
+	f.Where(p.Field(stockdaystat.FieldEquipmentTypeID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *StockDayStatFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(stockdaystat.FieldKind))
+}
+
+// WhereReason applies the entql string predicate on the reason field.
+func (f *StockDayStatFilter) WhereReason(p entql.StringP) {
+	f.Where(p.Field(stockdaystat.FieldReason))
+}
+
+// WhereRows applies the entql int predicate on the rows field.
+func (f *StockDayStatFilter) WhereRows(p entql.IntP) {
+	f.Where(p.Field(stockdaystat.FieldRows))
+}
+
+// WhereQuantity applies the entql int predicate on the quantity field.
+func (f *StockDayStatFilter) WhereQuantity(p entql.IntP) {
+	f.Where(p.Field(stockdaystat.FieldQuantity))
+}
+
+// WhereValue applies the entql int64 predicate on the value field.
+func (f *StockDayStatFilter) WhereValue(p entql.Int64P) {
+	f.Where(p.Field(stockdaystat.FieldValue))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *TransferQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3898,7 +4408,7 @@ type TransferFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TransferFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4073,7 +4583,7 @@ type TransferLineFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TransferLineFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4200,7 +4710,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4351,7 +4861,7 @@ type WarehouseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WarehouseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

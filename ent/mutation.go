@@ -15,9 +15,13 @@ import (
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courieractivationstat"
+	"github.com/mycourier/mycourier/ent/couriercount"
+	"github.com/mycourier/mycourier/ent/courierdaystat"
 	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/courierholding"
+	"github.com/mycourier/mycourier/ent/courierreasonstat"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/documentcounter"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
@@ -33,6 +37,7 @@ import (
 	"github.com/mycourier/mycourier/ent/session"
 	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/stockdaystat"
 	"github.com/mycourier/mycourier/ent/transfer"
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
@@ -48,31 +53,36 @@ const (
 	OpUpdateOne = ent.OpUpdateOne
 
 	// Node types.
-	TypeApiToken            = "ApiToken"
-	TypeAuditEvent          = "AuditEvent"
-	TypeBranch              = "Branch"
-	TypeCourier             = "Courier"
-	TypeCourierDebt         = "CourierDebt"
-	TypeCourierDocument     = "CourierDocument"
-	TypeCourierHolding      = "CourierHolding"
-	TypeCourierStatusChange = "CourierStatusChange"
-	TypeDocumentCounter     = "DocumentCounter"
-	TypeEquipmentType       = "EquipmentType"
-	TypeIdempotencyKey      = "IdempotencyKey"
-	TypeItem                = "Item"
-	TypeKit                 = "Kit"
-	TypeKitItem             = "KitItem"
-	TypeLoginThrottle       = "LoginThrottle"
-	TypeMovement            = "Movement"
-	TypePartner             = "Partner"
-	TypeRegion              = "Region"
-	TypeSession             = "Session"
-	TypeStatusReason        = "StatusReason"
-	TypeStockBalance        = "StockBalance"
-	TypeTransfer            = "Transfer"
-	TypeTransferLine        = "TransferLine"
-	TypeUser                = "User"
-	TypeWarehouse           = "Warehouse"
+	TypeApiToken              = "ApiToken"
+	TypeAuditEvent            = "AuditEvent"
+	TypeBranch                = "Branch"
+	TypeCourier               = "Courier"
+	TypeCourierActivationStat = "CourierActivationStat"
+	TypeCourierCount          = "CourierCount"
+	TypeCourierDayStat        = "CourierDayStat"
+	TypeCourierDebt           = "CourierDebt"
+	TypeCourierDocument       = "CourierDocument"
+	TypeCourierHolding        = "CourierHolding"
+	TypeCourierReasonStat     = "CourierReasonStat"
+	TypeCourierStatusChange   = "CourierStatusChange"
+	TypeDocumentCounter       = "DocumentCounter"
+	TypeEquipmentType         = "EquipmentType"
+	TypeIdempotencyKey        = "IdempotencyKey"
+	TypeItem                  = "Item"
+	TypeKit                   = "Kit"
+	TypeKitItem               = "KitItem"
+	TypeLoginThrottle         = "LoginThrottle"
+	TypeMovement              = "Movement"
+	TypePartner               = "Partner"
+	TypeRegion                = "Region"
+	TypeSession               = "Session"
+	TypeStatusReason          = "StatusReason"
+	TypeStockBalance          = "StockBalance"
+	TypeStockDayStat          = "StockDayStat"
+	TypeTransfer              = "Transfer"
+	TypeTransferLine          = "TransferLine"
+	TypeUser                  = "User"
+	TypeWarehouse             = "Warehouse"
 )
 
 // ApiTokenMutation represents an operation that mutates the ApiToken nodes in the graph.
@@ -5350,6 +5360,2874 @@ func (m *CourierMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Courier edge %s", name)
 }
 
+// CourierActivationStatMutation represents an operation that mutates the CourierActivationStat nodes in the graph.
+type CourierActivationStatMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	day            *int
+	addday         *int
+	partner_id     *int
+	addpartner_id  *int
+	branch_id      *int
+	addbranch_id   *int
+	transport_type *string
+	delay_days     *int
+	adddelay_days  *int
+	n              *int
+	addn           *int
+	clearedFields  map[string]struct{}
+	done           bool
+	oldValue       func(context.Context) (*CourierActivationStat, error)
+	predicates     []predicate.CourierActivationStat
+}
+
+var _ ent.Mutation = (*CourierActivationStatMutation)(nil)
+
+// courieractivationstatOption allows management of the mutation configuration using functional options.
+type courieractivationstatOption func(*CourierActivationStatMutation)
+
+// newCourierActivationStatMutation creates new mutation for the CourierActivationStat entity.
+func newCourierActivationStatMutation(c config, op Op, opts ...courieractivationstatOption) *CourierActivationStatMutation {
+	m := &CourierActivationStatMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCourierActivationStat,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCourierActivationStatID sets the ID field of the mutation.
+func withCourierActivationStatID(id int) courieractivationstatOption {
+	return func(m *CourierActivationStatMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CourierActivationStat
+		)
+		m.oldValue = func(ctx context.Context) (*CourierActivationStat, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CourierActivationStat.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCourierActivationStat sets the old CourierActivationStat of the mutation.
+func withCourierActivationStat(node *CourierActivationStat) courieractivationstatOption {
+	return func(m *CourierActivationStatMutation) {
+		m.oldValue = func(context.Context) (*CourierActivationStat, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CourierActivationStatMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CourierActivationStatMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CourierActivationStatMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CourierActivationStatMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CourierActivationStat.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetDay sets the "day" field.
+func (m *CourierActivationStatMutation) SetDay(i int) {
+	m.day = &i
+	m.addday = nil
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *CourierActivationStatMutation) Day() (r int, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the CourierActivationStat entity.
+// If the CourierActivationStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierActivationStatMutation) OldDay(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// AddDay adds i to the "day" field.
+func (m *CourierActivationStatMutation) AddDay(i int) {
+	if m.addday != nil {
+		*m.addday += i
+	} else {
+		m.addday = &i
+	}
+}
+
+// AddedDay returns the value that was added to the "day" field in this mutation.
+func (m *CourierActivationStatMutation) AddedDay() (r int, exists bool) {
+	v := m.addday
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *CourierActivationStatMutation) ResetDay() {
+	m.day = nil
+	m.addday = nil
+}
+
+// SetPartnerID sets the "partner_id" field.
+func (m *CourierActivationStatMutation) SetPartnerID(i int) {
+	m.partner_id = &i
+	m.addpartner_id = nil
+}
+
+// PartnerID returns the value of the "partner_id" field in the mutation.
+func (m *CourierActivationStatMutation) PartnerID() (r int, exists bool) {
+	v := m.partner_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnerID returns the old "partner_id" field's value of the CourierActivationStat entity.
+// If the CourierActivationStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierActivationStatMutation) OldPartnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnerID: %w", err)
+	}
+	return oldValue.PartnerID, nil
+}
+
+// AddPartnerID adds i to the "partner_id" field.
+func (m *CourierActivationStatMutation) AddPartnerID(i int) {
+	if m.addpartner_id != nil {
+		*m.addpartner_id += i
+	} else {
+		m.addpartner_id = &i
+	}
+}
+
+// AddedPartnerID returns the value that was added to the "partner_id" field in this mutation.
+func (m *CourierActivationStatMutation) AddedPartnerID() (r int, exists bool) {
+	v := m.addpartner_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPartnerID resets all changes to the "partner_id" field.
+func (m *CourierActivationStatMutation) ResetPartnerID() {
+	m.partner_id = nil
+	m.addpartner_id = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *CourierActivationStatMutation) SetBranchID(i int) {
+	m.branch_id = &i
+	m.addbranch_id = nil
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *CourierActivationStatMutation) BranchID() (r int, exists bool) {
+	v := m.branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the CourierActivationStat entity.
+// If the CourierActivationStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierActivationStatMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// AddBranchID adds i to the "branch_id" field.
+func (m *CourierActivationStatMutation) AddBranchID(i int) {
+	if m.addbranch_id != nil {
+		*m.addbranch_id += i
+	} else {
+		m.addbranch_id = &i
+	}
+}
+
+// AddedBranchID returns the value that was added to the "branch_id" field in this mutation.
+func (m *CourierActivationStatMutation) AddedBranchID() (r int, exists bool) {
+	v := m.addbranch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *CourierActivationStatMutation) ResetBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+}
+
+// SetTransportType sets the "transport_type" field.
+func (m *CourierActivationStatMutation) SetTransportType(s string) {
+	m.transport_type = &s
+}
+
+// TransportType returns the value of the "transport_type" field in the mutation.
+func (m *CourierActivationStatMutation) TransportType() (r string, exists bool) {
+	v := m.transport_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTransportType returns the old "transport_type" field's value of the CourierActivationStat entity.
+// If the CourierActivationStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierActivationStatMutation) OldTransportType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTransportType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTransportType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTransportType: %w", err)
+	}
+	return oldValue.TransportType, nil
+}
+
+// ResetTransportType resets all changes to the "transport_type" field.
+func (m *CourierActivationStatMutation) ResetTransportType() {
+	m.transport_type = nil
+}
+
+// SetDelayDays sets the "delay_days" field.
+func (m *CourierActivationStatMutation) SetDelayDays(i int) {
+	m.delay_days = &i
+	m.adddelay_days = nil
+}
+
+// DelayDays returns the value of the "delay_days" field in the mutation.
+func (m *CourierActivationStatMutation) DelayDays() (r int, exists bool) {
+	v := m.delay_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDelayDays returns the old "delay_days" field's value of the CourierActivationStat entity.
+// If the CourierActivationStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierActivationStatMutation) OldDelayDays(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDelayDays is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDelayDays requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDelayDays: %w", err)
+	}
+	return oldValue.DelayDays, nil
+}
+
+// AddDelayDays adds i to the "delay_days" field.
+func (m *CourierActivationStatMutation) AddDelayDays(i int) {
+	if m.adddelay_days != nil {
+		*m.adddelay_days += i
+	} else {
+		m.adddelay_days = &i
+	}
+}
+
+// AddedDelayDays returns the value that was added to the "delay_days" field in this mutation.
+func (m *CourierActivationStatMutation) AddedDelayDays() (r int, exists bool) {
+	v := m.adddelay_days
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDelayDays resets all changes to the "delay_days" field.
+func (m *CourierActivationStatMutation) ResetDelayDays() {
+	m.delay_days = nil
+	m.adddelay_days = nil
+}
+
+// SetN sets the "n" field.
+func (m *CourierActivationStatMutation) SetN(i int) {
+	m.n = &i
+	m.addn = nil
+}
+
+// N returns the value of the "n" field in the mutation.
+func (m *CourierActivationStatMutation) N() (r int, exists bool) {
+	v := m.n
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldN returns the old "n" field's value of the CourierActivationStat entity.
+// If the CourierActivationStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierActivationStatMutation) OldN(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldN is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldN requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldN: %w", err)
+	}
+	return oldValue.N, nil
+}
+
+// AddN adds i to the "n" field.
+func (m *CourierActivationStatMutation) AddN(i int) {
+	if m.addn != nil {
+		*m.addn += i
+	} else {
+		m.addn = &i
+	}
+}
+
+// AddedN returns the value that was added to the "n" field in this mutation.
+func (m *CourierActivationStatMutation) AddedN() (r int, exists bool) {
+	v := m.addn
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetN resets all changes to the "n" field.
+func (m *CourierActivationStatMutation) ResetN() {
+	m.n = nil
+	m.addn = nil
+}
+
+// Where appends a list predicates to the CourierActivationStatMutation builder.
+func (m *CourierActivationStatMutation) Where(ps ...predicate.CourierActivationStat) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CourierActivationStatMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CourierActivationStatMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CourierActivationStat, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CourierActivationStatMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CourierActivationStatMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CourierActivationStat).
+func (m *CourierActivationStatMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CourierActivationStatMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.day != nil {
+		fields = append(fields, courieractivationstat.FieldDay)
+	}
+	if m.partner_id != nil {
+		fields = append(fields, courieractivationstat.FieldPartnerID)
+	}
+	if m.branch_id != nil {
+		fields = append(fields, courieractivationstat.FieldBranchID)
+	}
+	if m.transport_type != nil {
+		fields = append(fields, courieractivationstat.FieldTransportType)
+	}
+	if m.delay_days != nil {
+		fields = append(fields, courieractivationstat.FieldDelayDays)
+	}
+	if m.n != nil {
+		fields = append(fields, courieractivationstat.FieldN)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CourierActivationStatMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case courieractivationstat.FieldDay:
+		return m.Day()
+	case courieractivationstat.FieldPartnerID:
+		return m.PartnerID()
+	case courieractivationstat.FieldBranchID:
+		return m.BranchID()
+	case courieractivationstat.FieldTransportType:
+		return m.TransportType()
+	case courieractivationstat.FieldDelayDays:
+		return m.DelayDays()
+	case courieractivationstat.FieldN:
+		return m.N()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CourierActivationStatMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case courieractivationstat.FieldDay:
+		return m.OldDay(ctx)
+	case courieractivationstat.FieldPartnerID:
+		return m.OldPartnerID(ctx)
+	case courieractivationstat.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case courieractivationstat.FieldTransportType:
+		return m.OldTransportType(ctx)
+	case courieractivationstat.FieldDelayDays:
+		return m.OldDelayDays(ctx)
+	case courieractivationstat.FieldN:
+		return m.OldN(ctx)
+	}
+	return nil, fmt.Errorf("unknown CourierActivationStat field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CourierActivationStatMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case courieractivationstat.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case courieractivationstat.FieldPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnerID(v)
+		return nil
+	case courieractivationstat.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case courieractivationstat.FieldTransportType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTransportType(v)
+		return nil
+	case courieractivationstat.FieldDelayDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDelayDays(v)
+		return nil
+	case courieractivationstat.FieldN:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetN(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CourierActivationStat field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CourierActivationStatMutation) AddedFields() []string {
+	var fields []string
+	if m.addday != nil {
+		fields = append(fields, courieractivationstat.FieldDay)
+	}
+	if m.addpartner_id != nil {
+		fields = append(fields, courieractivationstat.FieldPartnerID)
+	}
+	if m.addbranch_id != nil {
+		fields = append(fields, courieractivationstat.FieldBranchID)
+	}
+	if m.adddelay_days != nil {
+		fields = append(fields, courieractivationstat.FieldDelayDays)
+	}
+	if m.addn != nil {
+		fields = append(fields, courieractivationstat.FieldN)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CourierActivationStatMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case courieractivationstat.FieldDay:
+		return m.AddedDay()
+	case courieractivationstat.FieldPartnerID:
+		return m.AddedPartnerID()
+	case courieractivationstat.FieldBranchID:
+		return m.AddedBranchID()
+	case courieractivationstat.FieldDelayDays:
+		return m.AddedDelayDays()
+	case courieractivationstat.FieldN:
+		return m.AddedN()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CourierActivationStatMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case courieractivationstat.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDay(v)
+		return nil
+	case courieractivationstat.FieldPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPartnerID(v)
+		return nil
+	case courieractivationstat.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBranchID(v)
+		return nil
+	case courieractivationstat.FieldDelayDays:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDelayDays(v)
+		return nil
+	case courieractivationstat.FieldN:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddN(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CourierActivationStat numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CourierActivationStatMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CourierActivationStatMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CourierActivationStatMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CourierActivationStat nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CourierActivationStatMutation) ResetField(name string) error {
+	switch name {
+	case courieractivationstat.FieldDay:
+		m.ResetDay()
+		return nil
+	case courieractivationstat.FieldPartnerID:
+		m.ResetPartnerID()
+		return nil
+	case courieractivationstat.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case courieractivationstat.FieldTransportType:
+		m.ResetTransportType()
+		return nil
+	case courieractivationstat.FieldDelayDays:
+		m.ResetDelayDays()
+		return nil
+	case courieractivationstat.FieldN:
+		m.ResetN()
+		return nil
+	}
+	return fmt.Errorf("unknown CourierActivationStat field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CourierActivationStatMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CourierActivationStatMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CourierActivationStatMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CourierActivationStatMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CourierActivationStatMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CourierActivationStatMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CourierActivationStatMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown CourierActivationStat unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CourierActivationStatMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown CourierActivationStat edge %s", name)
+}
+
+// CourierCountMutation represents an operation that mutates the CourierCount nodes in the graph.
+type CourierCountMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	partner_id     *int
+	addpartner_id  *int
+	branch_id      *int
+	addbranch_id   *int
+	transport_type *string
+	status         *string
+	n              *int
+	addn           *int
+	clearedFields  map[string]struct{}
+	done           bool
+	oldValue       func(context.Context) (*CourierCount, error)
+	predicates     []predicate.CourierCount
+}
+
+var _ ent.Mutation = (*CourierCountMutation)(nil)
+
+// couriercountOption allows management of the mutation configuration using functional options.
+type couriercountOption func(*CourierCountMutation)
+
+// newCourierCountMutation creates new mutation for the CourierCount entity.
+func newCourierCountMutation(c config, op Op, opts ...couriercountOption) *CourierCountMutation {
+	m := &CourierCountMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCourierCount,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCourierCountID sets the ID field of the mutation.
+func withCourierCountID(id int) couriercountOption {
+	return func(m *CourierCountMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CourierCount
+		)
+		m.oldValue = func(ctx context.Context) (*CourierCount, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CourierCount.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCourierCount sets the old CourierCount of the mutation.
+func withCourierCount(node *CourierCount) couriercountOption {
+	return func(m *CourierCountMutation) {
+		m.oldValue = func(context.Context) (*CourierCount, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CourierCountMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CourierCountMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CourierCountMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CourierCountMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CourierCount.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetPartnerID sets the "partner_id" field.
+func (m *CourierCountMutation) SetPartnerID(i int) {
+	m.partner_id = &i
+	m.addpartner_id = nil
+}
+
+// PartnerID returns the value of the "partner_id" field in the mutation.
+func (m *CourierCountMutation) PartnerID() (r int, exists bool) {
+	v := m.partner_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnerID returns the old "partner_id" field's value of the CourierCount entity.
+// If the CourierCount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierCountMutation) OldPartnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnerID: %w", err)
+	}
+	return oldValue.PartnerID, nil
+}
+
+// AddPartnerID adds i to the "partner_id" field.
+func (m *CourierCountMutation) AddPartnerID(i int) {
+	if m.addpartner_id != nil {
+		*m.addpartner_id += i
+	} else {
+		m.addpartner_id = &i
+	}
+}
+
+// AddedPartnerID returns the value that was added to the "partner_id" field in this mutation.
+func (m *CourierCountMutation) AddedPartnerID() (r int, exists bool) {
+	v := m.addpartner_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPartnerID resets all changes to the "partner_id" field.
+func (m *CourierCountMutation) ResetPartnerID() {
+	m.partner_id = nil
+	m.addpartner_id = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *CourierCountMutation) SetBranchID(i int) {
+	m.branch_id = &i
+	m.addbranch_id = nil
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *CourierCountMutation) BranchID() (r int, exists bool) {
+	v := m.branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the CourierCount entity.
+// If the CourierCount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierCountMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// AddBranchID adds i to the "branch_id" field.
+func (m *CourierCountMutation) AddBranchID(i int) {
+	if m.addbranch_id != nil {
+		*m.addbranch_id += i
+	} else {
+		m.addbranch_id = &i
+	}
+}
+
+// AddedBranchID returns the value that was added to the "branch_id" field in this mutation.
+func (m *CourierCountMutation) AddedBranchID() (r int, exists bool) {
+	v := m.addbranch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *CourierCountMutation) ResetBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+}
+
+// SetTransportType sets the "transport_type" field.
+func (m *CourierCountMutation) SetTransportType(s string) {
+	m.transport_type = &s
+}
+
+// TransportType returns the value of the "transport_type" field in the mutation.
+func (m *CourierCountMutation) TransportType() (r string, exists bool) {
+	v := m.transport_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTransportType returns the old "transport_type" field's value of the CourierCount entity.
+// If the CourierCount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierCountMutation) OldTransportType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTransportType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTransportType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTransportType: %w", err)
+	}
+	return oldValue.TransportType, nil
+}
+
+// ResetTransportType resets all changes to the "transport_type" field.
+func (m *CourierCountMutation) ResetTransportType() {
+	m.transport_type = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *CourierCountMutation) SetStatus(s string) {
+	m.status = &s
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *CourierCountMutation) Status() (r string, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the CourierCount entity.
+// If the CourierCount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierCountMutation) OldStatus(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *CourierCountMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetN sets the "n" field.
+func (m *CourierCountMutation) SetN(i int) {
+	m.n = &i
+	m.addn = nil
+}
+
+// N returns the value of the "n" field in the mutation.
+func (m *CourierCountMutation) N() (r int, exists bool) {
+	v := m.n
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldN returns the old "n" field's value of the CourierCount entity.
+// If the CourierCount object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierCountMutation) OldN(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldN is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldN requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldN: %w", err)
+	}
+	return oldValue.N, nil
+}
+
+// AddN adds i to the "n" field.
+func (m *CourierCountMutation) AddN(i int) {
+	if m.addn != nil {
+		*m.addn += i
+	} else {
+		m.addn = &i
+	}
+}
+
+// AddedN returns the value that was added to the "n" field in this mutation.
+func (m *CourierCountMutation) AddedN() (r int, exists bool) {
+	v := m.addn
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetN resets all changes to the "n" field.
+func (m *CourierCountMutation) ResetN() {
+	m.n = nil
+	m.addn = nil
+}
+
+// Where appends a list predicates to the CourierCountMutation builder.
+func (m *CourierCountMutation) Where(ps ...predicate.CourierCount) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CourierCountMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CourierCountMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CourierCount, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CourierCountMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CourierCountMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CourierCount).
+func (m *CourierCountMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CourierCountMutation) Fields() []string {
+	fields := make([]string, 0, 5)
+	if m.partner_id != nil {
+		fields = append(fields, couriercount.FieldPartnerID)
+	}
+	if m.branch_id != nil {
+		fields = append(fields, couriercount.FieldBranchID)
+	}
+	if m.transport_type != nil {
+		fields = append(fields, couriercount.FieldTransportType)
+	}
+	if m.status != nil {
+		fields = append(fields, couriercount.FieldStatus)
+	}
+	if m.n != nil {
+		fields = append(fields, couriercount.FieldN)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CourierCountMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case couriercount.FieldPartnerID:
+		return m.PartnerID()
+	case couriercount.FieldBranchID:
+		return m.BranchID()
+	case couriercount.FieldTransportType:
+		return m.TransportType()
+	case couriercount.FieldStatus:
+		return m.Status()
+	case couriercount.FieldN:
+		return m.N()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CourierCountMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case couriercount.FieldPartnerID:
+		return m.OldPartnerID(ctx)
+	case couriercount.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case couriercount.FieldTransportType:
+		return m.OldTransportType(ctx)
+	case couriercount.FieldStatus:
+		return m.OldStatus(ctx)
+	case couriercount.FieldN:
+		return m.OldN(ctx)
+	}
+	return nil, fmt.Errorf("unknown CourierCount field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CourierCountMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case couriercount.FieldPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnerID(v)
+		return nil
+	case couriercount.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case couriercount.FieldTransportType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTransportType(v)
+		return nil
+	case couriercount.FieldStatus:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case couriercount.FieldN:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetN(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CourierCount field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CourierCountMutation) AddedFields() []string {
+	var fields []string
+	if m.addpartner_id != nil {
+		fields = append(fields, couriercount.FieldPartnerID)
+	}
+	if m.addbranch_id != nil {
+		fields = append(fields, couriercount.FieldBranchID)
+	}
+	if m.addn != nil {
+		fields = append(fields, couriercount.FieldN)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CourierCountMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case couriercount.FieldPartnerID:
+		return m.AddedPartnerID()
+	case couriercount.FieldBranchID:
+		return m.AddedBranchID()
+	case couriercount.FieldN:
+		return m.AddedN()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CourierCountMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case couriercount.FieldPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPartnerID(v)
+		return nil
+	case couriercount.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBranchID(v)
+		return nil
+	case couriercount.FieldN:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddN(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CourierCount numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CourierCountMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CourierCountMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CourierCountMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CourierCount nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CourierCountMutation) ResetField(name string) error {
+	switch name {
+	case couriercount.FieldPartnerID:
+		m.ResetPartnerID()
+		return nil
+	case couriercount.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case couriercount.FieldTransportType:
+		m.ResetTransportType()
+		return nil
+	case couriercount.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case couriercount.FieldN:
+		m.ResetN()
+		return nil
+	}
+	return fmt.Errorf("unknown CourierCount field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CourierCountMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CourierCountMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CourierCountMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CourierCountMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CourierCountMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CourierCountMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CourierCountMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown CourierCount unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CourierCountMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown CourierCount edge %s", name)
+}
+
+// CourierDayStatMutation represents an operation that mutates the CourierDayStat nodes in the graph.
+type CourierDayStatMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	day                 *int
+	addday              *int
+	partner_id          *int
+	addpartner_id       *int
+	branch_id           *int
+	addbranch_id        *int
+	transport_type      *string
+	registered          *int
+	addregistered       *int
+	submitted           *int
+	addsubmitted        *int
+	activated           *int
+	addactivated        *int
+	blocked             *int
+	addblocked          *int
+	unblocked           *int
+	addunblocked        *int
+	fired               *int
+	addfired            *int
+	rehired             *int
+	addrehired          *int
+	active_delta        *int
+	addactive_delta     *int
+	fired_within_7d     *int
+	addfired_within_7d  *int
+	fired_within_30d    *int
+	addfired_within_30d *int
+	clearedFields       map[string]struct{}
+	done                bool
+	oldValue            func(context.Context) (*CourierDayStat, error)
+	predicates          []predicate.CourierDayStat
+}
+
+var _ ent.Mutation = (*CourierDayStatMutation)(nil)
+
+// courierdaystatOption allows management of the mutation configuration using functional options.
+type courierdaystatOption func(*CourierDayStatMutation)
+
+// newCourierDayStatMutation creates new mutation for the CourierDayStat entity.
+func newCourierDayStatMutation(c config, op Op, opts ...courierdaystatOption) *CourierDayStatMutation {
+	m := &CourierDayStatMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCourierDayStat,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCourierDayStatID sets the ID field of the mutation.
+func withCourierDayStatID(id int) courierdaystatOption {
+	return func(m *CourierDayStatMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CourierDayStat
+		)
+		m.oldValue = func(ctx context.Context) (*CourierDayStat, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CourierDayStat.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCourierDayStat sets the old CourierDayStat of the mutation.
+func withCourierDayStat(node *CourierDayStat) courierdaystatOption {
+	return func(m *CourierDayStatMutation) {
+		m.oldValue = func(context.Context) (*CourierDayStat, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CourierDayStatMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CourierDayStatMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CourierDayStatMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CourierDayStatMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CourierDayStat.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetDay sets the "day" field.
+func (m *CourierDayStatMutation) SetDay(i int) {
+	m.day = &i
+	m.addday = nil
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *CourierDayStatMutation) Day() (r int, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the CourierDayStat entity.
+// If the CourierDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDayStatMutation) OldDay(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// AddDay adds i to the "day" field.
+func (m *CourierDayStatMutation) AddDay(i int) {
+	if m.addday != nil {
+		*m.addday += i
+	} else {
+		m.addday = &i
+	}
+}
+
+// AddedDay returns the value that was added to the "day" field in this mutation.
+func (m *CourierDayStatMutation) AddedDay() (r int, exists bool) {
+	v := m.addday
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *CourierDayStatMutation) ResetDay() {
+	m.day = nil
+	m.addday = nil
+}
+
+// SetPartnerID sets the "partner_id" field.
+func (m *CourierDayStatMutation) SetPartnerID(i int) {
+	m.partner_id = &i
+	m.addpartner_id = nil
+}
+
+// PartnerID returns the value of the "partner_id" field in the mutation.
+func (m *CourierDayStatMutation) PartnerID() (r int, exists bool) {
+	v := m.partner_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnerID returns the old "partner_id" field's value of the CourierDayStat entity.
+// If the CourierDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDayStatMutation) OldPartnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnerID: %w", err)
+	}
+	return oldValue.PartnerID, nil
+}
+
+// AddPartnerID adds i to the "partner_id" field.
+func (m *CourierDayStatMutation) AddPartnerID(i int) {
+	if m.addpartner_id != nil {
+		*m.addpartner_id += i
+	} else {
+		m.addpartner_id = &i
+	}
+}
+
+// AddedPartnerID returns the value that was added to the "partner_id" field in this mutation.
+func (m *CourierDayStatMutation) AddedPartnerID() (r int, exists bool) {
+	v := m.addpartner_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPartnerID resets all changes to the "partner_id" field.
+func (m *CourierDayStatMutation) ResetPartnerID() {
+	m.partner_id = nil
+	m.addpartner_id = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *CourierDayStatMutation) SetBranchID(i int) {
+	m.branch_id = &i
+	m.addbranch_id = nil
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *CourierDayStatMutation) BranchID() (r int, exists bool) {
+	v := m.branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the CourierDayStat entity.
+// If the CourierDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDayStatMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// AddBranchID adds i to the "branch_id" field.
+func (m *CourierDayStatMutation) AddBranchID(i int) {
+	if m.addbranch_id != nil {
+		*m.addbranch_id += i
+	} else {
+		m.addbranch_id = &i
+	}
+}
+
+// AddedBranchID returns the value that was added to the "branch_id" field in this mutation.
+func (m *CourierDayStatMutation) AddedBranchID() (r int, exists bool) {
+	v := m.addbranch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *CourierDayStatMutation) ResetBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+}
+
+// SetTransportType sets the "transport_type" field.
+func (m *CourierDayStatMutation) SetTransportType(s string) {
+	m.transport_type = &s
+}
+
+// TransportType returns the value of the "transport_type" field in the mutation.
+func (m *CourierDayStatMutation) TransportType() (r string, exists bool) {
+	v := m.transport_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTransportType returns the old "transport_type" field's value of the CourierDayStat entity.
+// If the CourierDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDayStatMutation) OldTransportType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTransportType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTransportType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTransportType: %w", err)
+	}
+	return oldValue.TransportType, nil
+}
+
+// ResetTransportType resets all changes to the "transport_type" field.
+func (m *CourierDayStatMutation) ResetTransportType() {
+	m.transport_type = nil
+}
+
+// SetRegistered sets the "registered" field.
+func (m *CourierDayStatMutation) SetRegistered(i int) {
+	m.registered = &i
+	m.addregistered = nil
+}
+
+// Registered returns the value of the "registered" field in the mutation.
+func (m *CourierDayStatMutation) Registered() (r int, exists bool) {
+	v := m.registered
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegistered returns the old "registered" field's value of the CourierDayStat entity.
+// If the CourierDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDayStatMutation) OldRegistered(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegistered is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegistered requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegistered: %w", err)
+	}
+	return oldValue.Registered, nil
+}
+
+// AddRegistered adds i to the "registered" field.
+func (m *CourierDayStatMutation) AddRegistered(i int) {
+	if m.addregistered != nil {
+		*m.addregistered += i
+	} else {
+		m.addregistered = &i
+	}
+}
+
+// AddedRegistered returns the value that was added to the "registered" field in this mutation.
+func (m *CourierDayStatMutation) AddedRegistered() (r int, exists bool) {
+	v := m.addregistered
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRegistered resets all changes to the "registered" field.
+func (m *CourierDayStatMutation) ResetRegistered() {
+	m.registered = nil
+	m.addregistered = nil
+}
+
+// SetSubmitted sets the "submitted" field.
+func (m *CourierDayStatMutation) SetSubmitted(i int) {
+	m.submitted = &i
+	m.addsubmitted = nil
+}
+
+// Submitted returns the value of the "submitted" field in the mutation.
+func (m *CourierDayStatMutation) Submitted() (r int, exists bool) {
+	v := m.submitted
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubmitted returns the old "submitted" field's value of the CourierDayStat entity.
+// If the CourierDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDayStatMutation) OldSubmitted(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubmitted is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubmitted requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubmitted: %w", err)
+	}
+	return oldValue.Submitted, nil
+}
+
+// AddSubmitted adds i to the "submitted" field.
+func (m *CourierDayStatMutation) AddSubmitted(i int) {
+	if m.addsubmitted != nil {
+		*m.addsubmitted += i
+	} else {
+		m.addsubmitted = &i
+	}
+}
+
+// AddedSubmitted returns the value that was added to the "submitted" field in this mutation.
+func (m *CourierDayStatMutation) AddedSubmitted() (r int, exists bool) {
+	v := m.addsubmitted
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSubmitted resets all changes to the "submitted" field.
+func (m *CourierDayStatMutation) ResetSubmitted() {
+	m.submitted = nil
+	m.addsubmitted = nil
+}
+
+// SetActivated sets the "activated" field.
+func (m *CourierDayStatMutation) SetActivated(i int) {
+	m.activated = &i
+	m.addactivated = nil
+}
+
+// Activated returns the value of the "activated" field in the mutation.
+func (m *CourierDayStatMutation) Activated() (r int, exists bool) {
+	v := m.activated
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActivated returns the old "activated" field's value of the CourierDayStat entity.
+// If the CourierDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDayStatMutation) OldActivated(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActivated is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActivated requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActivated: %w", err)
+	}
+	return oldValue.Activated, nil
+}
+
+// AddActivated adds i to the "activated" field.
+func (m *CourierDayStatMutation) AddActivated(i int) {
+	if m.addactivated != nil {
+		*m.addactivated += i
+	} else {
+		m.addactivated = &i
+	}
+}
+
+// AddedActivated returns the value that was added to the "activated" field in this mutation.
+func (m *CourierDayStatMutation) AddedActivated() (r int, exists bool) {
+	v := m.addactivated
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetActivated resets all changes to the "activated" field.
+func (m *CourierDayStatMutation) ResetActivated() {
+	m.activated = nil
+	m.addactivated = nil
+}
+
+// SetBlocked sets the "blocked" field.
+func (m *CourierDayStatMutation) SetBlocked(i int) {
+	m.blocked = &i
+	m.addblocked = nil
+}
+
+// Blocked returns the value of the "blocked" field in the mutation.
+func (m *CourierDayStatMutation) Blocked() (r int, exists bool) {
+	v := m.blocked
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBlocked returns the old "blocked" field's value of the CourierDayStat entity.
+// If the CourierDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDayStatMutation) OldBlocked(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBlocked is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBlocked requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBlocked: %w", err)
+	}
+	return oldValue.Blocked, nil
+}
+
+// AddBlocked adds i to the "blocked" field.
+func (m *CourierDayStatMutation) AddBlocked(i int) {
+	if m.addblocked != nil {
+		*m.addblocked += i
+	} else {
+		m.addblocked = &i
+	}
+}
+
+// AddedBlocked returns the value that was added to the "blocked" field in this mutation.
+func (m *CourierDayStatMutation) AddedBlocked() (r int, exists bool) {
+	v := m.addblocked
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBlocked resets all changes to the "blocked" field.
+func (m *CourierDayStatMutation) ResetBlocked() {
+	m.blocked = nil
+	m.addblocked = nil
+}
+
+// SetUnblocked sets the "unblocked" field.
+func (m *CourierDayStatMutation) SetUnblocked(i int) {
+	m.unblocked = &i
+	m.addunblocked = nil
+}
+
+// Unblocked returns the value of the "unblocked" field in the mutation.
+func (m *CourierDayStatMutation) Unblocked() (r int, exists bool) {
+	v := m.unblocked
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUnblocked returns the old "unblocked" field's value of the CourierDayStat entity.
+// If the CourierDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDayStatMutation) OldUnblocked(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUnblocked is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUnblocked requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUnblocked: %w", err)
+	}
+	return oldValue.Unblocked, nil
+}
+
+// AddUnblocked adds i to the "unblocked" field.
+func (m *CourierDayStatMutation) AddUnblocked(i int) {
+	if m.addunblocked != nil {
+		*m.addunblocked += i
+	} else {
+		m.addunblocked = &i
+	}
+}
+
+// AddedUnblocked returns the value that was added to the "unblocked" field in this mutation.
+func (m *CourierDayStatMutation) AddedUnblocked() (r int, exists bool) {
+	v := m.addunblocked
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetUnblocked resets all changes to the "unblocked" field.
+func (m *CourierDayStatMutation) ResetUnblocked() {
+	m.unblocked = nil
+	m.addunblocked = nil
+}
+
+// SetFired sets the "fired" field.
+func (m *CourierDayStatMutation) SetFired(i int) {
+	m.fired = &i
+	m.addfired = nil
+}
+
+// Fired returns the value of the "fired" field in the mutation.
+func (m *CourierDayStatMutation) Fired() (r int, exists bool) {
+	v := m.fired
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFired returns the old "fired" field's value of the CourierDayStat entity.
+// If the CourierDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDayStatMutation) OldFired(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFired is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFired requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFired: %w", err)
+	}
+	return oldValue.Fired, nil
+}
+
+// AddFired adds i to the "fired" field.
+func (m *CourierDayStatMutation) AddFired(i int) {
+	if m.addfired != nil {
+		*m.addfired += i
+	} else {
+		m.addfired = &i
+	}
+}
+
+// AddedFired returns the value that was added to the "fired" field in this mutation.
+func (m *CourierDayStatMutation) AddedFired() (r int, exists bool) {
+	v := m.addfired
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFired resets all changes to the "fired" field.
+func (m *CourierDayStatMutation) ResetFired() {
+	m.fired = nil
+	m.addfired = nil
+}
+
+// SetRehired sets the "rehired" field.
+func (m *CourierDayStatMutation) SetRehired(i int) {
+	m.rehired = &i
+	m.addrehired = nil
+}
+
+// Rehired returns the value of the "rehired" field in the mutation.
+func (m *CourierDayStatMutation) Rehired() (r int, exists bool) {
+	v := m.rehired
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRehired returns the old "rehired" field's value of the CourierDayStat entity.
+// If the CourierDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDayStatMutation) OldRehired(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRehired is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRehired requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRehired: %w", err)
+	}
+	return oldValue.Rehired, nil
+}
+
+// AddRehired adds i to the "rehired" field.
+func (m *CourierDayStatMutation) AddRehired(i int) {
+	if m.addrehired != nil {
+		*m.addrehired += i
+	} else {
+		m.addrehired = &i
+	}
+}
+
+// AddedRehired returns the value that was added to the "rehired" field in this mutation.
+func (m *CourierDayStatMutation) AddedRehired() (r int, exists bool) {
+	v := m.addrehired
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRehired resets all changes to the "rehired" field.
+func (m *CourierDayStatMutation) ResetRehired() {
+	m.rehired = nil
+	m.addrehired = nil
+}
+
+// SetActiveDelta sets the "active_delta" field.
+func (m *CourierDayStatMutation) SetActiveDelta(i int) {
+	m.active_delta = &i
+	m.addactive_delta = nil
+}
+
+// ActiveDelta returns the value of the "active_delta" field in the mutation.
+func (m *CourierDayStatMutation) ActiveDelta() (r int, exists bool) {
+	v := m.active_delta
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActiveDelta returns the old "active_delta" field's value of the CourierDayStat entity.
+// If the CourierDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDayStatMutation) OldActiveDelta(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActiveDelta is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActiveDelta requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActiveDelta: %w", err)
+	}
+	return oldValue.ActiveDelta, nil
+}
+
+// AddActiveDelta adds i to the "active_delta" field.
+func (m *CourierDayStatMutation) AddActiveDelta(i int) {
+	if m.addactive_delta != nil {
+		*m.addactive_delta += i
+	} else {
+		m.addactive_delta = &i
+	}
+}
+
+// AddedActiveDelta returns the value that was added to the "active_delta" field in this mutation.
+func (m *CourierDayStatMutation) AddedActiveDelta() (r int, exists bool) {
+	v := m.addactive_delta
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetActiveDelta resets all changes to the "active_delta" field.
+func (m *CourierDayStatMutation) ResetActiveDelta() {
+	m.active_delta = nil
+	m.addactive_delta = nil
+}
+
+// SetFiredWithin7d sets the "fired_within_7d" field.
+func (m *CourierDayStatMutation) SetFiredWithin7d(i int) {
+	m.fired_within_7d = &i
+	m.addfired_within_7d = nil
+}
+
+// FiredWithin7d returns the value of the "fired_within_7d" field in the mutation.
+func (m *CourierDayStatMutation) FiredWithin7d() (r int, exists bool) {
+	v := m.fired_within_7d
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFiredWithin7d returns the old "fired_within_7d" field's value of the CourierDayStat entity.
+// If the CourierDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDayStatMutation) OldFiredWithin7d(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFiredWithin7d is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFiredWithin7d requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFiredWithin7d: %w", err)
+	}
+	return oldValue.FiredWithin7d, nil
+}
+
+// AddFiredWithin7d adds i to the "fired_within_7d" field.
+func (m *CourierDayStatMutation) AddFiredWithin7d(i int) {
+	if m.addfired_within_7d != nil {
+		*m.addfired_within_7d += i
+	} else {
+		m.addfired_within_7d = &i
+	}
+}
+
+// AddedFiredWithin7d returns the value that was added to the "fired_within_7d" field in this mutation.
+func (m *CourierDayStatMutation) AddedFiredWithin7d() (r int, exists bool) {
+	v := m.addfired_within_7d
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFiredWithin7d resets all changes to the "fired_within_7d" field.
+func (m *CourierDayStatMutation) ResetFiredWithin7d() {
+	m.fired_within_7d = nil
+	m.addfired_within_7d = nil
+}
+
+// SetFiredWithin30d sets the "fired_within_30d" field.
+func (m *CourierDayStatMutation) SetFiredWithin30d(i int) {
+	m.fired_within_30d = &i
+	m.addfired_within_30d = nil
+}
+
+// FiredWithin30d returns the value of the "fired_within_30d" field in the mutation.
+func (m *CourierDayStatMutation) FiredWithin30d() (r int, exists bool) {
+	v := m.fired_within_30d
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFiredWithin30d returns the old "fired_within_30d" field's value of the CourierDayStat entity.
+// If the CourierDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierDayStatMutation) OldFiredWithin30d(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFiredWithin30d is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFiredWithin30d requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFiredWithin30d: %w", err)
+	}
+	return oldValue.FiredWithin30d, nil
+}
+
+// AddFiredWithin30d adds i to the "fired_within_30d" field.
+func (m *CourierDayStatMutation) AddFiredWithin30d(i int) {
+	if m.addfired_within_30d != nil {
+		*m.addfired_within_30d += i
+	} else {
+		m.addfired_within_30d = &i
+	}
+}
+
+// AddedFiredWithin30d returns the value that was added to the "fired_within_30d" field in this mutation.
+func (m *CourierDayStatMutation) AddedFiredWithin30d() (r int, exists bool) {
+	v := m.addfired_within_30d
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFiredWithin30d resets all changes to the "fired_within_30d" field.
+func (m *CourierDayStatMutation) ResetFiredWithin30d() {
+	m.fired_within_30d = nil
+	m.addfired_within_30d = nil
+}
+
+// Where appends a list predicates to the CourierDayStatMutation builder.
+func (m *CourierDayStatMutation) Where(ps ...predicate.CourierDayStat) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CourierDayStatMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CourierDayStatMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CourierDayStat, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CourierDayStatMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CourierDayStatMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CourierDayStat).
+func (m *CourierDayStatMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CourierDayStatMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.day != nil {
+		fields = append(fields, courierdaystat.FieldDay)
+	}
+	if m.partner_id != nil {
+		fields = append(fields, courierdaystat.FieldPartnerID)
+	}
+	if m.branch_id != nil {
+		fields = append(fields, courierdaystat.FieldBranchID)
+	}
+	if m.transport_type != nil {
+		fields = append(fields, courierdaystat.FieldTransportType)
+	}
+	if m.registered != nil {
+		fields = append(fields, courierdaystat.FieldRegistered)
+	}
+	if m.submitted != nil {
+		fields = append(fields, courierdaystat.FieldSubmitted)
+	}
+	if m.activated != nil {
+		fields = append(fields, courierdaystat.FieldActivated)
+	}
+	if m.blocked != nil {
+		fields = append(fields, courierdaystat.FieldBlocked)
+	}
+	if m.unblocked != nil {
+		fields = append(fields, courierdaystat.FieldUnblocked)
+	}
+	if m.fired != nil {
+		fields = append(fields, courierdaystat.FieldFired)
+	}
+	if m.rehired != nil {
+		fields = append(fields, courierdaystat.FieldRehired)
+	}
+	if m.active_delta != nil {
+		fields = append(fields, courierdaystat.FieldActiveDelta)
+	}
+	if m.fired_within_7d != nil {
+		fields = append(fields, courierdaystat.FieldFiredWithin7d)
+	}
+	if m.fired_within_30d != nil {
+		fields = append(fields, courierdaystat.FieldFiredWithin30d)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CourierDayStatMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case courierdaystat.FieldDay:
+		return m.Day()
+	case courierdaystat.FieldPartnerID:
+		return m.PartnerID()
+	case courierdaystat.FieldBranchID:
+		return m.BranchID()
+	case courierdaystat.FieldTransportType:
+		return m.TransportType()
+	case courierdaystat.FieldRegistered:
+		return m.Registered()
+	case courierdaystat.FieldSubmitted:
+		return m.Submitted()
+	case courierdaystat.FieldActivated:
+		return m.Activated()
+	case courierdaystat.FieldBlocked:
+		return m.Blocked()
+	case courierdaystat.FieldUnblocked:
+		return m.Unblocked()
+	case courierdaystat.FieldFired:
+		return m.Fired()
+	case courierdaystat.FieldRehired:
+		return m.Rehired()
+	case courierdaystat.FieldActiveDelta:
+		return m.ActiveDelta()
+	case courierdaystat.FieldFiredWithin7d:
+		return m.FiredWithin7d()
+	case courierdaystat.FieldFiredWithin30d:
+		return m.FiredWithin30d()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CourierDayStatMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case courierdaystat.FieldDay:
+		return m.OldDay(ctx)
+	case courierdaystat.FieldPartnerID:
+		return m.OldPartnerID(ctx)
+	case courierdaystat.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case courierdaystat.FieldTransportType:
+		return m.OldTransportType(ctx)
+	case courierdaystat.FieldRegistered:
+		return m.OldRegistered(ctx)
+	case courierdaystat.FieldSubmitted:
+		return m.OldSubmitted(ctx)
+	case courierdaystat.FieldActivated:
+		return m.OldActivated(ctx)
+	case courierdaystat.FieldBlocked:
+		return m.OldBlocked(ctx)
+	case courierdaystat.FieldUnblocked:
+		return m.OldUnblocked(ctx)
+	case courierdaystat.FieldFired:
+		return m.OldFired(ctx)
+	case courierdaystat.FieldRehired:
+		return m.OldRehired(ctx)
+	case courierdaystat.FieldActiveDelta:
+		return m.OldActiveDelta(ctx)
+	case courierdaystat.FieldFiredWithin7d:
+		return m.OldFiredWithin7d(ctx)
+	case courierdaystat.FieldFiredWithin30d:
+		return m.OldFiredWithin30d(ctx)
+	}
+	return nil, fmt.Errorf("unknown CourierDayStat field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CourierDayStatMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case courierdaystat.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case courierdaystat.FieldPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnerID(v)
+		return nil
+	case courierdaystat.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case courierdaystat.FieldTransportType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTransportType(v)
+		return nil
+	case courierdaystat.FieldRegistered:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegistered(v)
+		return nil
+	case courierdaystat.FieldSubmitted:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubmitted(v)
+		return nil
+	case courierdaystat.FieldActivated:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActivated(v)
+		return nil
+	case courierdaystat.FieldBlocked:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBlocked(v)
+		return nil
+	case courierdaystat.FieldUnblocked:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUnblocked(v)
+		return nil
+	case courierdaystat.FieldFired:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFired(v)
+		return nil
+	case courierdaystat.FieldRehired:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRehired(v)
+		return nil
+	case courierdaystat.FieldActiveDelta:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActiveDelta(v)
+		return nil
+	case courierdaystat.FieldFiredWithin7d:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFiredWithin7d(v)
+		return nil
+	case courierdaystat.FieldFiredWithin30d:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFiredWithin30d(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CourierDayStat field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CourierDayStatMutation) AddedFields() []string {
+	var fields []string
+	if m.addday != nil {
+		fields = append(fields, courierdaystat.FieldDay)
+	}
+	if m.addpartner_id != nil {
+		fields = append(fields, courierdaystat.FieldPartnerID)
+	}
+	if m.addbranch_id != nil {
+		fields = append(fields, courierdaystat.FieldBranchID)
+	}
+	if m.addregistered != nil {
+		fields = append(fields, courierdaystat.FieldRegistered)
+	}
+	if m.addsubmitted != nil {
+		fields = append(fields, courierdaystat.FieldSubmitted)
+	}
+	if m.addactivated != nil {
+		fields = append(fields, courierdaystat.FieldActivated)
+	}
+	if m.addblocked != nil {
+		fields = append(fields, courierdaystat.FieldBlocked)
+	}
+	if m.addunblocked != nil {
+		fields = append(fields, courierdaystat.FieldUnblocked)
+	}
+	if m.addfired != nil {
+		fields = append(fields, courierdaystat.FieldFired)
+	}
+	if m.addrehired != nil {
+		fields = append(fields, courierdaystat.FieldRehired)
+	}
+	if m.addactive_delta != nil {
+		fields = append(fields, courierdaystat.FieldActiveDelta)
+	}
+	if m.addfired_within_7d != nil {
+		fields = append(fields, courierdaystat.FieldFiredWithin7d)
+	}
+	if m.addfired_within_30d != nil {
+		fields = append(fields, courierdaystat.FieldFiredWithin30d)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CourierDayStatMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case courierdaystat.FieldDay:
+		return m.AddedDay()
+	case courierdaystat.FieldPartnerID:
+		return m.AddedPartnerID()
+	case courierdaystat.FieldBranchID:
+		return m.AddedBranchID()
+	case courierdaystat.FieldRegistered:
+		return m.AddedRegistered()
+	case courierdaystat.FieldSubmitted:
+		return m.AddedSubmitted()
+	case courierdaystat.FieldActivated:
+		return m.AddedActivated()
+	case courierdaystat.FieldBlocked:
+		return m.AddedBlocked()
+	case courierdaystat.FieldUnblocked:
+		return m.AddedUnblocked()
+	case courierdaystat.FieldFired:
+		return m.AddedFired()
+	case courierdaystat.FieldRehired:
+		return m.AddedRehired()
+	case courierdaystat.FieldActiveDelta:
+		return m.AddedActiveDelta()
+	case courierdaystat.FieldFiredWithin7d:
+		return m.AddedFiredWithin7d()
+	case courierdaystat.FieldFiredWithin30d:
+		return m.AddedFiredWithin30d()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CourierDayStatMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case courierdaystat.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDay(v)
+		return nil
+	case courierdaystat.FieldPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPartnerID(v)
+		return nil
+	case courierdaystat.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBranchID(v)
+		return nil
+	case courierdaystat.FieldRegistered:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRegistered(v)
+		return nil
+	case courierdaystat.FieldSubmitted:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSubmitted(v)
+		return nil
+	case courierdaystat.FieldActivated:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddActivated(v)
+		return nil
+	case courierdaystat.FieldBlocked:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBlocked(v)
+		return nil
+	case courierdaystat.FieldUnblocked:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddUnblocked(v)
+		return nil
+	case courierdaystat.FieldFired:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFired(v)
+		return nil
+	case courierdaystat.FieldRehired:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRehired(v)
+		return nil
+	case courierdaystat.FieldActiveDelta:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddActiveDelta(v)
+		return nil
+	case courierdaystat.FieldFiredWithin7d:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFiredWithin7d(v)
+		return nil
+	case courierdaystat.FieldFiredWithin30d:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFiredWithin30d(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CourierDayStat numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CourierDayStatMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CourierDayStatMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CourierDayStatMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CourierDayStat nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CourierDayStatMutation) ResetField(name string) error {
+	switch name {
+	case courierdaystat.FieldDay:
+		m.ResetDay()
+		return nil
+	case courierdaystat.FieldPartnerID:
+		m.ResetPartnerID()
+		return nil
+	case courierdaystat.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case courierdaystat.FieldTransportType:
+		m.ResetTransportType()
+		return nil
+	case courierdaystat.FieldRegistered:
+		m.ResetRegistered()
+		return nil
+	case courierdaystat.FieldSubmitted:
+		m.ResetSubmitted()
+		return nil
+	case courierdaystat.FieldActivated:
+		m.ResetActivated()
+		return nil
+	case courierdaystat.FieldBlocked:
+		m.ResetBlocked()
+		return nil
+	case courierdaystat.FieldUnblocked:
+		m.ResetUnblocked()
+		return nil
+	case courierdaystat.FieldFired:
+		m.ResetFired()
+		return nil
+	case courierdaystat.FieldRehired:
+		m.ResetRehired()
+		return nil
+	case courierdaystat.FieldActiveDelta:
+		m.ResetActiveDelta()
+		return nil
+	case courierdaystat.FieldFiredWithin7d:
+		m.ResetFiredWithin7d()
+		return nil
+	case courierdaystat.FieldFiredWithin30d:
+		m.ResetFiredWithin30d()
+		return nil
+	}
+	return fmt.Errorf("unknown CourierDayStat field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CourierDayStatMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CourierDayStatMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CourierDayStatMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CourierDayStatMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CourierDayStatMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CourierDayStatMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CourierDayStatMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown CourierDayStat unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CourierDayStatMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown CourierDayStat edge %s", name)
+}
+
 // CourierDebtMutation represents an operation that mutates the CourierDebt nodes in the graph.
 type CourierDebtMutation struct {
 	config
@@ -8752,6 +11630,791 @@ func (m *CourierHoldingMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown CourierHolding edge %s", name)
+}
+
+// CourierReasonStatMutation represents an operation that mutates the CourierReasonStat nodes in the graph.
+type CourierReasonStatMutation struct {
+	config
+	op             Op
+	typ            string
+	id             *int
+	day            *int
+	addday         *int
+	partner_id     *int
+	addpartner_id  *int
+	branch_id      *int
+	addbranch_id   *int
+	transport_type *string
+	to_status      *string
+	reason         *string
+	n              *int
+	addn           *int
+	clearedFields  map[string]struct{}
+	done           bool
+	oldValue       func(context.Context) (*CourierReasonStat, error)
+	predicates     []predicate.CourierReasonStat
+}
+
+var _ ent.Mutation = (*CourierReasonStatMutation)(nil)
+
+// courierreasonstatOption allows management of the mutation configuration using functional options.
+type courierreasonstatOption func(*CourierReasonStatMutation)
+
+// newCourierReasonStatMutation creates new mutation for the CourierReasonStat entity.
+func newCourierReasonStatMutation(c config, op Op, opts ...courierreasonstatOption) *CourierReasonStatMutation {
+	m := &CourierReasonStatMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCourierReasonStat,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCourierReasonStatID sets the ID field of the mutation.
+func withCourierReasonStatID(id int) courierreasonstatOption {
+	return func(m *CourierReasonStatMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CourierReasonStat
+		)
+		m.oldValue = func(ctx context.Context) (*CourierReasonStat, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CourierReasonStat.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCourierReasonStat sets the old CourierReasonStat of the mutation.
+func withCourierReasonStat(node *CourierReasonStat) courierreasonstatOption {
+	return func(m *CourierReasonStatMutation) {
+		m.oldValue = func(context.Context) (*CourierReasonStat, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CourierReasonStatMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CourierReasonStatMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CourierReasonStatMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CourierReasonStatMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CourierReasonStat.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetDay sets the "day" field.
+func (m *CourierReasonStatMutation) SetDay(i int) {
+	m.day = &i
+	m.addday = nil
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *CourierReasonStatMutation) Day() (r int, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the CourierReasonStat entity.
+// If the CourierReasonStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierReasonStatMutation) OldDay(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// AddDay adds i to the "day" field.
+func (m *CourierReasonStatMutation) AddDay(i int) {
+	if m.addday != nil {
+		*m.addday += i
+	} else {
+		m.addday = &i
+	}
+}
+
+// AddedDay returns the value that was added to the "day" field in this mutation.
+func (m *CourierReasonStatMutation) AddedDay() (r int, exists bool) {
+	v := m.addday
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *CourierReasonStatMutation) ResetDay() {
+	m.day = nil
+	m.addday = nil
+}
+
+// SetPartnerID sets the "partner_id" field.
+func (m *CourierReasonStatMutation) SetPartnerID(i int) {
+	m.partner_id = &i
+	m.addpartner_id = nil
+}
+
+// PartnerID returns the value of the "partner_id" field in the mutation.
+func (m *CourierReasonStatMutation) PartnerID() (r int, exists bool) {
+	v := m.partner_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnerID returns the old "partner_id" field's value of the CourierReasonStat entity.
+// If the CourierReasonStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierReasonStatMutation) OldPartnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnerID: %w", err)
+	}
+	return oldValue.PartnerID, nil
+}
+
+// AddPartnerID adds i to the "partner_id" field.
+func (m *CourierReasonStatMutation) AddPartnerID(i int) {
+	if m.addpartner_id != nil {
+		*m.addpartner_id += i
+	} else {
+		m.addpartner_id = &i
+	}
+}
+
+// AddedPartnerID returns the value that was added to the "partner_id" field in this mutation.
+func (m *CourierReasonStatMutation) AddedPartnerID() (r int, exists bool) {
+	v := m.addpartner_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPartnerID resets all changes to the "partner_id" field.
+func (m *CourierReasonStatMutation) ResetPartnerID() {
+	m.partner_id = nil
+	m.addpartner_id = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *CourierReasonStatMutation) SetBranchID(i int) {
+	m.branch_id = &i
+	m.addbranch_id = nil
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *CourierReasonStatMutation) BranchID() (r int, exists bool) {
+	v := m.branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the CourierReasonStat entity.
+// If the CourierReasonStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierReasonStatMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// AddBranchID adds i to the "branch_id" field.
+func (m *CourierReasonStatMutation) AddBranchID(i int) {
+	if m.addbranch_id != nil {
+		*m.addbranch_id += i
+	} else {
+		m.addbranch_id = &i
+	}
+}
+
+// AddedBranchID returns the value that was added to the "branch_id" field in this mutation.
+func (m *CourierReasonStatMutation) AddedBranchID() (r int, exists bool) {
+	v := m.addbranch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *CourierReasonStatMutation) ResetBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+}
+
+// SetTransportType sets the "transport_type" field.
+func (m *CourierReasonStatMutation) SetTransportType(s string) {
+	m.transport_type = &s
+}
+
+// TransportType returns the value of the "transport_type" field in the mutation.
+func (m *CourierReasonStatMutation) TransportType() (r string, exists bool) {
+	v := m.transport_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTransportType returns the old "transport_type" field's value of the CourierReasonStat entity.
+// If the CourierReasonStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierReasonStatMutation) OldTransportType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTransportType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTransportType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTransportType: %w", err)
+	}
+	return oldValue.TransportType, nil
+}
+
+// ResetTransportType resets all changes to the "transport_type" field.
+func (m *CourierReasonStatMutation) ResetTransportType() {
+	m.transport_type = nil
+}
+
+// SetToStatus sets the "to_status" field.
+func (m *CourierReasonStatMutation) SetToStatus(s string) {
+	m.to_status = &s
+}
+
+// ToStatus returns the value of the "to_status" field in the mutation.
+func (m *CourierReasonStatMutation) ToStatus() (r string, exists bool) {
+	v := m.to_status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldToStatus returns the old "to_status" field's value of the CourierReasonStat entity.
+// If the CourierReasonStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierReasonStatMutation) OldToStatus(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldToStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldToStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldToStatus: %w", err)
+	}
+	return oldValue.ToStatus, nil
+}
+
+// ResetToStatus resets all changes to the "to_status" field.
+func (m *CourierReasonStatMutation) ResetToStatus() {
+	m.to_status = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *CourierReasonStatMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *CourierReasonStatMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the CourierReasonStat entity.
+// If the CourierReasonStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierReasonStatMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *CourierReasonStatMutation) ResetReason() {
+	m.reason = nil
+}
+
+// SetN sets the "n" field.
+func (m *CourierReasonStatMutation) SetN(i int) {
+	m.n = &i
+	m.addn = nil
+}
+
+// N returns the value of the "n" field in the mutation.
+func (m *CourierReasonStatMutation) N() (r int, exists bool) {
+	v := m.n
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldN returns the old "n" field's value of the CourierReasonStat entity.
+// If the CourierReasonStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierReasonStatMutation) OldN(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldN is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldN requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldN: %w", err)
+	}
+	return oldValue.N, nil
+}
+
+// AddN adds i to the "n" field.
+func (m *CourierReasonStatMutation) AddN(i int) {
+	if m.addn != nil {
+		*m.addn += i
+	} else {
+		m.addn = &i
+	}
+}
+
+// AddedN returns the value that was added to the "n" field in this mutation.
+func (m *CourierReasonStatMutation) AddedN() (r int, exists bool) {
+	v := m.addn
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetN resets all changes to the "n" field.
+func (m *CourierReasonStatMutation) ResetN() {
+	m.n = nil
+	m.addn = nil
+}
+
+// Where appends a list predicates to the CourierReasonStatMutation builder.
+func (m *CourierReasonStatMutation) Where(ps ...predicate.CourierReasonStat) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CourierReasonStatMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CourierReasonStatMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CourierReasonStat, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CourierReasonStatMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CourierReasonStatMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CourierReasonStat).
+func (m *CourierReasonStatMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CourierReasonStatMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.day != nil {
+		fields = append(fields, courierreasonstat.FieldDay)
+	}
+	if m.partner_id != nil {
+		fields = append(fields, courierreasonstat.FieldPartnerID)
+	}
+	if m.branch_id != nil {
+		fields = append(fields, courierreasonstat.FieldBranchID)
+	}
+	if m.transport_type != nil {
+		fields = append(fields, courierreasonstat.FieldTransportType)
+	}
+	if m.to_status != nil {
+		fields = append(fields, courierreasonstat.FieldToStatus)
+	}
+	if m.reason != nil {
+		fields = append(fields, courierreasonstat.FieldReason)
+	}
+	if m.n != nil {
+		fields = append(fields, courierreasonstat.FieldN)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CourierReasonStatMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case courierreasonstat.FieldDay:
+		return m.Day()
+	case courierreasonstat.FieldPartnerID:
+		return m.PartnerID()
+	case courierreasonstat.FieldBranchID:
+		return m.BranchID()
+	case courierreasonstat.FieldTransportType:
+		return m.TransportType()
+	case courierreasonstat.FieldToStatus:
+		return m.ToStatus()
+	case courierreasonstat.FieldReason:
+		return m.Reason()
+	case courierreasonstat.FieldN:
+		return m.N()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CourierReasonStatMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case courierreasonstat.FieldDay:
+		return m.OldDay(ctx)
+	case courierreasonstat.FieldPartnerID:
+		return m.OldPartnerID(ctx)
+	case courierreasonstat.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case courierreasonstat.FieldTransportType:
+		return m.OldTransportType(ctx)
+	case courierreasonstat.FieldToStatus:
+		return m.OldToStatus(ctx)
+	case courierreasonstat.FieldReason:
+		return m.OldReason(ctx)
+	case courierreasonstat.FieldN:
+		return m.OldN(ctx)
+	}
+	return nil, fmt.Errorf("unknown CourierReasonStat field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CourierReasonStatMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case courierreasonstat.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case courierreasonstat.FieldPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnerID(v)
+		return nil
+	case courierreasonstat.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case courierreasonstat.FieldTransportType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTransportType(v)
+		return nil
+	case courierreasonstat.FieldToStatus:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetToStatus(v)
+		return nil
+	case courierreasonstat.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case courierreasonstat.FieldN:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetN(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CourierReasonStat field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CourierReasonStatMutation) AddedFields() []string {
+	var fields []string
+	if m.addday != nil {
+		fields = append(fields, courierreasonstat.FieldDay)
+	}
+	if m.addpartner_id != nil {
+		fields = append(fields, courierreasonstat.FieldPartnerID)
+	}
+	if m.addbranch_id != nil {
+		fields = append(fields, courierreasonstat.FieldBranchID)
+	}
+	if m.addn != nil {
+		fields = append(fields, courierreasonstat.FieldN)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CourierReasonStatMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case courierreasonstat.FieldDay:
+		return m.AddedDay()
+	case courierreasonstat.FieldPartnerID:
+		return m.AddedPartnerID()
+	case courierreasonstat.FieldBranchID:
+		return m.AddedBranchID()
+	case courierreasonstat.FieldN:
+		return m.AddedN()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CourierReasonStatMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case courierreasonstat.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDay(v)
+		return nil
+	case courierreasonstat.FieldPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPartnerID(v)
+		return nil
+	case courierreasonstat.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBranchID(v)
+		return nil
+	case courierreasonstat.FieldN:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddN(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CourierReasonStat numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CourierReasonStatMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CourierReasonStatMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CourierReasonStatMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CourierReasonStat nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CourierReasonStatMutation) ResetField(name string) error {
+	switch name {
+	case courierreasonstat.FieldDay:
+		m.ResetDay()
+		return nil
+	case courierreasonstat.FieldPartnerID:
+		m.ResetPartnerID()
+		return nil
+	case courierreasonstat.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case courierreasonstat.FieldTransportType:
+		m.ResetTransportType()
+		return nil
+	case courierreasonstat.FieldToStatus:
+		m.ResetToStatus()
+		return nil
+	case courierreasonstat.FieldReason:
+		m.ResetReason()
+		return nil
+	case courierreasonstat.FieldN:
+		m.ResetN()
+		return nil
+	}
+	return fmt.Errorf("unknown CourierReasonStat field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CourierReasonStatMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CourierReasonStatMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CourierReasonStatMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CourierReasonStatMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CourierReasonStatMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CourierReasonStatMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CourierReasonStatMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown CourierReasonStat unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CourierReasonStatMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown CourierReasonStat edge %s", name)
 }
 
 // CourierStatusChangeMutation represents an operation that mutates the CourierStatusChange nodes in the graph.
@@ -21322,6 +24985,911 @@ func (m *StockBalanceMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown StockBalance edge %s", name)
+}
+
+// StockDayStatMutation represents an operation that mutates the StockDayStat nodes in the graph.
+type StockDayStatMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	day                  *int
+	addday               *int
+	warehouse_id         *int
+	addwarehouse_id      *int
+	equipment_type_id    *int
+	addequipment_type_id *int
+	kind                 *string
+	reason               *string
+	rows                 *int
+	addrows              *int
+	quantity             *int
+	addquantity          *int
+	value                *int64
+	addvalue             *int64
+	clearedFields        map[string]struct{}
+	done                 bool
+	oldValue             func(context.Context) (*StockDayStat, error)
+	predicates           []predicate.StockDayStat
+}
+
+var _ ent.Mutation = (*StockDayStatMutation)(nil)
+
+// stockdaystatOption allows management of the mutation configuration using functional options.
+type stockdaystatOption func(*StockDayStatMutation)
+
+// newStockDayStatMutation creates new mutation for the StockDayStat entity.
+func newStockDayStatMutation(c config, op Op, opts ...stockdaystatOption) *StockDayStatMutation {
+	m := &StockDayStatMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeStockDayStat,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withStockDayStatID sets the ID field of the mutation.
+func withStockDayStatID(id int) stockdaystatOption {
+	return func(m *StockDayStatMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *StockDayStat
+		)
+		m.oldValue = func(ctx context.Context) (*StockDayStat, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().StockDayStat.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withStockDayStat sets the old StockDayStat of the mutation.
+func withStockDayStat(node *StockDayStat) stockdaystatOption {
+	return func(m *StockDayStatMutation) {
+		m.oldValue = func(context.Context) (*StockDayStat, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m StockDayStatMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m StockDayStatMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *StockDayStatMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *StockDayStatMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().StockDayStat.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetDay sets the "day" field.
+func (m *StockDayStatMutation) SetDay(i int) {
+	m.day = &i
+	m.addday = nil
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *StockDayStatMutation) Day() (r int, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the StockDayStat entity.
+// If the StockDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StockDayStatMutation) OldDay(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// AddDay adds i to the "day" field.
+func (m *StockDayStatMutation) AddDay(i int) {
+	if m.addday != nil {
+		*m.addday += i
+	} else {
+		m.addday = &i
+	}
+}
+
+// AddedDay returns the value that was added to the "day" field in this mutation.
+func (m *StockDayStatMutation) AddedDay() (r int, exists bool) {
+	v := m.addday
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *StockDayStatMutation) ResetDay() {
+	m.day = nil
+	m.addday = nil
+}
+
+// SetWarehouseID sets the "warehouse_id" field.
+func (m *StockDayStatMutation) SetWarehouseID(i int) {
+	m.warehouse_id = &i
+	m.addwarehouse_id = nil
+}
+
+// WarehouseID returns the value of the "warehouse_id" field in the mutation.
+func (m *StockDayStatMutation) WarehouseID() (r int, exists bool) {
+	v := m.warehouse_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWarehouseID returns the old "warehouse_id" field's value of the StockDayStat entity.
+// If the StockDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StockDayStatMutation) OldWarehouseID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWarehouseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWarehouseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWarehouseID: %w", err)
+	}
+	return oldValue.WarehouseID, nil
+}
+
+// AddWarehouseID adds i to the "warehouse_id" field.
+func (m *StockDayStatMutation) AddWarehouseID(i int) {
+	if m.addwarehouse_id != nil {
+		*m.addwarehouse_id += i
+	} else {
+		m.addwarehouse_id = &i
+	}
+}
+
+// AddedWarehouseID returns the value that was added to the "warehouse_id" field in this mutation.
+func (m *StockDayStatMutation) AddedWarehouseID() (r int, exists bool) {
+	v := m.addwarehouse_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWarehouseID resets all changes to the "warehouse_id" field.
+func (m *StockDayStatMutation) ResetWarehouseID() {
+	m.warehouse_id = nil
+	m.addwarehouse_id = nil
+}
+
+// SetEquipmentTypeID sets the "equipment_type_id" field.
+func (m *StockDayStatMutation) SetEquipmentTypeID(i int) {
+	m.equipment_type_id = &i
+	m.addequipment_type_id = nil
+}
+
+// EquipmentTypeID returns the value of the "equipment_type_id" field in the mutation.
+func (m *StockDayStatMutation) EquipmentTypeID() (r int, exists bool) {
+	v := m.equipment_type_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEquipmentTypeID returns the old "equipment_type_id" field's value of the StockDayStat entity.
+// If the StockDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StockDayStatMutation) OldEquipmentTypeID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEquipmentTypeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEquipmentTypeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEquipmentTypeID: %w", err)
+	}
+	return oldValue.EquipmentTypeID, nil
+}
+
+// AddEquipmentTypeID adds i to the "equipment_type_id" field.
+func (m *StockDayStatMutation) AddEquipmentTypeID(i int) {
+	if m.addequipment_type_id != nil {
+		*m.addequipment_type_id += i
+	} else {
+		m.addequipment_type_id = &i
+	}
+}
+
+// AddedEquipmentTypeID returns the value that was added to the "equipment_type_id" field in this mutation.
+func (m *StockDayStatMutation) AddedEquipmentTypeID() (r int, exists bool) {
+	v := m.addequipment_type_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetEquipmentTypeID resets all changes to the "equipment_type_id" field.
+func (m *StockDayStatMutation) ResetEquipmentTypeID() {
+	m.equipment_type_id = nil
+	m.addequipment_type_id = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *StockDayStatMutation) SetKind(s string) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *StockDayStatMutation) Kind() (r string, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the StockDayStat entity.
+// If the StockDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StockDayStatMutation) OldKind(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *StockDayStatMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetReason sets the "reason" field.
+func (m *StockDayStatMutation) SetReason(s string) {
+	m.reason = &s
+}
+
+// Reason returns the value of the "reason" field in the mutation.
+func (m *StockDayStatMutation) Reason() (r string, exists bool) {
+	v := m.reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReason returns the old "reason" field's value of the StockDayStat entity.
+// If the StockDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StockDayStatMutation) OldReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReason: %w", err)
+	}
+	return oldValue.Reason, nil
+}
+
+// ResetReason resets all changes to the "reason" field.
+func (m *StockDayStatMutation) ResetReason() {
+	m.reason = nil
+}
+
+// SetRows sets the "rows" field.
+func (m *StockDayStatMutation) SetRows(i int) {
+	m.rows = &i
+	m.addrows = nil
+}
+
+// Rows returns the value of the "rows" field in the mutation.
+func (m *StockDayStatMutation) Rows() (r int, exists bool) {
+	v := m.rows
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRows returns the old "rows" field's value of the StockDayStat entity.
+// If the StockDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StockDayStatMutation) OldRows(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRows is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRows requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRows: %w", err)
+	}
+	return oldValue.Rows, nil
+}
+
+// AddRows adds i to the "rows" field.
+func (m *StockDayStatMutation) AddRows(i int) {
+	if m.addrows != nil {
+		*m.addrows += i
+	} else {
+		m.addrows = &i
+	}
+}
+
+// AddedRows returns the value that was added to the "rows" field in this mutation.
+func (m *StockDayStatMutation) AddedRows() (r int, exists bool) {
+	v := m.addrows
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRows resets all changes to the "rows" field.
+func (m *StockDayStatMutation) ResetRows() {
+	m.rows = nil
+	m.addrows = nil
+}
+
+// SetQuantity sets the "quantity" field.
+func (m *StockDayStatMutation) SetQuantity(i int) {
+	m.quantity = &i
+	m.addquantity = nil
+}
+
+// Quantity returns the value of the "quantity" field in the mutation.
+func (m *StockDayStatMutation) Quantity() (r int, exists bool) {
+	v := m.quantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuantity returns the old "quantity" field's value of the StockDayStat entity.
+// If the StockDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StockDayStatMutation) OldQuantity(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuantity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuantity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuantity: %w", err)
+	}
+	return oldValue.Quantity, nil
+}
+
+// AddQuantity adds i to the "quantity" field.
+func (m *StockDayStatMutation) AddQuantity(i int) {
+	if m.addquantity != nil {
+		*m.addquantity += i
+	} else {
+		m.addquantity = &i
+	}
+}
+
+// AddedQuantity returns the value that was added to the "quantity" field in this mutation.
+func (m *StockDayStatMutation) AddedQuantity() (r int, exists bool) {
+	v := m.addquantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuantity resets all changes to the "quantity" field.
+func (m *StockDayStatMutation) ResetQuantity() {
+	m.quantity = nil
+	m.addquantity = nil
+}
+
+// SetValue sets the "value" field.
+func (m *StockDayStatMutation) SetValue(i int64) {
+	m.value = &i
+	m.addvalue = nil
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *StockDayStatMutation) Value() (r int64, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the StockDayStat entity.
+// If the StockDayStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StockDayStatMutation) OldValue(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// AddValue adds i to the "value" field.
+func (m *StockDayStatMutation) AddValue(i int64) {
+	if m.addvalue != nil {
+		*m.addvalue += i
+	} else {
+		m.addvalue = &i
+	}
+}
+
+// AddedValue returns the value that was added to the "value" field in this mutation.
+func (m *StockDayStatMutation) AddedValue() (r int64, exists bool) {
+	v := m.addvalue
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *StockDayStatMutation) ResetValue() {
+	m.value = nil
+	m.addvalue = nil
+}
+
+// Where appends a list predicates to the StockDayStatMutation builder.
+func (m *StockDayStatMutation) Where(ps ...predicate.StockDayStat) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the StockDayStatMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *StockDayStatMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.StockDayStat, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *StockDayStatMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *StockDayStatMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (StockDayStat).
+func (m *StockDayStatMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *StockDayStatMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.day != nil {
+		fields = append(fields, stockdaystat.FieldDay)
+	}
+	if m.warehouse_id != nil {
+		fields = append(fields, stockdaystat.FieldWarehouseID)
+	}
+	if m.equipment_type_id != nil {
+		fields = append(fields, stockdaystat.FieldEquipmentTypeID)
+	}
+	if m.kind != nil {
+		fields = append(fields, stockdaystat.FieldKind)
+	}
+	if m.reason != nil {
+		fields = append(fields, stockdaystat.FieldReason)
+	}
+	if m.rows != nil {
+		fields = append(fields, stockdaystat.FieldRows)
+	}
+	if m.quantity != nil {
+		fields = append(fields, stockdaystat.FieldQuantity)
+	}
+	if m.value != nil {
+		fields = append(fields, stockdaystat.FieldValue)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *StockDayStatMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case stockdaystat.FieldDay:
+		return m.Day()
+	case stockdaystat.FieldWarehouseID:
+		return m.WarehouseID()
+	case stockdaystat.FieldEquipmentTypeID:
+		return m.EquipmentTypeID()
+	case stockdaystat.FieldKind:
+		return m.Kind()
+	case stockdaystat.FieldReason:
+		return m.Reason()
+	case stockdaystat.FieldRows:
+		return m.Rows()
+	case stockdaystat.FieldQuantity:
+		return m.Quantity()
+	case stockdaystat.FieldValue:
+		return m.Value()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *StockDayStatMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case stockdaystat.FieldDay:
+		return m.OldDay(ctx)
+	case stockdaystat.FieldWarehouseID:
+		return m.OldWarehouseID(ctx)
+	case stockdaystat.FieldEquipmentTypeID:
+		return m.OldEquipmentTypeID(ctx)
+	case stockdaystat.FieldKind:
+		return m.OldKind(ctx)
+	case stockdaystat.FieldReason:
+		return m.OldReason(ctx)
+	case stockdaystat.FieldRows:
+		return m.OldRows(ctx)
+	case stockdaystat.FieldQuantity:
+		return m.OldQuantity(ctx)
+	case stockdaystat.FieldValue:
+		return m.OldValue(ctx)
+	}
+	return nil, fmt.Errorf("unknown StockDayStat field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StockDayStatMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case stockdaystat.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case stockdaystat.FieldWarehouseID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWarehouseID(v)
+		return nil
+	case stockdaystat.FieldEquipmentTypeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEquipmentTypeID(v)
+		return nil
+	case stockdaystat.FieldKind:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case stockdaystat.FieldReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReason(v)
+		return nil
+	case stockdaystat.FieldRows:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRows(v)
+		return nil
+	case stockdaystat.FieldQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuantity(v)
+		return nil
+	case stockdaystat.FieldValue:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown StockDayStat field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *StockDayStatMutation) AddedFields() []string {
+	var fields []string
+	if m.addday != nil {
+		fields = append(fields, stockdaystat.FieldDay)
+	}
+	if m.addwarehouse_id != nil {
+		fields = append(fields, stockdaystat.FieldWarehouseID)
+	}
+	if m.addequipment_type_id != nil {
+		fields = append(fields, stockdaystat.FieldEquipmentTypeID)
+	}
+	if m.addrows != nil {
+		fields = append(fields, stockdaystat.FieldRows)
+	}
+	if m.addquantity != nil {
+		fields = append(fields, stockdaystat.FieldQuantity)
+	}
+	if m.addvalue != nil {
+		fields = append(fields, stockdaystat.FieldValue)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *StockDayStatMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case stockdaystat.FieldDay:
+		return m.AddedDay()
+	case stockdaystat.FieldWarehouseID:
+		return m.AddedWarehouseID()
+	case stockdaystat.FieldEquipmentTypeID:
+		return m.AddedEquipmentTypeID()
+	case stockdaystat.FieldRows:
+		return m.AddedRows()
+	case stockdaystat.FieldQuantity:
+		return m.AddedQuantity()
+	case stockdaystat.FieldValue:
+		return m.AddedValue()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StockDayStatMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case stockdaystat.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDay(v)
+		return nil
+	case stockdaystat.FieldWarehouseID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWarehouseID(v)
+		return nil
+	case stockdaystat.FieldEquipmentTypeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEquipmentTypeID(v)
+		return nil
+	case stockdaystat.FieldRows:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRows(v)
+		return nil
+	case stockdaystat.FieldQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuantity(v)
+		return nil
+	case stockdaystat.FieldValue:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown StockDayStat numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *StockDayStatMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *StockDayStatMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *StockDayStatMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown StockDayStat nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *StockDayStatMutation) ResetField(name string) error {
+	switch name {
+	case stockdaystat.FieldDay:
+		m.ResetDay()
+		return nil
+	case stockdaystat.FieldWarehouseID:
+		m.ResetWarehouseID()
+		return nil
+	case stockdaystat.FieldEquipmentTypeID:
+		m.ResetEquipmentTypeID()
+		return nil
+	case stockdaystat.FieldKind:
+		m.ResetKind()
+		return nil
+	case stockdaystat.FieldReason:
+		m.ResetReason()
+		return nil
+	case stockdaystat.FieldRows:
+		m.ResetRows()
+		return nil
+	case stockdaystat.FieldQuantity:
+		m.ResetQuantity()
+		return nil
+	case stockdaystat.FieldValue:
+		m.ResetValue()
+		return nil
+	}
+	return fmt.Errorf("unknown StockDayStat field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *StockDayStatMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *StockDayStatMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *StockDayStatMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *StockDayStatMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *StockDayStatMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *StockDayStatMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *StockDayStatMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown StockDayStat unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *StockDayStatMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown StockDayStat edge %s", name)
 }
 
 // TransferMutation represents an operation that mutates the Transfer nodes in the graph.

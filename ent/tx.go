@@ -22,12 +22,20 @@ type Tx struct {
 	Branch *BranchClient
 	// Courier is the client for interacting with the Courier builders.
 	Courier *CourierClient
+	// CourierActivationStat is the client for interacting with the CourierActivationStat builders.
+	CourierActivationStat *CourierActivationStatClient
+	// CourierCount is the client for interacting with the CourierCount builders.
+	CourierCount *CourierCountClient
+	// CourierDayStat is the client for interacting with the CourierDayStat builders.
+	CourierDayStat *CourierDayStatClient
 	// CourierDebt is the client for interacting with the CourierDebt builders.
 	CourierDebt *CourierDebtClient
 	// CourierDocument is the client for interacting with the CourierDocument builders.
 	CourierDocument *CourierDocumentClient
 	// CourierHolding is the client for interacting with the CourierHolding builders.
 	CourierHolding *CourierHoldingClient
+	// CourierReasonStat is the client for interacting with the CourierReasonStat builders.
+	CourierReasonStat *CourierReasonStatClient
 	// CourierStatusChange is the client for interacting with the CourierStatusChange builders.
 	CourierStatusChange *CourierStatusChangeClient
 	// DocumentCounter is the client for interacting with the DocumentCounter builders.
@@ -56,6 +64,8 @@ type Tx struct {
 	StatusReason *StatusReasonClient
 	// StockBalance is the client for interacting with the StockBalance builders.
 	StockBalance *StockBalanceClient
+	// StockDayStat is the client for interacting with the StockDayStat builders.
+	StockDayStat *StockDayStatClient
 	// Transfer is the client for interacting with the Transfer builders.
 	Transfer *TransferClient
 	// TransferLine is the client for interacting with the TransferLine builders.
@@ -199,9 +209,13 @@ func (tx *Tx) init() {
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.Branch = NewBranchClient(tx.config)
 	tx.Courier = NewCourierClient(tx.config)
+	tx.CourierActivationStat = NewCourierActivationStatClient(tx.config)
+	tx.CourierCount = NewCourierCountClient(tx.config)
+	tx.CourierDayStat = NewCourierDayStatClient(tx.config)
 	tx.CourierDebt = NewCourierDebtClient(tx.config)
 	tx.CourierDocument = NewCourierDocumentClient(tx.config)
 	tx.CourierHolding = NewCourierHoldingClient(tx.config)
+	tx.CourierReasonStat = NewCourierReasonStatClient(tx.config)
 	tx.CourierStatusChange = NewCourierStatusChangeClient(tx.config)
 	tx.DocumentCounter = NewDocumentCounterClient(tx.config)
 	tx.EquipmentType = NewEquipmentTypeClient(tx.config)
@@ -216,6 +230,7 @@ func (tx *Tx) init() {
 	tx.Session = NewSessionClient(tx.config)
 	tx.StatusReason = NewStatusReasonClient(tx.config)
 	tx.StockBalance = NewStockBalanceClient(tx.config)
+	tx.StockDayStat = NewStockDayStatClient(tx.config)
 	tx.Transfer = NewTransferClient(tx.config)
 	tx.TransferLine = NewTransferLineClient(tx.config)
 	tx.User = NewUserClient(tx.config)

@@ -24,12 +24,15 @@ func seedCmd() *cobra.Command {
 		couriers    int
 		seedValue   int64
 		workers     int
+		history     bool
+		movements   int
 	)
 	cmd := &cobra.Command{
 		Use:   "seed",
 		Short: "Fill the database with demo or benchmark data",
 		Long: "seed --demo writes a small realistic data set (idempotent: a second run adds nothing).\n" +
-			"seed --bench --couriers N adds N generated couriers for benchmarks (COPY on PostgreSQL).\n" +
+			"seed --bench --couriers N adds N generated couriers for benchmarks (COPY on PostgreSQL), with\n" +
+			"their status history and 10 ledger rows per courier, and rebuilds the analytics summaries.\n" +
 			"Pending migrations are applied first, so a fresh database can be seeded directly.",
 		Example: "  mycourier seed --demo\n  mycourier seed --bench --couriers 1000000 --seed 42",
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -38,6 +41,9 @@ func seedCmd() *cobra.Command {
 			}
 			if bench && couriers <= 0 {
 				return errors.New("seed: --bench needs --couriers N (N > 0)")
+			}
+			if movements < 0 {
+				movements = 10 * couriers
 			}
 			cfg, err := loadConfig(cmd)
 			if err != nil {
@@ -60,6 +66,8 @@ func seedCmd() *cobra.Command {
 				start, last := time.Now(), time.Time{}
 				sum, err = seed.Bench(ctx, db, seed.BenchOptions{
 					Couriers: couriers, Seed: seedValue, Workers: workers,
+					History: history, Movements: movements,
+					Log: func(line string) { fmt.Fprintln(out, line) },
 					Progress: func(done, total int) {
 						if time.Since(last) > 5*time.Second || done == total {
 							last = time.Now()
@@ -84,6 +92,8 @@ func seedCmd() *cobra.Command {
 	f.IntVar(&couriers, "couriers", 0, "how many couriers --bench adds")
 	f.Int64Var(&seedValue, "seed", 1, "random seed of --bench (same seed, same rows)")
 	f.IntVar(&workers, "workers", 2, "parallel COPY streams of --bench on PostgreSQL")
+	f.BoolVar(&history, "history", true, "--bench: give each new courier a status history (about 5 changes each)")
+	f.IntVar(&movements, "movements", -1, "--bench: ledger rows to add (default: 10 per new courier; 0: none)")
 	return cmd
 }
 

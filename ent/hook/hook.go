@@ -57,6 +57,42 @@ func (f CourierFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CourierMutation", m)
 }
 
+// The CourierActivationStatFunc type is an adapter to allow the use of ordinary
+// function as CourierActivationStat mutator.
+type CourierActivationStatFunc func(context.Context, *ent.CourierActivationStatMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CourierActivationStatFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CourierActivationStatMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CourierActivationStatMutation", m)
+}
+
+// The CourierCountFunc type is an adapter to allow the use of ordinary
+// function as CourierCount mutator.
+type CourierCountFunc func(context.Context, *ent.CourierCountMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CourierCountFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CourierCountMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CourierCountMutation", m)
+}
+
+// The CourierDayStatFunc type is an adapter to allow the use of ordinary
+// function as CourierDayStat mutator.
+type CourierDayStatFunc func(context.Context, *ent.CourierDayStatMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CourierDayStatFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CourierDayStatMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CourierDayStatMutation", m)
+}
+
 // The CourierDebtFunc type is an adapter to allow the use of ordinary
 // function as CourierDebt mutator.
 type CourierDebtFunc func(context.Context, *ent.CourierDebtMutation) (ent.Value, error)
@@ -91,6 +127,18 @@ func (f CourierHoldingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Val
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CourierHoldingMutation", m)
+}
+
+// The CourierReasonStatFunc type is an adapter to allow the use of ordinary
+// function as CourierReasonStat mutator.
+type CourierReasonStatFunc func(context.Context, *ent.CourierReasonStatMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CourierReasonStatFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CourierReasonStatMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CourierReasonStatMutation", m)
 }
 
 // The CourierStatusChangeFunc type is an adapter to allow the use of ordinary
@@ -259,6 +307,18 @@ func (f StockBalanceFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StockBalanceMutation", m)
+}
+
+// The StockDayStatFunc type is an adapter to allow the use of ordinary
+// function as StockDayStat mutator.
+type StockDayStatFunc func(context.Context, *ent.StockDayStatMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f StockDayStatFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.StockDayStatMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StockDayStatMutation", m)
 }
 
 // The TransferFunc type is an adapter to allow the use of ordinary

@@ -12,9 +12,13 @@ import (
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courieractivationstat"
+	"github.com/mycourier/mycourier/ent/couriercount"
+	"github.com/mycourier/mycourier/ent/courierdaystat"
 	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/courierholding"
+	"github.com/mycourier/mycourier/ent/courierreasonstat"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/documentcounter"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
@@ -30,6 +34,7 @@ import (
 	"github.com/mycourier/mycourier/ent/session"
 	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/stockdaystat"
 	"github.com/mycourier/mycourier/ent/transfer"
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
@@ -200,6 +205,87 @@ func (f TraverseCourier) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.CourierQuery", q)
 }
 
+// The CourierActivationStatFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CourierActivationStatFunc func(context.Context, *ent.CourierActivationStatQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CourierActivationStatFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CourierActivationStatQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CourierActivationStatQuery", q)
+}
+
+// The TraverseCourierActivationStat type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCourierActivationStat func(context.Context, *ent.CourierActivationStatQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCourierActivationStat) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCourierActivationStat) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CourierActivationStatQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CourierActivationStatQuery", q)
+}
+
+// The CourierCountFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CourierCountFunc func(context.Context, *ent.CourierCountQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CourierCountFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CourierCountQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CourierCountQuery", q)
+}
+
+// The TraverseCourierCount type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCourierCount func(context.Context, *ent.CourierCountQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCourierCount) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCourierCount) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CourierCountQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CourierCountQuery", q)
+}
+
+// The CourierDayStatFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CourierDayStatFunc func(context.Context, *ent.CourierDayStatQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CourierDayStatFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CourierDayStatQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CourierDayStatQuery", q)
+}
+
+// The TraverseCourierDayStat type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCourierDayStat func(context.Context, *ent.CourierDayStatQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCourierDayStat) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCourierDayStat) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CourierDayStatQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CourierDayStatQuery", q)
+}
+
 // The CourierDebtFunc type is an adapter to allow the use of ordinary function as a Querier.
 type CourierDebtFunc func(context.Context, *ent.CourierDebtQuery) (ent.Value, error)
 
@@ -279,6 +365,33 @@ func (f TraverseCourierHolding) Traverse(ctx context.Context, q ent.Query) error
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CourierHoldingQuery", q)
+}
+
+// The CourierReasonStatFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CourierReasonStatFunc func(context.Context, *ent.CourierReasonStatQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CourierReasonStatFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CourierReasonStatQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CourierReasonStatQuery", q)
+}
+
+// The TraverseCourierReasonStat type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCourierReasonStat func(context.Context, *ent.CourierReasonStatQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCourierReasonStat) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCourierReasonStat) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CourierReasonStatQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CourierReasonStatQuery", q)
 }
 
 // The CourierStatusChangeFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -659,6 +772,33 @@ func (f TraverseStockBalance) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.StockBalanceQuery", q)
 }
 
+// The StockDayStatFunc type is an adapter to allow the use of ordinary function as a Querier.
+type StockDayStatFunc func(context.Context, *ent.StockDayStatQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f StockDayStatFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.StockDayStatQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.StockDayStatQuery", q)
+}
+
+// The TraverseStockDayStat type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseStockDayStat func(context.Context, *ent.StockDayStatQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseStockDayStat) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseStockDayStat) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StockDayStatQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.StockDayStatQuery", q)
+}
+
 // The TransferFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TransferFunc func(context.Context, *ent.TransferQuery) (ent.Value, error)
 
@@ -778,12 +918,20 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.BranchQuery, predicate.Branch, branch.OrderOption]{typ: ent.TypeBranch, tq: q}, nil
 	case *ent.CourierQuery:
 		return &query[*ent.CourierQuery, predicate.Courier, courier.OrderOption]{typ: ent.TypeCourier, tq: q}, nil
+	case *ent.CourierActivationStatQuery:
+		return &query[*ent.CourierActivationStatQuery, predicate.CourierActivationStat, courieractivationstat.OrderOption]{typ: ent.TypeCourierActivationStat, tq: q}, nil
+	case *ent.CourierCountQuery:
+		return &query[*ent.CourierCountQuery, predicate.CourierCount, couriercount.OrderOption]{typ: ent.TypeCourierCount, tq: q}, nil
+	case *ent.CourierDayStatQuery:
+		return &query[*ent.CourierDayStatQuery, predicate.CourierDayStat, courierdaystat.OrderOption]{typ: ent.TypeCourierDayStat, tq: q}, nil
 	case *ent.CourierDebtQuery:
 		return &query[*ent.CourierDebtQuery, predicate.CourierDebt, courierdebt.OrderOption]{typ: ent.TypeCourierDebt, tq: q}, nil
 	case *ent.CourierDocumentQuery:
 		return &query[*ent.CourierDocumentQuery, predicate.CourierDocument, courierdocument.OrderOption]{typ: ent.TypeCourierDocument, tq: q}, nil
 	case *ent.CourierHoldingQuery:
 		return &query[*ent.CourierHoldingQuery, predicate.CourierHolding, courierholding.OrderOption]{typ: ent.TypeCourierHolding, tq: q}, nil
+	case *ent.CourierReasonStatQuery:
+		return &query[*ent.CourierReasonStatQuery, predicate.CourierReasonStat, courierreasonstat.OrderOption]{typ: ent.TypeCourierReasonStat, tq: q}, nil
 	case *ent.CourierStatusChangeQuery:
 		return &query[*ent.CourierStatusChangeQuery, predicate.CourierStatusChange, courierstatuschange.OrderOption]{typ: ent.TypeCourierStatusChange, tq: q}, nil
 	case *ent.DocumentCounterQuery:
@@ -812,6 +960,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.StatusReasonQuery, predicate.StatusReason, statusreason.OrderOption]{typ: ent.TypeStatusReason, tq: q}, nil
 	case *ent.StockBalanceQuery:
 		return &query[*ent.StockBalanceQuery, predicate.StockBalance, stockbalance.OrderOption]{typ: ent.TypeStockBalance, tq: q}, nil
+	case *ent.StockDayStatQuery:
+		return &query[*ent.StockDayStatQuery, predicate.StockDayStat, stockdaystat.OrderOption]{typ: ent.TypeStockDayStat, tq: q}, nil
 	case *ent.TransferQuery:
 		return &query[*ent.TransferQuery, predicate.Transfer, transfer.OrderOption]{typ: ent.TypeTransfer, tq: q}, nil
 	case *ent.TransferLineQuery:

@@ -217,6 +217,82 @@ var (
 			},
 		},
 	}
+	// CourierActivationStatsColumns holds the columns for the "courier_activation_stats" table.
+	CourierActivationStatsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "day", Type: field.TypeInt},
+		{Name: "partner_id", Type: field.TypeInt, Default: 0},
+		{Name: "branch_id", Type: field.TypeInt, Default: 0},
+		{Name: "transport_type", Type: field.TypeString, Size: 20},
+		{Name: "delay_days", Type: field.TypeInt},
+		{Name: "n", Type: field.TypeInt, Default: 0},
+	}
+	// CourierActivationStatsTable holds the schema information for the "courier_activation_stats" table.
+	CourierActivationStatsTable = &schema.Table{
+		Name:       "courier_activation_stats",
+		Columns:    CourierActivationStatsColumns,
+		PrimaryKey: []*schema.Column{CourierActivationStatsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "courier_activation_stats_cell",
+				Unique:  true,
+				Columns: []*schema.Column{CourierActivationStatsColumns[1], CourierActivationStatsColumns[2], CourierActivationStatsColumns[3], CourierActivationStatsColumns[4], CourierActivationStatsColumns[5]},
+			},
+		},
+	}
+	// CourierCountsColumns holds the columns for the "courier_counts" table.
+	CourierCountsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "partner_id", Type: field.TypeInt, Default: 0},
+		{Name: "branch_id", Type: field.TypeInt, Default: 0},
+		{Name: "transport_type", Type: field.TypeString, Size: 20},
+		{Name: "status", Type: field.TypeString, Size: 20},
+		{Name: "n", Type: field.TypeInt, Default: 0},
+	}
+	// CourierCountsTable holds the schema information for the "courier_counts" table.
+	CourierCountsTable = &schema.Table{
+		Name:       "courier_counts",
+		Columns:    CourierCountsColumns,
+		PrimaryKey: []*schema.Column{CourierCountsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "couriercount_partner_id_branch_id_transport_type_status",
+				Unique:  true,
+				Columns: []*schema.Column{CourierCountsColumns[1], CourierCountsColumns[2], CourierCountsColumns[3], CourierCountsColumns[4]},
+			},
+		},
+	}
+	// CourierDayStatsColumns holds the columns for the "courier_day_stats" table.
+	CourierDayStatsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "day", Type: field.TypeInt},
+		{Name: "partner_id", Type: field.TypeInt, Default: 0},
+		{Name: "branch_id", Type: field.TypeInt, Default: 0},
+		{Name: "transport_type", Type: field.TypeString, Size: 20},
+		{Name: "registered", Type: field.TypeInt, Default: 0},
+		{Name: "submitted", Type: field.TypeInt, Default: 0},
+		{Name: "activated", Type: field.TypeInt, Default: 0},
+		{Name: "blocked", Type: field.TypeInt, Default: 0},
+		{Name: "unblocked", Type: field.TypeInt, Default: 0},
+		{Name: "fired", Type: field.TypeInt, Default: 0},
+		{Name: "rehired", Type: field.TypeInt, Default: 0},
+		{Name: "active_delta", Type: field.TypeInt, Default: 0},
+		{Name: "fired_within_7d", Type: field.TypeInt, Default: 0},
+		{Name: "fired_within_30d", Type: field.TypeInt, Default: 0},
+	}
+	// CourierDayStatsTable holds the schema information for the "courier_day_stats" table.
+	CourierDayStatsTable = &schema.Table{
+		Name:       "courier_day_stats",
+		Columns:    CourierDayStatsColumns,
+		PrimaryKey: []*schema.Column{CourierDayStatsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "courierdaystat_day_partner_id_branch_id_transport_type",
+				Unique:  true,
+				Columns: []*schema.Column{CourierDayStatsColumns[1], CourierDayStatsColumns[2], CourierDayStatsColumns[3], CourierDayStatsColumns[4]},
+			},
+		},
+	}
 	// CourierDebtsColumns holds the columns for the "courier_debts" table.
 	CourierDebtsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -367,6 +443,30 @@ var (
 				Name:    "courierholding_equipment_type_id",
 				Unique:  false,
 				Columns: []*schema.Column{CourierHoldingsColumns[5]},
+			},
+		},
+	}
+	// CourierReasonStatsColumns holds the columns for the "courier_reason_stats" table.
+	CourierReasonStatsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "day", Type: field.TypeInt},
+		{Name: "partner_id", Type: field.TypeInt, Default: 0},
+		{Name: "branch_id", Type: field.TypeInt, Default: 0},
+		{Name: "transport_type", Type: field.TypeString, Size: 20},
+		{Name: "to_status", Type: field.TypeString, Size: 20},
+		{Name: "reason", Type: field.TypeString, Size: 100},
+		{Name: "n", Type: field.TypeInt, Default: 0},
+	}
+	// CourierReasonStatsTable holds the schema information for the "courier_reason_stats" table.
+	CourierReasonStatsTable = &schema.Table{
+		Name:       "courier_reason_stats",
+		Columns:    CourierReasonStatsColumns,
+		PrimaryKey: []*schema.Column{CourierReasonStatsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "courier_reason_stats_cell",
+				Unique:  true,
+				Columns: []*schema.Column{CourierReasonStatsColumns[1], CourierReasonStatsColumns[2], CourierReasonStatsColumns[3], CourierReasonStatsColumns[4], CourierReasonStatsColumns[5], CourierReasonStatsColumns[6]},
 			},
 		},
 	}
@@ -902,6 +1002,36 @@ var (
 			},
 		},
 	}
+	// StockDayStatsColumns holds the columns for the "stock_day_stats" table.
+	StockDayStatsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "day", Type: field.TypeInt},
+		{Name: "warehouse_id", Type: field.TypeInt},
+		{Name: "equipment_type_id", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeString, Size: 20},
+		{Name: "reason", Type: field.TypeString, Size: 100, Default: ""},
+		{Name: "rows", Type: field.TypeInt, Default: 0},
+		{Name: "quantity", Type: field.TypeInt, Default: 0},
+		{Name: "value", Type: field.TypeInt64, Default: 0},
+	}
+	// StockDayStatsTable holds the schema information for the "stock_day_stats" table.
+	StockDayStatsTable = &schema.Table{
+		Name:       "stock_day_stats",
+		Columns:    StockDayStatsColumns,
+		PrimaryKey: []*schema.Column{StockDayStatsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "stockdaystat_day_warehouse_id_equipment_type_id_kind_reason",
+				Unique:  true,
+				Columns: []*schema.Column{StockDayStatsColumns[1], StockDayStatsColumns[2], StockDayStatsColumns[3], StockDayStatsColumns[4], StockDayStatsColumns[5]},
+			},
+			{
+				Name:    "stockdaystat_kind_day",
+				Unique:  false,
+				Columns: []*schema.Column{StockDayStatsColumns[4], StockDayStatsColumns[1]},
+			},
+		},
+	}
 	// TransfersColumns holds the columns for the "transfers" table.
 	TransfersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1240,9 +1370,13 @@ var (
 		AuditEventsTable,
 		BranchesTable,
 		CouriersTable,
+		CourierActivationStatsTable,
+		CourierCountsTable,
+		CourierDayStatsTable,
 		CourierDebtsTable,
 		CourierDocumentsTable,
 		CourierHoldingsTable,
+		CourierReasonStatsTable,
 		CourierStatusChangesTable,
 		DocumentCountersTable,
 		EquipmentTypesTable,
@@ -1257,6 +1391,7 @@ var (
 		SessionsTable,
 		StatusReasonsTable,
 		StockBalancesTable,
+		StockDayStatsTable,
 		TransfersTable,
 		TransferLinesTable,
 		UsersTable,
@@ -1287,6 +1422,15 @@ func init() {
 	CouriersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
 	}
+	CourierActivationStatsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(107374182400),
+	}
+	CourierCountsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(111669149696),
+	}
+	CourierDayStatsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(115964116992),
+	}
 	CourierDebtsTable.ForeignKeys[0].RefTable = CouriersTable
 	CourierDebtsTable.ForeignKeys[1].RefTable = EquipmentTypesTable
 	CourierDebtsTable.ForeignKeys[2].RefTable = ItemsTable
@@ -1309,6 +1453,9 @@ func init() {
 	}
 	CourierHoldingsTable.Annotation.Checks = map[string]string{
 		"courier_holding_quantity_non_negative": "quantity >= 0",
+	}
+	CourierReasonStatsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(120259084288),
 	}
 	CourierStatusChangesTable.ForeignKeys[0].RefTable = CouriersTable
 	CourierStatusChangesTable.ForeignKeys[1].RefTable = UsersTable
@@ -1375,6 +1522,9 @@ func init() {
 		"stock_balance_min_level_non_negative": "min_level >= 0",
 		"stock_balance_quantity_non_negative":  "quantity >= 0",
 		"stock_balance_quarantined_in_range":   "quarantined >= 0 AND quarantined <= quantity",
+	}
+	StockDayStatsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(124554051584),
 	}
 	TransfersTable.ForeignKeys[0].RefTable = WarehousesTable
 	TransfersTable.ForeignKeys[1].RefTable = WarehousesTable

@@ -18,6 +18,15 @@ type Branch func(*sql.Selector)
 // Courier is the predicate function for courier builders.
 type Courier func(*sql.Selector)
 
+// CourierActivationStat is the predicate function for courieractivationstat builders.
+type CourierActivationStat func(*sql.Selector)
+
+// CourierCount is the predicate function for couriercount builders.
+type CourierCount func(*sql.Selector)
+
+// CourierDayStat is the predicate function for courierdaystat builders.
+type CourierDayStat func(*sql.Selector)
+
 // CourierDebt is the predicate function for courierdebt builders.
 type CourierDebt func(*sql.Selector)
 
@@ -26,6 +35,9 @@ type CourierDocument func(*sql.Selector)
 
 // CourierHolding is the predicate function for courierholding builders.
 type CourierHolding func(*sql.Selector)
+
+// CourierReasonStat is the predicate function for courierreasonstat builders.
+type CourierReasonStat func(*sql.Selector)
 
 // CourierStatusChange is the predicate function for courierstatuschange builders.
 type CourierStatusChange func(*sql.Selector)
@@ -68,6 +80,9 @@ type StatusReason func(*sql.Selector)
 
 // StockBalance is the predicate function for stockbalance builders.
 type StockBalance func(*sql.Selector)
+
+// StockDayStat is the predicate function for stockdaystat builders.
+type StockDayStat func(*sql.Selector)
 
 // Transfer is the predicate function for transfer builders.
 type Transfer func(*sql.Selector)

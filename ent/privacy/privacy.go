@@ -207,6 +207,78 @@ func (f CourierMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CourierMutation", m)
 }
 
+// The CourierActivationStatQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CourierActivationStatQueryRuleFunc func(context.Context, *ent.CourierActivationStatQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CourierActivationStatQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CourierActivationStatQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CourierActivationStatQuery", q)
+}
+
+// The CourierActivationStatMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CourierActivationStatMutationRuleFunc func(context.Context, *ent.CourierActivationStatMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CourierActivationStatMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CourierActivationStatMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CourierActivationStatMutation", m)
+}
+
+// The CourierCountQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CourierCountQueryRuleFunc func(context.Context, *ent.CourierCountQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CourierCountQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CourierCountQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CourierCountQuery", q)
+}
+
+// The CourierCountMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CourierCountMutationRuleFunc func(context.Context, *ent.CourierCountMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CourierCountMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CourierCountMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CourierCountMutation", m)
+}
+
+// The CourierDayStatQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CourierDayStatQueryRuleFunc func(context.Context, *ent.CourierDayStatQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CourierDayStatQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CourierDayStatQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CourierDayStatQuery", q)
+}
+
+// The CourierDayStatMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CourierDayStatMutationRuleFunc func(context.Context, *ent.CourierDayStatMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CourierDayStatMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CourierDayStatMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CourierDayStatMutation", m)
+}
+
 // The CourierDebtQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CourierDebtQueryRuleFunc func(context.Context, *ent.CourierDebtQuery) error
@@ -277,6 +349,30 @@ func (f CourierHoldingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CourierHoldingMutation", m)
+}
+
+// The CourierReasonStatQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CourierReasonStatQueryRuleFunc func(context.Context, *ent.CourierReasonStatQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CourierReasonStatQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CourierReasonStatQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CourierReasonStatQuery", q)
+}
+
+// The CourierReasonStatMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CourierReasonStatMutationRuleFunc func(context.Context, *ent.CourierReasonStatMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CourierReasonStatMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CourierReasonStatMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CourierReasonStatMutation", m)
 }
 
 // The CourierStatusChangeQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -615,6 +711,30 @@ func (f StockBalanceMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.StockBalanceMutation", m)
 }
 
+// The StockDayStatQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type StockDayStatQueryRuleFunc func(context.Context, *ent.StockDayStatQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f StockDayStatQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StockDayStatQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.StockDayStatQuery", q)
+}
+
+// The StockDayStatMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type StockDayStatMutationRuleFunc func(context.Context, *ent.StockDayStatMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f StockDayStatMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.StockDayStatMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.StockDayStatMutation", m)
+}
+
 // The TransferQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type TransferQueryRuleFunc func(context.Context, *ent.TransferQuery) error
@@ -754,11 +874,19 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CourierQuery:
 		return q.Filter(), nil
+	case *ent.CourierActivationStatQuery:
+		return q.Filter(), nil
+	case *ent.CourierCountQuery:
+		return q.Filter(), nil
+	case *ent.CourierDayStatQuery:
+		return q.Filter(), nil
 	case *ent.CourierDebtQuery:
 		return q.Filter(), nil
 	case *ent.CourierDocumentQuery:
 		return q.Filter(), nil
 	case *ent.CourierHoldingQuery:
+		return q.Filter(), nil
+	case *ent.CourierReasonStatQuery:
 		return q.Filter(), nil
 	case *ent.CourierStatusChangeQuery:
 		return q.Filter(), nil
@@ -788,6 +916,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.StockBalanceQuery:
 		return q.Filter(), nil
+	case *ent.StockDayStatQuery:
+		return q.Filter(), nil
 	case *ent.TransferQuery:
 		return q.Filter(), nil
 	case *ent.TransferLineQuery:
@@ -811,11 +941,19 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.CourierMutation:
 		return m.Filter(), nil
+	case *ent.CourierActivationStatMutation:
+		return m.Filter(), nil
+	case *ent.CourierCountMutation:
+		return m.Filter(), nil
+	case *ent.CourierDayStatMutation:
+		return m.Filter(), nil
 	case *ent.CourierDebtMutation:
 		return m.Filter(), nil
 	case *ent.CourierDocumentMutation:
 		return m.Filter(), nil
 	case *ent.CourierHoldingMutation:
+		return m.Filter(), nil
+	case *ent.CourierReasonStatMutation:
 		return m.Filter(), nil
 	case *ent.CourierStatusChangeMutation:
 		return m.Filter(), nil
@@ -844,6 +982,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.StatusReasonMutation:
 		return m.Filter(), nil
 	case *ent.StockBalanceMutation:
+		return m.Filter(), nil
+	case *ent.StockDayStatMutation:
 		return m.Filter(), nil
 	case *ent.TransferMutation:
 		return m.Filter(), nil

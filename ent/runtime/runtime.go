@@ -10,9 +10,13 @@ import (
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/courieractivationstat"
+	"github.com/mycourier/mycourier/ent/couriercount"
+	"github.com/mycourier/mycourier/ent/courierdaystat"
 	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/courierholding"
+	"github.com/mycourier/mycourier/ent/courierreasonstat"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/documentcounter"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
@@ -28,6 +32,7 @@ import (
 	"github.com/mycourier/mycourier/ent/session"
 	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
+	"github.com/mycourier/mycourier/ent/stockdaystat"
 	"github.com/mycourier/mycourier/ent/transfer"
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
@@ -276,6 +281,8 @@ func init() {
 	courier.Hooks[2] = courierMixinHooks2[1]
 
 	courier.Hooks[3] = courierHooks[0]
+
+	courier.Hooks[4] = courierHooks[1]
 	courierInters := schema.Courier{}.Interceptors()
 	courier.Interceptors[0] = courierInters[0]
 	courierMixinFields0 := courierMixin[0].Fields()
@@ -387,6 +394,130 @@ func init() {
 	courier.DefaultSearchKey = courierDescSearchKey.Default.(string)
 	// courier.SearchKeyValidator is a validator for the "search_key" field. It is called by the builders before save.
 	courier.SearchKeyValidator = courierDescSearchKey.Validators[0].(func(string) error)
+	courieractivationstatMixin := schema.CourierActivationStat{}.Mixin()
+	courieractivationstat.Policy = privacy.NewPolicies(courieractivationstatMixin[0], schema.CourierActivationStat{})
+	courieractivationstat.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := courieractivationstat.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	courieractivationstatFields := schema.CourierActivationStat{}.Fields()
+	_ = courieractivationstatFields
+	// courieractivationstatDescPartnerID is the schema descriptor for partner_id field.
+	courieractivationstatDescPartnerID := courieractivationstatFields[1].Descriptor()
+	// courieractivationstat.DefaultPartnerID holds the default value on creation for the partner_id field.
+	courieractivationstat.DefaultPartnerID = courieractivationstatDescPartnerID.Default.(int)
+	// courieractivationstatDescBranchID is the schema descriptor for branch_id field.
+	courieractivationstatDescBranchID := courieractivationstatFields[2].Descriptor()
+	// courieractivationstat.DefaultBranchID holds the default value on creation for the branch_id field.
+	courieractivationstat.DefaultBranchID = courieractivationstatDescBranchID.Default.(int)
+	// courieractivationstatDescTransportType is the schema descriptor for transport_type field.
+	courieractivationstatDescTransportType := courieractivationstatFields[3].Descriptor()
+	// courieractivationstat.TransportTypeValidator is a validator for the "transport_type" field. It is called by the builders before save.
+	courieractivationstat.TransportTypeValidator = courieractivationstatDescTransportType.Validators[0].(func(string) error)
+	// courieractivationstatDescN is the schema descriptor for n field.
+	courieractivationstatDescN := courieractivationstatFields[5].Descriptor()
+	// courieractivationstat.DefaultN holds the default value on creation for the n field.
+	courieractivationstat.DefaultN = courieractivationstatDescN.Default.(int)
+	couriercountMixin := schema.CourierCount{}.Mixin()
+	couriercount.Policy = privacy.NewPolicies(couriercountMixin[0], schema.CourierCount{})
+	couriercount.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := couriercount.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	couriercountFields := schema.CourierCount{}.Fields()
+	_ = couriercountFields
+	// couriercountDescPartnerID is the schema descriptor for partner_id field.
+	couriercountDescPartnerID := couriercountFields[0].Descriptor()
+	// couriercount.DefaultPartnerID holds the default value on creation for the partner_id field.
+	couriercount.DefaultPartnerID = couriercountDescPartnerID.Default.(int)
+	// couriercountDescBranchID is the schema descriptor for branch_id field.
+	couriercountDescBranchID := couriercountFields[1].Descriptor()
+	// couriercount.DefaultBranchID holds the default value on creation for the branch_id field.
+	couriercount.DefaultBranchID = couriercountDescBranchID.Default.(int)
+	// couriercountDescTransportType is the schema descriptor for transport_type field.
+	couriercountDescTransportType := couriercountFields[2].Descriptor()
+	// couriercount.TransportTypeValidator is a validator for the "transport_type" field. It is called by the builders before save.
+	couriercount.TransportTypeValidator = couriercountDescTransportType.Validators[0].(func(string) error)
+	// couriercountDescStatus is the schema descriptor for status field.
+	couriercountDescStatus := couriercountFields[3].Descriptor()
+	// couriercount.StatusValidator is a validator for the "status" field. It is called by the builders before save.
+	couriercount.StatusValidator = couriercountDescStatus.Validators[0].(func(string) error)
+	// couriercountDescN is the schema descriptor for n field.
+	couriercountDescN := couriercountFields[4].Descriptor()
+	// couriercount.DefaultN holds the default value on creation for the n field.
+	couriercount.DefaultN = couriercountDescN.Default.(int)
+	courierdaystatMixin := schema.CourierDayStat{}.Mixin()
+	courierdaystat.Policy = privacy.NewPolicies(courierdaystatMixin[0], schema.CourierDayStat{})
+	courierdaystat.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := courierdaystat.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	courierdaystatFields := schema.CourierDayStat{}.Fields()
+	_ = courierdaystatFields
+	// courierdaystatDescPartnerID is the schema descriptor for partner_id field.
+	courierdaystatDescPartnerID := courierdaystatFields[1].Descriptor()
+	// courierdaystat.DefaultPartnerID holds the default value on creation for the partner_id field.
+	courierdaystat.DefaultPartnerID = courierdaystatDescPartnerID.Default.(int)
+	// courierdaystatDescBranchID is the schema descriptor for branch_id field.
+	courierdaystatDescBranchID := courierdaystatFields[2].Descriptor()
+	// courierdaystat.DefaultBranchID holds the default value on creation for the branch_id field.
+	courierdaystat.DefaultBranchID = courierdaystatDescBranchID.Default.(int)
+	// courierdaystatDescTransportType is the schema descriptor for transport_type field.
+	courierdaystatDescTransportType := courierdaystatFields[3].Descriptor()
+	// courierdaystat.TransportTypeValidator is a validator for the "transport_type" field. It is called by the builders before save.
+	courierdaystat.TransportTypeValidator = courierdaystatDescTransportType.Validators[0].(func(string) error)
+	// courierdaystatDescRegistered is the schema descriptor for registered field.
+	courierdaystatDescRegistered := courierdaystatFields[4].Descriptor()
+	// courierdaystat.DefaultRegistered holds the default value on creation for the registered field.
+	courierdaystat.DefaultRegistered = courierdaystatDescRegistered.Default.(int)
+	// courierdaystatDescSubmitted is the schema descriptor for submitted field.
+	courierdaystatDescSubmitted := courierdaystatFields[5].Descriptor()
+	// courierdaystat.DefaultSubmitted holds the default value on creation for the submitted field.
+	courierdaystat.DefaultSubmitted = courierdaystatDescSubmitted.Default.(int)
+	// courierdaystatDescActivated is the schema descriptor for activated field.
+	courierdaystatDescActivated := courierdaystatFields[6].Descriptor()
+	// courierdaystat.DefaultActivated holds the default value on creation for the activated field.
+	courierdaystat.DefaultActivated = courierdaystatDescActivated.Default.(int)
+	// courierdaystatDescBlocked is the schema descriptor for blocked field.
+	courierdaystatDescBlocked := courierdaystatFields[7].Descriptor()
+	// courierdaystat.DefaultBlocked holds the default value on creation for the blocked field.
+	courierdaystat.DefaultBlocked = courierdaystatDescBlocked.Default.(int)
+	// courierdaystatDescUnblocked is the schema descriptor for unblocked field.
+	courierdaystatDescUnblocked := courierdaystatFields[8].Descriptor()
+	// courierdaystat.DefaultUnblocked holds the default value on creation for the unblocked field.
+	courierdaystat.DefaultUnblocked = courierdaystatDescUnblocked.Default.(int)
+	// courierdaystatDescFired is the schema descriptor for fired field.
+	courierdaystatDescFired := courierdaystatFields[9].Descriptor()
+	// courierdaystat.DefaultFired holds the default value on creation for the fired field.
+	courierdaystat.DefaultFired = courierdaystatDescFired.Default.(int)
+	// courierdaystatDescRehired is the schema descriptor for rehired field.
+	courierdaystatDescRehired := courierdaystatFields[10].Descriptor()
+	// courierdaystat.DefaultRehired holds the default value on creation for the rehired field.
+	courierdaystat.DefaultRehired = courierdaystatDescRehired.Default.(int)
+	// courierdaystatDescActiveDelta is the schema descriptor for active_delta field.
+	courierdaystatDescActiveDelta := courierdaystatFields[11].Descriptor()
+	// courierdaystat.DefaultActiveDelta holds the default value on creation for the active_delta field.
+	courierdaystat.DefaultActiveDelta = courierdaystatDescActiveDelta.Default.(int)
+	// courierdaystatDescFiredWithin7d is the schema descriptor for fired_within_7d field.
+	courierdaystatDescFiredWithin7d := courierdaystatFields[12].Descriptor()
+	// courierdaystat.DefaultFiredWithin7d holds the default value on creation for the fired_within_7d field.
+	courierdaystat.DefaultFiredWithin7d = courierdaystatDescFiredWithin7d.Default.(int)
+	// courierdaystatDescFiredWithin30d is the schema descriptor for fired_within_30d field.
+	courierdaystatDescFiredWithin30d := courierdaystatFields[13].Descriptor()
+	// courierdaystat.DefaultFiredWithin30d holds the default value on creation for the fired_within_30d field.
+	courierdaystat.DefaultFiredWithin30d = courierdaystatDescFiredWithin30d.Default.(int)
 	courierdebtMixin := schema.CourierDebt{}.Mixin()
 	courierdebt.Policy = privacy.NewPolicies(courierdebtMixin[1], schema.CourierDebt{})
 	courierdebt.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -548,6 +679,42 @@ func init() {
 	courierholding.DefaultQuantity = courierholdingDescQuantity.Default.(int)
 	// courierholding.QuantityValidator is a validator for the "quantity" field. It is called by the builders before save.
 	courierholding.QuantityValidator = courierholdingDescQuantity.Validators[0].(func(int) error)
+	courierreasonstatMixin := schema.CourierReasonStat{}.Mixin()
+	courierreasonstat.Policy = privacy.NewPolicies(courierreasonstatMixin[0], schema.CourierReasonStat{})
+	courierreasonstat.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := courierreasonstat.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	courierreasonstatFields := schema.CourierReasonStat{}.Fields()
+	_ = courierreasonstatFields
+	// courierreasonstatDescPartnerID is the schema descriptor for partner_id field.
+	courierreasonstatDescPartnerID := courierreasonstatFields[1].Descriptor()
+	// courierreasonstat.DefaultPartnerID holds the default value on creation for the partner_id field.
+	courierreasonstat.DefaultPartnerID = courierreasonstatDescPartnerID.Default.(int)
+	// courierreasonstatDescBranchID is the schema descriptor for branch_id field.
+	courierreasonstatDescBranchID := courierreasonstatFields[2].Descriptor()
+	// courierreasonstat.DefaultBranchID holds the default value on creation for the branch_id field.
+	courierreasonstat.DefaultBranchID = courierreasonstatDescBranchID.Default.(int)
+	// courierreasonstatDescTransportType is the schema descriptor for transport_type field.
+	courierreasonstatDescTransportType := courierreasonstatFields[3].Descriptor()
+	// courierreasonstat.TransportTypeValidator is a validator for the "transport_type" field. It is called by the builders before save.
+	courierreasonstat.TransportTypeValidator = courierreasonstatDescTransportType.Validators[0].(func(string) error)
+	// courierreasonstatDescToStatus is the schema descriptor for to_status field.
+	courierreasonstatDescToStatus := courierreasonstatFields[4].Descriptor()
+	// courierreasonstat.ToStatusValidator is a validator for the "to_status" field. It is called by the builders before save.
+	courierreasonstat.ToStatusValidator = courierreasonstatDescToStatus.Validators[0].(func(string) error)
+	// courierreasonstatDescReason is the schema descriptor for reason field.
+	courierreasonstatDescReason := courierreasonstatFields[5].Descriptor()
+	// courierreasonstat.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	courierreasonstat.ReasonValidator = courierreasonstatDescReason.Validators[0].(func(string) error)
+	// courierreasonstatDescN is the schema descriptor for n field.
+	courierreasonstatDescN := courierreasonstatFields[6].Descriptor()
+	// courierreasonstat.DefaultN holds the default value on creation for the n field.
+	courierreasonstat.DefaultN = courierreasonstatDescN.Default.(int)
 	courierstatuschangeMixin := schema.CourierStatusChange{}.Mixin()
 	courierstatuschange.Policy = privacy.NewPolicies(courierstatuschangeMixin[1], schema.CourierStatusChange{})
 	courierstatuschange.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -559,10 +726,13 @@ func init() {
 		})
 	}
 	courierstatuschangeMixinHooks1 := courierstatuschangeMixin[1].Hooks()
+	courierstatuschangeHooks := schema.CourierStatusChange{}.Hooks()
 
 	courierstatuschange.Hooks[1] = courierstatuschangeMixinHooks1[0]
 
 	courierstatuschange.Hooks[2] = courierstatuschangeMixinHooks1[1]
+
+	courierstatuschange.Hooks[3] = courierstatuschangeHooks[0]
 	courierstatuschangeMixinFields0 := courierstatuschangeMixin[0].Fields()
 	_ = courierstatuschangeMixinFields0
 	courierstatuschangeFields := schema.CourierStatusChange{}.Fields()
@@ -976,10 +1146,13 @@ func init() {
 		})
 	}
 	movementMixinHooks1 := movementMixin[1].Hooks()
+	movementHooks := schema.Movement{}.Hooks()
 
 	movement.Hooks[1] = movementMixinHooks1[0]
 
 	movement.Hooks[2] = movementMixinHooks1[1]
+
+	movement.Hooks[3] = movementHooks[0]
 	movementMixinFields0 := movementMixin[0].Fields()
 	_ = movementMixinFields0
 	movementFields := schema.Movement{}.Fields()
@@ -1344,6 +1517,40 @@ func init() {
 	stockbalance.DefaultMinLevel = stockbalanceDescMinLevel.Default.(int)
 	// stockbalance.MinLevelValidator is a validator for the "min_level" field. It is called by the builders before save.
 	stockbalance.MinLevelValidator = stockbalanceDescMinLevel.Validators[0].(func(int) error)
+	stockdaystatMixin := schema.StockDayStat{}.Mixin()
+	stockdaystat.Policy = privacy.NewPolicies(stockdaystatMixin[0], schema.StockDayStat{})
+	stockdaystat.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := stockdaystat.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	stockdaystatFields := schema.StockDayStat{}.Fields()
+	_ = stockdaystatFields
+	// stockdaystatDescKind is the schema descriptor for kind field.
+	stockdaystatDescKind := stockdaystatFields[3].Descriptor()
+	// stockdaystat.KindValidator is a validator for the "kind" field. It is called by the builders before save.
+	stockdaystat.KindValidator = stockdaystatDescKind.Validators[0].(func(string) error)
+	// stockdaystatDescReason is the schema descriptor for reason field.
+	stockdaystatDescReason := stockdaystatFields[4].Descriptor()
+	// stockdaystat.DefaultReason holds the default value on creation for the reason field.
+	stockdaystat.DefaultReason = stockdaystatDescReason.Default.(string)
+	// stockdaystat.ReasonValidator is a validator for the "reason" field. It is called by the builders before save.
+	stockdaystat.ReasonValidator = stockdaystatDescReason.Validators[0].(func(string) error)
+	// stockdaystatDescRows is the schema descriptor for rows field.
+	stockdaystatDescRows := stockdaystatFields[5].Descriptor()
+	// stockdaystat.DefaultRows holds the default value on creation for the rows field.
+	stockdaystat.DefaultRows = stockdaystatDescRows.Default.(int)
+	// stockdaystatDescQuantity is the schema descriptor for quantity field.
+	stockdaystatDescQuantity := stockdaystatFields[6].Descriptor()
+	// stockdaystat.DefaultQuantity holds the default value on creation for the quantity field.
+	stockdaystat.DefaultQuantity = stockdaystatDescQuantity.Default.(int)
+	// stockdaystatDescValue is the schema descriptor for value field.
+	stockdaystatDescValue := stockdaystatFields[7].Descriptor()
+	// stockdaystat.DefaultValue holds the default value on creation for the value field.
+	stockdaystat.DefaultValue = stockdaystatDescValue.Default.(int64)
 	transferMixin := schema.Transfer{}.Mixin()
 	transfer.Policy = privacy.NewPolicies(transferMixin[1], schema.Transfer{})
 	transfer.Hooks[0] = func(next ent.Mutator) ent.Mutator {

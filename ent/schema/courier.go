@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/schema/index"
 
 	gen "github.com/mycourier/mycourier/ent"
+	"github.com/mycourier/mycourier/internal/analyticssvc/summary"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/couriersvc/searchkey"
 	"github.com/mycourier/mycourier/internal/pii"
@@ -115,8 +116,9 @@ func (Courier) Indexes() []ent.Index {
 // number they shared until someone corrects it.
 const PhoneLiveWhere = "status <> 'fired' AND NOT phone_duplicate"
 
-// Hooks of the Courier: the search key follows the names and the phone.
-func (Courier) Hooks() []ent.Hook { return []ent.Hook{searchKeyHook} }
+// Hooks of the Courier: the search key follows the names and the phone;
+// the analytics summaries follow status, partner, branch and transport.
+func (Courier) Hooks() []ent.Hook { return []ent.Hook{searchKeyHook, summary.CourierHook} }
 
 // searchKeyHook recomputes search_key whenever a name part or the phone is
 // set, from the new values and, for a single-row update, the old ones.

@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/mycourier/mycourier/internal/analyticssvc/summary"
 )
 
 // CourierStatusChange is one lifecycle transition of a courier: append-only history.
@@ -44,6 +46,10 @@ func (CourierStatusChange) Indexes() []ent.Index {
 		index.Fields("to_status", "created_at"),
 	}
 }
+
+// Hooks of the CourierStatusChange: each change is counted in the analytics
+// summaries in its own transaction.
+func (CourierStatusChange) Hooks() []ent.Hook { return []ent.Hook{summary.StatusChangeHook} }
 
 // Annotations of the CourierStatusChange.
 func (CourierStatusChange) Annotations() []schema.Annotation {

@@ -8,6 +8,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/mycourier/mycourier/internal/analyticssvc/summary"
 )
 
 // Movement is one row of the append-only stock ledger: a signed change of
@@ -69,6 +71,10 @@ func (Movement) Indexes() []ent.Index {
 		index.Fields("created_at"),
 	}
 }
+
+// Hooks of the Movement: each ledger row is counted in the analytics
+// summaries in its own transaction.
+func (Movement) Hooks() []ent.Hook { return []ent.Hook{summary.MovementHook} }
 
 // Annotations of the Movement.
 func (Movement) Annotations() []schema.Annotation {

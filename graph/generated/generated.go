@@ -32,6 +32,7 @@ import (
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/graph/model"
 	"github.com/mycourier/mycourier/graph/scalar"
+	"github.com/mycourier/mycourier/internal/analyticssvc"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/stocksvc"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -50,6 +51,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Courier() CourierResolver
 	CourierDocument() CourierDocumentResolver
+	Dashboard() DashboardResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	StockBalance() StockBalanceResolver
@@ -60,6 +62,22 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	ActivePoint struct {
+		Active func(childComplexity int) int
+		End    func(childComplexity int) int
+		Start  func(childComplexity int) int
+	}
+
+	AnalyticsFunnel struct {
+		Activated              func(childComplexity int) int
+		ActivatedRate          func(childComplexity int) int
+		DaysToActivationMedian func(childComplexity int) int
+		DaysToActivationP90    func(childComplexity int) int
+		Registered             func(childComplexity int) int
+		Submitted              func(childComplexity int) int
+		SubmittedRate          func(childComplexity int) int
+	}
+
 	ApiToken struct {
 		CreatedAt   func(childComplexity int) int
 		CreatedBy   func(childComplexity int) int
@@ -145,6 +163,22 @@ type ComplexityRoot struct {
 	BranchEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Churn struct {
+		Cohorts    func(childComplexity int) int
+		Fired      func(childComplexity int) int
+		RehireRate func(childComplexity int) int
+		Rehired    func(childComplexity int) int
+	}
+
+	ChurnCohort struct {
+		Activated    func(childComplexity int) int
+		Fired30d     func(childComplexity int) int
+		Fired30dRate func(childComplexity int) int
+		Fired7d      func(childComplexity int) int
+		Fired7dRate  func(childComplexity int) int
+		Month        func(childComplexity int) int
 	}
 
 	Courier struct {
@@ -314,6 +348,17 @@ type ComplexityRoot struct {
 		Token    func(childComplexity int) int
 	}
 
+	Dashboard struct {
+		ActiveOverTime func(childComplexity int, interval model.AnalyticsInterval) int
+		Churn          func(childComplexity int) int
+		Flow           func(childComplexity int, interval model.AnalyticsInterval) int
+		From           func(childComplexity int) int
+		Funnel         func(childComplexity int) int
+		Headcount      func(childComplexity int) int
+		Stock          func(childComplexity int) int
+		To             func(childComplexity int) int
+	}
+
 	EquipmentType struct {
 		ArchivedAt        func(childComplexity int) int
 		Balances          func(childComplexity int) int
@@ -342,6 +387,42 @@ type ComplexityRoot struct {
 	EquipmentTypeEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	FlowPoint struct {
+		Activated     func(childComplexity int) int
+		Blocked       func(childComplexity int) int
+		End           func(childComplexity int) int
+		Fired         func(childComplexity int) int
+		FiredByReason func(childComplexity int) int
+		Onboarded     func(childComplexity int) int
+		Rehired       func(childComplexity int) int
+		Start         func(childComplexity int) int
+		Submitted     func(childComplexity int) int
+		Unblocked     func(childComplexity int) int
+	}
+
+	Headcount struct {
+		Active      func(childComplexity int) int
+		Blocked     func(childComplexity int) int
+		ByBranch    func(childComplexity int) int
+		ByPartner   func(childComplexity int) int
+		ByRegion    func(childComplexity int) int
+		ByTransport func(childComplexity int) int
+		Fired       func(childComplexity int) int
+		New         func(childComplexity int) int
+		Total       func(childComplexity int) int
+	}
+
+	HeadcountBreakdown struct {
+		Active  func(childComplexity int) int
+		Blocked func(childComplexity int) int
+		Fired   func(childComplexity int) int
+		ID      func(childComplexity int) int
+		Key     func(childComplexity int) int
+		Name    func(childComplexity int) int
+		New     func(childComplexity int) int
+		Total   func(childComplexity int) int
 	}
 
 	HeldEquipment struct {
@@ -528,6 +609,15 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PartnerLoss struct {
+		ActiveCouriers func(childComplexity int) int
+		Partner        func(childComplexity int) int
+		PartnerID      func(childComplexity int) int
+		UnitsLost      func(childComplexity int) int
+		Value          func(childComplexity int) int
+		ValuePerActive func(childComplexity int) int
+	}
+
 	PartnerOutstanding struct {
 		Couriers func(childComplexity int) int
 		Debt     func(childComplexity int) int
@@ -546,6 +636,7 @@ type ComplexityRoot struct {
 		CourierSearch            func(childComplexity int, search string, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierOrder, where *ent.CourierWhereInput) int
 		CourierStatusChanges     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierStatusChangeOrder, where *ent.CourierStatusChangeWhereInput) int
 		Couriers                 func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierOrder, where *ent.CourierWhereInput) int
+		Dashboard                func(childComplexity int, filter model.AnalyticsFilter) int
 		EquipmentTypes           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.EquipmentTypeOrder, where *ent.EquipmentTypeWhereInput) int
 		ExpiringCourierDocuments func(childComplexity int, days int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.CourierDocumentWhereInput) int
 		ItemBySerial             func(childComplexity int, serial string) int
@@ -565,6 +656,11 @@ type ComplexityRoot struct {
 		TransfersInTransit       func(childComplexity int, warehouseID *int) int
 		Users                    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput) int
 		Warehouses               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WarehouseOrder, where *ent.WarehouseWhereInput) int
+	}
+
+	ReasonCount struct {
+		Count func(childComplexity int) int
+		Key   func(childComplexity int) int
 	}
 
 	Region struct {
@@ -612,6 +708,29 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	StockAnalytics struct {
+		Lines     func(childComplexity int) int
+		Losses    func(childComplexity int) int
+		LowStock  func(childComplexity int) int
+		Suggested func(childComplexity int) int
+		WriteOffs func(childComplexity int) int
+	}
+
+	StockAnalyticsLine struct {
+		EquipmentType   func(childComplexity int) int
+		EquipmentTypeID func(childComplexity int) int
+		InTransit       func(childComplexity int) int
+		Issued          func(childComplexity int) int
+		Low             func(childComplexity int) int
+		MinLevel        func(childComplexity int) int
+		OnHand          func(childComplexity int) int
+		Outstanding     func(childComplexity int) int
+		Quarantined     func(childComplexity int) int
+		Returned        func(childComplexity int) int
+		Warehouse       func(childComplexity int) int
+		WarehouseID     func(childComplexity int) int
+	}
+
 	StockBalance struct {
 		Available       func(childComplexity int) int
 		CreatedAt       func(childComplexity int) int
@@ -657,6 +776,16 @@ type ComplexityRoot struct {
 		TransferredIn  func(childComplexity int) int
 		TransferredOut func(childComplexity int) int
 		WrittenOff     func(childComplexity int) int
+	}
+
+	SuggestedMinimum struct {
+		ActiveCouriers  func(childComplexity int) int
+		Branch          func(childComplexity int) int
+		BranchID        func(childComplexity int) int
+		EquipmentType   func(childComplexity int) int
+		EquipmentTypeID func(childComplexity int) int
+		KitNeed         func(childComplexity int) int
+		Suggested       func(childComplexity int) int
 	}
 
 	Transfer struct {
@@ -762,6 +891,13 @@ type ComplexityRoot struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
+
+	WriteOffTotal struct {
+		Month    func(childComplexity int) int
+		Quantity func(childComplexity int) int
+		Reason   func(childComplexity int) int
+		Value    func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -777,6 +913,10 @@ type CourierResolver interface {
 }
 type CourierDocumentResolver interface {
 	FileURL(ctx context.Context, obj *ent.CourierDocument) (*string, error)
+}
+type DashboardResolver interface {
+	ActiveOverTime(ctx context.Context, obj *analyticssvc.View, interval model.AnalyticsInterval) ([]*analyticssvc.ActivePoint, error)
+	Flow(ctx context.Context, obj *analyticssvc.View, interval model.AnalyticsInterval) ([]*analyticssvc.FlowPoint, error)
 }
 type MutationResolver interface {
 	CreateRegion(ctx context.Context, input ent.CreateRegionInput) (*ent.Region, error)
@@ -846,6 +986,7 @@ type QueryResolver interface {
 	Transfers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.TransferOrder, where *ent.TransferWhereInput) (*ent.TransferConnection, error)
 	Users(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.UserOrder, where *ent.UserWhereInput) (*ent.UserConnection, error)
 	Warehouses(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.WarehouseOrder, where *ent.WarehouseWhereInput) (*ent.WarehouseConnection, error)
+	Dashboard(ctx context.Context, filter model.AnalyticsFilter) (*analyticssvc.View, error)
 	Me(ctx context.Context) (*ent.User, error)
 	CourierSearch(ctx context.Context, search string, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierOrder, where *ent.CourierWhereInput) (*ent.CourierConnection, error)
 	ExpiringCourierDocuments(ctx context.Context, days int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, where *ent.CourierDocumentWhereInput) (*ent.CourierDocumentConnection, error)
@@ -880,6 +1021,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "ActivePoint.active":
+		if e.ComplexityRoot.ActivePoint.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivePoint.Active(childComplexity), true
+	case "ActivePoint.end":
+		if e.ComplexityRoot.ActivePoint.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivePoint.End(childComplexity), true
+	case "ActivePoint.start":
+		if e.ComplexityRoot.ActivePoint.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivePoint.Start(childComplexity), true
+
+	case "AnalyticsFunnel.activated":
+		if e.ComplexityRoot.AnalyticsFunnel.Activated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalyticsFunnel.Activated(childComplexity), true
+	case "AnalyticsFunnel.activatedRate":
+		if e.ComplexityRoot.AnalyticsFunnel.ActivatedRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalyticsFunnel.ActivatedRate(childComplexity), true
+	case "AnalyticsFunnel.daysToActivationMedian":
+		if e.ComplexityRoot.AnalyticsFunnel.DaysToActivationMedian == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalyticsFunnel.DaysToActivationMedian(childComplexity), true
+	case "AnalyticsFunnel.daysToActivationP90":
+		if e.ComplexityRoot.AnalyticsFunnel.DaysToActivationP90 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalyticsFunnel.DaysToActivationP90(childComplexity), true
+	case "AnalyticsFunnel.registered":
+		if e.ComplexityRoot.AnalyticsFunnel.Registered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalyticsFunnel.Registered(childComplexity), true
+	case "AnalyticsFunnel.submitted":
+		if e.ComplexityRoot.AnalyticsFunnel.Submitted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalyticsFunnel.Submitted(childComplexity), true
+	case "AnalyticsFunnel.submittedRate":
+		if e.ComplexityRoot.AnalyticsFunnel.SubmittedRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnalyticsFunnel.SubmittedRate(childComplexity), true
 
 	case "ApiToken.createdAt":
 		if e.ComplexityRoot.ApiToken.CreatedAt == nil {
@@ -1242,6 +1445,68 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BranchEdge.Node(childComplexity), true
+
+	case "Churn.cohorts":
+		if e.ComplexityRoot.Churn.Cohorts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Churn.Cohorts(childComplexity), true
+	case "Churn.fired":
+		if e.ComplexityRoot.Churn.Fired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Churn.Fired(childComplexity), true
+	case "Churn.rehireRate":
+		if e.ComplexityRoot.Churn.RehireRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Churn.RehireRate(childComplexity), true
+	case "Churn.rehired":
+		if e.ComplexityRoot.Churn.Rehired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Churn.Rehired(childComplexity), true
+
+	case "ChurnCohort.activated":
+		if e.ComplexityRoot.ChurnCohort.Activated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChurnCohort.Activated(childComplexity), true
+	case "ChurnCohort.fired30d":
+		if e.ComplexityRoot.ChurnCohort.Fired30d == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChurnCohort.Fired30d(childComplexity), true
+	case "ChurnCohort.fired30dRate":
+		if e.ComplexityRoot.ChurnCohort.Fired30dRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChurnCohort.Fired30dRate(childComplexity), true
+	case "ChurnCohort.fired7d":
+		if e.ComplexityRoot.ChurnCohort.Fired7d == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChurnCohort.Fired7d(childComplexity), true
+	case "ChurnCohort.fired7dRate":
+		if e.ComplexityRoot.ChurnCohort.Fired7dRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChurnCohort.Fired7dRate(childComplexity), true
+	case "ChurnCohort.month":
+		if e.ComplexityRoot.ChurnCohort.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChurnCohort.Month(childComplexity), true
 
 	case "Courier.activationBlockers":
 		if e.ComplexityRoot.Courier.ActivationBlockers == nil {
@@ -1983,6 +2248,65 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreatedApiToken.Token(childComplexity), true
 
+	case "Dashboard.activeOverTime":
+		if e.ComplexityRoot.Dashboard.ActiveOverTime == nil {
+			break
+		}
+
+		args, err := ec.field_Dashboard_activeOverTime_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dashboard.ActiveOverTime(childComplexity, args["interval"].(model.AnalyticsInterval)), true
+	case "Dashboard.churn":
+		if e.ComplexityRoot.Dashboard.Churn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dashboard.Churn(childComplexity), true
+	case "Dashboard.flow":
+		if e.ComplexityRoot.Dashboard.Flow == nil {
+			break
+		}
+
+		args, err := ec.field_Dashboard_flow_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Dashboard.Flow(childComplexity, args["interval"].(model.AnalyticsInterval)), true
+	case "Dashboard.from":
+		if e.ComplexityRoot.Dashboard.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dashboard.From(childComplexity), true
+	case "Dashboard.funnel":
+		if e.ComplexityRoot.Dashboard.Funnel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dashboard.Funnel(childComplexity), true
+	case "Dashboard.headcount":
+		if e.ComplexityRoot.Dashboard.Headcount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dashboard.Headcount(childComplexity), true
+	case "Dashboard.stock":
+		if e.ComplexityRoot.Dashboard.Stock == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dashboard.Stock(childComplexity), true
+	case "Dashboard.to":
+		if e.ComplexityRoot.Dashboard.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dashboard.To(childComplexity), true
+
 	case "EquipmentType.archivedAt":
 		if e.ComplexityRoot.EquipmentType.ArchivedAt == nil {
 			break
@@ -2121,6 +2445,171 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EquipmentTypeEdge.Node(childComplexity), true
+
+	case "FlowPoint.activated":
+		if e.ComplexityRoot.FlowPoint.Activated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowPoint.Activated(childComplexity), true
+	case "FlowPoint.blocked":
+		if e.ComplexityRoot.FlowPoint.Blocked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowPoint.Blocked(childComplexity), true
+	case "FlowPoint.end":
+		if e.ComplexityRoot.FlowPoint.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowPoint.End(childComplexity), true
+	case "FlowPoint.fired":
+		if e.ComplexityRoot.FlowPoint.Fired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowPoint.Fired(childComplexity), true
+	case "FlowPoint.firedByReason":
+		if e.ComplexityRoot.FlowPoint.FiredByReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowPoint.FiredByReason(childComplexity), true
+	case "FlowPoint.onboarded":
+		if e.ComplexityRoot.FlowPoint.Onboarded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowPoint.Onboarded(childComplexity), true
+	case "FlowPoint.rehired":
+		if e.ComplexityRoot.FlowPoint.Rehired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowPoint.Rehired(childComplexity), true
+	case "FlowPoint.start":
+		if e.ComplexityRoot.FlowPoint.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowPoint.Start(childComplexity), true
+	case "FlowPoint.submitted":
+		if e.ComplexityRoot.FlowPoint.Submitted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowPoint.Submitted(childComplexity), true
+	case "FlowPoint.unblocked":
+		if e.ComplexityRoot.FlowPoint.Unblocked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FlowPoint.Unblocked(childComplexity), true
+
+	case "Headcount.active":
+		if e.ComplexityRoot.Headcount.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Headcount.Active(childComplexity), true
+	case "Headcount.blocked":
+		if e.ComplexityRoot.Headcount.Blocked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Headcount.Blocked(childComplexity), true
+	case "Headcount.byBranch":
+		if e.ComplexityRoot.Headcount.ByBranch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Headcount.ByBranch(childComplexity), true
+	case "Headcount.byPartner":
+		if e.ComplexityRoot.Headcount.ByPartner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Headcount.ByPartner(childComplexity), true
+	case "Headcount.byRegion":
+		if e.ComplexityRoot.Headcount.ByRegion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Headcount.ByRegion(childComplexity), true
+	case "Headcount.byTransport":
+		if e.ComplexityRoot.Headcount.ByTransport == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Headcount.ByTransport(childComplexity), true
+	case "Headcount.fired":
+		if e.ComplexityRoot.Headcount.Fired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Headcount.Fired(childComplexity), true
+	case "Headcount.new":
+		if e.ComplexityRoot.Headcount.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Headcount.New(childComplexity), true
+	case "Headcount.total":
+		if e.ComplexityRoot.Headcount.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Headcount.Total(childComplexity), true
+
+	case "HeadcountBreakdown.active":
+		if e.ComplexityRoot.HeadcountBreakdown.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadcountBreakdown.Active(childComplexity), true
+	case "HeadcountBreakdown.blocked":
+		if e.ComplexityRoot.HeadcountBreakdown.Blocked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadcountBreakdown.Blocked(childComplexity), true
+	case "HeadcountBreakdown.fired":
+		if e.ComplexityRoot.HeadcountBreakdown.Fired == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadcountBreakdown.Fired(childComplexity), true
+	case "HeadcountBreakdown.id":
+		if e.ComplexityRoot.HeadcountBreakdown.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadcountBreakdown.ID(childComplexity), true
+	case "HeadcountBreakdown.key":
+		if e.ComplexityRoot.HeadcountBreakdown.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadcountBreakdown.Key(childComplexity), true
+	case "HeadcountBreakdown.name":
+		if e.ComplexityRoot.HeadcountBreakdown.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadcountBreakdown.Name(childComplexity), true
+	case "HeadcountBreakdown.new":
+		if e.ComplexityRoot.HeadcountBreakdown.New == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadcountBreakdown.New(childComplexity), true
+	case "HeadcountBreakdown.total":
+		if e.ComplexityRoot.HeadcountBreakdown.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HeadcountBreakdown.Total(childComplexity), true
 
 	case "HeldEquipment.equipmentType":
 		if e.ComplexityRoot.HeldEquipment.EquipmentType == nil {
@@ -3179,6 +3668,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PartnerEdge.Node(childComplexity), true
 
+	case "PartnerLoss.activeCouriers":
+		if e.ComplexityRoot.PartnerLoss.ActiveCouriers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerLoss.ActiveCouriers(childComplexity), true
+	case "PartnerLoss.partner":
+		if e.ComplexityRoot.PartnerLoss.Partner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerLoss.Partner(childComplexity), true
+	case "PartnerLoss.partnerID":
+		if e.ComplexityRoot.PartnerLoss.PartnerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerLoss.PartnerID(childComplexity), true
+	case "PartnerLoss.unitsLost":
+		if e.ComplexityRoot.PartnerLoss.UnitsLost == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerLoss.UnitsLost(childComplexity), true
+	case "PartnerLoss.value":
+		if e.ComplexityRoot.PartnerLoss.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerLoss.Value(childComplexity), true
+	case "PartnerLoss.valuePerActive":
+		if e.ComplexityRoot.PartnerLoss.ValuePerActive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PartnerLoss.ValuePerActive(childComplexity), true
+
 	case "PartnerOutstanding.couriers":
 		if e.ComplexityRoot.PartnerOutstanding.Couriers == nil {
 			break
@@ -3309,6 +3835,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Couriers(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.CourierOrder), args["where"].(*ent.CourierWhereInput)), true
+	case "Query.dashboard":
+		if e.ComplexityRoot.Query.Dashboard == nil {
+			break
+		}
+
+		args, err := ec.field_Query_dashboard_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Dashboard(childComplexity, args["filter"].(model.AnalyticsFilter)), true
 	case "Query.equipmentTypes":
 		if e.ComplexityRoot.Query.EquipmentTypes == nil {
 			break
@@ -3510,6 +4047,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Warehouses(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].(*ent.WarehouseOrder), args["where"].(*ent.WarehouseWhereInput)), true
 
+	case "ReasonCount.count":
+		if e.ComplexityRoot.ReasonCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReasonCount.Count(childComplexity), true
+	case "ReasonCount.reason":
+		if e.ComplexityRoot.ReasonCount.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReasonCount.Key(childComplexity), true
+
 	case "Region.archivedAt":
 		if e.ComplexityRoot.Region.ArchivedAt == nil {
 			break
@@ -3682,6 +4232,110 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatusReasonEdge.Node(childComplexity), true
+
+	case "StockAnalytics.lines":
+		if e.ComplexityRoot.StockAnalytics.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockAnalytics.Lines(childComplexity), true
+	case "StockAnalytics.losses":
+		if e.ComplexityRoot.StockAnalytics.Losses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockAnalytics.Losses(childComplexity), true
+	case "StockAnalytics.lowStock":
+		if e.ComplexityRoot.StockAnalytics.LowStock == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockAnalytics.LowStock(childComplexity), true
+	case "StockAnalytics.suggestedMinimums":
+		if e.ComplexityRoot.StockAnalytics.Suggested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockAnalytics.Suggested(childComplexity), true
+	case "StockAnalytics.writeOffs":
+		if e.ComplexityRoot.StockAnalytics.WriteOffs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockAnalytics.WriteOffs(childComplexity), true
+
+	case "StockAnalyticsLine.equipmentType":
+		if e.ComplexityRoot.StockAnalyticsLine.EquipmentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockAnalyticsLine.EquipmentType(childComplexity), true
+	case "StockAnalyticsLine.equipmentTypeID":
+		if e.ComplexityRoot.StockAnalyticsLine.EquipmentTypeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockAnalyticsLine.EquipmentTypeID(childComplexity), true
+	case "StockAnalyticsLine.inTransit":
+		if e.ComplexityRoot.StockAnalyticsLine.InTransit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockAnalyticsLine.InTransit(childComplexity), true
+	case "StockAnalyticsLine.issued":
+		if e.ComplexityRoot.StockAnalyticsLine.Issued == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockAnalyticsLine.Issued(childComplexity), true
+	case "StockAnalyticsLine.low":
+		if e.ComplexityRoot.StockAnalyticsLine.Low == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockAnalyticsLine.Low(childComplexity), true
+	case "StockAnalyticsLine.minLevel":
+		if e.ComplexityRoot.StockAnalyticsLine.MinLevel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockAnalyticsLine.MinLevel(childComplexity), true
+	case "StockAnalyticsLine.onHand":
+		if e.ComplexityRoot.StockAnalyticsLine.OnHand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockAnalyticsLine.OnHand(childComplexity), true
+	case "StockAnalyticsLine.outstanding":
+		if e.ComplexityRoot.StockAnalyticsLine.Outstanding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockAnalyticsLine.Outstanding(childComplexity), true
+	case "StockAnalyticsLine.quarantined":
+		if e.ComplexityRoot.StockAnalyticsLine.Quarantined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockAnalyticsLine.Quarantined(childComplexity), true
+	case "StockAnalyticsLine.returned":
+		if e.ComplexityRoot.StockAnalyticsLine.Returned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockAnalyticsLine.Returned(childComplexity), true
+	case "StockAnalyticsLine.warehouse":
+		if e.ComplexityRoot.StockAnalyticsLine.Warehouse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockAnalyticsLine.Warehouse(childComplexity), true
+	case "StockAnalyticsLine.warehouseID":
+		if e.ComplexityRoot.StockAnalyticsLine.WarehouseID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StockAnalyticsLine.WarehouseID(childComplexity), true
 
 	case "StockBalance.available":
 		if e.ComplexityRoot.StockBalance.Available == nil {
@@ -3879,6 +4533,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StockReportLine.WrittenOff(childComplexity), true
+
+	case "SuggestedMinimum.activeCouriers":
+		if e.ComplexityRoot.SuggestedMinimum.ActiveCouriers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestedMinimum.ActiveCouriers(childComplexity), true
+	case "SuggestedMinimum.branch":
+		if e.ComplexityRoot.SuggestedMinimum.Branch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestedMinimum.Branch(childComplexity), true
+	case "SuggestedMinimum.branchID":
+		if e.ComplexityRoot.SuggestedMinimum.BranchID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestedMinimum.BranchID(childComplexity), true
+	case "SuggestedMinimum.equipmentType":
+		if e.ComplexityRoot.SuggestedMinimum.EquipmentType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestedMinimum.EquipmentType(childComplexity), true
+	case "SuggestedMinimum.equipmentTypeID":
+		if e.ComplexityRoot.SuggestedMinimum.EquipmentTypeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestedMinimum.EquipmentTypeID(childComplexity), true
+	case "SuggestedMinimum.kitNeed":
+		if e.ComplexityRoot.SuggestedMinimum.KitNeed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestedMinimum.KitNeed(childComplexity), true
+	case "SuggestedMinimum.suggested":
+		if e.ComplexityRoot.SuggestedMinimum.Suggested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SuggestedMinimum.Suggested(childComplexity), true
 
 	case "Transfer.comment":
 		if e.ComplexityRoot.Transfer.Comment == nil {
@@ -4349,6 +5046,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.WarehouseEdge.Node(childComplexity), true
 
+	case "WriteOffTotal.month":
+		if e.ComplexityRoot.WriteOffTotal.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffTotal.Month(childComplexity), true
+	case "WriteOffTotal.quantity":
+		if e.ComplexityRoot.WriteOffTotal.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffTotal.Quantity(childComplexity), true
+	case "WriteOffTotal.reason":
+		if e.ComplexityRoot.WriteOffTotal.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffTotal.Reason(childComplexity), true
+	case "WriteOffTotal.value":
+		if e.ComplexityRoot.WriteOffTotal.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WriteOffTotal.Value(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -4359,6 +5081,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AddCourierDocumentInput", ec.unmarshalInputAddCourierDocumentInput),
+			graphql.NewInputUnmarshaler("AnalyticsFilter", ec.unmarshalInputAnalyticsFilter),
 			graphql.NewInputUnmarshaler("ApiTokenOrder", ec.unmarshalInputApiTokenOrder),
 			graphql.NewInputUnmarshaler("ApiTokenWhereInput", ec.unmarshalInputApiTokenWhereInput),
 			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
@@ -4503,6 +5226,201 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../analytics.graphql", Input: `# Analytics (issue 10): the dashboard. Figures are read from daily summary
+# rows kept in the same transaction as every status change and ledger row
+# (` + "`" + `mycourier verify` + "`" + ` proves they equal the raw history), with the viewer's
+# scope applied on top of the filter.
+
+"""
+One filter for every dashboard section. The viewer's scope always applies on
+top: a manager's figures cover only their partners and regions, and asking
+for a partner, region or branch outside the scope is FORBIDDEN (not an empty
+answer). Days are local days in Tashkent. Empty lists do not restrict.
+"""
+input AnalyticsFilter {
+  "First day of the period, included (default: 29 days before to)."
+  from: Date
+  "Last day of the period, included (default: today). The period is at most 1098 days."
+  to: Date
+  partnerIDs: [ID!]
+  regionIDs: [ID!]
+  branchIDs: [ID!]
+  transportTypes: [CourierTransportType!]
+}
+
+"The length of one step of a time series. Weeks start on Monday."
+enum AnalyticsInterval {
+  DAY
+  WEEK
+  MONTH
+}
+
+"""
+The dashboard of a filter. Each section is computed only when asked for.
+Partners, branches and transport types are the couriers' current ones: a
+courier moved to another partner takes its history along.
+"""
+type Dashboard {
+  "The period the filter resolved to."
+  from: Date!
+  to: Date!
+  "Couriers by status now (the period does not apply)."
+  headcount: Headcount!
+  "Active couriers at the end of each period (the last one ends on to); a past day's figure never changes."
+  activeOverTime(interval: AnalyticsInterval! = DAY): [ActivePoint!]!
+  "Lifecycle events per period."
+  flow(interval: AnalyticsInterval! = DAY): [FlowPoint!]!
+  funnel: AnalyticsFunnel!
+  churn: Churn!
+  stock: StockAnalytics!
+}
+
+type Headcount {
+  new: Int!
+  active: Int!
+  blocked: Int!
+  fired: Int!
+  total: Int!
+  byPartner: [HeadcountBreakdown!]!
+  byRegion: [HeadcountBreakdown!]!
+  byBranch: [HeadcountBreakdown!]!
+  byTransport: [HeadcountBreakdown!]!
+}
+
+"""
+The headcount of one partner, region, branch or transport type. id is 0 (and
+name empty) for couriers with no partner or branch; key is the transport type
+in byTransport.
+"""
+type HeadcountBreakdown {
+  id: ID!
+  key: String!
+  name: String!
+  new: Int!
+  active: Int!
+  blocked: Int!
+  fired: Int!
+  total: Int!
+}
+
+type ActivePoint {
+  start: Date!
+  end: Date!
+  active: Int!
+}
+
+type FlowPoint {
+  start: Date!
+  end: Date!
+  "Registered by onboarding or import."
+  onboarded: Int!
+  submitted: Int!
+  "Hires: activations from new."
+  activated: Int!
+  blocked: Int!
+  unblocked: Int!
+  fired: Int!
+  rehired: Int!
+  firedByReason: [ReasonCount!]!
+}
+
+type ReasonCount {
+  reason: String!
+  count: Int!
+}
+
+"""
+The onboarding funnel of the period's events: registered (onboarded, imported
+or rehired) → submitted → activated, with conversion as shares of registered,
+and whole days from registration (or rehire) to activation (nearest rank;
+null when nobody was activated).
+"""
+type AnalyticsFunnel {
+  registered: Int!
+  submitted: Int!
+  activated: Int!
+  submittedRate: Float!
+  activatedRate: Float!
+  daysToActivationMedian: Int
+  daysToActivationP90: Int
+}
+
+"Churn of the couriers activated in the period, by activation month, and the period's rehire rate (rehires / firings)."
+type Churn {
+  cohorts: [ChurnCohort!]!
+  fired: Int!
+  rehired: Int!
+  rehireRate: Float!
+}
+
+type ChurnCohort {
+  "First day of the activation month."
+  month: Date!
+  activated: Int!
+  fired7d: Int!
+  fired30d: Int!
+  fired7dRate: Float!
+  fired30dRate: Float!
+}
+
+type StockAnalytics {
+  "Per warehouse and equipment type; issued and returned in the period, outstanding all time."
+  lines: [StockAnalyticsLine!]!
+  lowStock: [StockAnalyticsLine!]!
+  "Write-offs per month and reason, with their value (units × unit cost)."
+  writeOffs: [WriteOffTotal!]!
+  "Equipment couriers lost (written off while they held it) per partner, over the partner's active couriers now."
+  losses: [PartnerLoss!]!
+  "Per branch and equipment type: 10% of what the branch's active couriers' kits hold, rounded up."
+  suggestedMinimums: [SuggestedMinimum!]!
+}
+
+type StockAnalyticsLine {
+  warehouseID: ID!
+  warehouse: String!
+  equipmentTypeID: ID!
+  equipmentType: String!
+  onHand: Int!
+  quarantined: Int!
+  inTransit: Int!
+  issued: Int!
+  returned: Int!
+  outstanding: Int!
+  minLevel: Int!
+  low: Boolean!
+}
+
+type WriteOffTotal {
+  month: Date!
+  reason: String!
+  quantity: Int!
+  value: Int!
+}
+
+type PartnerLoss {
+  partnerID: ID!
+  partner: String!
+  value: Int!
+  unitsLost: Int!
+  activeCouriers: Int!
+  valuePerActive: Float!
+}
+
+type SuggestedMinimum {
+  branchID: ID!
+  branch: String!
+  equipmentTypeID: ID!
+  equipmentType: String!
+  activeCouriers: Int!
+  kitNeed: Int!
+  suggested: Int!
+}
+
+extend type Query {
+  "The analytics dashboard (owner, manager, security, integrator), scoped to the viewer."
+  dashboard(filter: AnalyticsFilter!): Dashboard! @hasRole(roles: [OWNER, MANAGER, SECURITY, INTEGRATOR])
+}
+`, BuiltIn: false},
 	{Name: "../auth.graphql", Input: `# Sign-in, the signed-in user, users and API tokens (owner).
 
 """
@@ -10624,6 +11542,38 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_ActivePoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_ActivePoint_start(ctx, field)
+	case "end":
+		return ec.fieldContext_ActivePoint_end(ctx, field)
+	case "active":
+		return ec.fieldContext_ActivePoint_active(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActivePoint", field.Name)
+}
+
+func (ec *executionContext) childFields_AnalyticsFunnel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "registered":
+		return ec.fieldContext_AnalyticsFunnel_registered(ctx, field)
+	case "submitted":
+		return ec.fieldContext_AnalyticsFunnel_submitted(ctx, field)
+	case "activated":
+		return ec.fieldContext_AnalyticsFunnel_activated(ctx, field)
+	case "submittedRate":
+		return ec.fieldContext_AnalyticsFunnel_submittedRate(ctx, field)
+	case "activatedRate":
+		return ec.fieldContext_AnalyticsFunnel_activatedRate(ctx, field)
+	case "daysToActivationMedian":
+		return ec.fieldContext_AnalyticsFunnel_daysToActivationMedian(ctx, field)
+	case "daysToActivationP90":
+		return ec.fieldContext_AnalyticsFunnel_daysToActivationP90(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnalyticsFunnel", field.Name)
+}
+
 func (ec *executionContext) childFields_ApiToken(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10796,6 +11746,38 @@ func (ec *executionContext) childFields_BranchEdge(ctx context.Context, field gr
 		return ec.fieldContext_BranchEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type BranchEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Churn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cohorts":
+		return ec.fieldContext_Churn_cohorts(ctx, field)
+	case "fired":
+		return ec.fieldContext_Churn_fired(ctx, field)
+	case "rehired":
+		return ec.fieldContext_Churn_rehired(ctx, field)
+	case "rehireRate":
+		return ec.fieldContext_Churn_rehireRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Churn", field.Name)
+}
+
+func (ec *executionContext) childFields_ChurnCohort(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_ChurnCohort_month(ctx, field)
+	case "activated":
+		return ec.fieldContext_ChurnCohort_activated(ctx, field)
+	case "fired7d":
+		return ec.fieldContext_ChurnCohort_fired7d(ctx, field)
+	case "fired30d":
+		return ec.fieldContext_ChurnCohort_fired30d(ctx, field)
+	case "fired7dRate":
+		return ec.fieldContext_ChurnCohort_fired7dRate(ctx, field)
+	case "fired30dRate":
+		return ec.fieldContext_ChurnCohort_fired30dRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChurnCohort", field.Name)
 }
 
 func (ec *executionContext) childFields_Courier(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11110,6 +12092,28 @@ func (ec *executionContext) childFields_CreatedApiToken(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type CreatedApiToken", field.Name)
 }
 
+func (ec *executionContext) childFields_Dashboard(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_Dashboard_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Dashboard_to(ctx, field)
+	case "headcount":
+		return ec.fieldContext_Dashboard_headcount(ctx, field)
+	case "activeOverTime":
+		return ec.fieldContext_Dashboard_activeOverTime(ctx, field)
+	case "flow":
+		return ec.fieldContext_Dashboard_flow(ctx, field)
+	case "funnel":
+		return ec.fieldContext_Dashboard_funnel(ctx, field)
+	case "churn":
+		return ec.fieldContext_Dashboard_churn(ctx, field)
+	case "stock":
+		return ec.fieldContext_Dashboard_stock(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Dashboard", field.Name)
+}
+
 func (ec *executionContext) childFields_EquipmentType(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -11168,6 +12172,78 @@ func (ec *executionContext) childFields_EquipmentTypeEdge(ctx context.Context, f
 		return ec.fieldContext_EquipmentTypeEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EquipmentTypeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_FlowPoint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_FlowPoint_start(ctx, field)
+	case "end":
+		return ec.fieldContext_FlowPoint_end(ctx, field)
+	case "onboarded":
+		return ec.fieldContext_FlowPoint_onboarded(ctx, field)
+	case "submitted":
+		return ec.fieldContext_FlowPoint_submitted(ctx, field)
+	case "activated":
+		return ec.fieldContext_FlowPoint_activated(ctx, field)
+	case "blocked":
+		return ec.fieldContext_FlowPoint_blocked(ctx, field)
+	case "unblocked":
+		return ec.fieldContext_FlowPoint_unblocked(ctx, field)
+	case "fired":
+		return ec.fieldContext_FlowPoint_fired(ctx, field)
+	case "rehired":
+		return ec.fieldContext_FlowPoint_rehired(ctx, field)
+	case "firedByReason":
+		return ec.fieldContext_FlowPoint_firedByReason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FlowPoint", field.Name)
+}
+
+func (ec *executionContext) childFields_Headcount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "new":
+		return ec.fieldContext_Headcount_new(ctx, field)
+	case "active":
+		return ec.fieldContext_Headcount_active(ctx, field)
+	case "blocked":
+		return ec.fieldContext_Headcount_blocked(ctx, field)
+	case "fired":
+		return ec.fieldContext_Headcount_fired(ctx, field)
+	case "total":
+		return ec.fieldContext_Headcount_total(ctx, field)
+	case "byPartner":
+		return ec.fieldContext_Headcount_byPartner(ctx, field)
+	case "byRegion":
+		return ec.fieldContext_Headcount_byRegion(ctx, field)
+	case "byBranch":
+		return ec.fieldContext_Headcount_byBranch(ctx, field)
+	case "byTransport":
+		return ec.fieldContext_Headcount_byTransport(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Headcount", field.Name)
+}
+
+func (ec *executionContext) childFields_HeadcountBreakdown(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_HeadcountBreakdown_id(ctx, field)
+	case "key":
+		return ec.fieldContext_HeadcountBreakdown_key(ctx, field)
+	case "name":
+		return ec.fieldContext_HeadcountBreakdown_name(ctx, field)
+	case "new":
+		return ec.fieldContext_HeadcountBreakdown_new(ctx, field)
+	case "active":
+		return ec.fieldContext_HeadcountBreakdown_active(ctx, field)
+	case "blocked":
+		return ec.fieldContext_HeadcountBreakdown_blocked(ctx, field)
+	case "fired":
+		return ec.fieldContext_HeadcountBreakdown_fired(ctx, field)
+	case "total":
+		return ec.fieldContext_HeadcountBreakdown_total(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HeadcountBreakdown", field.Name)
 }
 
 func (ec *executionContext) childFields_HeldEquipment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11442,6 +12518,24 @@ func (ec *executionContext) childFields_PartnerEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type PartnerEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_PartnerLoss(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "partnerID":
+		return ec.fieldContext_PartnerLoss_partnerID(ctx, field)
+	case "partner":
+		return ec.fieldContext_PartnerLoss_partner(ctx, field)
+	case "value":
+		return ec.fieldContext_PartnerLoss_value(ctx, field)
+	case "unitsLost":
+		return ec.fieldContext_PartnerLoss_unitsLost(ctx, field)
+	case "activeCouriers":
+		return ec.fieldContext_PartnerLoss_activeCouriers(ctx, field)
+	case "valuePerActive":
+		return ec.fieldContext_PartnerLoss_valuePerActive(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PartnerLoss", field.Name)
+}
+
 func (ec *executionContext) childFields_PartnerOutstanding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "partner":
@@ -11456,6 +12550,16 @@ func (ec *executionContext) childFields_PartnerOutstanding(ctx context.Context, 
 		return ec.fieldContext_PartnerOutstanding_debt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PartnerOutstanding", field.Name)
+}
+
+func (ec *executionContext) childFields_ReasonCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reason":
+		return ec.fieldContext_ReasonCount_reason(ctx, field)
+	case "count":
+		return ec.fieldContext_ReasonCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReasonCount", field.Name)
 }
 
 func (ec *executionContext) childFields_Region(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11546,6 +12650,52 @@ func (ec *executionContext) childFields_StatusReasonEdge(ctx context.Context, fi
 		return ec.fieldContext_StatusReasonEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatusReasonEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_StockAnalytics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "lines":
+		return ec.fieldContext_StockAnalytics_lines(ctx, field)
+	case "lowStock":
+		return ec.fieldContext_StockAnalytics_lowStock(ctx, field)
+	case "writeOffs":
+		return ec.fieldContext_StockAnalytics_writeOffs(ctx, field)
+	case "losses":
+		return ec.fieldContext_StockAnalytics_losses(ctx, field)
+	case "suggestedMinimums":
+		return ec.fieldContext_StockAnalytics_suggestedMinimums(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StockAnalytics", field.Name)
+}
+
+func (ec *executionContext) childFields_StockAnalyticsLine(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "warehouseID":
+		return ec.fieldContext_StockAnalyticsLine_warehouseID(ctx, field)
+	case "warehouse":
+		return ec.fieldContext_StockAnalyticsLine_warehouse(ctx, field)
+	case "equipmentTypeID":
+		return ec.fieldContext_StockAnalyticsLine_equipmentTypeID(ctx, field)
+	case "equipmentType":
+		return ec.fieldContext_StockAnalyticsLine_equipmentType(ctx, field)
+	case "onHand":
+		return ec.fieldContext_StockAnalyticsLine_onHand(ctx, field)
+	case "quarantined":
+		return ec.fieldContext_StockAnalyticsLine_quarantined(ctx, field)
+	case "inTransit":
+		return ec.fieldContext_StockAnalyticsLine_inTransit(ctx, field)
+	case "issued":
+		return ec.fieldContext_StockAnalyticsLine_issued(ctx, field)
+	case "returned":
+		return ec.fieldContext_StockAnalyticsLine_returned(ctx, field)
+	case "outstanding":
+		return ec.fieldContext_StockAnalyticsLine_outstanding(ctx, field)
+	case "minLevel":
+		return ec.fieldContext_StockAnalyticsLine_minLevel(ctx, field)
+	case "low":
+		return ec.fieldContext_StockAnalyticsLine_low(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StockAnalyticsLine", field.Name)
 }
 
 func (ec *executionContext) childFields_StockBalance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11640,6 +12790,26 @@ func (ec *executionContext) childFields_StockReportLine(ctx context.Context, fie
 		return ec.fieldContext_StockReportLine_adjusted(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StockReportLine", field.Name)
+}
+
+func (ec *executionContext) childFields_SuggestedMinimum(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "branchID":
+		return ec.fieldContext_SuggestedMinimum_branchID(ctx, field)
+	case "branch":
+		return ec.fieldContext_SuggestedMinimum_branch(ctx, field)
+	case "equipmentTypeID":
+		return ec.fieldContext_SuggestedMinimum_equipmentTypeID(ctx, field)
+	case "equipmentType":
+		return ec.fieldContext_SuggestedMinimum_equipmentType(ctx, field)
+	case "activeCouriers":
+		return ec.fieldContext_SuggestedMinimum_activeCouriers(ctx, field)
+	case "kitNeed":
+		return ec.fieldContext_SuggestedMinimum_kitNeed(ctx, field)
+	case "suggested":
+		return ec.fieldContext_SuggestedMinimum_suggested(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SuggestedMinimum", field.Name)
 }
 
 func (ec *executionContext) childFields_Transfer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11848,6 +13018,20 @@ func (ec *executionContext) childFields_WarehouseEdge(ctx context.Context, field
 		return ec.fieldContext_WarehouseEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type WarehouseEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WriteOffTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_WriteOffTotal_month(ctx, field)
+	case "reason":
+		return ec.fieldContext_WriteOffTotal_reason(ctx, field)
+	case "quantity":
+		return ec.fieldContext_WriteOffTotal_quantity(ctx, field)
+	case "value":
+		return ec.fieldContext_WriteOffTotal_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WriteOffTotal", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12179,6 +13363,34 @@ func (ec *executionContext) field_Courier_statusHistory_args(ctx context.Context
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Dashboard_activeOverTime_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (model.AnalyticsInterval, error) {
+			return ec.unmarshalNAnalyticsInterval2githubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐAnalyticsInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Dashboard_flow_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "interval",
+		func(ctx context.Context, v any) (model.AnalyticsInterval, error) {
+			return ec.unmarshalNAnalyticsInterval2githubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐAnalyticsInterval(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["interval"] = arg0
 	return args, nil
 }
 
@@ -13708,6 +14920,20 @@ func (ec *executionContext) field_Query_couriers_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_dashboard_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (model.AnalyticsFilter, error) {
+			return ec.unmarshalNAnalyticsFilter2githubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐAnalyticsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_equipmentTypes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -14725,6 +15951,236 @@ func (ec *executionContext) field___Type_fields_args(ctx context.Context, rawArg
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _ActivePoint_start(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.ActivePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivePoint_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivePoint_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivePoint", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ActivePoint_end(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.ActivePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivePoint_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivePoint_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivePoint", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ActivePoint_active(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.ActivePoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivePoint_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivePoint_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivePoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AnalyticsFunnel_registered(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Funnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalyticsFunnel_registered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Registered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalyticsFunnel_registered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalyticsFunnel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AnalyticsFunnel_submitted(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Funnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalyticsFunnel_submitted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submitted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalyticsFunnel_submitted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalyticsFunnel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AnalyticsFunnel_activated(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Funnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalyticsFunnel_activated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalyticsFunnel_activated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalyticsFunnel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AnalyticsFunnel_submittedRate(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Funnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalyticsFunnel_submittedRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SubmittedRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalyticsFunnel_submittedRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalyticsFunnel", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AnalyticsFunnel_activatedRate(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Funnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalyticsFunnel_activatedRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActivatedRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AnalyticsFunnel_activatedRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalyticsFunnel", field, false, false, "Float")
+}
+
+func (ec *executionContext) _AnalyticsFunnel_daysToActivationMedian(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Funnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalyticsFunnel_daysToActivationMedian(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysToActivationMedian, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnalyticsFunnel_daysToActivationMedian(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalyticsFunnel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AnalyticsFunnel_daysToActivationP90(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Funnel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AnalyticsFunnel_daysToActivationP90(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DaysToActivationP90, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AnalyticsFunnel_daysToActivationP90(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AnalyticsFunnel", field, false, false, "Int")
+}
 
 func (ec *executionContext) _ApiToken_id(ctx context.Context, field graphql.CollectedField, obj *ent.ApiToken) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -16212,6 +17668,245 @@ func (ec *executionContext) _BranchEdge_cursor(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_BranchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BranchEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Churn_cohorts(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Churn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Churn_cohorts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cohorts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analyticssvc.Cohort) graphql.Marshaler {
+			return ec.marshalNChurnCohort2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐCohortᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Churn_cohorts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Churn",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChurnCohort(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Churn_fired(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Churn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Churn_fired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Churn_fired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Churn", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Churn_rehired(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Churn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Churn_rehired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rehired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Churn_rehired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Churn", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Churn_rehireRate(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Churn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Churn_rehireRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RehireRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Churn_rehireRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Churn", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChurnCohort_month(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChurnCohort_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChurnCohort_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChurnCohort", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ChurnCohort_activated(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChurnCohort_activated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChurnCohort_activated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChurnCohort", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChurnCohort_fired7d(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChurnCohort_fired7d(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fired7d, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChurnCohort_fired7d(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChurnCohort", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChurnCohort_fired30d(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChurnCohort_fired30d(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fired30d, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChurnCohort_fired30d(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChurnCohort", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChurnCohort_fired7dRate(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChurnCohort_fired7dRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fired7dRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChurnCohort_fired7dRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChurnCohort", field, false, false, "Float")
+}
+
+func (ec *executionContext) _ChurnCohort_fired30dRate(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Cohort) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChurnCohort_fired30dRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fired30dRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChurnCohort_fired30dRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChurnCohort", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Courier_id(ctx context.Context, field graphql.CollectedField, obj *ent.Courier) (ret graphql.Marshaler) {
@@ -19254,6 +20949,268 @@ func (ec *executionContext) fieldContext_CreatedApiToken_apiToken(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Dashboard_from(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.View) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dashboard_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dashboard_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dashboard", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Dashboard_to(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.View) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dashboard_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dashboard_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Dashboard", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Dashboard_headcount(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.View) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dashboard_headcount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Headcount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analyticssvc.Headcount) graphql.Marshaler {
+			return ec.marshalNHeadcount2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐHeadcount(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dashboard_headcount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dashboard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Headcount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dashboard_activeOverTime(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.View) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dashboard_activeOverTime(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Dashboard().ActiveOverTime(ctx, obj, fc.Args["interval"].(model.AnalyticsInterval))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analyticssvc.ActivePoint) graphql.Marshaler {
+			return ec.marshalNActivePoint2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐActivePointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dashboard_activeOverTime(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dashboard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivePoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Dashboard_activeOverTime_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dashboard_flow(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.View) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dashboard_flow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Dashboard().Flow(ctx, obj, fc.Args["interval"].(model.AnalyticsInterval))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*analyticssvc.FlowPoint) graphql.Marshaler {
+			return ec.marshalNFlowPoint2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐFlowPointᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dashboard_flow(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dashboard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FlowPoint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Dashboard_flow_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dashboard_funnel(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.View) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dashboard_funnel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Funnel(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analyticssvc.Funnel) graphql.Marshaler {
+			return ec.marshalNAnalyticsFunnel2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐFunnel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dashboard_funnel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dashboard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnalyticsFunnel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dashboard_churn(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.View) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dashboard_churn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Churn(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analyticssvc.Churn) graphql.Marshaler {
+			return ec.marshalNChurn2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐChurn(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dashboard_churn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dashboard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Churn(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dashboard_stock(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.View) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dashboard_stock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stock(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analyticssvc.Stock) graphql.Marshaler {
+			return ec.marshalNStockAnalytics2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐStock(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dashboard_stock(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dashboard",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StockAnalytics(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EquipmentType_id(ctx context.Context, field graphql.CollectedField, obj *ent.EquipmentType) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19813,6 +21770,672 @@ func (ec *executionContext) _EquipmentTypeEdge_cursor(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_EquipmentTypeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EquipmentTypeEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _FlowPoint_start(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.FlowPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowPoint_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowPoint_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowPoint", field, false, false, "Date")
+}
+
+func (ec *executionContext) _FlowPoint_end(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.FlowPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowPoint_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowPoint_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowPoint", field, false, false, "Date")
+}
+
+func (ec *executionContext) _FlowPoint_onboarded(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.FlowPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowPoint_onboarded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Onboarded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowPoint_onboarded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowPoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FlowPoint_submitted(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.FlowPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowPoint_submitted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Submitted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowPoint_submitted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowPoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FlowPoint_activated(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.FlowPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowPoint_activated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowPoint_activated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowPoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FlowPoint_blocked(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.FlowPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowPoint_blocked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Blocked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowPoint_blocked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowPoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FlowPoint_unblocked(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.FlowPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowPoint_unblocked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unblocked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowPoint_unblocked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowPoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FlowPoint_fired(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.FlowPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowPoint_fired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowPoint_fired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowPoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FlowPoint_rehired(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.FlowPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowPoint_rehired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rehired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowPoint_rehired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FlowPoint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _FlowPoint_firedByReason(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.FlowPoint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FlowPoint_firedByReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FiredByReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analyticssvc.Count) graphql.Marshaler {
+			return ec.marshalNReasonCount2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FlowPoint_firedByReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FlowPoint",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReasonCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Headcount_new(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Headcount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Headcount_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Headcount_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Headcount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Headcount_active(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Headcount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Headcount_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Headcount_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Headcount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Headcount_blocked(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Headcount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Headcount_blocked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Blocked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Headcount_blocked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Headcount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Headcount_fired(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Headcount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Headcount_fired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Headcount_fired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Headcount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Headcount_total(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Headcount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Headcount_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Headcount_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Headcount", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Headcount_byPartner(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Headcount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Headcount_byPartner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByPartner, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analyticssvc.Breakdown) graphql.Marshaler {
+			return ec.marshalNHeadcountBreakdown2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐBreakdownᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Headcount_byPartner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Headcount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HeadcountBreakdown(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Headcount_byRegion(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Headcount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Headcount_byRegion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByRegion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analyticssvc.Breakdown) graphql.Marshaler {
+			return ec.marshalNHeadcountBreakdown2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐBreakdownᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Headcount_byRegion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Headcount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HeadcountBreakdown(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Headcount_byBranch(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Headcount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Headcount_byBranch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByBranch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analyticssvc.Breakdown) graphql.Marshaler {
+			return ec.marshalNHeadcountBreakdown2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐBreakdownᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Headcount_byBranch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Headcount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HeadcountBreakdown(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Headcount_byTransport(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Headcount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Headcount_byTransport(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByTransport, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analyticssvc.Breakdown) graphql.Marshaler {
+			return ec.marshalNHeadcountBreakdown2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐBreakdownᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Headcount_byTransport(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Headcount",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HeadcountBreakdown(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HeadcountBreakdown_id(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadcountBreakdown_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadcountBreakdown_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadcountBreakdown", field, false, false, "ID")
+}
+
+func (ec *executionContext) _HeadcountBreakdown_key(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadcountBreakdown_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadcountBreakdown_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadcountBreakdown", field, false, false, "String")
+}
+
+func (ec *executionContext) _HeadcountBreakdown_name(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadcountBreakdown_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadcountBreakdown_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadcountBreakdown", field, false, false, "String")
+}
+
+func (ec *executionContext) _HeadcountBreakdown_new(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadcountBreakdown_new(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.New, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadcountBreakdown_new(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadcountBreakdown", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HeadcountBreakdown_active(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadcountBreakdown_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadcountBreakdown_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadcountBreakdown", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HeadcountBreakdown_blocked(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadcountBreakdown_blocked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Blocked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadcountBreakdown_blocked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadcountBreakdown", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HeadcountBreakdown_fired(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadcountBreakdown_fired(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fired, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadcountBreakdown_fired(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadcountBreakdown", field, false, false, "Int")
+}
+
+func (ec *executionContext) _HeadcountBreakdown_total(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Breakdown) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HeadcountBreakdown_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HeadcountBreakdown_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HeadcountBreakdown", field, true, false, "Int")
 }
 
 func (ec *executionContext) _HeldEquipment_equipmentType(ctx context.Context, field graphql.CollectedField, obj *stocksvc.Held) (ret graphql.Marshaler) {
@@ -24122,6 +26745,144 @@ func (ec *executionContext) fieldContext_PartnerEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("PartnerEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _PartnerLoss_partnerID(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.PartnerLoss) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerLoss_partnerID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PartnerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerLoss_partnerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerLoss", field, false, false, "ID")
+}
+
+func (ec *executionContext) _PartnerLoss_partner(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.PartnerLoss) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerLoss_partner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partner, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerLoss_partner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerLoss", field, false, false, "String")
+}
+
+func (ec *executionContext) _PartnerLoss_value(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.PartnerLoss) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerLoss_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerLoss_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerLoss", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PartnerLoss_unitsLost(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.PartnerLoss) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerLoss_unitsLost(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnitsLost, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerLoss_unitsLost(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerLoss", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PartnerLoss_activeCouriers(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.PartnerLoss) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerLoss_activeCouriers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveCouriers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerLoss_activeCouriers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerLoss", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PartnerLoss_valuePerActive(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.PartnerLoss) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PartnerLoss_valuePerActive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValuePerActive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PartnerLoss_valuePerActive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PartnerLoss", field, false, false, "Float")
+}
+
 func (ec *executionContext) _PartnerOutstanding_partner(ctx context.Context, field graphql.CollectedField, obj *stocksvc.PartnerOutstanding) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25126,6 +27887,50 @@ func (ec *executionContext) fieldContext_Query_warehouses(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_dashboard(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dashboard(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Dashboard(ctx, fc.Args["filter"].(model.AnalyticsFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *analyticssvc.View) graphql.Marshaler {
+			return ec.marshalNDashboard2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐView(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dashboard(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Dashboard(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_dashboard_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -25528,6 +28333,52 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ReasonCount_reason(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Count) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReasonCount_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReasonCount_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReasonCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReasonCount_count(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Count) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReasonCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReasonCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReasonCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Region_id(ctx context.Context, field graphql.CollectedField, obj *ent.Region) (ret graphql.Marshaler) {
@@ -26224,6 +29075,442 @@ func (ec *executionContext) _StatusReasonEdge_cursor(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_StatusReasonEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatusReasonEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _StockAnalytics_lines(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Stock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockAnalytics_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analyticssvc.StockLine) graphql.Marshaler {
+			return ec.marshalNStockAnalyticsLine2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐStockLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockAnalytics_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StockAnalytics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StockAnalyticsLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StockAnalytics_lowStock(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Stock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockAnalytics_lowStock(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LowStock, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analyticssvc.StockLine) graphql.Marshaler {
+			return ec.marshalNStockAnalyticsLine2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐStockLineᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockAnalytics_lowStock(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StockAnalytics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StockAnalyticsLine(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StockAnalytics_writeOffs(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Stock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockAnalytics_writeOffs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WriteOffs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analyticssvc.WriteOffs) graphql.Marshaler {
+			return ec.marshalNWriteOffTotal2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐWriteOffsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockAnalytics_writeOffs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StockAnalytics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WriteOffTotal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StockAnalytics_losses(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Stock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockAnalytics_losses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Losses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analyticssvc.PartnerLoss) graphql.Marshaler {
+			return ec.marshalNPartnerLoss2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐPartnerLossᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockAnalytics_losses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StockAnalytics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PartnerLoss(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StockAnalytics_suggestedMinimums(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.Stock) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockAnalytics_suggestedMinimums(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suggested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []analyticssvc.SuggestedMinimum) graphql.Marshaler {
+			return ec.marshalNSuggestedMinimum2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐSuggestedMinimumᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockAnalytics_suggestedMinimums(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StockAnalytics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SuggestedMinimum(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StockAnalyticsLine_warehouseID(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.StockLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockAnalyticsLine_warehouseID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WarehouseID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockAnalyticsLine_warehouseID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockAnalyticsLine", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StockAnalyticsLine_warehouse(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.StockLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockAnalyticsLine_warehouse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Warehouse, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockAnalyticsLine_warehouse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockAnalyticsLine", field, false, false, "String")
+}
+
+func (ec *executionContext) _StockAnalyticsLine_equipmentTypeID(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.StockLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockAnalyticsLine_equipmentTypeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EquipmentTypeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockAnalyticsLine_equipmentTypeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockAnalyticsLine", field, false, false, "ID")
+}
+
+func (ec *executionContext) _StockAnalyticsLine_equipmentType(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.StockLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockAnalyticsLine_equipmentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EquipmentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockAnalyticsLine_equipmentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockAnalyticsLine", field, false, false, "String")
+}
+
+func (ec *executionContext) _StockAnalyticsLine_onHand(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.StockLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockAnalyticsLine_onHand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnHand, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockAnalyticsLine_onHand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockAnalyticsLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StockAnalyticsLine_quarantined(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.StockLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockAnalyticsLine_quarantined(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quarantined, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockAnalyticsLine_quarantined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockAnalyticsLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StockAnalyticsLine_inTransit(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.StockLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockAnalyticsLine_inTransit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InTransit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockAnalyticsLine_inTransit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockAnalyticsLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StockAnalyticsLine_issued(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.StockLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockAnalyticsLine_issued(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Issued, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockAnalyticsLine_issued(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockAnalyticsLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StockAnalyticsLine_returned(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.StockLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockAnalyticsLine_returned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Returned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockAnalyticsLine_returned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockAnalyticsLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StockAnalyticsLine_outstanding(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.StockLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockAnalyticsLine_outstanding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outstanding, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockAnalyticsLine_outstanding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockAnalyticsLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StockAnalyticsLine_minLevel(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.StockLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockAnalyticsLine_minLevel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinLevel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockAnalyticsLine_minLevel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockAnalyticsLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StockAnalyticsLine_low(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.StockLine) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StockAnalyticsLine_low(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Low, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StockAnalyticsLine_low(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StockAnalyticsLine", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _StockBalance_id(ctx context.Context, field graphql.CollectedField, obj *ent.StockBalance) (ret graphql.Marshaler) {
@@ -27041,6 +30328,167 @@ func (ec *executionContext) _StockReportLine_adjusted(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_StockReportLine_adjusted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StockReportLine", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SuggestedMinimum_branchID(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.SuggestedMinimum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuggestedMinimum_branchID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BranchID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuggestedMinimum_branchID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuggestedMinimum", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SuggestedMinimum_branch(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.SuggestedMinimum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuggestedMinimum_branch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Branch, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuggestedMinimum_branch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuggestedMinimum", field, false, false, "String")
+}
+
+func (ec *executionContext) _SuggestedMinimum_equipmentTypeID(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.SuggestedMinimum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuggestedMinimum_equipmentTypeID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EquipmentTypeID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuggestedMinimum_equipmentTypeID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuggestedMinimum", field, false, false, "ID")
+}
+
+func (ec *executionContext) _SuggestedMinimum_equipmentType(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.SuggestedMinimum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuggestedMinimum_equipmentType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EquipmentType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuggestedMinimum_equipmentType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuggestedMinimum", field, false, false, "String")
+}
+
+func (ec *executionContext) _SuggestedMinimum_activeCouriers(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.SuggestedMinimum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuggestedMinimum_activeCouriers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveCouriers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuggestedMinimum_activeCouriers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuggestedMinimum", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SuggestedMinimum_kitNeed(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.SuggestedMinimum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuggestedMinimum_kitNeed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KitNeed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuggestedMinimum_kitNeed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuggestedMinimum", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SuggestedMinimum_suggested(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.SuggestedMinimum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SuggestedMinimum_suggested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suggested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SuggestedMinimum_suggested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SuggestedMinimum", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Transfer_id(ctx context.Context, field graphql.CollectedField, obj *ent.Transfer) (ret graphql.Marshaler) {
@@ -28997,6 +32445,98 @@ func (ec *executionContext) fieldContext_WarehouseEdge_cursor(_ context.Context,
 	return graphql.NewScalarFieldContext("WarehouseEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _WriteOffTotal_month(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.WriteOffs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WriteOffTotal_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WriteOffTotal_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WriteOffTotal", field, false, false, "Date")
+}
+
+func (ec *executionContext) _WriteOffTotal_reason(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.WriteOffs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WriteOffTotal_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WriteOffTotal_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WriteOffTotal", field, false, false, "String")
+}
+
+func (ec *executionContext) _WriteOffTotal_quantity(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.WriteOffs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WriteOffTotal_quantity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WriteOffTotal_quantity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WriteOffTotal", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WriteOffTotal_value(ctx context.Context, field graphql.CollectedField, obj *analyticssvc.WriteOffs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WriteOffTotal_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WriteOffTotal_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WriteOffTotal", field, false, false, "Int")
+}
+
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -30130,6 +33670,83 @@ func (ec *executionContext) unmarshalInputAddCourierDocumentInput(ctx context.Co
 func UnmarshalAddCourierDocumentInput(ctx context.Context, raw any) (model.AddCourierDocumentInput, error) {
 	var out model.AddCourierDocumentInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AddCourierDocumentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAnalyticsFilter(ctx context.Context, obj any) (model.AnalyticsFilter, error) {
+	var it model.AnalyticsFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "to", "partnerIDs", "regionIDs", "branchIDs", "transportTypes"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "partnerIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partnerIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartnerIDs = data
+		case "regionIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionIDs = data
+		case "branchIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("branchIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BranchIDs = data
+		case "transportTypes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("transportTypes"))
+			data, err := ec.unmarshalOCourierTransportType2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋentᚋcourierᚐTransportTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TransportTypes = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAnalyticsFilter unmarshals raw into the AnalyticsFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAnalyticsFilter(ctx context.Context, raw any) (model.AnalyticsFilter, error) {
+	var out model.AnalyticsFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AnalyticsFilter", raw, &out)
 	return out, err
 }
 
@@ -47976,6 +51593,112 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 
 // region    **************************** object.gotpl ****************************
 
+var activePointImplementors = []string{"ActivePoint"}
+
+func (ec *executionContext) _ActivePoint(ctx context.Context, sel ast.SelectionSet, obj *analyticssvc.ActivePoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activePointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivePoint")
+		case "start":
+			out.Values[i] = ec._ActivePoint_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._ActivePoint_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "active":
+			out.Values[i] = ec._ActivePoint_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var analyticsFunnelImplementors = []string{"AnalyticsFunnel"}
+
+func (ec *executionContext) _AnalyticsFunnel(ctx context.Context, sel ast.SelectionSet, obj *analyticssvc.Funnel) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, analyticsFunnelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AnalyticsFunnel")
+		case "registered":
+			out.Values[i] = ec._AnalyticsFunnel_registered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitted":
+			out.Values[i] = ec._AnalyticsFunnel_submitted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activated":
+			out.Values[i] = ec._AnalyticsFunnel_activated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submittedRate":
+			out.Values[i] = ec._AnalyticsFunnel_submittedRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activatedRate":
+			out.Values[i] = ec._AnalyticsFunnel_activatedRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "daysToActivationMedian":
+			out.Values[i] = ec._AnalyticsFunnel_daysToActivationMedian(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "daysToActivationP90":
+			out.Values[i] = ec._AnalyticsFunnel_daysToActivationP90(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var apiTokenImplementors = []string{"ApiToken", "Node"}
 
 func (ec *executionContext) _ApiToken(ctx context.Context, sel ast.SelectionSet, obj *ent.ApiToken) graphql.Marshaler {
@@ -48528,6 +52251,112 @@ func (ec *executionContext) _BranchEdge(ctx context.Context, sel ast.SelectionSe
 			}
 		case "cursor":
 			out.Values[i] = ec._BranchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var churnImplementors = []string{"Churn"}
+
+func (ec *executionContext) _Churn(ctx context.Context, sel ast.SelectionSet, obj *analyticssvc.Churn) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, churnImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Churn")
+		case "cohorts":
+			out.Values[i] = ec._Churn_cohorts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fired":
+			out.Values[i] = ec._Churn_fired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rehired":
+			out.Values[i] = ec._Churn_rehired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rehireRate":
+			out.Values[i] = ec._Churn_rehireRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var churnCohortImplementors = []string{"ChurnCohort"}
+
+func (ec *executionContext) _ChurnCohort(ctx context.Context, sel ast.SelectionSet, obj *analyticssvc.Cohort) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, churnCohortImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChurnCohort")
+		case "month":
+			out.Values[i] = ec._ChurnCohort_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activated":
+			out.Values[i] = ec._ChurnCohort_activated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fired7d":
+			out.Values[i] = ec._ChurnCohort_fired7d(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fired30d":
+			out.Values[i] = ec._ChurnCohort_fired30d(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fired7dRate":
+			out.Values[i] = ec._ChurnCohort_fired7dRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fired30dRate":
+			out.Values[i] = ec._ChurnCohort_fired30dRate(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -49613,6 +53442,80 @@ func (ec *executionContext) _CreatedApiToken(ctx context.Context, sel ast.Select
 	return out
 }
 
+var dashboardImplementors = []string{"Dashboard"}
+
+func (ec *executionContext) _Dashboard(ctx context.Context, sel ast.SelectionSet, obj *analyticssvc.View) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dashboardImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Dashboard")
+		case "from":
+			out.Values[i] = ec._Dashboard_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._Dashboard_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "headcount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dashboard_headcount(ctx, field, obj)
+				})
+		case "activeOverTime":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dashboard_activeOverTime(ctx, field, obj)
+				})
+		case "flow":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dashboard_flow(ctx, field, obj)
+				})
+		case "funnel":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dashboard_funnel(ctx, field, obj)
+				})
+		case "churn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dashboard_churn(ctx, field, obj)
+				})
+		case "stock":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dashboard_stock(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var equipmentTypeImplementors = []string{"EquipmentType", "Node"}
 
 func (ec *executionContext) _EquipmentType(ctx context.Context, sel ast.SelectionSet, obj *ent.EquipmentType) graphql.Marshaler {
@@ -49785,6 +53688,225 @@ func (ec *executionContext) _EquipmentTypeEdge(ctx context.Context, sel ast.Sele
 			}
 		case "cursor":
 			out.Values[i] = ec._EquipmentTypeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var flowPointImplementors = []string{"FlowPoint"}
+
+func (ec *executionContext) _FlowPoint(ctx context.Context, sel ast.SelectionSet, obj *analyticssvc.FlowPoint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, flowPointImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FlowPoint")
+		case "start":
+			out.Values[i] = ec._FlowPoint_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._FlowPoint_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onboarded":
+			out.Values[i] = ec._FlowPoint_onboarded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitted":
+			out.Values[i] = ec._FlowPoint_submitted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activated":
+			out.Values[i] = ec._FlowPoint_activated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blocked":
+			out.Values[i] = ec._FlowPoint_blocked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unblocked":
+			out.Values[i] = ec._FlowPoint_unblocked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fired":
+			out.Values[i] = ec._FlowPoint_fired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rehired":
+			out.Values[i] = ec._FlowPoint_rehired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "firedByReason":
+			out.Values[i] = ec._FlowPoint_firedByReason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var headcountImplementors = []string{"Headcount"}
+
+func (ec *executionContext) _Headcount(ctx context.Context, sel ast.SelectionSet, obj *analyticssvc.Headcount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, headcountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Headcount")
+		case "new":
+			out.Values[i] = ec._Headcount_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "active":
+			out.Values[i] = ec._Headcount_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blocked":
+			out.Values[i] = ec._Headcount_blocked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fired":
+			out.Values[i] = ec._Headcount_fired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._Headcount_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byPartner":
+			out.Values[i] = ec._Headcount_byPartner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byRegion":
+			out.Values[i] = ec._Headcount_byRegion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byBranch":
+			out.Values[i] = ec._Headcount_byBranch(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byTransport":
+			out.Values[i] = ec._Headcount_byTransport(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var headcountBreakdownImplementors = []string{"HeadcountBreakdown"}
+
+func (ec *executionContext) _HeadcountBreakdown(ctx context.Context, sel ast.SelectionSet, obj *analyticssvc.Breakdown) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, headcountBreakdownImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HeadcountBreakdown")
+		case "id":
+			out.Values[i] = ec._HeadcountBreakdown_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "key":
+			out.Values[i] = ec._HeadcountBreakdown_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._HeadcountBreakdown_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "new":
+			out.Values[i] = ec._HeadcountBreakdown_new(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "active":
+			out.Values[i] = ec._HeadcountBreakdown_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "blocked":
+			out.Values[i] = ec._HeadcountBreakdown_blocked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fired":
+			out.Values[i] = ec._HeadcountBreakdown_fired(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._HeadcountBreakdown_total(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -51045,6 +55167,64 @@ func (ec *executionContext) _PartnerEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var partnerLossImplementors = []string{"PartnerLoss"}
+
+func (ec *executionContext) _PartnerLoss(ctx context.Context, sel ast.SelectionSet, obj *analyticssvc.PartnerLoss) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partnerLossImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PartnerLoss")
+		case "partnerID":
+			out.Values[i] = ec._PartnerLoss_partnerID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "partner":
+			out.Values[i] = ec._PartnerLoss_partner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._PartnerLoss_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unitsLost":
+			out.Values[i] = ec._PartnerLoss_unitsLost(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activeCouriers":
+			out.Values[i] = ec._PartnerLoss_activeCouriers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "valuePerActive":
+			out.Values[i] = ec._PartnerLoss_valuePerActive(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var partnerOutstandingImplementors = []string{"PartnerOutstanding"}
 
 func (ec *executionContext) _PartnerOutstanding(ctx context.Context, sel ast.SelectionSet, obj *stocksvc.PartnerOutstanding) graphql.Marshaler {
@@ -51237,6 +55417,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_warehouses(ctx, field)
 				})
+		case "dashboard":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dashboard(ctx, field)
+				})
 		case "me":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -51298,6 +55484,44 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var reasonCountImplementors = []string{"ReasonCount"}
+
+func (ec *executionContext) _ReasonCount(ctx context.Context, sel ast.SelectionSet, obj *analyticssvc.Count) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, reasonCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReasonCount")
+		case "reason":
+			out.Values[i] = ec._ReasonCount_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ReasonCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -51620,6 +55844,147 @@ func (ec *executionContext) _StatusReasonEdge(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var stockAnalyticsImplementors = []string{"StockAnalytics"}
+
+func (ec *executionContext) _StockAnalytics(ctx context.Context, sel ast.SelectionSet, obj *analyticssvc.Stock) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stockAnalyticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StockAnalytics")
+		case "lines":
+			out.Values[i] = ec._StockAnalytics_lines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lowStock":
+			out.Values[i] = ec._StockAnalytics_lowStock(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "writeOffs":
+			out.Values[i] = ec._StockAnalytics_writeOffs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "losses":
+			out.Values[i] = ec._StockAnalytics_losses(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suggestedMinimums":
+			out.Values[i] = ec._StockAnalytics_suggestedMinimums(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var stockAnalyticsLineImplementors = []string{"StockAnalyticsLine"}
+
+func (ec *executionContext) _StockAnalyticsLine(ctx context.Context, sel ast.SelectionSet, obj *analyticssvc.StockLine) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, stockAnalyticsLineImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StockAnalyticsLine")
+		case "warehouseID":
+			out.Values[i] = ec._StockAnalyticsLine_warehouseID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warehouse":
+			out.Values[i] = ec._StockAnalyticsLine_warehouse(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "equipmentTypeID":
+			out.Values[i] = ec._StockAnalyticsLine_equipmentTypeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "equipmentType":
+			out.Values[i] = ec._StockAnalyticsLine_equipmentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onHand":
+			out.Values[i] = ec._StockAnalyticsLine_onHand(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quarantined":
+			out.Values[i] = ec._StockAnalyticsLine_quarantined(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inTransit":
+			out.Values[i] = ec._StockAnalyticsLine_inTransit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issued":
+			out.Values[i] = ec._StockAnalyticsLine_issued(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "returned":
+			out.Values[i] = ec._StockAnalyticsLine_returned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "outstanding":
+			out.Values[i] = ec._StockAnalyticsLine_outstanding(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minLevel":
+			out.Values[i] = ec._StockAnalyticsLine_minLevel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "low":
+			out.Values[i] = ec._StockAnalyticsLine_low(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var stockBalanceImplementors = []string{"StockBalance", "Node"}
 
 func (ec *executionContext) _StockBalance(ctx context.Context, sel ast.SelectionSet, obj *ent.StockBalance) graphql.Marshaler {
@@ -51904,6 +56269,69 @@ func (ec *executionContext) _StockReportLine(ctx context.Context, sel ast.Select
 			}
 		case "adjusted":
 			out.Values[i] = ec._StockReportLine_adjusted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var suggestedMinimumImplementors = []string{"SuggestedMinimum"}
+
+func (ec *executionContext) _SuggestedMinimum(ctx context.Context, sel ast.SelectionSet, obj *analyticssvc.SuggestedMinimum) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, suggestedMinimumImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SuggestedMinimum")
+		case "branchID":
+			out.Values[i] = ec._SuggestedMinimum_branchID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "branch":
+			out.Values[i] = ec._SuggestedMinimum_branch(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "equipmentTypeID":
+			out.Values[i] = ec._SuggestedMinimum_equipmentTypeID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "equipmentType":
+			out.Values[i] = ec._SuggestedMinimum_equipmentType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activeCouriers":
+			out.Values[i] = ec._SuggestedMinimum_activeCouriers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kitNeed":
+			out.Values[i] = ec._SuggestedMinimum_kitNeed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suggested":
+			out.Values[i] = ec._SuggestedMinimum_suggested(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -52590,6 +57018,54 @@ func (ec *executionContext) _WarehouseEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var writeOffTotalImplementors = []string{"WriteOffTotal"}
+
+func (ec *executionContext) _WriteOffTotal(ctx context.Context, sel ast.SelectionSet, obj *analyticssvc.WriteOffs) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, writeOffTotalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WriteOffTotal")
+		case "month":
+			out.Values[i] = ec._WriteOffTotal_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._WriteOffTotal_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quantity":
+			out.Values[i] = ec._WriteOffTotal_quantity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._WriteOffTotal_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
@@ -52952,9 +57428,56 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNActivePoint2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐActivePointᚄ(ctx context.Context, sel ast.SelectionSet, v []*analyticssvc.ActivePoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActivePoint2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐActivePoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNActivePoint2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐActivePoint(ctx context.Context, sel ast.SelectionSet, v *analyticssvc.ActivePoint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActivePoint!")
+		return graphql.Null
+	}
+	return ec._ActivePoint(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNAddCourierDocumentInput2githubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐAddCourierDocumentInput(ctx context.Context, v any) (model.AddCourierDocumentInput, error) {
 	res, err := ec.unmarshalInputAddCourierDocumentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAnalyticsFilter2githubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐAnalyticsFilter(ctx context.Context, v any) (model.AnalyticsFilter, error) {
+	res, err := ec.unmarshalInputAnalyticsFilter(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAnalyticsFunnel2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐFunnel(ctx context.Context, sel ast.SelectionSet, v *analyticssvc.Funnel) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AnalyticsFunnel!")
+		return graphql.Null
+	}
+	return ec._AnalyticsFunnel(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAnalyticsInterval2githubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐAnalyticsInterval(ctx context.Context, v any) (model.AnalyticsInterval, error) {
+	var res model.AnalyticsInterval
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAnalyticsInterval2githubᚗcomᚋmycourierᚋmycourierᚋgraphᚋmodelᚐAnalyticsInterval(ctx context.Context, sel ast.SelectionSet, v model.AnalyticsInterval) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNApiToken2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐApiToken(ctx context.Context, sel ast.SelectionSet, v *ent.ApiToken) graphql.Marshaler {
@@ -53094,6 +57617,34 @@ func (ec *executionContext) marshalNBranchOrderField2ᚖgithubᚗcomᚋmycourier
 func (ec *executionContext) unmarshalNBranchWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐBranchWhereInput(ctx context.Context, v any) (*ent.BranchWhereInput, error) {
 	res, err := ec.unmarshalInputBranchWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChurn2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐChurn(ctx context.Context, sel ast.SelectionSet, v *analyticssvc.Churn) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Churn!")
+		return graphql.Null
+	}
+	return ec._Churn(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChurnCohort2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐCohort(ctx context.Context, sel ast.SelectionSet, v analyticssvc.Cohort) graphql.Marshaler {
+	return ec._ChurnCohort(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNChurnCohort2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐCohortᚄ(ctx context.Context, sel ast.SelectionSet, v []analyticssvc.Cohort) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChurnCohort2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐCohort(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNCountLineInput2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐCountLineᚄ(ctx context.Context, v any) ([]*stocksvc.CountLine, error) {
@@ -53527,6 +58078,14 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 	return v
 }
 
+func (ec *executionContext) marshalNDashboard2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐView(ctx context.Context, sel ast.SelectionSet, v *analyticssvc.View) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Dashboard!")
+		return graphql.Null
+	}
+	return ec._Dashboard(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := scalar.UnmarshalDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -53599,6 +58158,72 @@ func (ec *executionContext) marshalNEquipmentTypeTracking2githubᚗcomᚋmycouri
 func (ec *executionContext) unmarshalNEquipmentTypeWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐEquipmentTypeWhereInput(ctx context.Context, v any) (*ent.EquipmentTypeWhereInput, error) {
 	res, err := ec.unmarshalInputEquipmentTypeWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNFlowPoint2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐFlowPointᚄ(ctx context.Context, sel ast.SelectionSet, v []*analyticssvc.FlowPoint) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFlowPoint2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐFlowPoint(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFlowPoint2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐFlowPoint(ctx context.Context, sel ast.SelectionSet, v *analyticssvc.FlowPoint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FlowPoint!")
+		return graphql.Null
+	}
+	return ec._FlowPoint(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHeadcount2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐHeadcount(ctx context.Context, sel ast.SelectionSet, v *analyticssvc.Headcount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Headcount!")
+		return graphql.Null
+	}
+	return ec._Headcount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHeadcountBreakdown2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐBreakdown(ctx context.Context, sel ast.SelectionSet, v analyticssvc.Breakdown) graphql.Marshaler {
+	return ec._HeadcountBreakdown(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNHeadcountBreakdown2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐBreakdownᚄ(ctx context.Context, sel ast.SelectionSet, v []analyticssvc.Breakdown) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHeadcountBreakdown2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐBreakdown(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNHeldEquipment2ᚕᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐHeldᚄ(ctx context.Context, sel ast.SelectionSet, v []*stocksvc.Held) graphql.Marshaler {
@@ -53974,6 +58599,26 @@ func (ec *executionContext) marshalNPartnerConnection2ᚖgithubᚗcomᚋmycourie
 	return ec._PartnerConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPartnerLoss2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐPartnerLoss(ctx context.Context, sel ast.SelectionSet, v analyticssvc.PartnerLoss) graphql.Marshaler {
+	return ec._PartnerLoss(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNPartnerLoss2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐPartnerLossᚄ(ctx context.Context, sel ast.SelectionSet, v []analyticssvc.PartnerLoss) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPartnerLoss2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐPartnerLoss(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNPartnerOrderField2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐPartnerOrderField(ctx context.Context, v any) (*ent.PartnerOrderField, error) {
 	var res = new(ent.PartnerOrderField)
 	err := res.UnmarshalGQL(v)
@@ -54015,6 +58660,26 @@ func (ec *executionContext) marshalNPartnerOutstanding2ᚖgithubᚗcomᚋmycouri
 func (ec *executionContext) unmarshalNPartnerWhereInput2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐPartnerWhereInput(ctx context.Context, v any) (*ent.PartnerWhereInput, error) {
 	res, err := ec.unmarshalInputPartnerWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReasonCount2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐCount(ctx context.Context, sel ast.SelectionSet, v analyticssvc.Count) graphql.Marshaler {
+	return ec._ReasonCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNReasonCount2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐCountᚄ(ctx context.Context, sel ast.SelectionSet, v []analyticssvc.Count) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReasonCount2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalNReceiveStockInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐReceiveInput(ctx context.Context, v any) (stocksvc.ReceiveInput, error) {
@@ -54157,6 +58822,34 @@ func (ec *executionContext) unmarshalNStatusReasonWhereInput2ᚖgithubᚗcomᚋm
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNStockAnalytics2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐStock(ctx context.Context, sel ast.SelectionSet, v *analyticssvc.Stock) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StockAnalytics!")
+		return graphql.Null
+	}
+	return ec._StockAnalytics(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStockAnalyticsLine2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐStockLine(ctx context.Context, sel ast.SelectionSet, v analyticssvc.StockLine) graphql.Marshaler {
+	return ec._StockAnalyticsLine(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStockAnalyticsLine2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐStockLineᚄ(ctx context.Context, sel ast.SelectionSet, v []analyticssvc.StockLine) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStockAnalyticsLine2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐStockLine(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNStockBalance2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStockBalance(ctx context.Context, sel ast.SelectionSet, v *ent.StockBalance) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "StockBalance!")
@@ -54276,6 +58969,26 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	for i := range v {
 		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
 	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSuggestedMinimum2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐSuggestedMinimum(ctx context.Context, sel ast.SelectionSet, v analyticssvc.SuggestedMinimum) graphql.Marshaler {
+	return ec._SuggestedMinimum(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSuggestedMinimum2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐSuggestedMinimumᚄ(ctx context.Context, sel ast.SelectionSet, v []analyticssvc.SuggestedMinimum) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSuggestedMinimum2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐSuggestedMinimum(ctx, sel, v[i])
+	})
 
 	for _, e := range ret {
 		if e == graphql.Null {
@@ -54520,6 +59233,26 @@ func (ec *executionContext) unmarshalNWarehouseWhereInput2ᚖgithubᚗcomᚋmyco
 func (ec *executionContext) unmarshalNWriteOffEquipmentInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐWriteOffInput(ctx context.Context, v any) (stocksvc.WriteOffInput, error) {
 	res, err := ec.unmarshalInputWriteOffEquipmentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWriteOffTotal2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐWriteOffs(ctx context.Context, sel ast.SelectionSet, v analyticssvc.WriteOffs) graphql.Marshaler {
+	return ec._WriteOffTotal(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNWriteOffTotal2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐWriteOffsᚄ(ctx context.Context, sel ast.SelectionSet, v []analyticssvc.WriteOffs) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWriteOffTotal2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋanalyticssvcᚐWriteOffs(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {

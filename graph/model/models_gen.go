@@ -3,6 +3,10 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -21,6 +25,21 @@ type AddCourierDocumentInput struct {
 	ExpiresAt *time.Time           `json:"expiresAt,omitempty"`
 	// PDF, JPEG or PNG, up to 10 MiB.
 	File *graphql.Upload `json:"file,omitempty"`
+}
+
+// One filter for every dashboard section. The viewer's scope always applies on
+// top: a manager's figures cover only their partners and regions, and asking
+// for a partner, region or branch outside the scope is FORBIDDEN (not an empty
+// answer). Days are local days in Tashkent. Empty lists do not restrict.
+type AnalyticsFilter struct {
+	// First day of the period, included (default: 29 days before to).
+	From *time.Time `json:"from,omitempty"`
+	// Last day of the period, included (default: today). The period is at most 1098 days.
+	To             *time.Time              `json:"to,omitempty"`
+	PartnerIDs     []int                   `json:"partnerIDs,omitempty"`
+	RegionIDs      []int                   `json:"regionIDs,omitempty"`
+	BranchIDs      []int                   `json:"branchIDs,omitempty"`
+	TransportTypes []courier.TransportType `json:"transportTypes,omitempty"`
 }
 
 // Tokens of a session. The access token goes in `Authorization: Bearer`;
@@ -123,4 +142,62 @@ type UpdateUserInput struct {
 	PartnerIDs     []int      `json:"partnerIDs,omitempty"`
 	RegionIDs      []int      `json:"regionIDs,omitempty"`
 	WarehouseIDs   []int      `json:"warehouseIDs,omitempty"`
+}
+
+// The length of one step of a time series. Weeks start on Monday.
+type AnalyticsInterval string
+
+const (
+	AnalyticsIntervalDay   AnalyticsInterval = "DAY"
+	AnalyticsIntervalWeek  AnalyticsInterval = "WEEK"
+	AnalyticsIntervalMonth AnalyticsInterval = "MONTH"
+)
+
+var AllAnalyticsInterval = []AnalyticsInterval{
+	AnalyticsIntervalDay,
+	AnalyticsIntervalWeek,
+	AnalyticsIntervalMonth,
+}
+
+func (e AnalyticsInterval) IsValid() bool {
+	switch e {
+	case AnalyticsIntervalDay, AnalyticsIntervalWeek, AnalyticsIntervalMonth:
+		return true
+	}
+	return false
+}
+
+func (e AnalyticsInterval) String() string {
+	return string(e)
+}
+
+func (e *AnalyticsInterval) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AnalyticsInterval(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AnalyticsInterval", str)
+	}
+	return nil
+}
+
+func (e AnalyticsInterval) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AnalyticsInterval) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AnalyticsInterval) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

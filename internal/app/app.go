@@ -18,6 +18,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mycourier/mycourier/graph"
+	"github.com/mycourier/mycourier/internal/analyticssvc"
 	"github.com/mycourier/mycourier/internal/authsvc"
 	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/couriersvc"
@@ -93,6 +94,7 @@ func New(opts Options) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
+	analytics := analyticssvc.New(client, analyticssvc.Options{})
 	a := &App{Auth: opts.Auth, Couriers: couriers, Stock: stock}
 
 	reg := opts.Registry
@@ -100,7 +102,7 @@ func New(opts Options) (*App, error) {
 		reg = httpserver.NewRegistry()
 	}
 	metrics := httpserver.NewMetrics(reg)
-	gql, err := graph.NewServer(client, graph.Services{Auth: opts.Auth, Couriers: couriers, Stock: stock}, graph.ServerOptions{
+	gql, err := graph.NewServer(client, graph.Services{Auth: opts.Auth, Couriers: couriers, Stock: stock, Analytics: analytics}, graph.ServerOptions{
 		Introspection: opts.Introspection,
 		Extensions:    []graphql.HandlerExtension{metrics.GraphQL()},
 		MaxDepth:      opts.MaxDepth,
@@ -130,6 +132,8 @@ func New(opts Options) (*App, error) {
 			r.Group(func(r chi.Router) {
 				r.Use(signedIn)
 				courierhttp.Routes(r, client, couriers)
+				// Dashboard sections as CSV or XLSX: the dashboard's filter and scope.
+				r.Method(http.MethodGet, "/export/dashboard", analytics.Handler())
 			})
 			// Handover acts (PDF) of issues and returns, for signed-in
 			// viewers whose scope reaches the document.

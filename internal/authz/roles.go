@@ -100,6 +100,13 @@ var Entities = map[string]Access{
 	"Session":        {},
 	"LoginThrottle":  {},
 	"IdempotencyKey": {},
+	// Analytics summaries are kept by hooks and read by the analytics
+	// service as the system; the dashboard applies the viewer's scope.
+	"CourierDayStat":        {},
+	"CourierReasonStat":     {},
+	"CourierActivationStat": {},
+	"CourierCount":          {},
+	"StockDayStat":          {},
 }
 
 // Public operations need no sign-in.
@@ -188,7 +195,10 @@ var customOperations = map[string][]Role{
 	"Mutation.rejectCourierDocument":     {Owner, Manager, Onboarding},
 	"Mutation.importCouriers":            {Owner, Manager, Onboarding},
 	"Mutation.createStatusReason":        ownerOnly,
-	"Mutation.updateStatusReason":        ownerOnly,
+	// Analytics (issue 10): figures for those who steer and those who
+	// report; each sees them within their scope.
+	"Query.dashboard":             {Owner, Manager, Security, Integrator},
+	"Mutation.updateStatusReason": ownerOnly,
 }
 
 // Allowed tells whether role may call the operation ("Query.couriers").

@@ -19,6 +19,7 @@ import (
 
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/partner"
+	"github.com/mycourier/mycourier/internal/analyticssvc/summary"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/couriersvc/searchkey"
 	"github.com/mycourier/mycourier/internal/phone"
@@ -42,6 +43,16 @@ type BenchOptions struct {
 	Workers int
 	// Progress, if set, is told how many couriers are written so far.
 	Progress func(done, total int)
+	// History adds each new courier's status history (about five changes
+	// each: registration, submission, activation, block spells, firing,
+	// some rehires), consistent with the courier's row.
+	History bool
+	// Movements adds about this many ledger rows over the last two years
+	// (kit issues, returns, losses, write-offs, opening receipts), with
+	// balances and holdings to match.
+	Movements int
+	// Log, if set, gets a line per stage of History and Movements.
+	Log func(line string)
 }
 
 // benchColumns are written by Bench; id is left to the database so it stays
@@ -94,7 +105,10 @@ func Bench(ctx context.Context, db *database.DB, opts BenchOptions) (sum Summary
 		return sum, err
 	}
 	// Bench ordinals own the PINFL serials starting 0 or 9 (see pinfl.Generate).
-	var first int
+	var first, lastID int
+	if err := db.SQL.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM couriers`).Scan(&lastID); err != nil {
+		return sum, err
+	}
 	if err := db.SQL.QueryRowContext(ctx,
 		`SELECT count(*) FROM couriers WHERE substr(pinfl, 8, 1) IN ('0', '9')`).Scan(&first); err != nil {
 		return sum, fmt.Errorf("count earlier bench couriers: %w", err)
@@ -111,15 +125,25 @@ func Bench(ctx context.Context, db *database.DB, opts BenchOptions) (sum Summary
 		return sum, err
 	}
 	sum.Couriers = opts.Couriers
+	if opts.History {
+		if err := benchHistory(ctx, db, g, lastID, opts.Movements, opts); err != nil {
+			return sum, err
+		}
+	} else if err := summary.Backfill(ctx, db.SQL, summary.BackfillOptions{}); err != nil {
+		// COPY bypasses the hooks that keep the analytics summaries.
+		return sum, err
+	}
 	// Leave the table as autovacuum would in production: fresh statistics
 	// (else the planner guesses from an empty table) and, on PostgreSQL, a
 	// visibility map, without which no index-only scan skips the heap.
-	tidy := "ANALYZE couriers"
-	if db.Dialect == dialect.Postgres {
-		tidy = "VACUUM (ANALYZE) couriers"
-	}
-	if _, err := db.SQL.ExecContext(ctx, tidy); err != nil {
-		return sum, fmt.Errorf("%s: %w", tidy, err)
+	for _, table := range []string{"couriers", "courier_status_changes", "movements", "courier_day_stats", "courier_counts", "stock_day_stats"} {
+		tidy := "ANALYZE " + table
+		if db.Dialect == dialect.Postgres {
+			tidy = "VACUUM (ANALYZE) " + table
+		}
+		if _, err := db.SQL.ExecContext(ctx, tidy); err != nil {
+			return sum, fmt.Errorf("%s: %w", tidy, err)
+		}
 	}
 	return sum, nil
 }
@@ -127,13 +151,17 @@ func Bench(ctx context.Context, db *database.DB, opts BenchOptions) (sum Summary
 // generator turns a row ordinal into a courier row, the same row for the
 // same seed and ordinal however the work is split.
 type generator struct {
-	seed          uint64
-	now           time.Time
-	partnerIDs    []int
-	partnerCum    []float64 // cumulative Zipf weights
-	regionBranch  [][]int   // branch ids per region, in regions order
-	regionPlates  []string
-	regionWeights []int
+	seed       uint64
+	now        time.Time
+	partnerIDs []int
+	partnerCum []float64 // cumulative Zipf weights
+	// regionPartners are the partners working in each region (a fleet
+	// works in a few regions, as real ones do), with cumulative Zipf weights.
+	regionPartners [][]int
+	regionCum      [][]float64
+	regionBranch   [][]int // branch ids per region, in regions order
+	regionPlates   []string
+	regionWeights  []int
 }
 
 func benchReference(ctx context.Context, client *ent.Client, opts BenchOptions, sum *Summary) (_ *generator, err error) {
@@ -175,6 +203,20 @@ func benchReference(ctx context.Context, client *ent.Client, opts BenchOptions, 
 		g.partnerIDs = append(g.partnerIDs, byName[name])
 		total += 1 / math.Pow(float64(k+1), 1.1)
 		g.partnerCum = append(g.partnerCum, total)
+	}
+	// Partner k works in regions k and k+5 (mod the region count), the
+	// three largest in Tashkent too: every region has a partner.
+	g.regionPartners = make([][]int, len(regions))
+	g.regionCum = make([][]float64, len(regions))
+	for k := range names {
+		for _, r := range []int{k % len(regions), (k + 5) % len(regions)} {
+			g.regionPartners[r] = append(g.regionPartners[r], g.partnerIDs[k])
+			g.regionCum[r] = append(g.regionCum[r], cumAdd(g.regionCum[r], 1/math.Pow(float64(k+1), 1.1)))
+		}
+		if k < 3 && k%len(regions) != 0 && (k+5)%len(regions) != 0 {
+			g.regionPartners[0] = append(g.regionPartners[0], g.partnerIDs[k])
+			g.regionCum[0] = append(g.regionCum[0], cumAdd(g.regionCum[0], 1/math.Pow(float64(k+1), 1.1)))
+		}
 	}
 	for _, reg := range regions {
 		var ids []int
@@ -235,7 +277,8 @@ func (g *generator) row(i int, src *rand.PCG, dst []any) error {
 	if transport == "moto" || transport == "car" {
 		vehicle = plate(r, g.regionPlates[reg])
 	}
-	var partnerID any = g.partnerIDs[sort.SearchFloat64s(g.partnerCum, r.Float64()*g.partnerCum[len(g.partnerCum)-1])]
+	cum := g.regionCum[reg]
+	var partnerID any = g.regionPartners[reg][sort.SearchFloat64s(cum, r.Float64()*cum[len(cum)-1])]
 
 	created := g.now.Add(-time.Duration(r.Int64N(int64(threeYears))))
 	changed := created
@@ -415,4 +458,12 @@ func benchInsert(ctx context.Context, db *sql.DB, g *generator, first int, opts 
 		}
 	}
 	return nil
+}
+
+// cumAdd is the next cumulative weight after cum.
+func cumAdd(cum []float64, w float64) float64 {
+	if len(cum) == 0 {
+		return w
+	}
+	return cum[len(cum)-1] + w
 }

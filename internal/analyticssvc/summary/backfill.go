@@ -1,0 +1,194 @@
+package summary
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// BackfillOptions tune Backfill.
+type BackfillOptions struct {
+	// FromMonth (yyyymm) skips the months before it: a run stopped half-way
+	// resumes where its last progress line said.
+	FromMonth int
+	// Progress, if set, gets one line per stage and per month written.
+	Progress func(line string)
+}
+
+// Backfill rebuilds every summary from the raw tables: for data written
+// before the summaries existed, or by a bulk load that bypassed the hooks.
+// It recomputes in memory, then rewrites one month per transaction (delete
+// the month's rows, insert the recomputed ones), so it is idempotent and a
+// stopped run can resume with FromMonth. Run it while nothing else writes
+// couriers or stock: a change committed during the run may be counted twice
+// or not at all until the next run (verify tells).
+func Backfill(ctx context.Context, db *sql.DB, opts BackfillOptions) error {
+	say := func(format string, args ...any) {
+		if opts.Progress != nil {
+			opts.Progress(fmt.Sprintf(format, args...))
+		}
+	}
+	say("reading couriers and status history…")
+	c, err := Recompute(ctx, db, func(n int) { say("  %d status changes read", n) })
+	if err != nil {
+		return err
+	}
+	say("reading the stock ledger…")
+	s, err := RecomputeStock(ctx, db)
+	if err != nil {
+		return err
+	}
+	err = inTx(ctx, db, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM courier_counts`); err != nil {
+			return err
+		}
+		rows := make([][]any, 0, len(c.Counts))
+		for k, n := range c.Counts {
+			rows = append(rows, []any{k.Partner, k.Branch, k.Transport, k.Status, n})
+		}
+		return InsertRows(ctx, tx, "courier_counts", []string{"partner_id", "branch_id", "transport_type", "status", "n"}, rows)
+	})
+	if err != nil {
+		return errf("backfill courier counts", err)
+	}
+	say("courier_counts: %d rows", len(c.Counts))
+
+	months := map[int]*monthRows{}
+	at := func(day int) *monthRows {
+		m := months[day/100]
+		if m == nil {
+			m = &monthRows{}
+			months[day/100] = m
+		}
+		return m
+	}
+	for k, r := range c.Days {
+		if r != (DayRow{}) {
+			at(k.Day).days = append(at(k.Day).days, []any{k.Day, k.Partner, k.Branch, k.Transport, r.Registered, r.Submitted,
+				r.Activated, r.Blocked, r.Unblocked, r.Fired, r.Rehired, r.ActiveDelta, r.FiredWithin7d, r.FiredWithin30d})
+		}
+	}
+	for k, n := range c.Reasons {
+		if n != 0 {
+			at(k.Day).reasons = append(at(k.Day).reasons, []any{k.Day, k.Partner, k.Branch, k.Transport, k.ToStatus, k.Reason, n})
+		}
+	}
+	for k, n := range c.Delays {
+		if n != 0 {
+			at(k.Day).delays = append(at(k.Day).delays, []any{k.Day, k.Partner, k.Branch, k.Transport, k.DelayDays, n})
+		}
+	}
+	for k, r := range s {
+		at(k.Day).stock = append(at(k.Day).stock, []any{k.Day, k.Warehouse, k.Type, k.Kind, k.Reason, r.Rows, r.Quantity, r.Value})
+	}
+	// Months that only the stored rows have are emptied too.
+	for _, table := range summaryTables {
+		err := scanAll(ctx, db, `SELECT DISTINCT day FROM `+table.name, func(rows *sql.Rows) error {
+			var day int
+			if err := rows.Scan(&day); err != nil {
+				return err
+			}
+			at(day)
+			return nil
+		})
+		if err != nil {
+			return errf("backfill: months of "+table.name, err)
+		}
+	}
+	keys := make([]int, 0, len(months))
+	for m := range months {
+		if m >= opts.FromMonth {
+			keys = append(keys, m)
+		}
+	}
+	slices.Sort(keys)
+	for i, month := range keys {
+		m := months[month]
+		err := inTx(ctx, db, func(tx *sql.Tx) error {
+			for _, table := range summaryTables {
+				if _, err := tx.ExecContext(ctx, `DELETE FROM `+table.name+` WHERE day >= $1 AND day < $2`, month*100, month*100+100); err != nil {
+					return err
+				}
+				if err := InsertRows(ctx, tx, table.name, table.columns, table.rows(m)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return errf(fmt.Sprintf("backfill month %d", month), err)
+		}
+		say("month %04d-%02d written (%d/%d); to resume after it: --from-month %d",
+			month/100, month%100, i+1, len(keys), nextMonth(month))
+	}
+	return nil
+}
+
+type monthRows struct{ days, reasons, delays, stock [][]any }
+
+var summaryTables = []struct {
+	name    string
+	columns []string
+	rows    func(*monthRows) [][]any
+}{
+	{"courier_day_stats", []string{"day", "partner_id", "branch_id", "transport_type", "registered", "submitted", "activated",
+		"blocked", "unblocked", "fired", "rehired", "active_delta", "fired_within_7d", "fired_within_30d"},
+		func(m *monthRows) [][]any { return m.days }},
+	{"courier_reason_stats", []string{"day", "partner_id", "branch_id", "transport_type", "to_status", "reason", "n"},
+		func(m *monthRows) [][]any { return m.reasons }},
+	{"courier_activation_stats", []string{"day", "partner_id", "branch_id", "transport_type", "delay_days", "n"},
+		func(m *monthRows) [][]any { return m.delays }},
+	{"stock_day_stats", []string{"day", "warehouse_id", "equipment_type_id", "kind", "reason", "rows", "quantity", "value"},
+		func(m *monthRows) [][]any { return m.stock }},
+}
+
+func nextMonth(m int) int {
+	if m%100 == 12 {
+		return (m/100+1)*100 + 1
+	}
+	return m + 1
+}
+
+func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+// InsertRows writes rows with multi-row INSERTs (500 rows stay under
+// SQLite's limit of bound variables) on either database.
+func InsertRows(ctx context.Context, tx Querier, table string, columns []string, rows [][]any) error {
+	const per = 500
+	for from := 0; from < len(rows); from += per {
+		chunk := rows[from:min(from+per, len(rows))]
+		var b strings.Builder
+		b.WriteString("INSERT INTO " + table + " (" + strings.Join(columns, ", ") + ") VALUES ")
+		args := make([]any, 0, len(chunk)*len(columns))
+		for i, r := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(")
+			for j := range r {
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				args = append(args, r[j])
+				fmt.Fprintf(&b, "$%d", len(args))
+			}
+			b.WriteString(")")
+		}
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("insert %s: %w", table, err)
+		}
+	}
+	return nil
+}

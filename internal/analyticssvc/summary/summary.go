@@ -1,0 +1,201 @@
+// Package summary keeps the analytics summary tables (courier_day_stats,
+// courier_reason_stats, courier_activation_stats, courier_counts,
+// stock_day_stats) equal to what the raw history says, in the same
+// transaction as each change, and recomputes them from the raw history for
+// `mycourier verify` and the backfill.
+//
+// A courier's share of the courier summaries is a pure function of the
+// courier's current partner, branch, transport type and status and of its
+// status history (Contribution). The hooks apply the difference of that
+// function before and after each change; the recomputation sums it over
+// every courier. So the two can only disagree if a write bypassed the hooks.
+package summary
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Zone is the time zone days are counted in: Tashkent, UTC+5 all year (no
+// daylight saving since 1992), fixed so no tz database is needed.
+var Zone = time.FixedZone("Asia/Tashkent", 5*3600)
+
+// Day is t's local day as yyyymmdd.
+func Day(t time.Time) int {
+	t = t.In(Zone)
+	return t.Year()*10000 + int(t.Month())*100 + t.Day()
+}
+
+// DayStart is the instant a yyyymmdd day begins.
+func DayStart(day int) time.Time {
+	return time.Date(day/10000, time.Month(day/100%100), day%100, 0, 0, 0, 0, Zone)
+}
+
+// Querier is what the summaries are read and written through: an ent
+// client or transaction (raw SQL), or a *sql.DB.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Dims are the dimensions courier summaries are cut by (0: none).
+type Dims struct {
+	Partner, Branch int
+	Transport       string
+}
+
+// DayKey addresses a courier_day_stats row.
+type DayKey struct {
+	Day int
+	Dims
+}
+
+// DayRow is the counters of a courier_day_stats row.
+type DayRow struct {
+	Registered, Submitted, Activated, Blocked, Unblocked, Fired, Rehired int
+	ActiveDelta, FiredWithin7d, FiredWithin30d                           int
+}
+
+func (r DayRow) add(o DayRow, sign int) DayRow {
+	return DayRow{
+		r.Registered + sign*o.Registered, r.Submitted + sign*o.Submitted, r.Activated + sign*o.Activated,
+		r.Blocked + sign*o.Blocked, r.Unblocked + sign*o.Unblocked, r.Fired + sign*o.Fired,
+		r.Rehired + sign*o.Rehired, r.ActiveDelta + sign*o.ActiveDelta,
+		r.FiredWithin7d + sign*o.FiredWithin7d, r.FiredWithin30d + sign*o.FiredWithin30d,
+	}
+}
+
+// ReasonKey addresses a courier_reason_stats row.
+type ReasonKey struct {
+	Day int
+	Dims
+	ToStatus, Reason string
+}
+
+// DelayKey addresses a courier_activation_stats row.
+type DelayKey struct {
+	Day int
+	Dims
+	DelayDays int
+}
+
+// CountKey addresses a courier_counts row.
+type CountKey struct {
+	Dims
+	Status string
+}
+
+// Couriers is (a share of) the courier summaries.
+type Couriers struct {
+	Days    map[DayKey]DayRow
+	Reasons map[ReasonKey]int
+	Delays  map[DelayKey]int
+	Counts  map[CountKey]int
+}
+
+// NewCouriers returns empty courier summaries.
+func NewCouriers() *Couriers {
+	return &Couriers{Days: map[DayKey]DayRow{}, Reasons: map[ReasonKey]int{}, Delays: map[DelayKey]int{}, Counts: map[CountKey]int{}}
+}
+
+// Change is one row of a courier's status history.
+type Change struct {
+	ID               int
+	From, To, Reason string // From is "" for the first registration
+	At               time.Time
+}
+
+// AddHistory adds the share of one courier's status history (in id order)
+// to c, with sign +1 or -1.
+func (c *Couriers) AddHistory(d Dims, hist []Change, sign int) {
+	var lastNew, lastActivation time.Time
+	for _, h := range hist {
+		day := Day(h.At)
+		var r DayRow
+		switch {
+		case h.From == "" && h.To == "new":
+			r.Registered = 1
+		case h.From == "new" && h.To == "new":
+			r.Submitted = 1
+		case h.From == "new" && h.To == "active":
+			r.Activated = 1
+		case h.From == "active" && h.To == "blocked":
+			r.Blocked = 1
+		case h.From == "blocked" && h.To == "active":
+			r.Unblocked = 1
+		case h.To == "fired":
+			r.Fired = 1
+		case h.From == "fired" && h.To == "new":
+			r.Rehired = 1
+		}
+		if h.To == "active" && h.From != "active" {
+			r.ActiveDelta++
+		}
+		if h.From == "active" && h.To != "active" {
+			r.ActiveDelta--
+		}
+		k := DayKey{day, d}
+		c.Days[k] = c.Days[k].add(r, sign)
+		switch {
+		case h.To == "new" && h.From != "new":
+			lastNew = h.At
+		case r.Activated == 1:
+			lastActivation = h.At
+			if !lastNew.IsZero() {
+				dk := DelayKey{day, d, int(h.At.Sub(lastNew) / (24 * time.Hour))}
+				c.Delays[dk] += sign
+			}
+		}
+		if r.Blocked == 1 || r.Fired == 1 {
+			c.Reasons[ReasonKey{day, d, h.To, h.Reason}] += sign
+		}
+		if r.Fired == 1 && !lastActivation.IsZero() {
+			tenure := h.At.Sub(lastActivation)
+			ck := DayKey{Day(lastActivation), d}
+			var cr DayRow
+			if tenure <= 7*24*time.Hour {
+				cr.FiredWithin7d = 1
+			}
+			if tenure <= 30*24*time.Hour {
+				cr.FiredWithin30d = 1
+			}
+			c.Days[ck] = c.Days[ck].add(cr, sign)
+		}
+	}
+}
+
+// AddCourier adds one courier's current status to the counts, with sign.
+func (c *Couriers) AddCourier(d Dims, status string, sign int) {
+	c.Counts[CountKey{d, status}] += sign
+}
+
+// Stock is (a share of) stock_day_stats.
+type Stock map[StockKey]StockRow
+
+// StockKey addresses a stock_day_stats row.
+type StockKey struct {
+	Day, Warehouse, Type int
+	Kind, Reason         string
+}
+
+// StockRow is the sums of a stock_day_stats row.
+type StockRow struct {
+	Rows, Quantity int
+	Value          int64
+}
+
+// Add adds one ledger row.
+func (s Stock) Add(at time.Time, warehouse, typ int, kind, reason string, qty int, unitCost int64) {
+	k := StockKey{Day(at), warehouse, typ, kind, reason}
+	r := s[k]
+	s[k] = StockRow{r.Rows + 1, r.Quantity + qty, r.Value + int64(qty)*unitCost}
+}
+
+func errf(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("summary: %s: %w", what, err)
+}
