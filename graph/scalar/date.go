@@ -28,7 +28,7 @@ func MarshalDate(t time.Time) graphql.Marshaler {
 func UnmarshalDate(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, fmt.Errorf("Date must be a string like 2026-11-30, got %T", v)
+		return time.Time{}, fmt.Errorf("a Date must be a string like 2026-11-30, got %T", v)
 	}
 	t, err := time.ParseInLocation(DateLayout, s, time.UTC)
 	if err != nil {
