@@ -11,6 +11,7 @@ import (
 	"github.com/mycourier/mycourier/internal/authsvc"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/stocksvc"
+	"github.com/mycourier/mycourier/internal/webhook"
 )
 
 // Resolver holds the dependencies the resolvers need.
@@ -20,6 +21,7 @@ type Resolver struct {
 	// couriers runs onboarding, documents and the courier lifecycle.
 	couriers *couriersvc.Service
 	stock    *stocksvc.Service
+	webhooks *webhook.Service
 }
 
 // NewSchema returns the executable GraphQL schema over the ent client and
@@ -41,6 +43,6 @@ func NewSchema(client *ent.Client, auth *authsvc.Service, courierOpts ...courier
 		}
 	}
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client, auth: auth, stock: stock, couriers: couriersvc.New(client, co)},
+		Resolvers: &Resolver{client: client, auth: auth, stock: stock, couriers: couriersvc.New(client, co), webhooks: webhook.NewService(client)},
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/mycourier/mycourier/internal/platform/httpserver"
 	"github.com/mycourier/mycourier/internal/platform/logging"
 	"github.com/mycourier/mycourier/internal/platform/migrate"
+	"github.com/mycourier/mycourier/internal/webhook"
 )
 
 func serveCmd() *cobra.Command {
@@ -70,6 +71,12 @@ func serveCmd() *cobra.Command {
 					log.Info().Err(err).Int("couriers", n).Msg("document expiry sweep")
 				})
 			}()
+			// Integrator events: deliver the outbox (one per SQLite file; any number on PostgreSQL).
+			hooks := webhook.NewDispatcher(db, webhook.Options{
+				AllowPrivate: cfg.WebhookAllowPrivate,
+				OnError:      func(err error) { log.Warn().Err(err).Msg("webhook dispatch") },
+			})
+			go hooks.Run(ctx, 2*time.Second)
 			router := httpserver.NewRouter(httpserver.Options{
 				Documents:     docs,
 				Auth:          auth,

@@ -160,7 +160,7 @@ func ValidColumn(column string) bool {
 //
 //	import _ "github.com/mycourier/mycourier/ent/runtime"
 var (
-	Hooks        [4]ent.Hook
+	Hooks        [5]ent.Hook
 	Interceptors [1]ent.Interceptor
 	Policy       ent.Policy
 	// DefaultCreatedAt holds the default value on creation for the "created_at" field.

@@ -98,6 +98,12 @@ var Entities = map[string]Access{
 	"Session":        {},
 	"LoginThrottle":  {},
 	"IdempotencyKey": {},
+	// Integrator events: the owner registers endpoints and watches
+	// deliveries; the outbox and the dispatcher write as the system.
+	"WebhookEndpoint": {Read: ownerOnly, Write: ownerOnly},
+	"WebhookDelivery": {Read: ownerOnly},
+	"WebhookEvent":    {Read: ownerOnly},
+	"WebhookAttempt":  {Read: ownerOnly},
 }
 
 // Public operations need no sign-in.
@@ -113,6 +119,7 @@ var listQueries = map[string]string{
 	"equipmentTypes": "EquipmentType", "couriers": "Courier", "courierDocuments": "CourierDocument",
 	"courierStatusChanges": "CourierStatusChange", "items": "Item", "stockBalances": "StockBalance",
 	"movements": "Movement", "users": "User", "apiTokens": "ApiToken", "auditEvents": "AuditEvent",
+	"webhookEndpoints": "WebhookEndpoint", "webhookDeliveries": "WebhookDelivery",
 }
 
 // referenceData has generic create/update mutations.
@@ -187,6 +194,9 @@ var customOperations = map[string][]Role{
 	"Mutation.importCouriers":            {Owner, Manager, Onboarding},
 	"Mutation.createStatusReason":        ownerOnly,
 	"Mutation.updateStatusReason":        ownerOnly,
+	// Integrator events (webhooks).
+	"Mutation.createWebhookEndpoint": ownerOnly,
+	"Mutation.updateWebhookEndpoint": ownerOnly,
 }
 
 // Allowed tells whether role may call the operation ("Query.couriers").

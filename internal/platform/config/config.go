@@ -43,6 +43,8 @@ type Config struct {
 	MaxBodyBytes    int64
 	MaxQueryDepth   int
 	MaxComplexity   int
+	// WebhookAllowPrivate lets webhook deliveries reach non-public addresses.
+	WebhookAllowPrivate bool
 }
 
 // Setting describes one configuration value: its flag, variable, default and meaning.
@@ -79,6 +81,7 @@ var Settings = []Setting{
 	{"max-body-bytes", "1048576", "largest request body accepted, except file uploads"},
 	{"max-query-depth", "12", "deepest GraphQL selection accepted"},
 	{"max-query-complexity", "5000", "highest GraphQL query complexity accepted"},
+	{"webhook-allow-private", "", "let webhook deliveries reach loopback, private and link-local addresses (default: on in dev, off in production)"},
 }
 
 // Bind registers a flag for every setting on fs, its default taken from the
@@ -134,6 +137,7 @@ func Load(fs *pflag.FlagSet) (Config, error) {
 	}
 	c.Playground = boolOf("playground", c.Mode == ModeDev)
 	c.AutoMigrate = boolOf("auto-migrate", true)
+	c.WebhookAllowPrivate = boolOf("webhook-allow-private", c.Mode == ModeDev)
 	if c.LogFormat == "" {
 		c.LogFormat = "console"
 		if c.Mode == ModeProduction {
