@@ -115,3 +115,8 @@ func (r *queryResolver) Me(ctx context.Context) (*ent.User, error) {
 	}
 	return r.client.User.Get(ctx, v.ID)
 }
+
+// Permissions is the resolver for the permissions field.
+func (r *userResolver) Permissions(ctx context.Context, obj *ent.User) ([]string, error) {
+	return authz.Permissions(authz.Role(obj.Role)), nil
+}

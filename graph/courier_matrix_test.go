@@ -9,7 +9,7 @@ func init() {
 		"Query.expiringCourierDocuments":     `expiringCourierDocuments(days: 30) { totalCount }`,
 		"Query.statusReasons":                `statusReasons { totalCount }`,
 		"Query.courierDossier":               `courierDossier(id: "1") { id }`,
-		"Mutation.onboardCourier":            `onboardCourier(input: {lastName: "", firstName: "", phone: "", pinfl: "", transportType: foot}) { id }`,
+		"Mutation.onboardCourier":            `onboardCourier(input: {lastName: "", firstName: "", phone: "", pinfl: "", transportType: FOOT}) { id }`,
 		"Mutation.updateCourier":             `updateCourier(id: "1", input: {}) { id }`,
 		"Mutation.submitForActivation":       `submitForActivation(id: "1") { id }`,
 		"Mutation.activateCourier":           `activateCourier(id: "1") { id }`,
@@ -18,12 +18,12 @@ func init() {
 		"Mutation.fireCourier":               `fireCourier(id: "1", reason: "own_wish") { id }`,
 		"Mutation.rehireCourier":             `rehireCourier(id: "1") { id }`,
 		"Mutation.setCourierDoNotRehire":     `setCourierDoNotRehire(id: "1", doNotRehire: true) { id }`,
-		"Mutation.addCourierDocument":        `addCourierDocument(input: {courierID: "1", kind: passport}) { id }`,
+		"Mutation.addCourierDocument":        `addCourierDocument(input: {courierID: "1", kind: PASSPORT}) { id }`,
 		"Mutation.uploadCourierDocumentFile": `uploadCourierDocumentFile(id: "1", file: "not-a-file") { id }`,
 		"Mutation.verifyCourierDocument":     `verifyCourierDocument(id: "1") { id }`,
 		"Mutation.rejectCourierDocument":     `rejectCourierDocument(id: "1", reason: "matrix") { id }`,
 		"Mutation.importCouriers":            `importCouriers(file: "not-a-file", dryRun: true) { rows }`,
-		"Mutation.createStatusReason":        `createStatusReason(input: {kind: block, code: "", titleRu: ""}) { id }`,
+		"Mutation.createStatusReason":        `createStatusReason(input: {kind: BLOCK, code: "", titleRu: ""}) { id }`,
 		"Mutation.updateStatusReason":        `updateStatusReason(id: "1", input: {}) { id }`,
 	} {
 		matrixCalls[op] = fixed(call)

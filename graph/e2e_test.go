@@ -174,7 +174,7 @@ func createRefData(a *api) refData {
 	r.warehouse = a.createID("createWarehouse", fmt.Sprintf(`{name: "Склад Юнусабад", code: "WH-YU", branchID: %q}`, r.branchA))
 	r.partnerA = a.createID("createPartner", `{name: "Express Logistics", inn: "301234567"}`)
 	r.partnerB = a.createID("createPartner", `{name: "Tez Yetkazish"}`)
-	r.equipment = a.createID("createEquipmentType", `{name: "Термосумка", sku: "BAG-THERMO", category: bag}`)
+	r.equipment = a.createID("createEquipmentType", `{name: "Термосумка", sku: "BAG-THERMO", category: BAG}`)
 	return r
 }
 
@@ -286,7 +286,7 @@ func TestE2E_CouriersFilterOrderPaginateWithNestedEdges(t *testing.T) {
 			t.Fatalf("fixture has %d matching couriers; need several pages", len(want))
 		}
 
-		where := map[string]any{"status": "active", "partnerID": ref.partnerA}
+		where := map[string]any{"status": "ACTIVE", "partnerID": ref.partnerA}
 		order := map[string]any{"field": "LAST_NAME", "direction": "ASC"}
 		var got []string
 		var after any
@@ -303,7 +303,7 @@ func TestE2E_CouriersFilterOrderPaginateWithNestedEdges(t *testing.T) {
 			}
 			for _, e := range p.Couriers.Edges {
 				n := e.Node
-				if n.Status != "active" || n.Partner.ID != ref.partnerA || n.Partner.Name != "Express Logistics" {
+				if n.Status != "ACTIVE" || n.Partner.ID != ref.partnerA || n.Partner.Name != "Express Logistics" {
 					t.Errorf("courier %s: status %s partner %+v; filter not applied", n.LastName, n.Status, n.Partner)
 				}
 				if n.Branch.Name != "Юнусабад" || n.Branch.Region.Code != "TAS" {

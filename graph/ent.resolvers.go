@@ -157,9 +157,13 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 // StockBalance returns generated.StockBalanceResolver implementation.
 func (r *Resolver) StockBalance() generated.StockBalanceResolver { return &stockBalanceResolver{r} }
 
+// User returns generated.UserResolver implementation.
+func (r *Resolver) User() generated.UserResolver { return &userResolver{r} }
+
 type (
 	courierResolver         struct{ *Resolver }
 	courierDocumentResolver struct{ *Resolver }
 	queryResolver           struct{ *Resolver }
 	stockBalanceResolver    struct{ *Resolver }
+	userResolver            struct{ *Resolver }
 )

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/pii"
 	"github.com/mycourier/mycourier/internal/platform/reqinfo"
 )
 
@@ -34,40 +35,15 @@ func Guard(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 		graphql.AddError(ctx, apperr.ErrForbidden)
 		return graphql.Null
 	}
-	if v != nil && !v.PII && filtersOnPII(fc.Field.ArgumentMap(graphql.GetOperationContext(ctx).Variables)["where"]) {
-		// Masked values cannot be probed by filtering on them either.
-		graphql.AddError(ctx, apperr.New(apperr.CodeForbidden, "pii.filter",
-			"filtering by PINFL or phone needs access to personal data").
-			WithRu("Фильтр по ПИНФЛ или телефону доступен только с доступом к персональным данным"))
-		return graphql.Null
+	if oc := graphql.GetOperationContext(ctx); v != nil && !v.PII {
+		// Masked values cannot be probed by filtering or ordering on them
+		// either, at any depth.
+		if f := maskedFieldIn(v, fc.Field.Field, oc.Doc, oc.Variables); f != "" {
+			graphql.AddError(ctx, pii.ErrMaskedField(f))
+			return graphql.Null
+		}
 	}
 	return next(reqinfo.WithOperation(ctx, op))
-}
-
-// filtersOnPII tells whether a where argument, at any depth (including filters
-// through edges such as hasCouriersWith), filters by a courier's PINFL or
-// phone.
-func filtersOnPII(v any) bool {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, inner := range x {
-			if strings.HasPrefix(k, "pinfl") || strings.HasPrefix(k, "phone") {
-				if inner != nil {
-					return true
-				}
-			}
-			if filtersOnPII(inner) {
-				return true
-			}
-		}
-	case []any:
-		for _, inner := range x {
-			if filtersOnPII(inner) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // rootType names the operation's root type as the matrix does. (The root

@@ -87,7 +87,7 @@ var matrixCalls = map[string]func(t *testing.T, f *matrixFixture) string{
 	"Mutation.updatePartner": func(_ *testing.T, f *matrixFixture) string {
 		return fmt.Sprintf(`updatePartner(id: "%d", input: {name: "Matrix 2"}) { id }`, f.partner)
 	},
-	"Mutation.createEquipmentType": fixed(`createEquipmentType(input: {name: "Matrix", sku: "MX-SKU", category: bag}) { id }`),
+	"Mutation.createEquipmentType": fixed(`createEquipmentType(input: {name: "Matrix", sku: "MX-SKU", category: BAG}) { id }`),
 	"Mutation.updateEquipmentType": func(_ *testing.T, f *matrixFixture) string {
 		return fmt.Sprintf(`updateEquipmentType(id: "%d", input: {name: "Matrix 2"}) { id }`, f.equipment)
 	},
@@ -108,7 +108,7 @@ var matrixCalls = map[string]func(t *testing.T, f *matrixFixture) string{
 	// their password (the change itself is tested in authsvc).
 	"Mutation.changePassword": fixed(`changePassword(oldPassword: "not-the-password", newPassword: "Fresh-Lantern-Quartz-5")`),
 	"Mutation.createUser": func(_ *testing.T, _ *matrixFixture) string {
-		return fmt.Sprintf(`createUser(input: {login: "matrix-%d", fullName: "Matrix", role: manager, password: %q}) { id }`, time.Now().UnixNano(), authtest.Password)
+		return fmt.Sprintf(`createUser(input: {login: "matrix-%d", fullName: "Matrix", role: MANAGER, password: %q}) { id }`, time.Now().UnixNano(), authtest.Password)
 	},
 	"Mutation.updateUser": func(_ *testing.T, f *matrixFixture) string {
 		return fmt.Sprintf(`updateUser(id: "%d", input: {fullName: "Matrix 2"}) { id }`, f.victim.ID)
@@ -117,7 +117,7 @@ var matrixCalls = map[string]func(t *testing.T, f *matrixFixture) string{
 		return fmt.Sprintf(`resetUserPassword(id: "%d", password: %q)`, f.victim.ID, authtest.Password)
 	},
 	"Mutation.createApiToken": func(_ *testing.T, _ *matrixFixture) string {
-		return fmt.Sprintf(`createApiToken(input: {name: "matrix", role: integrator, expiresAt: %q}) { token }`, time.Now().Add(time.Hour).UTC().Format(time.RFC3339))
+		return fmt.Sprintf(`createApiToken(input: {name: "matrix", role: INTEGRATOR, expiresAt: %q}) { token }`, time.Now().Add(time.Hour).UTC().Format(time.RFC3339))
 	},
 	"Mutation.revokeApiToken": func(_ *testing.T, f *matrixFixture) string {
 		return fmt.Sprintf(`revokeApiToken(id: "%d") { id }`, f.apiToken)

@@ -27,7 +27,15 @@ type ServerOptions struct {
 	Auth *authsvc.Service
 	// MaxDepth and MaxComplexity bound an operation (defaults 12 and 5000).
 	MaxDepth, MaxComplexity int
+	// MaxDocumentBytes and MaxTokens bound an operation's document before
+	// it is parsed and validated (defaults DefaultMaxDocumentBytes and
+	// DefaultMaxTokens).
+	MaxDocumentBytes, MaxTokens int
 }
+
+// MaxUploadBytes caps a multipart request: a document file (10 MiB) and
+// the form around it.
+const MaxUploadBytes = 11 << 20
 
 // ownTx are mutations that must not run in the operation's transaction: a
 // failed sign-in has to leave its failure count and audit event behind.
@@ -41,7 +49,7 @@ func NewServer(client *ent.Client, opts ServerOptions) *handler.Server {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: 32 << 20, MaxMemory: 8 << 20})
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadBytes, MaxMemory: 8 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
@@ -54,8 +62,16 @@ func NewServer(client *ent.Client, opts ServerOptions) *handler.Server {
 	if opts.MaxComplexity <= 0 {
 		opts.MaxComplexity = 5000
 	}
-	srv.Use(Limits{MaxDepth: opts.MaxDepth})
-	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
+	if opts.MaxDocumentBytes <= 0 {
+		opts.MaxDocumentBytes = DefaultMaxDocumentBytes
+	}
+	if opts.MaxTokens <= 0 {
+		opts.MaxTokens = DefaultMaxTokens
+	}
+	// The token limit stops the parser before validation, whose overlapping-
+	// fields rule is quadratic in the number of fields.
+	srv.SetParserTokenLimit(opts.MaxTokens)
+	srv.Use(&Limits{MaxDepth: opts.MaxDepth, MaxComplexity: opts.MaxComplexity, MaxDocumentBytes: opts.MaxDocumentBytes, MaxTokens: opts.MaxTokens})
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
 	}

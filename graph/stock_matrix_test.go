@@ -20,7 +20,7 @@ func init() {
 		"Mutation.receiveTransfer":   `receiveTransfer(input: {idempotencyKey: "", transferID: "1"}) { documentNumber }`,
 		"Mutation.countStock":        `countStock(input: {idempotencyKey: "", warehouseID: "1", reason: "", lines: []}) { documentNumber }`,
 		"Mutation.setStockMinLevel":  `setStockMinLevel(warehouseID: "1", equipmentTypeID: "1", minLevel: -1) { id }`,
-		"Mutation.createKit":         `createKit(input: {name: "", transportType: foot, lines: []}) { id }`,
+		"Mutation.createKit":         `createKit(input: {name: "", transportType: FOOT, lines: []}) { id }`,
 	} {
 		matrixCalls[op] = fixed(call)
 	}

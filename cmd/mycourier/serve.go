@@ -78,17 +78,19 @@ func serveCmd() *cobra.Command {
 			})
 			go hooks.Run(ctx, 2*time.Second)
 			router := httpserver.NewRouter(httpserver.Options{
-				Documents:     docs,
-				Auth:          auth,
-				CORSOrigins:   cfg.CORSOrigins,
-				MaxBodyBytes:  cfg.MaxBodyBytes,
-				MaxDepth:      cfg.MaxQueryDepth,
-				MaxComplexity: cfg.MaxComplexity,
-				HSTS:          cfg.Mode == config.ModeProduction,
-				DB:            db,
-				Playground:    cfg.Playground,
-				Introspection: cfg.Playground || cfg.Mode == config.ModeDev,
-				Logger:        log,
+				Documents:   docs,
+				Auth:        auth,
+				CORSOrigins: cfg.CORSOrigins,
+				// A request's work stops when its client is cut off.
+				RequestTimeout: cfg.WriteTimeout,
+				MaxBodyBytes:   cfg.MaxBodyBytes,
+				MaxDepth:       cfg.MaxQueryDepth,
+				MaxComplexity:  cfg.MaxComplexity,
+				HSTS:           cfg.Mode == config.ModeProduction,
+				DB:             db,
+				Playground:     cfg.Playground,
+				Introspection:  cfg.Playground || cfg.Mode == config.ModeDev,
+				Logger:         log,
 			})
 			srv := httpserver.NewServer(cfg.Listen, router, httpserver.ServerOptions{
 				ReadTimeout:  cfg.ReadTimeout,

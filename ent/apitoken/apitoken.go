@@ -306,19 +306,46 @@ func newWarehousesStep() *sqlgraph.Step {
 	)
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e Role) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case RoleOwner:
+		io.WriteString(w, `"OWNER"`)
+	case RoleManager:
+		io.WriteString(w, `"MANAGER"`)
+	case RoleOnboarding:
+		io.WriteString(w, `"ONBOARDING"`)
+	case RoleWarehouse:
+		io.WriteString(w, `"WAREHOUSE"`)
+	case RoleSecurity:
+		io.WriteString(w, `"SECURITY"`)
+	case RoleIntegrator:
+		io.WriteString(w, `"INTEGRATOR"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *Role) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = Role(str)
-	if err := RoleValidator(*e); err != nil {
+	switch str {
+	case "OWNER":
+		*e = RoleOwner
+	case "MANAGER":
+		*e = RoleManager
+	case "ONBOARDING":
+		*e = RoleOnboarding
+	case "WAREHOUSE":
+		*e = RoleWarehouse
+	case "SECURITY":
+		*e = RoleSecurity
+	case "INTEGRATOR":
+		*e = RoleIntegrator
+	default:
 		return fmt.Errorf("%s is not a valid Role", str)
 	}
 	return nil

@@ -175,19 +175,34 @@ func ByClientIP(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldClientIP, opts...).ToFunc()
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e ActorKind) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case ActorKindUser:
+		io.WriteString(w, `"USER"`)
+	case ActorKindAPIToken:
+		io.WriteString(w, `"API_TOKEN"`)
+	case ActorKindSystem:
+		io.WriteString(w, `"SYSTEM"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *ActorKind) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = ActorKind(str)
-	if err := ActorKindValidator(*e); err != nil {
+	switch str {
+	case "USER":
+		*e = ActorKindUser
+	case "API_TOKEN":
+		*e = ActorKindAPIToken
+	case "SYSTEM":
+		*e = ActorKindSystem
+	default:
 		return fmt.Errorf("%s is not a valid ActorKind", str)
 	}
 	return nil

@@ -520,73 +520,149 @@ func newMovementsStep() *sqlgraph.Step {
 	)
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e Gender) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case GenderMale:
+		io.WriteString(w, `"MALE"`)
+	case GenderFemale:
+		io.WriteString(w, `"FEMALE"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *Gender) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = Gender(str)
-	if err := GenderValidator(*e); err != nil {
+	switch str {
+	case "MALE":
+		*e = GenderMale
+	case "FEMALE":
+		*e = GenderFemale
+	default:
 		return fmt.Errorf("%s is not a valid Gender", str)
 	}
 	return nil
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e TransportType) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case TransportTypeFoot:
+		io.WriteString(w, `"FOOT"`)
+	case TransportTypeBicycle:
+		io.WriteString(w, `"BICYCLE"`)
+	case TransportTypeScooter:
+		io.WriteString(w, `"SCOOTER"`)
+	case TransportTypeMoto:
+		io.WriteString(w, `"MOTO"`)
+	case TransportTypeCar:
+		io.WriteString(w, `"CAR"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *TransportType) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = TransportType(str)
-	if err := TransportTypeValidator(*e); err != nil {
+	switch str {
+	case "FOOT":
+		*e = TransportTypeFoot
+	case "BICYCLE":
+		*e = TransportTypeBicycle
+	case "SCOOTER":
+		*e = TransportTypeScooter
+	case "MOTO":
+		*e = TransportTypeMoto
+	case "CAR":
+		*e = TransportTypeCar
+	default:
 		return fmt.Errorf("%s is not a valid TransportType", str)
 	}
 	return nil
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e DocumentStatus) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case DocumentStatusMissing:
+		io.WriteString(w, `"MISSING"`)
+	case DocumentStatusPending:
+		io.WriteString(w, `"PENDING"`)
+	case DocumentStatusVerified:
+		io.WriteString(w, `"VERIFIED"`)
+	case DocumentStatusRejected:
+		io.WriteString(w, `"REJECTED"`)
+	case DocumentStatusExpired:
+		io.WriteString(w, `"EXPIRED"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *DocumentStatus) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = DocumentStatus(str)
-	if err := DocumentStatusValidator(*e); err != nil {
+	switch str {
+	case "MISSING":
+		*e = DocumentStatusMissing
+	case "PENDING":
+		*e = DocumentStatusPending
+	case "VERIFIED":
+		*e = DocumentStatusVerified
+	case "REJECTED":
+		*e = DocumentStatusRejected
+	case "EXPIRED":
+		*e = DocumentStatusExpired
+	default:
 		return fmt.Errorf("%s is not a valid DocumentStatus", str)
 	}
 	return nil
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e Status) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case StatusNew:
+		io.WriteString(w, `"NEW"`)
+	case StatusActive:
+		io.WriteString(w, `"ACTIVE"`)
+	case StatusBlocked:
+		io.WriteString(w, `"BLOCKED"`)
+	case StatusFired:
+		io.WriteString(w, `"FIRED"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *Status) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = Status(str)
-	if err := StatusValidator(*e); err != nil {
+	switch str {
+	case "NEW":
+		*e = StatusNew
+	case "ACTIVE":
+		*e = StatusActive
+	case "BLOCKED":
+		*e = StatusBlocked
+	case "FIRED":
+		*e = StatusFired
+	default:
 		return fmt.Errorf("%s is not a valid Status", str)
 	}
 	return nil

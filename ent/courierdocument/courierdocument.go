@@ -301,37 +301,79 @@ func newVerifiedByStep() *sqlgraph.Step {
 	)
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e Kind) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case KindPassport:
+		io.WriteString(w, `"PASSPORT"`)
+	case KindIDCard:
+		io.WriteString(w, `"ID_CARD"`)
+	case KindDriverLicense:
+		io.WriteString(w, `"DRIVER_LICENSE"`)
+	case KindMedicalCertificate:
+		io.WriteString(w, `"MEDICAL_CERTIFICATE"`)
+	case KindContract:
+		io.WriteString(w, `"CONTRACT"`)
+	case KindPhoto:
+		io.WriteString(w, `"PHOTO"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *Kind) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = Kind(str)
-	if err := KindValidator(*e); err != nil {
+	switch str {
+	case "PASSPORT":
+		*e = KindPassport
+	case "ID_CARD":
+		*e = KindIDCard
+	case "DRIVER_LICENSE":
+		*e = KindDriverLicense
+	case "MEDICAL_CERTIFICATE":
+		*e = KindMedicalCertificate
+	case "CONTRACT":
+		*e = KindContract
+	case "PHOTO":
+		*e = KindPhoto
+	default:
 		return fmt.Errorf("%s is not a valid Kind", str)
 	}
 	return nil
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e Verification) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case VerificationPending:
+		io.WriteString(w, `"PENDING"`)
+	case VerificationVerified:
+		io.WriteString(w, `"VERIFIED"`)
+	case VerificationRejected:
+		io.WriteString(w, `"REJECTED"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *Verification) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = Verification(str)
-	if err := VerificationValidator(*e); err != nil {
+	switch str {
+	case "PENDING":
+		*e = VerificationPending
+	case "VERIFIED":
+		*e = VerificationVerified
+	case "REJECTED":
+		*e = VerificationRejected
+	default:
 		return fmt.Errorf("%s is not a valid Verification", str)
 	}
 	return nil

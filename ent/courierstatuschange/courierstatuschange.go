@@ -213,37 +213,75 @@ func newActorStep() *sqlgraph.Step {
 	)
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e FromStatus) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case FromStatusNew:
+		io.WriteString(w, `"NEW"`)
+	case FromStatusActive:
+		io.WriteString(w, `"ACTIVE"`)
+	case FromStatusBlocked:
+		io.WriteString(w, `"BLOCKED"`)
+	case FromStatusFired:
+		io.WriteString(w, `"FIRED"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *FromStatus) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = FromStatus(str)
-	if err := FromStatusValidator(*e); err != nil {
+	switch str {
+	case "NEW":
+		*e = FromStatusNew
+	case "ACTIVE":
+		*e = FromStatusActive
+	case "BLOCKED":
+		*e = FromStatusBlocked
+	case "FIRED":
+		*e = FromStatusFired
+	default:
 		return fmt.Errorf("%s is not a valid FromStatus", str)
 	}
 	return nil
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e ToStatus) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case ToStatusNew:
+		io.WriteString(w, `"NEW"`)
+	case ToStatusActive:
+		io.WriteString(w, `"ACTIVE"`)
+	case ToStatusBlocked:
+		io.WriteString(w, `"BLOCKED"`)
+	case ToStatusFired:
+		io.WriteString(w, `"FIRED"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *ToStatus) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = ToStatus(str)
-	if err := ToStatusValidator(*e); err != nil {
+	switch str {
+	case "NEW":
+		*e = ToStatusNew
+	case "ACTIVE":
+		*e = ToStatusActive
+	case "BLOCKED":
+		*e = ToStatusBlocked
+	case "FIRED":
+		*e = ToStatusFired
+	default:
 		return fmt.Errorf("%s is not a valid ToStatus", str)
 	}
 	return nil

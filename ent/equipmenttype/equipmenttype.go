@@ -318,37 +318,75 @@ func newMovementsStep() *sqlgraph.Step {
 	)
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e Category) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case CategoryBag:
+		io.WriteString(w, `"BAG"`)
+	case CategoryUniform:
+		io.WriteString(w, `"UNIFORM"`)
+	case CategoryHelmet:
+		io.WriteString(w, `"HELMET"`)
+	case CategoryPowerBank:
+		io.WriteString(w, `"POWER_BANK"`)
+	case CategoryPhoneHolder:
+		io.WriteString(w, `"PHONE_HOLDER"`)
+	case CategoryOther:
+		io.WriteString(w, `"OTHER"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *Category) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = Category(str)
-	if err := CategoryValidator(*e); err != nil {
+	switch str {
+	case "BAG":
+		*e = CategoryBag
+	case "UNIFORM":
+		*e = CategoryUniform
+	case "HELMET":
+		*e = CategoryHelmet
+	case "POWER_BANK":
+		*e = CategoryPowerBank
+	case "PHONE_HOLDER":
+		*e = CategoryPhoneHolder
+	case "OTHER":
+		*e = CategoryOther
+	default:
 		return fmt.Errorf("%s is not a valid Category", str)
 	}
 	return nil
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e Tracking) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case TrackingSerial:
+		io.WriteString(w, `"SERIAL"`)
+	case TrackingQuantity:
+		io.WriteString(w, `"QUANTITY"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *Tracking) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = Tracking(str)
-	if err := TrackingValidator(*e); err != nil {
+	switch str {
+	case "SERIAL":
+		*e = TrackingSerial
+	case "QUANTITY":
+		*e = TrackingQuantity
+	default:
 		return fmt.Errorf("%s is not a valid Tracking", str)
 	}
 	return nil

@@ -303,37 +303,79 @@ func newMovementsStep() *sqlgraph.Step {
 	)
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e State) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case StateInStock:
+		io.WriteString(w, `"IN_STOCK"`)
+	case StateIssued:
+		io.WriteString(w, `"ISSUED"`)
+	case StateInTransit:
+		io.WriteString(w, `"IN_TRANSIT"`)
+	case StateQuarantined:
+		io.WriteString(w, `"QUARANTINED"`)
+	case StateWrittenOff:
+		io.WriteString(w, `"WRITTEN_OFF"`)
+	case StateLost:
+		io.WriteString(w, `"LOST"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *State) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = State(str)
-	if err := StateValidator(*e); err != nil {
+	switch str {
+	case "IN_STOCK":
+		*e = StateInStock
+	case "ISSUED":
+		*e = StateIssued
+	case "IN_TRANSIT":
+		*e = StateInTransit
+	case "QUARANTINED":
+		*e = StateQuarantined
+	case "WRITTEN_OFF":
+		*e = StateWrittenOff
+	case "LOST":
+		*e = StateLost
+	default:
 		return fmt.Errorf("%s is not a valid State", str)
 	}
 	return nil
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e Condition) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case ConditionNew:
+		io.WriteString(w, `"NEW"`)
+	case ConditionUsed:
+		io.WriteString(w, `"USED"`)
+	case ConditionDamaged:
+		io.WriteString(w, `"DAMAGED"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *Condition) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = Condition(str)
-	if err := ConditionValidator(*e); err != nil {
+	switch str {
+	case "NEW":
+		*e = ConditionNew
+	case "USED":
+		*e = ConditionUsed
+	case "DAMAGED":
+		*e = ConditionDamaged
+	default:
 		return fmt.Errorf("%s is not a valid Condition", str)
 	}
 	return nil

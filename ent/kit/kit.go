@@ -169,19 +169,42 @@ func newLinesStep() *sqlgraph.Step {
 	)
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e TransportType) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case TransportTypeFoot:
+		io.WriteString(w, `"FOOT"`)
+	case TransportTypeBicycle:
+		io.WriteString(w, `"BICYCLE"`)
+	case TransportTypeScooter:
+		io.WriteString(w, `"SCOOTER"`)
+	case TransportTypeMoto:
+		io.WriteString(w, `"MOTO"`)
+	case TransportTypeCar:
+		io.WriteString(w, `"CAR"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *TransportType) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = TransportType(str)
-	if err := TransportTypeValidator(*e); err != nil {
+	switch str {
+	case "FOOT":
+		*e = TransportTypeFoot
+	case "BICYCLE":
+		*e = TransportTypeBicycle
+	case "SCOOTER":
+		*e = TransportTypeScooter
+	case "MOTO":
+		*e = TransportTypeMoto
+	case "CAR":
+		*e = TransportTypeCar
+	default:
 		return fmt.Errorf("%s is not a valid TransportType", str)
 	}
 	return nil

@@ -379,37 +379,83 @@ func newActorStep() *sqlgraph.Step {
 	)
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e Kind) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case KindReceipt:
+		io.WriteString(w, `"RECEIPT"`)
+	case KindIssue:
+		io.WriteString(w, `"ISSUE"`)
+	case KindReturn:
+		io.WriteString(w, `"RETURN"`)
+	case KindWriteOff:
+		io.WriteString(w, `"WRITE_OFF"`)
+	case KindTransferOut:
+		io.WriteString(w, `"TRANSFER_OUT"`)
+	case KindTransferIn:
+		io.WriteString(w, `"TRANSFER_IN"`)
+	case KindAdjustment:
+		io.WriteString(w, `"ADJUSTMENT"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *Kind) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = Kind(str)
-	if err := KindValidator(*e); err != nil {
+	switch str {
+	case "RECEIPT":
+		*e = KindReceipt
+	case "ISSUE":
+		*e = KindIssue
+	case "RETURN":
+		*e = KindReturn
+	case "WRITE_OFF":
+		*e = KindWriteOff
+	case "TRANSFER_OUT":
+		*e = KindTransferOut
+	case "TRANSFER_IN":
+		*e = KindTransferIn
+	case "ADJUSTMENT":
+		*e = KindAdjustment
+	default:
 		return fmt.Errorf("%s is not a valid Kind", str)
 	}
 	return nil
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e Condition) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case ConditionNew:
+		io.WriteString(w, `"NEW"`)
+	case ConditionUsed:
+		io.WriteString(w, `"USED"`)
+	case ConditionDamaged:
+		io.WriteString(w, `"DAMAGED"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *Condition) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = Condition(str)
-	if err := ConditionValidator(*e); err != nil {
+	switch str {
+	case "NEW":
+		*e = ConditionNew
+	case "USED":
+		*e = ConditionUsed
+	case "DAMAGED":
+		*e = ConditionDamaged
+	default:
 		return fmt.Errorf("%s is not a valid Condition", str)
 	}
 	return nil

@@ -41,7 +41,7 @@ func (Courier) Fields() []ent.Field {
 			Comment("personal identification number, 14 digits"),
 		field.Time("birth_date").
 			SchemaType(map[string]string{"postgres": "date"}).
-			Annotations(entgql.OrderField("BIRTH_DATE")),
+			Annotations(entgql.OrderField("BIRTH_DATE"), entgql.Type("Date")),
 		field.Enum("gender").Values("male", "female").Optional().Nillable().
 			Comment("derived from the first PINFL digit"),
 		field.Enum("transport_type").Values("foot", "bicycle", "scooter", "moto", "car").

@@ -25,9 +25,10 @@ func (CourierDocument) Fields() []ent.Field {
 		field.Enum("kind").Values("passport", "id_card", "driver_license", "medical_certificate", "contract", "photo").
 			Annotations(entgql.OrderField("KIND")),
 		field.String("number").Optional().MaxLen(50),
-		field.Time("issued_at").Optional().Nillable().SchemaType(map[string]string{"postgres": "date"}),
+		field.Time("issued_at").Optional().Nillable().SchemaType(map[string]string{"postgres": "date"}).
+			Annotations(entgql.Type("Date")),
 		field.Time("expires_at").Optional().Nillable().SchemaType(map[string]string{"postgres": "date"}).
-			Annotations(entgql.OrderField("EXPIRES_AT")),
+			Annotations(entgql.OrderField("EXPIRES_AT"), entgql.Type("Date")),
 		field.Enum("verification").Values("pending", "verified", "rejected").Default("pending"),
 		field.String("rejection_reason").Optional().MaxLen(500),
 		field.Int("verified_by_id").Optional().Nillable(),

@@ -165,19 +165,30 @@ func BySortOrder(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldSortOrder, opts...).ToFunc()
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e Kind) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case KindBlock:
+		io.WriteString(w, `"BLOCK"`)
+	case KindFire:
+		io.WriteString(w, `"FIRE"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *Kind) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = Kind(str)
-	if err := KindValidator(*e); err != nil {
+	switch str {
+	case "BLOCK":
+		*e = KindBlock
+	case "FIRE":
+		*e = KindFire
+	default:
 		return fmt.Errorf("%s is not a valid Kind", str)
 	}
 	return nil

@@ -231,19 +231,30 @@ func newItemStep() *sqlgraph.Step {
 	)
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e ShortageResolution) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case ShortageResolutionWrittenOff:
+		io.WriteString(w, `"WRITTEN_OFF"`)
+	case ShortageResolutionReturned:
+		io.WriteString(w, `"RETURNED"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *ShortageResolution) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = ShortageResolution(str)
-	if err := ShortageResolutionValidator(*e); err != nil {
+	switch str {
+	case "WRITTEN_OFF":
+		*e = ShortageResolutionWrittenOff
+	case "RETURNED":
+		*e = ShortageResolutionReturned
+	default:
 		return fmt.Errorf("%s is not a valid ShortageResolution", str)
 	}
 	return nil

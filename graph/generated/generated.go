@@ -32,6 +32,7 @@ import (
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/webhookdelivery"
 	"github.com/mycourier/mycourier/graph/model"
+	"github.com/mycourier/mycourier/graph/scalar"
 	"github.com/mycourier/mycourier/internal/stocksvc"
 	"github.com/mycourier/mycourier/internal/webhook"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -53,6 +54,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	Query() QueryResolver
 	StockBalance() StockBalanceResolver
+	User() UserResolver
 }
 
 type DirectiveRoot struct {
@@ -725,6 +727,7 @@ type ComplexityRoot struct {
 		Login             func(childComplexity int) int
 		Partners          func(childComplexity int) int
 		PasswordChangedAt func(childComplexity int) int
+		Permissions       func(childComplexity int) int
 		Regions           func(childComplexity int) int
 		Role              func(childComplexity int) int
 		TelegramUserID    func(childComplexity int) int
@@ -938,6 +941,9 @@ type QueryResolver interface {
 type StockBalanceResolver interface {
 	Available(ctx context.Context, obj *ent.StockBalance) (int, error)
 	LowStock(ctx context.Context, obj *ent.StockBalance) (bool, error)
+}
+type UserResolver interface {
+	Permissions(ctx context.Context, obj *ent.User) ([]string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -4288,6 +4294,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.User.PasswordChangedAt(childComplexity), true
+	case "User.permissions":
+		if e.ComplexityRoot.User.Permissions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.User.Permissions(childComplexity), true
 	case "User.regions":
 		if e.ComplexityRoot.User.Regions == nil {
 			break
@@ -4977,6 +4989,15 @@ input CreateApiTokenInput {
   warehouseIDs: [ID!]
 }
 
+extend type User {
+  """
+  Operations ("Query.couriers", "Mutation.blockCourier") the user's role may
+  call, from the permission matrix; the admin UI shows menus and buttons by
+  it. The API still checks every call.
+  """
+  permissions: [String!]!
+}
+
 extend type Query {
   "The signed-in user."
   me: User!
@@ -5014,7 +5035,7 @@ input OnboardCourierInput {
   phone: String!
   pinfl: String!
   "Derived from the PINFL when omitted; must match it when given."
-  birthDate: Time
+  birthDate: Date
   transportType: CourierTransportType!
   "Required for moto and car, e.g. 01A123BC."
   vehiclePlate: String
@@ -5029,7 +5050,7 @@ input UpdateCourierInput {
   middleName: String
   phone: String
   pinfl: String
-  birthDate: Time
+  birthDate: Date
   transportType: CourierTransportType
   vehiclePlate: String
   partnerID: ID
@@ -5042,8 +5063,8 @@ input AddCourierDocumentInput {
   courierID: ID!
   kind: CourierDocumentKind!
   number: String
-  issuedAt: Time
-  expiresAt: Time
+  issuedAt: Date
+  expiresAt: Date
   "PDF, JPEG or PNG, up to 10 MiB."
   file: Upload
 }
@@ -5223,12 +5244,12 @@ enum ApiTokenOrderField {
 ApiTokenRole is enum for the field role
 """
 enum ApiTokenRole @goModel(model: "github.com/mycourier/mycourier/ent/apitoken.Role") {
-  owner
-  manager
-  onboarding
-  warehouse
-  security
-  integrator
+  OWNER
+  MANAGER
+  ONBOARDING
+  WAREHOUSE
+  SECURITY
+  INTEGRATOR
 }
 """
 ApiTokenWhereInput is used for filtering ApiToken objects.
@@ -5406,9 +5427,9 @@ type AuditEvent implements Node {
 AuditEventActorKind is enum for the field actor_kind
 """
 enum AuditEventActorKind @goModel(model: "github.com/mycourier/mycourier/ent/auditevent.ActorKind") {
-  user
-  api_token
-  system
+  USER
+  API_TOKEN
+  SYSTEM
 }
 """
 A connection to a list of items.
@@ -5894,7 +5915,7 @@ type Courier implements Node {
   personal identification number, 14 digits
   """
   pinfl: String!
-  birthDate: Time!
+  birthDate: Date!
   """
   derived from the first PINFL digit
   """
@@ -6080,8 +6101,8 @@ enum CourierDebtOrderField {
 CourierDebtStatus is enum for the field status
 """
 enum CourierDebtStatus @goModel(model: "github.com/mycourier/mycourier/ent/courierdebt.Status") {
-  open
-  settled
+  OPEN
+  SETTLED
 }
 """
 CourierDebtWhereInput is used for filtering CourierDebt objects.
@@ -6259,8 +6280,8 @@ type CourierDocument implements Node {
   courierID: ID!
   kind: CourierDocumentKind!
   number: String
-  issuedAt: Time
-  expiresAt: Time
+  issuedAt: Date
+  expiresAt: Date
   verification: CourierDocumentVerification!
   rejectionReason: String
   verifiedByID: ID
@@ -6305,12 +6326,12 @@ type CourierDocumentEdge {
 CourierDocumentKind is enum for the field kind
 """
 enum CourierDocumentKind @goModel(model: "github.com/mycourier/mycourier/ent/courierdocument.Kind") {
-  passport
-  id_card
-  driver_license
-  medical_certificate
-  contract
-  photo
+  PASSPORT
+  ID_CARD
+  DRIVER_LICENSE
+  MEDICAL_CERTIFICATE
+  CONTRACT
+  PHOTO
 }
 """
 Ordering options for CourierDocument connections
@@ -6338,19 +6359,19 @@ enum CourierDocumentOrderField {
 CourierDocumentStatus is enum for the field document_status
 """
 enum CourierDocumentStatus @goModel(model: "github.com/mycourier/mycourier/ent/courier.DocumentStatus") {
-  missing
-  pending
-  verified
-  rejected
-  expired
+  MISSING
+  PENDING
+  VERIFIED
+  REJECTED
+  EXPIRED
 }
 """
 CourierDocumentVerification is enum for the field verification
 """
 enum CourierDocumentVerification @goModel(model: "github.com/mycourier/mycourier/ent/courierdocument.Verification") {
-  pending
-  verified
-  rejected
+  PENDING
+  VERIFIED
+  REJECTED
 }
 """
 CourierDocumentWhereInput is used for filtering CourierDocument objects.
@@ -6441,27 +6462,27 @@ input CourierDocumentWhereInput {
   """
   issued_at field predicates
   """
-  issuedAt: Time
-  issuedAtNEQ: Time
-  issuedAtIn: [Time!]
-  issuedAtNotIn: [Time!]
-  issuedAtGT: Time
-  issuedAtGTE: Time
-  issuedAtLT: Time
-  issuedAtLTE: Time
+  issuedAt: Date
+  issuedAtNEQ: Date
+  issuedAtIn: [Date!]
+  issuedAtNotIn: [Date!]
+  issuedAtGT: Date
+  issuedAtGTE: Date
+  issuedAtLT: Date
+  issuedAtLTE: Date
   issuedAtIsNil: Boolean
   issuedAtNotNil: Boolean
   """
   expires_at field predicates
   """
-  expiresAt: Time
-  expiresAtNEQ: Time
-  expiresAtIn: [Time!]
-  expiresAtNotIn: [Time!]
-  expiresAtGT: Time
-  expiresAtGTE: Time
-  expiresAtLT: Time
-  expiresAtLTE: Time
+  expiresAt: Date
+  expiresAtNEQ: Date
+  expiresAtIn: [Date!]
+  expiresAtNotIn: [Date!]
+  expiresAtGT: Date
+  expiresAtGTE: Date
+  expiresAtLT: Date
+  expiresAtLTE: Date
   expiresAtIsNil: Boolean
   expiresAtNotNil: Boolean
   """
@@ -6588,8 +6609,8 @@ type CourierEdge {
 CourierGender is enum for the field gender
 """
 enum CourierGender @goModel(model: "github.com/mycourier/mycourier/ent/courier.Gender") {
-  male
-  female
+  MALE
+  FEMALE
 }
 type CourierHolding implements Node {
   id: ID!
@@ -6652,10 +6673,10 @@ enum CourierOrderField {
 CourierStatus is enum for the field status
 """
 enum CourierStatus @goModel(model: "github.com/mycourier/mycourier/ent/courier.Status") {
-  new
-  active
-  blocked
-  fired
+  NEW
+  ACTIVE
+  BLOCKED
+  FIRED
 }
 type CourierStatusChange implements Node {
   id: ID!
@@ -6706,10 +6727,10 @@ type CourierStatusChangeEdge {
 CourierStatusChangeFromStatus is enum for the field from_status
 """
 enum CourierStatusChangeFromStatus @goModel(model: "github.com/mycourier/mycourier/ent/courierstatuschange.FromStatus") {
-  new
-  active
-  blocked
-  fired
+  NEW
+  ACTIVE
+  BLOCKED
+  FIRED
 }
 """
 Ordering options for CourierStatusChange connections
@@ -6734,10 +6755,10 @@ enum CourierStatusChangeOrderField {
 CourierStatusChangeToStatus is enum for the field to_status
 """
 enum CourierStatusChangeToStatus @goModel(model: "github.com/mycourier/mycourier/ent/courierstatuschange.ToStatus") {
-  new
-  active
-  blocked
-  fired
+  NEW
+  ACTIVE
+  BLOCKED
+  FIRED
 }
 """
 CourierStatusChangeWhereInput is used for filtering CourierStatusChange objects.
@@ -6852,11 +6873,11 @@ input CourierStatusChangeWhereInput {
 CourierTransportType is enum for the field transport_type
 """
 enum CourierTransportType @goModel(model: "github.com/mycourier/mycourier/ent/courier.TransportType") {
-  foot
-  bicycle
-  scooter
-  moto
-  car
+  FOOT
+  BICYCLE
+  SCOOTER
+  MOTO
+  CAR
 }
 """
 CourierWhereInput is used for filtering Courier objects.
@@ -6997,14 +7018,14 @@ input CourierWhereInput {
   """
   birth_date field predicates
   """
-  birthDate: Time
-  birthDateNEQ: Time
-  birthDateIn: [Time!]
-  birthDateNotIn: [Time!]
-  birthDateGT: Time
-  birthDateGTE: Time
-  birthDateLT: Time
-  birthDateLTE: Time
+  birthDate: Date
+  birthDateNEQ: Date
+  birthDateIn: [Date!]
+  birthDateNotIn: [Date!]
+  birthDateGT: Date
+  birthDateGTE: Date
+  birthDateLT: Date
+  birthDateLTE: Date
   """
   gender field predicates
   """
@@ -7335,12 +7356,12 @@ type EquipmentType implements Node {
 EquipmentTypeCategory is enum for the field category
 """
 enum EquipmentTypeCategory @goModel(model: "github.com/mycourier/mycourier/ent/equipmenttype.Category") {
-  bag
-  uniform
-  helmet
-  power_bank
-  phone_holder
-  other
+  BAG
+  UNIFORM
+  HELMET
+  POWER_BANK
+  PHONE_HOLDER
+  OTHER
 }
 """
 A connection to a list of items.
@@ -7400,8 +7421,8 @@ enum EquipmentTypeOrderField {
 EquipmentTypeTracking is enum for the field tracking
 """
 enum EquipmentTypeTracking @goModel(model: "github.com/mycourier/mycourier/ent/equipmenttype.Tracking") {
-  serial
-  quantity
+  SERIAL
+  QUANTITY
 }
 """
 EquipmentTypeWhereInput is used for filtering EquipmentType objects.
@@ -7647,9 +7668,9 @@ type Item implements Node {
 ItemCondition is enum for the field condition
 """
 enum ItemCondition @goModel(model: "github.com/mycourier/mycourier/ent/item.Condition") {
-  new
-  used
-  damaged
+  NEW
+  USED
+  DAMAGED
 }
 """
 A connection to a list of items.
@@ -7707,12 +7728,12 @@ enum ItemOrderField {
 ItemState is enum for the field state
 """
 enum ItemState @goModel(model: "github.com/mycourier/mycourier/ent/item.State") {
-  in_stock
-  issued
-  in_transit
-  quarantined
-  written_off
-  lost
+  IN_STOCK
+  ISSUED
+  IN_TRANSIT
+  QUARANTINED
+  WRITTEN_OFF
+  LOST
 }
 """
 ItemWhereInput is used for filtering Item objects.
@@ -7951,11 +7972,11 @@ enum KitOrderField {
 KitTransportType is enum for the field transport_type
 """
 enum KitTransportType @goModel(model: "github.com/mycourier/mycourier/ent/kit.TransportType") {
-  foot
-  bicycle
-  scooter
-  moto
-  car
+  FOOT
+  BICYCLE
+  SCOOTER
+  MOTO
+  CAR
 }
 """
 KitWhereInput is used for filtering Kit objects.
@@ -8094,9 +8115,9 @@ type Movement implements Node {
 MovementCondition is enum for the field condition
 """
 enum MovementCondition @goModel(model: "github.com/mycourier/mycourier/ent/movement.Condition") {
-  new
-  used
-  damaged
+  NEW
+  USED
+  DAMAGED
 }
 """
 A connection to a list of items.
@@ -8132,13 +8153,13 @@ type MovementEdge {
 MovementKind is enum for the field kind
 """
 enum MovementKind @goModel(model: "github.com/mycourier/mycourier/ent/movement.Kind") {
-  receipt
-  issue
-  return
-  write_off
-  transfer_out
-  transfer_in
-  adjustment
+  RECEIPT
+  ISSUE
+  RETURN
+  WRITE_OFF
+  TRANSFER_OUT
+  TRANSFER_IN
+  ADJUSTMENT
 }
 """
 Ordering options for Movement connections
@@ -9544,8 +9565,8 @@ type StatusReasonEdge {
 StatusReasonKind is enum for the field kind
 """
 enum StatusReasonKind @goModel(model: "github.com/mycourier/mycourier/ent/statusreason.Kind") {
-  block
-  fire
+  BLOCK
+  FIRE
 }
 """
 Ordering options for StatusReason connections
@@ -9963,8 +9984,8 @@ enum TransferLineOrderField {
 TransferLineShortageResolution is enum for the field shortage_resolution
 """
 enum TransferLineShortageResolution @goModel(model: "github.com/mycourier/mycourier/ent/transferline.ShortageResolution") {
-  written_off
-  returned
+  WRITTEN_OFF
+  RETURNED
 }
 """
 Ordering options for Transfer connections
@@ -9992,8 +10013,8 @@ enum TransferOrderField {
 TransferStatus is enum for the field status
 """
 enum TransferStatus @goModel(model: "github.com/mycourier/mycourier/ent/transfer.Status") {
-  in_transit
-  received
+  IN_TRANSIT
+  RECEIVED
 }
 """
 TransferWhereInput is used for filtering Transfer objects.
@@ -10370,12 +10391,12 @@ enum UserOrderField {
 UserRole is enum for the field role
 """
 enum UserRole @goModel(model: "github.com/mycourier/mycourier/ent/user.Role") {
-  owner
-  manager
-  onboarding
-  warehouse
-  security
-  integrator
+  OWNER
+  MANAGER
+  ONBOARDING
+  WAREHOUSE
+  SECURITY
+  INTEGRATOR
 }
 """
 UserWhereInput is used for filtering User objects.
@@ -11469,6 +11490,9 @@ type Mutation {
   createEquipmentType(input: CreateEquipmentTypeInput!): EquipmentType!
   updateEquipmentType(id: ID!, input: UpdateEquipmentTypeInput!): EquipmentType!
 }
+
+"A calendar day without a time of day, ISO 8601: ` + "`" + `2026-11-30` + "`" + `. Instants are ` + "`" + `Time` + "`" + ` (RFC 3339)."
+scalar Date
 `, BuiltIn: false},
 	{Name: "../security.graphql", Input: `# The security service's view of a courier.
 
@@ -11671,8 +11695,8 @@ extend type Courier {
 }
 
 extend type Query {
-  "Balances per warehouse and type with low-stock flags, and movements in [from, to)."
-  stockReport(warehouseID: ID, lowStockOnly: Boolean, from: Time, to: Time): [StockReportLine!]!
+  "Balances per warehouse and type with low-stock flags, and movements by kind from the day ` + "`" + `from` + "`" + ` through the day ` + "`" + `to` + "`" + ` (both included, UTC days)."
+  stockReport(warehouseID: ID, lowStockOnly: Boolean, from: Date, to: Date): [StockReportLine!]!
   "A serial unit by its serial number; its movements are its history."
   itemBySerial(serial: String!): Item
   "Transfers dispatched and not yet received, optionally to or from one warehouse."
@@ -12885,6 +12909,8 @@ func (ec *executionContext) childFields_User(ctx context.Context, field graphql.
 		return ec.fieldContext_User_regions(ctx, field)
 	case "warehouses":
 		return ec.fieldContext_User_warehouses(ctx, field)
+	case "permissions":
+		return ec.fieldContext_User_permissions(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type User", field.Name)
 }
@@ -15546,7 +15572,7 @@ func (ec *executionContext) field_Query_stockReport_args(ctx context.Context, ra
 	args["lowStockOnly"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
 		func(ctx context.Context, v any) (*time.Time, error) {
-			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -15554,7 +15580,7 @@ func (ec *executionContext) field_Query_stockReport_args(ctx context.Context, ra
 	args["from"] = arg2
 	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "to",
 		func(ctx context.Context, v any) (*time.Time, error) {
-			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -17885,14 +17911,14 @@ func (ec *executionContext) _Courier_birthDate(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
-			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Courier_birthDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Courier", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("Courier", field, false, false, "Date")
 }
 
 func (ec *executionContext) _Courier_gender(ctx context.Context, field graphql.CollectedField, obj *ent.Courier) (ret graphql.Marshaler) {
@@ -19318,14 +19344,14 @@ func (ec *executionContext) _CourierDocument_issuedAt(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_CourierDocument_issuedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CourierDocument", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("CourierDocument", field, false, false, "Date")
 }
 
 func (ec *executionContext) _CourierDocument_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDocument) (ret graphql.Marshaler) {
@@ -19341,14 +19367,14 @@ func (ec *executionContext) _CourierDocument_expiresAt(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
-			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_CourierDocument_expiresAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CourierDocument", field, false, false, "Time")
+	return graphql.NewScalarFieldContext("CourierDocument", field, false, false, "Date")
 }
 
 func (ec *executionContext) _CourierDocument_verification(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDocument) (ret graphql.Marshaler) {
@@ -30001,6 +30027,29 @@ func (ec *executionContext) fieldContext_User_warehouses(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _User_permissions(ctx context.Context, field graphql.CollectedField, obj *ent.User) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_User_permissions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.User().Permissions(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_User_permissions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("User", field, true, true, "String")
+}
+
 func (ec *executionContext) _UserConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.UserConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -32920,14 +32969,14 @@ func (ec *executionContext) unmarshalInputAddCourierDocumentInput(ctx context.Co
 			it.Number = data
 		case "issuedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAt = data
 		case "expiresAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36909,56 +36958,56 @@ func (ec *executionContext) unmarshalInputCourierDocumentWhereInput(ctx context.
 			it.NumberContainsFold = data
 		case "issuedAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAt = data
 		case "issuedAtNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAtNEQ = data
 		case "issuedAtIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAtIn = data
 		case "issuedAtNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAtNotIn = data
 		case "issuedAtGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAtGT = data
 		case "issuedAtGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAtGTE = data
 		case "issuedAtLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.IssuedAtLT = data
 		case "issuedAtLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("issuedAtLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -36979,56 +37028,56 @@ func (ec *executionContext) unmarshalInputCourierDocumentWhereInput(ctx context.
 			it.IssuedAtNotNil = data
 		case "expiresAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAt = data
 		case "expiresAtNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAtNEQ = data
 		case "expiresAtIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAtIn = data
 		case "expiresAtNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAtNotIn = data
 		case "expiresAtGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAtGT = data
 		case "expiresAtGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAtGTE = data
 		case "expiresAtLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ExpiresAtLT = data
 		case "expiresAtLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAtLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -39070,56 +39119,56 @@ func (ec *executionContext) unmarshalInputCourierWhereInput(ctx context.Context,
 			it.PinflContainsFold = data
 		case "birthDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDate = data
 		case "birthDateNEQ":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateNEQ"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDateNEQ = data
 		case "birthDateIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDateIn = data
 		case "birthDateNotIn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateNotIn"))
-			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDateNotIn = data
 		case "birthDateGT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateGT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDateGT = data
 		case "birthDateGTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateGTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDateGTE = data
 		case "birthDateLT":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateLT"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.BirthDateLT = data
 		case "birthDateLTE":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDateLTE"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -44214,7 +44263,7 @@ func (ec *executionContext) unmarshalInputOnboardCourierInput(ctx context.Contex
 			it.Pinfl = data
 		case "birthDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -48452,7 +48501,7 @@ func (ec *executionContext) unmarshalInputUpdateCourierInput(ctx context.Context
 			it.Pinfl = data
 		case "birthDate":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
-			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -57548,6 +57597,12 @@ func (ec *executionContext) _User(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._User_warehouses(ctx, field, obj)
 				})
+		case "permissions":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._User_permissions(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -59228,6 +59283,20 @@ func (ec *executionContext) unmarshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCur
 
 func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx context.Context, sel ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := scalar.UnmarshalDate(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNDispatchTransferInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐDispatchInput(ctx context.Context, v any) (stocksvc.DispatchInput, error) {
@@ -61525,6 +61594,59 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalODate2ᚕtimeᚐTimeᚄ(ctx context.Context, v any) ([]time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]time.Time, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDate2timeᚐTime(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODate2ᚕtimeᚐTimeᚄ(ctx context.Context, sel ast.SelectionSet, v []time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDate2timeᚐTime(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalDate(*v)
+	return res
 }
 
 func (ec *executionContext) marshalOEquipmentType2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐEquipmentType(ctx context.Context, sel ast.SelectionSet, v *ent.EquipmentType) graphql.Marshaler {

@@ -258,3 +258,16 @@ func joinRoles(rs []Role) string {
 	}
 	return strings.Join(s, ", ")
 }
+
+// Permissions lists, sorted, the operations ("Mutation.blockCourier") role
+// may call: what the admin UI reads from `me` to show menus and buttons.
+func Permissions(role Role) []string {
+	var ops []string
+	for op := range Operations {
+		if Allowed(op, role) {
+			ops = append(ops, op)
+		}
+	}
+	sort.Strings(ops)
+	return ops
+}

@@ -2,7 +2,6 @@ package couriersvc
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/courier"
 	"github.com/mycourier/mycourier/ent/predicate"
+	"github.com/mycourier/mycourier/internal/csvsafe"
 )
 
 // MaxExportRows bounds one export.
@@ -29,7 +29,7 @@ func (s *Service) Export(ctx context.Context, w io.Writer, format string, where 
 	var flush func() error
 	switch format {
 	case "csv":
-		cw := csv.NewWriter(w)
+		cw := csvsafe.NewWriter(w)                                 // names starting with = + - @ must not run as formulas
 		if _, err := w.Write([]byte("\xef\xbb\xbf")); err != nil { // BOM: Excel opens UTF-8 CSV right
 			return 0, err
 		}
@@ -47,7 +47,7 @@ func (s *Service) Export(ctx context.Context, w io.Writer, format string, where 
 			row++
 			vals := make([]any, len(cells))
 			for i, c := range cells {
-				vals[i] = c
+				vals[i] = c // a string value is an inline string cell: a leading = stays text, never a formula
 			}
 			cell, _ := excelize.CoordinatesToCellName(1, row)
 			return sw.SetRow(cell, vals)

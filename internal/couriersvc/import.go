@@ -19,6 +19,7 @@ import (
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/csvsafe"
 )
 
 // Import limits: a file larger than this, or with more data rows, is
@@ -360,6 +361,11 @@ func readTable(data []byte) ([][]string, error) {
 			return nil, importFileError("import.badCsv", fmt.Sprintf("the CSV is malformed at line %d", pe.Line), "Ошибка формата CSV")
 		}
 		return nil, importFileError("import.badCsv", "the CSV is malformed", "Ошибка формата CSV")
+	}
+	for _, row := range rows { // our exports neutralise formula-like cells; read them back as they were
+		for i, c := range row {
+			row[i] = csvsafe.Restore(c)
+		}
 	}
 	return rows, nil
 }

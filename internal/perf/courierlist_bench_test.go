@@ -19,7 +19,7 @@ const benchCouriers = 100_000
 // courierPage is the courier list: one partner's active couriers, newest
 // first, 50 to a page, with the partner edge. Two statements.
 const courierPage = `query($partner: ID!) {
-  couriers(first: 50, where: {partnerID: $partner, status: active}, orderBy: {field: CREATED_AT, direction: DESC}) {
+  couriers(first: 50, where: {partnerID: $partner, status: ACTIVE}, orderBy: {field: CREATED_AT, direction: DESC}) {
     edges { node { id lastName firstName middleName phone status transportType createdAt partner { id name } } }
   }
 }`
@@ -28,7 +28,7 @@ const courierPage = `query($partner: ID!) {
 // and pageInfo. entgql answers either of those with a COUNT over every
 // matching row, the third statement and most of the cost at scale.
 const courierPageWithTotal = `query($partner: ID!) {
-  couriers(first: 50, where: {partnerID: $partner, status: active}, orderBy: {field: CREATED_AT, direction: DESC}) {
+  couriers(first: 50, where: {partnerID: $partner, status: ACTIVE}, orderBy: {field: CREATED_AT, direction: DESC}) {
     totalCount
     edges { node { id lastName firstName middleName phone status transportType createdAt partner { id name } } }
     pageInfo { hasNextPage endCursor }

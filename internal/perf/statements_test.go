@@ -15,7 +15,7 @@ import (
 // nestedCouriers lists couriers with two levels of nested edges:
 // couriers → partner, branch → region.
 const nestedCouriers = `query($first: Int!) {
-  couriers(first: $first, where: {status: active}, orderBy: {field: CREATED_AT, direction: DESC}) {
+  couriers(first: $first, where: {status: ACTIVE}, orderBy: {field: CREATED_AT, direction: DESC}) {
     totalCount
     edges { node {
       id lastName

@@ -33,12 +33,12 @@ func TestQueriesThroughGraphQL(t *testing.T) {
 		}
 		a := e.api()
 		q := fmt.Sprintf(`{
-			stockReport(warehouseID: "%d", lowStockOnly: true, from: "2000-01-01T00:00:00Z", to: "2100-01-01T00:00:00Z") {
+			stockReport(warehouseID: "%d", lowStockOnly: true, from: "2000-01-01", to: "2099-12-31") {
 				balance { quantity available lowStock minLevel equipmentType { sku } } received issued transferredOut
 			}
 			itemBySerial(serial: "H-55") { state courier { id } movements { totalCount edges { node { kind documentNumber } } } }
 			transfersInTransit { documentNumber status lines { quantitySent } }
-			movements(where: {kind: issue, warehouseID: "%d"}) { totalCount }
+			movements(where: {kind: ISSUE, warehouseID: "%d"}) { totalCount }
 			node(id: "%d") { ... on Courier { equipmentHeld { equipmentType { sku } quantity value items { serial } } outstandingDebt } }
 		}`, e.wh1, e.wh1, e.active)
 		r, err := a.post(q, nil)
@@ -77,7 +77,7 @@ func TestQueriesThroughGraphQL(t *testing.T) {
 			out.StockReport[0].Balance.Available != 2 || out.StockReport[0].Received != 4 || out.StockReport[0].Issued != 1 || out.StockReport[0].TransferredOut != 1 {
 			t.Errorf("stock report: %s", r.Data)
 		}
-		if out.ItemBySerial.State != "issued" || out.ItemBySerial.Movements.TotalCount != 2 {
+		if out.ItemBySerial.State != "ISSUED" || out.ItemBySerial.Movements.TotalCount != 2 {
 			t.Errorf("item history: %+v", out.ItemBySerial)
 		}
 		if len(out.TransfersInTransit) != 1 || !strings.HasPrefix(out.TransfersInTransit[0].DocumentNumber, "TRF-") {

@@ -172,7 +172,8 @@ func courierScopeSQL(v *authz.Viewer) (where string, ok bool) {
 }
 
 // Report lists balances the viewer sees (optionally one warehouse, only
-// low ones) and, for [from, to), how much of each moved by kind.
+// low ones) and how much of each moved by kind from the day from through
+// the day to, both included (days in UTC, as Date values are kept).
 func (s *Service) Report(ctx context.Context, warehouseID *int, lowOnly bool, from, to *time.Time) ([]*ReportLine, error) {
 	c := s.clientFor(ctx)
 	q := c.StockBalance.Query().Order(ent.Asc(stockbalance.FieldWarehouseID), ent.Asc(stockbalance.FieldEquipmentTypeID))
@@ -204,7 +205,7 @@ func (s *Service) Report(ctx context.Context, warehouseID *int, lowOnly bool, fr
 		lo = from.UTC()
 	}
 	if to != nil {
-		hi = to.UTC()
+		hi = to.UTC().AddDate(0, 0, 1)
 	}
 	query := `SELECT warehouse_id, equipment_type_id, kind, SUM(quantity) FROM movements WHERE created_at >= $1 AND created_at < $2`
 	args := []any{lo, hi}

@@ -25,6 +25,7 @@ import (
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/docstore"
+	"github.com/mycourier/mycourier/internal/pii"
 )
 
 // Routes mounts GET /files/courier-documents/{id} and GET /export/couriers
@@ -119,6 +120,11 @@ func export(w http.ResponseWriter, req *http.Request, svc *couriersvc.Service) {
 		var wi ent.CourierWhereInput
 		var generic any
 		err := json.Unmarshal([]byte(raw), &generic)
+		if f := pii.FieldUsed(authz.FromContext(ctx), generic); err == nil && f != "" {
+			e := pii.ErrMaskedField(f)
+			fail(w, http.StatusForbidden, e.Code, e.Key, e.Message)
+			return
+		}
 		if err == nil {
 			// Enum values come as GraphQL spells them (NEW); Go's are lower case.
 			norm, _ := json.Marshal(lowerEnums(generic))

@@ -93,7 +93,7 @@ func TestThroughTheHTTPHandler(t *testing.T) {
 		warehouse := authtest.Token(t, auth, authz.Warehouse, authz.Scope{})
 		pin, _ := pinfl.Make(time.Date(1994, 7, 2, 0, 0, 0, 0, time.UTC), pinfl.Female, 4242)
 
-		r := gql(t, srv.URL, owner, fmt.Sprintf(`mutation { onboardCourier(input: {lastName: "Юсупова", firstName: "Малика", phone: "+998 (97) 765-43-21", pinfl: %q, transportType: bicycle}) { id phone allowedActions } }`, pin))
+		r := gql(t, srv.URL, owner, fmt.Sprintf(`mutation { onboardCourier(input: {lastName: "Юсупова", firstName: "Малика", phone: "+998 (97) 765-43-21", pinfl: %q, transportType: BICYCLE}) { id phone allowedActions } }`, pin))
 		if len(r.Errors) > 0 {
 			t.Fatalf("onboard: %+v", r.Errors)
 		}
@@ -106,7 +106,7 @@ func TestThroughTheHTTPHandler(t *testing.T) {
 			t.Errorf("onboarded: %+v", c)
 		}
 
-		r = gql(t, srv.URL, owner, `mutation { onboardCourier(input: {lastName: "", firstName: "X", phone: "1", pinfl: "1", transportType: car}) { id } }`)
+		r = gql(t, srv.URL, owner, `mutation { onboardCourier(input: {lastName: "", firstName: "X", phone: "1", pinfl: "1", transportType: CAR}) { id } }`)
 		if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" {
 			t.Fatalf("bad input: %+v", r.Errors)
 		}
@@ -123,7 +123,7 @@ func TestThroughTheHTTPHandler(t *testing.T) {
 		}
 
 		pdf := []byte("%PDF-1.4\n% test scan\n%%EOF\n")
-		r = upload(t, srv.URL, owner, fmt.Sprintf(`mutation($file: Upload) { addCourierDocument(input: {courierID: %q, kind: passport, number: "AA1234567", file: $file}) { id fileURL contentType fileSize } }`, c.ID), pdf)
+		r = upload(t, srv.URL, owner, fmt.Sprintf(`mutation($file: Upload) { addCourierDocument(input: {courierID: %q, kind: PASSPORT, number: "AA1234567", file: $file}) { id fileURL contentType fileSize } }`, c.ID), pdf)
 		if len(r.Errors) > 0 {
 			t.Fatalf("upload: %+v", r.Errors)
 		}

@@ -54,6 +54,9 @@ type Options struct {
 	MaxDepth, MaxComplexity int
 	// HSTS sends Strict-Transport-Security (production behind TLS).
 	HSTS bool
+	// RequestTimeout cancels a request's context at this age: set it to the
+	// server's write timeout, after which the client is gone anyway.
+	RequestTimeout time.Duration
 	// Documents stores courier document files (nil: uploads refused).
 	Documents docstore.Store
 }
@@ -75,7 +78,7 @@ func NewRouter(opts Options) http.Handler {
 	if maxBody <= 0 {
 		maxBody = 1 << 20
 	}
-	r.Use(RequestID, Logger(opts.Logger), Recoverer, metrics.Middleware, SecurityHeaders(opts.HSTS), CORS(opts.CORSOrigins), LimitBody(maxBody))
+	r.Use(RequestID, Logger(opts.Logger), Recoverer, Deadline(opts.RequestTimeout), metrics.Middleware, SecurityHeaders(opts.HSTS), CORS(opts.CORSOrigins), LimitBody(maxBody, graph.MaxUploadBytes))
 
 	courierOpts := couriersvc.Options{Documents: opts.Documents}
 	gql := graph.NewServer(opts.DB.Client, graph.ServerOptions{

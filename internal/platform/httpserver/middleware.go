@@ -1,6 +1,11 @@
 package httpserver
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"regexp"
 	"runtime/debug"
@@ -153,19 +158,71 @@ func CORS(origins []string) func(http.Handler) http.Handler {
 	}
 }
 
-// LimitBody caps request bodies at n bytes, except multipart uploads, whose
-// size the GraphQL upload transport limits itself.
-func LimitBody(n int64) func(http.Handler) http.Handler {
+// LimitBody caps request bodies at n bytes, except multipart uploads, which
+// are capped at upload bytes. A body over its cap is refused with 413 and
+// the code BAD_USER_INPUT, whether its length was declared or it came
+// chunked: a body without a declared length is read (up to n) before the
+// handler runs, so the handler never meets a cut-off body.
+func LimitBody(n, upload int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if n > 0 && !strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
-				if r.ContentLength > n {
-					http.Error(w, `{"errors":[{"message":"request body too large","extensions":{"code":"BAD_USER_INPUT","key":"request.tooLarge"}}]}`, http.StatusRequestEntityTooLarge)
+			limit := n
+			multipart := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/")
+			if multipart {
+				limit = upload
+			}
+			if limit <= 0 || r.Body == nil || r.Body == http.NoBody {
+				next.ServeHTTP(w, r)
+				return
+			}
+			if r.ContentLength > limit {
+				tooLarge(w, limit)
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			if r.ContentLength < 0 && !multipart {
+				b, err := io.ReadAll(r.Body)
+				if err != nil {
+					var mbe *http.MaxBytesError
+					if errors.As(err, &mbe) {
+						tooLarge(w, limit)
+						return
+					}
+					writeError(w, http.StatusBadRequest, "BAD_REQUEST", "request.unreadable", "the request body could not be read")
 					return
 				}
-				r.Body = http.MaxBytesReader(w, r.Body, n)
+				r.Body = io.NopCloser(bytes.NewReader(b))
+				r.ContentLength = int64(len(b))
 			}
 			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+func tooLarge(w http.ResponseWriter, limit int64) {
+	writeError(w, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "request.tooLarge",
+		fmt.Sprintf("the request body is larger than %d bytes", limit))
+}
+
+// writeError answers in the API's error shape.
+func writeError(w http.ResponseWriter, status int, code, key, msg string) {
+	writeJSON(w, status, map[string]any{"errors": []any{map[string]any{
+		"message": msg, "extensions": map[string]any{"code": code, "key": key},
+	}}})
+}
+
+// Deadline cancels each request's context after d (no deadline when d is
+// zero), so database work stops when the server's write timeout has cut the
+// client off instead of running on for nobody.
+func Deadline(d time.Duration) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		if d <= 0 {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx, cancel := context.WithTimeout(r.Context(), d)
+			defer cancel()
+			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
 }
