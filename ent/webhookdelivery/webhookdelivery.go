@@ -250,19 +250,34 @@ func newAttemptLogStep() *sqlgraph.Step {
 	)
 }
 
-// MarshalGQL implements graphql.Marshaler interface.
+// MarshalGQL writes the value's GraphQL name (UPPER_SNAKE_CASE).
 func (e Status) MarshalGQL(w io.Writer) {
-	io.WriteString(w, strconv.Quote(e.String()))
+	switch e {
+	case StatusPending:
+		io.WriteString(w, `"PENDING"`)
+	case StatusDelivered:
+		io.WriteString(w, `"DELIVERED"`)
+	case StatusFailed:
+		io.WriteString(w, `"FAILED"`)
+	default:
+		io.WriteString(w, strconv.Quote(string(e)))
+	}
 }
 
-// UnmarshalGQL implements graphql.Unmarshaler interface.
+// UnmarshalGQL reads a GraphQL name (UPPER_SNAKE_CASE) into the stored value.
 func (e *Status) UnmarshalGQL(val interface{}) error {
 	str, ok := val.(string)
 	if !ok {
 		return fmt.Errorf("enum %T must be a string", val)
 	}
-	*e = Status(str)
-	if err := StatusValidator(*e); err != nil {
+	switch str {
+	case "PENDING":
+		*e = StatusPending
+	case "DELIVERED":
+		*e = StatusDelivered
+	case "FAILED":
+		*e = StatusFailed
+	default:
 		return fmt.Errorf("%s is not a valid Status", str)
 	}
 	return nil

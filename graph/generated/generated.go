@@ -11025,9 +11025,9 @@ enum WebhookDeliveryOrderField {
 WebhookDeliveryStatus is enum for the field status
 """
 enum WebhookDeliveryStatus @goModel(model: "github.com/mycourier/mycourier/ent/webhookdelivery.Status") {
-  pending
-  delivered
-  failed
+  PENDING
+  DELIVERED
+  FAILED
 }
 """
 WebhookDeliveryWhereInput is used for filtering WebhookDelivery objects.
