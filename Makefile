@@ -1,5 +1,8 @@
 # mycourier — the commands a developer and CI use. `make help` lists them.
 GO        ?= go
+# The binary is pure Go (no cgo) and ships static: tests compile it the same
+# way, so the image test's static build reuses their compiled packages.
+export CGO_ENABLED ?= 0
 BIN       := bin/mycourier
 PKGS      := ./...
 # Fuzz targets get a short run in `make test` (a count, not a duration: a
@@ -7,7 +10,9 @@ PKGS      := ./...
 # `make fuzz FUZZTIME=5m` digs deeper.
 FUZZTIME  ?= 20000x
 
-.PHONY: help run build test vet staticcheck unit generate check-generated migration schema bench seed-bench fuzz clean
+SQUAWK    := .tools/node_modules/.bin/squawk
+
+.PHONY: help run build image-package test-rollout test vet staticcheck unit tools generate check-generated migration schema bench seed-bench fuzz clean schema-check release-schema
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -15,12 +20,23 @@ help: ## list the targets
 build: ## build the binary into bin/
 	$(GO) build -o $(BIN) ./cmd/mycourier
 
+# The static binary the image's `package` target copies (the pipeline and the
+# image test build it once instead of compiling again inside Docker).
+image-package: ## build the image around a binary built here: docker build --target package
+	$(GO) build -trimpath -ldflags="-s -w -X github.com/mycourier/mycourier/internal/platform/buildinfo.Version=$(VERSION)" -o bin/mycourier-linux-amd64 ./cmd/mycourier
+	docker build --target package --build-arg VERSION=$(VERSION) -t mycourier:$(VERSION) .
+
+VERSION ?= dev
+
+test-rollout: ## two instances behind nginx replaced one by one under load (needs PostgreSQL and nginx)
+	$(GO) test -tags rollout -run '^TestRollingReplacementUnderLoadLosesNothing$$' -count=1 -v -timeout 15m ./deploy/
+
 run: build ## start mycourier on the embedded SQLite database with demo data
 	$(BIN) migrate up
 	$(BIN) seed --demo
 	$(BIN) serve
 
-test: vet staticcheck unit fuzz ## run every check and test (needs PostgreSQL on 127.0.0.1:5432)
+test: vet staticcheck unit fuzz schema-check ## run every check and test (needs PostgreSQL on 127.0.0.1:5432, Node 20)
 
 vet: ## go vet
 	$(GO) vet $(PKGS)
@@ -32,7 +48,12 @@ LINT_PKGS = $(shell $(GO) list ./... | grep -v -e '/ent$$' -e '/ent/' -e '/graph
 staticcheck: ## staticcheck (pinned in go.mod as a tool) on hand-written code
 	$(GO) tool staticcheck $(LINT_PKGS)
 
-unit: ## the test suite on SQLite and PostgreSQL
+tools: $(SQUAWK) ## install the test tools that are not Go modules (squawk, the PostgreSQL migration linter)
+
+$(SQUAWK):
+	npm install --prefix .tools --no-audit --no-fund --silent squawk-cli@2.66.0
+
+unit: tools ## the test suite on SQLite and PostgreSQL
 	$(GO) test -count=1 -timeout 20m $(PKGS)
 
 fuzz: ## short fuzz runs of the validators and parsers
@@ -66,3 +87,9 @@ clean:
 schema: ## after editing ent/schema: regenerate and write the migration, under a lock: make schema NAME=what_changed
 	@test -n "$(NAME)" || (echo "usage: make schema NAME=what_changed"; exit 2)
 	flock /tmp/mycourier-schema.lock sh -c '$(GO) generate ./... && $(GO) run ./cmd/mycourier migrate diff $(NAME)'
+
+schema-check: ## fail on a breaking change of schema.graphql against release/schema.graphql not named in CHANGELOG.md
+	cd tools/schema-check && npm ci --no-audit --no-fund --loglevel=error && node --test && node check.mjs
+
+release-schema: ## record schema.graphql as the released schema (see CHANGELOG.md)
+	cp schema.graphql release/schema.graphql

@@ -375,6 +375,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	}
 }
 
+// Dialect returns the SQL dialect of the client's driver (dialect.Postgres,
+// dialect.SQLite), for the few statements that differ between them.
+func (c *Client) Dialect() string { return c.driver.Dialect() }
+
 // Mutate implements the ent.Mutator interface.
 func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {

@@ -33,6 +33,8 @@ type Courier struct {
 	MiddleName string `json:"middle_name,omitempty"`
 	// E.164, +998 and 9 digits
 	Phone string `json:"phone,omitempty"`
+	// set by the migration that made phones unique on couriers sharing a live phone with an older courier; cleared when the phone changes
+	PhoneDuplicate bool `json:"phone_duplicate,omitempty"`
 	// personal identification number, 14 digits
 	Pinfl string `json:"pinfl,omitempty"`
 	// BirthDate holds the value of the "birth_date" field.
@@ -156,7 +158,7 @@ func (*Courier) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case courier.FieldDoNotRehire:
+		case courier.FieldPhoneDuplicate, courier.FieldDoNotRehire:
 			values[i] = new(sql.NullBool)
 		case courier.FieldID, courier.FieldPartnerID, courier.FieldBranchID:
 			values[i] = new(sql.NullInt64)
@@ -227,6 +229,12 @@ func (_m *Courier) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field phone", values[i])
 			} else if value.Valid {
 				_m.Phone = value.String
+			}
+		case courier.FieldPhoneDuplicate:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field phone_duplicate", values[i])
+			} else if value.Valid {
+				_m.PhoneDuplicate = value.Bool
 			}
 		case courier.FieldPinfl:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -406,6 +414,9 @@ func (_m *Courier) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("phone=")
 	builder.WriteString(_m.Phone)
+	builder.WriteString(", ")
+	builder.WriteString("phone_duplicate=")
+	builder.WriteString(fmt.Sprintf("%v", _m.PhoneDuplicate))
 	builder.WriteString(", ")
 	builder.WriteString("pinfl=")
 	builder.WriteString(_m.Pinfl)

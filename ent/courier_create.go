@@ -102,6 +102,20 @@ func (_c *CourierCreate) SetPhone(v string) *CourierCreate {
 	return _c
 }
 
+// SetPhoneDuplicate sets the "phone_duplicate" field.
+func (_c *CourierCreate) SetPhoneDuplicate(v bool) *CourierCreate {
+	_c.mutation.SetPhoneDuplicate(v)
+	return _c
+}
+
+// SetNillablePhoneDuplicate sets the "phone_duplicate" field if the given value is not nil.
+func (_c *CourierCreate) SetNillablePhoneDuplicate(v *bool) *CourierCreate {
+	if v != nil {
+		_c.SetPhoneDuplicate(*v)
+	}
+	return _c
+}
+
 // SetPinfl sets the "pinfl" field.
 func (_c *CourierCreate) SetPinfl(v string) *CourierCreate {
 	_c.mutation.SetPinfl(v)
@@ -395,6 +409,10 @@ func (_c *CourierCreate) defaults() error {
 		v := courier.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.PhoneDuplicate(); !ok {
+		v := courier.DefaultPhoneDuplicate
+		_c.mutation.SetPhoneDuplicate(v)
+	}
 	if _, ok := _c.mutation.DocumentStatus(); !ok {
 		v := courier.DefaultDocumentStatus
 		_c.mutation.SetDocumentStatus(v)
@@ -450,6 +468,9 @@ func (_c *CourierCreate) check() error {
 		if err := courier.PhoneValidator(v); err != nil {
 			return &ValidationError{Name: "phone", err: fmt.Errorf(`ent: validator failed for field "Courier.phone": %w`, err)}
 		}
+	}
+	if _, ok := _c.mutation.PhoneDuplicate(); !ok {
+		return &ValidationError{Name: "phone_duplicate", err: errors.New(`ent: missing required field "Courier.phone_duplicate"`)}
 	}
 	if _, ok := _c.mutation.Pinfl(); !ok {
 		return &ValidationError{Name: "pinfl", err: errors.New(`ent: missing required field "Courier.pinfl"`)}
@@ -561,6 +582,10 @@ func (_c *CourierCreate) createSpec() (*Courier, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Phone(); ok {
 		_spec.SetField(courier.FieldPhone, field.TypeString, value)
 		_node.Phone = value
+	}
+	if value, ok := _c.mutation.PhoneDuplicate(); ok {
+		_spec.SetField(courier.FieldPhoneDuplicate, field.TypeBool, value)
+		_node.PhoneDuplicate = value
 	}
 	if value, ok := _c.mutation.Pinfl(); ok {
 		_spec.SetField(courier.FieldPinfl, field.TypeString, value)
@@ -841,6 +866,18 @@ func (u *CourierUpsert) SetPhone(v string) *CourierUpsert {
 // UpdatePhone sets the "phone" field to the value that was provided on create.
 func (u *CourierUpsert) UpdatePhone() *CourierUpsert {
 	u.SetExcluded(courier.FieldPhone)
+	return u
+}
+
+// SetPhoneDuplicate sets the "phone_duplicate" field.
+func (u *CourierUpsert) SetPhoneDuplicate(v bool) *CourierUpsert {
+	u.Set(courier.FieldPhoneDuplicate, v)
+	return u
+}
+
+// UpdatePhoneDuplicate sets the "phone_duplicate" field to the value that was provided on create.
+func (u *CourierUpsert) UpdatePhoneDuplicate() *CourierUpsert {
+	u.SetExcluded(courier.FieldPhoneDuplicate)
 	return u
 }
 
@@ -1194,6 +1231,20 @@ func (u *CourierUpsertOne) SetPhone(v string) *CourierUpsertOne {
 func (u *CourierUpsertOne) UpdatePhone() *CourierUpsertOne {
 	return u.Update(func(s *CourierUpsert) {
 		s.UpdatePhone()
+	})
+}
+
+// SetPhoneDuplicate sets the "phone_duplicate" field.
+func (u *CourierUpsertOne) SetPhoneDuplicate(v bool) *CourierUpsertOne {
+	return u.Update(func(s *CourierUpsert) {
+		s.SetPhoneDuplicate(v)
+	})
+}
+
+// UpdatePhoneDuplicate sets the "phone_duplicate" field to the value that was provided on create.
+func (u *CourierUpsertOne) UpdatePhoneDuplicate() *CourierUpsertOne {
+	return u.Update(func(s *CourierUpsert) {
+		s.UpdatePhoneDuplicate()
 	})
 }
 
@@ -1748,6 +1799,20 @@ func (u *CourierUpsertBulk) SetPhone(v string) *CourierUpsertBulk {
 func (u *CourierUpsertBulk) UpdatePhone() *CourierUpsertBulk {
 	return u.Update(func(s *CourierUpsert) {
 		s.UpdatePhone()
+	})
+}
+
+// SetPhoneDuplicate sets the "phone_duplicate" field.
+func (u *CourierUpsertBulk) SetPhoneDuplicate(v bool) *CourierUpsertBulk {
+	return u.Update(func(s *CourierUpsert) {
+		s.SetPhoneDuplicate(v)
+	})
+}
+
+// UpdatePhoneDuplicate sets the "phone_duplicate" field to the value that was provided on create.
+func (u *CourierUpsertBulk) UpdatePhoneDuplicate() *CourierUpsertBulk {
+	return u.Update(func(s *CourierUpsert) {
+		s.UpdatePhoneDuplicate()
 	})
 }
 

@@ -123,6 +123,20 @@ func (_u *CourierUpdate) SetNillablePhone(v *string) *CourierUpdate {
 	return _u
 }
 
+// SetPhoneDuplicate sets the "phone_duplicate" field.
+func (_u *CourierUpdate) SetPhoneDuplicate(v bool) *CourierUpdate {
+	_u.mutation.SetPhoneDuplicate(v)
+	return _u
+}
+
+// SetNillablePhoneDuplicate sets the "phone_duplicate" field if the given value is not nil.
+func (_u *CourierUpdate) SetNillablePhoneDuplicate(v *bool) *CourierUpdate {
+	if v != nil {
+		_u.SetPhoneDuplicate(*v)
+	}
+	return _u
+}
+
 // SetPinfl sets the "pinfl" field.
 func (_u *CourierUpdate) SetPinfl(v string) *CourierUpdate {
 	_u.mutation.SetPinfl(v)
@@ -676,6 +690,9 @@ func (_u *CourierUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	if value, ok := _u.mutation.Phone(); ok {
 		_spec.SetField(courier.FieldPhone, field.TypeString, value)
 	}
+	if value, ok := _u.mutation.PhoneDuplicate(); ok {
+		_spec.SetField(courier.FieldPhoneDuplicate, field.TypeBool, value)
+	}
 	if value, ok := _u.mutation.Pinfl(); ok {
 		_spec.SetField(courier.FieldPinfl, field.TypeString, value)
 	}
@@ -1071,6 +1088,20 @@ func (_u *CourierUpdateOne) SetPhone(v string) *CourierUpdateOne {
 func (_u *CourierUpdateOne) SetNillablePhone(v *string) *CourierUpdateOne {
 	if v != nil {
 		_u.SetPhone(*v)
+	}
+	return _u
+}
+
+// SetPhoneDuplicate sets the "phone_duplicate" field.
+func (_u *CourierUpdateOne) SetPhoneDuplicate(v bool) *CourierUpdateOne {
+	_u.mutation.SetPhoneDuplicate(v)
+	return _u
+}
+
+// SetNillablePhoneDuplicate sets the "phone_duplicate" field if the given value is not nil.
+func (_u *CourierUpdateOne) SetNillablePhoneDuplicate(v *bool) *CourierUpdateOne {
+	if v != nil {
+		_u.SetPhoneDuplicate(*v)
 	}
 	return _u
 }
@@ -1657,6 +1688,9 @@ func (_u *CourierUpdateOne) sqlSave(ctx context.Context) (_node *Courier, err er
 	}
 	if value, ok := _u.mutation.Phone(); ok {
 		_spec.SetField(courier.FieldPhone, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.PhoneDuplicate(); ok {
+		_spec.SetField(courier.FieldPhoneDuplicate, field.TypeBool, value)
 	}
 	if value, ok := _u.mutation.Pinfl(); ok {
 		_spec.SetField(courier.FieldPinfl, field.TypeString, value)

@@ -47,6 +47,7 @@ func main() {
 		entc.Extensions(ex),
 		// After the extension, so it replaces entgql's enum marshalling.
 		entc.TemplateFiles("./ent/template/graphql_enum.tmpl"),
+		entc.TemplateFiles("./ent/template/dialect.tmpl"),
 	)
 	if err != nil {
 		log.Fatalf("entc: running ent codegen: %v", err)

@@ -129,6 +129,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			courier.FieldFirstName:       {Type: field.TypeString, Column: courier.FieldFirstName},
 			courier.FieldMiddleName:      {Type: field.TypeString, Column: courier.FieldMiddleName},
 			courier.FieldPhone:           {Type: field.TypeString, Column: courier.FieldPhone},
+			courier.FieldPhoneDuplicate:  {Type: field.TypeBool, Column: courier.FieldPhoneDuplicate},
 			courier.FieldPinfl:           {Type: field.TypeString, Column: courier.FieldPinfl},
 			courier.FieldBirthDate:       {Type: field.TypeTime, Column: courier.FieldBirthDate},
 			courier.FieldGender:          {Type: field.TypeEnum, Column: courier.FieldGender},
@@ -1999,6 +2000,11 @@ func (f *CourierFilter) WhereMiddleName(p entql.StringP) {
 // WherePhone applies the entql string predicate on the phone field.
 func (f *CourierFilter) WherePhone(p entql.StringP) {
 	f.Where(p.Field(courier.FieldPhone))
+}
+
+// WherePhoneDuplicate applies the entql bool predicate on the phone_duplicate field.
+func (f *CourierFilter) WherePhoneDuplicate(p entql.BoolP) {
+	f.Where(p.Field(courier.FieldPhoneDuplicate))
 }
 
 // WherePinfl applies the entql string predicate on the pinfl field.

@@ -966,6 +966,11 @@ func (_q *CourierQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, courier.FieldPhone)
 				fieldSeen[courier.FieldPhone] = struct{}{}
 			}
+		case "phoneDuplicate":
+			if _, ok := fieldSeen[courier.FieldPhoneDuplicate]; !ok {
+				selectedFields = append(selectedFields, courier.FieldPhoneDuplicate)
+				fieldSeen[courier.FieldPhoneDuplicate] = struct{}{}
+			}
 		case "pinfl":
 			if _, ok := fieldSeen[courier.FieldPinfl]; !ok {
 				selectedFields = append(selectedFields, courier.FieldPinfl)

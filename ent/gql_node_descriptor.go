@@ -385,7 +385,7 @@ func (_m *Courier) Node(ctx context.Context) (node *Node, err error) {
 	node = &Node{
 		ID:     _m.ID,
 		Type:   "Courier",
-		Fields: make([]*Field, 20),
+		Fields: make([]*Field, 21),
 		Edges:  make([]*Edge, 6),
 	}
 	var buf []byte
@@ -445,10 +445,18 @@ func (_m *Courier) Node(ctx context.Context) (node *Node, err error) {
 		Name:  "phone",
 		Value: string(buf),
 	}
-	if buf, err = json.Marshal(_m.Pinfl); err != nil {
+	if buf, err = json.Marshal(_m.PhoneDuplicate); err != nil {
 		return nil, err
 	}
 	node.Fields[7] = &Field{
+		Type:  "bool",
+		Name:  "phone_duplicate",
+		Value: string(buf),
+	}
+	if buf, err = json.Marshal(_m.Pinfl); err != nil {
+		return nil, err
+	}
+	node.Fields[8] = &Field{
 		Type:  "string",
 		Name:  "pinfl",
 		Value: string(buf),
@@ -456,7 +464,7 @@ func (_m *Courier) Node(ctx context.Context) (node *Node, err error) {
 	if buf, err = json.Marshal(_m.BirthDate); err != nil {
 		return nil, err
 	}
-	node.Fields[8] = &Field{
+	node.Fields[9] = &Field{
 		Type:  "time.Time",
 		Name:  "birth_date",
 		Value: string(buf),
@@ -464,7 +472,7 @@ func (_m *Courier) Node(ctx context.Context) (node *Node, err error) {
 	if buf, err = json.Marshal(_m.Gender); err != nil {
 		return nil, err
 	}
-	node.Fields[9] = &Field{
+	node.Fields[10] = &Field{
 		Type:  "courier.Gender",
 		Name:  "gender",
 		Value: string(buf),
@@ -472,7 +480,7 @@ func (_m *Courier) Node(ctx context.Context) (node *Node, err error) {
 	if buf, err = json.Marshal(_m.TransportType); err != nil {
 		return nil, err
 	}
-	node.Fields[10] = &Field{
+	node.Fields[11] = &Field{
 		Type:  "courier.TransportType",
 		Name:  "transport_type",
 		Value: string(buf),
@@ -480,7 +488,7 @@ func (_m *Courier) Node(ctx context.Context) (node *Node, err error) {
 	if buf, err = json.Marshal(_m.VehiclePlate); err != nil {
 		return nil, err
 	}
-	node.Fields[11] = &Field{
+	node.Fields[12] = &Field{
 		Type:  "string",
 		Name:  "vehicle_plate",
 		Value: string(buf),
@@ -488,7 +496,7 @@ func (_m *Courier) Node(ctx context.Context) (node *Node, err error) {
 	if buf, err = json.Marshal(_m.DocumentStatus); err != nil {
 		return nil, err
 	}
-	node.Fields[12] = &Field{
+	node.Fields[13] = &Field{
 		Type:  "courier.DocumentStatus",
 		Name:  "document_status",
 		Value: string(buf),
@@ -496,7 +504,7 @@ func (_m *Courier) Node(ctx context.Context) (node *Node, err error) {
 	if buf, err = json.Marshal(_m.Status); err != nil {
 		return nil, err
 	}
-	node.Fields[13] = &Field{
+	node.Fields[14] = &Field{
 		Type:  "courier.Status",
 		Name:  "status",
 		Value: string(buf),
@@ -504,7 +512,7 @@ func (_m *Courier) Node(ctx context.Context) (node *Node, err error) {
 	if buf, err = json.Marshal(_m.StatusChangedAt); err != nil {
 		return nil, err
 	}
-	node.Fields[14] = &Field{
+	node.Fields[15] = &Field{
 		Type:  "time.Time",
 		Name:  "status_changed_at",
 		Value: string(buf),
@@ -512,7 +520,7 @@ func (_m *Courier) Node(ctx context.Context) (node *Node, err error) {
 	if buf, err = json.Marshal(_m.HiredAt); err != nil {
 		return nil, err
 	}
-	node.Fields[15] = &Field{
+	node.Fields[16] = &Field{
 		Type:  "time.Time",
 		Name:  "hired_at",
 		Value: string(buf),
@@ -520,7 +528,7 @@ func (_m *Courier) Node(ctx context.Context) (node *Node, err error) {
 	if buf, err = json.Marshal(_m.FiredAt); err != nil {
 		return nil, err
 	}
-	node.Fields[16] = &Field{
+	node.Fields[17] = &Field{
 		Type:  "time.Time",
 		Name:  "fired_at",
 		Value: string(buf),
@@ -528,7 +536,7 @@ func (_m *Courier) Node(ctx context.Context) (node *Node, err error) {
 	if buf, err = json.Marshal(_m.DoNotRehire); err != nil {
 		return nil, err
 	}
-	node.Fields[17] = &Field{
+	node.Fields[18] = &Field{
 		Type:  "bool",
 		Name:  "do_not_rehire",
 		Value: string(buf),
@@ -536,7 +544,7 @@ func (_m *Courier) Node(ctx context.Context) (node *Node, err error) {
 	if buf, err = json.Marshal(_m.PartnerID); err != nil {
 		return nil, err
 	}
-	node.Fields[18] = &Field{
+	node.Fields[19] = &Field{
 		Type:  "int",
 		Name:  "partner_id",
 		Value: string(buf),
@@ -544,7 +552,7 @@ func (_m *Courier) Node(ctx context.Context) (node *Node, err error) {
 	if buf, err = json.Marshal(_m.BranchID); err != nil {
 		return nil, err
 	}
-	node.Fields[19] = &Field{
+	node.Fields[20] = &Field{
 		Type:  "int",
 		Name:  "branch_id",
 		Value: string(buf),

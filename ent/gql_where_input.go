@@ -1799,6 +1799,10 @@ type CourierWhereInput struct {
 	PhoneEqualFold    *string  `json:"phoneEqualFold,omitempty"`
 	PhoneContainsFold *string  `json:"phoneContainsFold,omitempty"`
 
+	// "phone_duplicate" field predicates.
+	PhoneDuplicate    *bool `json:"phoneDuplicate,omitempty"`
+	PhoneDuplicateNEQ *bool `json:"phoneDuplicateNEQ,omitempty"`
+
 	// "pinfl" field predicates.
 	Pinfl             *string  `json:"pinfl,omitempty"`
 	PinflNEQ          *string  `json:"pinflNEQ,omitempty"`
@@ -2282,6 +2286,12 @@ func (i *CourierWhereInput) P() (predicate.Courier, error) {
 	}
 	if i.PhoneContainsFold != nil {
 		predicates = append(predicates, courier.PhoneContainsFold(*i.PhoneContainsFold))
+	}
+	if i.PhoneDuplicate != nil {
+		predicates = append(predicates, courier.PhoneDuplicateEQ(*i.PhoneDuplicate))
+	}
+	if i.PhoneDuplicateNEQ != nil {
+		predicates = append(predicates, courier.PhoneDuplicateNEQ(*i.PhoneDuplicateNEQ))
 	}
 	if i.Pinfl != nil {
 		predicates = append(predicates, courier.PinflEQ(*i.Pinfl))

@@ -3300,6 +3300,7 @@ type CourierMutation struct {
 	first_name            *string
 	middle_name           *string
 	phone                 *string
+	phone_duplicate       *bool
 	pinfl                 *string
 	birth_date            *time.Time
 	gender                *courier.Gender
@@ -3708,6 +3709,42 @@ func (m *CourierMutation) OldPhone(ctx context.Context) (v string, err error) {
 // ResetPhone resets all changes to the "phone" field.
 func (m *CourierMutation) ResetPhone() {
 	m.phone = nil
+}
+
+// SetPhoneDuplicate sets the "phone_duplicate" field.
+func (m *CourierMutation) SetPhoneDuplicate(b bool) {
+	m.phone_duplicate = &b
+}
+
+// PhoneDuplicate returns the value of the "phone_duplicate" field in the mutation.
+func (m *CourierMutation) PhoneDuplicate() (r bool, exists bool) {
+	v := m.phone_duplicate
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPhoneDuplicate returns the old "phone_duplicate" field's value of the Courier entity.
+// If the Courier object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierMutation) OldPhoneDuplicate(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPhoneDuplicate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPhoneDuplicate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPhoneDuplicate: %w", err)
+	}
+	return oldValue.PhoneDuplicate, nil
+}
+
+// ResetPhoneDuplicate resets all changes to the "phone_duplicate" field.
+func (m *CourierMutation) ResetPhoneDuplicate() {
+	m.phone_duplicate = nil
 }
 
 // SetPinfl sets the "pinfl" field.
@@ -4609,7 +4646,7 @@ func (m *CourierMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *CourierMutation) Fields() []string {
-	fields := make([]string, 0, 21)
+	fields := make([]string, 0, 22)
 	if m.created_at != nil {
 		fields = append(fields, courier.FieldCreatedAt)
 	}
@@ -4630,6 +4667,9 @@ func (m *CourierMutation) Fields() []string {
 	}
 	if m.phone != nil {
 		fields = append(fields, courier.FieldPhone)
+	}
+	if m.phone_duplicate != nil {
+		fields = append(fields, courier.FieldPhoneDuplicate)
 	}
 	if m.pinfl != nil {
 		fields = append(fields, courier.FieldPinfl)
@@ -4695,6 +4735,8 @@ func (m *CourierMutation) Field(name string) (ent.Value, bool) {
 		return m.MiddleName()
 	case courier.FieldPhone:
 		return m.Phone()
+	case courier.FieldPhoneDuplicate:
+		return m.PhoneDuplicate()
 	case courier.FieldPinfl:
 		return m.Pinfl()
 	case courier.FieldBirthDate:
@@ -4746,6 +4788,8 @@ func (m *CourierMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldMiddleName(ctx)
 	case courier.FieldPhone:
 		return m.OldPhone(ctx)
+	case courier.FieldPhoneDuplicate:
+		return m.OldPhoneDuplicate(ctx)
 	case courier.FieldPinfl:
 		return m.OldPinfl(ctx)
 	case courier.FieldBirthDate:
@@ -4831,6 +4875,13 @@ func (m *CourierMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetPhone(v)
+		return nil
+	case courier.FieldPhoneDuplicate:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPhoneDuplicate(v)
 		return nil
 	case courier.FieldPinfl:
 		v, ok := value.(string)
@@ -5059,6 +5110,9 @@ func (m *CourierMutation) ResetField(name string) error {
 		return nil
 	case courier.FieldPhone:
 		m.ResetPhone()
+		return nil
+	case courier.FieldPhoneDuplicate:
+		m.ResetPhoneDuplicate()
 		return nil
 	case courier.FieldPinfl:
 		m.ResetPinfl()

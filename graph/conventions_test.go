@@ -2,12 +2,15 @@ package graph_test
 
 import (
 	"bytes"
+	"io"
+	"net/http"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -27,6 +30,8 @@ import (
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/webhookdelivery"
+	"github.com/mycourier/mycourier/internal/authtest"
+	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
 )
 
@@ -175,4 +180,36 @@ func TestAPIDatesAndEnumsFollowGraphQLConventions(t *testing.T) {
 			}
 		}
 	})
+}
+
+// /schema.graphql serves the published schema, role directives included, to
+// signed-in callers only; a refusal carries the request id.
+func TestPublishedSchemaIsServedToSignedInUsers(t *testing.T) {
+	a := newAPI(t, dialect.SQLite)
+	get := func(bearer string) (*http.Response, string) {
+		req, _ := http.NewRequest(http.MethodGet, a.srv.URL+"/schema.graphql", nil)
+		if bearer != "" {
+			authtest.Bearer(req, bearer)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res, string(b)
+	}
+	want, err := os.ReadFile("../schema.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, body := get(a.userToken(authz.Integrator, authz.Scope{}))
+	if res.StatusCode != http.StatusOK || body != string(want) || !strings.Contains(body, "@hasRole(roles: [OWNER])") {
+		t.Fatalf("signed in: HTTP %d, %d bytes, want the %d bytes of schema.graphql", res.StatusCode, len(body), len(want))
+	}
+	res, body = get("")
+	id := res.Header.Get("X-Request-ID")
+	if res.StatusCode != http.StatusUnauthorized || strings.Contains(body, "type Query") || id == "" || !strings.Contains(body, `"requestId":"`+id+`"`) {
+		t.Fatalf("anonymous: HTTP %d (request id %q): %s", res.StatusCode, id, body)
+	}
 }

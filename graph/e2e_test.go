@@ -19,12 +19,13 @@ import (
 
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/internal/app"
+	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authsvc"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/platform/database"
-	"github.com/mycourier/mycourier/internal/platform/httpserver"
 )
 
 // api is the real HTTP handler over a fresh database, with its log captured.
@@ -65,7 +66,7 @@ func newAPI(t *testing.T, d string) *api {
 func newAPIWith(t *testing.T, db *database.DB, svc *authsvc.Service) *api {
 	t.Helper()
 	log := &syncBuffer{}
-	h := httpserver.NewRouter(httpserver.Options{DB: db, Logger: zerolog.New(log), Auth: svc})
+	h := apptest.Handler(t, app.Options{DB: db, Logger: zerolog.New(log), Auth: svc})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &api{t: t, db: db, srv: srv, log: log, auth: svc, owner: authtest.Token(t, svc, authz.Owner, authz.Scope{})}

@@ -5,25 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"regexp"
 	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
 
-	"entgo.io/ent/dialect/sql/schema"
 	"entgo.io/ent/privacy"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/mycourier/mycourier/ent"
-	"github.com/mycourier/mycourier/ent/migrate"
 	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/logging"
-	"github.com/mycourier/mycourier/internal/platform/uniqueguard"
 )
 
 // ruMessages are the Russian texts of the generic messages; services may
@@ -110,6 +106,9 @@ func isCoercion(ctx context.Context, e *gqlerror.Error) bool {
 }
 
 func presentCause(ctx context.Context, out *gqlerror.Error, err error) {
+	// A driver error that reached here unmapped (a generated mutation's
+	// insert racing another) is translated by the database layer.
+	err = database.MapError(err)
 	if nf, ok := apperr.As[apperr.NotFound](err); ok {
 		msg := nf.Error()
 		set(out, apperr.CodeNotFound, "error.notFound", msg)
@@ -123,7 +122,15 @@ func presentCause(ctx context.Context, out *gqlerror.Error, err error) {
 		return
 	}
 	if inv, ok := apperr.As[apperr.Invalid](err); ok {
-		setFields(out, apperr.CodeBadUserInput, "error.invalid", "the input is invalid", inv.Fields)
+		fields := make(map[string]apperr.FieldError, len(inv.Fields))
+		key, msg := "error.reference", "a referenced record does not exist"
+		for name, fe := range inv.Fields {
+			fields[inputName(name)] = fe // the database layer names columns
+			if fe.Key != "validation.reference" {
+				key, msg = "error.invalid", "the input is invalid"
+			}
+		}
+		setFields(out, apperr.CodeBadUserInput, key, msg, fields)
 		return
 	}
 	var ae *apperr.Error
@@ -159,10 +166,6 @@ func presentCause(ctx context.Context, out *gqlerror.Error, err error) {
 	if fe, ok := apperr.As[apperr.FieldError](err); ok {
 		setFields(out, apperr.CodeBadUserInput, "error.invalid", fe.Message, nil)
 		out.Extensions["key"] = fe.Key
-		return
-	}
-	var ce *ent.ConstraintError
-	if errors.As(err, &ce) && presentConstraint(out, ce) {
 		return
 	}
 	if errors.Is(err, errRecovered) {
@@ -204,104 +207,6 @@ func presentConflict(out *gqlerror.Error, c apperr.Conflict) {
 			out.Extensions["holderLabel"] = c.HolderLabel
 		}
 	}
-}
-
-var (
-	sqliteUnique = regexp.MustCompile(`UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)`)
-	pgDetailKey  = regexp.MustCompile(`^Key \(([^)]+)\)=`)
-)
-
-// presentConstraint maps a database constraint violation that the unique
-// guard did not catch first (two requests racing): the database names the
-// constraint, not the holder.
-func presentConstraint(out *gqlerror.Error, ce *ent.ConstraintError) bool {
-	var pgErr *pgconn.PgError
-	if errors.As(ce, &pgErr) {
-		switch pgErr.Code {
-		case "23505":
-			cols := uniqueColumns(pgErr.TableName, pgErr.ConstraintName)
-			if len(cols) == 0 {
-				if m := pgDetailKey.FindStringSubmatch(pgErr.Detail); m != nil {
-					cols = strings.Split(strings.ReplaceAll(m[1], " ", ""), ",")
-				}
-			}
-			presentConflict(out, apperr.Conflict{Entity: typeOfTable(pgErr.TableName), Field: strings.Join(cols, ",")})
-			return true
-		case "23503":
-			presentReference(out, fkColumns(pgErr.TableName, pgErr.ConstraintName))
-			return true
-		}
-		return false
-	}
-	msg := ce.Error()
-	if m := sqliteUnique.FindStringSubmatch(msg); m != nil {
-		var table string
-		var cols []string
-		for _, tc := range strings.Split(m[1], ", ") {
-			t, c, _ := strings.Cut(tc, ".")
-			table, cols = t, append(cols, c)
-		}
-		presentConflict(out, apperr.Conflict{Entity: typeOfTable(table), Field: strings.Join(cols, ",")})
-		return true
-	}
-	if strings.Contains(msg, "FOREIGN KEY constraint failed") {
-		// SQLite does not say which reference failed.
-		presentReference(out, nil)
-		return true
-	}
-	return false
-}
-
-func presentReference(out *gqlerror.Error, cols []string) {
-	fields := map[string]apperr.FieldError{}
-	for _, c := range cols {
-		fields[inputName(c)] = apperr.FieldError{Key: "validation.reference", Message: "refers to a record that does not exist"}
-	}
-	setFields(out, apperr.CodeBadUserInput, "error.reference", "a referenced record does not exist", fields)
-}
-
-func uniqueColumns(table, constraint string) []string {
-	for _, t := range migrate.Tables {
-		if t.Name != table {
-			continue
-		}
-		for _, idx := range t.Indexes {
-			if idx.Unique && idx.Name == constraint {
-				return mapSlice(idx.Columns, func(c *schema.Column) string { return c.Name })
-			}
-		}
-		for _, c := range t.Columns {
-			// Atlas names a unique column's index <table>_<column>_key.
-			if c.Unique && constraint == table+"_"+c.Name+"_key" {
-				return []string{c.Name}
-			}
-		}
-	}
-	return nil
-}
-
-func fkColumns(table, constraint string) []string {
-	for _, t := range migrate.Tables {
-		if t.Name != table {
-			continue
-		}
-		for _, fk := range t.ForeignKeys {
-			if fk.Symbol == constraint {
-				return mapSlice(fk.Columns, func(c *schema.Column) string { return c.Name })
-			}
-		}
-	}
-	return nil
-}
-
-// typeOfTable names the entity of a table for the race fallback, where only
-// the table is known.
-func typeOfTable(table string) string {
-	typ := uniqueguard.TypeOf(table)
-	if tn, ok := uniqueguard.TableOf(typ); ok && tn == table {
-		return typ
-	}
-	return table
 }
 
 // validationField describes an ent validation failure for the field it

@@ -2,7 +2,10 @@ package graph
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -13,27 +16,39 @@ import (
 	"github.com/mycourier/mycourier/internal/platform/reqinfo"
 )
 
-// Guard checks every root field of every operation against the operation
-// matrix (authz.Operations) before it runs: anonymous callers get
-// UNAUTHENTICATED, callers without the role FORBIDDEN, and a field the
-// matrix does not list is refused to everyone. The ent privacy policy then
-// filters what an allowed field may see. The field's name becomes the
-// operation name of the audit events it causes.
-func Guard(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
+// HasRole enforces @hasRole, the operation half of the role matrix, on every
+// root field (internal/tools/schemagen writes the directive from
+// authz.Operations; a root field without one is refused to everyone). It
+// runs around the root field, before its arguments are read, so a refused
+// caller learns nothing about their input (gqlgen's own directive call
+// comes after argument parsing and is switched off in gqlgen.yml).
+//
+// Anonymous callers get UNAUTHENTICATED, callers without one of the roles
+// FORBIDDEN, and a viewer who sees personal data masked may not filter or
+// order by it. The ent privacy policy then filters what an allowed field may
+// see (node/nodes included, which bypass directives on the types they
+// return). The field's name becomes the operation name of its audit events.
+func HasRole(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 	fc := graphql.GetRootFieldContext(ctx)
 	if fc == nil || strings.HasPrefix(fc.Field.Name, "__") {
 		return next(ctx) // introspection: allowed or not by the server's options
 	}
 	op := rootType(ctx) + "." + fc.Field.Name
+	roles, err := directiveRoles(op, fc.Field.Definition)
+	if err != nil {
+		graphql.AddError(ctx, err)
+		return graphql.Null
+	}
 	v := authz.FromContext(ctx)
-	switch {
-	case authz.IsPublic(op):
-	case v == nil:
-		graphql.AddError(ctx, apperr.ErrUnauthenticated)
-		return graphql.Null
-	case !authz.Allowed(op, v.Role):
-		graphql.AddError(ctx, apperr.ErrForbidden)
-		return graphql.Null
+	if !slices.Contains(roles, authz.Public) {
+		switch {
+		case v == nil:
+			graphql.AddError(ctx, apperr.ErrUnauthenticated)
+			return graphql.Null
+		case !slices.Contains(roles, v.Role):
+			graphql.AddError(ctx, apperr.ErrForbidden)
+			return graphql.Null
+		}
 	}
 	if oc := graphql.GetOperationContext(ctx); v != nil && !v.PII {
 		// Masked values cannot be probed by filtering or ordering on them
@@ -44,6 +59,34 @@ func Guard(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 		}
 	}
 	return next(reqinfo.WithOperation(ctx, op))
+}
+
+// rolesByOp caches each root field's decoded @hasRole roles.
+var rolesByOp sync.Map
+
+// directiveRoles returns the roles of def's @hasRole. A field without the
+// directive is an error that refuses the call: closed, never open.
+func directiveRoles(op string, def *ast.FieldDefinition) ([]authz.Role, error) {
+	if r, ok := rolesByOp.Load(op); ok {
+		return r.([]authz.Role), nil
+	}
+	var d *ast.Directive
+	if def != nil {
+		d = def.Directives.ForName("hasRole")
+	}
+	if d == nil || d.Arguments.ForName("roles") == nil {
+		return nil, fmt.Errorf("%s has no @hasRole directive: %w", op, apperr.ErrForbidden)
+	}
+	var roles []authz.Role
+	for _, c := range d.Arguments.ForName("roles").Value.Children {
+		var r authz.Role
+		if err := r.UnmarshalGQL(c.Value.Raw); err != nil {
+			return nil, fmt.Errorf("%s: @hasRole: %v: %w", op, err, apperr.ErrForbidden)
+		}
+		roles = append(roles, r)
+	}
+	rolesByOp.Store(op, roles)
+	return roles, nil
 }
 
 // rootType names the operation's root type as the matrix does. (The root

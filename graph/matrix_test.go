@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/parser"
 
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/graph/generated"
@@ -160,20 +162,99 @@ type principal struct {
 	token string
 }
 
-// want is what the matrix says a principal gets from an operation.
-func (p principal) want(op string) string {
+// want is what the published schema's @hasRole says a principal gets from
+// an operation (TestRoleDirectivesEqualTheMatrix ties it to the matrix).
+func (p principal) want(roles []authz.Role, op string) string {
 	switch {
 	case p.name == "disabled":
 		return "UNAUTHENTICATED" // the bearer is refused before any operation
+	case slices.Contains(roles, authz.Public):
+		return "allowed"
 	case p.role == "":
-		if authz.IsPublic(op) {
-			return "allowed"
-		}
 		return "UNAUTHENTICATED"
-	case authz.Allowed(op, p.role):
+	case slices.Contains(roles, p.role):
 		return "allowed"
 	}
 	return "FORBIDDEN"
+}
+
+// publishedRoles reads every root field's @hasRole roles from the published
+// schema.graphql; a root field without the directive maps to nil.
+func publishedRoles(t *testing.T) map[string][]authz.Role {
+	t.Helper()
+	src, err := os.ReadFile("../schema.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, gerr := parser.ParseSchema(&ast.Source{Name: "schema.graphql", Input: string(src)})
+	if gerr != nil {
+		t.Fatal(gerr)
+	}
+	out := map[string][]authz.Role{}
+	for _, def := range doc.Definitions {
+		if def.Name != "Query" && def.Name != "Mutation" && def.Name != "Subscription" {
+			continue
+		}
+		for _, f := range def.Fields {
+			out[def.Name+"."+f.Name] = directiveRoles(t, f.Directives)
+		}
+	}
+	return out
+}
+
+// directiveRoles decodes the roles of a @hasRole directive (nil if none).
+func directiveRoles(t *testing.T, l ast.DirectiveList) []authz.Role {
+	d := l.ForName("hasRole")
+	if d == nil {
+		return nil
+	}
+	roles := []authz.Role{}
+	for _, v := range d.Arguments.ForName("roles").Value.Children {
+		var r authz.Role
+		if err := r.UnmarshalGQL(v.Value.Raw); err != nil {
+			t.Errorf("@hasRole: %v", err)
+		}
+		roles = append(roles, r)
+	}
+	return roles
+}
+
+// Every root field carries @hasRole in the published schema and in the
+// schema the server executes, and its roles are exactly the field's row of
+// the matrix: the schema, the guard (which enforces the directive) and
+// docs/rbac.md cannot drift apart.
+func TestRoleDirectivesEqualTheMatrix(t *testing.T) {
+	published := publishedRoles(t)
+	exec := generated.NewExecutableSchema(generated.Config{}).Schema()
+	for _, op := range rootFields() {
+		typ, name, _ := strings.Cut(op, ".")
+		executed := directiveRoles(t, exec.Types[typ].Fields.ForName(name).Directives)
+		got := published[op]
+		switch {
+		case got == nil:
+			t.Errorf("%s has no @hasRole in schema.graphql", op)
+			continue
+		case executed == nil:
+			t.Errorf("%s has no @hasRole in the executed schema", op)
+			continue
+		}
+		want := authz.Operations[op]
+		for _, roles := range [][]authz.Role{got, executed} {
+			if !sameRoles(roles, want) {
+				t.Errorf("%s: @hasRole roles %v, matrix %v", op, roles, want)
+			}
+		}
+	}
+	if len(published) != len(rootFields()) {
+		t.Errorf("schema.graphql has %d root fields, the server %d: run make generate", len(published), len(rootFields()))
+	}
+}
+
+func sameRoles(a, b []authz.Role) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
 }
 
 // verdict checks a response against the expectation: "allowed" means the
@@ -240,7 +321,8 @@ func TestVerdictTellsRefusalsFromRuns(t *testing.T) {
 
 // TestMatrix_EveryRootFieldForEveryRole calls every GraphQL root field as
 // every role, as nobody, and as a disabled user, through the real HTTP
-// handler, and checks each answer against authz.Operations.
+// handler, and checks each answer against the field's @hasRole in the
+// published schema.
 func TestMatrix_EveryRootFieldForEveryRole(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
 		a := newAPI(t, d)
@@ -283,6 +365,7 @@ func TestMatrix_EveryRootFieldForEveryRole(t *testing.T) {
 		}
 		principals = append(principals, dp)
 
+		roles := publishedRoles(t)
 		for _, op := range rootFields() {
 			call, ok := matrixCalls[op]
 			if !ok {
@@ -302,7 +385,7 @@ func TestMatrix_EveryRootFieldForEveryRole(t *testing.T) {
 						}
 					}
 					r := a.postAs(token, kind+" { "+call(t, f)+" }", nil)
-					if err := verdict(r, p.want(op)); err != nil {
+					if err := verdict(r, p.want(roles[op], op)); err != nil {
 						t.Errorf("%s as %s: %v", op, p.name, err)
 					}
 				})

@@ -3,7 +3,7 @@
 package graph
 
 import (
-	"context"
+	"errors"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/mycourier/mycourier/ent"
@@ -24,25 +24,22 @@ type Resolver struct {
 	webhooks *webhook.Service
 }
 
+// Services are the business services the resolvers call, built once by the
+// composition root (internal/app).
+type Services struct {
+	Auth     *authsvc.Service
+	Couriers *couriersvc.Service
+	Stock    *stocksvc.Service
+	Webhooks *webhook.Service
+}
+
 // NewSchema returns the executable GraphQL schema over the ent client and
-// the services.
-// courierOpts configure the courier service (document storage, equipment ledger).
-func NewSchema(client *ent.Client, auth *authsvc.Service, courierOpts ...couriersvc.Options) graphql.ExecutableSchema {
-	var co couriersvc.Options
-	if len(courierOpts) > 0 {
-		co = courierOpts[0]
-	}
-	stock := stocksvc.New(client, stocksvc.Config{})
-	if co.Equipment == nil {
-		co.Equipment = stock // firing is refused while the courier holds equipment
-	}
-	if co.SettleDebt == nil {
-		co.SettleDebt = func(ctx context.Context, courierID int, key string) error {
-			_, err := stock.SettleAsLost(ctx, courierID, key) // a forced firing books it as debt
-			return err
-		}
+// the services; a missing one is an error, not a quietly absent feature.
+func NewSchema(client *ent.Client, svcs Services) (graphql.ExecutableSchema, error) {
+	if client == nil || svcs.Auth == nil || svcs.Couriers == nil || svcs.Stock == nil || svcs.Webhooks == nil {
+		return nil, errors.New("graph: the ent client and every service (Auth, Couriers, Stock, Webhooks) are required")
 	}
 	return generated.NewExecutableSchema(generated.Config{
-		Resolvers: &Resolver{client: client, auth: auth, stock: stock, couriers: couriersvc.New(client, co), webhooks: webhook.NewService(client)},
-	})
+		Resolvers: &Resolver{client: client, auth: svcs.Auth, stock: svcs.Stock, couriers: svcs.Couriers, webhooks: svcs.Webhooks},
+	}), nil
 }

@@ -10,21 +10,15 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/mycourier/mycourier/ent"
-	"github.com/mycourier/mycourier/internal/authsvc"
-	"github.com/mycourier/mycourier/internal/couriersvc"
 )
 
 // ServerOptions configure the GraphQL handler.
 type ServerOptions struct {
-	// Couriers configure the courier service (document storage…).
-	Couriers couriersvc.Options
 	// Introspection allows schema introspection and field suggestions in
 	// errors (dev mode, playground); production keeps the schema private.
 	Introspection bool
 	// Extensions are added after the built-in ones (metrics, tracing).
 	Extensions []graphql.HandlerExtension
-	// Auth signs people in; the sign-in operations need it.
-	Auth *authsvc.Service
 	// MaxDepth and MaxComplexity bound an operation (defaults 12 and 5000).
 	MaxDepth, MaxComplexity int
 	// MaxDocumentBytes and MaxTokens bound an operation's document before
@@ -43,12 +37,17 @@ var ownTx = []string{"login", "refresh", "logout", "logoutEverywhere"}
 
 // NewServer returns the GraphQL HTTP handler: POST (and GET for queries),
 // every mutation in one database transaction, errors presented by Presenter.
-// Every root field passes Guard, the operation half of the role matrix.
-func NewServer(client *ent.Client, opts ServerOptions) *handler.Server {
-	srv := handler.New(NewSchema(client, opts.Auth, opts.Couriers))
+// Every root field passes its @hasRole directive (HasRole), the operation
+// half of the role matrix.
+func NewServer(client *ent.Client, svcs Services, opts ServerOptions) (*handler.Server, error) {
+	schema, err := NewSchema(client, svcs)
+	if err != nil {
+		return nil, err
+	}
+	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(StrictGET{})
+	srv.AddTransport(StrictPOST{})
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: MaxUploadBytes, MaxMemory: 8 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if opts.Introspection {
@@ -76,8 +75,8 @@ func NewServer(client *ent.Client, opts ServerOptions) *handler.Server {
 		srv.Use(ext)
 	}
 	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: entgql.SkipIfHasFields(ownTx...)})
-	srv.AroundRootFields(Guard)
+	srv.AroundRootFields(HasRole)
 	srv.SetErrorPresenter(Presenter)
 	srv.SetRecoverFunc(Recover)
-	return srv
+	return srv, nil
 }

@@ -31,7 +31,7 @@ func rootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	config.Bind(root.PersistentFlags())
-	root.AddCommand(serveCmd(), migrateCmd(), seedCmd(), userCmd(), verifyCmd())
+	root.AddCommand(serveCmd(), migrateCmd(), seedCmd(), userCmd(), verifyCmd(), filesCmd(), backupCmd(), restoreCmd(), healthcheckCmd(), versionCmd())
 	return root
 }
 

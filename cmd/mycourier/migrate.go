@@ -9,13 +9,14 @@ import (
 	"entgo.io/ent/dialect"
 	"github.com/spf13/cobra"
 
+	"github.com/mycourier/mycourier/internal/platform/config"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/migrate"
 )
 
 func migrateCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "migrate", Short: "Apply, report and generate database migrations"}
-	cmd.AddCommand(migrateUpCmd(), migrateStatusCmd(), migrateDiffCmd(), migrateHashCmd())
+	cmd.AddCommand(migrateUpCmd(), migrateStatusCmd(), migrateDiffCmd(), migrateHashCmd(), migrateDownCmd(), migrateAllowCmd())
 	return cmd
 }
 
@@ -33,7 +34,7 @@ func migrateUpCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			rs, err := migrate.Up(cmd.Context(), db, migrate.Options{})
+			rs, err := migrateUp(cmd.Context(), cfg, db, cmd.OutOrStdout())
 			for _, r := range rs {
 				fmt.Fprintf(cmd.OutOrStdout(), "applied %s (%s)\n", r.Name, r.Duration.Round(1e6))
 			}
@@ -143,5 +144,71 @@ func migrateHashCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "migrations", "migrations root (holds postgres/ and sqlite/)")
+	return cmd
+}
+
+// migrateOptions are the runner's timeouts and retries from the configuration.
+func migrateOptions(cfg config.Config) migrate.Options {
+	return migrate.Options{
+		LockTimeout:      cfg.MigrateLockTimeout,
+		StatementTimeout: cfg.MigrateStatementTimeout,
+		Retries:          cfg.MigrateRetries,
+	}
+}
+
+func migrateDownCmd() *cobra.Command {
+	var force bool
+	cmd := &cobra.Command{
+		Use:   "down",
+		Short: "Undo the last applied migration (refused if it would drop data, unless --force)",
+		Long: "Runs the Down section of the last applied migration. It is first tried in a\n" +
+			"transaction that is rolled back; if it would drop a table or column or narrow a\n" +
+			"type, it is refused unless --force. Take a backup first (mycourier backup).\n" +
+			"Old code must keep working on the new schema: see docs/migrations.md.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			db, err := database.Open(cmd.Context(), cfg.DatabaseURL, database.Options{MaxOpenConns: 2})
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			r, _, err := migrate.Down(cmd.Context(), db, nil, force)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "undid %s (%s)\n", r.Name, r.Duration.Round(1e6))
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&force, "force", false, "undo even when the Down section drops data")
+	return cmd
+}
+
+func migrateAllowCmd() *cobra.Command {
+	var (
+		dir    string
+		reason string
+	)
+	cmd := &cobra.Command{
+		Use:   "allow VERSION --reason WHY",
+		Short: "Mark a migration as deliberately destructive (both dialects) and rewrite atlas.sum",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, sub := range []string{"postgres", "sqlite"} {
+				path, err := migrate.Allow(filepath.Join(dir, sub), args[0], reason)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: marked, atlas.sum rewritten\n", path)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "dir", "migrations", "migrations root (holds postgres/ and sqlite/)")
+	cmd.Flags().StringVar(&reason, "reason", "", "why the data loss is intended (at least 10 characters)")
 	return cmd
 }

@@ -49,7 +49,7 @@ func seedCmd() *cobra.Command {
 				return err
 			}
 			defer db.Close()
-			if _, err := migrate.Up(ctx, db, migrate.Options{}); err != nil {
+			if _, err := migrate.Up(ctx, db, migrateOptions(cfg)); err != nil {
 				return err
 			}
 			out := cmd.OutOrStdout()

@@ -1,20 +1,24 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
-	"path/filepath"
 	"time"
 
+	"github.com/rs/zerolog"
 	"github.com/spf13/cobra"
 
+	"github.com/mycourier/mycourier/internal/app"
+	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/couriersvc"
-	"github.com/mycourier/mycourier/internal/docstore"
+	"github.com/mycourier/mycourier/internal/platform/buildinfo"
 	"github.com/mycourier/mycourier/internal/platform/config"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/httpserver"
+	"github.com/mycourier/mycourier/internal/platform/leader"
 	"github.com/mycourier/mycourier/internal/platform/logging"
-	"github.com/mycourier/mycourier/internal/platform/migrate"
 	"github.com/mycourier/mycourier/internal/webhook"
 )
 
@@ -40,7 +44,7 @@ func serveCmd() *cobra.Command {
 			}
 			defer db.Close()
 			if cfg.AutoMigrate {
-				rs, err := migrate.Up(ctx, db, migrate.Options{})
+				rs, err := migrateUp(ctx, cfg, db, cmd.ErrOrStderr())
 				for _, r := range rs {
 					log.Info().Int64("version", r.Version).Str("name", r.Name).Dur("took", r.Duration).Msg("migration applied")
 				}
@@ -56,30 +60,14 @@ func serveCmd() *cobra.Command {
 			if has, err := auth.HasUsers(ctx); err == nil && !has {
 				log.Warn().Msg("no users yet: create the first owner with `mycourier user create --login <login> --full-name \"<name>\" --role owner` (it asks for the password)")
 			}
-			docs, err := docstore.NewDisk(filepath.Join(cfg.DataDir, "documents"))
+			docs, err := blobstore.Open(ctx, blobConfig(cfg))
 			if err != nil {
 				return err
 			}
-			// Documents expire with the calendar: re-derive couriers' document status hourly.
-			couriers := couriersvc.New(db.Client, couriersvc.Options{})
-			go func() {
-				// Couriers written before the search key existed get one.
-				if n, err := couriers.BackfillSearchKeys(ctx); err != nil || n > 0 {
-					log.Info().Err(err).Int("couriers", n).Msg("search keys filled")
-				}
-				couriers.RunExpirySweep(ctx, time.Hour, func(n int, err error) {
-					log.Info().Err(err).Int("couriers", n).Msg("document expiry sweep")
-				})
-			}()
-			// Integrator events: deliver the outbox (one per SQLite file; any number on PostgreSQL).
-			hooks := webhook.NewDispatcher(db, webhook.Options{
-				AllowPrivate: cfg.WebhookAllowPrivate,
-				OnError:      func(err error) { log.Warn().Err(err).Msg("webhook dispatch") },
-			})
-			go hooks.Run(ctx, 2*time.Second)
-			router := httpserver.NewRouter(httpserver.Options{
-				Documents:   docs,
+			application, err := app.New(app.Options{
+				DB:          db,
 				Auth:        auth,
+				Documents:   docs,
 				CORSOrigins: cfg.CORSOrigins,
 				// A request's work stops when its client is cut off.
 				RequestTimeout: cfg.WriteTimeout,
@@ -87,12 +75,28 @@ func serveCmd() *cobra.Command {
 				MaxDepth:       cfg.MaxQueryDepth,
 				MaxComplexity:  cfg.MaxComplexity,
 				HSTS:           cfg.Mode == config.ModeProduction,
-				DB:             db,
 				Playground:     cfg.Playground,
 				Introspection:  cfg.Playground || cfg.Mode == config.ModeDev,
 				Logger:         log,
 			})
-			srv := httpserver.NewServer(cfg.Listen, router, httpserver.ServerOptions{
+			if err != nil {
+				return err
+			}
+			couriers := application.Couriers
+			go func() {
+				// Couriers written before the search key existed get one.
+				if n, err := couriers.BackfillSearchKeys(ctx); err != nil || n > 0 {
+					log.Info().Err(err).Int("couriers", n).Msg("search keys filled")
+				}
+			}()
+			go runPeriodicJobs(ctx, db, couriers, log)
+			// Integrator events: deliver the outbox (one per SQLite file; any number on PostgreSQL).
+			hooks := webhook.NewDispatcher(db, webhook.Options{
+				AllowPrivate: cfg.WebhookAllowPrivate,
+				OnError:      func(err error) { log.Warn().Err(err).Msg("webhook dispatch") },
+			})
+			go hooks.Run(ctx, 2*time.Second)
+			srv := httpserver.NewServer(cfg.Listen, application.Handler, httpserver.ServerOptions{
 				ReadTimeout:  cfg.ReadTimeout,
 				WriteTimeout: cfg.WriteTimeout,
 			})
@@ -102,6 +106,7 @@ func serveCmd() *cobra.Command {
 			}
 			ev := log.Info().
 				Str("addr", ln.Addr().String()).
+				Str("version", buildinfo.String()).
 				Str("mode", cfg.Mode).
 				Str("database", db.Dialect).
 				Dur("startup", time.Since(start))
@@ -130,4 +135,29 @@ func browsable(a net.Addr) string {
 		host = "localhost"
 	}
 	return net.JoinHostPort(host, port)
+}
+
+// runPeriodicJobs runs the background jobs on one instance at a time (the
+// leader of the PostgreSQL advisory lock) until ctx ends.
+func runPeriodicJobs(ctx context.Context, db *database.DB, couriers *couriersvc.Service, log zerolog.Logger) {
+	jobs := []leader.Job{{
+		// Documents expire with the calendar: re-derive couriers' document status.
+		Name:  "document-expiry",
+		Every: time.Hour,
+		Run: func(ctx context.Context) error {
+			n, err := couriers.RefreshExpired(authz.SystemContext(ctx, "document-expiry"))
+			if n > 0 {
+				log.Info().Int("couriers", n).Msg("document expiry sweep")
+			}
+			return err
+		},
+	}}
+	r, err := leader.New(db, jobs, leader.Options{Report: func(event, job string, err error) {
+		log.Info().Err(err).Str("job", job).Msg("periodic jobs: " + event)
+	}})
+	if err != nil {
+		log.Error().Err(err).Msg("periodic jobs")
+		return
+	}
+	r.Run(ctx)
 }

@@ -32,6 +32,8 @@ const (
 	FieldMiddleName = "middle_name"
 	// FieldPhone holds the string denoting the phone field in the database.
 	FieldPhone = "phone"
+	// FieldPhoneDuplicate holds the string denoting the phone_duplicate field in the database.
+	FieldPhoneDuplicate = "phone_duplicate"
 	// FieldPinfl holds the string denoting the pinfl field in the database.
 	FieldPinfl = "pinfl"
 	// FieldBirthDate holds the string denoting the birth_date field in the database.
@@ -128,6 +130,7 @@ var Columns = []string{
 	FieldFirstName,
 	FieldMiddleName,
 	FieldPhone,
+	FieldPhoneDuplicate,
 	FieldPinfl,
 	FieldBirthDate,
 	FieldGender,
@@ -177,6 +180,8 @@ var (
 	MiddleNameValidator func(string) error
 	// PhoneValidator is a validator for the "phone" field. It is called by the builders before save.
 	PhoneValidator func(string) error
+	// DefaultPhoneDuplicate holds the default value on creation for the "phone_duplicate" field.
+	DefaultPhoneDuplicate bool
 	// PinflValidator is a validator for the "pinfl" field. It is called by the builders before save.
 	PinflValidator func(string) error
 	// VehiclePlateValidator is a validator for the "vehicle_plate" field. It is called by the builders before save.
@@ -336,6 +341,11 @@ func ByMiddleName(opts ...sql.OrderTermOption) OrderOption {
 // ByPhone orders the results by the phone field.
 func ByPhone(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPhone, opts...).ToFunc()
+}
+
+// ByPhoneDuplicate orders the results by the phone_duplicate field.
+func ByPhoneDuplicate(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPhoneDuplicate, opts...).ToFunc()
 }
 
 // ByPinfl orders the results by the pinfl field.

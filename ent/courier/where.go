@@ -90,6 +90,11 @@ func Phone(v string) predicate.Courier {
 	return predicate.Courier(sql.FieldEQ(FieldPhone, v))
 }
 
+// PhoneDuplicate applies equality check predicate on the "phone_duplicate" field. It's identical to PhoneDuplicateEQ.
+func PhoneDuplicate(v bool) predicate.Courier {
+	return predicate.Courier(sql.FieldEQ(FieldPhoneDuplicate, v))
+}
+
 // Pinfl applies equality check predicate on the "pinfl" field. It's identical to PinflEQ.
 func Pinfl(v string) predicate.Courier {
 	return predicate.Courier(sql.FieldEQ(FieldPinfl, v))
@@ -538,6 +543,16 @@ func PhoneEqualFold(v string) predicate.Courier {
 // PhoneContainsFold applies the ContainsFold predicate on the "phone" field.
 func PhoneContainsFold(v string) predicate.Courier {
 	return predicate.Courier(sql.FieldContainsFold(FieldPhone, v))
+}
+
+// PhoneDuplicateEQ applies the EQ predicate on the "phone_duplicate" field.
+func PhoneDuplicateEQ(v bool) predicate.Courier {
+	return predicate.Courier(sql.FieldEQ(FieldPhoneDuplicate, v))
+}
+
+// PhoneDuplicateNEQ applies the NEQ predicate on the "phone_duplicate" field.
+func PhoneDuplicateNEQ(v bool) predicate.Courier {
+	return predicate.Courier(sql.FieldNEQ(FieldPhoneDuplicate, v))
 }
 
 // PinflEQ applies the EQ predicate on the "pinfl" field.

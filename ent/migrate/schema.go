@@ -130,6 +130,7 @@ var (
 		{Name: "first_name", Type: field.TypeString, Size: 100},
 		{Name: "middle_name", Type: field.TypeString, Nullable: true, Size: 100},
 		{Name: "phone", Type: field.TypeString, Size: 13},
+		{Name: "phone_duplicate", Type: field.TypeBool, Default: false},
 		{Name: "pinfl", Type: field.TypeString, Unique: true, Size: 14},
 		{Name: "birth_date", Type: field.TypeTime, SchemaType: map[string]string{"postgres": "date"}},
 		{Name: "gender", Type: field.TypeEnum, Nullable: true, Enums: []string{"male", "female"}},
@@ -153,13 +154,13 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "couriers_branches_couriers",
-				Columns:    []*schema.Column{CouriersColumns[20]},
+				Columns:    []*schema.Column{CouriersColumns[21]},
 				RefColumns: []*schema.Column{BranchesColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "couriers_partners_couriers",
-				Columns:    []*schema.Column{CouriersColumns[21]},
+				Columns:    []*schema.Column{CouriersColumns[22]},
 				RefColumns: []*schema.Column{PartnersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -173,17 +174,17 @@ var (
 			{
 				Name:    "courier_partner_id_status_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{CouriersColumns[21], CouriersColumns[14], CouriersColumns[1], CouriersColumns[0]},
+				Columns: []*schema.Column{CouriersColumns[22], CouriersColumns[15], CouriersColumns[1], CouriersColumns[0]},
 			},
 			{
 				Name:    "courier_branch_id_status_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{CouriersColumns[20], CouriersColumns[14], CouriersColumns[1], CouriersColumns[0]},
+				Columns: []*schema.Column{CouriersColumns[21], CouriersColumns[15], CouriersColumns[1], CouriersColumns[0]},
 			},
 			{
 				Name:    "courier_status_created_at_id",
 				Unique:  false,
-				Columns: []*schema.Column{CouriersColumns[14], CouriersColumns[1], CouriersColumns[0]},
+				Columns: []*schema.Column{CouriersColumns[15], CouriersColumns[1], CouriersColumns[0]},
 			},
 			{
 				Name:    "courier_last_name_first_name",
@@ -191,9 +192,12 @@ var (
 				Columns: []*schema.Column{CouriersColumns[4], CouriersColumns[5]},
 			},
 			{
-				Name:    "courier_phone",
-				Unique:  false,
+				Name:    "courier_phone_live",
+				Unique:  true,
 				Columns: []*schema.Column{CouriersColumns[7]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "status <> 'fired' AND NOT phone_duplicate",
+				},
 			},
 			{
 				Name:    "courier_created_at",
@@ -203,7 +207,7 @@ var (
 			{
 				Name:    "courier_search_key",
 				Unique:  false,
-				Columns: []*schema.Column{CouriersColumns[19]},
+				Columns: []*schema.Column{CouriersColumns[20]},
 				Annotation: &entsql.IndexAnnotation{
 					OpClass: "gin_trgm_ops",
 					Types: map[string]string{

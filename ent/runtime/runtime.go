@@ -362,8 +362,12 @@ func init() {
 			return nil
 		}
 	}()
+	// courierDescPhoneDuplicate is the schema descriptor for phone_duplicate field.
+	courierDescPhoneDuplicate := courierFields[4].Descriptor()
+	// courier.DefaultPhoneDuplicate holds the default value on creation for the phone_duplicate field.
+	courier.DefaultPhoneDuplicate = courierDescPhoneDuplicate.Default.(bool)
 	// courierDescPinfl is the schema descriptor for pinfl field.
-	courierDescPinfl := courierFields[4].Descriptor()
+	courierDescPinfl := courierFields[5].Descriptor()
 	// courier.PinflValidator is a validator for the "pinfl" field. It is called by the builders before save.
 	courier.PinflValidator = func() func(string) error {
 		validators := courierDescPinfl.Validators
@@ -382,15 +386,15 @@ func init() {
 		}
 	}()
 	// courierDescVehiclePlate is the schema descriptor for vehicle_plate field.
-	courierDescVehiclePlate := courierFields[8].Descriptor()
+	courierDescVehiclePlate := courierFields[9].Descriptor()
 	// courier.VehiclePlateValidator is a validator for the "vehicle_plate" field. It is called by the builders before save.
 	courier.VehiclePlateValidator = courierDescVehiclePlate.Validators[0].(func(string) error)
 	// courierDescDoNotRehire is the schema descriptor for do_not_rehire field.
-	courierDescDoNotRehire := courierFields[14].Descriptor()
+	courierDescDoNotRehire := courierFields[15].Descriptor()
 	// courier.DefaultDoNotRehire holds the default value on creation for the do_not_rehire field.
 	courier.DefaultDoNotRehire = courierDescDoNotRehire.Default.(bool)
 	// courierDescSearchKey is the schema descriptor for search_key field.
-	courierDescSearchKey := courierFields[17].Descriptor()
+	courierDescSearchKey := courierFields[18].Descriptor()
 	// courier.DefaultSearchKey holds the default value on creation for the search_key field.
 	courier.DefaultSearchKey = courierDescSearchKey.Default.(string)
 	// courier.SearchKeyValidator is a validator for the "search_key" field. It is called by the builders before save.

@@ -37,6 +37,9 @@ func (Courier) Fields() []ent.Field {
 		field.String("middle_name").Optional().MaxLen(100),
 		field.String("phone").NotEmpty().MaxLen(13).
 			Comment("E.164, +998 and 9 digits"),
+		field.Bool("phone_duplicate").Default(false).
+			Comment("set by the migration that made phones unique on couriers sharing a live phone with an older courier; cleared when the phone changes").
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
 		field.String("pinfl").NotEmpty().MaxLen(14).MinLen(14).Unique().
 			Comment("personal identification number, 14 digits"),
 		field.Time("birth_date").
@@ -93,7 +96,10 @@ func (Courier) Indexes() []ent.Index {
 		index.Fields("branch_id", "status", "created_at", "id"),
 		index.Fields("status", "created_at", "id"),
 		index.Fields("last_name", "first_name"),
-		index.Fields("phone"),
+		// A phone belongs to one courier who is not fired; the database
+		// enforces it, so two requests racing cannot both register it.
+		index.Fields("phone").Unique().StorageKey("courier_phone_live").
+			Annotations(entsql.IndexWhere(PhoneLiveWhere)),
 		index.Fields("created_at"),
 		// Substring search (LIKE '%…%') on PostgreSQL: a trigram GIN index
 		// (pg_trgm, created by a hand-written migration). SQLite scans.
@@ -103,6 +109,11 @@ func (Courier) Indexes() []ent.Index {
 		),
 	}
 }
+
+// PhoneLiveWhere is the set of couriers among whom a phone is unique: fired
+// couriers free their number, and rows flagged by the migration keep the
+// number they shared until someone corrects it.
+const PhoneLiveWhere = "status <> 'fired' AND NOT phone_duplicate"
 
 // Hooks of the Courier: the search key follows the names and the phone.
 func (Courier) Hooks() []ent.Hook { return []ent.Hook{searchKeyHook} }

@@ -33,6 +33,7 @@ import (
 	"github.com/mycourier/mycourier/ent/webhookdelivery"
 	"github.com/mycourier/mycourier/graph/model"
 	"github.com/mycourier/mycourier/graph/scalar"
+	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/stocksvc"
 	"github.com/mycourier/mycourier/internal/webhook"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -173,6 +174,7 @@ type ComplexityRoot struct {
 		Partner            func(childComplexity int) int
 		PartnerID          func(childComplexity int) int
 		Phone              func(childComplexity int) int
+		PhoneDuplicate     func(childComplexity int) int
 		Pinfl              func(childComplexity int) int
 		RequiredDocuments  func(childComplexity int) int
 		Status             func(childComplexity int) int
@@ -1475,6 +1477,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Courier.Phone(childComplexity), true
+	case "Courier.phoneDuplicate":
+		if e.ComplexityRoot.Courier.PhoneDuplicate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Courier.PhoneDuplicate(childComplexity), true
 	case "Courier.pinfl":
 		if e.ComplexityRoot.Courier.Pinfl == nil {
 			break
@@ -5000,25 +5008,25 @@ extend type User {
 
 extend type Query {
   "The signed-in user."
-  me: User!
+  me: User! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
 }
 
 extend type Mutation {
-  login(login: String!, password: String!): AuthPayload!
-  refresh(refreshToken: String!): AuthPayload!
+  login(login: String!, password: String!): AuthPayload! @hasRole(roles: [ANONYMOUS])
+  refresh(refreshToken: String!): AuthPayload! @hasRole(roles: [ANONYMOUS])
   "Ends the current session."
-  logout: Boolean!
+  logout: Boolean! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   "Ends every session of the signed-in user."
-  logoutEverywhere: Boolean!
+  logoutEverywhere: Boolean! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   "Changes the password and ends every other session."
-  changePassword(oldPassword: String!, newPassword: String!): Boolean!
-  createUser(input: CreateUserInput!): User!
-  updateUser(id: ID!, input: UpdateUserInput!): User!
+  changePassword(oldPassword: String!, newPassword: String!): Boolean! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
+  createUser(input: CreateUserInput!): User! @hasRole(roles: [OWNER])
+  updateUser(id: ID!, input: UpdateUserInput!): User! @hasRole(roles: [OWNER])
   "Sets a new password and ends every session of that user."
-  resetUserPassword(id: ID!, password: String!): Boolean!
-  createApiToken(input: CreateApiTokenInput!): CreatedApiToken!
+  resetUserPassword(id: ID!, password: String!): Boolean! @hasRole(roles: [OWNER])
+  createApiToken(input: CreateApiTokenInput!): CreatedApiToken! @hasRole(roles: [OWNER])
   "The token stops working at once; it stays listed."
-  revokeApiToken(id: ID!): ApiToken!
+  revokeApiToken(id: ID!): ApiToken! @hasRole(roles: [OWNER])
 }
 `, BuiltIn: false},
 	{Name: "../courier.graphql", Input: `# Courier onboarding and lifecycle (issue 4): registration, documents,
@@ -5093,7 +5101,7 @@ type CourierImportReport {
 }
 
 extend type Courier {
-  "Whether the courier may be activated now, and if not, why (message keys)."
+  "Whether the courier may be activated now, and if not, why: message keys, and per required document group its state and kinds (documents.missing:passport|id_card, documents.pending:contract, documents.rejected:…, documents.expired:…)."
   activationBlockers: [String!]!
   "Actions possible from the current status."
   allowedActions: [String!]!
@@ -5120,7 +5128,7 @@ extend type Query {
     last: Int
     orderBy: CourierOrder
     where: CourierWhereInput
-  ): CourierConnection!
+  ): CourierConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   "Current documents expiring within ` + "`" + `days` + "`" + ` days (already expired included), soonest first."
   expiringCourierDocuments(
     days: Int!
@@ -5129,38 +5137,38 @@ extend type Query {
     before: Cursor
     last: Int
     where: CourierDocumentWhereInput
-  ): CourierDocumentConnection!
+  ): CourierDocumentConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, SECURITY])
 }
 
 extend type Mutation {
-  onboardCourier(input: OnboardCourierInput!): Courier!
-  updateCourier(id: ID!, input: UpdateCourierInput!): Courier!
-  submitForActivation(id: ID!, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier!
-  activateCourier(id: ID!, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier!
+  onboardCourier(input: OnboardCourierInput!): Courier! @hasRole(roles: [OWNER, MANAGER, ONBOARDING])
+  updateCourier(id: ID!, input: UpdateCourierInput!): Courier! @hasRole(roles: [OWNER, MANAGER, ONBOARDING])
+  submitForActivation(id: ID!, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier! @hasRole(roles: [OWNER, MANAGER, ONBOARDING])
+  activateCourier(id: ID!, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier! @hasRole(roles: [OWNER, MANAGER])
   "reason: a code from statusReasons of kind BLOCK."
-  blockCourier(id: ID!, reason: String!, comment: String, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier!
-  unblockCourier(id: ID!, comment: String, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier!
+  blockCourier(id: ID!, reason: String!, comment: String, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier! @hasRole(roles: [OWNER, MANAGER, SECURITY])
+  unblockCourier(id: ID!, comment: String, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier! @hasRole(roles: [OWNER, MANAGER])
   "reason: a code from statusReasons of kind FIRE. force (owner, manager) fires despite outstanding equipment."
-  fireCourier(id: ID!, reason: String!, comment: String, force: Boolean, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier!
-  rehireCourier(id: ID!, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier!
+  fireCourier(id: ID!, reason: String!, comment: String, force: Boolean, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier! @hasRole(roles: [OWNER, MANAGER])
+  rehireCourier(id: ID!, "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request." idempotencyKey: String): Courier! @hasRole(roles: [OWNER, MANAGER])
   "Security's flag: a courier marked so cannot be rehired."
-  setCourierDoNotRehire(id: ID!, doNotRehire: Boolean!): Courier!
+  setCourierDoNotRehire(id: ID!, doNotRehire: Boolean!): Courier! @hasRole(roles: [OWNER, SECURITY])
 
-  addCourierDocument(input: AddCourierDocumentInput!): CourierDocument!
+  addCourierDocument(input: AddCourierDocumentInput!): CourierDocument! @hasRole(roles: [OWNER, MANAGER, ONBOARDING])
   "Attaches (replaces) the file of a document; it goes back to pending."
-  uploadCourierDocumentFile(id: ID!, file: Upload!): CourierDocument!
-  verifyCourierDocument(id: ID!): CourierDocument!
-  rejectCourierDocument(id: ID!, reason: String!): CourierDocument!
+  uploadCourierDocumentFile(id: ID!, file: Upload!): CourierDocument! @hasRole(roles: [OWNER, MANAGER, ONBOARDING])
+  verifyCourierDocument(id: ID!): CourierDocument! @hasRole(roles: [OWNER, MANAGER, ONBOARDING])
+  rejectCourierDocument(id: ID!, reason: String!): CourierDocument! @hasRole(roles: [OWNER, MANAGER, ONBOARDING])
 
   """
   Imports couriers from a CSV or XLSX file with a header row. dryRun checks
   every row and imports nothing; a real run imports all rows or none (unless
   allowPartial). Rows whose PINFL is already registered are left unchanged.
   """
-  importCouriers(file: Upload!, dryRun: Boolean, allowPartial: Boolean): CourierImportReport!
+  importCouriers(file: Upload!, dryRun: Boolean, allowPartial: Boolean): CourierImportReport! @hasRole(roles: [OWNER, MANAGER, ONBOARDING])
 
-  createStatusReason(input: CreateStatusReasonInput!): StatusReason!
-  updateStatusReason(id: ID!, input: UpdateStatusReasonInput!): StatusReason!
+  createStatusReason(input: CreateStatusReasonInput!): StatusReason! @hasRole(roles: [OWNER])
+  updateStatusReason(id: ID!, input: UpdateStatusReasonInput!): StatusReason! @hasRole(roles: [OWNER])
 }
 `, BuiltIn: false},
 	{Name: "../ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -5911,6 +5919,10 @@ type Courier implements Node {
   E.164, +998 and 9 digits
   """
   phone: String!
+  """
+  set by the migration that made phones unique on couriers sharing a live phone with an older courier; cleared when the phone changes
+  """
+  phoneDuplicate: Boolean!
   """
   personal identification number, 14 digits
   """
@@ -6999,6 +7011,11 @@ input CourierWhereInput {
   phoneHasSuffix: String
   phoneEqualFold: String
   phoneContainsFold: String
+  """
+  phone_duplicate field predicates
+  """
+  phoneDuplicate: Boolean
+  phoneDuplicateNEQ: Boolean
   """
   pinfl field predicates
   """
@@ -8696,7 +8713,7 @@ type Query {
     ID of the object.
     """
     id: ID!
-  ): Node
+  ): Node @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   """
   Lookup nodes by a list of IDs.
   """
@@ -8705,7 +8722,7 @@ type Query {
     The list of node IDs.
     """
     ids: [ID!]!
-  ): [Node]!
+  ): [Node]! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   apiTokens(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8736,7 +8753,7 @@ type Query {
     Filtering options for ApiTokens returned from the connection.
     """
     where: ApiTokenWhereInput
-  ): ApiTokenConnection!
+  ): ApiTokenConnection! @hasRole(roles: [OWNER])
   auditEvents(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8767,7 +8784,7 @@ type Query {
     Filtering options for AuditEvents returned from the connection.
     """
     where: AuditEventWhereInput
-  ): AuditEventConnection!
+  ): AuditEventConnection! @hasRole(roles: [OWNER, SECURITY])
   branches(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8798,7 +8815,7 @@ type Query {
     Filtering options for Branches returned from the connection.
     """
     where: BranchWhereInput
-  ): BranchConnection!
+  ): BranchConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   couriers(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8829,7 +8846,7 @@ type Query {
     Filtering options for Couriers returned from the connection.
     """
     where: CourierWhereInput
-  ): CourierConnection!
+  ): CourierConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   courierDebts(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8860,7 +8877,7 @@ type Query {
     Filtering options for CourierDebts returned from the connection.
     """
     where: CourierDebtWhereInput
-  ): CourierDebtConnection!
+  ): CourierDebtConnection! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE, SECURITY, INTEGRATOR])
   courierDocuments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8891,7 +8908,7 @@ type Query {
     Filtering options for CourierDocuments returned from the connection.
     """
     where: CourierDocumentWhereInput
-  ): CourierDocumentConnection!
+  ): CourierDocumentConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, SECURITY])
   courierStatusChanges(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8922,7 +8939,7 @@ type Query {
     Filtering options for CourierStatusChanges returned from the connection.
     """
     where: CourierStatusChangeWhereInput
-  ): CourierStatusChangeConnection!
+  ): CourierStatusChangeConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, SECURITY, INTEGRATOR])
   equipmentTypes(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8953,7 +8970,7 @@ type Query {
     Filtering options for EquipmentTypes returned from the connection.
     """
     where: EquipmentTypeWhereInput
-  ): EquipmentTypeConnection!
+  ): EquipmentTypeConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   items(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8984,7 +9001,7 @@ type Query {
     Filtering options for Items returned from the connection.
     """
     where: ItemWhereInput
-  ): ItemConnection!
+  ): ItemConnection! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE, SECURITY, INTEGRATOR])
   kits(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9015,7 +9032,7 @@ type Query {
     Filtering options for Kits returned from the connection.
     """
     where: KitWhereInput
-  ): KitConnection!
+  ): KitConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   movements(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9046,7 +9063,7 @@ type Query {
     Filtering options for Movements returned from the connection.
     """
     where: MovementWhereInput
-  ): MovementConnection!
+  ): MovementConnection! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE, SECURITY, INTEGRATOR])
   partners(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9077,7 +9094,7 @@ type Query {
     Filtering options for Partners returned from the connection.
     """
     where: PartnerWhereInput
-  ): PartnerConnection!
+  ): PartnerConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   regions(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9108,7 +9125,7 @@ type Query {
     Filtering options for Regions returned from the connection.
     """
     where: RegionWhereInput
-  ): RegionConnection!
+  ): RegionConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   statusReasons(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9139,7 +9156,7 @@ type Query {
     Filtering options for StatusReasons returned from the connection.
     """
     where: StatusReasonWhereInput
-  ): StatusReasonConnection!
+  ): StatusReasonConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   stockBalances(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9170,7 +9187,7 @@ type Query {
     Filtering options for StockBalances returned from the connection.
     """
     where: StockBalanceWhereInput
-  ): StockBalanceConnection!
+  ): StockBalanceConnection! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE, SECURITY, INTEGRATOR])
   transfers(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9201,7 +9218,7 @@ type Query {
     Filtering options for Transfers returned from the connection.
     """
     where: TransferWhereInput
-  ): TransferConnection!
+  ): TransferConnection! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE, SECURITY, INTEGRATOR])
   users(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9232,7 +9249,7 @@ type Query {
     Filtering options for Users returned from the connection.
     """
     where: UserWhereInput
-  ): UserConnection!
+  ): UserConnection! @hasRole(roles: [OWNER, SECURITY])
   warehouses(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9263,7 +9280,7 @@ type Query {
     Filtering options for Warehouses returned from the connection.
     """
     where: WarehouseWhereInput
-  ): WarehouseConnection!
+  ): WarehouseConnection! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, WAREHOUSE, SECURITY, INTEGRATOR])
   webhookDeliveries(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9294,7 +9311,7 @@ type Query {
     Filtering options for WebhookDeliveries returned from the connection.
     """
     where: WebhookDeliveryWhereInput
-  ): WebhookDeliveryConnection!
+  ): WebhookDeliveryConnection! @hasRole(roles: [OWNER])
   webhookEndpoints(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9325,7 +9342,7 @@ type Query {
     Filtering options for WebhookEndpoints returned from the connection.
     """
     where: WebhookEndpointWhereInput
-  ): WebhookEndpointConnection!
+  ): WebhookEndpointConnection! @hasRole(roles: [OWNER])
 }
 type Region implements Node {
   id: ID!
@@ -11474,21 +11491,41 @@ input WebhookEventWhereInput {
   hasDeliveriesWith: [WebhookDeliveryWhereInput!]
 }
 `, BuiltIn: false},
+	{Name: "../roles.graphql", Input: `# Code generated by internal/tools/schemagen from internal/authz. DO NOT EDIT.
+
+"""
+Who may call a root field, from the permission matrix (authz.Operations,
+docs/rbac.md). ANONYMOUS: no sign-in needed. Which records an allowed caller
+sees is narrowed further by their scope (partners, regions, warehouses).
+"""
+directive @hasRole(roles: [Role!]!) on FIELD_DEFINITION
+
+"A role of the permission matrix."
+enum Role @goModel(model: "github.com/mycourier/mycourier/internal/authz.Role") {
+  OWNER
+  MANAGER
+  ONBOARDING
+  WAREHOUSE
+  SECURITY
+  INTEGRATOR
+  ANONYMOUS
+}
+`, BuiltIn: false},
 	{Name: "../schema.graphql", Input: `# Hand-written parts of the API. Types, connections, filters and generic
 # reference-data mutations come from ent.graphql (generated by entgql).
 
 
 type Mutation {
-  createRegion(input: CreateRegionInput!): Region!
-  updateRegion(id: ID!, input: UpdateRegionInput!): Region!
-  createBranch(input: CreateBranchInput!): Branch!
-  updateBranch(id: ID!, input: UpdateBranchInput!): Branch!
-  createWarehouse(input: CreateWarehouseInput!): Warehouse!
-  updateWarehouse(id: ID!, input: UpdateWarehouseInput!): Warehouse!
-  createPartner(input: CreatePartnerInput!): Partner!
-  updatePartner(id: ID!, input: UpdatePartnerInput!): Partner!
-  createEquipmentType(input: CreateEquipmentTypeInput!): EquipmentType!
-  updateEquipmentType(id: ID!, input: UpdateEquipmentTypeInput!): EquipmentType!
+  createRegion(input: CreateRegionInput!): Region! @hasRole(roles: [OWNER])
+  updateRegion(id: ID!, input: UpdateRegionInput!): Region! @hasRole(roles: [OWNER])
+  createBranch(input: CreateBranchInput!): Branch! @hasRole(roles: [OWNER])
+  updateBranch(id: ID!, input: UpdateBranchInput!): Branch! @hasRole(roles: [OWNER])
+  createWarehouse(input: CreateWarehouseInput!): Warehouse! @hasRole(roles: [OWNER])
+  updateWarehouse(id: ID!, input: UpdateWarehouseInput!): Warehouse! @hasRole(roles: [OWNER])
+  createPartner(input: CreatePartnerInput!): Partner! @hasRole(roles: [OWNER])
+  updatePartner(id: ID!, input: UpdatePartnerInput!): Partner! @hasRole(roles: [OWNER])
+  createEquipmentType(input: CreateEquipmentTypeInput!): EquipmentType! @hasRole(roles: [OWNER])
+  updateEquipmentType(id: ID!, input: UpdateEquipmentTypeInput!): EquipmentType! @hasRole(roles: [OWNER])
 }
 
 "A calendar day without a time of day, ISO 8601: ` + "`" + `2026-11-30` + "`" + `. Instants are ` + "`" + `Time` + "`" + ` (RFC 3339)."
@@ -11501,7 +11538,7 @@ extend type Query {
   A courier's full dossier: personal data, documents, status history. Every
   read by the security service is written to the audit trail.
   """
-  courierDossier(id: ID!): Courier!
+  courierDossier(id: ID!): Courier! @hasRole(roles: [OWNER, MANAGER, ONBOARDING, SECURITY])
 }
 `, BuiltIn: false},
 	{Name: "../stock.graphql", Input: `# The warehouse: stock operations on the append-only ledger, kits, courier
@@ -11696,25 +11733,25 @@ extend type Courier {
 
 extend type Query {
   "Balances per warehouse and type with low-stock flags, and movements by kind from the day ` + "`" + `from` + "`" + ` through the day ` + "`" + `to` + "`" + ` (both included, UTC days)."
-  stockReport(warehouseID: ID, lowStockOnly: Boolean, from: Date, to: Date): [StockReportLine!]!
+  stockReport(warehouseID: ID, lowStockOnly: Boolean, from: Date, to: Date): [StockReportLine!]! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE, SECURITY, INTEGRATOR])
   "A serial unit by its serial number; its movements are its history."
-  itemBySerial(serial: String!): Item
+  itemBySerial(serial: String!): Item @hasRole(roles: [OWNER, MANAGER, WAREHOUSE, SECURITY, INTEGRATOR])
   "Transfers dispatched and not yet received, optionally to or from one warehouse."
-  transfersInTransit(warehouseID: ID): [Transfer!]!
+  transfersInTransit(warehouseID: ID): [Transfer!]! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE, SECURITY, INTEGRATOR])
   "Outstanding equipment and debt per partner."
-  partnerOutstanding: [PartnerOutstanding!]!
+  partnerOutstanding: [PartnerOutstanding!]! @hasRole(roles: [OWNER, MANAGER, SECURITY, INTEGRATOR])
 }
 
 extend type Mutation {
-  receiveStock(input: ReceiveStockInput!): StockOperation!
-  issueEquipment(input: IssueEquipmentInput!): StockOperation!
-  returnEquipment(input: ReturnEquipmentInput!): StockOperation!
-  writeOffEquipment(input: WriteOffEquipmentInput!): StockOperation!
-  dispatchTransfer(input: DispatchTransferInput!): StockOperation!
-  receiveTransfer(input: ReceiveTransferInput!): StockOperation!
-  countStock(input: CountStockInput!): StockOperation!
-  setStockMinLevel(warehouseID: ID!, equipmentTypeID: ID!, minLevel: Int!): StockBalance!
-  createKit(input: CreateKitInput!): Kit!
+  receiveStock(input: ReceiveStockInput!): StockOperation! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
+  issueEquipment(input: IssueEquipmentInput!): StockOperation! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
+  returnEquipment(input: ReturnEquipmentInput!): StockOperation! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
+  writeOffEquipment(input: WriteOffEquipmentInput!): StockOperation! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
+  dispatchTransfer(input: DispatchTransferInput!): StockOperation! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
+  receiveTransfer(input: ReceiveTransferInput!): StockOperation! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
+  countStock(input: CountStockInput!): StockOperation! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
+  setStockMinLevel(warehouseID: ID!, equipmentTypeID: ID!, minLevel: Int!): StockBalance! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
+  createKit(input: CreateKitInput!): Kit! @hasRole(roles: [OWNER])
 }
 `, BuiltIn: false},
 	{Name: "../webhook.graphql", Input: `# Integrator events (webhooks): the owner registers endpoints; each gets
@@ -11744,8 +11781,8 @@ type CreatedWebhookEndpoint @goModel(model: "github.com/mycourier/mycourier/inte
 }
 
 extend type Mutation {
-  createWebhookEndpoint(input: CreateWebhookEndpointInput!): CreatedWebhookEndpoint!
-  updateWebhookEndpoint(id: ID!, input: UpdateWebhookEndpointInput!): WebhookEndpoint!
+  createWebhookEndpoint(input: CreateWebhookEndpointInput!): CreatedWebhookEndpoint! @hasRole(roles: [OWNER])
+  updateWebhookEndpoint(id: ID!, input: UpdateWebhookEndpointInput!): WebhookEndpoint! @hasRole(roles: [OWNER])
 }
 `, BuiltIn: false},
 }
@@ -11947,6 +11984,8 @@ func (ec *executionContext) childFields_Courier(ctx context.Context, field graph
 		return ec.fieldContext_Courier_middleName(ctx, field)
 	case "phone":
 		return ec.fieldContext_Courier_phone(ctx, field)
+	case "phoneDuplicate":
+		return ec.fieldContext_Courier_phoneDuplicate(ctx, field)
 	case "pinfl":
 		return ec.fieldContext_Courier_pinfl(ctx, field)
 	case "birthDate":
@@ -17873,6 +17912,29 @@ func (ec *executionContext) _Courier_phone(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Courier_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Courier", field, false, false, "String")
+}
+
+func (ec *executionContext) _Courier_phoneDuplicate(ctx context.Context, field graphql.CollectedField, obj *ent.Courier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Courier_phoneDuplicate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PhoneDuplicate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Courier_phoneDuplicate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Courier", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Courier_pinfl(ctx context.Context, field graphql.CollectedField, obj *ent.Courier) (ret graphql.Marshaler) {
@@ -38382,7 +38444,7 @@ func (ec *executionContext) unmarshalInputCourierWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "lastName", "lastNameNEQ", "lastNameIn", "lastNameNotIn", "lastNameGT", "lastNameGTE", "lastNameLT", "lastNameLTE", "lastNameContains", "lastNameHasPrefix", "lastNameHasSuffix", "lastNameEqualFold", "lastNameContainsFold", "firstName", "firstNameNEQ", "firstNameIn", "firstNameNotIn", "firstNameGT", "firstNameGTE", "firstNameLT", "firstNameLTE", "firstNameContains", "firstNameHasPrefix", "firstNameHasSuffix", "firstNameEqualFold", "firstNameContainsFold", "middleName", "middleNameNEQ", "middleNameIn", "middleNameNotIn", "middleNameGT", "middleNameGTE", "middleNameLT", "middleNameLTE", "middleNameContains", "middleNameHasPrefix", "middleNameHasSuffix", "middleNameIsNil", "middleNameNotNil", "middleNameEqualFold", "middleNameContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneEqualFold", "phoneContainsFold", "pinfl", "pinflNEQ", "pinflIn", "pinflNotIn", "pinflGT", "pinflGTE", "pinflLT", "pinflLTE", "pinflContains", "pinflHasPrefix", "pinflHasSuffix", "pinflEqualFold", "pinflContainsFold", "birthDate", "birthDateNEQ", "birthDateIn", "birthDateNotIn", "birthDateGT", "birthDateGTE", "birthDateLT", "birthDateLTE", "gender", "genderNEQ", "genderIn", "genderNotIn", "genderIsNil", "genderNotNil", "transportType", "transportTypeNEQ", "transportTypeIn", "transportTypeNotIn", "vehiclePlate", "vehiclePlateNEQ", "vehiclePlateIn", "vehiclePlateNotIn", "vehiclePlateGT", "vehiclePlateGTE", "vehiclePlateLT", "vehiclePlateLTE", "vehiclePlateContains", "vehiclePlateHasPrefix", "vehiclePlateHasSuffix", "vehiclePlateIsNil", "vehiclePlateNotNil", "vehiclePlateEqualFold", "vehiclePlateContainsFold", "documentStatus", "documentStatusNEQ", "documentStatusIn", "documentStatusNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "statusChangedAt", "statusChangedAtNEQ", "statusChangedAtIn", "statusChangedAtNotIn", "statusChangedAtGT", "statusChangedAtGTE", "statusChangedAtLT", "statusChangedAtLTE", "statusChangedAtIsNil", "statusChangedAtNotNil", "hiredAt", "hiredAtNEQ", "hiredAtIn", "hiredAtNotIn", "hiredAtGT", "hiredAtGTE", "hiredAtLT", "hiredAtLTE", "hiredAtIsNil", "hiredAtNotNil", "firedAt", "firedAtNEQ", "firedAtIn", "firedAtNotIn", "firedAtGT", "firedAtGTE", "firedAtLT", "firedAtLTE", "firedAtIsNil", "firedAtNotNil", "doNotRehire", "doNotRehireNEQ", "partnerID", "partnerIDNEQ", "partnerIDIn", "partnerIDNotIn", "partnerIDIsNil", "partnerIDNotNil", "branchID", "branchIDNEQ", "branchIDIn", "branchIDNotIn", "branchIDIsNil", "branchIDNotNil", "hasPartner", "hasPartnerWith", "hasBranch", "hasBranchWith", "hasDocuments", "hasDocumentsWith", "hasStatusHistory", "hasStatusHistoryWith", "hasItems", "hasItemsWith", "hasMovements", "hasMovementsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "archivedAt", "archivedAtNEQ", "archivedAtIn", "archivedAtNotIn", "archivedAtGT", "archivedAtGTE", "archivedAtLT", "archivedAtLTE", "archivedAtIsNil", "archivedAtNotNil", "lastName", "lastNameNEQ", "lastNameIn", "lastNameNotIn", "lastNameGT", "lastNameGTE", "lastNameLT", "lastNameLTE", "lastNameContains", "lastNameHasPrefix", "lastNameHasSuffix", "lastNameEqualFold", "lastNameContainsFold", "firstName", "firstNameNEQ", "firstNameIn", "firstNameNotIn", "firstNameGT", "firstNameGTE", "firstNameLT", "firstNameLTE", "firstNameContains", "firstNameHasPrefix", "firstNameHasSuffix", "firstNameEqualFold", "firstNameContainsFold", "middleName", "middleNameNEQ", "middleNameIn", "middleNameNotIn", "middleNameGT", "middleNameGTE", "middleNameLT", "middleNameLTE", "middleNameContains", "middleNameHasPrefix", "middleNameHasSuffix", "middleNameIsNil", "middleNameNotNil", "middleNameEqualFold", "middleNameContainsFold", "phone", "phoneNEQ", "phoneIn", "phoneNotIn", "phoneGT", "phoneGTE", "phoneLT", "phoneLTE", "phoneContains", "phoneHasPrefix", "phoneHasSuffix", "phoneEqualFold", "phoneContainsFold", "phoneDuplicate", "phoneDuplicateNEQ", "pinfl", "pinflNEQ", "pinflIn", "pinflNotIn", "pinflGT", "pinflGTE", "pinflLT", "pinflLTE", "pinflContains", "pinflHasPrefix", "pinflHasSuffix", "pinflEqualFold", "pinflContainsFold", "birthDate", "birthDateNEQ", "birthDateIn", "birthDateNotIn", "birthDateGT", "birthDateGTE", "birthDateLT", "birthDateLTE", "gender", "genderNEQ", "genderIn", "genderNotIn", "genderIsNil", "genderNotNil", "transportType", "transportTypeNEQ", "transportTypeIn", "transportTypeNotIn", "vehiclePlate", "vehiclePlateNEQ", "vehiclePlateIn", "vehiclePlateNotIn", "vehiclePlateGT", "vehiclePlateGTE", "vehiclePlateLT", "vehiclePlateLTE", "vehiclePlateContains", "vehiclePlateHasPrefix", "vehiclePlateHasSuffix", "vehiclePlateIsNil", "vehiclePlateNotNil", "vehiclePlateEqualFold", "vehiclePlateContainsFold", "documentStatus", "documentStatusNEQ", "documentStatusIn", "documentStatusNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "statusChangedAt", "statusChangedAtNEQ", "statusChangedAtIn", "statusChangedAtNotIn", "statusChangedAtGT", "statusChangedAtGTE", "statusChangedAtLT", "statusChangedAtLTE", "statusChangedAtIsNil", "statusChangedAtNotNil", "hiredAt", "hiredAtNEQ", "hiredAtIn", "hiredAtNotIn", "hiredAtGT", "hiredAtGTE", "hiredAtLT", "hiredAtLTE", "hiredAtIsNil", "hiredAtNotNil", "firedAt", "firedAtNEQ", "firedAtIn", "firedAtNotIn", "firedAtGT", "firedAtGTE", "firedAtLT", "firedAtLTE", "firedAtIsNil", "firedAtNotNil", "doNotRehire", "doNotRehireNEQ", "partnerID", "partnerIDNEQ", "partnerIDIn", "partnerIDNotIn", "partnerIDIsNil", "partnerIDNotNil", "branchID", "branchIDNEQ", "branchIDIn", "branchIDNotIn", "branchIDIsNil", "branchIDNotNil", "hasPartner", "hasPartnerWith", "hasBranch", "hasBranchWith", "hasDocuments", "hasDocumentsWith", "hasStatusHistory", "hasStatusHistoryWith", "hasItems", "hasItemsWith", "hasMovements", "hasMovementsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -39026,6 +39088,20 @@ func (ec *executionContext) unmarshalInputCourierWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.PhoneContainsFold = data
+		case "phoneDuplicate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneDuplicate"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneDuplicate = data
+		case "phoneDuplicateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phoneDuplicateNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PhoneDuplicateNEQ = data
 		case "pinfl":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pinfl"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -53824,6 +53900,11 @@ func (ec *executionContext) _Courier(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "phoneDuplicate":
+			out.Values[i] = ec._Courier_phoneDuplicate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "pinfl":
 			out.Values[i] = ec._Courier_pinfl(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -59846,6 +59927,46 @@ func (ec *executionContext) unmarshalNRegionWhereInput2ᚖgithubᚗcomᚋmycouri
 func (ec *executionContext) unmarshalNReturnEquipmentInput2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋstocksvcᚐReturnInput(ctx context.Context, v any) (stocksvc.ReturnInput, error) {
 	res, err := ec.unmarshalInputReturnEquipmentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNRole2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋauthzᚐRole(ctx context.Context, v any) (authz.Role, error) {
+	var res authz.Role
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRole2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋauthzᚐRole(ctx context.Context, sel ast.SelectionSet, v authz.Role) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNRole2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋauthzᚐRoleᚄ(ctx context.Context, v any) ([]authz.Role, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]authz.Role, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNRole2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋauthzᚐRole(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNRole2ᚕgithubᚗcomᚋmycourierᚋmycourierᚋinternalᚋauthzᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []authz.Role) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRole2githubᚗcomᚋmycourierᚋmycourierᚋinternalᚋauthzᚐRole(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNStatusReason2ᚖgithubᚗcomᚋmycourierᚋmycourierᚋentᚐStatusReason(ctx context.Context, sel ast.SelectionSet, v *ent.StatusReason) graphql.Marshaler {

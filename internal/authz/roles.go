@@ -2,8 +2,10 @@ package authz
 
 import (
 	"fmt"
+	"io"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -270,4 +272,23 @@ func Permissions(role Role) []string {
 	}
 	sort.Strings(ops)
 	return ops
+}
+
+// GraphQLName is the role's name in the GraphQL schema's Role enum and its
+// @hasRole directives: OWNER for owner, ANONYMOUS for Public.
+func (r Role) GraphQLName() string { return strings.ToUpper(string(r)) }
+
+// MarshalGQL writes the role's GraphQL name.
+func (r Role) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(r.GraphQLName())) }
+
+// UnmarshalGQL reads a role from its GraphQL name.
+func (r *Role) UnmarshalGQL(v any) error {
+	s, _ := v.(string)
+	for _, x := range append(slices.Clone(Roles), Public) {
+		if s == x.GraphQLName() {
+			*r = x
+			return nil
+		}
+	}
+	return fmt.Errorf("%v is not a valid Role", v)
 }

@@ -116,7 +116,7 @@ func BenchmarkImport10k(b *testing.B) {
 	for _, d := range dbtest.Dialects() {
 		b.Run(d, func(b *testing.B) {
 			db := dbtest.New(b, d)
-			svc := couriersvc.New(db.Client, couriersvc.Options{})
+			svc := newService(b, db, &fakeLedger{items: map[int]int{}}, nil)
 			ctx := authz.NewContext(context.Background(), &authz.Viewer{Kind: authz.KindSystem, Name: "bench", Role: authz.Owner, PII: true})
 			serial := 0
 			for i := 0; i < b.N; i++ {

@@ -7,6 +7,7 @@ package couriersvc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -16,7 +17,7 @@ import (
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authz"
-	"github.com/mycourier/mycourier/internal/docstore"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/platform/database"
 )
 
@@ -25,6 +26,9 @@ var (
 	// ErrDocumentsIncomplete: activation needs every required document verified and valid.
 	ErrDocumentsIncomplete = apperr.New(apperr.CodeInvalidTransition, "courier.documentsIncomplete",
 		"required documents are missing, unverified or expired").WithRu("Не все обязательные документы загружены, проверены и действительны")
+	// ErrDocumentFileRequired: a document is verified against its stored scan.
+	ErrDocumentFileRequired = apperr.New(apperr.CodeInvalidTransition, "document.fileRequired",
+		"upload the document's scan before verifying it").WithRu("Загрузите скан документа перед проверкой")
 	// ErrNoPartner: activation needs a logistics partner.
 	ErrNoPartner = apperr.New(apperr.CodeInvalidTransition, "courier.noPartner",
 		"the courier has no logistics partner").WithRu("У курьера не указан лог-партнёр")
@@ -41,27 +45,23 @@ var (
 	ErrNoStorage = apperr.New(apperr.CodeInternal, "documents.noStorage", "document storage is not configured")
 )
 
-// EquipmentLedger tells what equipment a courier still holds. The warehouse
-// service provides the real one; until it is wired in, nothing is outstanding.
+// EquipmentLedger tells what equipment a courier still holds (the
+// warehouse's stocksvc provides it).
 type EquipmentLedger interface {
 	Outstanding(ctx context.Context, courierID int) (items int, value int64, err error)
 }
 
-type noEquipment struct{}
-
-func (noEquipment) Outstanding(context.Context, int) (int, int64, error) { return 0, 0, nil }
-
 // Options configure a Service.
 type Options struct {
 	// Documents stores document files; nil refuses uploads.
-	Documents docstore.Store
-	// Equipment tells what a courier holds; nil means nothing ever is.
+	Documents blobstore.Store
+	// Equipment tells what a courier holds (required: firing checks it).
 	Equipment EquipmentLedger
 	// Now is the clock (tests); nil is time.Now.
 	Now func() time.Time
 	// MaxFileSize caps a document file (default 10 MiB).
 	MaxFileSize int64
-	// SettleDebt, when set, turns what a courier still holds into debt; a
+	// SettleDebt turns what a courier still holds into debt (required); a
 	// forced firing calls it in the firing's transaction (the warehouse's
 	// stocksvc.SettleAsLost). key makes a retry harmless.
 	SettleDebt func(ctx context.Context, courierID int, key string) error
@@ -70,38 +70,40 @@ type Options struct {
 // Service runs the courier operations over an ent client.
 type Service struct {
 	client    *ent.Client
-	docs      docstore.Store
+	docs      blobstore.Store
 	equipment EquipmentLedger
 	now       func() time.Time
 	maxFile   int64
 	settle    func(ctx context.Context, courierID int, key string) error
 }
 
-// New returns a Service over client.
-func New(client *ent.Client, opts Options) *Service {
-	s := &Service{client: client, docs: opts.Documents, equipment: opts.Equipment, now: opts.Now, maxFile: opts.MaxFileSize, settle: opts.SettleDebt}
-	if s.equipment == nil {
-		s.equipment = noEquipment{}
+// ErrMissingDependency is a start-up error: a dependency the rules need was
+// not wired in (a default would silently switch the rule off).
+var ErrMissingDependency = errors.New("couriersvc: missing dependency")
+
+// New returns a Service over client. Equipment and SettleDebt are required:
+// without them "fired with equipment needs force" would silently lapse.
+func New(client *ent.Client, opts Options) (*Service, error) {
+	switch {
+	case client == nil:
+		return nil, fmt.Errorf("%w: ent client", ErrMissingDependency)
+	case opts.Equipment == nil:
+		return nil, fmt.Errorf("%w: Equipment (the warehouse's ledger)", ErrMissingDependency)
+	case opts.SettleDebt == nil:
+		return nil, fmt.Errorf("%w: SettleDebt (forced firing books equipment as debt)", ErrMissingDependency)
 	}
+	s := &Service{client: client, docs: opts.Documents, equipment: opts.Equipment, now: opts.Now, maxFile: opts.MaxFileSize, settle: opts.SettleDebt}
 	if s.now == nil {
 		s.now = time.Now
 	}
 	if s.maxFile <= 0 {
 		s.maxFile = 10 << 20
 	}
-	return s
-}
-
-// SetEquipmentLedger wires the warehouse's ledger in.
-func (s *Service) SetEquipmentLedger(l EquipmentLedger) {
-	if l == nil {
-		l = noEquipment{}
-	}
-	s.equipment = l
+	return s, nil
 }
 
 // Documents returns the document store (nil when none is configured).
-func (s *Service) Documents() docstore.Store { return s.docs }
+func (s *Service) Documents() blobstore.Store { return s.docs }
 
 // clientFor is the client of the transaction in ctx (a GraphQL mutation's),
 // or the service's own.
@@ -190,6 +192,46 @@ func checkDuplicates(ctx context.Context, c *ent.Client, pin, ph string, self in
 		}
 	}
 	return nil
+}
+
+// explainConflict turns a PINFL or phone conflict the database (or the
+// generic unique guard) reported — a request that raced another past
+// checkDuplicates — into the courier-specific error naming the holder. The
+// losing transaction is aborted and the winner has committed, so the holder
+// is read outside it. values are the raw inputs (nil-safe, normalised here).
+func (s *Service) explainConflict(ctx context.Context, err error, self int, values ...string) error {
+	c, ok := apperr.As[apperr.Conflict](err)
+	if !ok || c.Entity != "Courier" {
+		return err
+	}
+	var pin, ph string
+	switch c.Field {
+	case "pinfl":
+		if len(values) > 0 {
+			pin = values[0]
+		}
+	case "phone":
+		if len(values) > 1 {
+			ph, _ = NormalizePhone(values[1])
+		}
+		if ph == "" && self != 0 {
+			// Rehire: the courier's own stored phone is the one taken.
+			cur, gerr := s.client.Courier.Get(authz.SystemContext(ctx, "couriersvc"), self)
+			if gerr != nil {
+				return err
+			}
+			ph = cur.Phone
+		}
+	default:
+		return err
+	}
+	if pin == "" && ph == "" {
+		return err
+	}
+	if e := checkDuplicates(ctx, s.client, pin, ph, self); e != nil {
+		return e
+	}
+	return err
 }
 
 func conflict(ctx context.Context, c *ent.Client, h *ent.Courier, field, value string) error {

@@ -21,9 +21,9 @@ import (
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/dbtest"
-	"github.com/mycourier/mycourier/internal/docstore"
 	"github.com/mycourier/mycourier/internal/idempotency"
 	"github.com/mycourier/mycourier/internal/pinfl"
 	"github.com/mycourier/mycourier/internal/platform/database"
@@ -47,6 +47,29 @@ type fakeLedger struct {
 	items map[int]int
 }
 
+// settle books what courier id holds as settled (a forced firing's debt).
+func (l *fakeLedger) settle(_ context.Context, id int, _ string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	delete(l.items, id)
+	return nil
+}
+
+// newService builds the service over db with the fake ledger; more adjusts
+// the options.
+func newService(t testing.TB, db *database.DB, l *fakeLedger, more func(*couriersvc.Options)) *couriersvc.Service {
+	t.Helper()
+	o := couriersvc.Options{Equipment: l, SettleDebt: l.settle}
+	if more != nil {
+		more(&o)
+	}
+	svc, err := couriersvc.New(db.Client, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc
+}
+
 func (l *fakeLedger) Outstanding(_ context.Context, id int) (int, int64, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -59,11 +82,11 @@ func newEnv(t *testing.T, d string) *env {
 	auth := authtest.Service(t, db)
 	u := authtest.User(t, auth, authz.Owner, authz.Scope{})
 	e := &env{db: db, userID: u.ID, ledger: &fakeLedger{items: map[int]int{}}}
-	store, err := docstore.NewDisk(t.TempDir())
+	store, err := blobstore.NewDisk(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.svc = couriersvc.New(db.Client, couriersvc.Options{Documents: store, Equipment: e.ledger})
+	e.svc = newService(t, db, e.ledger, func(o *couriersvc.Options) { o.Documents = store })
 	authtest.Tx(t, db, func(ctx context.Context, c *ent.Client) error {
 		r := c.Region.Create().SetCode("TAS").SetName("Ташкент").SaveX(ctx)
 		e.branch = c.Branch.Create().SetCode("TAS-1").SetName("Чиланзар").SetRegionID(r.ID).SaveX(ctx).ID
@@ -101,6 +124,11 @@ func (e *env) onboard(t *testing.T) *ent.Courier {
 		t.Fatalf("onboard: %v", err)
 	}
 	return c
+}
+
+// scan is a fresh document file to upload.
+func scan() *couriersvc.File {
+	return &couriersvc.File{Name: "scan.pdf", Size: int64(len(pdf)), Content: bytes.NewReader(pdf)}
 }
 
 // pdf is the smallest thing http.DetectContentType calls a PDF.
@@ -351,7 +379,7 @@ func TestTransitionRules(t *testing.T) {
 			e.ready(t, c)
 			past := time.Now().AddDate(0, 0, -1)
 			issued := past.AddDate(-1, 0, 0)
-			d, err := e.svc.AddDocument(e.ctx, couriersvc.DocumentInput{CourierID: c.ID, Kind: courierdocument.KindMedicalCertificate, IssuedAt: &issued, ExpiresAt: &past})
+			d, err := e.svc.AddDocument(e.ctx, couriersvc.DocumentInput{CourierID: c.ID, Kind: courierdocument.KindMedicalCertificate, IssuedAt: &issued, ExpiresAt: &past, File: scan()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -364,6 +392,89 @@ func TestTransitionRules(t *testing.T) {
 			}
 			if _, err := e.svc.Activate(e.ctx, c.ID, couriersvc.TransitionInput{}); !errors.Is(err, couriersvc.ErrDocumentsIncomplete) {
 				t.Errorf("activate with an expired certificate: got %v", err)
+			}
+		})
+		t.Run("verification needs a stored file", func(t *testing.T) {
+			c := e.onboard(t)
+			d, err := e.svc.AddDocument(e.ctx, couriersvc.DocumentInput{CourierID: c.ID, Kind: courierdocument.KindPassport})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.svc.VerifyDocument(e.ctx, d.ID); !errors.Is(err, couriersvc.ErrDocumentFileRequired) {
+				t.Fatalf("verify without a file: got %v, want %v", err, couriersvc.ErrDocumentFileRequired)
+			}
+			if got := e.db.Client.CourierDocument.GetX(authtest.Sys(), d.ID); got.Verification != courierdocument.VerificationPending {
+				t.Errorf("after the refusal: %s, want pending", got.Verification)
+			}
+			if _, err := e.svc.AttachFile(e.ctx, d.ID, *scan()); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.svc.VerifyDocument(e.ctx, d.ID); err != nil {
+				t.Errorf("verify with a file: %v", err)
+			}
+		})
+		t.Run("activation names each missing, pending, rejected and expired group", func(t *testing.T) {
+			c := e.onboard(t)
+			add := func(kind courierdocument.Kind, expires *time.Time) *ent.CourierDocument {
+				t.Helper()
+				d, err := e.svc.AddDocument(e.ctx, couriersvc.DocumentInput{CourierID: c.ID, Kind: kind, ExpiresAt: expires, File: scan()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return d
+			}
+			past := time.Now().AddDate(0, 0, -2)
+			if _, err := e.svc.VerifyDocument(e.ctx, add(courierdocument.KindPassport, &past).ID); err != nil {
+				t.Fatal(err)
+			}
+			add(courierdocument.KindMedicalCertificate, nil)
+			if _, err := e.svc.RejectDocument(e.ctx, add(courierdocument.KindContract, nil).ID, "нет подписи"); err != nil {
+				t.Fatal(err)
+			}
+			want := []string{"documents.expired:passport|id_card", "documents.pending:medical_certificate", "documents.rejected:contract", "documents.missing:photo"}
+			_, err := e.svc.Activate(e.ctx, c.ID, couriersvc.TransitionInput{})
+			var ae *apperr.Error
+			if !errors.As(err, &ae) || ae.Key != couriersvc.ErrDocumentsIncomplete.Key {
+				t.Fatalf("activate: got %v, want %v", err, couriersvc.ErrDocumentsIncomplete)
+			}
+			if got, _ := ae.Details["documents"].([]string); !slices.Equal(got, want) {
+				t.Errorf("activate: documents %v, want %v", ae.Details["documents"], want)
+			}
+			for _, w := range want {
+				if !strings.Contains(ae.Message, w) {
+					t.Errorf("message %q does not name %s", ae.Message, w)
+				}
+			}
+			cur := e.db.Client.Courier.GetX(authtest.Sys(), c.ID)
+			blockers, err := e.svc.ActivationBlockers(e.ctx, cur)
+			if err != nil || !slices.Equal(blockers, want) {
+				t.Errorf("activationBlockers: %v %v, want %v", blockers, err, want)
+			}
+		})
+		t.Run("a pending document blocks activation", func(t *testing.T) {
+			c := e.onboard(t)
+			e.ready(t, c)
+			// A newer certificate replaces the verified one and waits for review.
+			if _, err := e.svc.AddDocument(e.ctx, couriersvc.DocumentInput{CourierID: c.ID, Kind: courierdocument.KindMedicalCertificate, File: scan()}); err != nil {
+				t.Fatal(err)
+			}
+			_, err := e.svc.Activate(e.ctx, c.ID, couriersvc.TransitionInput{})
+			var ae *apperr.Error
+			if !errors.As(err, &ae) || ae.Key != couriersvc.ErrDocumentsIncomplete.Key {
+				t.Fatalf("activate with a pending certificate: got %v, want %v", err, couriersvc.ErrDocumentsIncomplete)
+			}
+			if got, _ := ae.Details["documents"].([]string); !slices.Equal(got, []string{"documents.pending:medical_certificate"}) {
+				t.Errorf("documents %v, want the pending certificate", ae.Details["documents"])
+			}
+		})
+		t.Run("firing needs a reason", func(t *testing.T) {
+			c := e.to(t, courier.StatusActive)
+			_, err := e.svc.Fire(e.ctx, c.ID, couriersvc.TransitionInput{Comment: "ушёл"})
+			if k := fieldKeys(t, err)["reason"]; k != "validation.required" {
+				t.Errorf("fire without a reason: got %v (key %q), want reason validation.required", err, k)
+			}
+			if got := e.db.Client.Courier.GetX(authtest.Sys(), c.ID); got.Status != courier.StatusActive {
+				t.Errorf("status after the refusal: %s, want active", got.Status)
 			}
 		})
 		t.Run("block needs a configured reason and a comment", func(t *testing.T) {
@@ -526,7 +637,7 @@ func TestDocumentsFileChecksAndExpiringQuery(t *testing.T) {
 		if k := fieldKeys(t, err)["file"]; k != "file.type" {
 			t.Errorf("executable: got %q", k)
 		}
-		big := couriersvc.New(e.db.Client, couriersvc.Options{Documents: e.svc.Documents(), MaxFileSize: 64})
+		big := newService(t, e.db, e.ledger, func(o *couriersvc.Options) { o.Documents, o.MaxFileSize = e.svc.Documents(), 64 })
 		_, err = big.AddDocument(e.ctx, couriersvc.DocumentInput{CourierID: c.ID, Kind: courierdocument.KindPassport,
 			File: &couriersvc.File{Name: "a.pdf", Size: 10, Content: bytes.NewReader(append(pdf, make([]byte, 100)...))}})
 		if k := fieldKeys(t, err)["file"]; k != "file.tooLarge" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -182,6 +183,11 @@ func (s *Service) review(ctx context.Context, docID int, v courierdocument.Verif
 			return apperr.New(apperr.CodeInvalidTransition, "document.archived", "this document was replaced by a newer one").
 				WithRu("Документ заменён более новым")
 		}
+		if v == courierdocument.VerificationVerified && d.StorageKey == "" {
+			// A reviewer vouches for what they saw: without a stored scan
+			// there is nothing to have seen, and nothing to check later.
+			return ErrDocumentFileRequired.WithDetail("documentId", fmt.Sprint(docID))
+		}
 		u := tx.CourierDocument.UpdateOneID(docID).
 			SetVerification(v).SetRejectionReason(reason).SetVerifiedAt(s.now())
 		if vw := authz.FromContext(ctx); vw != nil && vw.Kind == authz.KindUser && vw.ID != 0 {
@@ -287,41 +293,93 @@ func (s *Service) documentStatus(ctx context.Context, tx *ent.Client, c *ent.Cou
 	return DocumentStatusOf(c.TransportType, docs, s.today()), nil
 }
 
-// DocumentStatusOf is the rule documentStatus applies, on given documents.
-func DocumentStatusOf(t courier.TransportType, docs []*ent.CourierDocument, today time.Time) courier.DocumentStatus {
-	rank := map[courier.DocumentStatus]int{
-		courier.DocumentStatusVerified: 0, courier.DocumentStatusPending: 1,
-		courier.DocumentStatusRejected: 2, courier.DocumentStatusExpired: 3, courier.DocumentStatusMissing: 4,
+// DocumentProblem is a required document group that is not verified and
+// valid, with the best state any of its documents is in.
+type DocumentProblem struct {
+	Kinds  []Kind
+	Status courier.DocumentStatus // missing, pending, rejected or expired
+}
+
+// String spells the problem as activationBlockers lists it:
+// "documents.missing:passport|id_card".
+func (p DocumentProblem) String() string {
+	kinds := make([]string, len(p.Kinds))
+	for i, k := range p.Kinds {
+		kinds[i] = string(k)
 	}
-	worst := courier.DocumentStatusVerified
+	return "documents." + string(p.Status) + ":" + strings.Join(kinds, "|")
+}
+
+var statusRank = map[courier.DocumentStatus]int{
+	courier.DocumentStatusVerified: 0, courier.DocumentStatusPending: 1,
+	courier.DocumentStatusRejected: 2, courier.DocumentStatusExpired: 3, courier.DocumentStatusMissing: 4,
+}
+
+// DocumentProblems lists each required group without a verified, unexpired
+// document carrying a stored file, in RequiredDocuments order.
+func DocumentProblems(t courier.TransportType, docs []*ent.CourierDocument, today time.Time) []DocumentProblem {
+	var out []DocumentProblem
 	for _, group := range RequiredDocuments(t) {
 		best := courier.DocumentStatusMissing
 		for _, d := range docs {
-			in := false
-			for _, k := range group {
-				in = in || d.Kind == k
-			}
-			if !in {
+			if !slices.Contains(group, d.Kind) {
 				continue
 			}
 			st := courier.DocumentStatusPending
 			switch {
 			case d.ExpiresAt != nil && d.ExpiresAt.Before(today):
 				st = courier.DocumentStatusExpired
-			case d.Verification == courierdocument.VerificationVerified:
+			case d.Verification == courierdocument.VerificationVerified && d.StorageKey != "":
+				// Verified without a file (before files were required)
+				// still waits for its scan.
 				st = courier.DocumentStatusVerified
 			case d.Verification == courierdocument.VerificationRejected:
 				st = courier.DocumentStatusRejected
 			}
-			if rank[st] < rank[best] {
+			if statusRank[st] < statusRank[best] {
 				best = st
 			}
 		}
-		if rank[best] > rank[worst] {
-			worst = best
+		if best != courier.DocumentStatusVerified {
+			out = append(out, DocumentProblem{Kinds: group, Status: best})
+		}
+	}
+	return out
+}
+
+// DocumentStatusOf is the rule documentStatus applies, on given documents:
+// the worst state of any required group.
+func DocumentStatusOf(t courier.TransportType, docs []*ent.CourierDocument, today time.Time) courier.DocumentStatus {
+	worst := courier.DocumentStatusVerified
+	for _, p := range DocumentProblems(t, docs, today) {
+		if statusRank[p.Status] > statusRank[worst] {
+			worst = p.Status
 		}
 	}
 	return worst
+}
+
+// documentProblems loads a courier's current documents and lists what is
+// wrong with them.
+func (s *Service) documentProblems(ctx context.Context, tx *ent.Client, c *ent.Courier) ([]DocumentProblem, error) {
+	docs, err := tx.CourierDocument.Query().
+		Where(courierdocument.CourierID(c.ID), courierdocument.ArchivedAtIsNil()).
+		All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return DocumentProblems(c.TransportType, docs, s.today()), nil
+}
+
+// incomplete is ErrDocumentsIncomplete naming each group and its state.
+func incomplete(problems []DocumentProblem) error {
+	names := make([]string, len(problems))
+	for i, p := range problems {
+		names[i] = p.String()
+	}
+	e := ErrDocumentsIncomplete.WithDetail("documents", names)
+	e.Message += ": " + strings.Join(names, ", ")
+	return e
 }
 
 // refreshDocumentStatus stores the derived document status of a courier.
@@ -402,32 +460,12 @@ func (s *Service) ActivationBlockers(ctx context.Context, c *ent.Courier) ([]str
 	if c.PartnerID == nil {
 		out = append(out, ErrNoPartner.Key)
 	}
-	st, err := s.documentStatus(ctx, s.clientFor(ctx), c)
+	problems, err := s.documentProblems(ctx, s.clientFor(ctx), c)
 	if err != nil {
 		return nil, err
 	}
-	if st != courier.DocumentStatusVerified {
-		out = append(out, ErrDocumentsIncomplete.Key)
+	for _, p := range problems {
+		out = append(out, p.String())
 	}
 	return out, nil
-}
-
-// RunExpirySweep calls RefreshExpired now and then every interval until ctx
-// ends, as the system; report receives failures and changes. Several
-// instances may run it at once: the sweep is idempotent.
-func (s *Service) RunExpirySweep(ctx context.Context, every time.Duration, report func(changed int, err error)) {
-	sys := authz.SystemContext(ctx, "document-expiry")
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		n, err := s.RefreshExpired(sys)
-		if report != nil && (err != nil || n > 0) {
-			report(n, err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }

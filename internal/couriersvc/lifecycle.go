@@ -148,6 +148,9 @@ func (s *Service) transition(ctx context.Context, a Action, id int, in Transitio
 		})
 	})
 	if err != nil {
+		if a == ActRehire {
+			err = s.explainConflict(ctx, err, id)
+		}
 		return nil, fmt.Errorf("%s: courier[%d]: %w", a, id, err)
 	}
 	return out, nil
@@ -183,25 +186,31 @@ func (s *Service) apply(ctx context.Context, tx *ent.Client, a Action, id int, i
 		if cur.PartnerID == nil {
 			return nil, ErrNoPartner
 		}
-		st, err := s.documentStatus(ctx, tx, cur)
+		problems, err := s.documentProblems(ctx, tx, cur)
 		if err != nil {
 			return nil, err
 		}
-		if st == courier.DocumentStatusMissing {
-			return nil, ErrDocumentsIncomplete.WithDetail("documentStatus", string(st))
+		var missing []DocumentProblem
+		for _, p := range problems {
+			if p.Status == courier.DocumentStatusMissing {
+				missing = append(missing, p)
+			}
+		}
+		if len(missing) > 0 {
+			return nil, incomplete(missing)
 		}
 	case ActActivate:
 		if cur.PartnerID == nil {
 			return nil, ErrNoPartner
 		}
-		st, err := s.documentStatus(ctx, tx, cur)
+		problems, err := s.documentProblems(ctx, tx, cur)
 		if err != nil {
 			return nil, err
 		}
-		if st != courier.DocumentStatusVerified {
-			return nil, ErrDocumentsIncomplete.WithDetail("documentStatus", string(st))
+		if len(problems) > 0 {
+			return nil, incomplete(problems)
 		}
-		u.SetDocumentStatus(st)
+		u.SetDocumentStatus(courier.DocumentStatusVerified)
 		if cur.HiredAt == nil {
 			u.SetHiredAt(now)
 		}
@@ -218,20 +227,22 @@ func (s *Service) apply(ctx context.Context, tx *ent.Client, a Action, id int, i
 				return nil, fmt.Errorf("force firing: %w", apperr.ErrForbidden)
 			}
 			forced = true
-			if s.settle != nil {
-				key := fmt.Sprintf("fire-%d-%d", id, now.UnixNano())
-				if k := strings.TrimSpace(in.IdempotencyKey); k != "" {
-					key = fmt.Sprintf("fire-%d-%s", id, k)
-				}
-				if err := s.settle(ctx, id, key); err != nil {
-					return nil, fmt.Errorf("settle equipment as debt: %w", err)
-				}
+			key := fmt.Sprintf("fire-%d-%d", id, now.UnixNano())
+			if k := strings.TrimSpace(in.IdempotencyKey); k != "" {
+				key = fmt.Sprintf("fire-%d-%s", id, k)
+			}
+			if err := s.settle(ctx, id, key); err != nil {
+				return nil, fmt.Errorf("settle equipment as debt: %w", err)
 			}
 		}
 		u.SetFiredAt(now)
 	case ActRehire:
 		if cur.DoNotRehire {
 			return nil, ErrDoNotRehire
+		}
+		// A fired courier's phone may have gone to someone else meanwhile.
+		if err := checkDuplicates(ctx, tx, "", cur.Phone, id); err != nil {
+			return nil, err
 		}
 		u.ClearFiredAt().ClearHiredAt()
 	}

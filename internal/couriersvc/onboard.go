@@ -130,7 +130,7 @@ func (s *Service) Onboard(ctx context.Context, in OnboardInput) (*ent.Courier, e
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("onboard: %w", err)
+		return nil, fmt.Errorf("onboard: %w", s.explainConflict(ctx, err, 0, in.PINFL, in.Phone))
 	}
 	return out, nil
 }
@@ -225,6 +225,11 @@ func (s *Service) Update(ctx context.Context, id int, in UpdateInput) (*ent.Cour
 			SetLastName(v.last).SetFirstName(v.first).SetMiddleName(v.middle).
 			SetPhone(v.phone).SetPinfl(v.pinfl).SetBirthDate(v.birth).
 			SetTransportType(v.transport).SetVehiclePlate(v.plate)
+		if ph != "" {
+			// A corrected number leaves the migration's duplicate flag
+			// behind and is unique from now on.
+			u.SetPhoneDuplicate(false)
+		}
 		if v.gender != "" {
 			u.SetGender(courier.Gender(v.gender))
 		}
@@ -252,7 +257,14 @@ func (s *Service) Update(ctx context.Context, id int, in UpdateInput) (*ent.Cour
 		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("update courier[%d]: %w", id, err)
+		var pin, ph string
+		if in.PINFL != nil {
+			pin = *in.PINFL
+		}
+		if in.Phone != nil {
+			ph = *in.Phone
+		}
+		return nil, fmt.Errorf("update courier[%d]: %w", id, s.explainConflict(ctx, err, id, pin, ph))
 	}
 	return out, nil
 }

@@ -8,7 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/mycourier/mycourier/graph"
+	"github.com/mycourier/mycourier/internal/app"
+	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/perf"
@@ -54,7 +55,7 @@ func newAPI(tb testing.TB, db *database.DB, counter *perf.Counter) *api {
 	tb.Helper()
 	svc := authtest.Service(tb, db)
 	a := &api{token: authtest.Token(tb, svc, authz.Owner, authz.Scope{})}
-	gql := graph.NewServer(db.Client, graph.ServerOptions{Auth: svc})
+	gql := apptest.New(tb, app.Options{DB: db, Auth: svc}).GraphQL
 	a.h = svc.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		before := counter.Count()
 		gql.ServeHTTP(w, r)

@@ -12,8 +12,10 @@ import (
 // MaskedFields are the courier fields, by their GraphQL names, that a viewer
 // without personal-data access sees masked (see mask). Keep the two in step:
 // what is masked may not be filtered, ordered or searched by either, or it
-// could be recovered digit by digit.
-var MaskedFields = []string{"pinfl", "phone"}
+// could be recovered digit by digit. Birth date and gender are masked with
+// the PINFL as a set: digits 1–7 of a PINFL are the sex and the birth date,
+// so with the last four digits shown they would narrow it to 100 candidates.
+var MaskedFields = []string{"pinfl", "phone", "birthDate", "gender"}
 
 // MayUse is the one decision "may this viewer filter, order or search by this
 // courier field": always for viewers who see personal data in full, never

@@ -1,4 +1,5 @@
-// Package pii masks personal data — PINFL and phone numbers — for viewers
+// Package pii masks personal data — PINFL, phone number, and the birth date
+// and gender the PINFL encodes — for viewers
 // whose role does not need them (warehouse staff, integrators without a
 // grant). Masking happens as couriers are read, so every path (lists,
 // node(id:), nested edges, exports) shows the same masked values.
@@ -7,6 +8,7 @@ package pii
 import (
 	"context"
 	"strings"
+	"time"
 
 	"entgo.io/ent"
 
@@ -70,4 +72,15 @@ func mask(c *gen.Courier) {
 	}
 	c.Pinfl = MaskPINFL(c.Pinfl)
 	c.Phone = MaskPhone(c.Phone)
+	c.BirthDate = MaskBirthDate(c.BirthDate)
+	c.Gender = nil
+}
+
+// MaskBirthDate keeps the year only (as 1 January of it): enough for an age
+// bracket, too little to rebuild the PINFL's date digits.
+func MaskBirthDate(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return time.Date(t.Year(), time.January, 1, 0, 0, 0, 0, t.Location())
 }

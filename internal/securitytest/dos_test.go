@@ -12,15 +12,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mycourier/mycourier/internal/app"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
-	"github.com/mycourier/mycourier/internal/platform/httpserver"
 )
 
-// refusalBudget is the generous bound asserted on each refusal's time; the
-// times measured are logged (go test -v) and reported. The old code took
-// seconds to minutes on these requests.
-const refusalBudget = 500 * time.Millisecond
+// refusalBudget is the generous bound asserted on each refusal's round trip
+// (the 6.6 MB multipart body alone takes hundreds of milliseconds to send on
+// a loaded 2-core machine while other test packages run); the times measured
+// are logged (go test -v) and reported. The old code took seconds to minutes
+// on these requests (7 s for the 2^22 fragment bomb), so the bound still
+// separates fixed from broken.
+const refusalBudget = 2 * time.Second
 
 // timed sends a request and returns its reply and the best of three
 // round-trip times (an upper bound of the server's time on this machine).
@@ -143,7 +146,7 @@ func TestDenialOfServiceRequestsAreRefusedFast(t *testing.T) {
 // wait; with the request deadline it gives up when the deadline passes.
 func TestRequestWorkStopsAtTheDeadline(t *testing.T) {
 	dbtest.RequirePostgres(t)
-	e := newEnv(t, "postgres", func(o *httpserver.Options) { o.RequestTimeout = 300 * time.Millisecond })
+	e := newEnv(t, "postgres", func(o *app.Options) { o.RequestTimeout = 300 * time.Millisecond })
 	owner := e.token(authz.Owner, authz.Scope{})
 	id, _ := e.onboard(owner, "")
 

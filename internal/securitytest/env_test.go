@@ -15,14 +15,15 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mycourier/mycourier/ent"
+	"github.com/mycourier/mycourier/internal/app"
+	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authsvc"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/dbtest"
-	"github.com/mycourier/mycourier/internal/docstore"
 	"github.com/mycourier/mycourier/internal/pinfl"
 	"github.com/mycourier/mycourier/internal/platform/database"
-	"github.com/mycourier/mycourier/internal/platform/httpserver"
 )
 
 // env is a running server over a fresh database.
@@ -33,19 +34,19 @@ type env struct {
 	url  string
 }
 
-func newEnv(t *testing.T, d string, opts ...func(*httpserver.Options)) *env {
+func newEnv(t *testing.T, d string, opts ...func(*app.Options)) *env {
 	t.Helper()
 	db := dbtest.New(t, d)
 	auth := authtest.Service(t, db)
-	store, err := docstore.NewDisk(t.TempDir())
+	store, err := blobstore.NewDisk(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := httpserver.Options{DB: db, Auth: auth, Logger: zerolog.Nop(), Documents: store}
+	o := app.Options{DB: db, Auth: auth, Logger: zerolog.Nop(), Documents: store}
 	for _, f := range opts {
 		f(&o)
 	}
-	srv := httptest.NewServer(httpserver.NewRouter(o))
+	srv := httptest.NewServer(apptest.Handler(t, o))
 	t.Cleanup(srv.Close)
 	return &env{t: t, db: db, auth: auth, url: srv.URL}
 }
@@ -145,7 +146,7 @@ func (e *env) onboardIn(owner, partnerID, branchID string) (id, pin string) {
 	if branchID != "" {
 		partner += fmt.Sprintf(", branchID: %q", branchID)
 	}
-	r := e.mustGQL(owner, fmt.Sprintf(`mutation { onboardCourier(input: {lastName: "Каримов", firstName: "Азиз", phone: "+99890%07d", pinfl: %q, transportType: foot%s}) { id } }`, 1000000+n, pin, partner))
+	r := e.mustGQL(owner, fmt.Sprintf(`mutation { onboardCourier(input: {lastName: "Каримов", firstName: "Азиз", phone: "+99890%07d", pinfl: %q, transportType: FOOT%s}) { id } }`, 1000000+n, pin, partner))
 	var c struct{ ID string }
 	_ = json.Unmarshal(r.Data["onboardCourier"], &c)
 	return c.ID, pin

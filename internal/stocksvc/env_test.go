@@ -18,13 +18,14 @@ import (
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/courier"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
+	"github.com/mycourier/mycourier/internal/app"
 	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authsvc"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/platform/database"
-	"github.com/mycourier/mycourier/internal/platform/httpserver"
 	"github.com/mycourier/mycourier/internal/stocksvc"
 )
 
@@ -75,9 +76,11 @@ func newEnv(t testing.TB, d string) *env {
 		e.wh2 = c.Warehouse.Create().SetName("Склад Юнусабад").SetCode("W2").SetBranchID(b.ID).SaveX(ctx).ID
 		e.whOut = c.Warehouse.Create().SetName("Склад Самарканд").SetCode("W3").SetBranchID(b.ID).SaveX(ctx).ID
 		p := c.Partner.Create().SetName("Yandex Logistics").SaveX(ctx)
+		n := 0
 		mk := func(last string, st courier.Status) int {
+			n++ // a live phone belongs to one courier
 			return c.Courier.Create().SetLastName(last).SetFirstName("Азиз").SetMiddleName("Каримович").
-				SetPhone("+998901234567").SetPinfl(validPINFL()).SetBirthDate(time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)).
+				SetPhone(fmt.Sprintf("+99890123456%d", n)).SetPinfl(validPINFL()).SetBirthDate(time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)).
 				SetTransportType(courier.TransportTypeMoto).SetStatus(st).SetPartnerID(p.ID).SetBranchID(b.ID).SaveX(ctx).ID
 		}
 		e.active = mk("Каримов", courier.StatusActive)
@@ -221,7 +224,7 @@ type api struct {
 }
 
 func (e *env) api() *api {
-	h := httpserver.NewRouter(httpserver.Options{DB: e.db, Auth: e.auth, Logger: zerolog.Nop()})
+	h := apptest.Handler(e.t, app.Options{DB: e.db, Auth: e.auth, Logger: zerolog.Nop()})
 	srv := httptest.NewServer(h)
 	e.t.Cleanup(srv.Close)
 	return &api{t: e.t, srv: srv, token: authtest.Token(e.t, e.auth, authz.Warehouse, e.scope)}

@@ -9,8 +9,7 @@ import (
 	mrand "math/rand/v2"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
-	"modernc.org/sqlite"
+	"entgo.io/ent/dialect"
 
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/courierdebt"
@@ -102,10 +101,10 @@ func (s *Service) run(ctx context.Context, name, key string, input any, fn func(
 	}
 	if tx := ent.TxFromContext(ctx); tx != nil {
 		res, err := attempt(tx)
-		if err != nil && transient(err) {
+		if err != nil && database.Transient(err) {
 			return nil, fmt.Errorf("%s: %w (%v)", name, ErrBusy, err)
 		}
-		return res, err
+		return res, database.MapError(err)
 	}
 	var res *Result
 	for i := 1; ; i++ {
@@ -117,7 +116,12 @@ func (s *Service) run(ctx context.Context, name, key string, input any, fn func(
 		if err == nil {
 			return res, nil
 		}
-		if !transient(err) && !idempotency.IsInFlight(err) {
+		// WithTx has retried transient failures already; what is left
+		// worth waiting for is another request holding the same key.
+		if !idempotency.IsInFlight(err) {
+			if errors.Is(err, database.ErrBusy) {
+				return nil, fmt.Errorf("%s: %w (%v)", name, ErrBusy, err)
+			}
 			return nil, err
 		}
 		if i >= s.cfg.MaxAttempts {
@@ -222,42 +226,8 @@ func (o *op) allocateDocument() error {
 	return rows.Close()
 }
 
-// transient tells a conflict worth retrying: serialization failure,
-// deadlock, lock timeout on PostgreSQL; busy or locked on SQLite.
-func transient(err error) bool {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		switch pe.Code {
-		case "40001", "40P01", "55P03":
-			return true
-		}
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() & 0xff {
-		case 5, 6: // SQLITE_BUSY, SQLITE_LOCKED
-			return true
-		}
-	}
-	return false
-}
-
-// isPostgres tells the dialect (probed once: a catalog only PostgreSQL has).
-func (o *op) isPostgres() bool {
-	switch o.s.postgres.Load() {
-	case 1:
-		return true
-	case 2:
-		return false
-	}
-	pg := isPostgres(o.ctx, o.tx)
-	if pg {
-		o.s.postgres.Store(1)
-	} else {
-		o.s.postgres.Store(2)
-	}
-	return pg
-}
+// isPostgres tells the dialect, from the driver the transaction runs on.
+func (o *op) isPostgres() bool { return o.tx.Client().Dialect() == dialect.Postgres }
 
 // record writes an audit event for a change made by a statement of ours
 // (balances, holdings and items move by conditional updates, which ent's

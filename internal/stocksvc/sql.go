@@ -1,23 +1,10 @@
 package stocksvc
 
 import (
-	"context"
 	"fmt"
 
-	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/internal/apperr"
 )
-
-func isPostgres(ctx context.Context, tx *ent.Tx) bool {
-	// Ask something only PostgreSQL answers: a failing statement aborts a
-	// PostgreSQL transaction but not a SQLite one.
-	rows, err := tx.QueryContext(ctx, `SELECT pg_backend_pid()`)
-	if err != nil {
-		return false
-	}
-	rows.Close()
-	return true
-}
 
 // queryRow runs a statement returning at most one row into dst; found is
 // false when there is none.

@@ -7,7 +7,6 @@
 package stocksvc
 
 import (
-	"sync/atomic"
 	"time"
 
 	"github.com/mycourier/mycourier/ent"
@@ -21,8 +20,9 @@ import (
 var (
 	// ErrInsufficientStock: the warehouse has fewer units available than asked.
 	ErrInsufficientStock = apperr.ErrInsufficientStock
-	// ErrBusy: the database stayed contended through every retry.
-	ErrBusy = apperr.New(apperr.CodeConflict, "stock.busy",
+	// ErrBusy: the database stayed contended through every retry; sending
+	// the request again is safe (it is not a conflict of values).
+	ErrBusy = apperr.New(apperr.CodeRateLimited, "stock.busy",
 		"the warehouse is busy; retry the request with the same idempotency key").
 		WithRu("Склад занят другими операциями; повторите запрос с тем же ключом")
 	// ErrWarehouseOutOfScope: the warehouse exists but is not the viewer's.
@@ -44,9 +44,8 @@ type Config struct {
 
 // Service runs the warehouse operations over an ent client.
 type Service struct {
-	client   *ent.Client
-	cfg      Config
-	postgres atomic.Int32 // 0 unknown, 1 PostgreSQL, 2 SQLite
+	client *ent.Client
+	cfg    Config
 }
 
 // New returns a Service over client.

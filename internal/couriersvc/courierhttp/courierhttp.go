@@ -23,8 +23,8 @@ import (
 	"github.com/mycourier/mycourier/ent/predicate"
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/couriersvc"
-	"github.com/mycourier/mycourier/internal/docstore"
 	"github.com/mycourier/mycourier/internal/pii"
 )
 
@@ -57,7 +57,7 @@ func signedIn(w http.ResponseWriter, req *http.Request) bool {
 	return true
 }
 
-func serveDocument(w http.ResponseWriter, req *http.Request, client *ent.Client, store docstore.Store) {
+func serveDocument(w http.ResponseWriter, req *http.Request, client *ent.Client, store blobstore.Store) {
 	if !signedIn(w, req) {
 		return
 	}

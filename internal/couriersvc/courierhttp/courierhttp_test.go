@@ -15,12 +15,13 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/mycourier/mycourier/internal/app"
+	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/dbtest"
-	"github.com/mycourier/mycourier/internal/docstore"
 	"github.com/mycourier/mycourier/internal/pinfl"
-	"github.com/mycourier/mycourier/internal/platform/httpserver"
 )
 
 type gqlResp struct {
@@ -83,11 +84,11 @@ func TestThroughTheHTTPHandler(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
 		db := dbtest.New(t, d)
 		auth := authtest.Service(t, db)
-		store, err := docstore.NewDisk(t.TempDir())
+		store, err := blobstore.NewDisk(t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv := httptest.NewServer(httpserver.NewRouter(httpserver.Options{DB: db, Auth: auth, Logger: zerolog.Nop(), Documents: store}))
+		srv := httptest.NewServer(apptest.Handler(t, app.Options{DB: db, Auth: auth, Logger: zerolog.Nop(), Documents: store}))
 		defer srv.Close()
 		owner := authtest.Token(t, auth, authz.Owner, authz.Scope{})
 		warehouse := authtest.Token(t, auth, authz.Warehouse, authz.Scope{})

@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -45,6 +46,23 @@ type Config struct {
 	MaxComplexity   int
 	// WebhookAllowPrivate lets webhook deliveries reach non-public addresses.
 	WebhookAllowPrivate bool
+	// Files: where courier documents and generated files are kept.
+	BlobStore   string
+	S3Endpoint  string
+	S3Bucket    string
+	S3Region    string
+	S3AccessKey string
+	S3SecretKey string
+	S3Insecure  bool
+	S3Prefix    string
+	// Backups and migrations.
+	BackupBeforeMigrate     bool
+	BackupDir               string
+	BackupKeep              int
+	BackupMaxAge            time.Duration
+	MigrateLockTimeout      time.Duration
+	MigrateStatementTimeout time.Duration
+	MigrateRetries          int
 }
 
 // Setting describes one configuration value: its flag, variable, default and meaning.
@@ -82,6 +100,21 @@ var Settings = []Setting{
 	{"max-query-depth", "12", "deepest GraphQL selection accepted"},
 	{"max-query-complexity", "5000", "highest GraphQL query complexity accepted"},
 	{"webhook-allow-private", "", "let webhook deliveries reach loopback, private and link-local addresses (default: on in dev, off in production)"},
+	{"blob-store", "disk", "where document files are kept: disk (under data-dir/documents) or s3 (shared by every instance)"},
+	{"s3-endpoint", "", "host:port of the S3-compatible object storage (blob-store s3)"},
+	{"s3-bucket", "", "bucket for files (it must exist)"},
+	{"s3-region", "", "region of the bucket (empty: the server's default)"},
+	{"s3-access-key", "", "access key of the object storage"},
+	{"s3-secret-key", "", "secret key of the object storage"},
+	{"s3-insecure", "false", "talk plain HTTP to the object storage (only on a private network)"},
+	{"s3-prefix", "", "prefix before every object key (several installations in one bucket)"},
+	{"backup-before-migrate", "", "take a backup before applying migrations (default: on in production, off in dev)"},
+	{"backup-dir", "", "directory for backups (default: data-dir/backups)"},
+	{"backup-keep", "7", "how many backups are kept: after each backup, older ones beyond this count are removed"},
+	{"backup-max-age", "720h", "after each backup, backups older than this are removed too (the newest one always stays)"},
+	{"migrate-lock-timeout", "5s", "lock_timeout of each migration statement on PostgreSQL (a blocked lock gives up instead of stalling writes)"},
+	{"migrate-statement-timeout", "15m", "statement_timeout of each migration statement on PostgreSQL"},
+	{"migrate-retries", "5", "times a migration that gave up on a lock is retried, with growing pauses"},
 }
 
 // Bind registers a flag for every setting on fs, its default taken from the
@@ -173,6 +206,38 @@ func Load(fs *pflag.FlagSet) (Config, error) {
 	c.MaxBodyBytes = posInt("max-body-bytes")
 	c.MaxQueryDepth = int(posInt("max-query-depth"))
 	c.MaxComplexity = int(posInt("max-query-complexity"))
+	c.BlobStore = get("blob-store")
+	if c.BlobStore != "disk" && c.BlobStore != "s3" {
+		errs = append(errs, fmt.Sprintf("--blob-store: %q is neither disk nor s3", c.BlobStore))
+	}
+	c.S3Endpoint, c.S3Bucket, c.S3Region = get("s3-endpoint"), get("s3-bucket"), get("s3-region")
+	c.S3AccessKey, c.S3SecretKey, c.S3Prefix = get("s3-access-key"), get("s3-secret-key"), get("s3-prefix")
+	c.S3Insecure = boolOf("s3-insecure", false)
+	if c.BlobStore == "s3" {
+		for _, k := range []string{"s3-endpoint", "s3-bucket", "s3-access-key", "s3-secret-key"} {
+			if get(k) == "" {
+				errs = append(errs, fmt.Sprintf("--%s: needed with --blob-store s3", k))
+			}
+		}
+	}
+	c.BackupBeforeMigrate = boolOf("backup-before-migrate", c.Mode == ModeProduction)
+	c.BackupDir = get("backup-dir")
+	if c.BackupDir == "" {
+		c.BackupDir = filepath.Join(c.DataDir, "backups")
+	}
+	keep, err := strconv.Atoi(get("backup-keep"))
+	if err != nil || keep < 1 {
+		errs = append(errs, fmt.Sprintf("--backup-keep: %q is not a positive number", get("backup-keep")))
+	}
+	c.BackupKeep = keep
+	c.BackupMaxAge = durOf("backup-max-age")
+	c.MigrateLockTimeout = durOf("migrate-lock-timeout")
+	c.MigrateStatementTimeout = durOf("migrate-statement-timeout")
+	retries, err := strconv.Atoi(get("migrate-retries"))
+	if err != nil || retries < 0 {
+		errs = append(errs, fmt.Sprintf("--migrate-retries: %q is not a number of 0 or more", get("migrate-retries")))
+	}
+	c.MigrateRetries = retries
 	if c.Mode == ModeProduction && len(c.JWTSecret) < 32 {
 		errs = append(errs, "--jwt-secret: production needs a secret of at least 32 bytes (e.g. openssl rand -base64 48)")
 	}

@@ -1,7 +1,8 @@
-// Package httpserver is mycourier's HTTP front: the chi router with the
-// GraphQL API, playground, health, readiness and metrics endpoints, the
-// middleware every request passes (request id, logging, metrics, panic
-// recovery), and a graceful run loop. It knows nothing of the domain.
+// Package httpserver is mycourier's HTTP front: the chi router with health,
+// readiness and metrics endpoints, the middleware every request passes
+// (request id, logging, metrics, panic recovery, limits), and a graceful run
+// loop. It knows nothing of the domain: the application's routes arrive
+// ready-made (internal/app mounts them).
 package httpserver
 
 import (
@@ -13,102 +14,73 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
-
-	"github.com/mycourier/mycourier/graph"
-	"github.com/mycourier/mycourier/internal/authsvc"
-	"github.com/mycourier/mycourier/internal/couriersvc"
-	"github.com/mycourier/mycourier/internal/couriersvc/courierhttp"
-	"github.com/mycourier/mycourier/internal/docstore"
-	"github.com/mycourier/mycourier/internal/handover"
-	"github.com/mycourier/mycourier/internal/platform/database"
-	"github.com/mycourier/mycourier/internal/stocksvc"
 )
 
 // Options configure the router.
 type Options struct {
-	// DB serves the API and answers readiness pings.
-	DB *database.DB
-	// Playground serves the GraphQL playground at /playground.
-	Playground bool
-	// Introspection allows schema introspection (dev mode or playground).
-	Introspection bool
+	// Ready answers the readiness probe (the database ping); required.
+	Ready func(context.Context) error
+	// Mount adds the application's routes (API, files, pages); required.
+	Mount func(chi.Router)
 	// Logger is the base logger; each request gets a child with its id.
 	Logger zerolog.Logger
 	// Registry receives the metrics and is served at /metrics; nil makes
 	// one with the Go runtime and process collectors.
 	Registry *prometheus.Registry
+	// Metrics records requests into Registry; nil makes them for it (the
+	// application shares them when it instruments GraphQL too).
+	Metrics *Metrics
 	// ReadyTimeout bounds the readiness ping (default 2s).
 	ReadyTimeout time.Duration
-	// Auth turns bearer credentials into viewers.
-	Auth *authsvc.Service
 	// CORSOrigins may call the API from a browser.
 	CORSOrigins []string
-	// MaxBodyBytes caps request bodies (default 1 MiB).
-	MaxBodyBytes int64
-	// MaxDepth and MaxComplexity bound GraphQL operations.
-	MaxDepth, MaxComplexity int
+	// MaxBodyBytes caps request bodies (default 1 MiB); MaxUploadBytes caps
+	// multipart uploads.
+	MaxBodyBytes, MaxUploadBytes int64
 	// HSTS sends Strict-Transport-Security (production behind TLS).
 	HSTS bool
 	// RequestTimeout cancels a request's context at this age: set it to the
 	// server's write timeout, after which the client is gone anyway.
 	RequestTimeout time.Duration
-	// Documents stores courier document files (nil: uploads refused).
-	Documents docstore.Store
 }
 
-// NewRouter returns the handler of every HTTP endpoint.
-func NewRouter(opts Options) http.Handler {
+// NewRouter returns the handler of every HTTP endpoint: the middleware every
+// request passes, health, readiness and metrics, and the routes Mount adds.
+// It knows nothing of what those routes do.
+func NewRouter(opts Options) (http.Handler, error) {
+	if opts.Ready == nil || opts.Mount == nil {
+		return nil, errors.New("httpserver: Ready and Mount are required")
+	}
 	reg := opts.Registry
 	if reg == nil {
 		reg = NewRegistry()
+	}
+	metrics := opts.Metrics
+	if metrics == nil {
+		metrics = NewMetrics(reg)
 	}
 	readyTimeout := opts.ReadyTimeout
 	if readyTimeout <= 0 {
 		readyTimeout = 2 * time.Second
 	}
-	metrics := NewMetrics(reg)
-
 	r := chi.NewRouter()
 	maxBody := opts.MaxBodyBytes
 	if maxBody <= 0 {
 		maxBody = 1 << 20
 	}
-	r.Use(RequestID, Logger(opts.Logger), Recoverer, Deadline(opts.RequestTimeout), metrics.Middleware, SecurityHeaders(opts.HSTS), CORS(opts.CORSOrigins), LimitBody(maxBody, graph.MaxUploadBytes))
-
-	courierOpts := couriersvc.Options{Documents: opts.Documents}
-	gql := graph.NewServer(opts.DB.Client, graph.ServerOptions{
-		Couriers:      courierOpts,
-		Introspection: opts.Introspection,
-		Extensions:    []graphqlExtension{metrics.GraphQL()},
-		Auth:          opts.Auth,
-		MaxDepth:      opts.MaxDepth,
-		MaxComplexity: opts.MaxComplexity,
-	})
-	r.Handle("/graphql", opts.Auth.Middleware(gql))
-	// Document files and exports: signed-in viewers only, read through
-	// their privacy rules.
-	r.Group(func(r chi.Router) {
-		r.Use(opts.Auth.Middleware)
-		courierhttp.Routes(r, opts.DB.Client, couriersvc.New(opts.DB.Client, courierOpts))
-	})
-	// Handover acts (PDF) of issues and returns, for signed-in viewers whose
-	// scope reaches the document.
-	r.Get("/acts/{number}", opts.Auth.Middleware(handover.Handler(stocksvc.New(opts.DB.Client, stocksvc.Config{}).Act)).ServeHTTP)
-	if opts.Playground {
-		r.Get("/playground", playground.Handler("mycourier GraphQL", "/graphql"))
-	}
+	r.Use(RequestID, Logger(opts.Logger), Recoverer, Deadline(opts.RequestTimeout), metrics.Middleware, SecurityHeaders(opts.HSTS), CORS(opts.CORSOrigins), LimitBody(maxBody, opts.MaxUploadBytes))
+	opts.Mount(r)
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	r.Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 		defer cancel()
-		if err := opts.DB.Ping(ctx); err != nil {
+		if err := opts.Ready(ctx); err != nil {
 			// The reason goes to the log only: it may name hosts.
 			zerolog.Ctx(r.Context()).Warn().Err(err).Msg("readyz: database ping failed")
 			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "database": "down"})
@@ -117,7 +89,7 @@ func NewRouter(opts Options) http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": "up"})
 	})
 	r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
-	return r
+	return r, nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -14,6 +14,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/mycourier/mycourier/internal/app"
+	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
@@ -23,7 +25,7 @@ import (
 
 func newServer(t *testing.T, db *database.DB, playground bool) *httptest.Server {
 	t.Helper()
-	srv := httptest.NewServer(httpserver.NewRouter(httpserver.Options{DB: db, Playground: playground, Logger: zerolog.Nop(), Auth: authtest.Service(t, db)}))
+	srv := httptest.NewServer(apptest.Handler(t, app.Options{DB: db, Playground: playground, Logger: zerolog.Nop(), Auth: authtest.Service(t, db)}))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -132,7 +134,7 @@ func TestRequestIDIsEchoed(t *testing.T) {
 func TestRequestLogHasIDAndNoBody(t *testing.T) {
 	db := dbtest.New(t, "sqlite3")
 	var buf bytes.Buffer
-	srv := httptest.NewServer(httpserver.NewRouter(httpserver.Options{DB: db, Logger: zerolog.New(&buf), Auth: authtest.Service(t, db)}))
+	srv := httptest.NewServer(apptest.Handler(t, app.Options{DB: db, Logger: zerolog.New(&buf), Auth: authtest.Service(t, db)}))
 	defer srv.Close()
 	owner := ownerHeader(t, db)
 	res := postGraphQL(t, srv.URL, `{"query":"{ regions { totalCount } }","variables":{"secret":"hunter2"}}`, owner)
@@ -163,7 +165,7 @@ func TestPlaygroundOnlyWhenEnabled(t *testing.T) {
 func TestIntrospectionOnlyWhenEnabled(t *testing.T) {
 	db := dbtest.New(t, "sqlite3")
 	for _, on := range []bool{false, true} {
-		srv := httptest.NewServer(httpserver.NewRouter(httpserver.Options{DB: db, Introspection: on, Logger: zerolog.Nop(), Auth: authtest.Service(t, db)}))
+		srv := httptest.NewServer(apptest.Handler(t, app.Options{DB: db, Introspection: on, Logger: zerolog.Nop(), Auth: authtest.Service(t, db)}))
 		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", strings.NewReader(`{"query":"{ __schema { queryType { name } } }"}`))
 		req.Header.Set("Content-Type", "application/json")
 		res, err := http.DefaultClient.Do(req)

@@ -106,7 +106,7 @@ func Preserve(ctx context.Context, db *database.DB, fsys fs.FS) (Report, error) 
 		seq  = map[string]int{}
 	)
 	return walk(ctx, db, fsys, func(s step) []Finding {
-		if snap == nil {
+		if snap == nil || s.refilled {
 			return nil
 		}
 		return snap.verify(ctx, db, s.after, s.file)
@@ -125,13 +125,15 @@ type step struct {
 	file    string
 	changes []schema.Change
 	after   *schema.Realm
+	// refilled: the file was applied to emptied tables after failing on rows.
+	refilled bool
 }
 
 // walk applies fsys one file at a time, calling judge after each file and
 // prepare before the next one.
 func walk(ctx context.Context, db *database.DB, fsys fs.FS, judge func(step) []Finding, prepare func(*schema.Realm) error) (Report, error) {
 	var rep Report
-	p, cleanup, err := provider(db, fsys)
+	p, cleanup, err := provider(db, fsys, nil)
 	if err != nil {
 		return rep, err
 	}
@@ -166,16 +168,28 @@ func walk(ctx context.Context, db *database.DB, fsys fs.FS, judge func(step) []F
 			return rep, fmt.Errorf("migrate: check: %w", err)
 		}
 		res, err := p.UpByOne(ctx)
+		refilled := err != nil
 		if err != nil {
 			var pe *goose.PartialError
-			if errors.As(err, &pe) && pe.Failed != nil {
-				file := baseName(pe.Failed.Source.Path)
+			if !errors.As(err, &pe) || pe.Failed == nil {
+				return rep, fmt.Errorf("migrate: check: after version %d: %w", current, err)
+			}
+			// A file that fails on a database holding rows fails the check
+			// (no marker excuses it); empty the tables and apply it again so
+			// every later file is still checked.
+			file := baseName(pe.Failed.Source.Path)
+			rep.Findings = append(rep.Findings, Finding{File: file, Kind: KindFails, Detail: pe.Err.Error()})
+			if prepare == nil {
 				rep.Files = append(rep.Files, file)
-				allowed, reason := allowance(fsys, pe.Failed.Source.Path)
-				rep.Findings = append(rep.Findings, Finding{File: file, Kind: KindFails, Detail: pe.Err.Error(), Allowed: allowed, Reason: reason})
 				return rep, nil
 			}
-			return rep, fmt.Errorf("migrate: check: after version %d: %w", current, err)
+			if err := empty(ctx, db, before); err != nil {
+				return rep, fmt.Errorf("migrate: check: empty tables after %s failed: %w", file, err)
+			}
+			if res, err = p.UpByOne(ctx); err != nil {
+				rep.Files = append(rep.Files, file)
+				return rep, fmt.Errorf("migrate: check: %s fails on empty tables too: %w", file, err)
+			}
 		}
 		file := baseName(res.Source.Path)
 		rep.Files = append(rep.Files, file)
@@ -187,10 +201,12 @@ func walk(ctx context.Context, db *database.DB, fsys fs.FS, judge func(step) []F
 		if err != nil {
 			return rep, fmt.Errorf("migrate: check: diff %s: %w", file, err)
 		}
-		found := judge(step{file: file, changes: changes, after: after})
+		found := judge(step{file: file, changes: changes, after: after, refilled: refilled})
 		allowed, reason := allowance(fsys, sources[res.Source.Version])
 		for i := range found {
-			found[i].Allowed, found[i].Reason = allowed, reason
+			if found[i].Kind != KindFails {
+				found[i].Allowed, found[i].Reason = allowed, reason
+			}
 		}
 		rep.Findings = append(rep.Findings, found...)
 		before = after
@@ -210,13 +226,17 @@ func allowance(fsys fs.FS, path string) (bool, string) {
 }
 
 func atlasDriver(db *database.DB) (atlasmigrate.Driver, error) {
-	switch db.Dialect {
+	return atlasDriverOn(db.Dialect, db.SQL)
+}
+
+func atlasDriverOn(d string, conn schema.ExecQuerier) (atlasmigrate.Driver, error) {
+	switch d {
 	case dialect.Postgres:
-		return postgres.Open(db.SQL)
+		return postgres.Open(conn)
 	case dialect.SQLite:
-		return sqlite.Open(db.SQL)
+		return sqlite.Open(conn)
 	}
-	return nil, fmt.Errorf("migrate: unsupported dialect %q", db.Dialect)
+	return nil, fmt.Errorf("migrate: unsupported dialect %q", d)
 }
 
 // inspect reads the application's schema, without goose's revision table.
@@ -263,7 +283,7 @@ func classify(file string, changes []schema.Change) []Finding {
 					}
 				case *schema.ModifyColumn:
 					if tc.Change.Is(schema.ChangeType) && narrows(tc.From.Type.Type, tc.To.Type.Type) {
-						add(KindNarrowType, c.T.Name, tc.To.Name, tc.From.Type.Raw+" → "+tc.To.Type.Raw)
+						add(KindNarrowType, c.T.Name, tc.To.Name, typeString(tc.From.Type.Type)+" → "+typeString(tc.To.Type.Type))
 					}
 					if tc.Change.Is(schema.ChangeNull) && tc.From.Type.Null && !tc.To.Type.Null {
 						add(KindSetNotNull, c.T.Name, tc.To.Name, "")
@@ -345,4 +365,40 @@ func sortedTables(r *schema.Realm) []*schema.Table {
 		visit(t)
 	}
 	return out
+}
+
+// typeString names a column type with its size: varchar(100), not "character varying".
+func typeString(t schema.Type) string {
+	switch t := t.(type) {
+	case *schema.StringType:
+		if t.Size > 0 {
+			return fmt.Sprintf("%s(%d)", t.T, t.Size)
+		}
+		return t.T
+	case *schema.IntegerType:
+		return t.T
+	case *schema.DecimalType:
+		return fmt.Sprintf("%s(%d,%d)", t.T, t.Precision, t.Scale)
+	case *schema.BinaryType:
+		if t.Size != nil {
+			return fmt.Sprintf("%s(%d)", t.T, *t.Size)
+		}
+		return t.T
+	}
+	s, err := postgres.FormatType(t)
+	if err != nil {
+		return fmt.Sprintf("%T", t)
+	}
+	return s
+}
+
+// empty deletes every row of the tables of r, children first.
+func empty(ctx context.Context, db *database.DB, r *schema.Realm) error {
+	ts := sortedTables(r)
+	for i := len(ts) - 1; i >= 0; i-- {
+		if _, err := db.SQL.ExecContext(ctx, "DELETE FROM "+quote(db, ts[i].Name)); err != nil {
+			return fmt.Errorf("empty %s: %w", ts[i].Name, err)
+		}
+	}
+	return nil
 }

@@ -32,8 +32,10 @@ type DiffOptions struct {
 
 // Diff replays the migration directory on an empty scratch database,
 // compares the result with ent/schema and, if they differ, writes a new
-// goose-format migration named name (and updates atlas.sum). It returns the
-// path of the file written, or "" when the directory is already in sync.
+// goose-format migration named name (and updates atlas.sum). On PostgreSQL
+// indexes on existing tables go into a second file built CONCURRENTLY (see
+// splitConcurrent). It returns the path of the file written (two joined by
+// " and "), or "" when the directory is already in sync.
 func Diff(ctx context.Context, d, name string, opts DiffOptions) (string, error) {
 	if !migrationName.MatchString(name) {
 		return "", fmt.Errorf("migrate: migration name %q: use lower-case letters, digits and _", name)
@@ -68,7 +70,15 @@ func Diff(ctx context.Context, d, name string, opts DiffOptions) (string, error)
 	}
 	for f := range after {
 		if !before[f] {
-			return filepath.Join(opts.Dir, f), nil
+			path := filepath.Join(opts.Dir, f)
+			if d != dialect.Postgres {
+				return path, nil
+			}
+			written, err := moveIndexesOut(path)
+			if err != nil {
+				return "", err
+			}
+			return strings.Join(written, " and "), nil
 		}
 	}
 	return "", nil
@@ -181,4 +191,29 @@ func CreateScratchPostgres(ctx context.Context, serverURL, prefix string) (strin
 		admin.Close()
 	}
 	return u.String(), drop, nil
+}
+
+// Allow marks the migration file of dir whose name starts with version as
+// deliberately destructive (AllowMarker and reason on its first line) and
+// rewrites atlas.sum, so no separate hash step is needed.
+func Allow(dir, version, reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if !allowRE.MatchString(AllowMarker + " " + reason) {
+		return "", fmt.Errorf("migrate: allow: give a reason of at least 10 characters")
+	}
+	files, err := filepath.Glob(filepath.Join(dir, version+"_*.sql"))
+	if err != nil || len(files) != 1 {
+		return "", fmt.Errorf("migrate: allow: %d files in %s start with %s_, want one", len(files), dir, version)
+	}
+	body, err := os.ReadFile(files[0])
+	if err != nil {
+		return "", err
+	}
+	if allowRE.Match(body) {
+		return "", fmt.Errorf("migrate: allow: %s is already marked", filepath.Base(files[0]))
+	}
+	if err := os.WriteFile(files[0], append([]byte(AllowMarker+" "+reason+"\n"), body...), 0o644); err != nil {
+		return "", err
+	}
+	return files[0], Hash(dir)
 }

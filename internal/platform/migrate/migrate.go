@@ -10,10 +10,13 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 
 	"entgo.io/ent/dialect"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
@@ -59,6 +62,41 @@ type Options struct {
 	To int64
 	// NoBackup skips the SQLite backup copy taken before pending migrations.
 	NoBackup bool
+	// KeepBackups is how many SQLite .bak copies of the database are kept
+	// (the newest; default 3).
+	KeepBackups int
+	// LockTimeout and StatementTimeout bound each statement on PostgreSQL
+	// (defaults 5s and 15m): a migration queued behind a long reader gives
+	// up instead of making every writer queue behind it.
+	LockTimeout, StatementTimeout time.Duration
+	// Retries is how often a migration that gave up on a lock is tried
+	// again, after 1s, 2s, 4s… (default 0: no retry).
+	Retries int
+	// Sleep waits between retries (tests shorten it; default time.Sleep
+	// bounded by ctx).
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+func (o *Options) defaults() {
+	if o.KeepBackups <= 0 {
+		o.KeepBackups = 3
+	}
+	if o.LockTimeout <= 0 {
+		o.LockTimeout = 5 * time.Second
+	}
+	if o.StatementTimeout <= 0 {
+		o.StatementTimeout = 15 * time.Minute
+	}
+	if o.Sleep == nil {
+		o.Sleep = func(ctx context.Context, d time.Duration) error {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(d):
+				return nil
+			}
+		}
+	}
 }
 
 // Up applies every pending migration. On PostgreSQL it holds an advisory lock
@@ -66,7 +104,8 @@ type Options struct {
 // first copies the database aside (see Backup) so a failed upgrade can be
 // undone by hand.
 func Up(ctx context.Context, db *database.DB, opts Options) ([]Result, error) {
-	p, cleanup, err := provider(db, opts.FS)
+	opts.defaults()
+	p, cleanup, err := provider(db, opts.FS, &opts)
 	if err != nil {
 		return nil, err
 	}
@@ -82,17 +121,29 @@ func Up(ctx context.Context, db *database.DB, opts Options) ([]Result, error) {
 		if _, err := Backup(ctx, db); err != nil {
 			return nil, err
 		}
+		if err := PruneBackups(db, opts.KeepBackups); err != nil {
+			return nil, err
+		}
 	}
-	var rs []*goose.MigrationResult
-	if opts.To > 0 {
-		rs, err = p.UpTo(ctx, opts.To)
-	} else {
-		rs, err = p.Up(ctx)
-	}
-	out := make([]Result, 0, len(rs))
-	for _, r := range rs {
-		if r.Error == nil {
-			out = append(out, Result{Version: r.Source.Version, Name: baseName(r.Source.Path), Duration: r.Duration})
+	var out []Result
+	for attempt := 0; ; attempt++ {
+		var rs []*goose.MigrationResult
+		if opts.To > 0 {
+			rs, err = p.UpTo(ctx, opts.To)
+		} else {
+			rs, err = p.Up(ctx)
+		}
+		for _, r := range rs {
+			if r.Error == nil {
+				out = append(out, Result{Version: r.Source.Version, Name: baseName(r.Source.Path), Duration: r.Duration})
+			}
+		}
+		if err == nil || !lockTimedOut(err) || attempt >= opts.Retries {
+			break
+		}
+		// Rolled back whole (each file is one transaction): wait, then retry.
+		if serr := opts.Sleep(ctx, min(time.Second<<attempt, 30*time.Second)); serr != nil {
+			break
 		}
 	}
 	if err != nil {
@@ -106,6 +157,52 @@ func Up(ctx context.Context, db *database.DB, opts Options) ([]Result, error) {
 	return out, nil
 }
 
+// lockTimedOut tells a statement that gave up waiting for a lock
+// (SQLSTATE 55P03, lock_not_available).
+func lockTimedOut(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "55P03"
+}
+
+// PruneBackups removes all but the newest keep .bak copies of a SQLite database.
+func PruneBackups(db *database.DB, keep int) error {
+	if db.Dialect != dialect.SQLite || db.Path == "" {
+		return nil
+	}
+	// The names embed a UTC timestamp, so lexical order is age order.
+	baks, err := filepath.Glob(globEscape(db.Path) + ".*.bak")
+	if err != nil {
+		return fmt.Errorf("migrate: prune backups: %w", err)
+	}
+	sort.Strings(baks)
+	for len(baks) > keep {
+		if err := os.Remove(baks[0]); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("migrate: prune backups: %w", err)
+		}
+		baks = baks[1:]
+	}
+	return nil
+}
+
+func globEscape(p string) string {
+	r := strings.NewReplacer("*", `\*`, "?", `\?`, "[", `\[`)
+	return r.Replace(p)
+}
+
+// Pending tells whether db has migrations to apply.
+func Pending(ctx context.Context, db *database.DB) (bool, error) {
+	p, cleanup, err := provider(db, nil, nil)
+	if err != nil {
+		return false, err
+	}
+	defer cleanup()
+	ok, err := p.HasPending(ctx)
+	if err != nil {
+		return false, fmt.Errorf("migrate: check pending: %w", err)
+	}
+	return ok, nil
+}
+
 // Status is the state of one migration file.
 type Status struct {
 	Version   int64
@@ -116,7 +213,7 @@ type Status struct {
 
 // StatusOf reports every migration, applied or pending.
 func StatusOf(ctx context.Context, db *database.DB) ([]Status, error) {
-	p, cleanup, err := provider(db, nil)
+	p, cleanup, err := provider(db, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +260,7 @@ func Backup(ctx context.Context, db *database.DB) (string, error) {
 // provider builds a goose provider. SQLite migrations run on a connection
 // of their own with foreign keys off: a table rebuild (how SQLite alters a
 // column) would otherwise cascade or fail on the rows that reference it.
-func provider(db *database.DB, fsys fs.FS) (*goose.Provider, func(), error) {
+func provider(db *database.DB, fsys fs.FS, opts *Options) (*goose.Provider, func(), error) {
 	if fsys == nil {
 		var err error
 		if fsys, err = DirFS(db.Dialect); err != nil {
@@ -171,7 +268,7 @@ func provider(db *database.DB, fsys fs.FS) (*goose.Provider, func(), error) {
 		}
 	}
 	var (
-		opts    = []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+		gopts   = []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
 		gd      goose.Dialect
 		conn    = db.SQL
 		cleanup = func() {}
@@ -183,7 +280,16 @@ func provider(db *database.DB, fsys fs.FS) (*goose.Provider, func(), error) {
 		if err != nil {
 			return nil, nil, fmt.Errorf("migrate: %w", err)
 		}
-		opts = append(opts, goose.WithSessionLocker(locker))
+		gopts = append(gopts, goose.WithSessionLocker(locker))
+		if opts != nil {
+			// A pool of its own whose sessions carry the timeouts.
+			c, err := sql.Open("postgres", withTimeouts(db.DSN, opts.LockTimeout, opts.StatementTimeout))
+			if err != nil {
+				return nil, nil, fmt.Errorf("migrate: %w", err)
+			}
+			c.SetMaxOpenConns(2)
+			conn, cleanup = c, func() { c.Close() }
+		}
 	case dialect.SQLite:
 		gd = goose.DialectSQLite3
 		dsn := strings.Replace(db.DSN, "_pragma=foreign_keys(1)", "_pragma=foreign_keys(0)", 1)
@@ -196,7 +302,7 @@ func provider(db *database.DB, fsys fs.FS) (*goose.Provider, func(), error) {
 	default:
 		return nil, nil, fmt.Errorf("migrate: unsupported dialect %q", db.Dialect)
 	}
-	p, err := goose.NewProvider(gd, conn, fsys, opts...)
+	p, err := goose.NewProvider(gd, conn, fsys, gopts...)
 	if err != nil {
 		cleanup()
 		return nil, nil, fmt.Errorf("migrate: %w", err)
@@ -235,4 +341,14 @@ func baseName(p string) string {
 		return p[i+1:]
 	}
 	return p
+}
+
+// withTimeouts adds lock_timeout and statement_timeout (in ms) to a
+// PostgreSQL URL as run-time parameters of every session it opens.
+func withTimeouts(dsn string, lock, stmt time.Duration) string {
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return fmt.Sprintf("%s%slock_timeout=%d&statement_timeout=%d", dsn, sep, lock.Milliseconds(), stmt.Milliseconds())
 }

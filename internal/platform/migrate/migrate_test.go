@@ -251,3 +251,42 @@ ALTER TABLE new_parents RENAME TO parents;`},
 		}
 	}
 }
+
+// The probe that found the guard stopping at the first failing file: a
+// marked NOT NULL column that fails on rows, then a file deleting couriers.
+// Both must be reported, the failure even though the file is marked.
+func TestPreserveChecksEveryFileAfterAFailure(t *testing.T) {
+	for _, d := range dbtest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			fsys := fixture(d, "-- mycourier:allow-destructive: code is filled by the importer before release\nALTER TABLE parents ADD COLUMN code varchar(10) NOT NULL;")
+			fsys["00003_purge.sql"] = &fstest.MapFile{Data: []byte("-- +goose Up\nDELETE FROM children WHERE id = (SELECT min(id) FROM children);\n")}
+			rep, err := migrate.Preserve(context.Background(), dbtest.New(t, d, dbtest.Options{NoMigrate: true}), fsys)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rep.Files) != 3 {
+				t.Fatalf("checked %v, want all three files", rep.Files)
+			}
+			var failed, lost bool
+			for _, f := range rep.Violations() {
+				failed = failed || (f.Kind == migrate.KindFails && f.File == "00002_change.sql")
+				lost = lost || (f.Kind == migrate.KindRowsLost && f.File == "00003_purge.sql" && f.Table == "children")
+			}
+			if !failed || !lost {
+				t.Fatalf("violations %v: want the failing 00002 (marked or not) and the rows 00003 deletes", rep.Violations())
+			}
+		})
+	}
+}
+
+func TestNarrowingFindingsNameTheSizes(t *testing.T) {
+	dbtest.RequirePostgres(t)
+	rep, err := migrate.Lint(context.Background(), dbtest.New(t, dialect.Postgres, dbtest.Options{NoMigrate: true}),
+		fixture(dialect.Postgres, "ALTER TABLE parents ALTER COLUMN name TYPE varchar(10);"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Findings) != 1 || !strings.Contains(rep.Findings[0].Detail, "(100)") || !strings.Contains(rep.Findings[0].Detail, "(10)") {
+		t.Fatalf("findings %v: want varchar(100) → varchar(10)", rep.Findings)
+	}
+}

@@ -45,8 +45,12 @@ func Hook() ent.Hook {
 	}
 }
 
-// uniqueSet is one group of columns whose values together must be unique.
-type uniqueSet []string
+// uniqueSet is one group of columns whose values together must be unique,
+// among the rows a partial index's predicate selects (all when where is "").
+type uniqueSet struct {
+	cols  []string
+	where string
+}
 
 // tableInfo is what the guard knows of one entity's table.
 type tableInfo struct {
@@ -64,16 +68,21 @@ var tables = sync.OnceValue(func() map[string]*tableInfo {
 		info := &tableInfo{name: t.Name}
 		for _, c := range t.Columns {
 			if c.Unique && !isPK(t, c) {
-				info.sets = append(info.sets, uniqueSet{c.Name})
+				info.sets = append(info.sets, uniqueSet{cols: []string{c.Name}})
 			}
 		}
 		for _, idx := range t.Indexes {
 			if !idx.Unique {
 				continue
 			}
-			set := make(uniqueSet, len(idx.Columns))
+			set := uniqueSet{cols: make([]string, len(idx.Columns))}
 			for i, c := range idx.Columns {
-				set[i] = c.Name
+				set.cols[i] = c.Name
+			}
+			if idx.Annotation != nil {
+				// The predicate is SQL both dialects read alike (a test
+				// runs every one of them).
+				set.where = idx.Annotation.Where
 			}
 			info.sets = append(info.sets, set)
 		}
@@ -158,15 +167,15 @@ func check(ctx context.Context, m ent.Mutation) error {
 		exclude = ids
 	}
 	for _, set := range info.sets {
-		values := make([]any, 0, len(set))
-		for _, col := range set {
+		values := make([]any, 0, len(set.cols))
+		for _, col := range set.cols {
 			v, ok := m.Field(col)
 			if !ok {
 				break
 			}
 			values = append(values, v)
 		}
-		if len(values) != len(set) {
+		if len(values) != len(set.cols) {
 			// A composite set only partly changed by an update is left to
 			// the database constraint.
 			continue
@@ -181,7 +190,7 @@ func check(ctx context.Context, m ent.Mutation) error {
 			if v := authz.FromContext(ctx); !v.Unrestricted() {
 				label = ""
 			}
-			c := apperr.Conflict{Entity: m.Type(), Field: strings.Join(set, ","), HolderID: holder, HolderLabel: label}
+			c := apperr.Conflict{Entity: m.Type(), Field: strings.Join(set.cols, ","), HolderID: holder, HolderLabel: label}
 			if len(values) == 1 {
 				c.Value = values[0]
 			}
@@ -202,12 +211,15 @@ func lookup(ctx context.Context, c *ent.Client, info *tableInfo, set uniqueSet, 
 		fmt.Fprintf(&b, `, COALESCE(CAST(%s AS TEXT), '')`, quote(l))
 	}
 	fmt.Fprintf(&b, ` FROM %s WHERE `, quote(info.name))
-	for i, col := range set {
+	for i, col := range set.cols {
 		if i > 0 {
 			b.WriteString(" AND ")
 		}
 		args = append(args, values[i])
 		fmt.Fprintf(&b, `%s = $%d`, quote(col), len(args))
+	}
+	if set.where != "" {
+		fmt.Fprintf(&b, " AND (%s)", set.where)
 	}
 	for _, x := range exclude {
 		args = append(args, x)

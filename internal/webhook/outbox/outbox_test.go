@@ -49,8 +49,15 @@ func TestServicesWriteTheOutboxInTheirTransaction(t *testing.T) {
 				SetUnitCost(250000).SaveX(ctx).ID
 			return nil
 		})
-		couriers := couriersvc.New(db.Client, couriersvc.Options{})
 		stock := stocksvc.New(db.Client, stocksvc.Config{})
+		couriers, err := couriersvc.New(db.Client, couriersvc.Options{Equipment: stock,
+			SettleDebt: func(ctx context.Context, id int, key string) error {
+				_, err := stock.SettleAsLost(ctx, id, key)
+				return err
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		steps := []func() error{
 			func() error {
 				_, err := couriers.Block(ctx, cid, couriersvc.TransitionInput{Reason: "no_show", Comment: "x"})

@@ -1,0 +1,139 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+)
+
+// request is the one shape a GraphQL request body may have.
+type request struct {
+	Query         *string         `json:"query"`
+	OperationName *string         `json:"operationName"`
+	Variables     json.RawMessage `json:"variables"`
+	Extensions    json.RawMessage `json:"extensions"`
+}
+
+// DecodeRequest checks that body is one GraphQL request: a JSON object with
+// a non-empty query string, an optional operation name, and variables and
+// extensions that are objects (or null). A batch (a JSON array) is refused:
+// each operation must come alone, so limits and sign-in apply to each.
+func DecodeRequest(body []byte) error {
+	body = bytes.TrimSpace(body)
+	if len(body) > 0 && body[0] == '[' {
+		return errBatch
+	}
+	var req request
+	dec := json.NewDecoder(bytes.NewReader(body))
+	if err := dec.Decode(&req); err != nil || dec.More() || len(body) == 0 || body[0] != '{' {
+		return errMalformed
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errMalformed
+	}
+	if req.Query == nil || *req.Query == "" {
+		return errNoQuery
+	}
+	for _, raw := range []json.RawMessage{req.Variables, req.Extensions} {
+		if t := bytes.TrimSpace(raw); len(t) > 0 && !bytes.Equal(t, []byte("null")) && t[0] != '{' {
+			return errMalformed
+		}
+	}
+	return nil
+}
+
+var (
+	errBatch     = badRequest("request.batch", "batches are not supported: send one operation per request")
+	errMalformed = badRequest("request.malformed", "the body is not a GraphQL request: a JSON object with query, operationName, variables, extensions")
+	errNoQuery   = badRequest("request.noQuery", "the request has no query")
+)
+
+// requestError is a request refused before GraphQL sees it.
+type requestError struct{ key, msg string }
+
+func (e *requestError) Error() string { return e.msg }
+
+func badRequest(key, msg string) error { return &requestError{key, msg} }
+
+// StrictPOST is gqlgen's POST transport behind DecodeRequest: a malformed
+// body gets 400 BAD_REQUEST and never reaches the executor.
+type StrictPOST struct{ transport.POST }
+
+// Do checks the body, then runs the request.
+func (t StrictPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	body, err := io.ReadAll(r.Body)
+	if err == nil {
+		err = DecodeRequest(body)
+	} else {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			writeRequestError(w, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "request.tooLarge", "the request body is too large")
+			return
+		}
+		err = errMalformed
+	}
+	var re *requestError
+	if errors.As(err, &re) {
+		writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST", re.key, re.msg)
+		return
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	t.POST.Do(w, r, exec)
+}
+
+// Supports is POST's, plus a body without a content type is still ours to
+// refuse rather than nobody's.
+func (t StrictPOST) Supports(r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		return false
+	}
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "application/json" || t.POST.Supports(r)
+}
+
+func writeRequestError(w http.ResponseWriter, status int, code, key, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
+		"message": msg, "extensions": map[string]any{"code": code, "key": key},
+	}}, "data": nil})
+}
+
+// StrictGET is gqlgen's GET transport behind the same checks as StrictPOST.
+type StrictGET struct{ transport.GET }
+
+// Do checks the query string, then runs the request.
+func (t StrictGET) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
+	q := r.URL.Query()
+	req := map[string]any{"query": q.Get("query")}
+	if name := q.Get("operationName"); name != "" {
+		req["operationName"] = name
+	}
+	for _, k := range []string{"variables", "extensions"} {
+		if v := q.Get(k); v != "" {
+			if !json.Valid([]byte(v)) {
+				writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST", "request.malformed", k+" is not valid JSON")
+				return
+			}
+			req[k] = json.RawMessage(v)
+		}
+	}
+	body, _ := json.Marshal(req)
+	var re *requestError
+	if err := DecodeRequest(body); errors.As(err, &re) {
+		writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST", re.key, re.msg)
+		return
+	}
+	t.GET.Do(w, r, exec)
+}

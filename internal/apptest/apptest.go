@@ -1,0 +1,25 @@
+// Package apptest builds the real application (internal/app) for tests.
+package apptest
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/mycourier/mycourier/internal/app"
+)
+
+// New builds the application from opts or fails tb.
+func New(tb testing.TB, opts app.Options) *app.App {
+	tb.Helper()
+	a, err := app.New(opts)
+	if err != nil {
+		tb.Fatalf("build the application: %v", err)
+	}
+	return a
+}
+
+// Handler is the application's HTTP handler, built from opts.
+func Handler(tb testing.TB, opts app.Options) http.Handler {
+	tb.Helper()
+	return New(tb, opts).Handler
+}

@@ -1,0 +1,25 @@
+// Package httperror writes the one error body mycourier's plain HTTP routes
+// answer with (file downloads, exports, the schema, sign-in failures): the
+// GraphQL error shape, so clients read every failure the same way, with the
+// request id that ties it to the log line and the audit event.
+package httperror
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/go-chi/chi/v5/middleware"
+)
+
+// Write answers with status and one error carrying code (extensions.code),
+// the message key and an English message.
+func Write(w http.ResponseWriter, r *http.Request, status int, code, key, msg string) {
+	ext := map[string]any{"code": code, "key": key}
+	if id := middleware.GetReqID(r.Context()); id != "" {
+		ext["requestId"] = id
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": msg, "extensions": ext}}})
+}
