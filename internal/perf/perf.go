@@ -120,3 +120,30 @@ func (t *countingTx) Query(ctx context.Context, query string, args, v any) error
 	t.c.add(query)
 	return t.Tx.Query(ctx, query, args, v)
 }
+
+// execQuerier is what ent's ExecContext/QueryContext (raw SQL, used by the
+// analytics summaries) look for on a driver or transaction.
+type execQuerier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func (d *countingDriver) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	d.c.add(query)
+	return d.Driver.(execQuerier).ExecContext(ctx, query, args...)
+}
+
+func (d *countingDriver) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	d.c.add(query)
+	return d.Driver.(execQuerier).QueryContext(ctx, query, args...)
+}
+
+func (t *countingTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	t.c.add(query)
+	return t.Tx.(execQuerier).ExecContext(ctx, query, args...)
+}
+
+func (t *countingTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	t.c.add(query)
+	return t.Tx.(execQuerier).QueryContext(ctx, query, args...)
+}
