@@ -42,6 +42,10 @@ import (
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
+	"github.com/mycourier/mycourier/ent/webhookattempt"
+	"github.com/mycourier/mycourier/ent/webhookdelivery"
+	"github.com/mycourier/mycourier/ent/webhookendpoint"
+	"github.com/mycourier/mycourier/ent/webhookevent"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -132,6 +136,10 @@ func checkColumn(t, c string) error {
 			transferline.Table:          transferline.ValidColumn,
 			user.Table:                  user.ValidColumn,
 			warehouse.Table:             warehouse.ValidColumn,
+			webhookattempt.Table:        webhookattempt.ValidColumn,
+			webhookdelivery.Table:       webhookdelivery.ValidColumn,
+			webhookendpoint.Table:       webhookendpoint.ValidColumn,
+			webhookevent.Table:          webhookevent.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -29,6 +29,7 @@ import (
 	"github.com/mycourier/mycourier/ent/transfer"
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
+	"github.com/mycourier/mycourier/ent/webhookdelivery"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
@@ -48,7 +49,7 @@ var entEnums = []enumCodec{
 	new(courierdocument.Verification), new(courierstatuschange.FromStatus), new(courierstatuschange.ToStatus),
 	new(equipmenttype.Category), new(equipmenttype.Tracking), new(item.State), new(item.Condition),
 	new(kit.TransportType), new(movement.Kind), new(movement.Condition), new(statusreason.Kind),
-	new(transfer.Status), new(transferline.ShortageResolution), new(user.Role),
+	new(transfer.Status), new(transferline.ShortageResolution), new(user.Role), new(webhookdelivery.Status),
 }
 
 // Every ent enum is UPPER_SNAKE_CASE in the schema, and each schema name

@@ -12,6 +12,7 @@ import (
 	"github.com/mycourier/mycourier/internal/authsvc"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/stocksvc"
+	"github.com/mycourier/mycourier/internal/webhook"
 )
 
 // Resolver holds the dependencies the resolvers need.
@@ -23,6 +24,7 @@ type Resolver struct {
 	stock    *stocksvc.Service
 	// analytics answers the dashboard from the summary tables.
 	analytics *analyticssvc.Service
+	webhooks  *webhook.Service
 }
 
 // Services are the business services the resolvers call, built once by the
@@ -33,16 +35,17 @@ type Services struct {
 	Stock    *stocksvc.Service
 	// Analytics answers the dashboard.
 	Analytics *analyticssvc.Service
+	Webhooks  *webhook.Service
 }
 
 // NewSchema returns the executable GraphQL schema over the ent client and
 // the services; a missing one is an error, not a quietly absent feature.
 func NewSchema(client *ent.Client, svcs Services) (graphql.ExecutableSchema, error) {
-	if client == nil || svcs.Auth == nil || svcs.Couriers == nil || svcs.Stock == nil || svcs.Analytics == nil {
-		return nil, errors.New("graph: the ent client and every service (Auth, Couriers, Stock, Analytics) are required")
+	if client == nil || svcs.Auth == nil || svcs.Couriers == nil || svcs.Stock == nil || svcs.Analytics == nil || svcs.Webhooks == nil {
+		return nil, errors.New("graph: the ent client and every service (Auth, Couriers, Stock, Analytics, Webhooks) are required")
 	}
 	return generated.NewExecutableSchema(generated.Config{
 		Resolvers: &Resolver{client: client, auth: svcs.Auth, stock: svcs.Stock, couriers: svcs.Couriers,
-			analytics: svcs.Analytics},
+			analytics: svcs.Analytics, webhooks: svcs.Webhooks},
 	}), nil
 }

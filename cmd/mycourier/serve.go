@@ -19,6 +19,7 @@ import (
 	"github.com/mycourier/mycourier/internal/platform/httpserver"
 	"github.com/mycourier/mycourier/internal/platform/leader"
 	"github.com/mycourier/mycourier/internal/platform/logging"
+	"github.com/mycourier/mycourier/internal/webhook"
 )
 
 func serveCmd() *cobra.Command {
@@ -89,6 +90,12 @@ func serveCmd() *cobra.Command {
 				}
 			}()
 			go runPeriodicJobs(ctx, db, couriers, log)
+			// Integrator events: deliver the outbox (one per SQLite file; any number on PostgreSQL).
+			hooks := webhook.NewDispatcher(db, webhook.Options{
+				AllowPrivate: cfg.WebhookAllowPrivate,
+				OnError:      func(err error) { log.Warn().Err(err).Msg("webhook dispatch") },
+			})
+			go hooks.Run(ctx, 2*time.Second)
 			srv := httpserver.NewServer(cfg.Listen, application.Handler, httpserver.ServerOptions{
 				ReadTimeout:  cfg.ReadTimeout,
 				WriteTimeout: cfg.WriteTimeout,

@@ -37,6 +37,10 @@ import (
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
 	"github.com/mycourier/mycourier/ent/warehouse"
+	"github.com/mycourier/mycourier/ent/webhookattempt"
+	"github.com/mycourier/mycourier/ent/webhookdelivery"
+	"github.com/mycourier/mycourier/ent/webhookendpoint"
+	"github.com/mycourier/mycourier/ent/webhookevent"
 
 	"entgo.io/ent"
 	"entgo.io/ent/privacy"
@@ -61,6 +65,8 @@ func init() {
 	apitoken.Hooks[1] = apitokenMixinHooks1[0]
 
 	apitoken.Hooks[2] = apitokenMixinHooks1[1]
+
+	apitoken.Hooks[3] = apitokenMixinHooks1[2]
 	apitokenMixinFields0 := apitokenMixin[0].Fields()
 	_ = apitokenMixinFields0
 	apitokenFields := schema.ApiToken{}.Fields()
@@ -134,6 +140,8 @@ func init() {
 	auditevent.Hooks[1] = auditeventMixinHooks1[0]
 
 	auditevent.Hooks[2] = auditeventMixinHooks1[1]
+
+	auditevent.Hooks[3] = auditeventMixinHooks1[2]
 	auditeventMixinFields0 := auditeventMixin[0].Fields()
 	_ = auditeventMixinFields0
 	auditeventFields := schema.AuditEvent{}.Fields()
@@ -209,6 +217,8 @@ func init() {
 	branch.Hooks[1] = branchMixinHooks2[0]
 
 	branch.Hooks[2] = branchMixinHooks2[1]
+
+	branch.Hooks[3] = branchMixinHooks2[2]
 	branchMixinFields0 := branchMixin[0].Fields()
 	_ = branchMixinFields0
 	branchFields := schema.Branch{}.Fields()
@@ -280,9 +290,11 @@ func init() {
 
 	courier.Hooks[2] = courierMixinHooks2[1]
 
-	courier.Hooks[3] = courierHooks[0]
+	courier.Hooks[3] = courierMixinHooks2[2]
 
-	courier.Hooks[4] = courierHooks[1]
+	courier.Hooks[4] = courierHooks[0]
+
+	courier.Hooks[5] = courierHooks[1]
 	courierInters := schema.Courier{}.Interceptors()
 	courier.Interceptors[0] = courierInters[0]
 	courierMixinFields0 := courierMixin[0].Fields()
@@ -606,6 +618,8 @@ func init() {
 	courierdocument.Hooks[1] = courierdocumentMixinHooks2[0]
 
 	courierdocument.Hooks[2] = courierdocumentMixinHooks2[1]
+
+	courierdocument.Hooks[3] = courierdocumentMixinHooks2[2]
 	courierdocumentMixinFields0 := courierdocumentMixin[0].Fields()
 	_ = courierdocumentMixinFields0
 	courierdocumentFields := schema.CourierDocument{}.Fields()
@@ -732,7 +746,9 @@ func init() {
 
 	courierstatuschange.Hooks[2] = courierstatuschangeMixinHooks1[1]
 
-	courierstatuschange.Hooks[3] = courierstatuschangeHooks[0]
+	courierstatuschange.Hooks[3] = courierstatuschangeMixinHooks1[2]
+
+	courierstatuschange.Hooks[4] = courierstatuschangeHooks[0]
 	courierstatuschangeMixinFields0 := courierstatuschangeMixin[0].Fields()
 	_ = courierstatuschangeMixinFields0
 	courierstatuschangeFields := schema.CourierStatusChange{}.Fields()
@@ -788,6 +804,8 @@ func init() {
 	equipmenttype.Hooks[1] = equipmenttypeMixinHooks2[0]
 
 	equipmenttype.Hooks[2] = equipmenttypeMixinHooks2[1]
+
+	equipmenttype.Hooks[3] = equipmenttypeMixinHooks2[2]
 	equipmenttypeMixinFields0 := equipmenttypeMixin[0].Fields()
 	_ = equipmenttypeMixinFields0
 	equipmenttypeFields := schema.EquipmentType{}.Fields()
@@ -877,6 +895,8 @@ func init() {
 	idempotencykey.Hooks[1] = idempotencykeyMixinHooks1[0]
 
 	idempotencykey.Hooks[2] = idempotencykeyMixinHooks1[1]
+
+	idempotencykey.Hooks[3] = idempotencykeyMixinHooks1[2]
 	idempotencykeyMixinFields0 := idempotencykeyMixin[0].Fields()
 	_ = idempotencykeyMixinFields0
 	idempotencykeyFields := schema.IdempotencyKey{}.Fields()
@@ -958,6 +978,8 @@ func init() {
 	item.Hooks[1] = itemMixinHooks2[0]
 
 	item.Hooks[2] = itemMixinHooks2[1]
+
+	item.Hooks[3] = itemMixinHooks2[2]
 	itemMixinFields0 := itemMixin[0].Fields()
 	_ = itemMixinFields0
 	itemFields := schema.Item{}.Fields()
@@ -1097,6 +1119,8 @@ func init() {
 	loginthrottle.Hooks[1] = loginthrottleMixinHooks1[0]
 
 	loginthrottle.Hooks[2] = loginthrottleMixinHooks1[1]
+
+	loginthrottle.Hooks[3] = loginthrottleMixinHooks1[2]
 	loginthrottleMixinFields0 := loginthrottleMixin[0].Fields()
 	_ = loginthrottleMixinFields0
 	loginthrottleFields := schema.LoginThrottle{}.Fields()
@@ -1152,7 +1176,9 @@ func init() {
 
 	movement.Hooks[2] = movementMixinHooks1[1]
 
-	movement.Hooks[3] = movementHooks[0]
+	movement.Hooks[3] = movementMixinHooks1[2]
+
+	movement.Hooks[4] = movementHooks[0]
 	movementMixinFields0 := movementMixin[0].Fields()
 	_ = movementMixinFields0
 	movementFields := schema.Movement{}.Fields()
@@ -1226,6 +1252,8 @@ func init() {
 	partner.Hooks[1] = partnerMixinHooks2[0]
 
 	partner.Hooks[2] = partnerMixinHooks2[1]
+
+	partner.Hooks[3] = partnerMixinHooks2[2]
 	partnerMixinFields0 := partnerMixin[0].Fields()
 	_ = partnerMixinFields0
 	partnerFields := schema.Partner{}.Fields()
@@ -1289,6 +1317,8 @@ func init() {
 	region.Hooks[1] = regionMixinHooks2[0]
 
 	region.Hooks[2] = regionMixinHooks2[1]
+
+	region.Hooks[3] = regionMixinHooks2[2]
 	regionMixinFields0 := regionMixin[0].Fields()
 	_ = regionMixinFields0
 	regionFields := schema.Region{}.Fields()
@@ -1354,6 +1384,8 @@ func init() {
 	session.Hooks[1] = sessionMixinHooks1[0]
 
 	session.Hooks[2] = sessionMixinHooks1[1]
+
+	session.Hooks[3] = sessionMixinHooks1[2]
 	sessionMixinFields0 := sessionMixin[0].Fields()
 	_ = sessionMixinFields0
 	sessionFields := schema.Session{}.Fields()
@@ -1485,6 +1517,8 @@ func init() {
 	stockbalance.Hooks[1] = stockbalanceMixinHooks1[0]
 
 	stockbalance.Hooks[2] = stockbalanceMixinHooks1[1]
+
+	stockbalance.Hooks[3] = stockbalanceMixinHooks1[2]
 	stockbalanceMixinFields0 := stockbalanceMixin[0].Fields()
 	_ = stockbalanceMixinFields0
 	stockbalanceFields := schema.StockBalance{}.Fields()
@@ -1684,6 +1718,8 @@ func init() {
 	user.Hooks[1] = userMixinHooks2[0]
 
 	user.Hooks[2] = userMixinHooks2[1]
+
+	user.Hooks[3] = userMixinHooks2[2]
 	userMixinFields0 := userMixin[0].Fields()
 	_ = userMixinFields0
 	userFields := schema.User{}.Fields()
@@ -1753,6 +1789,8 @@ func init() {
 	warehouse.Hooks[1] = warehouseMixinHooks2[0]
 
 	warehouse.Hooks[2] = warehouseMixinHooks2[1]
+
+	warehouse.Hooks[3] = warehouseMixinHooks2[2]
 	warehouseMixinFields0 := warehouseMixin[0].Fields()
 	_ = warehouseMixinFields0
 	warehouseFields := schema.Warehouse{}.Fields()
@@ -1807,6 +1845,234 @@ func init() {
 	warehouseDescAddress := warehouseFields[2].Descriptor()
 	// warehouse.AddressValidator is a validator for the "address" field. It is called by the builders before save.
 	warehouse.AddressValidator = warehouseDescAddress.Validators[0].(func(string) error)
+	webhookattemptMixin := schema.WebhookAttempt{}.Mixin()
+	webhookattempt.Policy = privacy.NewPolicies(webhookattemptMixin[1], schema.WebhookAttempt{})
+	webhookattempt.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := webhookattempt.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	webhookattemptMixinHooks1 := webhookattemptMixin[1].Hooks()
+
+	webhookattempt.Hooks[1] = webhookattemptMixinHooks1[0]
+
+	webhookattempt.Hooks[2] = webhookattemptMixinHooks1[1]
+
+	webhookattempt.Hooks[3] = webhookattemptMixinHooks1[2]
+	webhookattemptMixinFields0 := webhookattemptMixin[0].Fields()
+	_ = webhookattemptMixinFields0
+	webhookattemptFields := schema.WebhookAttempt{}.Fields()
+	_ = webhookattemptFields
+	// webhookattemptDescCreatedAt is the schema descriptor for created_at field.
+	webhookattemptDescCreatedAt := webhookattemptMixinFields0[0].Descriptor()
+	// webhookattempt.DefaultCreatedAt holds the default value on creation for the created_at field.
+	webhookattempt.DefaultCreatedAt = webhookattemptDescCreatedAt.Default.(func() time.Time)
+	// webhookattemptDescError is the schema descriptor for error field.
+	webhookattemptDescError := webhookattemptFields[2].Descriptor()
+	// webhookattempt.ErrorValidator is a validator for the "error" field. It is called by the builders before save.
+	webhookattempt.ErrorValidator = webhookattemptDescError.Validators[0].(func(string) error)
+	// webhookattemptDescDurationMs is the schema descriptor for duration_ms field.
+	webhookattemptDescDurationMs := webhookattemptFields[3].Descriptor()
+	// webhookattempt.DurationMsValidator is a validator for the "duration_ms" field. It is called by the builders before save.
+	webhookattempt.DurationMsValidator = webhookattemptDescDurationMs.Validators[0].(func(int) error)
+	webhookdeliveryMixin := schema.WebhookDelivery{}.Mixin()
+	webhookdelivery.Policy = privacy.NewPolicies(webhookdeliveryMixin[1], schema.WebhookDelivery{})
+	webhookdelivery.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := webhookdelivery.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	webhookdeliveryMixinHooks1 := webhookdeliveryMixin[1].Hooks()
+
+	webhookdelivery.Hooks[1] = webhookdeliveryMixinHooks1[0]
+
+	webhookdelivery.Hooks[2] = webhookdeliveryMixinHooks1[1]
+
+	webhookdelivery.Hooks[3] = webhookdeliveryMixinHooks1[2]
+	webhookdeliveryMixinFields0 := webhookdeliveryMixin[0].Fields()
+	_ = webhookdeliveryMixinFields0
+	webhookdeliveryFields := schema.WebhookDelivery{}.Fields()
+	_ = webhookdeliveryFields
+	// webhookdeliveryDescCreatedAt is the schema descriptor for created_at field.
+	webhookdeliveryDescCreatedAt := webhookdeliveryMixinFields0[0].Descriptor()
+	// webhookdelivery.DefaultCreatedAt holds the default value on creation for the created_at field.
+	webhookdelivery.DefaultCreatedAt = webhookdeliveryDescCreatedAt.Default.(func() time.Time)
+	// webhookdeliveryDescUpdatedAt is the schema descriptor for updated_at field.
+	webhookdeliveryDescUpdatedAt := webhookdeliveryMixinFields0[1].Descriptor()
+	// webhookdelivery.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	webhookdelivery.DefaultUpdatedAt = webhookdeliveryDescUpdatedAt.Default.(func() time.Time)
+	// webhookdelivery.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	webhookdelivery.UpdateDefaultUpdatedAt = webhookdeliveryDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// webhookdeliveryDescOrderingKey is the schema descriptor for ordering_key field.
+	webhookdeliveryDescOrderingKey := webhookdeliveryFields[2].Descriptor()
+	// webhookdelivery.OrderingKeyValidator is a validator for the "ordering_key" field. It is called by the builders before save.
+	webhookdelivery.OrderingKeyValidator = func() func(string) error {
+		validators := webhookdeliveryDescOrderingKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(ordering_key string) error {
+			for _, fn := range fns {
+				if err := fn(ordering_key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// webhookdeliveryDescAttempts is the schema descriptor for attempts field.
+	webhookdeliveryDescAttempts := webhookdeliveryFields[4].Descriptor()
+	// webhookdelivery.DefaultAttempts holds the default value on creation for the attempts field.
+	webhookdelivery.DefaultAttempts = webhookdeliveryDescAttempts.Default.(int)
+	// webhookdelivery.AttemptsValidator is a validator for the "attempts" field. It is called by the builders before save.
+	webhookdelivery.AttemptsValidator = webhookdeliveryDescAttempts.Validators[0].(func(int) error)
+	webhookendpointMixin := schema.WebhookEndpoint{}.Mixin()
+	webhookendpoint.Policy = privacy.NewPolicies(webhookendpointMixin[1], schema.WebhookEndpoint{})
+	webhookendpoint.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := webhookendpoint.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	webhookendpointMixinHooks1 := webhookendpointMixin[1].Hooks()
+
+	webhookendpoint.Hooks[1] = webhookendpointMixinHooks1[0]
+
+	webhookendpoint.Hooks[2] = webhookendpointMixinHooks1[1]
+
+	webhookendpoint.Hooks[3] = webhookendpointMixinHooks1[2]
+	webhookendpointMixinFields0 := webhookendpointMixin[0].Fields()
+	_ = webhookendpointMixinFields0
+	webhookendpointFields := schema.WebhookEndpoint{}.Fields()
+	_ = webhookendpointFields
+	// webhookendpointDescCreatedAt is the schema descriptor for created_at field.
+	webhookendpointDescCreatedAt := webhookendpointMixinFields0[0].Descriptor()
+	// webhookendpoint.DefaultCreatedAt holds the default value on creation for the created_at field.
+	webhookendpoint.DefaultCreatedAt = webhookendpointDescCreatedAt.Default.(func() time.Time)
+	// webhookendpointDescUpdatedAt is the schema descriptor for updated_at field.
+	webhookendpointDescUpdatedAt := webhookendpointMixinFields0[1].Descriptor()
+	// webhookendpoint.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	webhookendpoint.DefaultUpdatedAt = webhookendpointDescUpdatedAt.Default.(func() time.Time)
+	// webhookendpoint.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	webhookendpoint.UpdateDefaultUpdatedAt = webhookendpointDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// webhookendpointDescURL is the schema descriptor for url field.
+	webhookendpointDescURL := webhookendpointFields[0].Descriptor()
+	// webhookendpoint.URLValidator is a validator for the "url" field. It is called by the builders before save.
+	webhookendpoint.URLValidator = func() func(string) error {
+		validators := webhookendpointDescURL.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(url string) error {
+			for _, fn := range fns {
+				if err := fn(url); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// webhookendpointDescDescription is the schema descriptor for description field.
+	webhookendpointDescDescription := webhookendpointFields[1].Descriptor()
+	// webhookendpoint.DescriptionValidator is a validator for the "description" field. It is called by the builders before save.
+	webhookendpoint.DescriptionValidator = webhookendpointDescDescription.Validators[0].(func(string) error)
+	// webhookendpointDescEnabled is the schema descriptor for enabled field.
+	webhookendpointDescEnabled := webhookendpointFields[2].Descriptor()
+	// webhookendpoint.DefaultEnabled holds the default value on creation for the enabled field.
+	webhookendpoint.DefaultEnabled = webhookendpointDescEnabled.Default.(bool)
+	// webhookendpointDescSigningSecret is the schema descriptor for signing_secret field.
+	webhookendpointDescSigningSecret := webhookendpointFields[3].Descriptor()
+	// webhookendpoint.SigningSecretValidator is a validator for the "signing_secret" field. It is called by the builders before save.
+	webhookendpoint.SigningSecretValidator = webhookendpointDescSigningSecret.Validators[0].(func(string) error)
+	// webhookendpointDescSecretHint is the schema descriptor for secret_hint field.
+	webhookendpointDescSecretHint := webhookendpointFields[4].Descriptor()
+	// webhookendpoint.SecretHintValidator is a validator for the "secret_hint" field. It is called by the builders before save.
+	webhookendpoint.SecretHintValidator = func() func(string) error {
+		validators := webhookendpointDescSecretHint.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(secret_hint string) error {
+			for _, fn := range fns {
+				if err := fn(secret_hint); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	webhookeventMixin := schema.WebhookEvent{}.Mixin()
+	webhookevent.Policy = privacy.NewPolicies(webhookeventMixin[1], schema.WebhookEvent{})
+	webhookevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := webhookevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	webhookeventMixinHooks1 := webhookeventMixin[1].Hooks()
+
+	webhookevent.Hooks[1] = webhookeventMixinHooks1[0]
+
+	webhookevent.Hooks[2] = webhookeventMixinHooks1[1]
+
+	webhookevent.Hooks[3] = webhookeventMixinHooks1[2]
+	webhookeventMixinFields0 := webhookeventMixin[0].Fields()
+	_ = webhookeventMixinFields0
+	webhookeventFields := schema.WebhookEvent{}.Fields()
+	_ = webhookeventFields
+	// webhookeventDescCreatedAt is the schema descriptor for created_at field.
+	webhookeventDescCreatedAt := webhookeventMixinFields0[0].Descriptor()
+	// webhookevent.DefaultCreatedAt holds the default value on creation for the created_at field.
+	webhookevent.DefaultCreatedAt = webhookeventDescCreatedAt.Default.(func() time.Time)
+	// webhookeventDescType is the schema descriptor for type field.
+	webhookeventDescType := webhookeventFields[0].Descriptor()
+	// webhookevent.TypeValidator is a validator for the "type" field. It is called by the builders before save.
+	webhookevent.TypeValidator = func() func(string) error {
+		validators := webhookeventDescType.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(_type string) error {
+			for _, fn := range fns {
+				if err := fn(_type); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// webhookeventDescOrderingKey is the schema descriptor for ordering_key field.
+	webhookeventDescOrderingKey := webhookeventFields[1].Descriptor()
+	// webhookevent.OrderingKeyValidator is a validator for the "ordering_key" field. It is called by the builders before save.
+	webhookevent.OrderingKeyValidator = func() func(string) error {
+		validators := webhookeventDescOrderingKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(ordering_key string) error {
+			for _, fn := range fns {
+				if err := fn(ordering_key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 }
 
 const (

@@ -14,6 +14,7 @@ import (
 
 	"github.com/mycourier/mycourier/internal/audit"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/webhook/outbox"
 	"github.com/mycourier/mycourier/internal/platform/uniqueguard"
 )
 
@@ -80,5 +81,5 @@ func (AccessMixin) Policy() ent.Policy { return authz.Policy() }
 
 // Hooks of the AccessMixin.
 func (AccessMixin) Hooks() []ent.Hook {
-	return []ent.Hook{uniqueguard.Hook(), audit.Hook()}
+	return []ent.Hook{uniqueguard.Hook(), audit.Hook(), outbox.Hook()}
 }

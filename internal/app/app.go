@@ -27,6 +27,7 @@ import (
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/httpserver"
 	"github.com/mycourier/mycourier/internal/stocksvc"
+	"github.com/mycourier/mycourier/internal/webhook"
 	"github.com/mycourier/mycourier/internal/webui"
 )
 
@@ -102,7 +103,7 @@ func New(opts Options) (*App, error) {
 		reg = httpserver.NewRegistry()
 	}
 	metrics := httpserver.NewMetrics(reg)
-	gql, err := graph.NewServer(client, graph.Services{Auth: opts.Auth, Couriers: couriers, Stock: stock, Analytics: analytics}, graph.ServerOptions{
+	gql, err := graph.NewServer(client, graph.Services{Auth: opts.Auth, Couriers: couriers, Stock: stock, Analytics: analytics, Webhooks: webhook.NewService(client)}, graph.ServerOptions{
 		Introspection: opts.Introspection,
 		Extensions:    []graphql.HandlerExtension{metrics.GraphQL()},
 		MaxDepth:      opts.MaxDepth,

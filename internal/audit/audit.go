@@ -28,11 +28,12 @@ var ErrNoTransaction = errors.New("audit: change outside a transaction")
 const Redacted = "[redacted]"
 
 // secret fields are recorded as changed, never with their values.
-var secret = []string{"password_hash", "token_hash"}
+var secret = []string{"password_hash", "token_hash", "signing_secret"}
 
 // unaudited entities: the trail itself, and sign-in bookkeeping (sign-ins,
 // failures and lockouts are recorded as events of their own by the auth service).
-var unaudited = []string{"AuditEvent", "Session", "LoginThrottle"}
+// The webhook outbox and its delivery bookkeeping are records of their own.
+var unaudited = []string{"AuditEvent", "Session", "LoginThrottle", "WebhookEvent", "WebhookDelivery", "WebhookAttempt"}
 
 // Hook returns the ent hook that audits every mutation.
 func Hook() ent.Hook {

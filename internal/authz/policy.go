@@ -27,7 +27,7 @@ var (
 )
 
 // appendOnly entities take inserts only, whoever asks.
-var appendOnly = map[string]bool{"AuditEvent": true, "Movement": true, "CourierStatusChange": true}
+var appendOnly = map[string]bool{"AuditEvent": true, "Movement": true, "CourierStatusChange": true, "WebhookEvent": true, "WebhookAttempt": true}
 
 // Policy is the privacy policy of every entity: attached once through the
 // schema's policy mixin, it guards the API, the bot and the CLI alike, and
@@ -366,6 +366,14 @@ func entityOf(f privacy.Filter) string {
 		return "LoginThrottle"
 	case *gen.IdempotencyKeyFilter:
 		return "IdempotencyKey"
+	case *gen.WebhookEndpointFilter:
+		return "WebhookEndpoint"
+	case *gen.WebhookDeliveryFilter:
+		return "WebhookDelivery"
+	case *gen.WebhookEventFilter:
+		return "WebhookEvent"
+	case *gen.WebhookAttemptFilter:
+		return "WebhookAttempt"
 	}
 	return ""
 }

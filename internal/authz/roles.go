@@ -107,6 +107,12 @@ var Entities = map[string]Access{
 	"CourierActivationStat": {},
 	"CourierCount":          {},
 	"StockDayStat":          {},
+	// Integrator events: the owner registers endpoints and watches
+	// deliveries; the outbox and the dispatcher write as the system.
+	"WebhookEndpoint": {Read: ownerOnly, Write: ownerOnly},
+	"WebhookDelivery": {Read: ownerOnly},
+	"WebhookEvent":    {Read: ownerOnly},
+	"WebhookAttempt":  {Read: ownerOnly},
 }
 
 // Public operations need no sign-in.
@@ -122,6 +128,7 @@ var listQueries = map[string]string{
 	"equipmentTypes": "EquipmentType", "couriers": "Courier", "courierDocuments": "CourierDocument",
 	"courierStatusChanges": "CourierStatusChange", "items": "Item", "stockBalances": "StockBalance",
 	"movements": "Movement", "users": "User", "apiTokens": "ApiToken", "auditEvents": "AuditEvent",
+	"webhookEndpoints": "WebhookEndpoint", "webhookDeliveries": "WebhookDelivery",
 }
 
 // referenceData has generic create/update mutations.
@@ -199,6 +206,9 @@ var customOperations = map[string][]Role{
 	// report; each sees them within their scope.
 	"Query.dashboard":             {Owner, Manager, Security, Integrator},
 	"Mutation.updateStatusReason": ownerOnly,
+	// Integrator events (webhooks).
+	"Mutation.createWebhookEndpoint": ownerOnly,
+	"Mutation.updateWebhookEndpoint": ownerOnly,
 }
 
 // Allowed tells whether role may call the operation ("Query.couriers").

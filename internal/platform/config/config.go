@@ -44,6 +44,8 @@ type Config struct {
 	MaxBodyBytes    int64
 	MaxQueryDepth   int
 	MaxComplexity   int
+	// WebhookAllowPrivate lets webhook deliveries reach non-public addresses.
+	WebhookAllowPrivate bool
 	// Files: where courier documents and generated files are kept.
 	BlobStore   string
 	S3Endpoint  string
@@ -97,6 +99,7 @@ var Settings = []Setting{
 	{"max-body-bytes", "1048576", "largest request body accepted, except file uploads"},
 	{"max-query-depth", "12", "deepest GraphQL selection accepted"},
 	{"max-query-complexity", "5000", "highest GraphQL query complexity accepted"},
+	{"webhook-allow-private", "", "let webhook deliveries reach loopback, private and link-local addresses (default: on in dev, off in production)"},
 	{"blob-store", "disk", "where document files are kept: disk (under data-dir/documents) or s3 (shared by every instance)"},
 	{"s3-endpoint", "", "host:port of the S3-compatible object storage (blob-store s3)"},
 	{"s3-bucket", "", "bucket for files (it must exist)"},
@@ -167,6 +170,7 @@ func Load(fs *pflag.FlagSet) (Config, error) {
 	}
 	c.Playground = boolOf("playground", c.Mode == ModeDev)
 	c.AutoMigrate = boolOf("auto-migrate", true)
+	c.WebhookAllowPrivate = boolOf("webhook-allow-private", c.Mode == ModeDev)
 	if c.LogFormat == "" {
 		c.LogFormat = "console"
 		if c.Mode == ModeProduction {
