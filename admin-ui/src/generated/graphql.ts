@@ -647,6 +647,9 @@ export type CourierWhereInput = {
   phone?: string | null | undefined;
   phoneContains?: string | null | undefined;
   phoneContainsFold?: string | null | undefined;
+  /** phone_duplicate field predicates */
+  phoneDuplicate?: boolean | null | undefined;
+  phoneDuplicateNEQ?: boolean | null | undefined;
   phoneEqualFold?: string | null | undefined;
   phoneGT?: string | null | undefined;
   phoneGTE?: string | null | undefined;
