@@ -251,6 +251,9 @@ const en: TranslationMessages = {
                 internal: "Something went wrong on the server",
             },
             validation: {
+                date: "Not a valid date (YYYY-MM-DD)",
+                ids: "Not a valid list of ids",
+                check: "The value breaks a rule of the record",
                 required: "Required",
                 tooShort: "Too short",
                 tooLong: "Too long",
@@ -271,6 +274,14 @@ const en: TranslationMessages = {
                 tooManyAttempts: "Too many sign-in attempts",
             },
             courier: {
+                movesOutOfScope: "This change would move the courier outside your scope",
+                onboarded: "Courier registered",
+                submitted: "Submitted for activation",
+                activated: "Courier activated",
+                blocked: "Courier blocked",
+                unblocked: "Courier unblocked",
+                fired: "Courier dismissed",
+                rehired: "Courier rehired",
                 concurrentChange: "Someone changed this courier at the same time; reload and try again",
                 doNotRehire: "This courier is marked \"do not rehire\"",
                 documentsIncomplete: "Not all required documents are verified and valid",
@@ -282,6 +293,7 @@ const en: TranslationMessages = {
                 outOfScope: "The courier is outside your scope",
             },
             document: {
+                fileRequired: "Upload the scan before verifying the document",
                 archived: "The document is archived",
                 expiresBeforeIssued: "Expires before it was issued",
                 issuedInFuture: "Cannot be in the future",

@@ -251,6 +251,9 @@ const uz: TranslationMessages = {
                 internal: "Serverda ichki xato",
             },
             validation: {
+                date: "Sana noto‘g‘ri (YYYY-MM-DD)",
+                ids: "Identifikatorlar ro‘yxati noto‘g‘ri",
+                check: "Qiymat yozuv qoidasini buzadi",
                 required: "Majburiy maydon",
                 tooShort: "Juda qisqa",
                 tooLong: "Juda uzun",
@@ -271,6 +274,14 @@ const uz: TranslationMessages = {
                 tooManyAttempts: "Kirishga urinishlar juda ko'p",
             },
             courier: {
+                movesOutOfScope: "Bu o‘zgarish kuryerni sizning ruxsat doirangizdan chiqaradi",
+                onboarded: "Kuryer ro‘yxatga olindi",
+                submitted: "Faollashtirishga yuborildi",
+                activated: "Kuryer faollashtirildi",
+                blocked: "Kuryer bloklandi",
+                unblocked: "Kuryer blokdan chiqarildi",
+                fired: "Kuryer ishdan bo‘shatildi",
+                rehired: "Kuryer qayta ishga olindi",
                 concurrentChange: "Kuryerni bir vaqtda boshqa kishi o'zgartirdi; sahifani yangilab, qayta urining",
                 doNotRehire: "Kuryer «qayta ishga olinmasin» deb belgilangan",
                 documentsIncomplete: "Barcha majburiy hujjatlar tasdiqlanmagan yoki muddati o'tgan",
@@ -282,6 +293,7 @@ const uz: TranslationMessages = {
                 outOfScope: "Kuryer sizning ruxsat doirangizdan tashqarida",
             },
             document: {
+                fileRequired: "Hujjatni tasdiqlashdan oldin skanini yuklang",
                 archived: "Hujjat arxivda",
                 expiresBeforeIssued: "Amal qilish muddati berilgan sanadan oldin",
                 issuedInFuture: "Kelajakda bo'lishi mumkin emas",
