@@ -24,7 +24,7 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 		ctx := reqinfo.With(r.Context(), reqinfo.Info{
 			RequestID: middleware.GetReqID(r.Context()),
 			ClientIP:  clientIP(r),
-			UserAgent: r.UserAgent(),
+			UserAgent: reqinfo.Clean(r.UserAgent(), 300),
 		})
 		if h := r.Header.Get("Authorization"); h != "" {
 			scheme, token, ok := strings.Cut(h, " ")

@@ -168,3 +168,51 @@ func TestUnknownLoginCostsAboutAsMuchAsAWrongPassword(t *testing.T) {
 		t.Errorf("unknown login median %v, wrong password median %v: ratio %.2f outside 0.5–2", unknown, wrong, ratio)
 	}
 }
+
+// TestLoginsNobodyCanHaveAreWrongCredentials: a login no user can have
+// (over 64 characters, NUL, broken UTF-8, control characters) is an ordinary
+// wrong sign-in on both databases — not an error from a bounded column or
+// from PostgreSQL refusing NUL — is still throttled, and reaches the audit
+// trail clipped and printable. A hostile User-Agent does not break a real
+// sign-in either. (The fuzzer found the 2,527-byte case: before, Login
+// answered "validator failed for field LoginThrottle.key".)
+func TestLoginsNobodyCanHaveAreWrongCredentials(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d, authsvc.Config{Throttle: authsvc.ThrottleConfig{
+			FreeFailures: 2, BaseDelay: 10 * time.Second, LoginLockout: 100, AddressLockout: 1000,
+		}})
+		ctx := context.Background()
+		long := "user" + string(make([]byte, 2500))
+		for _, login := range []string{long, "ab\x00cd", "ab\xffcd", "ab\x1bcd", "пользователь"} {
+			if _, err := e.svc.Login(ctx, login, authtest.Password); !errors.Is(err, authsvc.ErrInvalidCredentials) {
+				t.Fatalf("Login(%.40q…) = %v, want ErrInvalidCredentials", login, err)
+			}
+		}
+		_, err := e.svc.Login(ctx, long, authtest.Password)
+		if !errors.Is(err, authsvc.ErrInvalidCredentials) {
+			t.Fatalf("second try of the long login: %v", err)
+		}
+		rateLimit(t, func() error { _, err := e.svc.Login(ctx, long, authtest.Password); return err }(), "auth.tooManyAttempts")
+
+		sys := authtest.Sys()
+		evs, err := e.db.Client.AuditEvent.Query().Where(auditevent.Operation("auth.login_failed")).All(sys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(evs) != 6 {
+			t.Fatalf("%d failed sign-ins audited, want 6", len(evs))
+		}
+		for _, ev := range evs {
+			shown, _ := ev.Changes["login"].(string)
+			if len(shown) > 64 {
+				t.Errorf("audited login is %d bytes, want it clipped to 64", len(shown))
+			}
+		}
+
+		u := authtest.User(t, e.svc, authz.Manager, authz.Scope{})
+		hostile := reqinfo.With(ctx, reqinfo.Info{UserAgent: "Mozilla\x00\xff" + string(make([]byte, 1000))})
+		if _, err := e.svc.Login(hostile, u.Login, authtest.Password); err != nil {
+			t.Fatalf("sign-in with a hostile User-Agent: %v", err)
+		}
+	})
+}

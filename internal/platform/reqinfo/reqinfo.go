@@ -3,7 +3,12 @@
 // and the audit trail.
 package reqinfo
 
-import "context"
+import (
+	"context"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // Info describes the request a piece of work belongs to.
 type Info struct {
@@ -33,4 +38,28 @@ func WithOperation(ctx context.Context, op string) context.Context {
 	i := From(ctx)
 	i.Operation = op
 	return With(ctx, i)
+}
+
+// Clean makes untrusted text (a header, a login nobody has) safe to store
+// and show: valid UTF-8, no control characters (PostgreSQL refuses NUL in
+// text), and at most max bytes — the columns it lands in count bytes —
+// without cutting a character in two; a clipped text ends in "…".
+func Clean(s string, max int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			r = '\uFFFD'
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if len(out) <= max {
+		return out
+	}
+	cut := max - len("…")
+	for cut > 0 && !utf8.RuneStart(out[cut]) {
+		cut--
+	}
+	return out[:cut] + "…"
 }
