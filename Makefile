@@ -12,7 +12,7 @@ FUZZTIME  ?= 20000x
 
 SQUAWK    := .tools/node_modules/.bin/squawk
 
-.PHONY: help run build ui ui-if-node ui-test image-package test-rollout test vet staticcheck unit tools generate check-generated migration schema bench seed-bench fuzz clean schema-check release-schema vulncheck
+.PHONY: help run build ui ui-if-node ui-test image-package test-rollout test vet staticcheck unit tools generate check-generated migration schema bench seed-bench fuzz clean schema-check release-schema vulncheck gosec
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -36,7 +36,7 @@ run: ui-if-node build ## build the admin UI (when Node is installed) and start m
 	$(BIN) seed --demo
 	$(BIN) serve
 
-test: vet staticcheck vulncheck unit fuzz schema-check ui-test ## run every check and test (needs PostgreSQL on 127.0.0.1:5432, Node 20, Debian chromium)
+test: vet staticcheck vulncheck gosec unit fuzz schema-check ui-test ## run every check and test (needs PostgreSQL on 127.0.0.1:5432, Node 20, Debian chromium)
 
 # The admin UI is built into internal/webui/dist/app and embedded by the Go
 # build; the Go build itself never needs Node.
@@ -85,6 +85,12 @@ vulncheck: ## govulncheck against the newest Go vulnerability reports (see .govu
 	fi; \
 	echo "vulncheck: reports of golang.org/x/vulndb@$$ver"; \
 	$(GO) run $(GOVULNCHECK) -db file://$$db -format json ./... | $(GO) run ./internal/tools/vulngate .govulncheck-allow
+
+# Security lint of hand-written code (tests and generated code left out).
+# Every accepted finding carries `#nosec <rule> -- why` at its line.
+GOSEC := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
+gosec: ## gosec security lint; zero findings or a #nosec with a reason
+	$(GO) run $(GOSEC) -quiet -exclude-generated -exclude-dir=ent -exclude-dir=graph/generated ./...
 
 tools: $(SQUAWK) ## install the test tools that are not Go modules (squawk, the PostgreSQL migration linter)
 

@@ -54,7 +54,7 @@ func Copy(ctx context.Context, dst, src Store, progress func(Info)) (CopyResult,
 			return err
 		}
 		n, err := dst.PutKey(ctx, in.Key, r)
-		r.Close()
+		_ = r.Close()
 		if err != nil {
 			return err
 		}

@@ -58,7 +58,7 @@ func New(t testing.TB, d string, opts ...Options) *database.DB {
 	if err != nil {
 		t.Fatalf("dbtest: open %s: %v", d, err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { _ = db.Close() })
 	if !o.NoMigrate {
 		if _, err := migrate.Up(ctx, db, migrate.Options{NoBackup: true}); err != nil {
 			t.Fatalf("dbtest: migrate %s: %v", d, err)
@@ -98,7 +98,7 @@ func RequirePostgres(t testing.TB) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		err = db.PingContext(ctx)
 		cancel()
-		db.Close()
+		_ = db.Close()
 	}
 	if err == nil {
 		return

@@ -49,8 +49,8 @@ func (g *generator) history(cs []benchCourier, emit func(row []any) error) (int,
 		return emit(row)
 	}
 	for _, c := range cs {
-		src.Seed(g.seed^0x5eed, uint64(c.id))
-		r := rand.New(src)
+		src.Seed(g.seed^0x5eed, uint64(c.id)) // #nosec G115 -- ids are positive
+		r := rand.New(src) // #nosec G404 -- deterministic bench data, not a secret
 		between := func(a, b time.Time) time.Time {
 			if !b.After(a) {
 				return a
@@ -142,7 +142,7 @@ type benchType struct {
 // 1% worn-out write-offs from stock, and one opening receipt per warehouse
 // and type that keeps every balance non-negative.
 func (g *generator) movements(want, minCourier, maxCourier int, warehouses []int, types []benchType, emit func(row []any) error) (int, error) {
-	r := rand.New(rand.NewPCG(g.seed^0x5706c, 1))
+	r := rand.New(rand.NewPCG(g.seed^0x5706c, 1)) // #nosec G404 -- deterministic bench data, not a secret
 	type wt struct{ w, t int }
 	net := map[wt]int{}
 	n, op := 0, 0
@@ -313,7 +313,7 @@ func benchHistory(ctx context.Context, db *database.DB, g *generator, afterID, m
 		var c benchCourier
 		var hired, changed sql.NullTime
 		if err := rows.Scan(&c.id, &c.created, &c.status, &hired, &changed); err != nil {
-			rows.Close()
+			_ = rows.Close()
 			return err
 		}
 		c.changed = c.created
@@ -326,7 +326,7 @@ func benchHistory(ctx context.Context, db *database.DB, g *generator, afterID, m
 		}
 		cs = append(cs, c)
 	}
-	rows.Close()
+	_ = rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
@@ -353,12 +353,12 @@ func benchHistory(ctx context.Context, db *database.DB, g *generator, afterID, m
 		for trs.Next() {
 			var t benchType
 			if err := trs.Scan(&t.id, &t.cost); err != nil {
-				trs.Close()
+				_ = trs.Close()
 				return err
 			}
 			types = append(types, t)
 		}
-		trs.Close()
+		_ = trs.Close()
 		if len(whs) == 0 || len(types) == 0 {
 			return fmt.Errorf("movements need warehouses and equipment types")
 		}

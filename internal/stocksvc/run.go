@@ -131,7 +131,7 @@ func (s *Service) run(ctx context.Context, name, key string, input any, fn func(
 		select {
 		case <-ctx.Done():
 			return nil, ctx.Err()
-		case <-time.After(backoff + time.Duration(mrand.Int64N(int64(5*time.Millisecond)))):
+		case <-time.After(backoff + time.Duration(mrand.Int64N(int64(5*time.Millisecond)))): // #nosec G404 -- retry jitter, not a secret
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3afero"
@@ -37,7 +38,7 @@ func Start(t testing.TB) blobstore.S3Options {
 	if err != nil {
 		t.Fatalf("s3test: listen: %v", err)
 	}
-	srv := &http.Server{Handler: gofakes3.New(backend, gofakes3.WithoutVersioning()).Server()}
+	srv := &http.Server{Handler: gofakes3.New(backend, gofakes3.WithoutVersioning()).Server(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close() })
 	return blobstore.S3Options{

@@ -92,7 +92,7 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pingCtx); err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, fmt.Errorf("database: connect to %s: %w", d, err)
 	}
 	var drv dialect.Driver = entsql.OpenDB(d, db)

@@ -31,7 +31,7 @@ func WithTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) 
 		if i >= MaxAttempts {
 			return &dbError{domain: ErrBusy, cause: fmt.Errorf("%d attempts: %w", i, err)}
 		}
-		backoff := time.Duration(i*i)*5*time.Millisecond + rand.N(5*time.Millisecond)
+		backoff := time.Duration(i*i)*5*time.Millisecond + rand.N(5*time.Millisecond) // #nosec G404 -- retry jitter, not a secret
 		select {
 		case <-ctx.Done():
 			return ctx.Err()

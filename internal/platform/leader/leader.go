@@ -100,7 +100,7 @@ func (r *Runner) acquire(ctx context.Context) (*sql.Conn, bool, error) {
 	}
 	var ok bool
 	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", lockID).Scan(&ok); err != nil || !ok {
-		conn.Close()
+		_ = conn.Close()
 		return nil, false, err
 	}
 	return conn, true, nil
@@ -134,7 +134,7 @@ func (r *Runner) lead(ctx context.Context, conn *sql.Conn) {
 	if _, err := conn.ExecContext(uctx, "SELECT pg_advisory_unlock($1)", lockID); err != nil {
 		_ = conn.Raw(func(any) error { return driver.ErrBadConn }) // drop the session, releasing the lock
 	}
-	conn.Close()
+	_ = conn.Close()
 }
 
 // runJobs runs every job on its own schedule until ctx ends.

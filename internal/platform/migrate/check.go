@@ -396,7 +396,7 @@ func typeString(t schema.Type) string {
 func empty(ctx context.Context, db *database.DB, r *schema.Realm) error {
 	ts := sortedTables(r)
 	for i := len(ts) - 1; i >= 0; i-- {
-		if _, err := db.SQL.ExecContext(ctx, "DELETE FROM "+quote(db, ts[i].Name)); err != nil {
+		if _, err := db.SQL.ExecContext(ctx, "DELETE FROM "+quote(db, ts[i].Name)); err != nil { // #nosec G202 -- table name from the inspected schema, quoted
 			return fmt.Errorf("empty %s: %w", ts[i].Name, err)
 		}
 	}

@@ -55,7 +55,7 @@ func fill(ctx context.Context, db *database.DB, r *schema.Realm, seq map[string]
 					marks[j] = "$" + strconv.Itoa(j+1)
 				}
 			}
-			q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", quote(db, t.Name), strings.Join(cols, ", "), strings.Join(marks, ", "))
+			q := fmt.Sprintf("INSERT INTO %s (%s) VALUES (%s)", quote(db, t.Name), strings.Join(cols, ", "), strings.Join(marks, ", ")) // #nosec G201 -- table and column names come from the inspected schema and are quoted
 			if len(cols) == 0 {
 				q = fmt.Sprintf("INSERT INTO %s DEFAULT VALUES", quote(db, t.Name))
 			}
@@ -103,12 +103,12 @@ func valueFor(ctx context.Context, db *database.DB, t *schema.Table, c *schema.C
 		for rows.Next() {
 			var v any
 			if err := rows.Scan(&v); err != nil {
-				rows.Close()
+				_ = rows.Close()
 				return nil, false, err
 			}
 			ids = append(ids, v)
 		}
-		rows.Close()
+		_ = rows.Close()
 		if len(ids) == 0 {
 			if c.Type.Null {
 				return nil, true, nil
@@ -168,7 +168,7 @@ func readTable(ctx context.Context, db *database.DB, t *schema.Table, tag string
 	for i, c := range t.Columns {
 		names[i] = quote(db, c.Name)
 	}
-	q := fmt.Sprintf("SELECT %s FROM %s /* %s */", strings.Join(names, ", "), quote(db, t.Name), strings.ReplaceAll(tag, "*/", ""))
+	q := fmt.Sprintf("SELECT %s FROM %s /* %s */", strings.Join(names, ", "), quote(db, t.Name), strings.ReplaceAll(tag, "*/", "")) // #nosec G201 -- table and column names come from the inspected schema and are quoted
 	rows, err := db.SQL.QueryContext(ctx, q)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", t.Name, err)

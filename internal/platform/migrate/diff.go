@@ -180,7 +180,7 @@ func CreateScratchPostgres(ctx context.Context, serverURL, prefix string) (strin
 	}
 	name := fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano())
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		admin.Close()
+		_ = admin.Close()
 		return "", nil, fmt.Errorf("migrate: create scratch database: %w", err)
 	}
 	u.Path = "/" + name
@@ -188,7 +188,7 @@ func CreateScratchPostgres(ctx context.Context, serverURL, prefix string) (strin
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		_, _ = admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		admin.Close()
+		_ = admin.Close()
 	}
 	return u.String(), drop, nil
 }
@@ -212,7 +212,7 @@ func Allow(dir, version, reason string) (string, error) {
 	if allowRE.Match(body) {
 		return "", fmt.Errorf("migrate: allow: %s is already marked", filepath.Base(files[0]))
 	}
-	if err := os.WriteFile(files[0], append([]byte(AllowMarker+" "+reason+"\n"), body...), 0o644); err != nil {
+	if err := os.WriteFile(files[0], append([]byte(AllowMarker+" "+reason+"\n"), body...), 0o644); err != nil { // #nosec G306 G703 -- a developer command writing a migration file into the repository
 		return "", err
 	}
 	return files[0], Hash(dir)

@@ -288,7 +288,7 @@ func provider(db *database.DB, fsys fs.FS, opts *Options) (*goose.Provider, func
 				return nil, nil, fmt.Errorf("migrate: %w", err)
 			}
 			c.SetMaxOpenConns(2)
-			conn, cleanup = c, func() { c.Close() }
+			conn, cleanup = c, func() { _ = c.Close() }
 		}
 	case dialect.SQLite:
 		gd = goose.DialectSQLite3
@@ -298,7 +298,7 @@ func provider(db *database.DB, fsys fs.FS, opts *Options) (*goose.Provider, func
 			return nil, nil, fmt.Errorf("migrate: %w", err)
 		}
 		c.SetMaxOpenConns(1)
-		conn, cleanup = c, func() { c.Close() }
+		conn, cleanup = c, func() { _ = c.Close() }
 	default:
 		return nil, nil, fmt.Errorf("migrate: unsupported dialect %q", db.Dialect)
 	}

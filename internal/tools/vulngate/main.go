@@ -60,7 +60,7 @@ func main() {
 // readAllow reads "ID reason…" lines; # starts a comment. An entry without
 // a reason is an error: accepting a risk means saying why.
 func readAllow(path string) (map[string]string, error) {
-	f, err := os.Open(path)
+	f, err := os.Open(path) // #nosec G304 G703 -- the allow list named on the command line of make vulncheck
 	if errors.Is(err, os.ErrNotExist) {
 		return map[string]string{}, nil
 	}
