@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
@@ -125,9 +128,11 @@ func TestZipBombIsRefusedBeforeExtraction(t *testing.T) {
 	}
 }
 
-// An archive that declares a small member but holds a huge one: Go's zip
-// reader stops at the declared size, so the declared sizes the check reads
-// bound what is inflated.
+// An archive that declares a small member but holds a huge one. Check
+// trusts declared sizes because Go's zip reader stops a member at its
+// declared size; this pins that property of the standard library and of
+// the spreadsheet library's reading (it fails if either stops holding, not
+// if Check is removed: TestZipBombIsRefusedBeforeExtraction covers that).
 func TestZipMemberLyingAboutItsSizeIsNotInflated(t *testing.T) {
 	var body bytes.Buffer
 	fw, _ := flate.NewWriter(&body, flate.BestSpeed)
@@ -214,5 +219,43 @@ func TestNotAWorkbook(t *testing.T) {
 		if _, _, err := xlsxsafe.ReadFirstSheet(data, xlsxsafe.DefaultLimits); err == nil {
 			t.Errorf("%s: read without an error", name)
 		}
+	}
+}
+
+// Every workbook the server reads goes through this package: no other
+// non-test code opens one with the library directly (its defaults would
+// unzip 16 GB).
+func TestNoOtherCodeOpensWorkbooks(t *testing.T) {
+	root := "../.."
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		t.Fatalf("module root not found: %v", err)
+	}
+	var found []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == ".git" || path == filepath.Join(root, "admin-ui")) {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || filepath.Base(filepath.Dir(path)) == "xlsxsafe" {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, call := range []string{"excelize.OpenReader(", "excelize.OpenFile(", ".ReadZipReader("} {
+			if bytes.Contains(b, []byte(call)) {
+				found = append(found, path+": "+call)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range found {
+		t.Errorf("opens a workbook without xlsxsafe: %s", f)
 	}
 }
