@@ -156,6 +156,11 @@ func (t StrictMultipart) Do(w http.ResponseWriter, r *http.Request, exec graphql
 		writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST", "request.malformed", "the multipart body has no boundary")
 		return
 	}
+	limit := t.MaxUploadSize
+	if limit <= 0 {
+		limit = MaxUploadBytes
+	}
+	w = limitUpload(w, r, limit)
 	var seen bytes.Buffer
 	mr := multipart.NewReader(io.TeeReader(r.Body, &seen), params["boundary"])
 	part, err := mr.NextPart()

@@ -1,17 +1,14 @@
 package analyticssvc
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/rs/zerolog"
-
 	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/platform/httperror"
 )
 
 // Handler serves GET /export/dashboard?format=csv|xlsx&section=…&from=YYYY-MM-DD
@@ -27,7 +24,7 @@ func (s *Service) Handler() http.Handler {
 		}
 		f, err := parseFilter(q.Get)
 		if err != nil {
-			writeError(w, err)
+			httperror.WriteError(w, req, err)
 			return
 		}
 		var sections []string
@@ -38,10 +35,7 @@ func (s *Service) Handler() http.Handler {
 		// could not be reported.
 		var buf strings.Builder
 		if err := s.Export(req.Context(), &buf, format, f, Interval(strings.ToLower(q.Get("interval"))), sections...); err != nil {
-			writeError(w, err)
-			if apperr.CodeOf(err) == apperr.CodeInternal {
-				zerolog.Ctx(req.Context()).Error().Err(err).Msg("dashboard export failed")
-			}
+			httperror.WriteError(w, req, err) // logs what is not a refusal
 			return
 		}
 		ct := "text/csv; charset=utf-8"
@@ -96,23 +90,4 @@ func parseFilter(get func(string) string) (Filter, error) {
 		return f, bad
 	}
 	return f, nil
-}
-
-func writeError(w http.ResponseWriter, err error) {
-	code := apperr.CodeOf(err)
-	status := map[apperr.Code]int{apperr.CodeUnauthenticated: 401, apperr.CodeForbidden: 403, apperr.CodeBadUserInput: 400}[code]
-	msg := "internal error"
-	if status == 0 {
-		status, code = 500, apperr.CodeInternal
-	} else {
-		msg = err.Error()
-		var e *apperr.Error
-		if errors.As(err, &e) {
-			msg = e.Message
-		}
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": msg, "extensions": map[string]any{"code": string(code)}}}})
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/csvsafe"
+	"github.com/mycourier/mycourier/internal/xlsxsafe"
 )
 
 // Import limits: a file larger than this, or with more data rows, is
@@ -101,7 +102,7 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 		return nil, importFileError("import.empty", "the file has no header row", "Файл пуст")
 	}
 	if len(rows)-1 > MaxImportRows {
-		return nil, importFileError("import.tooManyRows", fmt.Sprintf("the file has more than %d rows", MaxImportRows), "Слишком много строк")
+		return nil, errTooManyRows
 	}
 	cols, err := mapHeader(rows[0])
 	if err != nil {
@@ -376,25 +377,31 @@ func datesFromSerials(shown, raw [][]string) {
 	}
 }
 
-// readTable reads an XLSX (zip) or CSV file into rows of cells.
+// importLimits bound what reading an import file may cost: the spreadsheet
+// checks (zip bomb, rows, columns) of xlsxsafe, with the import's row cap.
+var importLimits = func() xlsxsafe.Limits {
+	l := xlsxsafe.DefaultLimits
+	l.MaxRows = MaxImportRows + 1 // the header
+	return l
+}()
+
+// readTable reads an XLSX (zip) or CSV file into rows of cells. Neither
+// reading may cost much more than the file's size: an XLSX is checked
+// before it is unzipped, and both stop at the row and column caps.
 func readTable(data []byte) ([][]string, error) {
-	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		f, err := excelize.OpenReader(bytes.NewReader(data))
-		if err != nil {
-			return nil, importFileError("import.badXlsx", "the file is not a readable XLSX workbook", "Файл не является книгой XLSX")
-		}
-		defer f.Close()
-		sheets := f.GetSheetList()
-		if len(sheets) == 0 {
+	if xlsxsafe.IsZip(data) {
+		rows, raw, err := xlsxsafe.ReadFirstSheet(data, importLimits)
+		switch {
+		case errors.Is(err, xlsxsafe.ErrTooLarge):
+			return nil, importFileError("import.tooLarge", fmt.Sprintf("the workbook unpacks to more than %d MiB", importLimits.MaxUnzippedBytes>>20), "Файл слишком большой")
+		case errors.Is(err, xlsxsafe.ErrTooManyRows):
+			return nil, errTooManyRows
+		case errors.Is(err, xlsxsafe.ErrTooManyColumns):
+			return nil, errTooManyColumns
+		case errors.Is(err, xlsxsafe.ErrNoSheets):
 			return nil, importFileError("import.empty", "the workbook has no sheets", "В книге нет листов")
-		}
-		rows, err := f.GetRows(sheets[0])
-		if err != nil {
-			return nil, importFileError("import.badXlsx", "the first sheet cannot be read", "Не удалось прочитать первый лист")
-		}
-		raw, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, importFileError("import.badXlsx", "the first sheet cannot be read", "Не удалось прочитать первый лист")
+		case err != nil:
+			return nil, importFileError("import.badXlsx", "the file is not a readable XLSX workbook", "Файл не является книгой XLSX")
 		}
 		datesFromSerials(rows, raw)
 		return rows, nil
@@ -403,26 +410,64 @@ func readTable(data []byte) ([][]string, error) {
 	if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
 		return nil, importFileError("import.notText", "the file is neither UTF-8 CSV nor XLSX", "Файл не является CSV (UTF-8) или XLSX")
 	}
+	comma := ','
+	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		comma = ';' // Excel in Russian locales saves CSV with semicolons
+	}
+	// A line of a million separators would be a million fields before any
+	// check could see the record: count them first.
+	if maxFields(data, byte(comma)) > importLimits.MaxColumns {
+		return nil, errTooManyColumns
+	}
 	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma = comma
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = false
-	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
-		r.Comma = ';' // Excel in Russian locales saves CSV with semicolons
-	}
-	rows, err := r.ReadAll()
-	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			return nil, importFileError("import.badCsv", fmt.Sprintf("the CSV is malformed at line %d", pe.Line), "Ошибка формата CSV")
+	var rows [][]string
+	for {
+		row, err := r.Read()
+		if err == io.EOF {
+			break
 		}
-		return nil, importFileError("import.badCsv", "the CSV is malformed", "Ошибка формата CSV")
-	}
-	for _, row := range rows { // our exports neutralise formula-like cells; read them back as they were
-		for i, c := range row {
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, importFileError("import.badCsv", fmt.Sprintf("the CSV is malformed at line %d", pe.Line), "Ошибка формата CSV")
+			}
+			return nil, importFileError("import.badCsv", "the CSV is malformed", "Ошибка формата CSV")
+		}
+		if len(rows) == importLimits.MaxRows {
+			return nil, errTooManyRows
+		}
+		for i, c := range row { // our exports neutralise formula-like cells; read them back as they were
 			row[i] = csvsafe.Restore(c)
 		}
+		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+var (
+	errTooManyRows    = importFileError("import.tooManyRows", fmt.Sprintf("the file has more than %d rows", MaxImportRows), "Слишком много строк")
+	errTooManyColumns = importFileError("import.tooManyColumns", fmt.Sprintf("the file has more than %d columns", importLimits.MaxColumns), "Слишком много столбцов")
+)
+
+// maxFields is the largest number of fields of any CSV record in data:
+// separators outside quotes, plus one.
+func maxFields(data []byte, comma byte) int {
+	most, fields, quoted := 0, 1, false
+	for _, b := range data {
+		switch {
+		case b == '"':
+			quoted = !quoted // an escaped quote ("") toggles twice
+		case quoted:
+		case b == comma:
+			fields++
+		case b == '\n':
+			most, fields = max(most, fields), 1
+		}
+	}
+	return max(most, fields)
 }
 
 // mapHeader finds each known column in the header row; an unknown column or

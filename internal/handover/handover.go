@@ -8,7 +8,6 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -20,7 +19,6 @@ import (
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/platform/httperror"
-	"github.com/mycourier/mycourier/internal/platform/logging"
 )
 
 //go:embed fonts/DejaVuSans.ttf
@@ -263,8 +261,9 @@ func money(v int64) string {
 type Loader func(ctx context.Context, documentNumber string) (*Act, error)
 
 // Handler serves GET …/{documentNumber}.pdf?lang=ru|uz|en. Wrap it in the
-// sign-in middleware: it answers 401 without a viewer, 404 for a document
-// that does not exist or that the viewer may not see.
+// sign-in middleware: it answers 401 without a viewer, 403 to a role that
+// may not read stock movements, 404 for a document that does not exist or
+// that the viewer may not see.
 func Handler(load Loader) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if authz.FromContext(r.Context()) == nil {
@@ -274,22 +273,15 @@ func Handler(load Loader) http.Handler {
 		name := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
 		number := strings.TrimSuffix(name, ".pdf")
 		act, err := load(r.Context(), number)
-		switch {
-		case errors.Is(err, apperr.ErrNotFound):
-			httperror.Write(w, r, http.StatusNotFound, string(apperr.CodeNotFound), "error.notFound", "act not found")
-			return
-		case errors.Is(err, apperr.ErrForbidden):
-			httperror.Write(w, r, http.StatusForbidden, string(apperr.CodeForbidden), "error.forbidden", "forbidden")
-			return
-		case err != nil:
-			logging.FromContext(r.Context()).Error().Err(err).Str("document", number).Msg("handover: load act")
-			httperror.Write(w, r, http.StatusInternalServerError, string(apperr.CodeInternal), "error.internal", "internal error")
+		if err != nil {
+			// Refusals (a role without stock access, a document outside
+			// the scope) answer 403 or 404 with a code; only faults are 500.
+			httperror.WriteError(w, r, err)
 			return
 		}
 		var buf bytes.Buffer
 		if err := Render(&buf, act, ParseLang(r.URL.Query().Get("lang"))); err != nil {
-			logging.FromContext(r.Context()).Error().Err(err).Msg("handover: render")
-			httperror.Write(w, r, http.StatusInternalServerError, string(apperr.CodeInternal), "error.internal", "internal error")
+			httperror.WriteError(w, r, err)
 			return
 		}
 		w.Header().Set("Content-Type", "application/pdf")

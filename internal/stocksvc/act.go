@@ -2,6 +2,7 @@ package stocksvc
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -9,8 +10,8 @@ import (
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/item"
 	"github.com/mycourier/mycourier/ent/movement"
+	"github.com/mycourier/mycourier/ent/privacy"
 	"github.com/mycourier/mycourier/internal/apperr"
-	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/handover"
 	"github.com/mycourier/mycourier/internal/pii"
 )
@@ -19,13 +20,19 @@ import (
 var CompanyName = "MyCourier"
 
 // Act assembles the handover act of an issue or return for the viewer in
-// ctx: a document the viewer's scope does not reach is not found. The
-// courier's PINFL is always masked on paper.
+// ctx. Every record on it is read under the viewer's own privacy rules, so
+// the act shows exactly what the API shows them: a document outside their
+// scope is not found, a role without stock access is refused, and a
+// courier (or item, or staff member) the API hides from them is left blank
+// on paper. The courier's PINFL is always masked on paper.
 func (s *Service) Act(ctx context.Context, documentNumber string) (*handover.Act, error) {
 	c := s.clientFor(ctx)
 	ms, err := c.Movement.Query().
 		Where(movement.DocumentNumber(documentNumber), movement.KindIn(movement.KindIssue, movement.KindReturn)).
 		Order(ent.Asc(movement.FieldID)).All(ctx)
+	if errors.Is(err, privacy.Deny) {
+		return nil, fmt.Errorf("act %s: %w", documentNumber, apperr.ErrForbidden)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("act %s: %w", documentNumber, err)
 	}
@@ -36,15 +43,39 @@ func (s *Service) Act(ctx context.Context, documentNumber string) (*handover.Act
 	if first.CourierID == nil {
 		return nil, apperr.NotFound{Entity: "Act", ID: documentNumber}
 	}
-	// The viewer sees the document; the names on it are read as the system.
-	sys := authz.SystemContext(ctx, "handover")
-	w, err := c.Warehouse.Get(sys, first.WarehouseID)
-	if err != nil {
+	act := &handover.Act{
+		Kind:           handover.KindIssue,
+		Company:        CompanyName,
+		Date:           first.CreatedAt,
+		DocumentNumber: documentNumber,
+		Comment:        first.Comment,
+	}
+	if first.Kind == movement.KindReturn {
+		act.Kind = handover.KindReturn
+	}
+	w, err := c.Warehouse.Get(ctx, first.WarehouseID)
+	if err = hidden(err); err != nil {
 		return nil, fmt.Errorf("act %s: warehouse: %w", documentNumber, err)
 	}
-	cr, err := c.Courier.Get(sys, *first.CourierID)
-	if err != nil {
+	if w != nil {
+		act.Warehouse, act.WarehouseAddress = w.Name, w.Address
+	}
+	cr, err := c.Courier.Get(ctx, *first.CourierID)
+	if err = hidden(err); err != nil {
 		return nil, fmt.Errorf("act %s: courier: %w", documentNumber, err)
+	}
+	if cr != nil {
+		act.CourierName = strings.TrimSpace(strings.Join([]string{cr.LastName, cr.FirstName, cr.MiddleName}, " "))
+		act.CourierPINFL = pii.MaskPINFL(cr.Pinfl)
+	}
+	if first.ActorID != nil {
+		u, err := c.User.Get(ctx, *first.ActorID)
+		if err = hidden(err); err != nil {
+			return nil, fmt.Errorf("act %s: staff: %w", documentNumber, err)
+		}
+		if u != nil {
+			act.StaffName = u.FullName
+		}
 	}
 	var typeIDs, itemIDs []int
 	for _, m := range ms {
@@ -53,8 +84,8 @@ func (s *Service) Act(ctx context.Context, documentNumber string) (*handover.Act
 			itemIDs = append(itemIDs, *m.ItemID)
 		}
 	}
-	types, err := c.EquipmentType.Query().Where(equipmenttype.IDIn(typeIDs...)).All(sys)
-	if err != nil {
+	types, err := c.EquipmentType.Query().Where(equipmenttype.IDIn(typeIDs...)).All(ctx)
+	if err = hidden(err); err != nil {
 		return nil, fmt.Errorf("act %s: types: %w", documentNumber, err)
 	}
 	typeByID := map[int]*ent.EquipmentType{}
@@ -63,31 +94,12 @@ func (s *Service) Act(ctx context.Context, documentNumber string) (*handover.Act
 	}
 	serials := map[int]string{}
 	if len(itemIDs) > 0 {
-		its, err := c.Item.Query().Where(item.IDIn(itemIDs...)).All(sys)
-		if err != nil {
+		its, err := c.Item.Query().Where(item.IDIn(itemIDs...)).All(ctx)
+		if err = hidden(err); err != nil {
 			return nil, fmt.Errorf("act %s: items: %w", documentNumber, err)
 		}
 		for _, it := range its {
 			serials[it.ID] = it.Serial
-		}
-	}
-	act := &handover.Act{
-		Kind:             handover.KindIssue,
-		Company:          CompanyName,
-		Warehouse:        w.Name,
-		WarehouseAddress: w.Address,
-		Date:             first.CreatedAt,
-		DocumentNumber:   documentNumber,
-		CourierName:      strings.TrimSpace(strings.Join([]string{cr.LastName, cr.FirstName, cr.MiddleName}, " ")),
-		CourierPINFL:     pii.MaskPINFL(cr.Pinfl),
-		Comment:          first.Comment,
-	}
-	if first.Kind == movement.KindReturn {
-		act.Kind = handover.KindReturn
-	}
-	if first.ActorID != nil {
-		if u, err := c.User.Get(sys, *first.ActorID); err == nil {
-			act.StaffName = u.FullName
 		}
 	}
 	for _, m := range ms {
@@ -105,6 +117,15 @@ func (s *Service) Act(ctx context.Context, documentNumber string) (*handover.Act
 		act.Lines = append(act.Lines, l)
 	}
 	return act, nil
+}
+
+// hidden clears the errors of a record the viewer may not see: the act
+// leaves it blank, as the API leaves the edge null.
+func hidden(err error) error {
+	if ent.IsNotFound(err) || errors.Is(err, privacy.Deny) {
+		return nil
+	}
+	return err
 }
 
 func abs(n int) int {

@@ -310,6 +310,7 @@ const en: TranslationMessages = {
                 empty: "The file is empty",
                 notText: "The file is not text",
                 tooLarge: "The file is too large",
+                tooManyColumns: "Too many columns",
                 tooManyRows: "Too many rows",
             },
             name: {

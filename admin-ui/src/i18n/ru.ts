@@ -310,6 +310,7 @@ const ru: TranslationMessages = {
                 empty: "Файл пуст",
                 notText: "Файл не текстовый",
                 tooLarge: "Файл слишком большой",
+                tooManyColumns: "Слишком много столбцов",
                 tooManyRows: "Слишком много строк",
             },
             name: {

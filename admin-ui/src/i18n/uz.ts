@@ -310,6 +310,7 @@ const uz: TranslationMessages = {
                 empty: "Fayl bo'sh",
                 notText: "Fayl matnli emas",
                 tooLarge: "Fayl juda katta",
+                tooManyColumns: "Ustunlar juda ko'p",
                 tooManyRows: "Qatorlar juda ko'p",
             },
             name: {

@@ -154,10 +154,28 @@ func export(w http.ResponseWriter, req *http.Request, svc *couriersvc.Service) {
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=couriers-%s.%s", time.Now().UTC().Format("20060102-1504"), format))
 	w.Header().Set("Cache-Control", "private, no-store")
-	if _, err := svc.Export(ctx, w, format, preds...); err != nil {
+	out := &countingWriter{w: w}
+	if _, err := svc.Export(ctx, out, format, preds...); err != nil {
+		if out.n == 0 { // nothing sent yet (an XLSX is written at the end): answer with the error
+			w.Header().Del("Content-Disposition")
+			httperror.WriteError(w, req, err)
+			return
+		}
 		// Headers are out; the truncated body is all we can do. Log it.
 		zerolog.Ctx(ctx).Error().Err(err).Msg("courier export failed")
 	}
+}
+
+// countingWriter counts the bytes an export has sent.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func urlEscape(s string) string {

@@ -6,9 +6,15 @@ package httperror
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 
+	"entgo.io/ent/privacy"
 	"github.com/go-chi/chi/v5/middleware"
+
+	gen "github.com/mycourier/mycourier/ent"
+	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/platform/logging"
 )
 
 // Write answers with status and one error carrying code (extensions.code),
@@ -22,4 +28,42 @@ func Write(w http.ResponseWriter, r *http.Request, status int, code, key, msg st
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": msg, "extensions": ext}}})
+}
+
+// statusOf is the HTTP status of each code.
+var statusOf = map[apperr.Code]int{
+	apperr.CodeUnauthenticated:   http.StatusUnauthorized,
+	apperr.CodeForbidden:         http.StatusForbidden,
+	apperr.CodeBadUserInput:      http.StatusBadRequest,
+	apperr.CodeNotFound:          http.StatusNotFound,
+	apperr.CodeConflict:          http.StatusConflict,
+	apperr.CodeInsufficientStock: http.StatusConflict,
+	apperr.CodeInvalidTransition: http.StatusConflict,
+	apperr.CodeRateLimited:       http.StatusTooManyRequests,
+}
+
+// WriteError answers with err as the plain HTTP routes present it: a coded
+// error (apperr) keeps its code, key and message; a read the privacy policy
+// refused is 403 FORBIDDEN and a record ent did not find is 404 NOT_FOUND,
+// so a refusal is never mistaken for a fault; anything else is logged here,
+// once, and answers 500 INTERNAL with a fixed message.
+func WriteError(w http.ResponseWriter, r *http.Request, err error) {
+	var ae *apperr.Error
+	switch code := apperr.CodeOf(err); {
+	case code == apperr.CodeNotFound:
+		Write(w, r, http.StatusNotFound, string(code), "error.notFound", "not found")
+	case code == apperr.CodeConflict:
+		Write(w, r, http.StatusConflict, string(code), "error.conflict", err.Error())
+	case code == apperr.CodeBadUserInput && !errors.As(err, &ae):
+		Write(w, r, http.StatusBadRequest, string(code), "error.invalid", err.Error())
+	case statusOf[code] != 0 && errors.As(err, &ae):
+		Write(w, r, statusOf[code], string(code), ae.Key, ae.Message)
+	case errors.Is(err, privacy.Deny):
+		Write(w, r, http.StatusForbidden, string(apperr.CodeForbidden), "error.forbidden", "you are not allowed to do this")
+	case gen.IsNotFound(err):
+		Write(w, r, http.StatusNotFound, string(apperr.CodeNotFound), "error.notFound", "not found")
+	default:
+		logging.FromContext(r.Context()).Error().Err(err).Str("path", r.URL.Path).Msg("http: internal error")
+		Write(w, r, http.StatusInternalServerError, string(apperr.CodeInternal), "error.internal", "internal error")
+	}
 }
