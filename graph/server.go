@@ -76,6 +76,7 @@ func NewServer(client *ent.Client, svcs Services, opts ServerOptions) (*handler.
 	}
 	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: entgql.SkipIfHasFields(ownTx...)})
 	srv.AroundRootFields(HasRole)
+	srv.AroundFields(OtherUsersFields)
 	srv.SetErrorPresenter(Presenter)
 	srv.SetRecoverFunc(Recover)
 	return srv, nil
