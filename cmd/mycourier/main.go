@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mycourier/mycourier/internal/platform/config"
+	"github.com/mycourier/mycourier/internal/platform/tz"
 )
 
 func main() {
@@ -36,6 +37,11 @@ func rootCmd() *cobra.Command {
 }
 
 // loadConfig reads the configuration from the command's flags and environment.
+// The company's time zone is set here, once, for every command.
 func loadConfig(cmd *cobra.Command) (config.Config, error) {
-	return config.Load(cmd.Flags())
+	cfg, err := config.Load(cmd.Flags())
+	if err == nil {
+		tz.Set(cfg.TimeZone)
+	}
+	return cfg, err
 }

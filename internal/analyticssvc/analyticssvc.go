@@ -354,7 +354,7 @@ func periodStart(day int, iv Interval) time.Time {
 		// ISO weeks start on Monday.
 		return t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7))
 	case Month:
-		return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, summary.Zone)
+		return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, summary.Zone())
 	}
 	return t
 }

@@ -62,7 +62,7 @@ func viewer(role authz.Role, s authz.Scope) context.Context {
 
 // at is noon in Tashkent of a day.
 func at(y int, m time.Month, d int) time.Time {
-	return time.Date(y, m, d, 12, 0, 0, 0, summary.Zone)
+	return time.Date(y, m, d, 12, 0, 0, 0, summary.Zone())
 }
 
 func date(y int, m time.Month, d int) *time.Time {
@@ -300,8 +300,8 @@ func TestStockFiguresAfterAKnownSequence(t *testing.T) {
 			t.Fatalf("low stock: %+v", s.LowStock)
 		}
 		wantWO := []analyticssvc.WriteOffs{
-			{Month: time.Date(2026, 3, 1, 0, 0, 0, 0, summary.Zone), Reason: "worn_out", Quantity: 1, Value: 350_000},
-			{Month: time.Date(2026, 4, 1, 0, 0, 0, 0, summary.Zone), Reason: "lost", Quantity: 1, Value: 350_000},
+			{Month: time.Date(2026, 3, 1, 0, 0, 0, 0, summary.Zone()), Reason: "worn_out", Quantity: 1, Value: 350_000},
+			{Month: time.Date(2026, 4, 1, 0, 0, 0, 0, summary.Zone()), Reason: "lost", Quantity: 1, Value: 350_000},
 		}
 		if !reflect.DeepEqual(s.WriteOffs, wantWO) {
 			t.Fatalf("write-offs:\n got %+v\nwant %+v", s.WriteOffs, wantWO)

@@ -381,7 +381,7 @@ func (s *Service) churn(ctx context.Context, sc *scope) (*Churn, error) {
 		out.Fired += fired
 		out.Rehired += rehired
 		if a > 0 || f7 > 0 || f30 > 0 {
-			byMonth[m] = &Cohort{Month: time.Date(m/100, time.Month(m%100), 1, 0, 0, 0, 0, summary.Zone), Activated: a, Fired7d: f7, Fired30d: f30}
+			byMonth[m] = &Cohort{Month: time.Date(m/100, time.Month(m%100), 1, 0, 0, 0, 0, summary.Zone()), Activated: a, Fired7d: f7, Fired30d: f30}
 		}
 		return nil
 	})

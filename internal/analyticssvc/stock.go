@@ -167,7 +167,7 @@ func (s *Service) stock(ctx context.Context, sc *scope) (*Stock, error) {
 		if err := rows.Scan(&m, &reason, &q, &v); err != nil {
 			return err
 		}
-		wo[wk{m, reason}] = &WriteOffs{Month: time.Date(m/100, time.Month(m%100), 1, 0, 0, 0, 0, summary.Zone), Reason: reason, Quantity: -q, Value: -v}
+		wo[wk{m, reason}] = &WriteOffs{Month: time.Date(m/100, time.Month(m%100), 1, 0, 0, 0, 0, summary.Zone()), Reason: reason, Quantity: -q, Value: -v}
 		return nil
 	})
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/mycourier/mycourier/ent/courier"
 	"github.com/mycourier/mycourier/ent/predicate"
 	"github.com/mycourier/mycourier/internal/csvsafe"
+	"github.com/mycourier/mycourier/internal/platform/tz"
 )
 
 // MaxExportRows bounds one export.
@@ -97,11 +98,12 @@ func exportRow(c *ent.Courier) []string {
 	if b := c.Edges.Branch; b != nil {
 		branch = b.Code
 	}
+	// Hire and dismissal are instants: their day is the company's day.
 	if c.HiredAt != nil {
-		hired = date(c.HiredAt)
+		hired = date(tz.Local(*c.HiredAt))
 	}
 	if c.FiredAt != nil {
-		fired = date(c.FiredAt)
+		fired = date(tz.Local(*c.FiredAt))
 	}
 	return []string{strconv.Itoa(c.ID), c.LastName, c.FirstName, c.MiddleName, c.Phone, c.Pinfl, date(c.BirthDate),
 		string(c.TransportType), c.VehiclePlate, partner, branch, string(c.Status), string(c.DocumentStatus), hired, fired}

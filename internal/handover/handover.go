@@ -19,6 +19,7 @@ import (
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/platform/httperror"
+	"github.com/mycourier/mycourier/internal/platform/tz"
 )
 
 //go:embed fonts/DejaVuSans.ttf
@@ -155,7 +156,7 @@ func Render(w io.Writer, a *Act, lang Lang) error {
 		wh += ", " + a.WarehouseAddress
 	}
 	field(t.warehouse, wh)
-	field(t.date, a.Date.Format("02.01.2006 15:04"))
+	field(t.date, tz.Local(a.Date).Format("02.01.2006 15:04"))
 	field(t.courier, a.CourierName)
 	field(t.pinfl, a.CourierPINFL)
 	pdf.Ln(3)

@@ -50,7 +50,7 @@ func (g *generator) history(cs []benchCourier, emit func(row []any) error) (int,
 	}
 	for _, c := range cs {
 		src.Seed(g.seed^0x5eed, uint64(c.id)) // #nosec G115 -- ids are positive
-		r := rand.New(src) // #nosec G404 -- deterministic bench data, not a secret
+		r := rand.New(src)                    // #nosec G404 -- deterministic bench data, not a secret
 		between := func(a, b time.Time) time.Time {
 			if !b.After(a) {
 				return a

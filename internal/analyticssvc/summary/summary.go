@@ -16,21 +16,25 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
+
+	"github.com/mycourier/mycourier/internal/platform/tz"
 )
 
-// Zone is the time zone days are counted in: Tashkent, UTC+5 all year (no
-// daylight saving since 1992), fixed so no tz database is needed.
-var Zone = time.FixedZone("Asia/Tashkent", 5*3600)
+// Zone is the time zone days are counted in: the company's (MYCOURIER_TIMEZONE,
+// Asia/Tashkent by default). Stored summary rows are days of the zone they
+// were written in: after changing it, rebuild them (mycourier summaries
+// backfill); mycourier verify reports the difference until then.
+func Zone() *time.Location { return tz.Location() }
 
 // Day is t's local day as yyyymmdd.
 func Day(t time.Time) int {
-	t = t.In(Zone)
+	t = t.In(Zone())
 	return t.Year()*10000 + int(t.Month())*100 + t.Day()
 }
 
 // DayStart is the instant a yyyymmdd day begins.
 func DayStart(day int) time.Time {
-	return time.Date(day/10000, time.Month(day/100%100), day%100, 0, 0, 0, 0, Zone)
+	return time.Date(day/10000, time.Month(day/100%100), day%100, 0, 0, 0, 0, Zone())
 }
 
 // Querier is what the summaries are read and written through: an ent

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+
+	"github.com/mycourier/mycourier/internal/platform/tz"
 )
 
 // EnvPrefix starts every environment variable mycourier reads.
@@ -63,6 +65,8 @@ type Config struct {
 	MigrateLockTimeout      time.Duration
 	MigrateStatementTimeout time.Duration
 	MigrateRetries          int
+	// TimeZone: the company's zone for documents, exports and reports.
+	TimeZone *time.Location
 }
 
 // Setting describes one configuration value: its flag, variable, default and meaning.
@@ -115,6 +119,7 @@ var Settings = []Setting{
 	{"migrate-lock-timeout", "5s", "lock_timeout of each migration statement on PostgreSQL (a blocked lock gives up instead of stalling writes)"},
 	{"migrate-statement-timeout", "15m", "statement_timeout of each migration statement on PostgreSQL"},
 	{"migrate-retries", "5", "times a migration that gave up on a lock is retried, with growing pauses"},
+	{"timezone", tz.Default, "IANA time zone of dates and times in documents, exports and reports (the API keeps RFC 3339 instants); after a change run mycourier summaries backfill"},
 }
 
 // Bind registers a flag for every setting on fs, its default taken from the
@@ -171,6 +176,11 @@ func Load(fs *pflag.FlagSet) (Config, error) {
 	c.Playground = boolOf("playground", c.Mode == ModeDev)
 	c.AutoMigrate = boolOf("auto-migrate", true)
 	c.WebhookAllowPrivate = boolOf("webhook-allow-private", c.Mode == ModeDev)
+	if loc, err := tz.Load(get("timezone")); err != nil {
+		errs = append(errs, "--timezone: "+err.Error())
+	} else {
+		c.TimeZone = loc
+	}
 	if c.LogFormat == "" {
 		c.LogFormat = "console"
 		if c.Mode == ModeProduction {
