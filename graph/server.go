@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -74,7 +73,7 @@ func NewServer(client *ent.Client, svcs Services, opts ServerOptions) (*handler.
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
 	}
-	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: entgql.SkipIfHasFields(ownTx...)})
+	srv.Use(Transactioner{Client: client, Skip: ownTx})
 	srv.AroundRootFields(HasRole)
 	srv.SetErrorPresenter(Presenter)
 	srv.SetRecoverFunc(Recover)

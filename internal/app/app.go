@@ -112,7 +112,8 @@ func New(opts Options) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
-	a.GraphQL = gql
+	// An answer carrying UNAVAILABLE is sent as 503 with Retry-After.
+	a.GraphQL = graph.HTTPHandler(gql)
 	signedIn := opts.Auth.Middleware
 	a.Handler, err = httpserver.NewRouter(httpserver.Options{
 		Ready:          opts.DB.Ping,
@@ -126,7 +127,7 @@ func New(opts Options) (*App, error) {
 		HSTS:           opts.HSTS,
 		RequestTimeout: opts.RequestTimeout,
 		Mount: func(r chi.Router) {
-			r.Handle("/graphql", signedIn(gql))
+			r.Handle("/graphql", signedIn(a.GraphQL))
 			r.Handle("/schema.graphql", signedIn(http.HandlerFunc(graph.SchemaHandler)))
 			// Document files and exports: signed-in viewers only, read
 			// through their privacy rules.
