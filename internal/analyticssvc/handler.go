@@ -12,6 +12,8 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/platform/database"
+	"github.com/mycourier/mycourier/internal/platform/httperror"
 )
 
 // Handler serves GET /export/dashboard?format=csv|xlsx&section=…&from=YYYY-MM-DD
@@ -99,8 +101,12 @@ func parseFilter(get func(string) string) (Filter, error) {
 }
 
 func writeError(w http.ResponseWriter, err error) {
+	if database.Unavailable(err) {
+		err = database.ErrUnavailable
+		w.Header().Set("Retry-After", httperror.RetryAfter)
+	}
 	code := apperr.CodeOf(err)
-	status := map[apperr.Code]int{apperr.CodeUnauthenticated: 401, apperr.CodeForbidden: 403, apperr.CodeBadUserInput: 400}[code]
+	status := map[apperr.Code]int{apperr.CodeUnauthenticated: 401, apperr.CodeForbidden: 403, apperr.CodeBadUserInput: 400, apperr.CodeUnavailable: 503}[code]
 	msg := "internal error"
 	if status == 0 {
 		status, code = 500, apperr.CodeInternal

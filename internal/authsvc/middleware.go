@@ -9,6 +9,7 @@ import (
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/httperror"
 	"github.com/mycourier/mycourier/internal/platform/logging"
 	"github.com/mycourier/mycourier/internal/platform/reqinfo"
@@ -35,6 +36,13 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 			v, err := s.Authenticate(ctx, strings.TrimSpace(token))
 			if errors.Is(err, ErrInvalidToken) {
 				unauthorized(w, r, ErrInvalidToken.Key, ErrInvalidToken.Message)
+				return
+			}
+			if database.Unavailable(err) {
+				// The database is out of reach (or the deadline passed):
+				// a retry-safe 503, the cause in the log only.
+				logging.FromContext(ctx).Warn().Err(err).Msg("auth: token lookup: database unavailable")
+				httperror.Unavailable(w, r)
 				return
 			}
 			if err != nil {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/httperror"
 	"github.com/mycourier/mycourier/internal/platform/logging"
 )
@@ -275,6 +276,10 @@ func Handler(load Loader) http.Handler {
 		number := strings.TrimSuffix(name, ".pdf")
 		act, err := load(r.Context(), number)
 		switch {
+		case database.Unavailable(err):
+			logging.FromContext(r.Context()).Warn().Err(err).Str("document", number).Msg("handover: load act: unavailable")
+			httperror.Unavailable(w, r)
+			return
 		case errors.Is(err, apperr.ErrNotFound):
 			httperror.Write(w, r, http.StatusNotFound, string(apperr.CodeNotFound), "error.notFound", "act not found")
 			return

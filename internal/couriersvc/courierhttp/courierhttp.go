@@ -26,6 +26,7 @@ import (
 	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/pii"
+	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/httperror"
 )
 
@@ -66,6 +67,11 @@ func serveDocument(w http.ResponseWriter, req *http.Request, client *ent.Client,
 	// Read under the viewer's privacy policy: roles without document
 	// access and documents outside the scope are simply not found.
 	d, err := client.CourierDocument.Get(ctx, id)
+	if database.Unavailable(err) {
+		zerolog.Ctx(ctx).Warn().Err(err).Int("document", id).Msg("document file lookup: database unavailable")
+		httperror.Unavailable(w, req)
+		return
+	}
 	if err != nil || d.StorageKey == "" || store == nil {
 		if err != nil && !ent.IsNotFound(err) && !errors.Is(err, authz.ErrForbidden) {
 			zerolog.Ctx(ctx).Debug().Err(err).Int("document", id).Msg("document file lookup")
@@ -154,10 +160,35 @@ func export(w http.ResponseWriter, req *http.Request, svc *couriersvc.Service) {
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=couriers-%s.%s", time.Now().UTC().Format("20060102-1504"), format))
 	w.Header().Set("Cache-Control", "private, no-store")
-	if _, err := svc.Export(ctx, w, format, preds...); err != nil {
+	cw := &countingWriter{w: w}
+	if _, err := svc.Export(ctx, cw, format, preds...); err != nil {
+		if cw.n == 0 {
+			// Nothing sent yet: the failure can still be told.
+			w.Header().Del("Content-Disposition")
+			if database.Unavailable(err) {
+				zerolog.Ctx(ctx).Warn().Err(err).Msg("courier export: database unavailable")
+				httperror.Unavailable(w, req)
+				return
+			}
+			zerolog.Ctx(ctx).Error().Err(err).Msg("courier export failed")
+			fail(w, req, http.StatusInternalServerError, apperr.CodeInternal, "error.internal", "internal error")
+			return
+		}
 		// Headers are out; the truncated body is all we can do. Log it.
 		zerolog.Ctx(ctx).Error().Err(err).Msg("courier export failed")
 	}
+}
+
+// countingWriter tells whether any of the answer's body has gone out.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func urlEscape(s string) string {
