@@ -70,6 +70,9 @@ func NewServer(client *ent.Client, svcs Services, opts ServerOptions) (*handler.
 	// fields rule is quadratic in the number of fields.
 	srv.SetParserTokenLimit(opts.MaxTokens)
 	srv.Use(&Limits{MaxDepth: opts.MaxDepth, MaxComplexity: opts.MaxComplexity, MaxDocumentBytes: opts.MaxDocumentBytes, MaxTokens: opts.MaxTokens})
+	// Every connection, root or nested, gets a default page when asked for
+	// neither first nor last (Limits refuses more than MaxPageSize).
+	srv.Use(PageDefaults{})
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
 	}
