@@ -349,6 +349,11 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (*authz.Viewe
 	if err != nil {
 		return nil, ErrInvalidToken
 	}
+	// The verifier checks exp only when it is there: a token without one
+	// would never expire.
+	if tok.Expiration().IsZero() {
+		return nil, ErrInvalidToken
+	}
 	typ, _ := tok.Get("typ")
 	sid, _ := tok.Get("sid")
 	family, _ := sid.(string)

@@ -4,6 +4,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -63,6 +64,40 @@ type Config struct {
 	MigrateLockTimeout      time.Duration
 	MigrateStatementTimeout time.Duration
 	MigrateRetries          int
+}
+
+// MinSecretBits is the least entropy a production secret may show, counted
+// as its length times the Shannon entropy of its bytes: a long secret of one
+// repeated character, or of a few characters (fewer than 16 distinct in 32
+// bytes), is long, not random. A random hex secret of 32 bytes (64
+// characters, about 250 bits by this count) or base64 of 48 bytes (about
+// 360) passes even when a digit happens to be missing.
+const MinSecretBits = 128
+
+// periodic tells a secret that is a shorter one repeated ("abcabcabc…").
+func periodic(s string) bool {
+	for p := 1; p <= len(s)/2; p++ {
+		if s[p:] == s[:len(s)-p] {
+			return true
+		}
+	}
+	return false
+}
+
+// secretBits estimates the entropy of s in bits.
+func secretBits(s string) float64 {
+	var count [256]int
+	for i := 0; i < len(s); i++ {
+		count[s[i]]++
+	}
+	h := 0.0
+	for _, c := range count {
+		if c > 0 {
+			p := float64(c) / float64(len(s))
+			h -= p * math.Log2(p)
+		}
+	}
+	return h * float64(len(s))
 }
 
 // Setting describes one configuration value: its flag, variable, default and meaning.
@@ -240,6 +275,8 @@ func Load(fs *pflag.FlagSet) (Config, error) {
 	c.MigrateRetries = retries
 	if c.Mode == ModeProduction && len(c.JWTSecret) < 32 {
 		errs = append(errs, "--jwt-secret: production needs a secret of at least 32 bytes (e.g. openssl rand -base64 48)")
+	} else if bits := secretBits(c.JWTSecret); c.Mode == ModeProduction && (bits < MinSecretBits || periodic(c.JWTSecret)) {
+		errs = append(errs, fmt.Sprintf("--jwt-secret: production needs a random secret; this one repeats a few characters (about %.0f bits, at least %d needed; make one with openssl rand -base64 48)", bits, MinSecretBits))
 	}
 	if c.DatabaseURL == "" {
 		errs = append(errs, "--database-url: empty")
