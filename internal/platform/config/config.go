@@ -5,6 +5,7 @@ package config
 import (
 	"fmt"
 	"math"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sort"
@@ -64,6 +65,12 @@ type Config struct {
 	MigrateLockTimeout      time.Duration
 	MigrateStatementTimeout time.Duration
 	MigrateRetries          int
+	// MetricsListen is a separate address serving /metrics alone.
+	MetricsListen string
+	// MetricsToken is the bearer token /metrics asks for on the main address.
+	MetricsToken string
+	// TrustedProxies are the networks whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
 }
 
 // MinSecretBits is the least entropy a production secret may show, counted
@@ -150,6 +157,9 @@ var Settings = []Setting{
 	{"migrate-lock-timeout", "5s", "lock_timeout of each migration statement on PostgreSQL (a blocked lock gives up instead of stalling writes)"},
 	{"migrate-statement-timeout", "15m", "statement_timeout of each migration statement on PostgreSQL"},
 	{"migrate-retries", "5", "times a migration that gave up on a lock is retried, with growing pauses"},
+	{"metrics-listen", "", "separate address serving /metrics alone (e.g. 127.0.0.1:9090); when set, the main address does not serve it"},
+	{"metrics-token", "", "bearer token /metrics asks for on the main address (at least 32 bytes); with neither this nor metrics-listen, /metrics is open in dev and off in production"},
+	{"trusted-proxies", "", "comma-separated networks (CIDRs) of reverse proxies whose X-Forwarded-For is believed for the client address (empty: none, the peer is the client)"},
 }
 
 // Bind registers a flag for every setting on fs, its default taken from the
@@ -280,6 +290,25 @@ func Load(fs *pflag.FlagSet) (Config, error) {
 	}
 	if c.DatabaseURL == "" {
 		errs = append(errs, "--database-url: empty")
+	}
+	c.MetricsListen, c.MetricsToken = get("metrics-listen"), get("metrics-token")
+	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
+		errs = append(errs, "--metrics-token: at least 32 bytes (e.g. openssl rand -base64 32)")
+	}
+	for _, p := range strings.Split(get("trusted-proxies"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		n, err := netip.ParsePrefix(p)
+		if err != nil {
+			a, aerr := netip.ParseAddr(p) // a single address is its own /32 or /128
+			if aerr != nil {
+				errs = append(errs, fmt.Sprintf("--trusted-proxies: %q is not a network such as 10.0.0.0/8", p))
+				continue
+			}
+			n = netip.PrefixFrom(a, a.BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, n.Masked())
 	}
 	if len(errs) > 0 {
 		sort.Strings(errs)
