@@ -2,7 +2,6 @@ package authsvc
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"strings"
 
@@ -24,7 +23,7 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := reqinfo.With(r.Context(), reqinfo.Info{
 			RequestID: middleware.GetReqID(r.Context()),
-			ClientIP:  clientIP(r),
+			ClientIP:  reqinfo.ClientIP(r, s.cfg.TrustedProxies),
 			UserAgent: reqinfo.Clean(r.UserAgent(), 300),
 		})
 		if h := r.Header.Get("Authorization"); h != "" {
@@ -56,16 +55,6 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
-}
-
-// clientIP is the peer address. Behind a proxy, configure the proxy to
-// overwrite X-Real-IP and run chi's RealIP middleware in front.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 func unauthorized(w http.ResponseWriter, r *http.Request, key, msg string) {

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,6 +57,10 @@ type Config struct {
 	AccessTTL  time.Duration // default 15m
 	RefreshTTL time.Duration // default 30 days
 	Throttle   ThrottleConfig
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (reqinfo.ClientIP); the audit trail and the sign-in
+	// throttle book requests under that address.
+	TrustedProxies []netip.Prefix
 	// Now is the clock (default time.Now); tests move it to expire tokens
 	// and sit out delays without sleeping. Access tokens are checked
 	// against it too.
