@@ -31,7 +31,13 @@ import (
 func HasRole(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 	fc := graphql.GetRootFieldContext(ctx)
 	if fc == nil || strings.HasPrefix(fc.Field.Name, "__") {
-		return next(ctx) // introspection: allowed or not by the server's options
+		// Introspection: allowed or not by the server's options. gqlgen's
+		// own refusal is an uncoded error that would read as INTERNAL.
+		if fc != nil && fc.Field.Name != "__typename" && graphql.GetOperationContext(ctx).DisableIntrospection {
+			graphql.AddError(ctx, errIntrospectionDisabled)
+			return graphql.Null
+		}
+		return next(ctx)
 	}
 	op := rootType(ctx) + "." + fc.Field.Name
 	if err := refusal(ctx, op, fc.Field.Field); err != nil {
@@ -68,6 +74,9 @@ func refusal(ctx context.Context, op string, f *ast.Field) error {
 	}
 	return nil
 }
+
+var errIntrospectionDisabled = apperr.New(apperr.CodeIntrospectionDisabled, "query.introspectionDisabled",
+	"introspection is disabled on this server; the schema is published at /schema.graphql for signed-in users")
 
 // rolesByOp caches each root field's decoded @hasRole roles.
 var rolesByOp sync.Map

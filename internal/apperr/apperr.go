@@ -30,7 +30,10 @@ const (
 	// unreachable, the request's deadline passed): nothing was changed and
 	// the same request may be sent again later.
 	CodeUnavailable Code = "UNAVAILABLE"
-	CodeInternal    Code = "INTERNAL"
+	// CodeIntrospectionDisabled refuses schema introspection where the
+	// server keeps its schema private (production without the playground).
+	CodeIntrospectionDisabled Code = "INTROSPECTION_DISABLED"
+	CodeInternal              Code = "INTERNAL"
 )
 
 // Error is a coded error with a client-safe message. Services return one of

@@ -237,6 +237,7 @@ const en: TranslationMessages = {
                 INVALID_TRANSITION: "This status change is not possible",
                 RATE_LIMITED: "Too many requests, try again later",
                 UNAVAILABLE: "The service is temporarily unavailable, try again in a moment",
+                INTROSPECTION_DISABLED: "Schema introspection is disabled on this server",
                 INTERNAL: "Something went wrong on the server",
             },
             error: {

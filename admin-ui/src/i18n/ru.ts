@@ -237,6 +237,7 @@ const ru: TranslationMessages = {
                 INVALID_TRANSITION: "Такая смена статуса невозможна",
                 RATE_LIMITED: "Слишком много запросов, попробуйте позже",
                 UNAVAILABLE: "Сервис временно недоступен, повторите через минуту",
+                INTROSPECTION_DISABLED: "Интроспекция схемы на этом сервере отключена",
                 INTERNAL: "Внутренняя ошибка",
             },
             error: {

@@ -237,6 +237,7 @@ const uz: TranslationMessages = {
                 INVALID_TRANSITION: "Bunday holat o'zgarishi mumkin emas",
                 RATE_LIMITED: "So'rovlar juda ko'p, keyinroq urinib ko'ring",
                 UNAVAILABLE: "Xizmat vaqtincha ishlamayapti, birozdan so'ng qayta urinib ko'ring",
+                INTROSPECTION_DISABLED: "Bu serverda sxema introspeksiyasi o'chirilgan",
                 INTERNAL: "Serverda ichki xato",
             },
             error: {
