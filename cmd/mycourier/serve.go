@@ -38,7 +38,12 @@ func serveCmd() *cobra.Command {
 			}
 			ctx := logging.WithContext(cmd.Context(), log)
 
-			db, err := database.Open(ctx, cfg.DatabaseURL, database.Options{MaxOpenConns: cfg.DBMaxConns})
+			// Serving migrates (creating the database) unless told not to.
+			open := database.Open
+			if !cfg.AutoMigrate {
+				open = func(ctx context.Context, _ string, o database.Options) (*database.DB, error) { return openMigrated(ctx, cfg, o) }
+			}
+			db, err := open(ctx, cfg.DatabaseURL, database.Options{MaxOpenConns: cfg.DBMaxConns})
 			if err != nil {
 				return err
 			}
