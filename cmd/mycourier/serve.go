@@ -41,7 +41,9 @@ func serveCmd() *cobra.Command {
 			// Serving migrates (creating the database) unless told not to.
 			open := database.Open
 			if !cfg.AutoMigrate {
-				open = func(ctx context.Context, _ string, o database.Options) (*database.DB, error) { return openMigrated(ctx, cfg, o) }
+				open = func(ctx context.Context, _ string, o database.Options) (*database.DB, error) {
+					return openMigrated(ctx, cfg, o)
+				}
 			}
 			db, err := open(ctx, cfg.DatabaseURL, database.Options{MaxOpenConns: cfg.DBMaxConns})
 			if err != nil {
