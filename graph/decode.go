@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -172,9 +173,55 @@ func (t StrictMultipart) Do(w http.ResponseWriter, r *http.Request, exec graphql
 		writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST", "request.malformed", "the multipart body could not be read")
 		return
 	}
+	// A body without a declared length meets its cap (http.MaxBytesReader,
+	// set by the router) only while the transport reads the files, which
+	// then answers a bare 422: the cap is told as 413 with a code instead.
+	rest := &capWatch{r: r.Body}
 	r.Body = struct {
 		io.Reader
 		io.Closer
-	}{io.MultiReader(bytes.NewReader(seen.Bytes()), r.Body), r.Body}
-	t.MultipartForm.Do(w, r, exec)
+	}{io.MultiReader(bytes.NewReader(seen.Bytes()), rest), r.Body}
+	t.MultipartForm.Do(&overCapWriter{ResponseWriter: w, body: rest}, r, exec)
+}
+
+// capWatch remembers that reading a body hit its size cap.
+type capWatch struct {
+	r   io.Reader
+	hit bool
+}
+
+func (c *capWatch) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		c.hit = true
+	}
+	return n, err
+}
+
+// overCapWriter replaces the transport's answer with 413 request.tooLarge
+// when the body hit its cap.
+type overCapWriter struct {
+	http.ResponseWriter
+	body     *capWatch
+	replaced bool
+}
+
+func (w *overCapWriter) WriteHeader(status int) {
+	if w.body.hit && status >= 400 && !w.replaced {
+		w.replaced = true
+		writeRequestError(w.ResponseWriter, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "request.tooLarge",
+			fmt.Sprintf("the request body is larger than %d bytes", MaxUploadBytes))
+		return
+	}
+	if !w.replaced {
+		w.ResponseWriter.WriteHeader(status)
+	}
+}
+
+func (w *overCapWriter) Write(p []byte) (int, error) {
+	if w.replaced {
+		return len(p), nil
+	}
+	return w.ResponseWriter.Write(p)
 }
