@@ -35,6 +35,7 @@ var ruMessages = map[string]string{
 	"error.invalidTransition": "Такая смена статуса невозможна",
 	"error.rateLimited":       "Слишком много запросов, попробуйте позже",
 	"error.reference":         "Связанная запись не найдена",
+	"error.unavailable":       "Сервис временно недоступен, повторите запрос позже",
 	"error.internal":          "Внутренняя ошибка",
 	"validation.required":     "Обязательное поле",
 	"validation.tooShort":     "Слишком короткое значение",
@@ -71,6 +72,9 @@ func Presenter(ctx context.Context, err error) *gqlerror.Error {
 			map[string]apperr.FieldError{name: {Key: "validation.badFormat", Message: "has an invalid format"}})
 	default:
 		presentCause(ctx, out, cause)
+	}
+	if out.Extensions["code"] == string(apperr.CodeUnavailable) {
+		markUnavailable(ctx)
 	}
 	// The request id ties the answer to the request's log line and audit
 	// events: a client quoting it lets support find both.

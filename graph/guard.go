@@ -31,35 +31,52 @@ import (
 func HasRole(ctx context.Context, next graphql.RootResolver) graphql.Marshaler {
 	fc := graphql.GetRootFieldContext(ctx)
 	if fc == nil || strings.HasPrefix(fc.Field.Name, "__") {
-		return next(ctx) // introspection: allowed or not by the server's options
+		// Introspection: allowed or not by the server's options. gqlgen's
+		// own refusal is an uncoded error that would read as INTERNAL.
+		if fc != nil && fc.Field.Name != "__typename" && graphql.GetOperationContext(ctx).DisableIntrospection {
+			graphql.AddError(ctx, errIntrospectionDisabled)
+			return graphql.Null
+		}
+		return next(ctx)
 	}
 	op := rootType(ctx) + "." + fc.Field.Name
-	roles, err := directiveRoles(op, fc.Field.Definition)
-	if err != nil {
+	if err := refusal(ctx, op, fc.Field.Field); err != nil {
 		graphql.AddError(ctx, err)
 		return graphql.Null
+	}
+	return next(reqinfo.WithOperation(ctx, op))
+}
+
+// refusal is why the viewer in ctx may not call the root field f of the
+// operation op ("Mutation.onboardCourier"), or nil when they may. HasRole
+// asks it around each root field, and Transactioner for every root field
+// of a mutation before it opens the transaction.
+func refusal(ctx context.Context, op string, f *ast.Field) error {
+	roles, err := directiveRoles(op, f.Definition)
+	if err != nil {
+		return err
 	}
 	v := authz.FromContext(ctx)
 	if !slices.Contains(roles, authz.Public) {
 		switch {
 		case v == nil:
-			graphql.AddError(ctx, apperr.ErrUnauthenticated)
-			return graphql.Null
+			return apperr.ErrUnauthenticated
 		case !slices.Contains(roles, v.Role):
-			graphql.AddError(ctx, apperr.ErrForbidden)
-			return graphql.Null
+			return apperr.ErrForbidden
 		}
 	}
 	if oc := graphql.GetOperationContext(ctx); v != nil && !v.PII {
 		// Masked values cannot be probed by filtering or ordering on them
 		// either, at any depth.
-		if f := maskedFieldIn(v, fc.Field.Field, oc.Doc, oc.Variables); f != "" {
-			graphql.AddError(ctx, pii.ErrMaskedField(f))
-			return graphql.Null
+		if name := maskedFieldIn(v, f, oc.Doc, oc.Variables); name != "" {
+			return pii.ErrMaskedField(name)
 		}
 	}
-	return next(reqinfo.WithOperation(ctx, op))
+	return nil
 }
+
+var errIntrospectionDisabled = apperr.New(apperr.CodeIntrospectionDisabled, "query.introspectionDisabled",
+	"introspection is disabled on this server; the schema is published at /schema.graphql for signed-in users")
 
 // rolesByOp caches each root field's decoded @hasRole roles.
 var rolesByOp sync.Map

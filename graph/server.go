@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -71,10 +70,13 @@ func NewServer(client *ent.Client, svcs Services, opts ServerOptions) (*handler.
 	// fields rule is quadratic in the number of fields.
 	srv.SetParserTokenLimit(opts.MaxTokens)
 	srv.Use(&Limits{MaxDepth: opts.MaxDepth, MaxComplexity: opts.MaxComplexity, MaxDocumentBytes: opts.MaxDocumentBytes, MaxTokens: opts.MaxTokens})
+	// Every connection, root or nested, gets a default page when asked for
+	// neither first nor last (Limits refuses more than MaxPageSize).
+	srv.Use(PageDefaults{})
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
 	}
-	srv.Use(entgql.Transactioner{TxOpener: client, SkipTxFunc: entgql.SkipIfHasFields(ownTx...)})
+	srv.Use(Transactioner{Client: client, Skip: ownTx})
 	srv.AroundRootFields(HasRole)
 	srv.AroundFields(OtherUsersFields)
 	srv.SetErrorPresenter(Presenter)

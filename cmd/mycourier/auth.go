@@ -20,7 +20,7 @@ func authService(cfg config.Config, db *database.DB) (*authsvc.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	return authsvc.New(db.Client, authsvc.Config{Secret: secret, AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL})
+	return authsvc.New(db.Client, authsvc.Config{Secret: secret, AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL, TrustedProxies: cfg.TrustedProxies})
 }
 
 // jwtSecret is the configured secret; in dev mode without one, a random

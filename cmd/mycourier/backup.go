@@ -25,7 +25,7 @@ func backupCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			db, err := database.Open(cmd.Context(), cfg.DatabaseURL, database.Options{MaxOpenConns: 4})
+			db, err := openMigrated(cmd.Context(), cfg, database.Options{MaxOpenConns: 4})
 			if err != nil {
 				return err
 			}

@@ -55,7 +55,7 @@ func migrateStatusCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			db, err := database.Open(cmd.Context(), cfg.DatabaseURL, database.Options{MaxOpenConns: 2})
+			db, err := database.Open(cmd.Context(), cfg.DatabaseURL, database.Options{MaxOpenConns: 2, MustExist: true})
 			if err != nil {
 				return err
 			}
@@ -171,7 +171,7 @@ func migrateDownCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			db, err := database.Open(cmd.Context(), cfg.DatabaseURL, database.Options{MaxOpenConns: 2})
+			db, err := database.Open(cmd.Context(), cfg.DatabaseURL, database.Options{MaxOpenConns: 2, MustExist: true})
 			if err != nil {
 				return err
 			}

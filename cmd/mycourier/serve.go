@@ -38,7 +38,14 @@ func serveCmd() *cobra.Command {
 			}
 			ctx := logging.WithContext(cmd.Context(), log)
 
-			db, err := database.Open(ctx, cfg.DatabaseURL, database.Options{MaxOpenConns: cfg.DBMaxConns})
+			// Serving migrates (creating the database) unless told not to.
+			open := database.Open
+			if !cfg.AutoMigrate {
+				open = func(ctx context.Context, _ string, o database.Options) (*database.DB, error) {
+					return openMigrated(ctx, cfg, o)
+				}
+			}
+			db, err := open(ctx, cfg.DatabaseURL, database.Options{MaxOpenConns: cfg.DBMaxConns})
 			if err != nil {
 				return err
 			}
@@ -64,11 +71,21 @@ func serveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// /metrics: on its own address, behind a token, open in dev, or
+			// off (production without either).
+			reg := httpserver.NewRegistry()
+			metricsOff := cfg.MetricsListen != "" || (cfg.MetricsToken == "" && cfg.Mode == config.ModeProduction)
+			if metricsOff && cfg.MetricsListen == "" {
+				log.Warn().Msg("/metrics is off: set --metrics-listen or --metrics-token to scrape it")
+			}
 			application, err := app.New(app.Options{
-				DB:          db,
-				Auth:        auth,
-				Documents:   docs,
-				CORSOrigins: cfg.CORSOrigins,
+				Registry:     reg,
+				MetricsToken: cfg.MetricsToken,
+				MetricsOff:   metricsOff,
+				DB:           db,
+				Auth:         auth,
+				Documents:    docs,
+				CORSOrigins:  cfg.CORSOrigins,
 				// A request's work stops when its client is cut off.
 				RequestTimeout: cfg.WriteTimeout,
 				MaxBodyBytes:   cfg.MaxBodyBytes,
@@ -103,6 +120,21 @@ func serveCmd() *cobra.Command {
 			ln, err := net.Listen("tcp", cfg.Listen)
 			if err != nil {
 				return fmt.Errorf("serve: listen: %w", err)
+			}
+			if cfg.MetricsListen != "" {
+				mln, err := net.Listen("tcp", cfg.MetricsListen)
+				if err != nil {
+					return fmt.Errorf("serve: metrics listen: %w", err)
+				}
+				msrv := httpserver.NewServer(cfg.MetricsListen, httpserver.MetricsHandler(reg), httpserver.ServerOptions{
+					ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout,
+				})
+				go func() {
+					if err := httpserver.Serve(ctx, msrv, mln, cfg.ShutdownTimeout); err != nil {
+						log.Error().Err(err).Msg("metrics server")
+					}
+				}()
+				log.Info().Str("addr", mln.Addr().String()).Msg("metrics listening")
 			}
 			ev := log.Info().
 				Str("addr", ln.Addr().String()).

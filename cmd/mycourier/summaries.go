@@ -27,7 +27,7 @@ func summariesCmd() *cobra.Command {
 				return err
 			}
 			ctx := authz.SystemContext(cmd.Context(), "summaries")
-			db, err := database.Open(ctx, cfg.DatabaseURL, database.Options{MaxOpenConns: cfg.DBMaxConns})
+			db, err := openMigrated(ctx, cfg, database.Options{MaxOpenConns: cfg.DBMaxConns})
 			if err != nil {
 				return err
 			}

@@ -35,7 +35,7 @@ func withAuth(cmd *cobra.Command, op string, fn func(ctx context.Context, auth *
 	if err != nil {
 		return err
 	}
-	db, err := database.Open(cmd.Context(), cfg.DatabaseURL, database.Options{MaxOpenConns: 2})
+	db, err := openMigrated(cmd.Context(), cfg, database.Options{MaxOpenConns: 2})
 	if err != nil {
 		return err
 	}

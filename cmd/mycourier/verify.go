@@ -29,7 +29,7 @@ func verifyCmd() *cobra.Command {
 				return err
 			}
 			ctx := authz.SystemContext(cmd.Context(), "verify")
-			db, err := database.Open(ctx, cfg.DatabaseURL, database.Options{MaxOpenConns: cfg.DBMaxConns})
+			db, err := openMigrated(ctx, cfg, database.Options{MaxOpenConns: cfg.DBMaxConns})
 			if err != nil {
 				return err
 			}

@@ -63,6 +63,11 @@ type Options struct {
 	RequestTimeout time.Duration
 	// ReadyTimeout bounds the readiness ping (default 2s).
 	ReadyTimeout time.Duration
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	MetricsToken string
+	// MetricsOff leaves /metrics out of Handler (served on its own address
+	// from Registry, or not at all).
+	MetricsOff bool
 }
 
 // App is the built application: its services and its HTTP handler.
@@ -112,7 +117,8 @@ func New(opts Options) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("app: %w", err)
 	}
-	a.GraphQL = gql
+	// An answer carrying UNAVAILABLE is sent as 503 with Retry-After.
+	a.GraphQL = graph.HTTPHandler(gql)
 	signedIn := opts.Auth.Middleware
 	a.Handler, err = httpserver.NewRouter(httpserver.Options{
 		Ready:          opts.DB.Ping,
@@ -125,8 +131,10 @@ func New(opts Options) (*App, error) {
 		MaxUploadBytes: graph.MaxUploadBytes,
 		HSTS:           opts.HSTS,
 		RequestTimeout: opts.RequestTimeout,
+		MetricsToken:   opts.MetricsToken,
+		MetricsOff:     opts.MetricsOff,
 		Mount: func(r chi.Router) {
-			r.Handle("/graphql", signedIn(gql))
+			r.Handle("/graphql", signedIn(a.GraphQL))
 			r.Handle("/schema.graphql", signedIn(http.HandlerFunc(graph.SchemaHandler)))
 			// Document files and exports: signed-in viewers only, read
 			// through their privacy rules.

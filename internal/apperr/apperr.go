@@ -26,7 +26,14 @@ const (
 	CodeInsufficientStock Code = "INSUFFICIENT_STOCK"
 	CodeInvalidTransition Code = "INVALID_TRANSITION"
 	CodeRateLimited       Code = "RATE_LIMITED"
-	CodeInternal          Code = "INTERNAL"
+	// CodeUnavailable is a failure of a dependency (the database down or
+	// unreachable, the request's deadline passed): nothing was changed and
+	// the same request may be sent again later.
+	CodeUnavailable Code = "UNAVAILABLE"
+	// CodeIntrospectionDisabled refuses schema introspection where the
+	// server keeps its schema private (production without the playground).
+	CodeIntrospectionDisabled Code = "INTROSPECTION_DISABLED"
+	CodeInternal              Code = "INTERNAL"
 )
 
 // Error is a coded error with a client-safe message. Services return one of
@@ -85,6 +92,7 @@ var (
 	ErrInsufficientStock = New(CodeInsufficientStock, "error.insufficientStock", "not enough stock")
 	ErrInvalidTransition = New(CodeInvalidTransition, "error.invalidTransition", "this change of status is not allowed")
 	ErrRateLimited       = New(CodeRateLimited, "error.rateLimited", "too many requests, try again later")
+	ErrUnavailable       = New(CodeUnavailable, "error.unavailable", "the service is temporarily unavailable, try again later")
 	// ErrNotFound, ErrConflict and ErrInvalid match NotFound, Conflict and
 	// Invalid under errors.Is.
 	ErrNotFound = New(CodeNotFound, "error.notFound", "not found")

@@ -2,13 +2,13 @@ package authsvc
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"strings"
 
 	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/httperror"
 	"github.com/mycourier/mycourier/internal/platform/logging"
 	"github.com/mycourier/mycourier/internal/platform/reqinfo"
@@ -23,7 +23,7 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := reqinfo.With(r.Context(), reqinfo.Info{
 			RequestID: middleware.GetReqID(r.Context()),
-			ClientIP:  clientIP(r),
+			ClientIP:  reqinfo.ClientIP(r, s.cfg.TrustedProxies),
 			UserAgent: reqinfo.Clean(r.UserAgent(), 300),
 		})
 		if h := r.Header.Get("Authorization"); h != "" {
@@ -37,6 +37,13 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 				unauthorized(w, r, ErrInvalidToken.Key, ErrInvalidToken.Message)
 				return
 			}
+			if database.Unavailable(err) {
+				// The database is out of reach (or the deadline passed):
+				// a retry-safe 503, the cause in the log only.
+				logging.FromContext(ctx).Warn().Err(err).Msg("auth: token lookup: database unavailable")
+				httperror.Unavailable(w, r)
+				return
+			}
 			if err != nil {
 				// Not the client's fault: a 401 would make it drop a good
 				// token. The cause goes to the log only.
@@ -48,16 +55,6 @@ func (s *Service) Middleware(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
-}
-
-// clientIP is the peer address. Behind a proxy, configure the proxy to
-// overwrite X-Real-IP and run chi's RealIP middleware in front.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 func unauthorized(w http.ResponseWriter, r *http.Request, key, msg string) {

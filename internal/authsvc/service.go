@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,6 +57,10 @@ type Config struct {
 	AccessTTL  time.Duration // default 15m
 	RefreshTTL time.Duration // default 30 days
 	Throttle   ThrottleConfig
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (reqinfo.ClientIP); the audit trail and the sign-in
+	// throttle book requests under that address.
+	TrustedProxies []netip.Prefix
 	// Now is the clock (default time.Now); tests move it to expire tokens
 	// and sit out delays without sleeping. Access tokens are checked
 	// against it too.
@@ -347,6 +352,11 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (*authz.Viewe
 	}
 	tok, err := jwtauth.VerifyToken(s.jwt, bearer)
 	if err != nil {
+		return nil, ErrInvalidToken
+	}
+	// The verifier checks exp only when it is there: a token without one
+	// would never expire.
+	if tok.Expiration().IsZero() {
 		return nil, ErrInvalidToken
 	}
 	typ, _ := tok.Get("typ")

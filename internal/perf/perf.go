@@ -17,7 +17,8 @@ import (
 // Counter counts the SQL statements issued through drivers it wraps.
 // The zero value is ready; it is safe for concurrent use.
 type Counter struct {
-	n atomic.Int64
+	n  atomic.Int64
+	tx atomic.Int64
 
 	// Record keeps the text of each statement (see Statements): useful
 	// when a count is off, wasteful in a benchmark loop.
@@ -33,9 +34,14 @@ func (c *Counter) Wrap(d dialect.Driver) dialect.Driver { return &countingDriver
 // Count is the number of statements since the last Reset.
 func (c *Counter) Count() int { return int(c.n.Load()) }
 
-// Reset zeroes the count and forgets recorded statements.
+// Transactions is the number of transactions begun since the last Reset
+// (BEGIN is not a statement of Count: budgets count queries).
+func (c *Counter) Transactions() int { return int(c.tx.Load()) }
+
+// Reset zeroes the counts and forgets recorded statements.
 func (c *Counter) Reset() {
 	c.n.Store(0)
+	c.tx.Store(0)
 	c.mu.Lock()
 	c.log = nil
 	c.mu.Unlock()
@@ -83,6 +89,7 @@ func (d *countingDriver) Query(ctx context.Context, query string, args, v any) e
 }
 
 func (d *countingDriver) Tx(ctx context.Context) (dialect.Tx, error) {
+	d.c.tx.Add(1)
 	tx, err := d.Driver.Tx(ctx)
 	if err != nil {
 		return nil, err
@@ -99,6 +106,7 @@ func (d *countingDriver) BeginTx(ctx context.Context, opts *sql.TxOptions) (dial
 	if !ok {
 		return d.Tx(ctx)
 	}
+	d.c.tx.Add(1)
 	tx, err := b.BeginTx(ctx, opts)
 	if err != nil {
 		return nil, err

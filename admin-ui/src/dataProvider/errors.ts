@@ -9,6 +9,7 @@ const statusOf: Record<string, number> = {
     NOT_FOUND: 404,
     CONFLICT: 409,
     RATE_LIMITED: 429,
+    UNAVAILABLE: 503,
     BAD_USER_INPUT: 400,
     INVALID_TRANSITION: 409,
     INSUFFICIENT_STOCK: 409,

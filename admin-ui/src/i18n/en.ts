@@ -236,6 +236,8 @@ const en: TranslationMessages = {
                 INSUFFICIENT_STOCK: "Not enough stock",
                 INVALID_TRANSITION: "This status change is not possible",
                 RATE_LIMITED: "Too many requests, try again later",
+                UNAVAILABLE: "The service is temporarily unavailable, try again in a moment",
+                INTROSPECTION_DISABLED: "Schema introspection is disabled on this server",
                 INTERNAL: "Something went wrong on the server",
             },
             error: {
@@ -247,6 +249,7 @@ const en: TranslationMessages = {
                 insufficientStock: "Not enough stock",
                 invalidTransition: "This status change is not possible",
                 rateLimited: "Too many requests, try again later",
+                unavailable: "The service is temporarily unavailable, try again in a moment",
                 reference: "A linked record does not exist",
                 internal: "Something went wrong on the server",
             },

@@ -236,6 +236,8 @@ const ru: TranslationMessages = {
                 INSUFFICIENT_STOCK: "Недостаточно остатка на складе",
                 INVALID_TRANSITION: "Такая смена статуса невозможна",
                 RATE_LIMITED: "Слишком много запросов, попробуйте позже",
+                UNAVAILABLE: "Сервис временно недоступен, повторите через минуту",
+                INTROSPECTION_DISABLED: "Интроспекция схемы на этом сервере отключена",
                 INTERNAL: "Внутренняя ошибка",
             },
             error: {
@@ -247,6 +249,7 @@ const ru: TranslationMessages = {
                 insufficientStock: "Недостаточно остатка на складе",
                 invalidTransition: "Такая смена статуса невозможна",
                 rateLimited: "Слишком много запросов, попробуйте позже",
+                unavailable: "Сервис временно недоступен, повторите через минуту",
                 reference: "Связанная запись не найдена",
                 internal: "Внутренняя ошибка",
             },

@@ -236,6 +236,8 @@ const uz: TranslationMessages = {
                 INSUFFICIENT_STOCK: "Omborda qoldiq yetarli emas",
                 INVALID_TRANSITION: "Bunday holat o'zgarishi mumkin emas",
                 RATE_LIMITED: "So'rovlar juda ko'p, keyinroq urinib ko'ring",
+                UNAVAILABLE: "Xizmat vaqtincha ishlamayapti, birozdan so'ng qayta urinib ko'ring",
+                INTROSPECTION_DISABLED: "Bu serverda sxema introspeksiyasi o'chirilgan",
                 INTERNAL: "Serverda ichki xato",
             },
             error: {
@@ -247,6 +249,7 @@ const uz: TranslationMessages = {
                 insufficientStock: "Omborda qoldiq yetarli emas",
                 invalidTransition: "Bunday holat o'zgarishi mumkin emas",
                 rateLimited: "So'rovlar juda ko'p, keyinroq urinib ko'ring",
+                unavailable: "Xizmat vaqtincha ishlamayapti, birozdan so'ng qayta urinib ko'ring",
                 reference: "Bog'langan yozuv topilmadi",
                 internal: "Serverda ichki xato",
             },

@@ -26,6 +26,7 @@ import (
 	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/pii"
+	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/httperror"
 )
 
@@ -66,6 +67,11 @@ func serveDocument(w http.ResponseWriter, req *http.Request, client *ent.Client,
 	// Read under the viewer's privacy policy: roles without document
 	// access and documents outside the scope are simply not found.
 	d, err := client.CourierDocument.Get(ctx, id)
+	if database.Unavailable(err) {
+		zerolog.Ctx(ctx).Warn().Err(err).Int("document", id).Msg("document file lookup: database unavailable")
+		httperror.Unavailable(w, req)
+		return
+	}
 	if err != nil || d.StorageKey == "" || store == nil {
 		if err != nil && !ent.IsNotFound(err) && !errors.Is(err, authz.ErrForbidden) {
 			zerolog.Ctx(ctx).Debug().Err(err).Int("document", id).Msg("document file lookup")

@@ -4,6 +4,8 @@ package config
 
 import (
 	"fmt"
+	"math"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"sort"
@@ -67,6 +69,46 @@ type Config struct {
 	MigrateRetries          int
 	// TimeZone: the company's zone for documents, exports and reports.
 	TimeZone *time.Location
+	// MetricsListen is a separate address serving /metrics alone.
+	MetricsListen string
+	// MetricsToken is the bearer token /metrics asks for on the main address.
+	MetricsToken string
+	// TrustedProxies are the networks whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
+}
+
+// MinSecretBits is the least entropy a production secret may show, counted
+// as its length times the Shannon entropy of its bytes: a long secret of one
+// repeated character, or of a few characters (fewer than 16 distinct in 32
+// bytes), is long, not random. A random hex secret of 32 bytes (64
+// characters, about 250 bits by this count) or base64 of 48 bytes (about
+// 360) passes even when a digit happens to be missing.
+const MinSecretBits = 128
+
+// periodic tells a secret that is a shorter one repeated ("abcabcabc…").
+func periodic(s string) bool {
+	for p := 1; p <= len(s)/2; p++ {
+		if s[p:] == s[:len(s)-p] {
+			return true
+		}
+	}
+	return false
+}
+
+// secretBits estimates the entropy of s in bits.
+func secretBits(s string) float64 {
+	var count [256]int
+	for i := 0; i < len(s); i++ {
+		count[s[i]]++
+	}
+	h := 0.0
+	for _, c := range count {
+		if c > 0 {
+			p := float64(c) / float64(len(s))
+			h -= p * math.Log2(p)
+		}
+	}
+	return h * float64(len(s))
 }
 
 // Setting describes one configuration value: its flag, variable, default and meaning.
@@ -119,6 +161,9 @@ var Settings = []Setting{
 	{"migrate-lock-timeout", "5s", "lock_timeout of each migration statement on PostgreSQL (a blocked lock gives up instead of stalling writes)"},
 	{"migrate-statement-timeout", "15m", "statement_timeout of each migration statement on PostgreSQL"},
 	{"migrate-retries", "5", "times a migration that gave up on a lock is retried, with growing pauses"},
+	{"metrics-listen", "", "separate address serving /metrics alone (e.g. 127.0.0.1:9090); when set, the main address does not serve it"},
+	{"metrics-token", "", "bearer token /metrics asks for on the main address (at least 32 bytes); with neither this nor metrics-listen, /metrics is open in dev and off in production"},
+	{"trusted-proxies", "", "comma-separated networks (CIDRs) of reverse proxies whose X-Forwarded-For is believed for the client address (empty: none, the peer is the client)"},
 	{"timezone", tz.Default, "IANA time zone of dates and times in documents, exports and reports (the API keeps RFC 3339 instants); after a change run mycourier summaries backfill"},
 }
 
@@ -250,9 +295,30 @@ func Load(fs *pflag.FlagSet) (Config, error) {
 	c.MigrateRetries = retries
 	if c.Mode == ModeProduction && len(c.JWTSecret) < 32 {
 		errs = append(errs, "--jwt-secret: production needs a secret of at least 32 bytes (e.g. openssl rand -base64 48)")
+	} else if bits := secretBits(c.JWTSecret); c.Mode == ModeProduction && (bits < MinSecretBits || periodic(c.JWTSecret)) {
+		errs = append(errs, fmt.Sprintf("--jwt-secret: production needs a random secret; this one repeats a few characters (about %.0f bits, at least %d needed; make one with openssl rand -base64 48)", bits, MinSecretBits))
 	}
 	if c.DatabaseURL == "" {
 		errs = append(errs, "--database-url: empty")
+	}
+	c.MetricsListen, c.MetricsToken = get("metrics-listen"), get("metrics-token")
+	if c.MetricsToken != "" && len(c.MetricsToken) < 32 {
+		errs = append(errs, "--metrics-token: at least 32 bytes (e.g. openssl rand -base64 32)")
+	}
+	for _, p := range strings.Split(get("trusted-proxies"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		n, err := netip.ParsePrefix(p)
+		if err != nil {
+			a, aerr := netip.ParseAddr(p) // a single address is its own /32 or /128
+			if aerr != nil {
+				errs = append(errs, fmt.Sprintf("--trusted-proxies: %q is not a network such as 10.0.0.0/8", p))
+				continue
+			}
+			n = netip.PrefixFrom(a, a.BitLen())
+		}
+		c.TrustedProxies = append(c.TrustedProxies, n.Masked())
 	}
 	if len(errs) > 0 {
 		sort.Strings(errs)

@@ -31,7 +31,7 @@ func TestDefaultsStartTheEmbeddedDevServer(t *testing.T) {
 }
 
 func TestProductionTurnsPlaygroundOffAndLogsJSON(t *testing.T) {
-	c, err := load(t, "--mode", "production", "--jwt-secret", strings.Repeat("k", 32))
+	c, err := load(t, "--mode", "production", "--jwt-secret", randomSecret)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,11 +103,31 @@ func TestReadmeTableMatchesSettings(t *testing.T) {
 	}
 }
 
+// randomSecret is what openssl rand -base64 48 prints.
+const randomSecret = "q3Vx0m8J2kLr9TzA7wYh1cNbF5sUeGdP4oKiX6jWvQyRtZaMnBgHpEfCuSlDxIO+/k2"
+
 func TestProductionRefusesAMissingOrWeakSecret(t *testing.T) {
-	for _, secret := range []string{"", "short-secret"} {
+	for _, secret := range []string{"", "short-secret",
+		strings.Repeat("k", 64),                           // one character repeated
+		strings.Repeat("abcdefghijklmno", 3),              // 15 distinct bytes
+		strings.Repeat("0123456789abcdef0123456", 2)[:32], // fewer than 16 distinct in 32 bytes
+	} {
 		_, err := load(t, "--mode", "production", "--jwt-secret", secret)
 		if err == nil || !strings.Contains(err.Error(), "--jwt-secret") {
 			t.Errorf("secret %q: got %v, want a --jwt-secret error", secret, err)
+		}
+	}
+}
+
+// A random secret passes, hex included (16 symbols at most, and a 64-digit
+// one may well miss one of them).
+func TestProductionAcceptsARandomSecret(t *testing.T) {
+	for _, secret := range []string{randomSecret,
+		"8f3a9c0b1d2e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c",
+		"8f3a9c0b1d2d4f5a6b7c8d9a0f1a2b3c4d5b6f708192a3b4c5d6a7f8091a2b3c", // no e
+	} {
+		if _, err := load(t, "--mode", "production", "--jwt-secret", secret); err != nil {
+			t.Errorf("secret %q refused: %v", secret, err)
 		}
 	}
 }

@@ -53,7 +53,14 @@ type Options struct {
 	Debug bool
 	// Wrap lets a caller wrap the ent driver (e.g. to count statements).
 	Wrap func(dialect.Driver) dialect.Driver
+	// MustExist refuses to create a SQLite file (or its directory) that is
+	// not there: ErrNoDatabase. Only migrating creates a database.
+	MustExist bool
 }
+
+// ErrNoDatabase is a SQLite database file that does not exist, opened with
+// MustExist.
+var ErrNoDatabase = errors.New("no database")
 
 // Open opens the database named by url: "postgres://…" or "postgresql://…"
 // for PostgreSQL, "sqlite://path/to/file.db" or a bare file path for SQLite.
@@ -61,6 +68,13 @@ func Open(ctx context.Context, url string, opts Options) (*DB, error) {
 	d, dsn, path, err := Parse(url)
 	if err != nil {
 		return nil, err
+	}
+	if path != "" && opts.MustExist {
+		// An empty file is no database either, and opening it would write
+		// to it (WAL mode).
+		if fi, err := os.Stat(path); errors.Is(err, os.ErrNotExist) || err == nil && fi.Size() == 0 {
+			return nil, fmt.Errorf("%w at %s", ErrNoDatabase, path)
+		}
 	}
 	if path != "" {
 		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {

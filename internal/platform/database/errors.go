@@ -1,7 +1,12 @@
 package database
 
 import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
 	"regexp"
 	"strings"
 
@@ -26,6 +31,55 @@ var ErrBusy = apperr.New(apperr.CodeRateLimited, "database.busy",
 var ErrCheck = apperr.New(apperr.CodeBadUserInput, "validation.check",
 	"a value is outside its allowed range").
 	WithRu("Значение вне допустимого диапазона")
+
+// ErrUnavailable is the database out of reach: the connection refused,
+// dropped or timed out, the server shutting down, or the request's own
+// deadline passed while it waited. Nothing was changed; the request may be
+// sent again later. Its message names no host, port, user or database.
+var ErrUnavailable = apperr.ErrUnavailable.
+	WithRu("Сервис временно недоступен, повторите запрос позже")
+
+// Unavailable tells an error that means the database could not be reached
+// (or the request's deadline passed), as opposed to one about the request.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, apperr.ErrUnavailable) {
+		return true
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return true
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// Class 08 (connection exception), the server shutting down or
+		// starting, too many connections.
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" ||
+			pe.Code == "57P03" || pe.Code == "53300"
+	}
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
+		errors.Is(err, pgconn.ErrConnClosed) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		pgconn.Timeout(err) || pgconn.SafeToRetry(err) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR:
+			return true
+		}
+	}
+	return false
+}
 
 // dbError is a driver error translated into a domain error: errors.Is and
 // apperr.As see the domain error, errors.As still reaches the driver's (and
@@ -72,7 +126,9 @@ var (
 //     (and the value, when the database says it);
 //   - a foreign-key violation becomes apperr.Invalid on the referring field;
 //   - a check violation becomes ErrCheck naming the constraint;
-//   - a transient failure stays as it is (Transient tells it; WithTx retries).
+//   - a transient failure stays as it is (Transient tells it; WithTx retries);
+//   - an unreachable database, or a request past its deadline, becomes
+//     ErrUnavailable (its message names no host).
 //
 // Anything else, and errors already mapped, are returned unchanged.
 func MapError(err error) error {
@@ -85,6 +141,9 @@ func MapError(err error) error {
 	}
 	if d := domainError(err); d != nil {
 		return &dbError{domain: d, cause: err}
+	}
+	if !Transient(err) && Unavailable(err) {
+		return &dbError{domain: ErrUnavailable, cause: err}
 	}
 	return err
 }

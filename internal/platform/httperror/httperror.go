@@ -14,12 +14,20 @@ import (
 
 	gen "github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/logging"
 )
 
+// RetryAfter is the Retry-After (seconds) of a 503 UNAVAILABLE answer: long
+// enough for a restarted database to accept connections again.
+const RetryAfter = "5"
+
 // Write answers with status and one error carrying code (extensions.code),
-// the message key and an English message.
+// the message key and an English message. A 503 carries Retry-After.
 func Write(w http.ResponseWriter, r *http.Request, status int, code, key, msg string) {
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", RetryAfter)
+	}
 	ext := map[string]any{"code": code, "key": key}
 	if id := middleware.GetReqID(r.Context()); id != "" {
 		ext["requestId"] = id
@@ -45,11 +53,15 @@ var statusOf = map[apperr.Code]int{
 // WriteError answers with err as the plain HTTP routes present it: a coded
 // error (apperr) keeps its code, key and message; a read the privacy policy
 // refused is 403 FORBIDDEN and a record ent did not find is 404 NOT_FOUND,
-// so a refusal is never mistaken for a fault; anything else is logged here,
-// once, and answers 500 INTERNAL with a fixed message.
+// so a refusal is never mistaken for a fault; an unreachable database or a
+// passed deadline is 503 UNAVAILABLE with Retry-After; anything else is
+// logged here, once, and answers 500 INTERNAL with a fixed message.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *apperr.Error
 	switch code := apperr.CodeOf(err); {
+	case database.Unavailable(err):
+		logging.FromContext(r.Context()).Warn().Err(err).Str("path", r.URL.Path).Msg("http: unavailable")
+		Unavailable(w, r)
 	case code == apperr.CodeNotFound:
 		Write(w, r, http.StatusNotFound, string(code), "error.notFound", "not found")
 	case code == apperr.CodeConflict:
@@ -66,4 +78,12 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 		logging.FromContext(r.Context()).Error().Err(err).Str("path", r.URL.Path).Msg("http: internal error")
 		Write(w, r, http.StatusInternalServerError, string(apperr.CodeInternal), "error.internal", "internal error")
 	}
+}
+
+// Unavailable answers 503 UNAVAILABLE with Retry-After: the database (or
+// another dependency) is out of reach, or the request's deadline passed.
+// The cause belongs in the log, never in the answer.
+func Unavailable(w http.ResponseWriter, r *http.Request) {
+	Write(w, r, http.StatusServiceUnavailable, "UNAVAILABLE", "error.unavailable",
+		"the service is temporarily unavailable, try again later")
 }

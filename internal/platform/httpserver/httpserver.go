@@ -7,11 +7,14 @@ package httpserver
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -46,6 +49,11 @@ type Options struct {
 	// RequestTimeout cancels a request's context at this age: set it to the
 	// server's write timeout, after which the client is gone anyway.
 	RequestTimeout time.Duration
+	// MetricsToken, when set, is the bearer token /metrics asks for.
+	MetricsToken string
+	// MetricsOff leaves /metrics out of this router (served on a separate
+	// address by MetricsHandler, or not at all).
+	MetricsOff bool
 }
 
 // NewRouter returns the handler of every HTTP endpoint: the middleware every
@@ -88,8 +96,36 @@ func NewRouter(opts Options) (http.Handler, error) {
 		}
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": "up"})
 	})
-	r.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	switch {
+	case opts.MetricsOff:
+	case opts.MetricsToken != "":
+		r.Handle("/metrics", requireBearer(opts.MetricsToken, MetricsHandler(reg)))
+	default:
+		r.Handle("/metrics", MetricsHandler(reg))
+	}
 	return r, nil
+}
+
+// MetricsHandler serves reg's metrics in the Prometheus format, for the
+// router or a separate listen address.
+func MetricsHandler(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg})
+}
+
+// requireBearer lets through only requests carrying Authorization: Bearer
+// token (compared in constant time).
+func requireBearer(token string, next http.Handler) http.Handler {
+	want := sha256.Sum256([]byte(token))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+		sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
+		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			writeError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "metrics.token", "/metrics needs its bearer token")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -102,7 +102,8 @@ func Recoverer(next http.Handler) http.Handler {
 }
 
 // SecurityHeaders sets the headers every response carries: no sniffing, no
-// framing, no referrer, a locked-down content policy for API responses, and
+// framing, no referrer, no caching unless a handler says otherwise, a
+// locked-down content policy for API responses, and
 // HSTS when the service is only reached over TLS (production).
 func SecurityHeaders(hsts bool) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
@@ -113,6 +114,10 @@ func SecurityHeaders(hsts bool) func(http.Handler) http.Handler {
 			h.Set("Referrer-Policy", "no-referrer")
 			// The UI's pages replace this with their own strict policy.
 			h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+			// API answers and files carry personal data: no cache (a
+			// browser's, a proxy's) keeps them. The UI's assets set their
+			// own caching.
+			h.Set("Cache-Control", "no-store")
 			if hsts {
 				h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 			}

@@ -189,6 +189,26 @@ func globEscape(p string) string {
 	return r.Replace(p)
 }
 
+// Applied tells whether any migration was ever applied to db, reading only:
+// unlike the migration provider, it creates no version table.
+func Applied(ctx context.Context, db *database.DB) (bool, error) {
+	q := `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '` + revisionTableGoose + `'`
+	if db.Dialect == dialect.Postgres {
+		q = `SELECT count(*) FROM pg_catalog.pg_tables WHERE tablename = '` + revisionTableGoose + `' AND schemaname = ANY (current_schemas(false))`
+	}
+	var n int
+	if err := db.SQL.QueryRowContext(ctx, q).Scan(&n); err != nil {
+		return false, fmt.Errorf("migrate: applied: %w", err)
+	}
+	if n == 0 {
+		return false, nil
+	}
+	if err := db.SQL.QueryRowContext(ctx, `SELECT count(*) FROM `+revisionTableGoose+` WHERE version_id > 0`).Scan(&n); err != nil {
+		return false, fmt.Errorf("migrate: applied: %w", err)
+	}
+	return n > 0, nil
+}
+
 // Pending tells whether db has migrations to apply.
 func Pending(ctx context.Context, db *database.DB) (bool, error) {
 	p, cleanup, err := provider(db, nil, nil)
