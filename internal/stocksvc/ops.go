@@ -618,12 +618,24 @@ func (s *Service) ReceiveTransfer(ctx context.Context, in ReceiveTransferInput) 
 			return fmt.Errorf("%s: transfer: %w", o.name, err)
 		}
 		if t.Status != transfer.StatusInTransit {
-			return apperr.New(apperr.CodeInvalidTransition, "stock.transferReceived",
-				fmt.Sprintf("transfer %s was already received", t.DocumentNumber)).WithRu("Перемещение уже принято")
+			return errTransferReceived(t)
 		}
 		if _, err := o.warehouse(t.ToWarehouseID, "transferID"); err != nil {
 			return err
 		}
+		// Claimed first, by a conditional update: of two receipts racing
+		// past the check above only one finds the transfer in transit (on
+		// PostgreSQL the other waits for the row and then matches nothing).
+		claimed, err := o.tx.Transfer.UpdateOneID(t.ID).Where(transfer.StatusEQ(transfer.StatusInTransit)).
+			SetStatus(transfer.StatusReceived).SetReceivedAt(o.now).
+			SetReceiveOperationID(o.id).SetNillableReceivedByID(o.actorID()).Save(o.ctx)
+		if ent.IsNotFound(err) {
+			return errTransferReceived(t)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: transfer: %w", o.name, err)
+		}
+		o.res.Transfer = claimed
 		shortage := transferline.ShortageResolutionWrittenOff
 		if in.Shortage != nil {
 			shortage = *in.Shortage
@@ -747,17 +759,22 @@ func (s *Service) ReceiveTransfer(ctx context.Context, in ReceiveTransferInput) 
 				return err
 			}
 		}
-		o.after = append(o.after, func() error {
-			u, err := o.tx.Transfer.UpdateOneID(t.ID).SetStatus(transfer.StatusReceived).SetReceivedAt(o.now).
-				SetReceiveOperationID(o.id).SetNillableReceivedByID(o.actorID()).SetHasDiscrepancy(discrepancy).Save(o.ctx)
+		if discrepancy {
+			u, err := o.tx.Transfer.UpdateOneID(t.ID).SetHasDiscrepancy(true).Save(o.ctx)
 			if err != nil {
 				return fmt.Errorf("%s: transfer: %w", o.name, err)
 			}
 			o.res.Transfer = u
-			return nil
-		})
+		}
 		return nil
 	})
+}
+
+// errTransferReceived: the transfer is no longer in transit, whether it
+// was received before this request looked or while it ran.
+func errTransferReceived(t *ent.Transfer) error {
+	return apperr.New(apperr.CodeInvalidTransition, "stock.transferReceived",
+		fmt.Sprintf("transfer %s was already received", t.DocumentNumber)).WithRu("Перемещение уже принято")
 }
 
 // Count records a stock count: every difference becomes an adjustment with
