@@ -293,10 +293,14 @@ const en: TranslationMessages = {
                 outOfScope: "The courier is outside your scope",
             },
             document: {
+                alreadyReviewed: "Someone else has already reviewed or changed this document; reload it. To review it again, upload a new scan",
                 fileRequired: "Upload the scan before verifying the document",
                 archived: "The document is archived",
                 expiresBeforeIssued: "Expires before it was issued",
                 issuedInFuture: "Cannot be in the future",
+            },
+            apiToken: {
+                alreadyRevoked: "The API token was already revoked",
             },
             documents: {
                 noStorage: "File storage is not configured",

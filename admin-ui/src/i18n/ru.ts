@@ -293,10 +293,14 @@ const ru: TranslationMessages = {
                 outOfScope: "Курьер вне вашей зоны доступа",
             },
             document: {
+                alreadyReviewed: "Документ уже проверен или изменён другим пользователем; обновите страницу. Чтобы проверить заново, загрузите новый скан",
                 fileRequired: "Загрузите скан перед проверкой документа",
                 archived: "Документ в архиве",
                 expiresBeforeIssued: "Срок действия раньше даты выдачи",
                 issuedInFuture: "Не может быть в будущем",
+            },
+            apiToken: {
+                alreadyRevoked: "Этот API-токен уже отозван",
             },
             documents: {
                 noStorage: "Хранилище файлов не настроено",

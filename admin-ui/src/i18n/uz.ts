@@ -293,10 +293,14 @@ const uz: TranslationMessages = {
                 outOfScope: "Kuryer sizning ruxsat doirangizdan tashqarida",
             },
             document: {
+                alreadyReviewed: "Hujjat allaqachon boshqa foydalanuvchi tomonidan tekshirilgan yoki o'zgartirilgan; sahifani yangilang. Qayta tekshirish uchun yangi skan yuklang",
                 fileRequired: "Hujjatni tasdiqlashdan oldin skanini yuklang",
                 archived: "Hujjat arxivda",
                 expiresBeforeIssued: "Amal qilish muddati berilgan sanadan oldin",
                 issuedInFuture: "Kelajakda bo'lishi mumkin emas",
+            },
+            apiToken: {
+                alreadyRevoked: "Bu API tokeni allaqachon bekor qilingan",
             },
             documents: {
                 noStorage: "Fayl ombori sozlanmagan",
