@@ -299,6 +299,12 @@ const en: TranslationMessages = {
                 expiresBeforeIssued: "Expires before it was issued",
                 issuedInFuture: "Cannot be in the future",
             },
+            limits: {
+                quantityTooLarge: "At most 1,000,000 units per operation",
+                balanceTooLarge: "A balance holds at most 1,000,000,000 units",
+                amountTooLarge: "At most 100,000,000 UZS per unit",
+                totalOutOfRange: "A total is too large to show exactly",
+            },
             apiToken: {
                 alreadyRevoked: "The API token was already revoked",
             },

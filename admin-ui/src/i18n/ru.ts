@@ -299,6 +299,12 @@ const ru: TranslationMessages = {
                 expiresBeforeIssued: "Срок действия раньше даты выдачи",
                 issuedInFuture: "Не может быть в будущем",
             },
+            limits: {
+                quantityTooLarge: "Не более 1 000 000 единиц за операцию",
+                balanceTooLarge: "Остаток не может превышать 1 000 000 000 единиц",
+                amountTooLarge: "Не более 100 000 000 сум за единицу",
+                totalOutOfRange: "Итог слишком велик для точного вывода",
+            },
             apiToken: {
                 alreadyRevoked: "Этот API-токен уже отозван",
             },

@@ -299,6 +299,12 @@ const uz: TranslationMessages = {
                 expiresBeforeIssued: "Amal qilish muddati berilgan sanadan oldin",
                 issuedInFuture: "Kelajakda bo'lishi mumkin emas",
             },
+            limits: {
+                quantityTooLarge: "Bir amalda ko'pi bilan 1 000 000 dona",
+                balanceTooLarge: "Qoldiq ko'pi bilan 1 000 000 000 dona bo'lishi mumkin",
+                amountTooLarge: "Bir dona uchun ko'pi bilan 100 000 000 so'm",
+                totalOutOfRange: "Jami aniq ko'rsatish uchun juda katta",
+            },
             apiToken: {
                 alreadyRevoked: "Bu API tokeni allaqachon bekor qilingan",
             },
