@@ -12,7 +12,7 @@ FUZZTIME  ?= 20000x
 
 SQUAWK    := .tools/node_modules/.bin/squawk
 
-.PHONY: help run build ui ui-if-node ui-test image-package test-rollout test vet staticcheck unit tools generate check-generated migration schema bench seed-bench fuzz clean schema-check release-schema vulncheck gosec
+.PHONY: help run build ui ui-if-node ui-test image-package test-rollout test vet staticcheck rowscheck unit tools generate check-generated migration schema bench seed-bench fuzz clean schema-check release-schema vulncheck gosec
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -36,7 +36,7 @@ run: ui-if-node build ## build the admin UI (when Node is installed) and start m
 	$(BIN) seed --demo
 	$(BIN) serve
 
-test: vet staticcheck vulncheck gosec unit fuzz schema-check ui-test ## run every check and test (needs PostgreSQL on 127.0.0.1:5432, Node 20, Debian chromium)
+test: vet staticcheck rowscheck vulncheck gosec unit fuzz schema-check ui-test ## run every check and test (needs PostgreSQL on 127.0.0.1:5432, Node 20, Debian chromium)
 
 # The admin UI is built into internal/webui/dist/app and embedded by the Go
 # build; the Go build itself never needs Node.
@@ -91,6 +91,12 @@ vulncheck: ## govulncheck against the newest Go vulnerability reports (see .govu
 GOSEC := github.com/securego/gosec/v2/cmd/gosec@v2.30.0
 gosec: ## gosec security lint; zero findings or a #nosec with a reason
 	$(GO) run $(GOSEC) -quiet -exclude-generated -exclude-dir=ent -exclude-dir=graph/generated ./...
+
+# Raw *sql.Rows must have rows.Err() checked: a read cut short (a dropped
+# connection, a value the driver cannot convert) otherwise passes for a
+# shorter answer (issue 8, defect 10: partnerOutstanding dropped partners).
+rowscheck: ## rowserrcheck (pinned in go.mod as a tool) on hand-written code
+	$(GO) tool rowserrcheck $(LINT_PKGS)
 
 tools: $(SQUAWK) ## install the test tools that are not Go modules (squawk, the PostgreSQL migration linter)
 

@@ -35,9 +35,9 @@ type EquipmentType struct {
 	VariantGroup string `json:"variant_group,omitempty"`
 	// serial: every unit is an Item; quantity: counted in StockBalance
 	Tracking equipmenttype.Tracking `json:"tracking,omitempty"`
-	// in UZS
+	// in UZS, at most 100000000 (limits.MaxUnitCost)
 	UnitCost int64 `json:"unit_cost,omitempty"`
-	// charged to a courier who does not return the unit, in UZS
+	// charged to a courier who does not return the unit, in UZS, at most 100000000 (limits.MaxUnitCost)
 	DepositAmount int64 `json:"deposit_amount,omitempty"`
 	// ServiceLifeMonths holds the value of the "service_life_months" field.
 	ServiceLifeMonths *int `json:"service_life_months,omitempty"`

@@ -869,13 +869,41 @@ func init() {
 	// equipmenttype.DefaultUnitCost holds the default value on creation for the unit_cost field.
 	equipmenttype.DefaultUnitCost = equipmenttypeDescUnitCost.Default.(int64)
 	// equipmenttype.UnitCostValidator is a validator for the "unit_cost" field. It is called by the builders before save.
-	equipmenttype.UnitCostValidator = equipmenttypeDescUnitCost.Validators[0].(func(int64) error)
+	equipmenttype.UnitCostValidator = func() func(int64) error {
+		validators := equipmenttypeDescUnitCost.Validators
+		fns := [...]func(int64) error{
+			validators[0].(func(int64) error),
+			validators[1].(func(int64) error),
+		}
+		return func(unit_cost int64) error {
+			for _, fn := range fns {
+				if err := fn(unit_cost); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// equipmenttypeDescDepositAmount is the schema descriptor for deposit_amount field.
 	equipmenttypeDescDepositAmount := equipmenttypeFields[7].Descriptor()
 	// equipmenttype.DefaultDepositAmount holds the default value on creation for the deposit_amount field.
 	equipmenttype.DefaultDepositAmount = equipmenttypeDescDepositAmount.Default.(int64)
 	// equipmenttype.DepositAmountValidator is a validator for the "deposit_amount" field. It is called by the builders before save.
-	equipmenttype.DepositAmountValidator = equipmenttypeDescDepositAmount.Validators[0].(func(int64) error)
+	equipmenttype.DepositAmountValidator = func() func(int64) error {
+		validators := equipmenttypeDescDepositAmount.Validators
+		fns := [...]func(int64) error{
+			validators[0].(func(int64) error),
+			validators[1].(func(int64) error),
+		}
+		return func(deposit_amount int64) error {
+			for _, fn := range fns {
+				if err := fn(deposit_amount); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
 	// equipmenttypeDescServiceLifeMonths is the schema descriptor for service_life_months field.
 	equipmenttypeDescServiceLifeMonths := equipmenttypeFields[8].Descriptor()
 	// equipmenttype.ServiceLifeMonthsValidator is a validator for the "service_life_months" field. It is called by the builders before save.

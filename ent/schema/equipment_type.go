@@ -7,6 +7,8 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+
+	"github.com/mycourier/mycourier/internal/limits"
 )
 
 // EquipmentType is a stock-keeping unit of courier equipment; each size of a
@@ -32,11 +34,11 @@ func (EquipmentType) Fields() []ent.Field {
 			Comment("relates the sizes of one garment (jacket S/M/L share \"jacket\"); a kit line may be issued in any size of its group"),
 		field.Enum("tracking").Values("serial", "quantity").Default("quantity").
 			Comment("serial: every unit is an Item; quantity: counted in StockBalance"),
-		field.Int64("unit_cost").NonNegative().Default(0).
-			Comment("in UZS").
+		field.Int64("unit_cost").NonNegative().Validate(limits.ValidateUnitCost).Default(0).
+			Comment("in UZS, at most 100000000 (limits.MaxUnitCost)").
 			Annotations(entgql.OrderField("UNIT_COST")),
-		field.Int64("deposit_amount").NonNegative().Default(0).
-			Comment("charged to a courier who does not return the unit, in UZS"),
+		field.Int64("deposit_amount").NonNegative().Validate(limits.ValidateUnitCost).Default(0).
+			Comment("charged to a courier who does not return the unit, in UZS, at most 100000000 (limits.MaxUnitCost)"),
 		field.Int("service_life_months").Optional().Nillable().Positive(),
 	}
 }

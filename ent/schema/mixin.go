@@ -14,8 +14,8 @@ import (
 
 	"github.com/mycourier/mycourier/internal/audit"
 	"github.com/mycourier/mycourier/internal/authz"
-	"github.com/mycourier/mycourier/internal/webhook/outbox"
 	"github.com/mycourier/mycourier/internal/platform/uniqueguard"
+	"github.com/mycourier/mycourier/internal/webhook/outbox"
 )
 
 // TimeMixin adds created_at and updated_at to an entity.

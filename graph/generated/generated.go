@@ -8130,11 +8130,11 @@ input CreateEquipmentTypeInput {
   """
   tracking: EquipmentTypeTracking
   """
-  in UZS
+  in UZS, at most 100000000 (limits.MaxUnitCost)
   """
   unitCost: Int
   """
-  charged to a courier who does not return the unit, in UZS
+  charged to a courier who does not return the unit, in UZS, at most 100000000 (limits.MaxUnitCost)
   """
   depositAmount: Int
   serviceLifeMonths: Int
@@ -8215,11 +8215,11 @@ type EquipmentType implements Node {
   """
   tracking: EquipmentTypeTracking!
   """
-  in UZS
+  in UZS, at most 100000000 (limits.MaxUnitCost)
   """
   unitCost: Int!
   """
-  charged to a courier who does not return the unit, in UZS
+  charged to a courier who does not return the unit, in UZS, at most 100000000 (limits.MaxUnitCost)
   """
   depositAmount: Int!
   serviceLifeMonths: Int
@@ -11173,11 +11173,11 @@ input UpdateEquipmentTypeInput {
   """
   tracking: EquipmentTypeTracking
   """
-  in UZS
+  in UZS, at most 100000000 (limits.MaxUnitCost)
   """
   unitCost: Int
   """
-  charged to a courier who does not return the unit, in UZS
+  charged to a courier who does not return the unit, in UZS, at most 100000000 (limits.MaxUnitCost)
   """
   depositAmount: Int
   serviceLifeMonths: Int
@@ -12485,11 +12485,13 @@ types the serial numbers of the units (quantity is then their count).
 """
 input StockLineInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.Line") {
   equipmentTypeID: ID!
+  "1 to 1000000 units; the lines of one operation together at most 1000000 (limits.quantityTooLarge). No balance or holding may exceed 1000000000 units (limits.balanceTooLarge)."
   quantity: Int
+  "At most 1000000 serials per line."
   serials: [String!]
   "Condition of returned units (damaged units go to quarantine)."
   condition: ItemCondition
-  "Unit cost of received units, in UZS (defaults to the type's unit cost)."
+  "Unit cost of received units, in UZS, 0 to 100000000 (defaults to the type's unit cost; limits.amountTooLarge above)."
   unitCost: Int
 }
 
@@ -12556,6 +12558,7 @@ serials that arrived. Lines not listed arrived in full.
 """
 input ReceivedLineInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.ReceivedLine") {
   equipmentTypeID: ID!
+  "0 to the quantity sent (at most 1000000)."
   quantityReceived: Int
   serialsReceived: [String!]
   note: String
@@ -12573,6 +12576,7 @@ input ReceiveTransferInput @goModel(model: "github.com/mycourier/mycourier/inter
 
 input CountLineInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.CountLine") {
   equipmentTypeID: ID!
+  "The counted balance: 0 to 1000000000 units (limits.balanceTooLarge)."
   counted: Int!
 }
 
@@ -12588,6 +12592,7 @@ input CountStockInput @goModel(model: "github.com/mycourier/mycourier/internal/s
 
 input KitLineInput @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.KitLine") {
   equipmentTypeID: ID!
+  "1 to 1000000 units."
   quantity: Int!
 }
 
@@ -12604,7 +12609,7 @@ One equipment type a courier holds now.
 type HeldEquipment @goModel(model: "github.com/mycourier/mycourier/internal/stocksvc.Held") {
   equipmentType: EquipmentType!
   quantity: Int!
-  "quantity × unit cost, in UZS."
+  "quantity × unit cost, in UZS, summed exactly (at the bounds one holding is at most 10^17)."
   value: Int!
   "The serial units, for serial-tracked types."
   items: [Item!]!
@@ -12617,7 +12622,9 @@ type PartnerOutstanding @goModel(model: "github.com/mycourier/mycourier/internal
   partner: Partner!
   couriers: Int!
   units: Int!
+  "Held units × unit cost, in UZS, summed exactly; a total beyond 2^63−1 is an error (limits.totalOutOfRange), never a wrapped number."
   value: Int!
+  "Open debts, in UZS, summed exactly (as value)."
   debt: Int!
 }
 
@@ -12668,6 +12675,7 @@ extend type Mutation {
   dispatchTransfer(input: DispatchTransferInput!): StockOperation! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
   receiveTransfer(input: ReceiveTransferInput!): StockOperation! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
   countStock(input: CountStockInput!): StockOperation! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
+  "minLevel: 0 to 1000000000 units."
   setStockMinLevel(warehouseID: ID!, equipmentTypeID: ID!, minLevel: Int!): StockBalance! @hasRole(roles: [OWNER, MANAGER, WAREHOUSE])
   createKit(input: CreateKitInput!): Kit! @hasRole(roles: [OWNER])
 }

@@ -246,11 +246,14 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (*Tokens, er
 		if s.now().After(sess.ExpiresAt) || !sess.Edges.User.Active || sess.Edges.User.ArchivedAt != nil {
 			return ErrInvalidToken
 		}
-		n, err := tx.Session.Update().Where(session.ID(sess.ID), session.UsedAtIsNil()).SetUsedAt(s.now()).Save(sctx)
+		// Conditional on the token still being live: of two exchanges (or an
+		// exchange and a sign-out) at once only one matches.
+		n, err := tx.Session.Update().Where(session.ID(sess.ID), session.UsedAtIsNil(), session.RevokedAtIsNil()).
+			SetUsedAt(s.now()).Save(sctx)
 		if err != nil {
 			return err
 		}
-		if n == 0 { // exchanged concurrently
+		if n == 0 { // exchanged or revoked concurrently
 			return ErrInvalidToken
 		}
 		tokens, err = s.openSession(ctx, tx, sess.Edges.User, sess.FamilyID)

@@ -235,12 +235,24 @@ func (s *Service) CreateAPIToken(ctx context.Context, in APITokenInput) (string,
 	return secret, t, nil
 }
 
-// RevokeAPIToken stops a token from working; it stays listed.
+// ErrAPITokenRevoked: the token was revoked already (its first revocation
+// time and audit entry stand).
+var ErrAPITokenRevoked = apperr.New(apperr.CodeConflict, "apiToken.alreadyRevoked",
+	"this API token was already revoked").WithRu("Этот API-токен уже отозван")
+
+// RevokeAPIToken stops a token from working; it stays listed. Revoking is a
+// conditional update on a live token, so of two revocations at once one
+// records it and the other is told it was already done.
 func (s *Service) RevokeAPIToken(ctx context.Context, id int) (*ent.ApiToken, error) {
 	var t *ent.ApiToken
 	err := database.InTx(ctx, s.client, func(tx *ent.Tx) error {
 		var err error
-		t, err = tx.ApiToken.UpdateOneID(id).SetRevokedAt(s.now()).Save(ctx)
+		t, err = tx.ApiToken.UpdateOneID(id).Where(apitoken.RevokedAtIsNil()).SetRevokedAt(s.now()).Save(ctx)
+		if ent.IsNotFound(err) {
+			if exists, xerr := tx.ApiToken.Query().Where(apitoken.ID(id)).Exist(ctx); xerr == nil && exists {
+				return ErrAPITokenRevoked
+			}
+		}
 		return err
 	})
 	if err != nil {

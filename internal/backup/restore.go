@@ -240,6 +240,9 @@ func checksumTable(ctx context.Context, q querier, d, name string) (Table, error
 		return Table{}, err
 	}
 	cols, err := probe.Columns()
+	if err == nil {
+		err = probe.Err()
+	}
 	_ = probe.Close()
 	if err != nil {
 		return Table{}, err

@@ -41,6 +41,11 @@ var (
 	// ErrConcurrentChange: another request changed the courier's status first.
 	ErrConcurrentChange = apperr.New(apperr.CodeInvalidTransition, "courier.concurrentChange",
 		"the courier's status was changed by someone else; reload and try again").WithRu("Статус курьера уже изменён другим пользователем; обновите данные")
+	// ErrDocumentReviewed: the document is no longer in a state this review
+	// may start from: someone reviewed it (or replaced its scan) first.
+	ErrDocumentReviewed = apperr.New(apperr.CodeInvalidTransition, "document.alreadyReviewed",
+		"this document was already reviewed or changed by someone else; reload it").
+		WithRu("Документ уже проверен или изменён другим пользователем; обновите данные")
 	// ErrNoStorage: document files are not configured on this server.
 	ErrNoStorage = apperr.New(apperr.CodeInternal, "documents.noStorage", "document storage is not configured")
 )

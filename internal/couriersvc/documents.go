@@ -188,7 +188,21 @@ func (s *Service) review(ctx context.Context, docID int, v courierdocument.Verif
 			// there is nothing to have seen, and nothing to check later.
 			return ErrDocumentFileRequired.WithDetail("documentId", fmt.Sprint(docID))
 		}
+		// A review decides a pending document once; to decide again, a new
+		// scan puts it back to pending (AttachFile). Otherwise a reviewer
+		// who opened the page while it was pending would overwrite a
+		// colleague's decision they never saw.
+		if d.Verification != courierdocument.VerificationPending {
+			return ErrDocumentReviewed.WithDetail("verification", string(d.Verification))
+		}
+		// Conditional on what the reviewer saw: of two reviews racing from
+		// the same state (or a review racing a new scan) only one matches.
+		sameScan := courierdocument.StorageKey(d.StorageKey)
+		if d.StorageKey == "" { // no file: stored as NULL
+			sameScan = courierdocument.Or(courierdocument.StorageKeyIsNil(), sameScan)
+		}
 		u := tx.CourierDocument.UpdateOneID(docID).
+			Where(courierdocument.VerificationEQ(d.Verification), sameScan, courierdocument.ArchivedAtIsNil()).
 			SetVerification(v).SetRejectionReason(reason).SetVerifiedAt(s.now())
 		if vw := authz.FromContext(ctx); vw != nil && vw.Kind == authz.KindUser && vw.ID != 0 {
 			u.SetVerifiedByID(vw.ID)
@@ -196,6 +210,9 @@ func (s *Service) review(ctx context.Context, docID int, v courierdocument.Verif
 			u.ClearVerifiedByID()
 		}
 		if out, err = u.Save(ctx); err != nil {
+			if ent.IsNotFound(err) {
+				return ErrDocumentReviewed.WithDetail("verification", string(d.Verification))
+			}
 			return err
 		}
 		return s.refreshDocumentStatus(ctx, tx, d.CourierID)

@@ -358,6 +358,10 @@ func benchHistory(ctx context.Context, db *database.DB, g *generator, afterID, m
 			}
 			types = append(types, t)
 		}
+		if err := trs.Err(); err != nil {
+			_ = trs.Close()
+			return err
+		}
 		_ = trs.Close()
 		if len(whs) == 0 || len(types) == 0 {
 			return fmt.Errorf("movements need warehouses and equipment types")

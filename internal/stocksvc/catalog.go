@@ -9,6 +9,7 @@ import (
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/stockbalance"
 	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/limits"
 	"github.com/mycourier/mycourier/internal/platform/database"
 )
 
@@ -35,6 +36,9 @@ func (s *Service) CreateKit(ctx context.Context, in KitInput) (*ent.Kit, error) 
 		for i, l := range in.Lines {
 			if l.Quantity <= 0 {
 				return apperr.InvalidField(fmt.Sprintf("lines[%d].quantity", i), "stock.quantityNotPositive", "quantity must be a positive number")
+			}
+			if fe := limits.Quantity(l.Quantity); fe != nil {
+				return apperr.InvalidField(fmt.Sprintf("lines[%d].quantity", i), fe.Key, fe.Message)
 			}
 			ids[i] = l.EquipmentTypeID
 		}
@@ -67,6 +71,9 @@ func (s *Service) CreateKit(ctx context.Context, in KitInput) (*ent.Kit, error) 
 func (s *Service) SetMinLevel(ctx context.Context, warehouseID, typeID, minLevel int) (*ent.StockBalance, error) {
 	if minLevel < 0 {
 		return nil, apperr.InvalidField("minLevel", "stock.quantityNegative", "a minimum level cannot be negative")
+	}
+	if fe := limits.Balance(minLevel); fe != nil {
+		return nil, apperr.InvalidField("minLevel", fe.Key, fe.Message)
 	}
 	var b *ent.StockBalance
 	err := database.InTx(ctx, s.client, func(tx *ent.Tx) error {

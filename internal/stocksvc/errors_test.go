@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/internal/apperr"
@@ -232,4 +233,70 @@ func TestVerifyCatchesABalanceCorruptedInTheDatabase(t *testing.T) {
 
 func viewerOf(u *ent.User, e *env) context.Context {
 	return viewerContext(u.ID, u.Login, e.scope)
+}
+
+// verify catches a transfer received more than it was sent, however the
+// rows got there: a receipt booked twice (ledger and balance agree, so only
+// the transfer check sees it), an extra row under the transfer's own
+// receipt, and a transfer line claiming more than was sent.
+func TestVerifyCatchesATransferReceivedTwice(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		e.receive(e.wh1, e.bag, 10)
+		disp, err := e.svc.Dispatch(e.ctx, stocksvc.DispatchInput{IdempotencyKey: key(), FromWarehouseID: e.wh1, ToWarehouseID: e.wh2,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(4)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rcv, err := e.svc.ReceiveTransfer(e.ctx, stocksvc.ReceiveTransferInput{IdempotencyKey: key(), TransferID: disp.Transfer.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.verifyClean()
+		kinds := func() map[string]stocksvc.Mismatch {
+			t.Helper()
+			ms, err := stocksvc.Verify(context.Background(), e.db.Client)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]stocksvc.Mismatch{}
+			for _, m := range ms {
+				out[m.Kind] = m
+			}
+			return out
+		}
+		book := func(opID string, n int) {
+			t.Helper()
+			if _, err := e.db.SQL.Exec(`INSERT INTO movements (created_at, kind, quantity, operation_id, document_number, equipment_type_id, warehouse_id, counterpart_warehouse_id)
+				VALUES ($1, 'transfer_in', $2, $3, 'TRR-X', $4, $5, $6)`, time.Now(), n, opID, e.bag, e.wh2, e.wh1); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := e.db.SQL.Exec(`UPDATE stock_balances SET quantity = quantity + $1 WHERE warehouse_id = $2 AND equipment_type_id = $3`, n, e.wh2, e.bag); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		// The race of defect 9: a second receipt under its own operation.
+		book("a-second-receipt", 4)
+		got := kinds()
+		if m, ok := got["transfer_route"]; len(got) != 1 || !ok || m.Recorded != 8 || m.Expected != 4 || m.WarehouseID != e.wh2 || m.FromWarehouseID != e.wh1 {
+			t.Fatalf("after a second receipt: %v, want one transfer_route 8 received of 4 sent", got)
+		}
+		// One more unit under the transfer's own receipt.
+		book(rcv.OperationID, 1)
+		got = kinds()
+		if m, ok := got["transfer_received"]; !ok || m.Recorded != 5 || m.Expected != 4 || m.TransferID != disp.Transfer.ID {
+			t.Fatalf("after an extra row in the receipt: %v, want transfer_received 5 of 4 on transfer %d", got, disp.Transfer.ID)
+		}
+		// The transfer's own line claiming more than was sent.
+		if _, err := e.db.SQL.Exec(`UPDATE transfer_lines SET quantity_received = 6 WHERE transfer_id = $1`, disp.Transfer.ID); err != nil {
+			t.Fatal(err)
+		}
+		if m, ok := kinds()["transfer_line"]; !ok || m.Recorded != 6 || m.Expected != 4 || m.TransferID != disp.Transfer.ID {
+			t.Fatalf("after a line over its quantity sent: want transfer_line 6 of 4, got %v", m)
+		}
+		if s := fmt.Sprint(kinds()["transfer_line"]); !strings.Contains(s, fmt.Sprintf("transfer %d from warehouse %d", disp.Transfer.ID, e.wh1)) {
+			t.Errorf("the report does not name the transfer: %s", s)
+		}
+	})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/warehouse"
 	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/limits"
 )
 
 // unit is a validated line: a type and its quantity, or its serial items.
@@ -87,6 +88,7 @@ func (o *op) units(lines []*Line, field string) ([]unit, error) {
 	}
 	seen := map[string]bool{}
 	var out []unit
+	total := 0 // units of the whole operation, each line bounded first
 	for i, l := range lines {
 		f := fmt.Sprintf("%s[%d]", field, i)
 		t, ok := byID[l.EquipmentTypeID]
@@ -107,11 +109,19 @@ func (o *op) units(lines []*Line, field string) ([]unit, error) {
 				inv = inv.Add(f+".unitCost", "stock.negativeCost", "unit cost cannot be negative")
 				continue
 			}
+			if fe := limits.UnitCost(*l.UnitCost); fe != nil {
+				inv = inv.Add(f+".unitCost", fe.Key, fe.Message)
+				continue
+			}
 			u.cost = *l.UnitCost
 		}
 		if u.serial() {
 			if len(l.Serials) == 0 {
 				inv = inv.Add(f+".serials", "stock.serialsRequired", fmt.Sprintf("%q is tracked by serial number: list the serials", t.Name))
+				continue
+			}
+			if fe := limits.Quantity(len(l.Serials)); fe != nil {
+				inv = inv.Add(f+".serials", fe.Key, fe.Message)
 				continue
 			}
 			if l.Quantity != nil && *l.Quantity != len(l.Serials) {
@@ -142,9 +152,17 @@ func (o *op) units(lines []*Line, field string) ([]unit, error) {
 				inv = inv.Add(f+".quantity", "stock.quantityNotPositive", "quantity must be a positive number")
 				continue
 			}
+			if fe := limits.Quantity(*l.Quantity); fe != nil {
+				inv = inv.Add(f+".quantity", fe.Key, fe.Message)
+				continue
+			}
 			u.qty = *l.Quantity
 		}
+		total += u.qty
 		out = append(out, u)
+	}
+	if fe := limits.Quantity(total); fe != nil && inv.Empty() {
+		inv = inv.Add(field, fe.Key, fe.Message)
 	}
 	if !inv.Empty() {
 		return nil, inv
@@ -221,7 +239,7 @@ func (s *Service) Receive(ctx context.Context, in ReceiveInput) (*Result, error)
 				o.movement(movement.KindReceipt, in.WarehouseID, u.t.ID, u.qty).
 					SetUnitCost(u.cost).SetCondition(movement.ConditionNew).SetReason(text(in.Supplier)).SetComment(text(in.Comment))
 			}
-			if err := o.addStock(in.WarehouseID, u.t.ID, u.qty, 0); err != nil {
+			if err := o.addStock(in.WarehouseID, u.t.ID, u.qty, 0, u.field+".quantity"); err != nil {
 				return err
 			}
 		}
@@ -279,7 +297,7 @@ func (s *Service) Issue(ctx context.Context, in IssueInput) (*Result, error) {
 				o.movement(movement.KindIssue, in.WarehouseID, u.t.ID, -u.qty).SetCourierID(c).
 					SetUnitCost(u.t.UnitCost).SetComment(text(in.Comment))
 			}
-			if err := o.addHolding(c, u.t.ID, u.qty); err != nil {
+			if err := o.addHolding(c, u.t.ID, u.qty, u.field+".quantity"); err != nil {
 				return err
 			}
 		}
@@ -370,7 +388,7 @@ func (s *Service) Return(ctx context.Context, in ReturnInput) (*Result, error) {
 			if err := o.takeHolding(c, u.t.ID, u.qty, u.field+".quantity"); err != nil {
 				return err
 			}
-			if err := o.addStock(w, u.t.ID, u.qty, quarantine); err != nil {
+			if err := o.addStock(w, u.t.ID, u.qty, quarantine, u.field+".quantity"); err != nil {
 				return err
 			}
 			if u.serial() {
@@ -485,8 +503,12 @@ func (o *op) writeOffHeld(in WriteOffInput, us []unit, endState item.State) erro
 				n := unitsOf(itemID, u.qty)
 				typeID := u.t.ID
 				o.after = append(o.after, func() error {
+					amount, err := limits.Mul(int64(n), cost) // a unit cost from before the bounds may be huge
+					if err != nil {
+						return fmt.Errorf("%s: debt: %w", o.name, err)
+					}
 					d, err := o.tx.CourierDebt.Create().SetCourierID(c).SetEquipmentTypeID(typeID).SetNillableItemID(itemID).
-						SetQuantity(n).SetAmount(int64(n) * cost).SetReason(in.Reason).SetDocumentNumber(o.doc).
+						SetQuantity(n).SetAmount(amount).SetReason(in.Reason).SetDocumentNumber(o.doc).
 						SetNillableActorID(o.actorID()).Save(o.ctx)
 					if err != nil {
 						return fmt.Errorf("%s: debt: %w", o.name, err)
@@ -618,12 +640,24 @@ func (s *Service) ReceiveTransfer(ctx context.Context, in ReceiveTransferInput) 
 			return fmt.Errorf("%s: transfer: %w", o.name, err)
 		}
 		if t.Status != transfer.StatusInTransit {
-			return apperr.New(apperr.CodeInvalidTransition, "stock.transferReceived",
-				fmt.Sprintf("transfer %s was already received", t.DocumentNumber)).WithRu("Перемещение уже принято")
+			return errTransferReceived(t)
 		}
 		if _, err := o.warehouse(t.ToWarehouseID, "transferID"); err != nil {
 			return err
 		}
+		// Claimed first, by a conditional update: of two receipts racing
+		// past the check above only one finds the transfer in transit (on
+		// PostgreSQL the other waits for the row and then matches nothing).
+		claimed, err := o.tx.Transfer.UpdateOneID(t.ID).Where(transfer.StatusEQ(transfer.StatusInTransit)).
+			SetStatus(transfer.StatusReceived).SetReceivedAt(o.now).
+			SetReceiveOperationID(o.id).SetNillableReceivedByID(o.actorID()).Save(o.ctx)
+		if ent.IsNotFound(err) {
+			return errTransferReceived(t)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: transfer: %w", o.name, err)
+		}
+		o.res.Transfer = claimed
 		shortage := transferline.ShortageResolutionWrittenOff
 		if in.Shortage != nil {
 			shortage = *in.Shortage
@@ -639,6 +673,11 @@ func (s *Service) ReceiveTransfer(ctx context.Context, in ReceiveTransferInput) 
 			}
 			if l.QuantityReceived != nil && *l.QuantityReceived < 0 {
 				return apperr.InvalidField(fmt.Sprintf("lines[%d].quantityReceived", i), "stock.quantityNegative", "received quantity cannot be negative")
+			}
+			if l.QuantityReceived != nil {
+				if fe := limits.Quantity(*l.QuantityReceived); fe != nil {
+					return apperr.InvalidField(fmt.Sprintf("lines[%d].quantityReceived", i), fe.Key, fe.Message)
+				}
 			}
 			got[l.EquipmentTypeID] = l
 		}
@@ -743,21 +782,26 @@ func (s *Service) ReceiveTransfer(ctx context.Context, in ReceiveTransferInput) 
 			return a.typeID - b.typeID
 		})
 		for _, a := range adds {
-			if err := o.addStock(a.warehouse, a.typeID, a.n, 0); err != nil {
+			if err := o.addStock(a.warehouse, a.typeID, a.n, 0, "transferID"); err != nil {
 				return err
 			}
 		}
-		o.after = append(o.after, func() error {
-			u, err := o.tx.Transfer.UpdateOneID(t.ID).SetStatus(transfer.StatusReceived).SetReceivedAt(o.now).
-				SetReceiveOperationID(o.id).SetNillableReceivedByID(o.actorID()).SetHasDiscrepancy(discrepancy).Save(o.ctx)
+		if discrepancy {
+			u, err := o.tx.Transfer.UpdateOneID(t.ID).SetHasDiscrepancy(true).Save(o.ctx)
 			if err != nil {
 				return fmt.Errorf("%s: transfer: %w", o.name, err)
 			}
 			o.res.Transfer = u
-			return nil
-		})
+		}
 		return nil
 	})
+}
+
+// errTransferReceived: the transfer is no longer in transit, whether it
+// was received before this request looked or while it ran.
+func errTransferReceived(t *ent.Transfer) error {
+	return apperr.New(apperr.CodeInvalidTransition, "stock.transferReceived",
+		fmt.Sprintf("transfer %s was already received", t.DocumentNumber)).WithRu("Перемещение уже принято")
 }
 
 // Count records a stock count: every difference becomes an adjustment with
@@ -778,6 +822,9 @@ func (s *Service) Count(ctx context.Context, in CountInput) (*Result, error) {
 		for i, l := range in.Lines {
 			if l.Counted < 0 {
 				return apperr.InvalidField(fmt.Sprintf("lines[%d].counted", i), "stock.quantityNegative", "a counted quantity cannot be negative")
+			}
+			if fe := limits.Balance(l.Counted); fe != nil {
+				return apperr.InvalidField(fmt.Sprintf("lines[%d].counted", i), fe.Key, fe.Message)
 			}
 			one := 1
 			lines[i] = &Line{EquipmentTypeID: l.EquipmentTypeID, Quantity: &one}

@@ -2,6 +2,7 @@ package stocksvc
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/mycourier/mycourier/ent/stockbalance"
 	"github.com/mycourier/mycourier/ent/transfer"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/limits"
 )
 
 // Held lists what a courier holds now, with its value.
@@ -35,14 +37,17 @@ func (s *Service) Held(ctx context.Context, courierID int) ([]*Held, error) {
 	for _, h := range hs {
 		t := h.Edges.EquipmentType
 		held := &Held{EquipmentType: t, Quantity: h.Quantity, Items: []*ent.Item{}}
-		serialValue := int64(0)
+		var value limits.Total
 		for _, it := range items {
 			if it.EquipmentTypeID == t.ID {
 				held.Items = append(held.Items, it)
-				serialValue += costOr(it.UnitCost, t.UnitCost)
+				value.Add(1, costOr(it.UnitCost, t.UnitCost))
 			}
 		}
-		held.Value = int64(h.Quantity-len(held.Items))*t.UnitCost + serialValue
+		value.Add(int64(h.Quantity-len(held.Items)), t.UnitCost)
+		if held.Value, err = value.Int64(); err != nil {
+			return nil, fmt.Errorf("equipmentHeld: courier[%d]: %w", courierID, err)
+		}
 		out = append(out, held)
 	}
 	return out, nil
@@ -63,9 +68,13 @@ func (s *Service) Outstanding(ctx context.Context, courierID int) (items int, va
 	if err != nil {
 		return 0, 0, err
 	}
+	var total limits.Total
 	for _, h := range held {
 		items += h.Quantity
-		value += h.Value
+		total.Add(1, h.Value)
+	}
+	if value, err = total.Int64(); err != nil {
+		return 0, 0, fmt.Errorf("outstanding: courier[%d]: %w", courierID, err)
 	}
 	return items, value, nil
 }
@@ -77,11 +86,15 @@ func (s *Service) OutstandingDebt(ctx context.Context, courierID int) (int64, er
 	if err != nil {
 		return 0, fmt.Errorf("outstandingDebt: %w", err)
 	}
-	var sum int64
+	var sum limits.Total
 	for _, d := range ds {
-		sum += d.Amount
+		sum.Add(1, d.Amount)
 	}
-	return sum, nil
+	n, err := sum.Int64()
+	if err != nil {
+		return 0, fmt.Errorf("outstandingDebt: courier[%d]: %w", courierID, err)
+	}
+	return n, nil
 }
 
 // PartnerRollup totals outstanding equipment and open debt per partner the
@@ -102,43 +115,96 @@ func (s *Service) PartnerRollup(ctx context.Context) ([]*PartnerOutstanding, err
 	if !ok {
 		return out, nil // no couriers in the viewer's scope: nothing outstanding
 	}
-	rows, err := c.QueryContext(ctx, `SELECT c.partner_id, COUNT(DISTINCT h.courier_id), SUM(h.quantity), SUM(h.quantity * t.unit_cost)
-		FROM courier_holdings h JOIN couriers c ON c.id = h.courier_id JOIN equipment_types t ON t.id = h.equipment_type_id
-		WHERE h.quantity > 0 AND c.partner_id IS NOT NULL`+scope+` GROUP BY c.partner_id`)
-	if err != nil {
+	// Values are summed here, exactly (limits.Total): the database is asked
+	// only for sums of quantities per partner and type, which no bounded
+	// input can overflow, never for products that could.
+	if err := scanRows(ctx, c, `SELECT c.partner_id, COUNT(DISTINCT h.courier_id), SUM(h.quantity)
+		FROM courier_holdings h JOIN couriers c ON c.id = h.courier_id
+		WHERE h.quantity > 0 AND c.partner_id IS NOT NULL`+scope+` GROUP BY c.partner_id`, func(rows *sql.Rows) error {
+		var pid, couriers int
+		var units int64
+		if err := rows.Scan(&pid, &couriers, &units); err != nil {
+			return err
+		}
+		if p := by[pid]; p != nil {
+			p.Couriers, p.Units = couriers, int(units)
+		}
+		return nil
+	}); err != nil {
 		return nil, fmt.Errorf("partnerOutstanding: %w", err)
+	}
+	values := map[int]*limits.Total{}
+	total := func(pid int) *limits.Total {
+		if values[pid] == nil {
+			values[pid] = &limits.Total{}
+		}
+		return values[pid]
+	}
+	if err := scanRows(ctx, c, `SELECT c.partner_id, t.unit_cost, SUM(h.quantity)
+		FROM courier_holdings h JOIN couriers c ON c.id = h.courier_id JOIN equipment_types t ON t.id = h.equipment_type_id
+		WHERE h.quantity > 0 AND c.partner_id IS NOT NULL`+scope+` GROUP BY c.partner_id, t.id, t.unit_cost`, func(rows *sql.Rows) error {
+		var pid int
+		var cost, units int64
+		if err := rows.Scan(&pid, &cost, &units); err != nil {
+			return err
+		}
+		total(pid).Add(units, cost)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("partnerOutstanding: %w", err)
+	}
+	debts := map[int]*limits.Total{}
+	// Debts are summed one amount at a time: each is bounded, their sum
+	// in the database is not.
+	if err := scanRows(ctx, c, `SELECT c.partner_id, d.amount FROM courier_debts d JOIN couriers c ON c.id = d.courier_id
+		WHERE d.status = 'open' AND c.partner_id IS NOT NULL`+scope, func(rows *sql.Rows) error {
+		var pid int
+		var amount int64
+		if err := rows.Scan(&pid, &amount); err != nil {
+			return err
+		}
+		if debts[pid] == nil {
+			debts[pid] = &limits.Total{}
+		}
+		debts[pid].Add(1, amount)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("partnerOutstanding: %w", err)
+	}
+	for pid, p := range by {
+		var err error
+		if v := values[pid]; v != nil {
+			if p.Value, err = v.Int64(); err != nil {
+				return nil, fmt.Errorf("partnerOutstanding: partner[%d] value: %w", pid, err)
+			}
+		}
+		if d := debts[pid]; d != nil {
+			if p.Debt, err = d.Int64(); err != nil {
+				return nil, fmt.Errorf("partnerOutstanding: partner[%d] debt: %w", pid, err)
+			}
+		}
+	}
+	return out, nil
+}
+
+// scanRows runs a raw query and calls each for every row. It is the one
+// way this package reads raw rows: a read cut short (a dropped connection,
+// a value the driver cannot convert) is an error, never a shorter answer.
+func scanRows(ctx context.Context, c *ent.Client, query string, each func(*sql.Rows) error, args ...any) error {
+	rows, err := c.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var pid, couriers, units int
-		var value int64
-		if err := rows.Scan(&pid, &couriers, &units, &value); err != nil {
-			return nil, fmt.Errorf("partnerOutstanding: %w", err)
-		}
-		if p := by[pid]; p != nil {
-			p.Couriers, p.Units, p.Value = couriers, units, value
+		if err := each(rows); err != nil {
+			return err
 		}
 	}
-	if err := rows.Close(); err != nil {
-		return nil, err
+	if err := rows.Err(); err != nil {
+		return err
 	}
-	drows, err := c.QueryContext(ctx, `SELECT c.partner_id, SUM(d.amount) FROM courier_debts d JOIN couriers c ON c.id = d.courier_id
-		WHERE d.status = 'open' AND c.partner_id IS NOT NULL`+scope+` GROUP BY c.partner_id`)
-	if err != nil {
-		return nil, fmt.Errorf("partnerOutstanding: %w", err)
-	}
-	defer drows.Close()
-	for drows.Next() {
-		var pid int
-		var debt int64
-		if err := drows.Scan(&pid, &debt); err != nil {
-			return nil, fmt.Errorf("partnerOutstanding: %w", err)
-		}
-		if p := by[pid]; p != nil {
-			p.Debt = debt
-		}
-	}
-	return out, drows.Close()
+	return rows.Close()
 }
 
 // courierScopeSQL narrows a query over couriers "c" to the viewer's scope,
@@ -214,20 +280,15 @@ func (s *Service) Report(ctx context.Context, warehouseID *int, lowOnly bool, fr
 		args = append(args, *warehouseID)
 	}
 	query += ` GROUP BY warehouse_id, equipment_type_id, kind`
-	rows, err := c.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("stockReport: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = scanRows(ctx, c, query, func(rows *sql.Rows) error {
 		var w, t, sum int
 		var kind string
 		if err := rows.Scan(&w, &t, &kind, &sum); err != nil {
-			return nil, fmt.Errorf("stockReport: %w", err)
+			return err
 		}
 		l := by[key{w, t}]
 		if l == nil || !whs[w] {
-			continue // not a balance this viewer sees
+			return nil // not a balance this viewer sees
 		}
 		switch kind {
 		case "receipt":
@@ -245,8 +306,12 @@ func (s *Service) Report(ctx context.Context, warehouseID *int, lowOnly bool, fr
 		case "adjustment":
 			l.Adjusted += sum
 		}
+		return nil
+	}, args...)
+	if err != nil {
+		return nil, fmt.Errorf("stockReport: %w", err)
 	}
-	return lines, rows.Close()
+	return lines, nil
 }
 
 // Available is what a balance can issue: on hand minus quarantined.

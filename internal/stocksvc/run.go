@@ -217,6 +217,9 @@ func (o *op) allocateDocument() error {
 	defer rows.Close()
 	var n int64
 	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("%s: document number: %w", o.name, err)
+		}
 		return fmt.Errorf("%s: document number: no row", o.name)
 	}
 	if err := rows.Scan(&n); err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/limits"
 )
 
 // queryRow runs a statement returning at most one row into dst; found is
@@ -72,18 +73,24 @@ func (o *op) takeStock(warehouseID, typeID, n int, quarantined bool) error {
 }
 
 // addStock adds n units (q of them quarantined), creating the balance row
-// when the warehouse never had the type.
-func (o *op) addStock(warehouseID, typeID, n, q int) error {
+// when the warehouse never had the type. A balance that would exceed
+// limits.MaxBalance is refused (the upsert's condition: no row comes back),
+// with the error on field.
+func (o *op) addStock(warehouseID, typeID, n, q int, field string) error {
 	var id, after int
-	_, err := o.queryRow(`INSERT INTO stock_balances (created_at, updated_at, warehouse_id, equipment_type_id, quantity, quarantined, min_level)
+	found, err := o.queryRow(`INSERT INTO stock_balances (created_at, updated_at, warehouse_id, equipment_type_id, quantity, quarantined, min_level)
 		VALUES ($1, $1, $2, $3, $4, $5, 0)
 		ON CONFLICT (warehouse_id, equipment_type_id) DO UPDATE
 		SET quantity = stock_balances.quantity + excluded.quantity,
 		    quarantined = stock_balances.quarantined + excluded.quarantined,
 		    updated_at = excluded.updated_at
-		RETURNING id, quantity`, []any{o.now, warehouseID, typeID, n, q}, &id, &after)
+		WHERE stock_balances.quantity + excluded.quantity <= $6
+		RETURNING id, quantity`, []any{o.now, warehouseID, typeID, n, q, limits.MaxBalance}, &id, &after)
 	if err != nil {
 		return fmt.Errorf("%s: add stock: %w", o.name, err)
+	}
+	if !found || after > limits.MaxBalance {
+		return errBalanceTooLarge(field, "the warehouse")
 	}
 	ch := map[string]any{"quantity": map[string]any{"old": after - n, "new": after}}
 	if q > 0 {
@@ -108,7 +115,7 @@ func (o *op) setStock(warehouseID, typeID, counted int) (diff int, err error) {
 		if counted == 0 {
 			return 0, nil
 		}
-		return counted, o.addStock(warehouseID, typeID, counted, 0)
+		return counted, o.addStock(warehouseID, typeID, counted, 0, "lines")
 	}
 	if counted < quar {
 		return 0, apperr.InvalidField("lines", "stock.countBelowQuarantine",
@@ -123,18 +130,30 @@ func (o *op) setStock(warehouseID, typeID, counted int) (diff int, err error) {
 	return counted - qty, o.record("StockBalance", id, map[string]any{"quantity": map[string]any{"old": qty, "new": counted}})
 }
 
-// addHolding gives a courier n more units of a type.
-func (o *op) addHolding(courierID, typeID, n int) error {
+// addHolding gives a courier n more units of a type, up to
+// limits.MaxBalance (as addStock).
+func (o *op) addHolding(courierID, typeID, n int, field string) error {
 	var id, after int
-	_, err := o.queryRow(`INSERT INTO courier_holdings (created_at, updated_at, courier_id, equipment_type_id, quantity)
+	found, err := o.queryRow(`INSERT INTO courier_holdings (created_at, updated_at, courier_id, equipment_type_id, quantity)
 		VALUES ($1, $1, $2, $3, $4)
 		ON CONFLICT (courier_id, equipment_type_id) DO UPDATE
 		SET quantity = courier_holdings.quantity + excluded.quantity, updated_at = excluded.updated_at
-		RETURNING id, quantity`, []any{o.now, courierID, typeID, n}, &id, &after)
+		WHERE courier_holdings.quantity + excluded.quantity <= $5
+		RETURNING id, quantity`, []any{o.now, courierID, typeID, n, limits.MaxBalance}, &id, &after)
 	if err != nil {
 		return fmt.Errorf("%s: holding: %w", o.name, err)
 	}
+	if !found || after > limits.MaxBalance {
+		return errBalanceTooLarge(field, "the courier")
+	}
 	return o.record("CourierHolding", id, map[string]any{"quantity": map[string]any{"old": after - n, "new": after}})
+}
+
+// errBalanceTooLarge: the operation would leave who holding more than
+// limits.MaxBalance units of a type.
+func errBalanceTooLarge(field, who string) error {
+	fe := limits.Balance(limits.MaxBalance + 1)
+	return apperr.InvalidField(field, fe.Key, fmt.Sprintf("%s would hold more than %d units of this type", who, limits.MaxBalance))
 }
 
 // errNotHeld: the courier does not hold that many.

@@ -116,7 +116,7 @@ export function CourierDocuments() {
                                 )}
                             </TableCell>
                             <TableCell>
-                                {may('Mutation.verifyCourierDocument') && String(d.verification).toLowerCase() !== 'verified' && (
+                                {may('Mutation.verifyCourierDocument') && String(d.verification).toLowerCase() === 'pending' && (
                                     <Button label="mycourier.actions.verify" onClick={() => act(() => dp.verifyDocument(d.id), 'mycourier.notifications.verified')} />
                                 )}
                                 {may('Mutation.rejectCourierDocument') && String(d.verification).toLowerCase() === 'pending' && (

@@ -296,10 +296,20 @@ const en: TranslationMessages = {
                 outOfScope: "The courier is outside your scope",
             },
             document: {
+                alreadyReviewed: "Someone else has already reviewed or changed this document; reload it. To review it again, upload a new scan",
                 fileRequired: "Upload the scan before verifying the document",
                 archived: "The document is archived",
                 expiresBeforeIssued: "Expires before it was issued",
                 issuedInFuture: "Cannot be in the future",
+            },
+            limits: {
+                quantityTooLarge: "At most 1,000,000 units per operation",
+                balanceTooLarge: "A balance holds at most 1,000,000,000 units",
+                amountTooLarge: "At most 100,000,000 UZS per unit",
+                totalOutOfRange: "A total is too large to show exactly",
+            },
+            apiToken: {
+                alreadyRevoked: "The API token was already revoked",
             },
             documents: {
                 noStorage: "File storage is not configured",

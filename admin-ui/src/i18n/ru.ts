@@ -296,10 +296,20 @@ const ru: TranslationMessages = {
                 outOfScope: "Курьер вне вашей зоны доступа",
             },
             document: {
+                alreadyReviewed: "Документ уже проверен или изменён другим пользователем; обновите страницу. Чтобы проверить заново, загрузите новый скан",
                 fileRequired: "Загрузите скан перед проверкой документа",
                 archived: "Документ в архиве",
                 expiresBeforeIssued: "Срок действия раньше даты выдачи",
                 issuedInFuture: "Не может быть в будущем",
+            },
+            limits: {
+                quantityTooLarge: "Не более 1 000 000 единиц за операцию",
+                balanceTooLarge: "Остаток не может превышать 1 000 000 000 единиц",
+                amountTooLarge: "Не более 100 000 000 сум за единицу",
+                totalOutOfRange: "Итог слишком велик для точного вывода",
+            },
+            apiToken: {
+                alreadyRevoked: "Этот API-токен уже отозван",
             },
             documents: {
                 noStorage: "Хранилище файлов не настроено",

@@ -296,10 +296,20 @@ const uz: TranslationMessages = {
                 outOfScope: "Kuryer sizning ruxsat doirangizdan tashqarida",
             },
             document: {
+                alreadyReviewed: "Hujjat allaqachon boshqa foydalanuvchi tomonidan tekshirilgan yoki o'zgartirilgan; sahifani yangilang. Qayta tekshirish uchun yangi skan yuklang",
                 fileRequired: "Hujjatni tasdiqlashdan oldin skanini yuklang",
                 archived: "Hujjat arxivda",
                 expiresBeforeIssued: "Amal qilish muddati berilgan sanadan oldin",
                 issuedInFuture: "Kelajakda bo'lishi mumkin emas",
+            },
+            limits: {
+                quantityTooLarge: "Bir amalda ko'pi bilan 1 000 000 dona",
+                balanceTooLarge: "Qoldiq ko'pi bilan 1 000 000 000 dona bo'lishi mumkin",
+                amountTooLarge: "Bir dona uchun ko'pi bilan 100 000 000 so'm",
+                totalOutOfRange: "Jami aniq ko'rsatish uchun juda katta",
+            },
+            apiToken: {
+                alreadyRevoked: "Bu API tokeni allaqachon bekor qilingan",
             },
             documents: {
                 noStorage: "Fayl ombori sozlanmagan",

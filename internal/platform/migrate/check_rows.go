@@ -108,6 +108,10 @@ func valueFor(ctx context.Context, db *database.DB, t *schema.Table, c *schema.C
 			}
 			ids = append(ids, v)
 		}
+		if err := rows.Err(); err != nil {
+			_ = rows.Close()
+			return nil, false, fmt.Errorf("read %s: %w", fk.RefTable.Name, err)
+		}
 		_ = rows.Close()
 		if len(ids) == 0 {
 			if c.Type.Null {
