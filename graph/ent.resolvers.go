@@ -48,8 +48,7 @@ func (r *queryResolver) Branches(ctx context.Context, after *entgql.Cursor[int],
 
 // Couriers is the resolver for the couriers field.
 func (r *queryResolver) Couriers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierOrder, where *ent.CourierWhereInput) (*ent.CourierConnection, error) {
-	return r.client.Courier.Query().
-		Paginate(ctx, after, first, before, last, ent.WithCourierOrder(orderBy), ent.WithCourierFilter(where.Filter))
+	return r.couriersPage(ctx, after, first, before, last, orderBy, where)
 }
 
 // CourierDebts is the resolver for the courierDebts field.

@@ -1,0 +1,111 @@
+package analyticssvc
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/mycourier/mycourier/ent"
+)
+
+// countableFields are the courier filter fields the summary cells hold
+// (partner, branch, status, transport type): a list filtered by these alone
+// can be counted from courier_counts.
+var countableFields = map[string]bool{
+	"PartnerID": true, "PartnerIDIn": true, "BranchID": true, "BranchIDIn": true,
+	"Status": true, "StatusIn": true, "TransportType": true, "TransportTypeIn": true,
+}
+
+// CourierTotal is how many couriers the list filtered by where shows the
+// viewer, read from the summary rows instead of counting the couriers (a
+// COUNT over a large partner costs more than the page itself). It answers
+// ok=false when where uses anything the summary cells do not hold; the
+// caller then counts. The viewer's scope applies as it does to the list:
+// a partner or branch outside it counts nothing.
+func (s *Service) CourierTotal(ctx context.Context, where *ent.CourierWhereInput) (n int, ok bool, err error) {
+	if !countable(where) {
+		return 0, false, nil
+	}
+	var f Filter
+	var statuses, transports []string
+	if where != nil {
+		f.PartnerIDs = both(where.PartnerID, where.PartnerIDIn)
+		f.BranchIDs = both(where.BranchID, where.BranchIDIn)
+		statuses = names(both(where.Status, where.StatusIn))
+		transports = names(both(where.TransportType, where.TransportTypeIn))
+		if (where.PartnerID != nil || len(where.PartnerIDIn) > 0) && len(f.PartnerIDs) == 0 ||
+			(where.BranchID != nil || len(where.BranchIDIn) > 0) && len(f.BranchIDs) == 0 ||
+			(where.Status != nil || len(where.StatusIn) > 0) && len(statuses) == 0 ||
+			(where.TransportType != nil || len(where.TransportTypeIn) > 0) && len(transports) == 0 {
+			return 0, true, nil // equality and IN that exclude each other
+		}
+	}
+	// The scope alone, then the filter within it: the list ANDs the two, so
+	// a partner outside the scope narrows to nothing rather than failing.
+	sc, err := s.resolve(ctx, Filter{TransportTypes: transports})
+	if err != nil {
+		return 0, false, err
+	}
+	if f.PartnerIDs != nil {
+		sc.partners = intersect(sc.partners, f.PartnerIDs)
+	}
+	if f.BranchIDs != nil {
+		sc.branches = intersect(sc.branches, f.BranchIDs)
+	}
+	cond, args := sc.where(nil)
+	if len(statuses) > 0 {
+		ph := make([]string, len(statuses))
+		for i, st := range statuses {
+			args = append(args, st)
+			ph[i] = fmt.Sprintf("$%d", len(args))
+		}
+		cond += " AND status IN (" + strings.Join(ph, ", ") + ")"
+	}
+	err = s.query(ctx, `SELECT COALESCE(SUM(n), 0) FROM courier_counts WHERE `+cond, args, func(rows *sql.Rows) error {
+		return rows.Scan(&n)
+	})
+	return n, err == nil, err
+}
+
+// countable tells whether where sets only countableFields (and no and/or/not).
+func countable(where *ent.CourierWhereInput) bool {
+	if where == nil {
+		return true
+	}
+	v := reflect.ValueOf(*where)
+	for i := range v.NumField() {
+		if name := v.Type().Field(i).Name; !countableFields[name] && !v.Field(i).IsZero() {
+			return false
+		}
+	}
+	return true
+}
+
+// both is the values an equality and an IN filter on one field let through
+// together: nil when neither is set, empty when they exclude each other.
+func both[T comparable](eq *T, in []T) []T {
+	switch {
+	case eq == nil && len(in) == 0:
+		return nil
+	case eq == nil:
+		return in
+	case len(in) == 0 || slices.Contains(in, *eq):
+		return []T{*eq}
+	}
+	return []T{}
+}
+
+// names turns enum values into their stored strings.
+func names[T ~string](xs []T) []string {
+	if xs == nil {
+		return nil
+	}
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
