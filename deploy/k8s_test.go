@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -367,10 +368,7 @@ func checkRendered(t *testing.T, m *manifests) {
 	checkPodSecurity(t, "Job mycourier-migrate", job.Spec.Template.Spec)
 	checkSecretRefs(t, "Job mycourier-migrate", job.Spec.Template.Spec)
 
-	bot := m.deployments["mycourier-bot"]
-	if bot == nil || bot.Spec.Replicas == nil || *bot.Spec.Replicas != 1 || bot.Spec.Strategy.Type != appsv1.RecreateDeploymentStrategyType {
-		t.Errorf("bot must be its own Deployment with exactly one replica, replaced by Recreate")
-	}
+	checkCommandsExist(t, m)
 
 	db := m.clusters["mycourier-db"]
 	if db == nil {
@@ -482,5 +480,65 @@ func TestK8sPointInTimeRecoveryManifest(t *testing.T) {
 	if r == nil || r.RecoveryTarget == nil || r.RecoveryTarget.TargetTime == "" || len(c.Spec.ExternalClusters) != 1 ||
 		c.Spec.ExternalClusters[0].Name != r.Source || c.Spec.ExternalClusters[0].BarmanObjectStore == nil {
 		t.Errorf("recovery cluster must bootstrap from the object store of mycourier-db up to a target time: %+v", c.Spec.Bootstrap)
+	}
+}
+
+// checkCommandsExist runs every command a rendered Deployment or Job starts
+// with --help against the binary built from this tree: a manifest must not
+// start a command the binary lacks (the bot Deployment once did, and would
+// have crash-looped).
+func checkCommandsExist(t *testing.T, m *manifests) {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "mycourier")
+	build := exec.Command("go", "build", "-buildvcs=false", "-o", bin, "./cmd/mycourier")
+	build.Dir = repoRoot(t)
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	var pods []corev1.PodSpec
+	for _, d := range m.deployments {
+		pods = append(pods, d.Spec.Template.Spec)
+	}
+	for _, j := range m.jobs {
+		pods = append(pods, j.Spec.Template.Spec)
+	}
+	for _, p := range pods {
+		for _, c := range append(p.InitContainers, p.Containers...) {
+			if len(c.Args) == 0 {
+				continue
+			}
+			var words []string
+			for _, a := range c.Args {
+				if strings.HasPrefix(a, "-") {
+					break
+				}
+				words = append(words, a)
+			}
+			out, err := exec.Command(bin, append(words, "--help")...).CombinedOutput()
+			if err != nil || strings.Contains(string(out), "unknown command") {
+				t.Errorf("container %s runs %q, which the binary does not have: %v\n%s", c.Name, c.Args, err, out)
+			}
+		}
+	}
+}
+
+// A component that is not in the base still has to render: the bot, for
+// when its command exists.
+func TestK8sBotComponentRenders(t *testing.T) {
+	// kustomize takes no absolute paths: the overlay lives beside the others
+	// for the test's length.
+	dir, err := os.MkdirTemp("k8s", "bot-overlay-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	kust := "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [../base]\ncomponents: [../components/bot]\n"
+	if err := os.WriteFile(filepath.Join(dir, "kustomization.yaml"), []byte(kust), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := render(t, dir)
+	bot := m.deployments["mycourier-bot"]
+	if bot == nil || bot.Spec.Replicas == nil || *bot.Spec.Replicas != 1 || bot.Spec.Strategy.Type != appsv1.RecreateDeploymentStrategyType {
+		t.Errorf("bot must be its own Deployment with exactly one replica, replaced by Recreate")
 	}
 }
