@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/alexedwards/argon2id"
@@ -42,8 +43,17 @@ func HashPassword(pw string) (string, error) {
 	return h, nil
 }
 
+// passwordChecks counts argon2id comparisons (PasswordChecks).
+var passwordChecks atomic.Uint64
+
+// PasswordChecks is how many password comparisons this process has made:
+// every sign-in attempt that gets past the throttle costs exactly one, known
+// login or not, so the answer's timing does not tell which logins exist.
+func PasswordChecks() uint64 { return passwordChecks.Load() }
+
 // checkPassword compares in constant time; a malformed hash never matches.
 func checkPassword(pw, hash string) bool {
+	passwordChecks.Add(1)
 	ok, err := argon2id.ComparePasswordAndHash(pw, hash)
 	return err == nil && ok
 }

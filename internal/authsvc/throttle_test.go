@@ -137,35 +137,40 @@ func TestUnknownLoginWrongPasswordAndDisabledUserGetTheSameAnswer(t *testing.T) 
 	}
 }
 
-// TestUnknownLoginCostsAboutAsMuchAsAWrongPassword measures the two failing
-// paths: an unknown login must not answer faster (which would tell an
-// attacker which logins exist). argon2id dominates both, so the medians
-// stay well inside the 0.5–2× band.
-func TestUnknownLoginCostsAboutAsMuchAsAWrongPassword(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing test")
-	}
+// TestUnknownLoginCostsAsMuchAsAWrongPassword: an unknown login must not
+// answer faster than a wrong password (which would tell an attacker which
+// logins exist). Both paths cost exactly one argon2id comparison, against
+// hashes of the same parameters — counted, not timed: a timing assertion
+// flakes on shared CI cores. BenchmarkLoginFailures gives the times.
+func TestUnknownLoginCostsAsMuchAsAWrongPassword(t *testing.T) {
 	e := newEnv(t, "sqlite3", authsvc.Config{Throttle: authsvc.ThrottleConfig{
 		FreeFailures: 1000, LoginLockout: 1000, AddressLockout: 1000,
 	}})
 	ctx := context.Background()
 	u := authtest.User(t, e.svc, authz.Manager, authz.Scope{})
-	median := func(login string) time.Duration {
-		var ds []time.Duration
-		for range 9 {
-			start := time.Now()
-			if _, err := e.svc.Login(ctx, login, "wrong-password-123"); !errors.Is(err, authsvc.ErrInvalidCredentials) {
-				t.Fatalf("%s: got %v, want ErrInvalidCredentials", login, err)
-			}
-			ds = append(ds, time.Since(start))
+	for _, login := range []string{u.Login, "no-such-user", "x\x00impossible"} {
+		before := authsvc.PasswordChecks()
+		if _, err := e.svc.Login(ctx, login, "wrong-password-123"); !errors.Is(err, authsvc.ErrInvalidCredentials) {
+			t.Fatalf("%q: got %v, want ErrInvalidCredentials", login, err)
 		}
-		slices.Sort(ds)
-		return ds[len(ds)/2]
+		if n := authsvc.PasswordChecks() - before; n != 1 {
+			t.Errorf("%q: %d password comparisons, want exactly 1 like every failed sign-in", login, n)
+		}
 	}
-	median(u.Login) // warm-up: first queries, page cache
-	unknown, wrong := median("no-such-user"), median(u.Login)
-	if ratio := float64(unknown) / float64(wrong); ratio < 0.5 || ratio > 2 {
-		t.Errorf("unknown login median %v, wrong password median %v: ratio %.2f outside 0.5–2", unknown, wrong, ratio)
+}
+
+// BenchmarkLoginFailures times the failing paths side by side.
+func BenchmarkLoginFailures(b *testing.B) {
+	e := newEnv(b, "sqlite3", authsvc.Config{Throttle: authsvc.ThrottleConfig{
+		FreeFailures: 1 << 30, LoginLockout: 1 << 30, AddressLockout: 1 << 30,
+	}})
+	u := authtest.User(b, e.svc, authz.Manager, authz.Scope{})
+	for name, login := range map[string]string{"wrong-password": u.Login, "unknown-login": "no-such-user"} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				_, _ = e.svc.Login(context.Background(), login, "wrong-password-123")
+			}
+		})
 	}
 }
 

@@ -579,7 +579,7 @@ func TestTransitionRules(t *testing.T) {
 	})
 }
 
-func TestConcurrentTransitionsOneWins(t *testing.T) {
+func TestConcurrentBlockAndFireWinOnceEach(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
 		e := newEnv(t, d)
 		for round := 0; round < 5; round++ {
@@ -600,11 +600,16 @@ func TestConcurrentTransitionsOneWins(t *testing.T) {
 				}()
 			}
 			wg.Wait()
-			wins := 0
-			for _, err := range errs {
+			wins, blocks, fires := 0, 0, 0
+			for i, err := range errs {
 				switch {
 				case err == nil:
 					wins++
+					if i%2 == 1 {
+						fires++
+					} else {
+						blocks++
+					}
 				case apperr.CodeOf(err) == apperr.CodeInvalidTransition, apperr.CodeOf(err) == apperr.CodeConflict:
 				case d == "sqlite3" && strings.Contains(err.Error(), "database is locked"):
 					// SQLite serialises writers; a timed-out one changed nothing.
@@ -621,8 +626,13 @@ func TestConcurrentTransitionsOneWins(t *testing.T) {
 					t.Fatalf("history out of order: %v → %v", h[i-1].ToStatus, h[i].FromStatus)
 				}
 			}
-			if wins == 0 || len(h) != 2+wins {
-				t.Errorf("wins %d, history %d", wins, len(h))
+			// Each transition wins at most once (a second block or fire
+			// finds the state gone); block then fire is the only pair.
+			if wins == 0 || blocks > 1 || fires > 1 || len(h) != 2+wins {
+				t.Errorf("round %d: %d blocks and %d fires won, history has %d rows", round, blocks, fires, len(h))
+			}
+			if blocks == 1 && fires == 1 && (h[2].ToStatus != courierstatuschange.ToStatusBlocked || h[3].ToStatus != courierstatuschange.ToStatusFired) {
+				t.Errorf("round %d: both won, but history is %v then %v, want blocked then fired", round, h[2].ToStatus, h[3].ToStatus)
 			}
 		}
 	})

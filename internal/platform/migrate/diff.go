@@ -2,6 +2,7 @@ package migrate
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"fmt"
 	"net/url"
@@ -178,7 +179,13 @@ func CreateScratchPostgres(ctx context.Context, serverURL, prefix string) (strin
 	if err != nil {
 		return "", nil, err
 	}
-	name := fmt.Sprintf("%s_%d", prefix, time.Now().UnixNano())
+	// Time plus randomness: test packages run in parallel processes, and two
+	// of them can read the same nanosecond clock value.
+	var salt [4]byte
+	if _, err := rand.Read(salt[:]); err != nil {
+		return "", nil, err
+	}
+	name := fmt.Sprintf("%s_%d_%x", prefix, time.Now().UnixNano(), salt)
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		_ = admin.Close()
 		return "", nil, fmt.Errorf("migrate: create scratch database: %w", err)
