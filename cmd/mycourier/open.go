@@ -29,7 +29,7 @@ func openMigrated(ctx context.Context, cfg config.Config, opts database.Options)
 		err = fmt.Errorf("%w: the %s database has no mycourier schema; create it with `mycourier migrate up`", database.ErrNoDatabase, db.Dialect)
 	}
 	if err != nil {
-		db.Close()
+		_ = db.Close()
 		return nil, err
 	}
 	return db, nil

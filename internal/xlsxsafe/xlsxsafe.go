@@ -74,7 +74,7 @@ func Check(data []byte, l Limits) error {
 	if len(zr.File) > l.MaxMembers {
 		return ErrTooLarge
 	}
-	limit, inMemoryLimit := uint64(l.MaxUnzippedBytes), uint64(l.MaxInMemoryBytes)
+	limit, inMemoryLimit := uint64(l.MaxUnzippedBytes), uint64(l.MaxInMemoryBytes) // #nosec G115 -- the limits are positive constants of the package (Limits), far below 2^63
 	var total, inMemory uint64
 	for _, f := range zr.File {
 		size := f.UncompressedSize64
@@ -82,7 +82,7 @@ func Check(data []byte, l Limits) error {
 			return ErrTooLarge
 		}
 		total += size
-		if !isWorksheet(f.Name) || size <= uint64(l.StreamWorksheetBytes) {
+		if !isWorksheet(f.Name) || size <= uint64(l.StreamWorksheetBytes) { // #nosec G115 -- a positive constant of the package, see above
 			inMemory += size
 		}
 		if total > limit || inMemory > inMemoryLimit {
