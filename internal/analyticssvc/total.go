@@ -9,6 +9,9 @@ import (
 	"strings"
 
 	"github.com/mycourier/mycourier/ent"
+	"github.com/mycourier/mycourier/ent/branch"
+	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/authz"
 )
 
 // countableFields are the courier filter fields the summary cells hold
@@ -29,7 +32,7 @@ func (s *Service) CourierTotal(ctx context.Context, where *ent.CourierWhereInput
 	if !countable(where) {
 		return 0, false, nil
 	}
-	var f Filter
+	var f struct{ PartnerIDs, BranchIDs []int }
 	var statuses, transports []string
 	if where != nil {
 		f.PartnerIDs = both(where.PartnerID, where.PartnerIDIn)
@@ -43,17 +46,31 @@ func (s *Service) CourierTotal(ctx context.Context, where *ent.CourierWhereInput
 			return 0, true, nil // equality and IN that exclude each other
 		}
 	}
-	// The scope alone, then the filter within it: the list ANDs the two, so
-	// a partner outside the scope narrows to nothing rather than failing.
-	sc, err := s.resolve(ctx, Filter{TransportTypes: transports})
-	if err != nil {
-		return 0, false, err
+	// The scope, then the filter within it: the list ANDs the two, so a
+	// partner outside the scope narrows to nothing rather than failing. Only
+	// the viewer's reach is needed here, not the dashboard's reference data:
+	// a list page must stay a handful of statements.
+	v := authz.FromContext(ctx)
+	if v == nil {
+		return 0, false, apperr.ErrUnauthenticated
 	}
-	if f.PartnerIDs != nil {
-		sc.partners = intersect(sc.partners, f.PartnerIDs)
+	cr := authz.CourierReach(v)
+	if cr.None {
+		return 0, true, nil
 	}
-	if f.BranchIDs != nil {
-		sc.branches = intersect(sc.branches, f.BranchIDs)
+	sc := &scope{partners: f.PartnerIDs, branches: f.BranchIDs, transports: transports}
+	if !cr.All && cr.IDs != nil {
+		sc.partners = intersect(sc.partners, cr.IDs)
+	}
+	if !cr.All && cr.Regions != nil {
+		inRegions, err := s.client.Branch.Query().Where(branch.RegionIDIn(cr.Regions...)).IDs(authz.SystemContext(ctx, "analytics"))
+		if err != nil {
+			return 0, false, err
+		}
+		if inRegions == nil {
+			inRegions = []int{}
+		}
+		sc.branches = intersect(sc.branches, inRegions)
 	}
 	cond, args := sc.where(nil)
 	if len(statuses) > 0 {
