@@ -113,11 +113,6 @@ var (
 	fathersLat     = []string{"Alisher", "Baxtiyor", "Rustam", "Farxod", "Shuhrat", "Ilhom", "Ravshan", "Anvar"}
 )
 
-var (
-	blockReasons = []string{"Жалобы клиентов", "Истёк срок документов", "Неявка на смены", "Проверка СБ"}
-	fireReasons  = []string{"По собственному желанию", "Нарушение правил", "Прогулы", "Окончание договора"}
-)
-
 func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
 
 // weighted returns an index drawn with the given weights.
