@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -78,14 +79,18 @@ func Demo(ctx context.Context, client *ent.Client, docs blobstore.Store) (sum Su
 	if err != nil {
 		return sum, fmt.Errorf("seed demo: %w", err)
 	}
+	files := &demoFiles{Store: docs}
 	defer func() {
+		if err == nil {
+			if err = tx.Commit(); err != nil {
+				err = fmt.Errorf("commit: %w", err)
+			}
+		}
 		if err != nil {
 			_ = tx.Rollback()
+			files.discard(ctx) // the rows naming them are gone
 			err = fmt.Errorf("seed demo: %w", err)
 			return
-		}
-		if err = tx.Commit(); err != nil {
-			err = fmt.Errorf("seed demo: commit: %w", err)
 		}
 		sum.Elapsed = time.Since(start)
 	}()
@@ -116,7 +121,7 @@ func Demo(ctx context.Context, client *ent.Client, docs blobstore.Store) (sum Su
 	if err != nil {
 		return sum, err
 	}
-	if err := playDemo(ctx, client, docs, plan, &sum); err != nil {
+	if err := playDemo(ctx, client, files, plan, &sum); err != nil {
 		return sum, err
 	}
 	after, err := rowCounts(ctx, c)
@@ -129,6 +134,28 @@ func Demo(ctx context.Context, client *ent.Client, docs blobstore.Store) (sum Su
 	sum.Movements = after[3] - before[3]
 	sum.Debts = after[4] - before[4]
 	return sum, nil
+}
+
+// demoFiles remembers the scans stored while the demo plays, so a run that
+// fails (and rolls back) removes them instead of leaving orphans.
+type demoFiles struct {
+	blobstore.Store
+	keys []string
+}
+
+// Put stores r under a new key and remembers the key.
+func (f *demoFiles) Put(ctx context.Context, prefix string, r io.Reader) (string, int64, error) {
+	key, n, err := f.Store.Put(ctx, prefix, r)
+	if err == nil {
+		f.keys = append(f.keys, key)
+	}
+	return key, n, err
+}
+
+func (f *demoFiles) discard(ctx context.Context) {
+	for _, k := range f.keys {
+		_ = f.Store.Delete(context.WithoutCancel(ctx), k)
+	}
 }
 
 // rowCounts counts couriers, status changes, balances, movements and debts.

@@ -16,6 +16,7 @@ import (
 	"github.com/mycourier/mycourier/ent/courier"
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/kit"
 	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/pinfl"
@@ -288,13 +289,26 @@ func (p *demoPlan) hireMedical(c *demoCourier, tr *rand.Rand, reg, end time.Time
 	hired = reviewed.Add(time.Duration(1+tr.IntN(5*24)) * time.Hour)
 	p.transition(c, couriersvc.ActSubmit, "", "", reviewed.Add(-time.Hour))
 	p.transition(c, couriersvc.ActActivate, "", "", hired)
-	p.issue(c, hired.Add(time.Duration(1+tr.IntN(20))*time.Hour), kitOf(c))
+	p.issueKit(c, hired.Add(time.Duration(1+tr.IntN(20))*time.Hour))
 	return hired, lastExpiry
 }
 
-func kitOf(c *demoCourier) []demoLine {
-	lines := []demoLine{{sku: "BAG-THERMO-40", qty: 1}, {sku: c.jacket, qty: 1}, {sku: "PWB-10K", qty: 1}}
-	switch c.transport {
+// demoKits are the starter kits, one per transport type; the jacket is
+// issued with the kit in the courier's size.
+var demoKits = []struct {
+	name      string
+	transport courier.TransportType
+}{
+	{"Комплект пешего курьера", courier.TransportTypeFoot},
+	{"Комплект велокурьера", courier.TransportTypeBicycle},
+	{"Комплект курьера на самокате", courier.TransportTypeScooter},
+	{"Комплект мотокурьера", courier.TransportTypeMoto},
+	{"Комплект автокурьера", courier.TransportTypeCar},
+}
+
+func kitLinesOf(t courier.TransportType) []demoLine {
+	lines := []demoLine{{sku: "BAG-THERMO-40", qty: 1}, {sku: "PWB-10K", qty: 1}}
+	switch t {
 	case courier.TransportTypeBicycle, courier.TransportTypeScooter, courier.TransportTypeMoto:
 		lines = append(lines, demoLine{sku: "HLM-STD", qty: 1}, demoLine{sku: "PHH-BIKE", qty: 1})
 	}
@@ -498,15 +512,63 @@ func (p *demoPlan) take(warehouse int, ls []demoLine) {
 }
 
 func (p *demoPlan) issue(c *demoCourier, at time.Time, ls []demoLine) {
+	p.issueWith(c, at, ls, false)
+}
+
+// issueKit hands the courier the kit of their transport and a jacket of
+// their size.
+func (p *demoPlan) issueKit(c *demoCourier, at time.Time) {
+	ls := []demoLine{{sku: c.jacket, qty: 1}}
+	for _, l := range kitLinesOf(c.transport) {
+		p.take(c.warehouse, []demoLine{l})
+		c.held[l.sku] += l.qty
+	}
+	p.issueWith(c, at, ls, true)
+}
+
+func (p *demoPlan) issueWith(c *demoCourier, at time.Time, ls []demoLine, kit bool) {
 	p.take(c.warehouse, ls)
 	for _, l := range ls {
 		c.held[l.sku] += l.qty
 	}
 	lines := p.lines(ls)
 	p.add(at, "issue", func(pl *player) error {
-		_, err := pl.stock.Issue(pl.ctx, stocksvc.IssueInput{WarehouseID: c.warehouse, CourierID: c.id, Lines: lines})
+		in := stocksvc.IssueInput{WarehouseID: c.warehouse, CourierID: c.id, Lines: lines}
+		if kit {
+			id := pl.kits[c.transport]
+			in.KitID = &id
+		}
+		_, err := pl.stock.Issue(pl.ctx, in)
 		pl.sum.Issues++
 		return err
+	})
+}
+
+// kits creates the starter kits the demo issues (those missing by name).
+func (p *demoPlan) kits(at time.Time) {
+	p.add(at, "kits", func(pl *player) error {
+		for _, k := range demoKits {
+			existing, err := ent.TxFromContext(pl.ctx).Kit.Query().Where(kit.Name(k.name)).Only(pl.ctx)
+			switch {
+			case err == nil:
+				pl.kits[k.transport] = existing.ID
+				continue
+			case !ent.IsNotFound(err):
+				return err
+			}
+			var lines []*stocksvc.KitLine
+			for _, l := range kitLinesOf(k.transport) {
+				lines = append(lines, &stocksvc.KitLine{EquipmentTypeID: p.ref.equipment[l.sku], Quantity: l.qty})
+			}
+			desc := "Выдаётся при активации вместе с курьерской курткой по размеру"
+			created, err := pl.stock.CreateKit(pl.ctx, stocksvc.KitInput{Name: k.name, TransportType: kit.TransportType(k.transport),
+				Description: &desc, Lines: lines})
+			if err != nil {
+				return err
+			}
+			pl.kits[k.transport] = created.ID
+		}
+		return nil
 	})
 }
 
@@ -622,6 +684,7 @@ func (p *demoPlan) warehouses(r *rand.Rand) {
 		[]demoLine{{sku: "HLM-STD", qty: 1}}, "Трещина корпуса, повреждён при разгрузке")
 
 	opening := p.now.Add(-days(760)).Truncate(24 * time.Hour).Add(9 * time.Hour)
+	p.kits(opening)
 	for _, b := range branches {
 		wh := p.ref.warehouses[b.code]
 		var ls []demoLine
@@ -668,6 +731,7 @@ type player struct {
 	couriers *couriersvc.Service
 	stock    *stocksvc.Service
 	sum      *Summary
+	kits     map[courier.TransportType]int
 }
 
 // playDemo builds the services over client, as the application does, on
@@ -689,7 +753,7 @@ func playDemo(ctx context.Context, client *ent.Client, docs blobstore.Store, pla
 	if err != nil {
 		return err
 	}
-	pl := &player{ctx: ctx, couriers: couriers, stock: stock, sum: sum}
+	pl := &player{ctx: ctx, couriers: couriers, stock: stock, sum: sum, kits: map[courier.TransportType]int{}}
 	for _, e := range plan.events {
 		clk.t = e.at
 		if err := e.do(pl); err != nil {

@@ -3,6 +3,8 @@ package seed_test
 import (
 	"bytes"
 	"context"
+	"errors"
+	"io"
 	"regexp"
 	"testing"
 	"time"
@@ -267,6 +269,7 @@ func demoEquipment(t *testing.T, ctx context.Context, db *database.DB) {
 		"debts of fired":        `SELECT count(*) FROM courier_debts d JOIN couriers c ON c.id = d.courier_id WHERE c.status = 'fired' AND d.amount > 0`,
 		"units in quarantine":   `SELECT coalesce(sum(quarantined), 0) FROM stock_balances`,
 		"receipts from vendors": `SELECT count(*) FROM movements WHERE kind = 'receipt'`,
+		"starter kits":          `SELECT count(*) FROM kits`,
 	} {
 		if n(query) == 0 {
 			t.Errorf("no %s in the demo", what)
@@ -405,4 +408,41 @@ func demoDocs(tb testing.TB) blobstore.Store {
 		tb.Fatal(err)
 	}
 	return d
+}
+
+// failingStore stores files until its budget runs out, then refuses.
+type failingStore struct {
+	blobstore.Store
+	left int
+}
+
+func (f *failingStore) Put(ctx context.Context, prefix string, r io.Reader) (string, int64, error) {
+	if f.left--; f.left < 0 {
+		return "", 0, errors.New("disk full")
+	}
+	return f.Store.Put(ctx, prefix, r)
+}
+
+// TestDemoThatFailsLeavesNothingBehind: a demo whose document store fails
+// midway rolls back and removes the scans it had stored.
+func TestDemoThatFailsLeavesNothingBehind(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		ctx := authtest.Sys()
+		db := dbtest.New(t, d)
+		disk := demoDocs(t)
+		if _, err := seed.Demo(ctx, db.Client, &failingStore{Store: disk, left: 40}); err == nil {
+			t.Fatal("Demo with a failing document store succeeded")
+		}
+		files := 0
+		if err := disk.Walk(ctx, func(blobstore.Info) error { files++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		n, err := db.Client.Courier.Query().Count(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if files != 0 || n != 0 {
+			t.Errorf("after a failed Demo: %d stored files, %d couriers; want none", files, n)
+		}
+	})
 }
