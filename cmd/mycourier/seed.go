@@ -11,6 +11,7 @@ import (
 
 	"github.com/mycourier/mycourier/internal/authsvc"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/platform/config"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/migrate"
@@ -61,7 +62,12 @@ func seedCmd() *cobra.Command {
 			out := cmd.OutOrStdout()
 			var sum seed.Summary
 			if demo {
-				sum, err = seed.Demo(ctx, db.Client)
+				// The demo's documents carry scans, stored where serve keeps them.
+				docs, derr := blobstore.Open(ctx, blobConfig(cfg))
+				if derr != nil {
+					return derr
+				}
+				sum, err = seed.Demo(ctx, db.Client, docs)
 			} else {
 				start, last := time.Now(), time.Time{}
 				sum, err = seed.Bench(ctx, db, seed.BenchOptions{

@@ -99,7 +99,8 @@ func (s *Service) AddDocument(ctx context.Context, in DocumentInput) (*ent.Couri
 		cr := tx.CourierDocument.Create().
 			SetCourierID(c.ID).SetKind(in.Kind).SetNumber(number).
 			SetNillableIssuedAt(dateOnly(in.IssuedAt)).SetNillableExpiresAt(dateOnly(in.ExpiresAt)).
-			SetVerification(courierdocument.VerificationPending)
+			SetVerification(courierdocument.VerificationPending).
+			SetCreatedAt(s.now()).SetUpdatedAt(s.now())
 		if in.File != nil {
 			key, ct, size, err := s.storeFile(ctx, c.ID, in.File)
 			if err != nil {

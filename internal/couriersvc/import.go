@@ -263,7 +263,7 @@ func (s *Service) importRows(ctx context.Context, tx *ent.Client, rows [][]strin
 		}
 		hb := make([]*ent.CourierStatusChangeCreate, len(cs))
 		for i, c := range cs {
-			hb[i] = historyCreate(ctx, tx, c.ID, nil, courier.StatusNew, "imported", "")
+			hb[i] = historyCreate(ctx, tx, c.ID, nil, courier.StatusNew, "imported", "", c.CreatedAt)
 		}
 		if err := tx.CourierStatusChange.CreateBulk(hb...).Exec(ctx); err != nil {
 			return fmt.Errorf("history: %w", err)

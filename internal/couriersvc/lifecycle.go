@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/mycourier/mycourier/ent"
@@ -260,7 +261,7 @@ func (s *Service) apply(ctx context.Context, tx *ent.Client, a Action, id int, i
 		in.Comment = strings.TrimSpace("[forced: equipment outstanding recorded as debt] " + in.Comment)
 	}
 	from := cur.Status
-	if err := history(ctx, tx, id, &from, t.to, reason, in.Comment); err != nil {
+	if err := history(ctx, tx, id, &from, t.to, reason, in.Comment, now); err != nil {
 		return nil, err
 	}
 	return getCourier(ctx, tx, id)
@@ -300,17 +301,20 @@ func (s *Service) checkReason(ctx context.Context, tx *ent.Client, a Action, in 
 	return fs.Err()
 }
 
-// history appends one status change, with the acting user.
-func history(ctx context.Context, tx *ent.Client, id int, from *courier.Status, to courier.Status, reason, comment string) error {
-	if err := historyCreate(ctx, tx, id, from, to, reason, comment).Exec(ctx); err != nil {
+// history appends one status change at the service's time, with the acting user.
+func history(ctx context.Context, tx *ent.Client, id int, from *courier.Status, to courier.Status, reason, comment string, at time.Time) error {
+	if err := historyCreate(ctx, tx, id, from, to, reason, comment, at).Exec(ctx); err != nil {
 		return fmt.Errorf("history: %w", err)
 	}
 	return nil
 }
 
-// historyCreate builds the insert of one status change.
-func historyCreate(ctx context.Context, tx *ent.Client, id int, from *courier.Status, to courier.Status, reason, comment string) *ent.CourierStatusChangeCreate {
+// historyCreate builds the insert of one status change. It is stamped with
+// the service's clock, like the courier's status_changed_at, so the history
+// (and the daily summaries counted from it) agrees with the courier row.
+func historyCreate(ctx context.Context, tx *ent.Client, id int, from *courier.Status, to courier.Status, reason, comment string, at time.Time) *ent.CourierStatusChangeCreate {
 	c := tx.CourierStatusChange.Create().
+		SetCreatedAt(at).
 		SetCourierID(id).
 		SetToStatus(courierstatuschange.ToStatus(to)).
 		SetReason(reason).

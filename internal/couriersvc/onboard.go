@@ -143,7 +143,7 @@ func (s *Service) create(ctx context.Context, tx *ent.Client, v valid, partnerID
 	if err != nil {
 		return nil, err
 	}
-	if err := history(ctx, tx, c.ID, nil, courier.StatusNew, "onboarded", ""); err != nil {
+	if err := history(ctx, tx, c.ID, nil, courier.StatusNew, "onboarded", "", c.CreatedAt); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -157,7 +157,7 @@ func (s *Service) courierCreate(tx *ent.Client, v valid, partnerID, branchID *in
 		SetPhone(v.phone).SetPinfl(v.pinfl).SetBirthDate(v.birth).
 		SetTransportType(v.transport).SetVehiclePlate(v.plate).
 		SetNillablePartnerID(partnerID).SetNillableBranchID(branchID).
-		SetStatus(courier.StatusNew).SetStatusChangedAt(now).
+		SetStatus(courier.StatusNew).SetStatusChangedAt(now).SetCreatedAt(now).SetUpdatedAt(now).
 		SetDocumentStatus(courier.DocumentStatusMissing)
 	if v.gender != "" {
 		cr.SetGender(courier.Gender(v.gender))

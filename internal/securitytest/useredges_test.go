@@ -24,7 +24,7 @@ import (
 func TestUserEdgesShowWhoActedButNotTheAccount(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
 		e := newEnv(t, d)
-		if _, err := seed.Demo(context.Background(), e.db.Client); err != nil {
+		if _, err := seed.Demo(context.Background(), e.db.Client, demoDocs(t)); err != nil {
 			t.Fatal(err)
 		}
 		actor := authtest.User(t, e.auth, authz.Owner, authz.Scope{})

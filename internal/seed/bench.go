@@ -274,8 +274,8 @@ func (g *generator) row(i int, src *rand.PCG, dst []any) error {
 	branchID := pick(r, g.regionBranch[reg])
 	transport := transports[weighted(r, transportWeights)]
 	var vehicle any
-	if transport == "moto" || transport == "car" {
-		vehicle = plate(r, g.regionPlates[reg])
+	if v := vehiclePlate(r, g.regionPlates[reg], transport); v != "" {
+		vehicle = v
 	}
 	cum := g.regionCum[reg]
 	var partnerID any = g.regionPartners[reg][sort.SearchFloat64s(cum, r.Float64()*cum[len(cum)-1])]

@@ -24,9 +24,16 @@ type benchCourier struct {
 	status           string
 }
 
+// The reasons are codes of the configured lists (status_reasons, seeded by
+// the migrations) of the right kind, with the comment a reason requires,
+// as blockCourier and fireCourier would have demanded.
 var (
-	benchBlockReasons = []string{"no_show", "customer_complaint", "discipline", "documents_expired", "security_check"}
-	benchFireReasons  = []string{"own_wish", "own_wish", "own_wish", "no_show", "discipline", "fraud", "other"}
+	benchBlockReasons = []string{"no_show", "customer_complaint", "other", "documents_expired", "security_check"}
+	benchFireReasons  = []string{"own_wish", "own_wish", "own_wish", "other", "discipline", "fraud", "other"}
+	benchComments     = map[string]string{
+		"no_show": "Невыход на смену", "customer_complaint": "Жалоба клиента", "security_check": "Проверка СБ",
+		"discipline": "Нарушение дисциплины", "fraud": "Махинации с заказами", "other": "Прочее",
+	}
 )
 
 // history writes each courier's status history, consistent with the row
@@ -40,6 +47,9 @@ func (g *generator) history(cs []benchCourier, emit func(row []any) error) (int,
 	row := make([]any, 6) // created_at, courier_id, from_status, to_status, reason, comment
 	put := func(c benchCourier, at time.Time, from, to, reason string) error {
 		row[0], row[1], row[3], row[4], row[5] = at, c.id, to, reason, ""
+		if to == "blocked" || to == "fired" {
+			row[5] = benchComments[reason]
+		}
 		if from == "" {
 			row[2] = nil
 		} else {

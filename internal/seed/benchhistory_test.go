@@ -17,7 +17,7 @@ func TestBenchHistoryIsConsistent(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
 		ctx := authtest.Sys()
 		db := dbtest.New(t, d)
-		if _, err := seed.Demo(ctx, db.Client); err != nil {
+		if _, err := seed.Demo(ctx, db.Client, demoDocs(t)); err != nil {
 			t.Fatalf("Demo: %v", err)
 		}
 		const n, moves = 3000, 20000
@@ -40,6 +40,15 @@ func TestBenchHistoryIsConsistent(t *testing.T) {
 			WHERE s.id = (SELECT MAX(id) FROM courier_status_changes WHERE courier_id = c.id) AND s.to_status <> c.status`, &wrongEnd)
 		if wrongEnd != 0 {
 			t.Errorf("%d couriers whose last status change does not lead to their status", wrongEnd)
+		}
+		// Blocks and firings carry a configured reason of their kind, and
+		// the comment the reason requires, as the lifecycle demands.
+		var badReasons int
+		q(`SELECT COUNT(*) FROM courier_status_changes s WHERE s.to_status IN ('blocked', 'fired') AND NOT EXISTS
+			(SELECT 1 FROM status_reasons r WHERE r.kind = CASE s.to_status WHEN 'blocked' THEN 'block' ELSE 'fire' END
+			 AND r.code = s.reason AND (NOT r.comment_required OR COALESCE(s.comment, '') <> ''))`, &badReasons)
+		if badReasons != 0 {
+			t.Errorf("%d blocks or firings without a configured reason of their kind (or its required comment)", badReasons)
 		}
 		q(`SELECT COUNT(*) FROM movements WHERE operation_id LIKE 'bench-%'`, &movements)
 		if movements < moves || movements > moves+1000 {

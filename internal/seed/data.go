@@ -113,11 +113,6 @@ var (
 	fathersLat     = []string{"Alisher", "Baxtiyor", "Rustam", "Farxod", "Shuhrat", "Ilhom", "Ravshan", "Anvar"}
 )
 
-var (
-	blockReasons = []string{"Жалобы клиентов", "Истёк срок документов", "Неявка на смены", "Проверка СБ"}
-	fireReasons  = []string{"По собственному желанию", "Нарушение правил", "Прогулы", "Окончание договора"}
-)
-
 func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
 
 // weighted returns an index drawn with the given weights.
@@ -197,10 +192,18 @@ var (
 	plateLetters     = []byte("ABCDEFHKMNOPRSTUXYZ")
 )
 
-// plate draws a private Uzbek plate of the region: "01 A 123 BC".
-func plate(r *rand.Rand, regionPlate string) string {
+// vehiclePlate draws the plate of a moto or car courier of the region, in
+// the form couriersvc.NormalizePlate stores: a private car "01A123BC", a
+// motorcycle "01A1234"; other transport has none.
+func vehiclePlate(r *rand.Rand, regionPlate, transport string) string {
 	l := func() byte { return plateLetters[r.IntN(len(plateLetters))] }
-	return fmt.Sprintf("%s %c %03d %c%c", regionPlate, l(), 1+r.IntN(999), l(), l())
+	switch transport {
+	case "car":
+		return fmt.Sprintf("%s%c%03d%c%c", regionPlate, l(), 1+r.IntN(999), l(), l())
+	case "moto":
+		return fmt.Sprintf("%s%c%04d", regionPlate, l(), 1+r.IntN(9999))
+	}
+	return ""
 }
 
 // randomPhone draws a mobile number whose subscriber part starts with 1–8;

@@ -5,25 +5,25 @@ package seed
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"math/rand/v2"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
-	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/ent/region"
 	"github.com/mycourier/mycourier/ent/warehouse"
 	"github.com/mycourier/mycourier/internal/authz"
-	"github.com/mycourier/mycourier/internal/pinfl"
+	"github.com/mycourier/mycourier/internal/blobstore"
 )
 
 // DemoCouriers is how many couriers Demo plans.
-const DemoCouriers = 300
+const DemoCouriers = 200
 
 // demoSeed fixes the demo data: the same names, PINFLs and phones on every
 // machine, which is also what makes a second run find everything present.
@@ -33,24 +33,45 @@ const demoSeed = 20261125
 type Summary struct {
 	Regions, Branches, Warehouses, Partners, EquipmentTypes int
 	Couriers, StatusChanges, StockBalances, Movements       int
-	Elapsed                                                 time.Duration
+	// Demo history: documents recorded, stock operations by kind, debts.
+	Documents, Receipts, Issues, Returns, WriteOffs, Transfers, Debts int
+	Elapsed                                                           time.Duration
 }
 
 func (s Summary) String() string {
-	return fmt.Sprintf("created %d regions, %d branches, %d warehouses, %d partners, %d equipment types, "+
-		"%d couriers, %d status changes, %d stock balances, %d movements in %s",
+	out := fmt.Sprintf("created %d regions, %d branches, %d warehouses, %d partners, %d equipment types, "+
+		"%d couriers, %d status changes, %d stock balances, %d movements",
 		s.Regions, s.Branches, s.Warehouses, s.Partners, s.EquipmentTypes,
-		s.Couriers, s.StatusChanges, s.StockBalances, s.Movements, s.Elapsed.Round(time.Millisecond))
+		s.Couriers, s.StatusChanges, s.StockBalances, s.Movements)
+	if s.Documents+s.Receipts+s.Issues+s.Returns+s.WriteOffs+s.Transfers+s.Debts > 0 {
+		out += fmt.Sprintf(" (%d documents; operations: %d receipts, %d issues, %d returns, %d write-offs, %d transfers; %d debts)",
+			s.Documents, s.Receipts, s.Issues, s.Returns, s.WriteOffs, s.Transfers, s.Debts)
+	}
+	return out + " in " + s.Elapsed.Round(time.Millisecond).String()
 }
 
 // Demo writes the demo data set in one transaction: regions and branches of
-// Uzbekistan, a warehouse per branch, logistics partners, equipment types
-// with stock received into the warehouses, and DemoCouriers couriers in a
-// realistic mix of statuses with their status history. It is idempotent:
-// rows are keyed by stable codes, names, SKUs and PINFLs, and a second run
-// creates nothing. It creates no users, so no default password ever exists.
-func Demo(ctx context.Context, client *ent.Client) (sum Summary, err error) {
+// Uzbekistan, a warehouse per branch, logistics partners and equipment
+// types, then two years of history played through the same service
+// functions the API calls (couriersvc, stocksvc) on a clock that walks
+// forward through it: DemoCouriers couriers onboarded with their documents
+// (scans stored in docs, some about to expire, some expired), activated,
+// blocked, unblocked, fired with reasons and rehired; stock received,
+// issued to couriers, returned (some damaged), written off, moved between
+// warehouses (one transfer still in transit) and lost equipment booked as
+// debt. Every rule the services enforce holds for the demo because the
+// services wrote it.
+//
+// The plan is drawn from a fixed seed, so every run plans the same
+// couriers and operations; dates are relative to the day of the run. It is
+// idempotent: reference rows are keyed by stable codes, names and SKUs, and
+// when the planned couriers exist (by PINFL) the history is not played
+// again. It creates no users, so no default password ever exists.
+func Demo(ctx context.Context, client *ent.Client, docs blobstore.Store) (sum Summary, err error) {
 	start := time.Now()
+	if docs == nil {
+		return sum, errors.New("seed demo: a document store is required (the demo's documents carry scans)")
+	}
 	// Seeding is mycourier acting on its own: privacy rules and the audit
 	// trail see the system viewer, never an anonymous one.
 	ctx = authz.SystemContext(ctx, "seed demo")
@@ -58,34 +79,101 @@ func Demo(ctx context.Context, client *ent.Client) (sum Summary, err error) {
 	if err != nil {
 		return sum, fmt.Errorf("seed demo: %w", err)
 	}
+	files := &demoFiles{Store: docs}
 	defer func() {
+		if err == nil {
+			if err = tx.Commit(); err != nil {
+				err = fmt.Errorf("commit: %w", err)
+			}
+		}
 		if err != nil {
 			_ = tx.Rollback()
+			files.discard(ctx) // the rows naming them are gone
 			err = fmt.Errorf("seed demo: %w", err)
 			return
 		}
-		if err = tx.Commit(); err != nil {
-			err = fmt.Errorf("seed demo: commit: %w", err)
-		}
 		sum.Elapsed = time.Since(start)
 	}()
+	// The services join this transaction through the context.
+	ctx = ent.NewTxContext(ctx, tx)
 	c := tx.Client()
 	ref, err := reference(ctx, c, &sum)
 	if err != nil {
-		return sum, err
-	}
-	r := rand.New(rand.NewPCG(demoSeed, 1)) // #nosec G404 -- deterministic demo data, not a secret
-	if err := demoStock(ctx, c, r, ref, &sum); err != nil {
 		return sum, err
 	}
 	partnerIDs := make([]int, len(partners))
 	for i, p := range partners {
 		partnerIDs[i] = ref.partners[p.name]
 	}
-	if err := demoCouriers(ctx, c, r, ref, partnerIDs, &sum); err != nil {
+	now := time.Now().UTC().Truncate(time.Hour)
+	plan, err := planDemo(now, ref, partnerIDs)
+	if err != nil {
 		return sum, err
 	}
+	played, err := c.Courier.Query().Where(courier.PinflIn(plan.pinfls()...)).Exist(ctx)
+	if err != nil {
+		return sum, fmt.Errorf("couriers: %w", err)
+	}
+	if played {
+		return sum, nil
+	}
+	before, err := rowCounts(ctx, c)
+	if err != nil {
+		return sum, err
+	}
+	if err := playDemo(ctx, client, files, plan, &sum); err != nil {
+		return sum, err
+	}
+	after, err := rowCounts(ctx, c)
+	if err != nil {
+		return sum, err
+	}
+	sum.Couriers = after[0] - before[0]
+	sum.StatusChanges = after[1] - before[1]
+	sum.StockBalances = after[2] - before[2]
+	sum.Movements = after[3] - before[3]
+	sum.Debts = after[4] - before[4]
 	return sum, nil
+}
+
+// demoFiles remembers the scans stored while the demo plays, so a run that
+// fails (and rolls back) removes them instead of leaving orphans.
+type demoFiles struct {
+	blobstore.Store
+	keys []string
+}
+
+// Put stores r under a new key and remembers the key.
+func (f *demoFiles) Put(ctx context.Context, prefix string, r io.Reader) (string, int64, error) {
+	key, n, err := f.Store.Put(ctx, prefix, r)
+	if err == nil {
+		f.keys = append(f.keys, key)
+	}
+	return key, n, err
+}
+
+func (f *demoFiles) discard(ctx context.Context) {
+	for _, k := range f.keys {
+		_ = f.Store.Delete(context.WithoutCancel(ctx), k)
+	}
+}
+
+// rowCounts counts couriers, status changes, balances, movements and debts.
+func rowCounts(ctx context.Context, c *ent.Client) ([5]int, error) {
+	var n [5]int
+	var err error
+	for i, q := range []func() (int, error){
+		func() (int, error) { return c.Courier.Query().Count(ctx) },
+		func() (int, error) { return c.CourierStatusChange.Query().Count(ctx) },
+		func() (int, error) { return c.StockBalance.Query().Count(ctx) },
+		func() (int, error) { return c.Movement.Query().Count(ctx) },
+		func() (int, error) { return c.CourierDebt.Query().Count(ctx) },
+	} {
+		if n[i], err = q(); err != nil {
+			return n, fmt.Errorf("count: %w", err)
+		}
+	}
+	return n, nil
 }
 
 // refs are the ids of the reference rows, by their stable keys.
@@ -223,223 +311,6 @@ func codes[T any](xs []T, key func(T) string) []string {
 		out[i] = key(x)
 	}
 	return out
-}
-
-// demoStock receives equipment into the warehouses: a balance per
-// (warehouse, type) and the receipt movement that explains it, so the
-// balance equals the sum of its ledger from the first day.
-func demoStock(ctx context.Context, c *ent.Client, r *rand.Rand, ref *refs, sum *Summary) error {
-	existing, err := c.StockBalance.Query().All(ctx)
-	if err != nil {
-		return fmt.Errorf("stock balances: %w", err)
-	}
-	have := map[[2]int]bool{}
-	for _, b := range existing {
-		have[[2]int{b.WarehouseID, b.EquipmentTypeID}] = true
-	}
-	received := time.Date(2026, 1, 15, 9, 0, 0, 0, time.UTC)
-	for _, b := range branches {
-		// Draw for every pair whether or not it exists, so the plan is the
-		// same on every run.
-		type line struct {
-			sku      string
-			qty, min int
-		}
-		var lines []line
-		for _, e := range equipment {
-			qty, min := 0, 5
-			if b.region == "TAS" {
-				qty, min = 20+r.IntN(100), 10
-			} else if r.IntN(2) == 0 {
-				qty = 5 + r.IntN(36)
-			}
-			if qty > 0 {
-				lines = append(lines, line{e.sku, qty, min})
-			}
-		}
-		wh := ref.warehouses[b.code]
-		op := "seed-demo-receipt-" + b.code
-		for _, l := range lines {
-			et := ref.equipment[l.sku]
-			if have[[2]int{wh, et}] {
-				continue
-			}
-			cost := costOf(l.sku)
-			if _, err := c.Movement.Create().SetKind("receipt").SetWarehouseID(wh).SetEquipmentTypeID(et).
-				SetQuantity(l.qty).SetOperationID(op).SetDocumentNumber("ПР-ДЕМО-" + b.code).
-				SetReason("Начальный остаток").SetCondition("new").SetUnitCost(cost).
-				SetCreatedAt(received).Save(ctx); err != nil {
-				return fmt.Errorf("receipt %s %s: %w", b.code, l.sku, err)
-			}
-			if _, err := c.StockBalance.Create().SetWarehouseID(wh).SetEquipmentTypeID(et).
-				SetQuantity(l.qty).SetMinLevel(l.min).SetCreatedAt(received).SetUpdatedAt(received).
-				Save(ctx); err != nil {
-				return fmt.Errorf("balance %s %s: %w", b.code, l.sku, err)
-			}
-			sum.Movements++
-			sum.StockBalances++
-		}
-	}
-	return nil
-}
-
-func costOf(sku string) int64 {
-	for _, e := range equipment {
-		if e.sku == sku {
-			return e.cost
-		}
-	}
-	return 0
-}
-
-// plannedCourier is a courier with its status history, drawn before
-// looking at the database so every run draws the same ones.
-type plannedCourier struct {
-	person
-	pinfl, phone, transport, plate string
-	status, docStatus              string
-	partner, branch                int // 0: none
-	doNotRehire                    bool
-	history                        []plannedChange
-}
-
-type plannedChange struct {
-	from, to, reason string
-	at               time.Time
-}
-
-func demoCouriers(ctx context.Context, c *ent.Client, r *rand.Rand, ref *refs, partnerIDs []int, sum *Summary) error {
-	now := time.Now().UTC().Truncate(time.Minute)
-	plan := make([]plannedCourier, 0, DemoCouriers)
-	seenPINFL, seenPhone := map[string]bool{}, map[string]bool{}
-	regionWeights := make([]int, len(regions))
-	for i, x := range regions {
-		regionWeights[i] = x.weight
-	}
-	for len(plan) < DemoCouriers {
-		p := plannedCourier{person: newPerson(r)}
-		id, err := pinfl.Generate(r, p.birth, p.gender)
-		if err != nil {
-			return err
-		}
-		p.pinfl = id
-		p.phone = randomPhone(r)
-		reg := regions[weighted(r, regionWeights)]
-		p.branch = ref.branches[pick(r, branchesOf(reg.code))]
-		p.transport = transports[weighted(r, transportWeights)]
-		if p.transport == "moto" || p.transport == "car" {
-			p.plate = plate(r, reg.plate)
-		}
-		p.partner = partnerIDs[weighted(r, demoPartnerWeights)]
-		p.status = []string{"active", "new", "blocked", "fired"}[weighted(r, []int{70, 12, 8, 10})]
-		// Times hang off the clock, so they come from a stream of their own:
-		// how many numbers a bounded draw consumes depends on the bound, and
-		// the main stream must stay identical from run to run.
-		tr := rand.New(rand.NewPCG(r.Uint64(), 2)) // #nosec G404 -- deterministic demo data, not a secret
-		// Registration somewhere in the last two years; later steps follow it.
-		at := now.Add(-time.Duration(1+tr.IntN(730*24)) * time.Hour)
-		p.history = []plannedChange{{"", "new", "", at}}
-		step := func() time.Time {
-			at = at.Add(time.Duration(1+tr.IntN(int(now.Sub(at).Hours()/3)+1)) * time.Hour)
-			return at
-		}
-		switch p.status {
-		case "new":
-			p.docStatus = []string{"missing", "pending", "pending", "rejected"}[r.IntN(4)]
-			if r.IntN(3) == 0 {
-				p.partner = 0 // a partner is set before activation
-			}
-		case "active":
-			p.docStatus = "verified"
-			p.history = append(p.history, plannedChange{"new", "active", "", step()})
-		case "blocked":
-			p.docStatus = "verified"
-			p.history = append(p.history, plannedChange{"new", "active", "", step()},
-				plannedChange{"active", "blocked", pick(r, blockReasons), step()})
-		case "fired":
-			p.docStatus = "verified"
-			p.history = append(p.history, plannedChange{"new", "active", "", step()},
-				plannedChange{"active", "fired", pick(r, fireReasons), step()})
-			p.doNotRehire = p.history[2].reason == "Нарушение правил" && tr.IntN(2) == 0
-		}
-		if seenPINFL[p.pinfl] || seenPhone[p.phone] {
-			continue
-		}
-		seenPINFL[p.pinfl], seenPhone[p.phone] = true, true
-		plan = append(plan, p)
-	}
-
-	all := make([]string, len(plan))
-	for i, p := range plan {
-		all[i] = p.pinfl
-	}
-	existing, err := c.Courier.Query().Where(courier.PinflIn(all...)).Select(courier.FieldPinfl).Strings(ctx)
-	if err != nil {
-		return fmt.Errorf("couriers: %w", err)
-	}
-	have := map[string]bool{}
-	for _, s := range existing {
-		have[s] = true
-	}
-	var todo []plannedCourier
-	for _, p := range plan {
-		if !have[p.pinfl] {
-			todo = append(todo, p)
-		}
-	}
-	const chunk = 100
-	for len(todo) > 0 {
-		n := min(chunk, len(todo))
-		batch := todo[:n]
-		todo = todo[n:]
-		builders := make([]*ent.CourierCreate, len(batch))
-		for i, p := range batch {
-			first, last := p.history[0], p.history[len(p.history)-1]
-			b := c.Courier.Create().
-				SetLastName(p.last).SetFirstName(p.first).SetMiddleName(p.middle).
-				SetPhone(p.phone).SetPinfl(p.pinfl).SetBirthDate(p.birth).
-				SetGender(courier.Gender(p.gender)).
-				SetTransportType(courier.TransportType(p.transport)).SetVehiclePlate(p.plate).
-				SetDocumentStatus(courier.DocumentStatus(p.docStatus)).
-				SetStatus(courier.Status(p.status)).SetStatusChangedAt(last.at).
-				SetDoNotRehire(p.doNotRehire).SetBranchID(p.branch).
-				SetCreatedAt(first.at).SetUpdatedAt(last.at)
-			if p.partner != 0 {
-				b.SetPartnerID(p.partner)
-			}
-			if len(p.history) > 1 {
-				b.SetHiredAt(p.history[1].at)
-			}
-			if p.status == "fired" {
-				b.SetFiredAt(last.at)
-			}
-			builders[i] = b
-		}
-		created, err := c.Courier.CreateBulk(builders...).Save(ctx)
-		if err != nil {
-			return fmt.Errorf("couriers: %w", err)
-		}
-		sum.Couriers += len(created)
-		var changes []*ent.CourierStatusChangeCreate
-		for i, p := range batch {
-			for _, h := range p.history {
-				ch := c.CourierStatusChange.Create().SetCourierID(created[i].ID).
-					SetToStatus(courierstatuschange.ToStatus(h.to)).SetCreatedAt(h.at)
-				if h.from != "" {
-					ch.SetFromStatus(courierstatuschange.FromStatus(h.from))
-				}
-				if h.reason != "" {
-					ch.SetReason(h.reason)
-				}
-				changes = append(changes, ch)
-			}
-		}
-		if _, err := c.CourierStatusChange.CreateBulk(changes...).Save(ctx); err != nil {
-			return fmt.Errorf("status history: %w", err)
-		}
-		sum.StatusChanges += len(changes)
-	}
-	return nil
 }
 
 func branchesOf(regionCode string) []string {

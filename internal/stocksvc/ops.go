@@ -507,7 +507,7 @@ func (o *op) writeOffHeld(in WriteOffInput, us []unit, endState item.State) erro
 					if err != nil {
 						return fmt.Errorf("%s: debt: %w", o.name, err)
 					}
-					d, err := o.tx.CourierDebt.Create().SetCourierID(c).SetEquipmentTypeID(typeID).SetNillableItemID(itemID).
+					d, err := o.tx.CourierDebt.Create().SetCreatedAt(o.now).SetUpdatedAt(o.now).SetCourierID(c).SetEquipmentTypeID(typeID).SetNillableItemID(itemID).
 						SetQuantity(n).SetAmount(amount).SetReason(in.Reason).SetDocumentNumber(o.doc).
 						SetNillableActorID(o.actorID()).Save(o.ctx)
 					if err != nil {
@@ -607,7 +607,7 @@ func (s *Service) Dispatch(ctx context.Context, in DispatchInput) (*Result, erro
 			}
 		}
 		o.after = append(o.after, func() error {
-			t, err := o.tx.Transfer.Create().SetDocumentNumber(o.doc).SetFromWarehouseID(from).SetToWarehouseID(to).
+			t, err := o.tx.Transfer.Create().SetCreatedAt(o.now).SetUpdatedAt(o.now).SetDocumentNumber(o.doc).SetFromWarehouseID(from).SetToWarehouseID(to).
 				SetDispatchOperationID(o.id).SetNillableDispatchedByID(o.actorID()).SetComment(text(in.Comment)).Save(o.ctx)
 			if err != nil {
 				return fmt.Errorf("%s: transfer: %w", o.name, err)
