@@ -81,7 +81,7 @@ var Entities = map[string]Access{
 	// The owner-managed list of block and fire reasons (forms show it to all).
 	"StatusReason": {Read: everyone, Write: ownerOnly},
 	"Movement":     {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
-	// The warehouse's own records (internal/stocksvc/stockpolicy applies these).
+	// The warehouse's own records.
 	"Kit":            {Read: everyone, Write: ownerOnly},
 	"KitItem":        {Read: everyone, Write: ownerOnly},
 	"Transfer":       {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
@@ -209,6 +209,22 @@ var customOperations = map[string][]Role{
 	// Integrator events (webhooks).
 	"Mutation.createWebhookEndpoint": ownerOnly,
 	"Mutation.updateWebhookEndpoint": ownerOnly,
+}
+
+// Rules of the services beyond the matrix, each named once here.
+var (
+	// ForceFireRoles may fire a courier who still holds equipment, the
+	// equipment recorded as the courier's debt.
+	ForceFireRoles = []Role{Owner, Manager}
+	// AuditedDossierReaders: a courier dossier read by these roles is
+	// written to the audit trail (who looked at whose personal data).
+	AuditedDossierReaders = []Role{Security}
+)
+
+// MayWrite tells whether v may write records of entity at all: the
+// system, or a role the matrix lets write it.
+func MayWrite(v *Viewer, entity string) bool {
+	return v.System() || (v != nil && CanWrite(entity, v.Role))
 }
 
 // Allowed tells whether role may call the operation ("Query.couriers").
