@@ -88,8 +88,6 @@ var Entities = map[string]Access{
 	"TransferLine":   {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
 	"CourierHolding": {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
 	"CourierDebt":    {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
-	// Document numbers are handed out by the stock service as the system.
-	"DocumentCounter": {},
 	// Staff names show in histories for everyone; the users list itself is
 	// for owner and security (see customOperations).
 	"User":       {Read: everyone, Write: ownerOnly},
@@ -113,6 +111,15 @@ var Entities = map[string]Access{
 	"WebhookDelivery": {Read: ownerOnly},
 	"WebhookEvent":    {Read: ownerOnly},
 	"WebhookAttempt":  {Read: ownerOnly},
+}
+
+// Unguarded are the entities no ent privacy policy guards, each with the
+// reason: bookkeeping that no GraphQL type, node(id:) or edge reaches,
+// written only by raw SQL of the named service. Entities lists only rules a
+// policy enforces (a test checks both ways); giving one of these a policy
+// (ent/schema, then make generate) moves it to Entities.
+var Unguarded = map[string]string{
+	"DocumentCounter": "document numbers, bumped by one raw upsert in stocksvc (allocateDocument) inside the operation that takes the number",
 }
 
 // Public operations need no sign-in.
