@@ -15,7 +15,7 @@ import (
 //   - the ent privacy filter (Bound.EntQL, applied by Policy to every query,
 //     count, node(id:), nested edge, update and file route);
 //   - raw SQL fragments with placeholders for PostgreSQL ($n) and SQLite
-//     (?n) (Bound.SQL, Bound.SQLThrough: the stock and analytics queries);
+//     (?n) (Bound.SQL, ScopeSQL: the stock and analytics queries);
 //   - a Go predicate over one row (Bound.Match: the analytics service's
 //     warehouse list).
 //
@@ -149,6 +149,16 @@ type EntityScope struct {
 	Rule  *Rule
 	Links []Link
 	Of    string
+	// Table holds the rows of an entity scoped through Links.
+	Table string
+}
+
+// table is where the entity's rows are, for SQL reaching them.
+func (es EntityScope) table() string {
+	if es.Rule != nil {
+		return es.Rule.Table
+	}
+	return es.Table
 }
 
 // Scoped lists the scope of every entity a signed-in viewer may reach
@@ -159,16 +169,16 @@ var Scoped = map[string]EntityScope{
 	"Partner":             {Rule: PartnerReach},
 	"Region":              {Rule: RegionReach},
 	"Branch":              {Rule: BranchReach},
-	"CourierDocument":     {Links: []Link{{"courier", "courier_id"}}, Of: "Courier"},
-	"CourierStatusChange": {Links: []Link{{"courier", "courier_id"}}, Of: "Courier"},
-	"CourierHolding":      {Links: []Link{{"courier", "courier_id"}}, Of: "Courier"},
-	"CourierDebt":         {Links: []Link{{"courier", "courier_id"}}, Of: "Courier"},
-	"StockBalance":        {Links: []Link{{"warehouse", "warehouse_id"}}, Of: "Warehouse"},
-	"Item":                {Links: []Link{{"warehouse", "warehouse_id"}}, Of: "Warehouse"},
-	"Movement":            {Links: []Link{{"warehouse", "warehouse_id"}}, Of: "Warehouse"},
+	"CourierDocument":     {Links: []Link{{"courier", "courier_id"}}, Of: "Courier", Table: "courier_documents"},
+	"CourierStatusChange": {Links: []Link{{"courier", "courier_id"}}, Of: "Courier", Table: "courier_status_changes"},
+	"CourierHolding":      {Links: []Link{{"courier", "courier_id"}}, Of: "Courier", Table: "courier_holdings"},
+	"CourierDebt":         {Links: []Link{{"courier", "courier_id"}}, Of: "Courier", Table: "courier_debts"},
+	"StockBalance":        {Links: []Link{{"warehouse", "warehouse_id"}}, Of: "Warehouse", Table: "stock_balances"},
+	"Item":                {Links: []Link{{"warehouse", "warehouse_id"}}, Of: "Warehouse", Table: "items"},
+	"Movement":            {Links: []Link{{"warehouse", "warehouse_id"}}, Of: "Warehouse", Table: "movements"},
 	// A transfer is seen by either side.
-	"Transfer":     {Links: []Link{{"from_warehouse", "from_warehouse_id"}, {"to_warehouse", "to_warehouse_id"}}, Of: "Warehouse"},
-	"TransferLine": {Links: []Link{{"transfer", "transfer_id"}}, Of: "Transfer"},
+	"Transfer":     {Links: []Link{{"from_warehouse", "from_warehouse_id"}, {"to_warehouse", "to_warehouse_id"}}, Of: "Warehouse", Table: "transfers"},
+	"TransferLine": {Links: []Link{{"transfer", "transfer_id"}}, Of: "Transfer", Table: "transfer_lines"},
 	// Not scoped: catalogs, staff names, the audit trail, reasons.
 	"EquipmentType": {}, "User": {}, "AuditEvent": {}, "ApiToken": {}, "StatusReason": {}, "Kit": {}, "KitItem": {},
 	"WebhookEndpoint": {}, "WebhookDelivery": {}, "WebhookEvent": {}, "WebhookAttempt": {},
@@ -315,18 +325,6 @@ func (b Bound) SQL(alias string, a *SQLArgs) string {
 	return "(" + strings.Join(parts, " AND ") + ")"
 }
 
-// SQLThrough is the raw SQL condition "the row fk points to is in scope",
-// for a record that follows the rule's entity (fk: "h.courier_id").
-func (b Bound) SQLThrough(fk string, a *SQLArgs) string {
-	switch {
-	case b.All:
-		return "1 = 1"
-	case b.None:
-		return "1 = 0"
-	}
-	return fk + " IN (SELECT id FROM " + b.Rule.Table + " WHERE " + b.SQL("", a) + ")"
-}
-
 // ScopeFilter is the ent privacy filter narrowing entity's rows to v's
 // scope: nil when nothing narrows them; ok is false for an entity Scoped
 // does not know.
@@ -352,6 +350,40 @@ func ScopeFilter(v *Viewer, entity string) (p entql.P, ok bool) {
 		return ps[0], true
 	}
 	return entql.Or(ps[0], ps[1], ps[2:]...), true
+}
+
+// ScopeSQL is the raw SQL condition narrowing entity's rows (named alias;
+// empty: unqualified columns) to v's scope, its arguments added to a; the
+// SQL twin of ScopeFilter. ok is false for an entity Scoped does not know.
+func ScopeSQL(v *Viewer, entity, alias string, a *SQLArgs) (cond string, ok bool) {
+	es, ok := Scoped[entity]
+	switch {
+	case !ok:
+		return "", false
+	case es.Rule != nil:
+		return es.Rule.For(v).SQL(alias, a), true
+	case es.Of == "":
+		return "1 = 1", true
+	}
+	if alias != "" {
+		alias += "."
+	}
+	// The arguments of the inner condition are numbered once per link.
+	parts := make([]string, len(es.Links))
+	for i, l := range es.Links {
+		inner, ok := ScopeSQL(v, es.Of, "", a)
+		switch {
+		case !ok:
+			return "", false
+		case inner == "1 = 1" || inner == "1 = 0":
+			return inner, true
+		}
+		parts[i] = alias + l.Column + " IN (SELECT id FROM " + Scoped[es.Of].table() + " WHERE " + inner + ")"
+	}
+	if len(parts) == 1 {
+		return parts[0], true
+	}
+	return "(" + strings.Join(parts, " OR ") + ")", true
 }
 
 func anys(xs []int) []any {

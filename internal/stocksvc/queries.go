@@ -256,7 +256,8 @@ func (s *Service) Report(ctx context.Context, warehouseID *int, lowOnly bool, fr
 	if warehouseID != nil {
 		query += ` AND warehouse_id = ` + a.Add(*warehouseID)
 	}
-	query += ` AND ` + authz.WarehouseReach.For(authz.FromContext(ctx)).SQLThrough("warehouse_id", a)
+	scope, _ := authz.ScopeSQL(authz.FromContext(ctx), "Movement", "", a)
+	query += ` AND ` + scope
 	query += ` GROUP BY warehouse_id, equipment_type_id, kind`
 	args := a.Values
 	err = scanRows(ctx, c, query, func(rows *sql.Rows) error {
