@@ -92,6 +92,9 @@ type Rule struct {
 	NoneUnassigned bool
 }
 
+// branchInRegions: the row's branch is in one of the viewer's regions.
+var branchInRegions = Term{List: Regions, Column: "branch_id", Hop: &Hop{Edge: "branch", Table: "branches", Column: "region_id"}}
+
 // The scope predicates. Every other scoped record follows one of these
 // through its foreign key (Scoped).
 var (
@@ -99,24 +102,18 @@ var (
 	// viewer's regions. The warehouse role sees every courier (it issues to
 	// anyone), with personal data masked.
 	CourierReach = &Rule{
-		Name:  "courier reach",
-		Table: "couriers",
-		Terms: []Term{
-			{List: Partners, Column: "partner_id"},
-			{List: Regions, Column: "branch_id", Hop: &Hop{Edge: "branch", Table: "branches", Column: "region_id"}},
-		},
+		Name:           "courier reach",
+		Table:          "couriers",
+		Terms:          []Term{{List: Partners, Column: "partner_id"}, branchInRegions},
 		SeeAll:         []Role{Warehouse},
 		NoneUnassigned: true,
 	}
 	// WarehouseReach: the viewer's warehouses, in branches of the viewer's
 	// regions. Onboarding staff may read every warehouse's name.
 	WarehouseReach = &Rule{
-		Name:  "warehouse reach",
-		Table: "warehouses",
-		Terms: []Term{
-			{List: Warehouses, Column: "id"},
-			{List: Regions, Column: "branch_id", Hop: &Hop{Edge: "branch", Table: "branches", Column: "region_id"}},
-		},
+		Name:           "warehouse reach",
+		Table:          "warehouses",
+		Terms:          []Term{{List: Warehouses, Column: "id"}, branchInRegions},
 		SeeAll:         []Role{Onboarding},
 		NoneUnassigned: true,
 	}
