@@ -1,12 +1,10 @@
 package schema
 
 import (
-	"context"
 	"regexp"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
-	"entgo.io/ent/privacy"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
@@ -49,33 +47,9 @@ func (StatusReason) Indexes() []ent.Index {
 	return []ent.Index{index.Fields("kind", "code").Unique()}
 }
 
-// Policy of the StatusReason: who reads and writes it is authz.Entities'
-// entry, like every entity; reasons are not scoped, so the shared scope
-// rules do not apply.
-func (StatusReason) Policy() ent.Policy {
-	return privacy.Policy{
-		Query: privacy.QueryPolicy{privacy.ContextQueryMutationRule(func(ctx context.Context) error {
-			switch v := authz.FromContext(ctx); {
-			case v == nil:
-				return privacy.Denyf("%w", authz.ErrNoViewer)
-			case v.System() || authz.CanRead("StatusReason", v.Role):
-				return privacy.Allow
-			}
-			return privacy.Denyf("%w: may not read reasons", authz.ErrForbidden)
-		})},
-		Mutation: privacy.MutationPolicy{
-			privacy.OnMutationOperation(privacy.MutationRuleFunc(func(context.Context, ent.Mutation) error {
-				return privacy.Denyf("%w: reasons are archived, never deleted", authz.ErrAppendOnly)
-			}), ent.OpDelete|ent.OpDeleteOne),
-			privacy.ContextQueryMutationRule(func(ctx context.Context) error {
-				if v := authz.FromContext(ctx); v.System() || (v != nil && authz.CanWrite("StatusReason", v.Role)) {
-					return privacy.Allow
-				}
-				return privacy.Denyf("%w: only the owner manages reasons", authz.ErrForbidden)
-			}),
-		},
-	}
-}
+// Policy of the StatusReason: the policy of every entity (authz.Policy);
+// reasons are not scoped (authz.Scoped), so the matrix alone decides.
+func (StatusReason) Policy() ent.Policy { return authz.Policy() }
 
 // Hooks of the StatusReason: duplicate codes named, every change audited.
 func (StatusReason) Hooks() []ent.Hook {

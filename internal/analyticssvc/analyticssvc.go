@@ -79,7 +79,9 @@ type scope struct {
 	partners   []int
 	branches   []int // nil: any branch (also none); non-nil: only these
 	transports []string
-	warehouses []int // nil: every warehouse
+	warehouses []int       // nil: every warehouse
+	courier    authz.Bound // the viewer's courier reach
+	dialect    string
 	// names for the breakdowns
 	partnerName, branchName, regionName, warehouseName, typeName map[int]string
 	branchRegion, warehouseBranch                                map[int]int
@@ -117,6 +119,7 @@ func (s *Service) resolve(ctx context.Context, f Filter) (*scope, error) {
 	}
 	sys := authz.SystemContext(ctx, "analytics")
 	sc := &scope{
+		dialect:     s.client.Dialect(),
 		partnerName: map[int]string{}, branchName: map[int]string{}, regionName: map[int]string{},
 		warehouseName: map[int]string{}, typeName: map[int]string{}, branchRegion: map[int]int{}, warehouseBranch: map[int]int{},
 	}
@@ -189,17 +192,20 @@ func (s *Service) resolve(ctx context.Context, f Filter) (*scope, error) {
 		return out
 	}
 
-	cr := authz.CourierReach(v)
-	wr := authz.WarehouseReach(v)
+	// The viewer's scope: the predicates of authz, applied as SQL to the
+	// courier cells and as the Go predicate to the warehouse list.
+	cr := authz.CourierReach.For(v)
+	wr := authz.WarehouseReach.For(v)
+	sc.courier = cr
 	// Asking for what the scope excludes is refused by name.
 	for _, p := range f.PartnerIDs {
-		if cr.None || (cr.IDs != nil && !slices.Contains(cr.IDs, p)) {
+		if cr.None || (cr.IDs(authz.Partners) != nil && !slices.Contains(cr.IDs(authz.Partners), p)) {
 			return nil, forbidden("partner", p)
 		}
 	}
-	scopeRegions := cr.Regions
+	scopeRegions := cr.IDs(authz.Regions)
 	if scopeRegions == nil && !wr.All && !wr.None {
-		scopeRegions = wr.Regions
+		scopeRegions = wr.IDs(authz.Regions)
 	}
 	for _, r := range f.RegionIDs {
 		if (cr.None && wr.None) || (scopeRegions != nil && !slices.Contains(scopeRegions, r)) {
@@ -212,7 +218,7 @@ func (s *Service) resolve(ctx context.Context, f Filter) (*scope, error) {
 		}
 	}
 
-	// Couriers: the filter, then the scope.
+	// Couriers: the filter here, the scope in where.
 	if len(f.PartnerIDs) > 0 {
 		sc.partners = f.PartnerIDs
 	}
@@ -223,45 +229,26 @@ func (s *Service) resolve(ctx context.Context, f Filter) (*scope, error) {
 	if len(f.BranchIDs) > 0 {
 		branches = intersect(branches, f.BranchIDs)
 	}
-	courierBranches := branches
-	switch {
-	case cr.None:
-		sc.partners = []int{}
-	case !cr.All:
-		if cr.IDs != nil {
-			sc.partners = intersect(sc.partners, cr.IDs)
-		}
-		if cr.Regions != nil {
-			courierBranches = intersect(courierBranches, branchesIn(cr.Regions))
-		}
-	}
-	sc.branches = courierBranches
+	sc.branches = branches
 
 	// Warehouses: those of the filtered branches, within the scope.
 	var whs []int
-	if branches != nil {
+	if branches != nil || !wr.All {
 		whs = []int{}
 		for w, b := range sc.warehouseBranch {
-			if slices.Contains(branches, b) {
+			row := func(key string) (int, bool) {
+				switch key {
+				case "id":
+					return w, true
+				case "branch.region_id":
+					r, ok := sc.branchRegion[b]
+					return r, ok
+				}
+				return 0, false
+			}
+			if (branches == nil || slices.Contains(branches, b)) && wr.Match(row) {
 				whs = append(whs, w)
 			}
-		}
-	}
-	switch {
-	case wr.None:
-		whs = []int{}
-	case !wr.All:
-		if wr.IDs != nil {
-			whs = intersect(whs, wr.IDs)
-		}
-		if wr.Regions != nil {
-			inRegions := []int{}
-			for w, b := range sc.warehouseBranch {
-				if slices.Contains(wr.Regions, sc.branchRegion[b]) {
-					inRegions = append(inRegions, w)
-				}
-			}
-			whs = intersect(whs, inRegions)
 		}
 	}
 	if whs != nil {
@@ -273,9 +260,10 @@ func (s *Service) resolve(ctx context.Context, f Filter) (*scope, error) {
 
 func dayOf(t time.Time) int { return t.Year()*10000 + int(t.Month())*100 + t.Day() }
 
-// where builds the SQL condition of the courier cells in scope, with its
-// arguments numbered after args.
+// where builds the SQL condition of the courier cells in the filter and the
+// viewer's scope, with its arguments numbered after args.
 func (sc *scope) where(args []any) (string, []any) {
+	a := &authz.SQLArgs{Dialect: sc.dialect, Values: args}
 	var conds []string
 	in := func(col string, vals []any) {
 		if len(vals) == 0 {
@@ -284,8 +272,7 @@ func (sc *scope) where(args []any) (string, []any) {
 		}
 		ph := make([]string, len(vals))
 		for i, v := range vals {
-			args = append(args, v)
-			ph[i] = fmt.Sprintf("$%d", len(args))
+			ph[i] = a.Add(v)
 		}
 		conds = append(conds, col+" IN ("+strings.Join(ph, ", ")+")")
 	}
@@ -298,10 +285,14 @@ func (sc *scope) where(args []any) (string, []any) {
 	if sc.transports != nil {
 		in("transport_type", anys(sc.transports))
 	}
-	if len(conds) == 0 {
-		return "1 = 1", args
+	// The cells carry the couriers' partner_id and branch_id.
+	if !sc.courier.All {
+		conds = append(conds, sc.courier.SQL("", a))
 	}
-	return strings.Join(conds, " AND "), args
+	if len(conds) == 0 {
+		return "1 = 1", a.Values
+	}
+	return strings.Join(conds, " AND "), a.Values
 }
 
 // whereWarehouse builds the SQL condition of the warehouses in scope.
@@ -312,12 +303,12 @@ func (sc *scope) whereWarehouse(col string, args []any) (string, []any) {
 	if len(sc.warehouses) == 0 {
 		return "1 = 0", args
 	}
+	a := &authz.SQLArgs{Dialect: sc.dialect, Values: args}
 	ph := make([]string, len(sc.warehouses))
 	for i, w := range sc.warehouses {
-		args = append(args, w)
-		ph[i] = fmt.Sprintf("$%d", len(args))
+		ph[i] = a.Add(w)
 	}
-	return col + " IN (" + strings.Join(ph, ", ") + ")", args
+	return col + " IN (" + strings.Join(ph, ", ") + ")", a.Values
 }
 
 func anys[T any](xs []T) []any {
@@ -328,7 +319,6 @@ func anys[T any](xs []T) []any {
 	return out
 }
 
-// query runs q and calls each per row.
 func (s *Service) query(ctx context.Context, q string, args []any, each func(*sql.Rows) error) error {
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {

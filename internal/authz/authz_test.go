@@ -1,13 +1,18 @@
 package authz_test
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/mycourier/mycourier/ent/migrate"
+	"github.com/mycourier/mycourier/ent/privacy"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/platform/uniqueguard"
 )
 
@@ -76,10 +81,46 @@ func TestEveryEntityHasAnAccessRule(t *testing.T) {
 			continue // join tables
 		}
 		typ := uniqueguard.TypeOf(tb.Name)
-		if _, ok := authz.Entities[typ]; !ok {
-			t.Errorf("entity %s (table %s) has no entry in authz.Entities", typ, tb.Name)
+		_, ruled := authz.Entities[typ]
+		_, unguarded := authz.Unguarded[typ]
+		if ruled == unguarded {
+			t.Errorf("entity %s (table %s) must be in exactly one of authz.Entities (%v) and authz.Unguarded (%v)", typ, tb.Name, ruled, unguarded)
 		}
 	}
+}
+
+// TestEveryAccessRuleIsEnforcedByAPolicy: a rule in authz.Entities that no
+// privacy policy reads is a rule nobody enforces (DocumentCounter was one).
+// Every entity of the matrix refuses a query without a viewer; every
+// entity declared unguarded is really read without one, so a policy added
+// later moves it back into the matrix.
+func TestEveryAccessRuleIsEnforcedByAPolicy(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		client := reflect.ValueOf(dbtest.New(t, d).Client).Elem()
+		ctx := context.Background() // no viewer
+		for _, tb := range migrate.Tables {
+			if len(tb.PrimaryKey) != 1 || tb.PrimaryKey[0].Name != "id" {
+				continue // join tables
+			}
+			typ := uniqueguard.TypeOf(tb.Name)
+			c := client.FieldByName(typ)
+			if !c.IsValid() {
+				t.Fatalf("ent.Client has no %s", typ)
+			}
+			q := c.MethodByName("Query").Call(nil)[0]
+			out := q.MethodByName("Exist").Call([]reflect.Value{reflect.ValueOf(ctx)})
+			err, _ := out[1].Interface().(error)
+			_, ruled := authz.Entities[typ]
+			switch denied := errors.Is(err, privacy.Deny); {
+			case ruled && !denied:
+				t.Errorf("%s has a rule in authz.Entities but no privacy policy: a query without a viewer answered (err %v)", typ, err)
+			case !ruled && denied:
+				t.Errorf("%s is in authz.Unguarded but a privacy policy guards it: move it to authz.Entities", typ)
+			case !ruled && err != nil:
+				t.Errorf("%s: %v", typ, err)
+			}
+		}
+	})
 }
 
 func TestEmptyScopeMeaningIsDecidedForEveryRole(t *testing.T) {

@@ -11,7 +11,6 @@ import (
 	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/ent/courier"
 	"github.com/mycourier/mycourier/ent/partner"
-	"github.com/mycourier/mycourier/ent/predicate"
 	"github.com/mycourier/mycourier/ent/privacy"
 	"github.com/mycourier/mycourier/ent/warehouse"
 )
@@ -122,135 +121,26 @@ func filterReads(ctx context.Context, f privacy.Filter) error {
 	return privacy.Allow
 }
 
-// nothing narrows f to no row (ids are positive).
-func nothing(f privacy.Filter) { f.Where(entql.FieldLT("id", 0)) }
+// whereFilter is what every generated privacy filter offers.
+type whereFilter interface{ Where(entql.P) }
 
-// reach is what part of one dimension (couriers or warehouses) a viewer sees.
-type reach int
-
-const (
-	reachAll reach = iota
-	reachSome
-	reachNone
-)
-
-// courierReach: couriers of the viewer's partners and regions; the warehouse
-// role sees every courier (it issues to anyone), with PII masked.
-func courierReach(v *Viewer) reach {
-	switch {
-	case v.Role == Warehouse:
-		return reachAll
-	case len(v.Scope.Partners) == 0 && len(v.Scope.Regions) == 0:
-		return reachNone
-	}
-	return reachSome
-}
-
-// warehouseReach: warehouses assigned, or in the viewer's regions;
-// onboarding staff may still read every warehouse's name.
-func warehouseReach(v *Viewer) reach {
-	switch {
-	case v.Role == Onboarding:
-		return reachAll
-	case len(v.Scope.Warehouses) == 0 && len(v.Scope.Regions) == 0:
-		return reachNone
-	}
-	return reachSome
-}
-
-// courierPreds are the typed predicates for reaching couriers through an edge.
-func courierPreds(s Scope) []predicate.Courier {
-	var ps []predicate.Courier
-	if len(s.Partners) > 0 {
-		ps = append(ps, courier.PartnerIDIn(s.Partners...))
-	}
-	if len(s.Regions) > 0 {
-		ps = append(ps, courier.HasBranchWith(branch.RegionIDIn(s.Regions...)))
-	}
-	return ps
-}
-
-// warehousePreds are the typed predicates for reaching warehouses through an edge.
-func warehousePreds(s Scope) []predicate.Warehouse {
-	var ps []predicate.Warehouse
-	if len(s.Warehouses) > 0 {
-		ps = append(ps, warehouse.IDIn(s.Warehouses...))
-	}
-	if len(s.Regions) > 0 {
-		ps = append(ps, warehouse.HasBranchWith(branch.RegionIDIn(s.Regions...)))
-	}
-	return ps
-}
-
-// applyScope narrows a query or an update to the rows in v's scope. Each
-// entity's scope follows from the courier or the warehouse it belongs to.
+// applyScope narrows a query or an update to the rows in v's scope, as
+// Scoped describes each entity (scope.go).
 func applyScope(v *Viewer, f privacy.Filter) error {
-	s := v.Scope
-	// through narrows f by the dimension's reach, calling some when partial.
-	through := func(r reach, some func()) {
-		switch r {
-		case reachNone:
-			nothing(f)
-		case reachSome:
-			some()
-		}
-	}
-	cr, wr := courierReach(v), warehouseReach(v)
-	switch f := f.(type) {
-	case *gen.CourierFilter:
-		through(cr, func() {
-			if len(s.Partners) > 0 {
-				f.Where(entql.FieldIn(courier.FieldPartnerID, ints(s.Partners)...))
-			}
-			if len(s.Regions) > 0 {
-				f.WhereHasBranchWith(branch.RegionIDIn(s.Regions...))
-			}
-		})
-	case *gen.CourierDocumentFilter:
-		through(cr, func() { f.WhereHasCourierWith(courierPreds(s)...) })
-	case *gen.CourierStatusChangeFilter:
-		through(cr, func() { f.WhereHasCourierWith(courierPreds(s)...) })
-	case *gen.WarehouseFilter:
-		through(wr, func() {
-			if len(s.Warehouses) > 0 {
-				f.Where(entql.FieldIn("id", ints(s.Warehouses)...))
-			}
-			if len(s.Regions) > 0 {
-				f.WhereHasBranchWith(branch.RegionIDIn(s.Regions...))
-			}
-		})
-	case *gen.StockBalanceFilter:
-		through(wr, func() { f.WhereHasWarehouseWith(warehousePreds(s)...) })
-	case *gen.ItemFilter:
-		through(wr, func() { f.WhereHasWarehouseWith(warehousePreds(s)...) })
-	case *gen.MovementFilter:
-		through(wr, func() { f.WhereHasWarehouseWith(warehousePreds(s)...) })
-	case *gen.PartnerFilter:
-		if cr == reachSome && len(s.Partners) > 0 {
-			f.Where(entql.FieldIn("id", ints(s.Partners)...))
-		}
-	case *gen.RegionFilter:
-		if len(s.Regions) > 0 {
-			f.Where(entql.FieldIn("id", ints(s.Regions)...))
-		}
-	case *gen.BranchFilter:
-		if len(s.Regions) > 0 {
-			f.Where(entql.FieldIn(branch.FieldRegionID, ints(s.Regions)...))
-		}
-	case *gen.EquipmentTypeFilter, *gen.UserFilter, *gen.AuditEventFilter, *gen.ApiTokenFilter:
-		// Not scoped: the role matrix alone decides.
-	default:
+	entity := entityOf(f)
+	p, ok := ScopeFilter(v, entity)
+	if !ok {
 		return privacy.Denyf("%w: no scope rule for %T", ErrForbidden, f)
 	}
-	return nil
-}
-
-func ints(xs []int) []any {
-	out := make([]any, len(xs))
-	for i, x := range xs {
-		out[i] = x
+	if p == nil {
+		return nil
 	}
-	return out
+	wf, ok := f.(whereFilter)
+	if !ok {
+		return privacy.Denyf("%w: %s cannot be scoped", ErrForbidden, entity)
+	}
+	wf.Where(p)
+	return nil
 }
 
 // RequireVisible refuses a write that points at a record (what, id) the
@@ -285,16 +175,14 @@ func checkCreateScope(ctx context.Context, v *Viewer, m ent.Mutation) error {
 	case *gen.CourierMutation:
 		pid, hasP := m.PartnerID()
 		bid, hasB := m.BranchID()
-		if courierReach(v) != reachSome {
-			if courierReach(v) == reachNone {
-				return privacy.Denyf("%w: no couriers in your scope", ErrForbidden)
-			}
+		switch reach := CourierReach.For(v); {
+		case reach.None:
+			return privacy.Denyf("%w: no couriers in your scope", ErrForbidden)
+		case reach.All:
 			return nil
-		}
-		if len(v.Scope.Partners) > 0 && !hasP {
+		case reach.IDs(Partners) != nil && !hasP:
 			return privacy.Denyf("%w: a courier you register must have one of your partners", ErrForbidden)
-		}
-		if len(v.Scope.Regions) > 0 && !hasB {
+		case reach.IDs(Regions) != nil && !hasB:
 			return privacy.Denyf("%w: a courier you register must have a branch in your regions", ErrForbidden)
 		}
 		if hasP {
@@ -324,6 +212,18 @@ func checkCreateScope(ctx context.Context, v *Viewer, m ent.Mutation) error {
 	case *gen.MovementMutation:
 		if id, ok := m.WarehouseID(); ok {
 			return RequireWarehouse(ctx, m.Client(), id)
+		}
+	case *gen.TransferMutation:
+		if id, ok := m.FromWarehouseID(); ok {
+			return RequireWarehouse(ctx, m.Client(), id)
+		}
+	case *gen.CourierHoldingMutation:
+		if id, ok := m.CourierID(); ok {
+			return RequireCourier(ctx, m.Client(), id)
+		}
+	case *gen.CourierDebtMutation:
+		if id, ok := m.CourierID(); ok {
+			return RequireCourier(ctx, m.Client(), id)
 		}
 	}
 	return nil
@@ -374,6 +274,20 @@ func entityOf(f privacy.Filter) string {
 		return "WebhookEvent"
 	case *gen.WebhookAttemptFilter:
 		return "WebhookAttempt"
+	case *gen.StatusReasonFilter:
+		return "StatusReason"
+	case *gen.KitFilter:
+		return "Kit"
+	case *gen.KitItemFilter:
+		return "KitItem"
+	case *gen.TransferFilter:
+		return "Transfer"
+	case *gen.TransferLineFilter:
+		return "TransferLine"
+	case *gen.CourierHoldingFilter:
+		return "CourierHolding"
+	case *gen.CourierDebtFilter:
+		return "CourierDebt"
 	}
 	return ""
 }

@@ -81,15 +81,13 @@ var Entities = map[string]Access{
 	// The owner-managed list of block and fire reasons (forms show it to all).
 	"StatusReason": {Read: everyone, Write: ownerOnly},
 	"Movement":     {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
-	// The warehouse's own records (internal/stocksvc/stockpolicy applies these).
+	// The warehouse's own records.
 	"Kit":            {Read: everyone, Write: ownerOnly},
 	"KitItem":        {Read: everyone, Write: ownerOnly},
 	"Transfer":       {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
 	"TransferLine":   {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
 	"CourierHolding": {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
 	"CourierDebt":    {Read: []Role{Owner, Manager, Warehouse, Security, Integrator}, Write: []Role{Owner, Manager, Warehouse}},
-	// Document numbers are handed out by the stock service as the system.
-	"DocumentCounter": {},
 	// Staff names show in histories for everyone; the users list itself is
 	// for owner and security (see customOperations).
 	"User":       {Read: everyone, Write: ownerOnly},
@@ -113,6 +111,15 @@ var Entities = map[string]Access{
 	"WebhookDelivery": {Read: ownerOnly},
 	"WebhookEvent":    {Read: ownerOnly},
 	"WebhookAttempt":  {Read: ownerOnly},
+}
+
+// Unguarded are the entities no ent privacy policy guards, each with the
+// reason: bookkeeping that no GraphQL type, node(id:) or edge reaches,
+// written only by raw SQL of the named service. Entities lists only rules a
+// policy enforces (a test checks both ways); giving one of these a policy
+// (ent/schema, then make generate) moves it to Entities.
+var Unguarded = map[string]string{
+	"DocumentCounter": "document numbers, bumped by one raw upsert in stocksvc (allocateDocument) inside the operation that takes the number",
 }
 
 // Public operations need no sign-in.
@@ -209,6 +216,22 @@ var customOperations = map[string][]Role{
 	// Integrator events (webhooks).
 	"Mutation.createWebhookEndpoint": ownerOnly,
 	"Mutation.updateWebhookEndpoint": ownerOnly,
+}
+
+// Rules of the services beyond the matrix, each named once here.
+var (
+	// ForceFireRoles may fire a courier who still holds equipment, the
+	// equipment recorded as the courier's debt.
+	ForceFireRoles = []Role{Owner, Manager}
+	// AuditedDossierReaders: a courier dossier read by these roles is
+	// written to the audit trail (who looked at whose personal data).
+	AuditedDossierReaders = []Role{Security}
+)
+
+// MayWrite tells whether v may write records of entity at all: the
+// system, or a role the matrix lets write it.
+func MayWrite(v *Viewer, entity string) bool {
+	return v.System() || (v != nil && CanWrite(entity, v.Role))
 }
 
 // Allowed tells whether role may call the operation ("Query.couriers").

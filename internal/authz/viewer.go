@@ -1,6 +1,18 @@
 // Package authz decides who may see and do what: the viewer in the context,
 // the role matrix (kept as data in one place), and the ent privacy rules
 // that filter every query and refuse every write outside a viewer's scope.
+//
+// Row-level scope is written once per predicate, as data (scope.go:
+// CourierReach, WarehouseReach, PartnerReach, RegionReach, BranchReach, and
+// Scoped for the records that follow them). The ent privacy filter, the raw
+// SQL fragments of the stock and analytics queries and the Go predicate are
+// all derived from it, and a test checks that they select the same rows.
+//
+// The lists assigned to a viewer (partners, regions, warehouses) combine
+// with AND: each assigned list narrows, an unassigned one does not. A user
+// scoped to warehouses and regions sees the warehouses of their list that
+// are also in their regions; a courier is seen when its partner is one of
+// the viewer's partners and its branch is in one of the viewer's regions.
 package authz
 
 import (

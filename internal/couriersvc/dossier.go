@@ -21,7 +21,7 @@ func (s *Service) Dossier(ctx context.Context, id int) (*ent.Courier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dossier: courier[%d]: %w", id, err)
 	}
-	if v := authz.FromContext(ctx); v != nil && v.Role == authz.Security {
+	if authz.FromContext(ctx).Is(authz.AuditedDossierReaders...) {
 		if err := audit.Record(ctx, s.client, "Query.courierDossier", "Courier", &c.ID, nil); err != nil {
 			return nil, fmt.Errorf("dossier: courier[%d]: %w", id, err)
 		}

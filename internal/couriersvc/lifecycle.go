@@ -224,7 +224,7 @@ func (s *Service) apply(ctx context.Context, tx *ent.Client, a Action, id int, i
 			if !in.Force {
 				return nil, ErrEquipmentOutstanding.WithDetail("items", items).WithDetail("value", value)
 			}
-			if !authz.FromContext(ctx).Is(authz.Owner, authz.Manager) {
+			if !authz.FromContext(ctx).Is(authz.ForceFireRoles...) {
 				return nil, fmt.Errorf("force firing: %w", apperr.ErrForbidden)
 			}
 			forced = true

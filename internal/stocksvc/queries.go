@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/mycourier/mycourier/ent"
@@ -111,16 +109,22 @@ func (s *Service) PartnerRollup(ctx context.Context) ([]*PartnerOutstanding, err
 		out[i] = &PartnerOutstanding{Partner: p}
 		by[p.ID] = out[i]
 	}
-	scope, ok := courierScopeSQL(authz.FromContext(ctx))
-	if !ok {
+	reach := authz.CourierReach.For(authz.FromContext(ctx))
+	if reach.None {
 		return out, nil // no couriers in the viewer's scope: nothing outstanding
 	}
+	// scope narrows each query over couriers "c" to the viewer's reach.
+	scope := func() (string, []any) {
+		a := &authz.SQLArgs{Dialect: c.Dialect()}
+		return " AND " + reach.SQL("c", a), a.Values
+	}
+	scope1, args1 := scope()
 	// Values are summed here, exactly (limits.Total): the database is asked
 	// only for sums of quantities per partner and type, which no bounded
 	// input can overflow, never for products that could.
 	if err := scanRows(ctx, c, `SELECT c.partner_id, COUNT(DISTINCT h.courier_id), SUM(h.quantity)
 		FROM courier_holdings h JOIN couriers c ON c.id = h.courier_id
-		WHERE h.quantity > 0 AND c.partner_id IS NOT NULL`+scope+` GROUP BY c.partner_id`, func(rows *sql.Rows) error {
+		WHERE h.quantity > 0 AND c.partner_id IS NOT NULL`+scope1+` GROUP BY c.partner_id`, func(rows *sql.Rows) error {
 		var pid, couriers int
 		var units int64
 		if err := rows.Scan(&pid, &couriers, &units); err != nil {
@@ -130,7 +134,7 @@ func (s *Service) PartnerRollup(ctx context.Context) ([]*PartnerOutstanding, err
 			p.Couriers, p.Units = couriers, int(units)
 		}
 		return nil
-	}); err != nil {
+	}, args1...); err != nil {
 		return nil, fmt.Errorf("partnerOutstanding: %w", err)
 	}
 	values := map[int]*limits.Total{}
@@ -140,9 +144,10 @@ func (s *Service) PartnerRollup(ctx context.Context) ([]*PartnerOutstanding, err
 		}
 		return values[pid]
 	}
+	scope2, args2 := scope()
 	if err := scanRows(ctx, c, `SELECT c.partner_id, t.unit_cost, SUM(h.quantity)
 		FROM courier_holdings h JOIN couriers c ON c.id = h.courier_id JOIN equipment_types t ON t.id = h.equipment_type_id
-		WHERE h.quantity > 0 AND c.partner_id IS NOT NULL`+scope+` GROUP BY c.partner_id, t.id, t.unit_cost`, func(rows *sql.Rows) error {
+		WHERE h.quantity > 0 AND c.partner_id IS NOT NULL`+scope2+` GROUP BY c.partner_id, t.id, t.unit_cost`, func(rows *sql.Rows) error {
 		var pid int
 		var cost, units int64
 		if err := rows.Scan(&pid, &cost, &units); err != nil {
@@ -150,14 +155,15 @@ func (s *Service) PartnerRollup(ctx context.Context) ([]*PartnerOutstanding, err
 		}
 		total(pid).Add(units, cost)
 		return nil
-	}); err != nil {
+	}, args2...); err != nil {
 		return nil, fmt.Errorf("partnerOutstanding: %w", err)
 	}
 	debts := map[int]*limits.Total{}
 	// Debts are summed one amount at a time: each is bounded, their sum
 	// in the database is not.
+	scope3, args3 := scope()
 	if err := scanRows(ctx, c, `SELECT c.partner_id, d.amount FROM courier_debts d JOIN couriers c ON c.id = d.courier_id
-		WHERE d.status = 'open' AND c.partner_id IS NOT NULL`+scope, func(rows *sql.Rows) error {
+		WHERE d.status = 'open' AND c.partner_id IS NOT NULL`+scope3, func(rows *sql.Rows) error {
 		var pid int
 		var amount int64
 		if err := rows.Scan(&pid, &amount); err != nil {
@@ -168,7 +174,7 @@ func (s *Service) PartnerRollup(ctx context.Context) ([]*PartnerOutstanding, err
 		}
 		debts[pid].Add(1, amount)
 		return nil
-	}); err != nil {
+	}, args3...); err != nil {
 		return nil, fmt.Errorf("partnerOutstanding: %w", err)
 	}
 	for pid, p := range by {
@@ -207,36 +213,6 @@ func scanRows(ctx context.Context, c *ent.Client, query string, each func(*sql.R
 	return rows.Close()
 }
 
-// courierScopeSQL narrows a query over couriers "c" to the viewer's scope,
-// as the courier privacy rule does (partners and regions; the warehouse role
-// sees every courier). ok is false when the scope reaches no courier. The
-// ids are integers from the viewer, never from the request.
-func courierScopeSQL(v *authz.Viewer) (where string, ok bool) {
-	if v == nil {
-		return "", false
-	}
-	if v.Unrestricted() || v.Role == authz.Warehouse {
-		return "", true
-	}
-	if len(v.Scope.Partners) == 0 && len(v.Scope.Regions) == 0 {
-		return "", false
-	}
-	list := func(ids []int) string {
-		parts := make([]string, len(ids))
-		for i, id := range ids {
-			parts[i] = strconv.Itoa(id)
-		}
-		return strings.Join(parts, ", ")
-	}
-	if len(v.Scope.Partners) > 0 {
-		where += " AND c.partner_id IN (" + list(v.Scope.Partners) + ")"
-	}
-	if len(v.Scope.Regions) > 0 {
-		where += " AND c.branch_id IN (SELECT id FROM branches WHERE region_id IN (" + list(v.Scope.Regions) + "))"
-	}
-	return where, true
-}
-
 // Report lists balances the viewer sees (optionally one warehouse, only
 // low ones) and how much of each moved by kind from the day from through
 // the day to, both included (days in UTC, as Date values are kept).
@@ -273,13 +249,17 @@ func (s *Service) Report(ctx context.Context, warehouseID *int, lowOnly bool, fr
 	if to != nil {
 		hi = to.UTC().AddDate(0, 0, 1)
 	}
-	query := `SELECT warehouse_id, equipment_type_id, kind, SUM(quantity) FROM movements WHERE created_at >= $1 AND created_at < $2`
-	args := []any{lo, hi}
+	// The ledger is read raw, within the viewer's warehouse reach (the
+	// balances above went through the privacy policy).
+	a := &authz.SQLArgs{Dialect: c.Dialect()}
+	query := `SELECT warehouse_id, equipment_type_id, kind, SUM(quantity) FROM movements WHERE created_at >= ` + a.Add(lo) + ` AND created_at < ` + a.Add(hi)
 	if warehouseID != nil {
-		query += ` AND warehouse_id = $3`
-		args = append(args, *warehouseID)
+		query += ` AND warehouse_id = ` + a.Add(*warehouseID)
 	}
+	scope, _ := authz.ScopeSQL(authz.FromContext(ctx), "Movement", "", a)
+	query += ` AND ` + scope
 	query += ` GROUP BY warehouse_id, equipment_type_id, kind`
+	args := a.Values
 	err = scanRows(ctx, c, query, func(rows *sql.Rows) error {
 		var w, t, sum int
 		var kind string

@@ -60,7 +60,7 @@ func (s *Service) run(ctx context.Context, name, key string, input any, fn func(
 	if v == nil {
 		return nil, apperr.ErrUnauthenticated
 	}
-	if !v.System() && !authz.CanWrite("Movement", v.Role) {
+	if !authz.MayWrite(v, "Movement") {
 		return nil, fmt.Errorf("%s: %w", name, apperr.ErrForbidden)
 	}
 	req, err := idempotency.New(ctx, name, key, input)
