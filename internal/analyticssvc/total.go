@@ -3,13 +3,11 @@ package analyticssvc
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"reflect"
 	"slices"
 	"strings"
 
 	"github.com/mycourier/mycourier/ent"
-	"github.com/mycourier/mycourier/ent/branch"
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authz"
 )
@@ -54,32 +52,20 @@ func (s *Service) CourierTotal(ctx context.Context, where *ent.CourierWhereInput
 	if v == nil {
 		return 0, false, apperr.ErrUnauthenticated
 	}
-	cr := authz.CourierReach(v)
+	cr := authz.CourierReach.For(v)
 	if cr.None {
 		return 0, true, nil
 	}
-	sc := &scope{partners: f.PartnerIDs, branches: f.BranchIDs, transports: transports}
-	if !cr.All && cr.IDs != nil {
-		sc.partners = intersect(sc.partners, cr.IDs)
-	}
-	if !cr.All && cr.Regions != nil {
-		inRegions, err := s.client.Branch.Query().Where(branch.RegionIDIn(cr.Regions...)).IDs(authz.SystemContext(ctx, "analytics"))
-		if err != nil {
-			return 0, false, err
-		}
-		if inRegions == nil {
-			inRegions = []int{}
-		}
-		sc.branches = intersect(sc.branches, inRegions)
-	}
+	sc := &scope{partners: f.PartnerIDs, branches: f.BranchIDs, transports: transports, courier: cr, dialect: s.client.Dialect()}
 	cond, args := sc.where(nil)
 	if len(statuses) > 0 {
+		a := &authz.SQLArgs{Dialect: sc.dialect, Values: args}
 		ph := make([]string, len(statuses))
 		for i, st := range statuses {
-			args = append(args, st)
-			ph[i] = fmt.Sprintf("$%d", len(args))
+			ph[i] = a.Add(st)
 		}
 		cond += " AND status IN (" + strings.Join(ph, ", ") + ")"
+		args = a.Values
 	}
 	err = s.query(ctx, `SELECT COALESCE(SUM(n), 0) FROM courier_counts WHERE `+cond, args, func(rows *sql.Rows) error {
 		return rows.Scan(&n)
