@@ -233,9 +233,11 @@ func validationField(ve *ent.ValidationError) apperr.FieldError {
 	switch {
 	case strings.Contains(msg, "missing required field"):
 		return apperr.FieldError{Key: "validation.required", Message: "is required"}
-	case strings.Contains(msg, "less than the required length"):
+	// MinRuneLen/MaxRuneLen (the schemas' limits count characters) say
+	// "… the required rune length", MinLen/MaxLen "… the required length".
+	case strings.Contains(msg, "less than the required"):
 		return apperr.FieldError{Key: "validation.tooShort", Message: "is empty or too short"}
-	case strings.Contains(msg, "greater than the required length"):
+	case strings.Contains(msg, "greater than the required"):
 		return apperr.FieldError{Key: "validation.tooLong", Message: "is too long"}
 	case strings.Contains(msg, "invalid enum value"):
 		return apperr.FieldError{Key: "validation.invalidValue", Message: "is not one of the allowed values"}

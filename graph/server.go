@@ -77,6 +77,7 @@ func NewServer(client *ent.Client, svcs Services, opts ServerOptions) (*handler.
 		srv.Use(ext)
 	}
 	srv.Use(Transactioner{Client: client, Skip: ownTx})
+	srv.Use(PersonalDataReads{Client: client})
 	srv.AroundRootFields(HasRole)
 	srv.AroundFields(OtherUsersFields)
 	srv.SetErrorPresenter(Presenter)

@@ -13,6 +13,8 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/mycourier/mycourier/ent"
+	"github.com/mycourier/mycourier/internal/audit"
+	"github.com/mycourier/mycourier/internal/platform/logging"
 )
 
 // Transactioner runs each mutation in one database transaction, as
@@ -25,7 +27,9 @@ import (
 //     rolled back anyway: one refused field fails the whole transaction);
 //   - its own failures (begin, commit) are errors like any other, shown by
 //     the presenter: an unreachable database is UNAVAILABLE, and no driver
-//     text (hosts, users, database names) reaches the client.
+//     text (hosts, users, database names) reaches the client;
+//   - refused attempts a service audits (audit.RecordAttempt) are written
+//     after the transaction ends, so the rollback does not erase them.
 type Transactioner struct {
 	Client *ent.Client
 	// Skip are mutations that run without the operation's transaction.
@@ -85,6 +89,14 @@ func (t Transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 	if refused {
 		return &graphql.Response{Errors: graphql.GetErrors(ctx)}
 	}
+	// Refused attempts worth auditing are written after the transaction
+	// ends: the refusal rolls it back.
+	ctx, pending := audit.WithPending(ctx)
+	defer func() {
+		if err := pending.Flush(context.WithoutCancel(ctx), t.Client); err != nil {
+			logging.FromContext(ctx).Error().Err(err).Msg("graph: auditing refused attempts")
+		}
+	}()
 	txCtx, tx, err := t.Client.OpenTx(ctx)
 	if err != nil {
 		graphql.AddError(ctx, fmt.Errorf("graph: begin transaction: %w", err))

@@ -19,9 +19,9 @@ func (ApiToken) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AccessMixi
 // Fields of the ApiToken.
 func (ApiToken) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(100).
+		field.String("name").NotEmpty().MaxRuneLen(100).
 			Annotations(entgql.OrderField("NAME")),
-		field.String("prefix").NotEmpty().MaxLen(16).Immutable().
+		field.String("prefix").NotEmpty().MaxRuneLen(16).Immutable().
 			Comment("first characters of the token, to recognise it in lists and logs"),
 		field.String("token_hash").NotEmpty().Unique().Sensitive().Immutable().
 			Annotations(entgql.Skip(entgql.SkipAll)),

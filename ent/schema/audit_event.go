@@ -22,17 +22,17 @@ func (AuditEvent) Fields() []ent.Field {
 		field.Enum("actor_kind").Values("user", "api_token", "system").Immutable(),
 		field.Int("actor_id").Optional().Nillable().Immutable().
 			Comment("user or API token id; kept as a plain value so the trail outlives its subject"),
-		field.String("actor_name").MaxLen(150).Immutable(),
-		field.String("actor_role").Optional().MaxLen(20).Immutable(),
-		field.String("operation").NotEmpty().MaxLen(100).Immutable().
+		field.String("actor_name").MaxRuneLen(150).Immutable(),
+		field.String("actor_role").Optional().MaxRuneLen(20).Immutable(),
+		field.String("operation").NotEmpty().MaxRuneLen(100).Immutable().
 			Annotations(entgql.OrderField("OPERATION")),
-		field.String("entity_type").NotEmpty().MaxLen(50).Immutable(),
+		field.String("entity_type").NotEmpty().MaxRuneLen(50).Immutable(),
 		field.Int("entity_id").Optional().Nillable().Immutable(),
 		field.JSON("changes", map[string]any{}).Optional().Immutable().
 			Comment("field → {old, new}; secrets are never recorded").
 			Annotations(entgql.Type("Map"), entgql.Skip(entgql.SkipWhereInput)),
-		field.String("request_id").Optional().MaxLen(64).Immutable(),
-		field.String("client_ip").Optional().MaxLen(64).Immutable(),
+		field.String("request_id").Optional().MaxRuneLen(64).Immutable(),
+		field.String("client_ip").Optional().MaxRuneLen(64).Immutable(),
 	}
 }
 

@@ -17,11 +17,11 @@ func (Branch) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin
 // Fields of the Branch.
 func (Branch) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(100).
+		field.String("name").NotEmpty().MaxRuneLen(100).
 			Annotations(entgql.OrderField("NAME")),
-		field.String("code").NotEmpty().MaxLen(16).Unique().
+		field.String("code").NotEmpty().MaxRuneLen(16).Unique().
 			Annotations(entgql.OrderField("CODE")),
-		field.String("address").Optional().MaxLen(300),
+		field.String("address").Optional().MaxRuneLen(300),
 		field.Int("region_id"),
 	}
 }

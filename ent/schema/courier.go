@@ -31,17 +31,17 @@ func (Courier) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixi
 // Fields of the Courier.
 func (Courier) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("last_name").NotEmpty().MaxLen(100).
+		field.String("last_name").NotEmpty().MaxRuneLen(100).
 			Annotations(entgql.OrderField("LAST_NAME")),
-		field.String("first_name").NotEmpty().MaxLen(100).
+		field.String("first_name").NotEmpty().MaxRuneLen(100).
 			Annotations(entgql.OrderField("FIRST_NAME")),
-		field.String("middle_name").Optional().MaxLen(100),
-		field.String("phone").NotEmpty().MaxLen(13).
+		field.String("middle_name").Optional().MaxRuneLen(100),
+		field.String("phone").NotEmpty().MaxRuneLen(13).
 			Comment("E.164, +998 and 9 digits"),
 		field.Bool("phone_duplicate").Default(false).
 			Comment("set by the migration that made phones unique on couriers sharing a live phone with an older courier; cleared when the phone changes").
 			Annotations(entgql.Skip(entgql.SkipMutationCreateInput, entgql.SkipMutationUpdateInput)),
-		field.String("pinfl").NotEmpty().MaxLen(14).MinLen(14).Unique().
+		field.String("pinfl").NotEmpty().MaxRuneLen(14).MinRuneLen(14).Unique().
 			Comment("personal identification number, 14 digits"),
 		field.Time("birth_date").
 			SchemaType(map[string]string{"postgres": "date"}).
@@ -50,7 +50,7 @@ func (Courier) Fields() []ent.Field {
 			Comment("derived from the first PINFL digit"),
 		field.Enum("transport_type").Values("foot", "bicycle", "scooter", "moto", "car").
 			Annotations(entgql.OrderField("TRANSPORT_TYPE")),
-		field.String("vehicle_plate").Optional().MaxLen(16),
+		field.String("vehicle_plate").Optional().MaxRuneLen(16),
 		field.Enum("document_status").Values("missing", "pending", "verified", "rejected", "expired").
 			Default("missing").
 			Annotations(entgql.OrderField("DOCUMENT_STATUS")),
@@ -66,7 +66,7 @@ func (Courier) Fields() []ent.Field {
 			Comment("security flag: rehire refused"),
 		field.Int("partner_id").Optional().Nillable(),
 		field.Int("branch_id").Optional().Nillable(),
-		field.String("search_key").Default("").MaxLen(1000).
+		field.String("search_key").Default("").MaxRuneLen(1000).
 			Comment("folded names and phone digits for search; kept current by a hook").
 			Annotations(entgql.Skip(entgql.SkipAll)),
 	}

@@ -26,8 +26,8 @@ func (CourierDebt) Fields() []ent.Field {
 		field.Int("quantity").Positive().Immutable(),
 		field.Int64("amount").NonNegative().Immutable().Comment("in UZS").
 			Annotations(entgql.OrderField("AMOUNT")),
-		field.String("reason").NotEmpty().MaxLen(100).Immutable(),
-		field.String("document_number").NotEmpty().MaxLen(50).Immutable(),
+		field.String("reason").NotEmpty().MaxRuneLen(100).Immutable(),
+		field.String("document_number").NotEmpty().MaxRuneLen(50).Immutable(),
 		field.Enum("status").Values("open", "settled").Default("open").
 			Annotations(entgql.OrderField("STATUS")),
 		field.Time("settled_at").Optional().Nillable(),

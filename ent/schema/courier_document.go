@@ -24,20 +24,20 @@ func (CourierDocument) Fields() []ent.Field {
 		field.Int("courier_id"),
 		field.Enum("kind").Values("passport", "id_card", "driver_license", "medical_certificate", "contract", "photo").
 			Annotations(entgql.OrderField("KIND")),
-		field.String("number").Optional().MaxLen(50),
+		field.String("number").Optional().MaxRuneLen(50),
 		field.Time("issued_at").Optional().Nillable().SchemaType(map[string]string{"postgres": "date"}).
 			Annotations(entgql.Type("Date")),
 		field.Time("expires_at").Optional().Nillable().SchemaType(map[string]string{"postgres": "date"}).
 			Annotations(entgql.OrderField("EXPIRES_AT"), entgql.Type("Date")),
 		field.Enum("verification").Values("pending", "verified", "rejected").Default("pending"),
-		field.String("rejection_reason").Optional().MaxLen(500),
+		field.String("rejection_reason").Optional().MaxRuneLen(500),
 		field.Int("verified_by_id").Optional().Nillable(),
 		field.Time("verified_at").Optional().Nillable(),
-		field.String("storage_key").Optional().MaxLen(300).
+		field.String("storage_key").Optional().MaxRuneLen(300).
 			Comment("where the file lives in document storage").
 			Annotations(entgql.Skip(entgql.SkipAll)),
-		field.String("file_name").Optional().MaxLen(255),
-		field.String("content_type").Optional().MaxLen(100),
+		field.String("file_name").Optional().MaxRuneLen(255),
+		field.String("content_type").Optional().MaxRuneLen(100),
 		field.Int64("file_size").Optional().NonNegative(),
 	}
 }

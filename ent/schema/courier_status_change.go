@@ -25,8 +25,8 @@ func (CourierStatusChange) Fields() []ent.Field {
 		field.Enum("from_status").Values(statuses...).Optional().Nillable().Immutable().
 			Comment("empty for the first registration"),
 		field.Enum("to_status").Values(statuses...).Immutable(),
-		field.String("reason").Optional().MaxLen(100).Immutable(),
-		field.String("comment").Optional().MaxLen(1000).Immutable(),
+		field.String("reason").Optional().MaxRuneLen(100).Immutable(),
+		field.String("comment").Optional().MaxRuneLen(1000).Immutable(),
 		field.Int("actor_id").Optional().Nillable().Immutable(),
 	}
 }

@@ -16,7 +16,7 @@ type DocumentCounter struct{ ent.Schema }
 // Fields of the DocumentCounter.
 func (DocumentCounter) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("prefix").NotEmpty().MaxLen(10),
+		field.String("prefix").NotEmpty().MaxRuneLen(10),
 		field.Int("year"),
 		field.Int64("last").Default(0),
 	}

@@ -23,14 +23,14 @@ func (EquipmentType) Mixin() []ent.Mixin {
 // Fields of the EquipmentType.
 func (EquipmentType) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(150).
+		field.String("name").NotEmpty().MaxRuneLen(150).
 			Annotations(entgql.OrderField("NAME")),
-		field.String("sku").NotEmpty().MaxLen(50).Unique().
+		field.String("sku").NotEmpty().MaxRuneLen(50).Unique().
 			Annotations(entgql.OrderField("SKU")),
 		field.Enum("category").Values("bag", "uniform", "helmet", "power_bank", "phone_holder", "other").
 			Annotations(entgql.OrderField("CATEGORY")),
-		field.String("size").Optional().MaxLen(10),
-		field.String("variant_group").Optional().MaxLen(100).
+		field.String("size").Optional().MaxRuneLen(10),
+		field.String("variant_group").Optional().MaxRuneLen(100).
 			Comment("relates the sizes of one garment (jacket S/M/L share \"jacket\"); a kit line may be issued in any size of its group"),
 		field.Enum("tracking").Values("serial", "quantity").Default("quantity").
 			Comment("serial: every unit is an Item; quantity: counted in StockBalance"),

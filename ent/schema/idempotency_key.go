@@ -19,11 +19,11 @@ func (IdempotencyKey) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}, A
 // Fields of the IdempotencyKey.
 func (IdempotencyKey) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("key").NotEmpty().MaxLen(100).Immutable(),
-		field.String("operation").NotEmpty().MaxLen(100).Immutable(),
-		field.String("actor").NotEmpty().MaxLen(64).Immutable().
+		field.String("key").NotEmpty().MaxRuneLen(100).Immutable(),
+		field.String("operation").NotEmpty().MaxRuneLen(100).Immutable(),
+		field.String("actor").NotEmpty().MaxRuneLen(64).Immutable().
 			Comment(`"user:<id>" or "api_token:<id>": keys are per caller`),
-		field.String("request_hash").MaxLen(64).Immutable().
+		field.String("request_hash").MaxRuneLen(64).Immutable().
 			Comment("SHA-256 of the request: the same key with other input is refused"),
 		field.JSON("result", map[string]any{}).Optional().
 			Comment("what the first call returned (ids), to answer a retry"),

@@ -19,7 +19,7 @@ func (Item) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}
 // Fields of the Item.
 func (Item) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("serial").NotEmpty().MaxLen(64).Unique().
+		field.String("serial").NotEmpty().MaxRuneLen(64).Unique().
 			Annotations(entgql.OrderField("SERIAL")),
 		field.Int("equipment_type_id"),
 		field.Enum("state").Values("in_stock", "issued", "in_transit", "quarantined", "written_off", "lost").

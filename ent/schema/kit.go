@@ -19,11 +19,11 @@ func (Kit) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{},
 // Fields of the Kit.
 func (Kit) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(100).Unique().
+		field.String("name").NotEmpty().MaxRuneLen(100).Unique().
 			Annotations(entgql.OrderField("NAME")),
 		field.Enum("transport_type").Values("foot", "bicycle", "scooter", "moto", "car").
 			Annotations(entgql.OrderField("TRANSPORT_TYPE")),
-		field.String("description").Optional().MaxLen(500),
+		field.String("description").Optional().MaxRuneLen(500),
 	}
 }
 

@@ -18,7 +18,7 @@ func (LoginThrottle) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, Acces
 // Fields of the LoginThrottle.
 func (LoginThrottle) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("key").NotEmpty().MaxLen(200).Unique().
+		field.String("key").NotEmpty().MaxRuneLen(200).Unique().
 			Comment(`"login:<login>" or "ip:<address>"`),
 		field.Int("failures").Default(0).NonNegative(),
 		field.Time("last_failure_at").Optional().Nillable(),

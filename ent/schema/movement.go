@@ -35,11 +35,11 @@ func (Movement) Fields() []ent.Field {
 		field.Int("courier_id").Optional().Nillable().Immutable(),
 		field.Int("counterpart_warehouse_id").Optional().Nillable().Immutable().
 			Comment("the other side of a transfer"),
-		field.String("operation_id").NotEmpty().MaxLen(40).Immutable().
+		field.String("operation_id").NotEmpty().MaxRuneLen(40).Immutable().
 			Comment("groups the rows written by one operation"),
-		field.String("document_number").NotEmpty().MaxLen(50).Immutable(),
-		field.String("reason").Optional().MaxLen(100).Immutable(),
-		field.String("comment").Optional().MaxLen(1000).Immutable(),
+		field.String("document_number").NotEmpty().MaxRuneLen(50).Immutable(),
+		field.String("reason").Optional().MaxRuneLen(100).Immutable(),
+		field.String("comment").Optional().MaxRuneLen(1000).Immutable(),
 		field.Enum("condition").Values("new", "used", "damaged").Optional().Nillable().Immutable(),
 		field.Int64("unit_cost").NonNegative().Default(0).Immutable(),
 		field.Int("actor_id").Optional().Nillable().Immutable(),

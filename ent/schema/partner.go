@@ -17,13 +17,13 @@ func (Partner) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixi
 // Fields of the Partner.
 func (Partner) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(100).Unique().
+		field.String("name").NotEmpty().MaxRuneLen(100).Unique().
 			Annotations(entgql.OrderField("NAME")),
-		field.String("legal_name").Optional().MaxLen(200),
-		field.String("inn").Optional().Nillable().Unique().MaxLen(9).
+		field.String("legal_name").Optional().MaxRuneLen(200),
+		field.String("inn").Optional().Nillable().Unique().MaxRuneLen(9).
 			Comment("taxpayer number (ИНН), 9 digits"),
-		field.String("contact_name").Optional().MaxLen(150),
-		field.String("contact_phone").Optional().MaxLen(13),
+		field.String("contact_name").Optional().MaxRuneLen(150),
+		field.String("contact_phone").Optional().MaxRuneLen(13),
 	}
 }
 

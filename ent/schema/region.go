@@ -17,9 +17,9 @@ func (Region) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin
 // Fields of the Region.
 func (Region) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("name").NotEmpty().MaxLen(100).
+		field.String("name").NotEmpty().MaxRuneLen(100).
 			Annotations(entgql.OrderField("NAME")),
-		field.String("code").NotEmpty().MaxLen(16).Unique().
+		field.String("code").NotEmpty().MaxRuneLen(16).Unique().
 			Comment("short stable code, e.g. TAS").
 			Annotations(entgql.OrderField("CODE")),
 	}

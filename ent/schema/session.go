@@ -21,14 +21,14 @@ func (Session) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}, AccessMi
 func (Session) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("user_id").Immutable(),
-		field.String("family_id").NotEmpty().MaxLen(64).Immutable(),
+		field.String("family_id").NotEmpty().MaxRuneLen(64).Immutable(),
 		field.String("token_hash").NotEmpty().Unique().Sensitive().Immutable(),
 		field.Time("expires_at").Immutable(),
 		field.Time("used_at").Optional().Nillable().
 			Comment("set when the token was exchanged for a new one"),
 		field.Time("revoked_at").Optional().Nillable(),
-		field.String("client_ip").Optional().MaxLen(64),
-		field.String("user_agent").Optional().MaxLen(300),
+		field.String("client_ip").Optional().MaxRuneLen(64),
+		field.String("user_agent").Optional().MaxRuneLen(300),
 	}
 }
 

@@ -30,11 +30,11 @@ func (StatusReason) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("kind").Values("block", "fire").
 			Annotations(entgql.OrderField("KIND")),
-		field.String("code").NotEmpty().MaxLen(50).Match(reasonCode).
+		field.String("code").NotEmpty().MaxRuneLen(50).Match(reasonCode).
 			Comment("stable code stored in status history, e.g. no_show").
 			Annotations(entgql.OrderField("CODE")),
-		field.String("title_ru").NotEmpty().MaxLen(200),
-		field.String("title_en").Optional().MaxLen(200),
+		field.String("title_ru").NotEmpty().MaxRuneLen(200),
+		field.String("title_en").Optional().MaxRuneLen(200),
 		field.Bool("comment_required").Default(true).
 			Comment("a transition with this reason must carry a comment"),
 		field.Int("sort_order").Default(0).

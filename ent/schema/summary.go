@@ -35,7 +35,7 @@ func courierDims() []ent.Field {
 	return []ent.Field{
 		field.Int("partner_id").Default(0).Comment("0: no partner"),
 		field.Int("branch_id").Default(0).Comment("0: no branch"),
-		field.String("transport_type").MaxLen(20),
+		field.String("transport_type").MaxRuneLen(20),
 	}
 }
 
@@ -81,8 +81,8 @@ func (CourierReasonStat) Mixin() []ent.Mixin { return []ent.Mixin{SummaryMixin{}
 // Fields of the CourierReasonStat.
 func (CourierReasonStat) Fields() []ent.Field {
 	return append([]ent.Field{field.Int("day")}, append(courierDims(),
-		field.String("to_status").MaxLen(20).Comment("blocked or fired"),
-		field.String("reason").MaxLen(100),
+		field.String("to_status").MaxRuneLen(20).Comment("blocked or fired"),
+		field.String("reason").MaxRuneLen(100),
 		field.Int("n").Default(0),
 	)...)
 }
@@ -130,7 +130,7 @@ func (CourierCount) Mixin() []ent.Mixin { return []ent.Mixin{SummaryMixin{}} }
 // Fields of the CourierCount.
 func (CourierCount) Fields() []ent.Field {
 	return append(courierDims(),
-		field.String("status").MaxLen(20),
+		field.String("status").MaxRuneLen(20),
 		field.Int("n").Default(0),
 	)
 }
@@ -156,8 +156,8 @@ func (StockDayStat) Fields() []ent.Field {
 		field.Int("day"),
 		field.Int("warehouse_id"),
 		field.Int("equipment_type_id"),
-		field.String("kind").MaxLen(20),
-		field.String("reason").MaxLen(100).Default("").Comment("write-offs and adjustments only"),
+		field.String("kind").MaxRuneLen(20),
+		field.String("reason").MaxRuneLen(100).Default("").Comment("write-offs and adjustments only"),
 		field.Int("rows").Default(0),
 		field.Int("quantity").Default(0).Comment("signed sum, as the ledger"),
 		field.Int64("value").Default(0).Comment("signed sum of quantity × unit cost"),

@@ -20,19 +20,19 @@ func (Transfer) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, StockAcces
 // Fields of the Transfer.
 func (Transfer) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("document_number").NotEmpty().MaxLen(50).Unique().Immutable().
+		field.String("document_number").NotEmpty().MaxRuneLen(50).Unique().Immutable().
 			Annotations(entgql.OrderField("DOCUMENT_NUMBER")),
 		field.Int("from_warehouse_id").Immutable(),
 		field.Int("to_warehouse_id").Immutable(),
 		field.Enum("status").Values("in_transit", "received").Default("in_transit").
 			Annotations(entgql.OrderField("STATUS")),
-		field.String("dispatch_operation_id").NotEmpty().MaxLen(40).Immutable(),
-		field.String("receive_operation_id").Optional().MaxLen(40),
+		field.String("dispatch_operation_id").NotEmpty().MaxRuneLen(40).Immutable(),
+		field.String("receive_operation_id").Optional().MaxRuneLen(40),
 		field.Int("dispatched_by_id").Optional().Nillable().Immutable(),
 		field.Int("received_by_id").Optional().Nillable(),
 		field.Time("received_at").Optional().Nillable(),
 		field.Bool("has_discrepancy").Default(false),
-		field.String("comment").Optional().MaxLen(1000),
+		field.String("comment").Optional().MaxRuneLen(1000),
 	}
 }
 

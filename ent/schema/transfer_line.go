@@ -26,7 +26,7 @@ func (TransferLine) Fields() []ent.Field {
 		field.Int("quantity_received").Optional().Nillable().NonNegative(),
 		field.Enum("shortage_resolution").Values("written_off", "returned").Optional().Nillable().
 			Comment("what was done with sent minus received"),
-		field.String("note").Optional().MaxLen(500),
+		field.String("note").Optional().MaxRuneLen(500),
 	}
 }
 

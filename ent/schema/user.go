@@ -19,10 +19,10 @@ func (User) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, ArchiveMixin{}
 // Fields of the User.
 func (User) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("login").NotEmpty().MaxLen(64).Unique().
+		field.String("login").NotEmpty().MaxRuneLen(64).Unique().
 			Comment("stored lower-case: logins are case-insensitive").
 			Annotations(entgql.OrderField("LOGIN")),
-		field.String("full_name").NotEmpty().MaxLen(150).
+		field.String("full_name").NotEmpty().MaxRuneLen(150).
 			Annotations(entgql.OrderField("FULL_NAME")),
 		field.Enum("role").Values("owner", "manager", "onboarding", "warehouse", "security", "integrator").
 			Annotations(entgql.OrderField("ROLE")),

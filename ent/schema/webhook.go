@@ -20,14 +20,14 @@ func (WebhookEndpoint) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, Acc
 // Fields of the WebhookEndpoint.
 func (WebhookEndpoint) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("url").NotEmpty().MaxLen(2000),
-		field.String("description").Optional().MaxLen(200),
+		field.String("url").NotEmpty().MaxRuneLen(2000),
+		field.String("description").Optional().MaxRuneLen(200),
 		field.Bool("enabled").Default(true).
 			Comment("a disabled endpoint gets no new events; queued ones stay queued"),
 		field.String("signing_secret").NotEmpty().Sensitive().
 			Annotations(entgql.Skip(entgql.SkipAll)).
 			Comment("HMAC-SHA256 key; signing needs the key itself, so it cannot be hashed"),
-		field.String("secret_hint").NotEmpty().MaxLen(32).
+		field.String("secret_hint").NotEmpty().MaxRuneLen(32).
 			Comment("the secret's first and last characters, to recognise it"),
 		field.Int("created_by_id").Optional().Nillable().Immutable(),
 	}
@@ -56,9 +56,9 @@ func (WebhookEvent) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}, Acc
 // Fields of the WebhookEvent.
 func (WebhookEvent) Fields() []ent.Field {
 	return []ent.Field{
-		field.String("type").NotEmpty().MaxLen(50).Immutable().
+		field.String("type").NotEmpty().MaxRuneLen(50).Immutable().
 			Comment(`"courier.activated", "stock.movement", …`),
-		field.String("ordering_key").NotEmpty().MaxLen(50).Immutable().
+		field.String("ordering_key").NotEmpty().MaxRuneLen(50).Immutable().
 			Comment(`"courier:<id>" (or "warehouse:<id>"): events of one key are delivered in order`),
 		field.JSON("payload", map[string]any{}).Immutable().
 			Annotations(entgql.Type("Map")),
@@ -83,7 +83,7 @@ func (WebhookDelivery) Fields() []ent.Field {
 	return []ent.Field{
 		field.Int("endpoint_id").Immutable(),
 		field.Int("event_id").Immutable(),
-		field.String("ordering_key").NotEmpty().MaxLen(50).Immutable(),
+		field.String("ordering_key").NotEmpty().MaxRuneLen(50).Immutable(),
 		field.Enum("status").Values("pending", "delivered", "failed").Default("pending").
 			Annotations(entgql.OrderField("STATUS")),
 		field.Int("attempts").NonNegative().Default(0),
@@ -130,7 +130,7 @@ func (WebhookAttempt) Fields() []ent.Field {
 		field.Int("delivery_id").Immutable(),
 		field.Int("status_code").Optional().Nillable().Immutable().
 			Comment("the receiver's HTTP status; empty when no answer came"),
-		field.String("error").Optional().MaxLen(500).Immutable(),
+		field.String("error").Optional().MaxRuneLen(500).Immutable(),
 		field.Int("duration_ms").NonNegative().Immutable(),
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sync"
 	"time"
 
 	"entgo.io/ent"
@@ -211,4 +212,60 @@ func Record(ctx context.Context, client *gen.Client, operation, entityType strin
 		return fmt.Errorf("audit: record %s: %w", operation, err)
 	}
 	return nil
+}
+
+// pendingKey carries a *Pending in a context.
+type pendingKey struct{}
+
+// Pending holds the events of refused attempts made inside a transaction
+// someone else owns (a GraphQL mutation's): the refusal rolls that
+// transaction back, so its owner writes them once it has ended.
+type Pending struct {
+	mu     sync.Mutex
+	events []pendingEvent
+}
+
+type pendingEvent struct {
+	operation, entityType string
+	entityID              *int
+	details               map[string]any
+}
+
+// WithPending returns ctx in which RecordAttempt keeps its events in the
+// returned Pending, for the owner of a shared transaction to Flush after
+// it commits or rolls back.
+func WithPending(ctx context.Context) (context.Context, *Pending) {
+	p := &Pending{}
+	return context.WithValue(ctx, pendingKey{}, p), p
+}
+
+// Flush writes the kept events with client (outside any transaction) as
+// ctx's viewer, and forgets them.
+func (p *Pending) Flush(ctx context.Context, client *gen.Client) error {
+	p.mu.Lock()
+	events := p.events
+	p.events = nil
+	p.mu.Unlock()
+	var errs []error
+	for _, e := range events {
+		errs = append(errs, Record(ctx, client, e.operation, e.entityType, e.entityID, e.details))
+	}
+	return errors.Join(errs...)
+}
+
+// RecordAttempt records an attempt that was refused for a reason the
+// owner and the security service should know of (onboarding a PINFL that
+// another partner's courier holds). Unlike a change's event it must outlive
+// the rollback of the refusal: call it after the operation's own
+// transaction has ended. When that transaction is shared (ctx carries a
+// Pending) the event is written once the shared one has ended; otherwise
+// it is written now with client.
+func RecordAttempt(ctx context.Context, client *gen.Client, operation, entityType string, entityID *int, details map[string]any) error {
+	if p, ok := ctx.Value(pendingKey{}).(*Pending); ok {
+		p.mu.Lock()
+		p.events = append(p.events, pendingEvent{operation, entityType, entityID, details})
+		p.mu.Unlock()
+		return nil
+	}
+	return Record(ctx, client, operation, entityType, entityID, details)
 }

@@ -137,17 +137,22 @@ func (s *Service) Login(ctx context.Context, login, password string) (*Tokens, e
 	if info.ClientIP != "" {
 		keys = append(keys, "ip:"+info.ClientIP)
 	}
-	locked, err := s.reserve(ctx, keys...)
-	if err != nil {
-		s.recordEvent(ctx, nil, "auth.login_throttled", map[string]any{"login": shown})
-		return nil, err
-	}
+	// The user is read before the attempt is booked: a database failure
+	// here is not a failed sign-in, and costs no booking.
 	var u *ent.User
+	var err error
 	if possible {
 		u, err = s.client.User.Query().Where(user.Login(login), user.ArchivedAtIsNil()).Only(system(ctx))
 		if err != nil && !ent.IsNotFound(err) {
 			return nil, fmt.Errorf("login: %w", err)
 		}
+	}
+	locked, err := s.reserve(ctx, keys...)
+	if err != nil {
+		if !database.Unavailable(err) {
+			s.recordEvent(ctx, nil, "auth.login_throttled", map[string]any{"login": shown})
+		}
+		return nil, err
 	}
 	hash := s.dummyHash
 	if u != nil && u.PasswordHash != "" {

@@ -11,6 +11,7 @@ import (
 	"github.com/mycourier/mycourier/ent/loginthrottle"
 	"github.com/mycourier/mycourier/ent/predicate"
 	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/logging"
 )
 
@@ -68,8 +69,16 @@ func rateLimited(wait time.Duration, locked bool) error {
 // the allowed number of password checks happen. A key that is locked or
 // still inside the growing delay after its last failure refuses the attempt.
 // It reports whether this attempt locked a key (it counts as a failure until
-// release says otherwise).
+// release says otherwise). When the database fails part way, the keys
+// already booked are given back (unbook): an attempt whose password was
+// never checked is not a failed sign-in.
 func (s *Service) reserve(ctx context.Context, keys ...string) (locked bool, err error) {
+	var booked []booking
+	defer func() {
+		if err != nil && database.Unavailable(err) {
+			s.unbook(ctx, booked)
+		}
+	}()
 	sctx := system(ctx)
 	c := s.cfg.Throttle
 	for _, key := range keys {
@@ -77,9 +86,10 @@ func (s *Service) reserve(ctx context.Context, keys ...string) (locked bool, err
 		if strings.HasPrefix(key, "ip:") {
 			limit = c.AddressLockout
 		}
-		booked := false
-		for attempt := 0; attempt < 5 && !booked; attempt++ {
-			now := s.now()
+		done := false
+		for attempt := 0; attempt < 5 && !done; attempt++ {
+			// Microseconds: what PostgreSQL keeps, so unbook can match it.
+			now := s.now().Truncate(time.Microsecond)
 			r, err := s.client.LoginThrottle.Query().Where(loginthrottle.Key(key)).Only(sctx)
 			if ent.IsNotFound(err) {
 				// The first attempt of a key; a racing instance may create it
@@ -113,14 +123,60 @@ func (s *Service) reserve(ctx context.Context, keys ...string) (locked bool, err
 			if err != nil {
 				return false, fmt.Errorf("login: throttle: %w", err)
 			}
-			booked = touched == 1
-			locked = locked || (booked && n+1 >= limit)
+			done = touched == 1
+			if done {
+				b := booking{key: key, prevFailures: r.Failures, prevLast: r.LastFailureAt, failures: n + 1, at: now}
+				if n+1 >= limit {
+					b.failures, b.locked = 0, true
+				}
+				booked = append(booked, b)
+			}
+			locked = locked || (done && n+1 >= limit)
 		}
-		if !booked { // lost every race: others are hammering this key
+		if !done { // lost every race: others are hammering this key
 			return false, rateLimited(c.BaseDelay, false)
 		}
 	}
 	return locked, nil
+}
+
+// booking is one key's reservation: the row before it, and as booked.
+type booking struct {
+	key          string
+	prevFailures int
+	prevLast     *time.Time
+	failures     int
+	at           time.Time
+	locked       bool
+}
+
+// unbook gives back reservations of an attempt that failed for a database
+// reason before its password was checked (best effort: the database may
+// still be down, and the failure is logged). A row nobody booked since is
+// restored as it was; one booked again since loses one failure.
+func (s *Service) unbook(ctx context.Context, bs []booking) {
+	sctx := system(context.WithoutCancel(ctx))
+	for _, b := range bs {
+		u := s.client.LoginThrottle.Update().
+			Where(loginthrottle.Key(b.key), loginthrottle.Failures(b.failures), loginthrottle.LastFailureAt(b.at)).
+			SetFailures(b.prevFailures)
+		if b.prevLast == nil {
+			u.ClearLastFailureAt()
+		} else {
+			u.SetLastFailureAt(*b.prevLast)
+		}
+		if b.locked {
+			u.ClearLockedUntil()
+		}
+		n, err := u.Save(sctx)
+		if err == nil && n == 0 && !b.locked {
+			_, err = s.client.LoginThrottle.Update().
+				Where(loginthrottle.Key(b.key), loginthrottle.FailuresGT(0)).AddFailures(-1).Save(sctx)
+		}
+		if err != nil {
+			logging.FromContext(ctx).Warn().Err(err).Str("key", b.key).Msg("auth: giving back a sign-in reservation after a database failure")
+		}
+	}
 }
 
 // lastFailureIs matches the last failure time read, so a booking made in

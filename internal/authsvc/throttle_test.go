@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/internal/apperr"
@@ -209,8 +210,8 @@ func TestLoginsNobodyCanHaveAreWrongCredentials(t *testing.T) {
 		}
 		for _, ev := range evs {
 			shown, _ := ev.Changes["login"].(string)
-			if len(shown) > 64 {
-				t.Errorf("audited login is %d bytes, want it clipped to 64", len(shown))
+			if n := utf8.RuneCountInString(shown); n > 64 {
+				t.Errorf("audited login is %d characters, want it clipped to 64", n)
 			}
 		}
 

@@ -16,9 +16,11 @@ import (
 	"github.com/mycourier/mycourier/ent/courier"
 	"github.com/mycourier/mycourier/ent/partner"
 	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/audit"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/platform/database"
+	"github.com/mycourier/mycourier/internal/platform/logging"
 )
 
 // Sentinel errors of the service (match them with errors.Is).
@@ -286,6 +288,9 @@ func conflict(ctx context.Context, c *ent.Client, h *ent.Courier, field, value s
 	if err != nil {
 		return fmt.Errorf("duplicate %s: %w", field, err)
 	}
+	if !visible {
+		return &takenElsewhere{err: errTakenElsewhere[field], holder: h.ID, field: field, value: value}
+	}
 	key, msg, ru := "courier.duplicate", fmt.Sprintf("%s is already registered to a courier", field), "Значение уже принадлежит другому курьеру"
 	if field == "pinfl" && h.Status == courier.StatusFired {
 		key = "courier.duplicateFired"
@@ -295,13 +300,52 @@ func conflict(ctx context.Context, c *ent.Client, h *ent.Courier, field, value s
 	e := apperr.New(apperr.CodeConflict, key, msg).WithRu(ru).
 		WithDetail("entity", "Courier").
 		WithDetail("field", field).
-		WithDetail("holderStatus", string(h.Status))
-	if visible {
-		e = e.WithDetail("holderId", fmt.Sprint(h.ID)).WithDetail("holderLabel", label(h))
-		e.Message = fmt.Sprintf("%s (Courier %d, %s, status %s)", msg, h.ID, label(h), h.Status)
-	}
+		WithDetail("holderStatus", string(h.Status)).
+		WithDetail("holderId", fmt.Sprint(h.ID)).WithDetail("holderLabel", label(h))
+	e.Message = fmt.Sprintf("%s (Courier %d, %s, status %s)", msg, h.ID, label(h), h.Status)
 	if key == "courier.duplicateFired" {
 		e = e.WithDetail("suggestedAction", "rehireCourier")
 	}
 	return e
+}
+
+// errTakenElsewhere are the conflicts of a PINFL or phone held by a courier
+// the viewer may not see (another partner's): they say only that the value
+// is taken and who can help, nothing of the holder.
+var errTakenElsewhere = map[string]*apperr.Error{
+	"pinfl": apperr.New(apperr.CodeConflict, "courier.pinflTakenElsewhere",
+		"this PINFL is already registered to a courier outside your scope; ask the owner").
+		WithRu("Этот ПИНФЛ уже зарегистрирован у курьера вне вашей зоны доступа; обратитесь к владельцу системы").
+		WithDetail("field", "pinfl"),
+	"phone": apperr.New(apperr.CodeConflict, "courier.phoneTakenElsewhere",
+		"this phone is already registered to a courier outside your scope; ask the owner").
+		WithRu("Этот телефон уже зарегистрирован у курьера вне вашей зоны доступа; обратитесь к владельцу системы").
+		WithDetail("field", "phone"),
+}
+
+// takenElsewhere is a conflict with a courier outside the viewer's scope.
+// The client sees err alone; the holder is kept for the audit trail.
+type takenElsewhere struct {
+	err          *apperr.Error
+	holder       int
+	field, value string
+}
+
+func (e *takenElsewhere) Error() string { return e.err.Error() }
+func (e *takenElsewhere) Unwrap() error { return e.err }
+
+// auditTakenElsewhere records an attempt refused because the PINFL or
+// phone belongs to a courier the viewer may not see: repeated, it is a way
+// to probe other partners' staff, so the owner and the security service
+// see who tried which value (and whose it is). It returns err.
+func (s *Service) auditTakenElsewhere(ctx context.Context, err error, operation string) error {
+	var te *takenElsewhere
+	if !errors.As(err, &te) {
+		return err
+	}
+	if aerr := audit.RecordAttempt(ctx, s.client, "courier."+te.field+"TakenElsewhere", "Courier", &te.holder,
+		map[string]any{"attempted": operation, te.field: te.value}); aerr != nil {
+		logging.FromContext(ctx).Error().Err(aerr).Msg("couriersvc: auditing an attempt on a value held elsewhere")
+	}
+	return err
 }

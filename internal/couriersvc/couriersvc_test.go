@@ -928,11 +928,11 @@ func TestExportHonoursMasking(t *testing.T) {
 		e := newEnv(t, d)
 		c := e.onboard(t)
 		var full, masked bytes.Buffer
-		if _, err := e.svc.Export(e.ctx, &full, "csv"); err != nil {
+		if _, err := e.svc.Export(e.ctx, &full, "csv", nil); err != nil {
 			t.Fatal(err)
 		}
 		wh := authz.NewContext(context.Background(), &authz.Viewer{Kind: authz.KindUser, ID: e.userID, Role: authz.Warehouse})
-		if n, err := e.svc.Export(wh, &masked, "csv"); err != nil || n != 1 {
+		if n, err := e.svc.Export(wh, &masked, "csv", nil); err != nil || n != 1 {
 			t.Fatalf("warehouse export: %d %v", n, err)
 		}
 		if !strings.Contains(full.String(), c.Pinfl) {
@@ -942,7 +942,7 @@ func TestExportHonoursMasking(t *testing.T) {
 			t.Errorf("warehouse export shows personal data:\n%s", masked.String())
 		}
 		var x bytes.Buffer
-		if _, err := e.svc.Export(e.ctx, &x, "xlsx"); err != nil {
+		if _, err := e.svc.Export(e.ctx, &x, "xlsx", nil); err != nil {
 			t.Fatal(err)
 		}
 		f, err := excelize.OpenReader(&x)

@@ -11,6 +11,8 @@ import (
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/courier"
 	"github.com/mycourier/mycourier/ent/predicate"
+	"github.com/mycourier/mycourier/internal/audit"
+	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/csvsafe"
 	"github.com/mycourier/mycourier/internal/platform/tz"
 )
@@ -22,10 +24,16 @@ const MaxExportRows = 200000
 var exportHeader = []string{"id", "last_name", "first_name", "middle_name", "phone", "pinfl", "birth_date",
 	"transport_type", "vehicle_plate", "partner", "branch", "status", "document_status", "hired_at", "fired_at"}
 
+// PersonalDataExportOperation is the audit operation of an export by the
+// security service, who sees PINFLs and phones in full.
+const PersonalDataExportOperation = "personalData.export"
+
 // Export writes the couriers matching where (the list's filters and search)
 // as CSV or XLSX to w, in id order, in pages. It reads as the viewer, so
-// scope and masking apply exactly as in the list.
-func (s *Service) Export(ctx context.Context, w io.Writer, format string, where ...predicate.Courier) (int, error) {
+// scope and masking apply exactly as in the list. filter describes where
+// for the audit trail: an export by the security service is audited as a
+// dossier read is, once per export (the filter and how many couriers).
+func (s *Service) Export(ctx context.Context, w io.Writer, format string, filter map[string]any, where ...predicate.Courier) (int, error) {
 	var write func([]string) error
 	var flush func() error
 	switch format {
@@ -85,6 +93,14 @@ func (s *Service) Export(ctx context.Context, w io.Writer, format string, where 
 			break
 		}
 		last = page[len(page)-1].ID
+	}
+	// Before the last bytes go out: an XLSX is not sent at all, a CSV is
+	// cut short, when the read cannot be audited.
+	if v := authz.FromContext(ctx); v != nil && v.Role == authz.Security {
+		if err := audit.Record(ctx, s.client, PersonalDataExportOperation, "Courier", nil,
+			map[string]any{"format": format, "filter": filter, "couriers": n}); err != nil {
+			return n, fmt.Errorf("export: %w", err)
+		}
 	}
 	return n, flush()
 }

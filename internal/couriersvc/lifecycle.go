@@ -150,7 +150,7 @@ func (s *Service) transition(ctx context.Context, a Action, id int, in Transitio
 	})
 	if err != nil {
 		if a == ActRehire {
-			err = s.explainConflict(ctx, err, id)
+			err = s.auditTakenElsewhere(ctx, s.explainConflict(ctx, err, id), "rehireCourier")
 		}
 		return nil, fmt.Errorf("%s: courier[%d]: %w", a, id, err)
 	}

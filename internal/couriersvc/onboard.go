@@ -132,7 +132,8 @@ func (s *Service) Onboard(ctx context.Context, in OnboardInput) (*ent.Courier, e
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("onboard: %w", s.explainConflict(ctx, err, 0, in.PINFL, in.Phone))
+		err = s.auditTakenElsewhere(ctx, s.explainConflict(ctx, err, 0, in.PINFL, in.Phone), "onboardCourier")
+		return nil, fmt.Errorf("onboard: %w", err)
 	}
 	return out, nil
 }
@@ -271,7 +272,8 @@ func (s *Service) Update(ctx context.Context, id int, in UpdateInput) (*ent.Cour
 		if in.Phone != nil {
 			ph = *in.Phone
 		}
-		return nil, fmt.Errorf("update courier[%d]: %w", id, s.explainConflict(ctx, err, id, pin, ph))
+		err = s.auditTakenElsewhere(ctx, s.explainConflict(ctx, err, id, pin, ph), "updateCourier")
+		return nil, fmt.Errorf("update courier[%d]: %w", id, err)
 	}
 	return out, nil
 }

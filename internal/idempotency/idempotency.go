@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/idempotencykey"
@@ -24,8 +25,12 @@ import (
 	"github.com/mycourier/mycourier/internal/authz"
 )
 
-// MaxKeyLen is the longest key accepted (the column's width).
+// MaxKeyLen is the longest key accepted, in characters (the column's width).
 const MaxKeyLen = 100
+
+// KeyTooLong is the message key of a key longer than MaxKeyLen: its own
+// message, so a client sees that the key (not its input) is at fault.
+const KeyTooLong = "idempotency.keyTooLong"
 
 // Sentinel errors (both CONFLICT; tell them apart with IsInFlight).
 var (
@@ -52,9 +57,9 @@ func New(ctx context.Context, operation, key string, input any) (Request, error)
 	if key == "" {
 		return Request{op: operation}, nil
 	}
-	if len(key) > MaxKeyLen {
-		return Request{}, apperr.InvalidField("idempotencyKey", "validation.tooLong",
-			fmt.Sprintf("is longer than %d characters", MaxKeyLen))
+	if utf8.RuneCountInString(key) > MaxKeyLen {
+		return Request{}, apperr.InvalidField("idempotencyKey", KeyTooLong,
+			fmt.Sprintf("an idempotency key has at most %d characters", MaxKeyLen))
 	}
 	h, err := hash(input)
 	if err != nil {

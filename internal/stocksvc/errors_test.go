@@ -79,7 +79,7 @@ func TestBadInputIsRefusedWithItsOwnErrorAndChangesNothing(t *testing.T) {
 			{"idempotency key too long", func() error {
 				_, err := e.svc.Issue(e.ctx, stocksvc.IssueInput{IdempotencyKey: strings.Repeat("k", 101), WarehouseID: e.wh1, CourierID: e.active, Lines: line(e.bag, 1)})
 				return err
-			}, apperr.CodeBadUserInput, "validation.tooLong"},
+			}, apperr.CodeBadUserInput, "idempotency.keyTooLong"},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {

@@ -18,6 +18,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	gen "github.com/mycourier/mycourier/ent"
+	"github.com/mycourier/mycourier/ent/predicate"
 	"github.com/mycourier/mycourier/ent/webhookdelivery"
 	"github.com/mycourier/mycourier/ent/webhookendpoint"
 	"github.com/mycourier/mycourier/internal/authz"
@@ -239,21 +240,30 @@ func (d *Dispatcher) deliver(ctx context.Context, dl *gen.WebhookDelivery) error
 	return d.record(context.WithoutCancel(ctx), dl, start, code, failure)
 }
 
+// ErrLeaseLost: a dispatcher finished an attempt after its lease ran out
+// and another dispatcher took the delivery over (and may have finished it).
+// The late attempt is not recorded: the delivery's state is the holder's.
+var ErrLeaseLost = errors.New("webhook: the delivery's lease ran out during the attempt")
+
 // record stores the attempt and what happens next: delivered, another try
-// after the backoff, or failed once MaxAge has passed.
+// after the backoff, or failed once MaxAge has passed. The change is
+// conditional on the delivery being as claimed (pending, the same attempts,
+// this claim's lease): of two dispatchers finishing the same delivery only
+// the lease holder's outcome counts.
 func (d *Dispatcher) record(ctx context.Context, dl *gen.WebhookDelivery, start time.Time, code *int, failure string) error {
 	now := d.opts.Now().UTC()
 	ms := max(int(now.Sub(start)/time.Millisecond), 0)
-	if len(failure) > 500 {
-		failure = failure[:500]
+	if r := []rune(failure); len(r) > 500 { // the column holds 500 characters
+		failure = string(r[:500])
 	}
 	err := database.WithTx(ctx, d.client, func(tx *gen.Tx) error {
-		if err := tx.WebhookAttempt.Create().SetDeliveryID(dl.ID).SetNillableStatusCode(code).
-			SetError(failure).SetDurationMs(ms).SetCreatedAt(now).Exec(ctx); err != nil {
-			return err
-		}
 		n := dl.Attempts + 1
-		u := tx.WebhookDelivery.UpdateOneID(dl.ID).SetAttempts(n).ClearLeaseUntil()
+		u := tx.WebhookDelivery.Update().Where(
+			webhookdelivery.ID(dl.ID),
+			webhookdelivery.StatusEQ(webhookdelivery.StatusPending),
+			webhookdelivery.Attempts(dl.Attempts),
+			leaseIs(dl.LeaseUntil),
+		).SetAttempts(n).ClearLeaseUntil()
 		switch next := now.Add(Backoff(n)); {
 		case failure == "":
 			u.SetStatus(webhookdelivery.StatusDelivered).SetDeliveredAt(now)
@@ -262,12 +272,28 @@ func (d *Dispatcher) record(ctx context.Context, dl *gen.WebhookDelivery, start 
 		default:
 			u.SetNextAttemptAt(next)
 		}
-		return u.Exec(ctx)
+		touched, err := u.Save(ctx)
+		if err != nil {
+			return err
+		}
+		if touched == 0 {
+			return ErrLeaseLost
+		}
+		return tx.WebhookAttempt.Create().SetDeliveryID(dl.ID).SetNillableStatusCode(code).
+			SetError(failure).SetDurationMs(ms).SetCreatedAt(now).Exec(ctx)
 	})
 	if err != nil {
 		return fmt.Errorf("webhook: record delivery[%d]: %w", dl.ID, err)
 	}
 	return nil
+}
+
+// leaseIs matches the lease a claim set.
+func leaseIs(t *time.Time) predicate.WebhookDelivery {
+	if t == nil {
+		return webhookdelivery.LeaseUntilIsNil()
+	}
+	return webhookdelivery.LeaseUntil(*t)
 }
 
 // ErrAddressRefused: the endpoint resolved to an address deliveries may not reach.

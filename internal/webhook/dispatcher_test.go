@@ -3,6 +3,7 @@ package webhook_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -374,6 +375,52 @@ func TestPrivateAddressesAreRefusedByDefault(t *testing.T) {
 		a := e.db.Client.WebhookAttempt.Query().Where(webhookattempt.DeliveryID(dl.ID)).OnlyX(sys)
 		if len(e.rcv.accepted()) != 0 || a.StatusCode != nil || !strings.Contains(a.Error, "not allowed") {
 			t.Errorf("loopback delivery: accepted %d, attempt %v %q", len(e.rcv.accepted()), a.StatusCode, a.Error)
+		}
+	})
+}
+
+// Two dispatchers finishing the same delivery: A's attempt outlasts its
+// lease, B takes the delivery over and delivers it; A's late outcome (a
+// failure, past MaxAge) must not overwrite B's. The state change is
+// conditional on the claim, so one wins and the other is told it lost.
+func TestLateDispatcherCannotOverwriteTheDeliveryItLost(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		release := make(chan struct{})
+		arrived := make(chan struct{}, 2)
+		var calls atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			arrived <- struct{}{}
+			if calls.Add(1) == 1 { // A's attempt: held, then refused
+				<-release
+				http.Error(w, "too late", http.StatusServiceUnavailable)
+			}
+		}))
+		t.Cleanup(srv.Close)
+		sys := authtest.Sys()
+		authtest.Tx(t, e.db, func(ctx context.Context, c *ent.Client) error {
+			return c.WebhookEndpoint.UpdateOneID(e.ep.ID).SetURL(srv.URL).Exec(ctx)
+		})
+		ev := e.emit(t, "courier:7")
+
+		a := e.dispatcher(webhook.Options{MaxAge: time.Minute, Timeout: time.Hour})
+		b := e.dispatcher(webhook.Options{})
+		lateA := make(chan error, 1)
+		go func() { _, err := a.RunOnce(context.Background()); lateA <- err }()
+		<-arrived
+		e.clock.Add(2 * time.Minute) // A's lease (1 min) has run out
+		if n, err := b.RunOnce(context.Background()); n != 1 || err != nil {
+			t.Fatalf("B took over: %d attempted, %v", n, err)
+		}
+		close(release)
+		if err := <-lateA; !errors.Is(err, webhook.ErrLeaseLost) {
+			t.Errorf("A finishing after B: %v, want ErrLeaseLost", err)
+		}
+		dl := e.db.Client.WebhookDelivery.Query().Where(webhookdelivery.EventID(ev[0])).OnlyX(sys)
+		attempts := e.db.Client.WebhookAttempt.Query().Where(webhookattempt.DeliveryID(dl.ID)).CountX(sys)
+		if dl.Status != webhookdelivery.StatusDelivered || dl.Attempts != 1 || attempts != 1 || dl.DeliveredAt == nil {
+			t.Errorf("after both finished: %s, %d attempts (%d recorded), delivered at %v; want B's delivery alone",
+				dl.Status, dl.Attempts, attempts, dl.DeliveredAt)
 		}
 	})
 }

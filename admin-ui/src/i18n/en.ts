@@ -290,6 +290,8 @@ const en: TranslationMessages = {
                 documentsIncomplete: "Not all required documents are verified and valid",
                 duplicate: "A courier with this PINFL is already registered",
                 duplicateFired: "A dismissed courier has this PINFL: rehire them instead",
+                phoneTakenElsewhere: "This phone is already registered to a courier outside your scope; ask the owner",
+                pinflTakenElsewhere: "This PINFL is already registered to a courier outside your scope; ask the owner",
                 equipmentOutstanding: "The courier still holds equipment: take it back or book it as debt before dismissal",
                 invalidTransition: "Not possible in the courier's current status",
                 noPartner: "A logistics partner must be set",
@@ -307,6 +309,9 @@ const en: TranslationMessages = {
                 balanceTooLarge: "A balance holds at most 1,000,000,000 units",
                 amountTooLarge: "At most 100,000,000 UZS per unit",
                 totalOutOfRange: "A total is too large to show exactly",
+            },
+            idempotency: {
+                keyTooLong: "An idempotency key has at most 100 characters",
             },
             apiToken: {
                 alreadyRevoked: "The API token was already revoked",

@@ -290,6 +290,8 @@ const uz: TranslationMessages = {
                 documentsIncomplete: "Barcha majburiy hujjatlar tasdiqlanmagan yoki muddati o'tgan",
                 duplicate: "Bu JShShIR bilan kuryer allaqachon ro'yxatda",
                 duplicateFired: "Bu JShShIR bo'shatilgan kuryerga tegishli: uni qayta ishga oling",
+                phoneTakenElsewhere: "Bu telefon sizning hududingizdan tashqaridagi kuryerga allaqachon ro'yxatdan o'tgan; tizim egasiga murojaat qiling",
+                pinflTakenElsewhere: "Bu JShShIR sizning hududingizdan tashqaridagi kuryerga allaqachon ro'yxatdan o'tgan; tizim egasiga murojaat qiling",
                 equipmentOutstanding: "Kuryerda qaytarilmagan jihozlar bor: bo'shatishdan oldin ularni qabul qiling yoki qarzga yozing",
                 invalidTransition: "Kuryerning joriy holatida mumkin emas",
                 noPartner: "Logistika hamkorini ko'rsatish kerak",
@@ -307,6 +309,9 @@ const uz: TranslationMessages = {
                 balanceTooLarge: "Qoldiq ko'pi bilan 1 000 000 000 dona bo'lishi mumkin",
                 amountTooLarge: "Bir dona uchun ko'pi bilan 100 000 000 so'm",
                 totalOutOfRange: "Jami aniq ko'rsatish uchun juda katta",
+            },
+            idempotency: {
+                keyTooLong: "Idempotentlik kaliti 100 belgidan oshmasligi kerak",
             },
             apiToken: {
                 alreadyRevoked: "Bu API tokeni allaqachon bekor qilingan",

@@ -118,6 +118,7 @@ func export(w http.ResponseWriter, req *http.Request, svc *couriersvc.Service) {
 		return
 	}
 	var preds []predicate.Courier
+	filter := map[string]any{}
 	if raw := q.Get("where"); raw != "" {
 		var wi ent.CourierWhereInput
 		var generic any
@@ -146,6 +147,7 @@ func export(w http.ResponseWriter, req *http.Request, svc *couriersvc.Service) {
 		if p != nil {
 			preds = append(preds, p)
 		}
+		filter["where"] = generic
 	}
 	p, err := couriersvc.Search(ctx, q.Get("search"))
 	if err != nil {
@@ -153,6 +155,9 @@ func export(w http.ResponseWriter, req *http.Request, svc *couriersvc.Service) {
 		return
 	}
 	preds = append(preds, p)
+	if s := q.Get("search"); s != "" {
+		filter["search"] = s
+	}
 	ct := "text/csv; charset=utf-8"
 	if format == "xlsx" {
 		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -161,7 +166,7 @@ func export(w http.ResponseWriter, req *http.Request, svc *couriersvc.Service) {
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=couriers-%s.%s", time.Now().UTC().Format("20060102-1504"), format))
 	w.Header().Set("Cache-Control", "private, no-store")
 	out := &countingWriter{w: w}
-	if _, err := svc.Export(ctx, out, format, preds...); err != nil {
+	if _, err := svc.Export(ctx, out, format, filter, preds...); err != nil {
 		if out.n == 0 { // nothing sent yet (an XLSX is written at the end): answer with the error
 			w.Header().Del("Content-Disposition")
 			httperror.WriteError(w, req, err)

@@ -7,7 +7,6 @@ import (
 	"context"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 )
 
 // Info describes the request a piece of work belongs to.
@@ -42,24 +41,23 @@ func WithOperation(ctx context.Context, op string) context.Context {
 
 // Clean makes untrusted text (a header, a login nobody has) safe to store
 // and show: valid UTF-8, no control characters (PostgreSQL refuses NUL in
-// text), and at most max bytes — the columns it lands in count bytes —
-// without cutting a character in two; a clipped text ends in "…".
+// text), and at most max characters — the columns it lands in count
+// characters; a clipped text ends in "…".
 func Clean(s string, max int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	var b strings.Builder
+	n := 0
 	for _, r := range s {
 		if unicode.IsControl(r) {
 			r = '\uFFFD'
 		}
 		b.WriteRune(r)
+		n++
 	}
 	out := b.String()
-	if len(out) <= max {
+	if n <= max {
 		return out
 	}
-	cut := max - len("…")
-	for cut > 0 && !utf8.RuneStart(out[cut]) {
-		cut--
-	}
-	return out[:cut] + "…"
+	r := []rune(out)
+	return string(r[:max-1]) + "…"
 }
