@@ -41,6 +41,13 @@ function check(cond, msg) {
     if (!cond) throw new Error(msg);
 }
 
+/** Waits until the helper text MUI ties to an input (where a field's error is shown) contains text. */
+async function waitForHelper(input, text) {
+    const id = await input.getAttribute('aria-describedby');
+    check(id, 'the input has no helper text');
+    await input.page().locator(`[id="${id.split(' ')[0]}"]`).getByText(text).waitFor();
+}
+
 async function newPage() {
     const ctx = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1400, height: 900 } });
     const page = await ctx.newPage();
@@ -194,7 +201,11 @@ await step('activate as a manager, block with a reason, unblock', async () => {
     await page.getByRole('button', { name: 'Заблокировать' }).click();
     const dlg = page.getByRole('dialog');
     await dlg.getByRole('combobox', { name: 'Причина' }).click();
-    await page.getByRole('option').first().click();
+    await page.getByRole('option', { name: 'Невыход на смену' }).click();
+    // This reason needs a comment: the API says so, at the comment field.
+    await dlg.getByRole('button', { name: 'Заблокировать' }).click();
+    await waitForHelper(dlg.getByLabel('Комментарий'), 'Обязательное поле');
+    await page.screenshot({ path: join(shots, 'block-dialog-comment-required.png') });
     await dlg.getByLabel('Комментарий').fill('Жалоба клиента');
     await page.screenshot({ path: join(shots, 'block-dialog.png') });
     await dlg.getByRole('button', { name: 'Заблокировать' }).click();
@@ -227,6 +238,38 @@ await step('dismissing a courier who holds equipment is refused with the reason 
     await ctx.close();
     const st = await gql(`query($id: ID!) { node(id: $id) { ... on Courier { status } } }`, { id });
     check(String(st.node.status).toLowerCase() === 'active', `status after refused firing: ${st.node.status}`);
+});
+
+await step('reject a document in a dialog: the reason is required, cancel keeps nothing, the reason is shown', async () => {
+    const { page, ctx } = await newPage();
+    await login(page, 'e2e-onboarding');
+    await page.goto(courierURL);
+    await page.getByRole('tab', { name: 'Документы' }).click();
+    await page.getByRole('combobox', { name: 'Документ' }).click();
+    await page.getByRole('option', { name: 'ID-карта', exact: true }).click();
+    await page.getByLabel('Номер').fill('AA1234567');
+    await page.locator('input[type="file"]').setInputFiles(png);
+    await page.getByRole('button', { name: 'Добавить документ' }).click();
+    await page.getByText('Документ добавлен').waitFor();
+    const row = page.getByRole('row', { name: /ID-карта/ });
+    await row.getByRole('button', { name: 'Отклонить' }).click();
+    let dlg = page.getByRole('dialog', { name: 'Отклонить документ' });
+    const reason = () => dlg.getByRole('textbox', { name: /Почему документ отклонён/ });
+    // Blanks pass the form's own check; the API refuses them at the field.
+    await reason().fill('   ');
+    await dlg.getByRole('button', { name: 'Отклонить' }).click();
+    await waitForHelper(reason(), 'Обязательное поле');
+    await page.screenshot({ path: join(shots, 'reject-dialog-error.png') });
+    await dlg.getByRole('button', { name: 'Отмена' }).click();
+    await dlg.waitFor({ state: 'detached' });
+    await row.getByRole('button', { name: 'Отклонить' }).click();
+    dlg = page.getByRole('dialog', { name: 'Отклонить документ' });
+    check((await reason().inputValue()) === '', 'the dialog kept what was typed before Cancel');
+    await reason().fill('Скан нечитаем');
+    await dlg.getByRole('button', { name: 'Отклонить' }).click();
+    await page.getByText('Документ отклонён').first().waitFor();
+    await row.getByText('Скан нечитаем').waitFor();
+    await ctx.close();
 });
 
 await step('import a file with errors, see them, fix it, import', async () => {

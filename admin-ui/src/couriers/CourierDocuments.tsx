@@ -14,6 +14,8 @@ import {
     useNotify,
     useRefresh,
     useTranslate,
+    maxLength,
+    type Identifier,
     type RaRecord,
 } from 'react-admin';
 import { Alert, Box, Chip, Dialog, DialogContent, DialogTitle, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
@@ -23,6 +25,7 @@ import { enumKey, useEnumChoices } from '../enums';
 import { useMay } from '../permissions';
 import { session } from '../session';
 import { useCourierData } from './useCourierData';
+import { FormDialog } from '../layout/FormDialog';
 import type { CourierDocumentKind } from '../generated/graphql';
 
 const colors: Record<string, 'success' | 'error' | 'info'> = { verified: 'success', rejected: 'error', pending: 'info' };
@@ -48,6 +51,7 @@ export function CourierDocuments() {
         refresh();
     };
     const [shown, setShown] = useState<{ src: string; type: string; name: string } | null>(null);
+    const [rejecting, setRejecting] = useState<Identifier | null>(null);
     if (error) return <Typography color="error">{error}</Typography>;
     if (!record) return null;
     const docs: RaRecord[] = record.documents ?? [];
@@ -120,19 +124,23 @@ export function CourierDocuments() {
                                     <Button label="mycourier.actions.verify" onClick={() => act(() => dp.verifyDocument(d.id), 'mycourier.notifications.verified')} />
                                 )}
                                 {may('Mutation.rejectCourierDocument') && String(d.verification).toLowerCase() === 'pending' && (
-                                    <Button
-                                        label="mycourier.actions.reject"
-                                        onClick={() => {
-                                            const reason = window.prompt(translate('mycourier.documents.rejectReason'));
-                                            if (reason) void act(() => dp.rejectDocument(d.id, reason), 'mycourier.notifications.rejected');
-                                        }}
-                                    />
+                                    <Button label="mycourier.actions.reject" onClick={() => setRejecting(d.id)} />
                                 )}
                             </TableCell>
                         </TableRow>
                     ))}
                 </TableBody>
             </Table>
+            {rejecting !== null && (
+                <RejectDialog
+                    id={rejecting}
+                    onClose={() => setRejecting(null)}
+                    onRejected={() => {
+                        notify('mycourier.notifications.rejected', { type: 'success' });
+                        again();
+                    }}
+                />
+            )}
             {may('Mutation.addCourierDocument') && <AddDocument courierID={String(record.id)} onAdded={again} />}
             <Dialog open={!!shown} onClose={() => setShown(null)} maxWidth="lg">
                 <DialogTitle>{shown?.name}</DialogTitle>
@@ -191,5 +199,23 @@ function AddDocument({ courierID, onAdded }: { courierID: string; onAdded: () =>
                 <SaveButton label="mycourier.actions.addDocument" alwaysEnable />
             </Form>
         </Box>
+    );
+}
+
+/** Asks why a document is rejected; the API's answer about the reason is shown at the field. */
+export function RejectDialog({ id, onClose, onRejected }: { id: Identifier; onClose: () => void; onRejected: () => void }) {
+    const dp = useDataProvider<MyCourierDataProvider>();
+    return (
+        <FormDialog
+            title="mycourier.documents.rejectTitle"
+            submitLabel="mycourier.actions.reject"
+            onClose={onClose}
+            onSubmit={async v => {
+                await dp.rejectDocument(id, String(v.reason ?? ''));
+                onRejected();
+            }}
+        >
+            <TextInput source="reason" label="mycourier.documents.rejectReason" validate={[required(), maxLength(500)]} multiline minRows={2} autoFocus />
+        </FormDialog>
     );
 }

@@ -141,6 +141,7 @@ const en: TranslationMessages = {
             add: "New document",
             open: "Open the file",
             rejectReason: "Why is the document rejected?",
+            rejectTitle: "Reject the document",
         },
         history: {
             when: "When",

@@ -141,6 +141,7 @@ const ru: TranslationMessages = {
             add: "Новый документ",
             open: "Открыть файл",
             rejectReason: "Почему документ отклонён?",
+            rejectTitle: "Отклонить документ",
         },
         history: {
             when: "Когда",

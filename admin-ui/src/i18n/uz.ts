@@ -141,6 +141,7 @@ const uz: TranslationMessages = {
             add: "Yangi hujjat",
             open: "Faylni ochish",
             rejectReason: "Hujjat nega rad etildi?",
+            rejectTitle: "Hujjatni rad etish",
         },
         history: {
             when: "Qachon",
