@@ -272,6 +272,21 @@ await step('reject a document in a dialog: the reason is required, cancel keeps 
     await ctx.close();
 });
 
+await step('the audit trail shows each change as "field: old → new", translated', async () => {
+    const { page, ctx } = await newPage();
+    await login(page, 'e2e-owner');
+    await page.goto(courierURL);
+    await page.getByRole('tab', { name: 'Журнал изменений' }).click();
+    const changes = page.getByTestId('audit-change');
+    await changes.filter({ hasText: 'Статус: Активен → Заблокирован' }).first().waitFor();
+    await changes.filter({ hasText: 'Статус: Заблокирован → Активен' }).first().waitFor();
+    await changes.filter({ hasText: `Лог-партнёр: ${partner.name}` }).first().waitFor();
+    const raw = await changes.filter({ hasText: /\b(status|transport_type|partner_id)\b/ }).count();
+    check(raw === 0, `${raw} changes still show the API's field names`);
+    await page.screenshot({ path: join(shots, 'courier-audit.png') });
+    await ctx.close();
+});
+
 await step('import a file with errors, see them, fix it, import', async () => {
     const header = 'last_name,first_name,middle_name,phone,pinfl,birth_date,transport_type,vehicle_plate,partner,branch';
     const rows = [`Юсупова,Дилноза,,+998 90 700 11 22,${pinfl(2, 2, 1990, 7001, false)},,foot,,,`, `Каримов,Жасур,,90 700 11 23,${pinfl(3, 3, 1991, 7002).slice(0, 13)}0,,car,,,`];

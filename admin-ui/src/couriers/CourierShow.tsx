@@ -10,6 +10,7 @@ import {
     TopToolbar,
     useLocaleState,
     useRecordContext,
+    useGetMany,
     useTranslate,
     type RaRecord,
 } from 'react-admin';
@@ -20,6 +21,7 @@ import { useMay } from '../permissions';
 import { LifecycleButtons } from './LifecycleButtons';
 import { CourierDocuments } from './CourierDocuments';
 import { courierName } from './CourierList';
+import { auditChanges, referencedIDs } from './auditChanges';
 
 function Actions() {
     const may = useMay();
@@ -73,6 +75,7 @@ function Audit() {
     const translate = useTranslate();
     const [locale] = useLocaleState();
     const { data: rows, error } = useCourierData((dp, id) => dp.courierAudit(id));
+    const names = useReferencedNames(rows);
     if (error) return <Typography color="error">{error}</Typography>;
     return (
         <Table size="small" aria-label={translate('mycourier.tabs.audit')}>
@@ -92,13 +95,45 @@ function Audit() {
                             {r.actorName} {r.actorRole ? `(${translate(enumKey('role', r.actorRole))})` : ''}
                         </TableCell>
                         <TableCell>{r.operation}</TableCell>
-                        <TableCell sx={{ fontFamily: 'monospace', fontSize: 12, maxWidth: 480, wordBreak: 'break-all' }}>
-                            {r.changes ? Object.keys(r.changes).join(', ') : ''}
+                        <TableCell sx={{ maxWidth: 560, wordBreak: 'break-word' }}>
+                            <Changes changes={r.changes} names={names} />
                         </TableCell>
                     </TableRow>
                 ))}
             </TableBody>
         </Table>
+    );
+}
+
+/** Names of the partners and branches audit rows refer to by id (an id stays shown where a name cannot be read). */
+function useReferencedNames(rows: RaRecord[] | null): Record<string, string> {
+    const ids = { partners: new Set<string>(), branches: new Set<string>() };
+    for (const r of rows ?? []) {
+        const refs = referencedIDs(r.changes);
+        refs.partners.forEach(id => ids.partners.add(id));
+        refs.branches.forEach(id => ids.branches.add(id));
+    }
+    const partners = useGetMany('partners', { ids: [...ids.partners].sort() }, { enabled: ids.partners.size > 0 });
+    const branches = useGetMany('branches', { ids: [...ids.branches].sort() }, { enabled: ids.branches.size > 0 });
+    const names: Record<string, string> = {};
+    for (const p of partners.data ?? []) names[`partners:${p.id}`] = p.name;
+    for (const b of branches.data ?? []) names[`branches:${b.id}`] = b.name;
+    return names;
+}
+
+/** One audit event's changes, a line each: "label: old → new". */
+function Changes({ changes, names }: { changes: unknown; names: Record<string, string> }) {
+    const translate = useTranslate();
+    const [locale] = useLocaleState();
+    return (
+        <>
+            {auditChanges(changes, { translate, locale, names }).map(c => (
+                <div key={c.key} data-testid="audit-change">
+                    <b>{c.label}</b>: {c.old !== undefined && <>{c.old} → </>}
+                    {c.new}
+                </div>
+            ))}
+        </>
     );
 }
 

@@ -25,6 +25,12 @@ const en: TranslationMessages = {
                 doNotRehire: "Do not rehire",
                 hiredAt: "Hired",
                 createdAt: "Registered",
+                gender: "Sex",
+                phoneDuplicate: "Phone shared with an older courier",
+                firedAt: "Dismissed",
+                statusChangedAt: "Status changed",
+                archivedAt: "Archived",
+                searchKey: "Search key (internal)",
                 q: "Search",
             },
         },
@@ -153,7 +159,10 @@ const en: TranslationMessages = {
         },
         audit: {
             operation: "Operation",
-            changes: "Changed fields",
+            changes: "Changes",
+            added: "added",
+            removed: "removed",
+            cleared: "cleared",
         },
         equipment: {
             type: "Equipment",
@@ -217,6 +226,10 @@ const en: TranslationMessages = {
             reasonKind: {
                 block: "Block",
                 fire: "Dismissal",
+            },
+            gender: {
+                male: "Male",
+                female: "Female",
             },
             role: {
                 owner: "Owner",
