@@ -14,15 +14,19 @@ import {
     useNotify,
     useRefresh,
     useTranslate,
+    maxLength,
+    type Identifier,
     type RaRecord,
 } from 'react-admin';
-import { Alert, Box, Chip, Dialog, DialogContent, DialogTitle, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Alert, Box, Chip, Dialog, DialogContent, DialogTitle, Typography } from '@mui/material';
+import { RowsTable } from '../layout/RowsTable';
 import type { MyCourierDataProvider } from '../dataProvider';
 import { documentKinds } from '../apiEnums';
 import { enumKey, useEnumChoices } from '../enums';
 import { useMay } from '../permissions';
 import { session } from '../session';
 import { useCourierData } from './useCourierData';
+import { FormDialog } from '../layout/FormDialog';
 import type { CourierDocumentKind } from '../generated/graphql';
 
 const colors: Record<string, 'success' | 'error' | 'info'> = { verified: 'success', rejected: 'error', pending: 'info' };
@@ -48,6 +52,7 @@ export function CourierDocuments() {
         refresh();
     };
     const [shown, setShown] = useState<{ src: string; type: string; name: string } | null>(null);
+    const [rejecting, setRejecting] = useState<Identifier | null>(null);
     if (error) return <Typography color="error">{error}</Typography>;
     if (!record) return null;
     const docs: RaRecord[] = record.documents ?? [];
@@ -75,64 +80,64 @@ export function CourierDocuments() {
                     {(record.activationBlockers as string[]).map(k => translate(`mycourier.errors.${k}`, { _: k })).join('; ')}
                 </Alert>
             ) : null}
-            <Table size="small" aria-label={translate('mycourier.tabs.documents')}>
-                <TableHead>
-                    <TableRow>
-                        <TableCell>{translate('mycourier.documents.kind')}</TableCell>
-                        <TableCell>{translate('mycourier.documents.number')}</TableCell>
-                        <TableCell>{translate('mycourier.documents.expiresAt')}</TableCell>
-                        <TableCell>{translate('mycourier.documents.verification')}</TableCell>
-                        <TableCell>{translate('mycourier.documents.file')}</TableCell>
-                        <TableCell />
-                    </TableRow>
-                </TableHead>
-                <TableBody>
-                    {docs.length === 0 && (
-                        <TableRow>
-                            <TableCell colSpan={6}>{translate('mycourier.documents.none')}</TableCell>
-                        </TableRow>
-                    )}
-                    {docs.map(d => (
-                        <TableRow key={d.id} data-testid="document-row">
-                            <TableCell>{translate(enumKey('documentKind', d.kind))}</TableCell>
-                            <TableCell>{d.number ?? '—'}</TableCell>
-                            <TableCell>{fmt(d.expiresAt)}</TableCell>
-                            <TableCell>
+            <RowsTable
+                label="mycourier.tabs.documents"
+                rows={docs}
+                empty="mycourier.documents.none"
+                rowKey={d => d.id}
+                rowProps={() => ({ 'data-testid': 'document-row' })}
+                columns={[
+                    { header: 'mycourier.documents.kind', render: d => translate(enumKey('documentKind', d.kind)) },
+                    { header: 'mycourier.documents.number', render: d => d.number ?? '—' },
+                    { header: 'mycourier.documents.expiresAt', render: d => fmt(d.expiresAt) },
+                    {
+                        header: 'mycourier.documents.verification',
+                        render: d => (
+                            <>
                                 <Chip size="small" color={colors[String(d.verification).toLowerCase()] ?? 'default'} label={translate(enumKey('verification', d.verification))} />
                                 {d.rejectionReason && <Typography variant="caption"> {d.rejectionReason}</Typography>}
-                            </TableCell>
-                            <TableCell>
-                                {d.fileURL ? (
-                                    <Button
-                                        label="mycourier.actions.preview"
-                                        onClick={() =>
-                                            preview(d.fileURL)
-                                                .then(p => setShown({ ...p, name: d.fileName ?? '' }))
-                                                .catch(e => notify((e as Error).message, { type: 'error' }))
-                                        }
-                                    />
-                                ) : (
-                                    '—'
-                                )}
-                            </TableCell>
-                            <TableCell>
-                                {may('Mutation.verifyCourierDocument') && String(d.verification).toLowerCase() === 'pending' && (
-                                    <Button label="mycourier.actions.verify" onClick={() => act(() => dp.verifyDocument(d.id), 'mycourier.notifications.verified')} />
-                                )}
-                                {may('Mutation.rejectCourierDocument') && String(d.verification).toLowerCase() === 'pending' && (
-                                    <Button
-                                        label="mycourier.actions.reject"
-                                        onClick={() => {
-                                            const reason = window.prompt(translate('mycourier.documents.rejectReason'));
-                                            if (reason) void act(() => dp.rejectDocument(d.id, reason), 'mycourier.notifications.rejected');
-                                        }}
-                                    />
-                                )}
-                            </TableCell>
-                        </TableRow>
-                    ))}
-                </TableBody>
-            </Table>
+                            </>
+                        ),
+                    },
+                    {
+                        header: 'mycourier.documents.file',
+                        render: d =>
+                            d.fileURL ? (
+                                <Button
+                                    label="mycourier.actions.preview"
+                                    onClick={() =>
+                                        preview(d.fileURL)
+                                            .then(p => setShown({ ...p, name: d.fileName ?? '' }))
+                                            .catch(e => notify((e as Error).message, { type: 'error' }))
+                                    }
+                                />
+                            ) : (
+                                '—'
+                            ),
+                    },
+                    {
+                        render: d =>
+                            String(d.verification).toLowerCase() === 'pending' && (
+                                <>
+                                    {may('Mutation.verifyCourierDocument') && (
+                                        <Button label="mycourier.actions.verify" onClick={() => act(() => dp.verifyDocument(d.id), 'mycourier.notifications.verified')} />
+                                    )}
+                                    {may('Mutation.rejectCourierDocument') && <Button label="mycourier.actions.reject" onClick={() => setRejecting(d.id)} />}
+                                </>
+                            ),
+                    },
+                ]}
+            />
+            {rejecting !== null && (
+                <RejectDialog
+                    id={rejecting}
+                    onClose={() => setRejecting(null)}
+                    onRejected={() => {
+                        notify('mycourier.notifications.rejected', { type: 'success' });
+                        again();
+                    }}
+                />
+            )}
             {may('Mutation.addCourierDocument') && <AddDocument courierID={String(record.id)} onAdded={again} />}
             <Dialog open={!!shown} onClose={() => setShown(null)} maxWidth="lg">
                 <DialogTitle>{shown?.name}</DialogTitle>
@@ -191,5 +196,23 @@ function AddDocument({ courierID, onAdded }: { courierID: string; onAdded: () =>
                 <SaveButton label="mycourier.actions.addDocument" alwaysEnable />
             </Form>
         </Box>
+    );
+}
+
+/** Asks why a document is rejected; the API's answer about the reason is shown at the field. */
+export function RejectDialog({ id, onClose, onRejected }: { id: Identifier; onClose: () => void; onRejected: () => void }) {
+    const dp = useDataProvider<MyCourierDataProvider>();
+    return (
+        <FormDialog
+            title="mycourier.documents.rejectTitle"
+            submitLabel="mycourier.actions.reject"
+            onClose={onClose}
+            onSubmit={async v => {
+                await dp.rejectDocument(id, String(v.reason ?? ''));
+                onRejected();
+            }}
+        >
+            <TextInput source="reason" label="mycourier.documents.rejectReason" validate={[required(), maxLength(500)]} multiline minRows={2} autoFocus />
+        </FormDialog>
     );
 }

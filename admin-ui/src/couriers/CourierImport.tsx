@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Button, Title, useDataProvider, useNotify, useTranslate } from 'react-admin';
-import { Alert, Box, Card, CardContent, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Alert, Box, Card, CardContent, Stack, Typography } from '@mui/material';
+import { RowsTable } from '../layout/RowsTable';
 import { useNavigate } from 'react-router-dom';
 import type { ImportReport, MyCourierDataProvider } from '../dataProvider';
 
@@ -81,24 +82,18 @@ export function CourierImport() {
                             {translate('mycourier.import.summary', { rows: report.rows, created: report.created, unchanged: report.unchanged, failed: report.failed })}
                         </Alert>
                         {report.errors.length > 0 && (
-                            <Table size="small" sx={{ mt: 2 }} aria-label={translate('mycourier.import.errors')}>
-                                <TableHead>
-                                    <TableRow>
-                                        <TableCell>{translate('mycourier.import.row')}</TableCell>
-                                        <TableCell>{translate('mycourier.import.column')}</TableCell>
-                                        <TableCell>{translate('mycourier.import.problem')}</TableCell>
-                                    </TableRow>
-                                </TableHead>
-                                <TableBody>
-                                    {report.errors.map((e, i) => (
-                                        <TableRow key={i} sx={{ bgcolor: errorCells.has(`${e.row}:${e.column}`) ? 'error.light' : undefined }} data-testid="import-error">
-                                            <TableCell>{e.row}</TableCell>
-                                            <TableCell sx={{ fontWeight: 700 }}>{e.column || '—'}</TableCell>
-                                            <TableCell>{translate(`mycourier.errors.${e.key}`, { _: e.message })}</TableCell>
-                                        </TableRow>
-                                    ))}
-                                </TableBody>
-                            </Table>
+                            <RowsTable
+                                label="mycourier.import.errors"
+                                sx={{ mt: 2 }}
+                                rows={report.errors}
+                                rowKey={(_, i) => i}
+                                rowProps={e => ({ sx: { bgcolor: errorCells.has(`${e.row}:${e.column}`) ? 'error.light' : undefined }, 'data-testid': 'import-error' })}
+                                columns={[
+                                    { header: 'mycourier.import.row', render: e => e.row },
+                                    { header: 'mycourier.import.column', render: e => e.column || '—', sx: { fontWeight: 700 } },
+                                    { header: 'mycourier.import.problem', render: e => translate(`mycourier.errors.${e.key}`, { _: e.message }) },
+                                ]}
+                            />
                         )}
                     </Box>
                 )}

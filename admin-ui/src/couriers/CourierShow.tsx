@@ -1,3 +1,4 @@
+import type { ReactElement } from 'react';
 import {
     BooleanField,
     DateField,
@@ -10,16 +11,19 @@ import {
     TopToolbar,
     useLocaleState,
     useRecordContext,
+    useGetMany,
     useTranslate,
     type RaRecord,
 } from 'react-admin';
-import { Grid, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Grid, Typography } from '@mui/material';
+import { RowsTable } from '../layout/RowsTable';
 import { useCourierData } from './useCourierData';
 import { EnumField, enumKey } from '../enums';
 import { useMay } from '../permissions';
 import { LifecycleButtons } from './LifecycleButtons';
 import { CourierDocuments } from './CourierDocuments';
 import { courierName } from './CourierList';
+import { auditChanges, referencedIDs } from './auditChanges';
 
 function Actions() {
     const may = useMay();
@@ -40,32 +44,21 @@ function History() {
     const translate = useTranslate();
     const [locale] = useLocaleState();
     const { data: rows, error } = useCourierData((dp, id) => dp.courierHistory(id));
-    if (error) return <Typography color="error">{error}</Typography>;
     return (
-        <Table size="small" aria-label={translate('mycourier.tabs.history')}>
-            <TableHead>
-                <TableRow>
-                    <TableCell>{translate('mycourier.history.when')}</TableCell>
-                    <TableCell>{translate('mycourier.history.from')}</TableCell>
-                    <TableCell>{translate('mycourier.history.to')}</TableCell>
-                    <TableCell>{translate('mycourier.history.reason')}</TableCell>
-                    <TableCell>{translate('mycourier.history.comment')}</TableCell>
-                    <TableCell>{translate('mycourier.history.who')}</TableCell>
-                </TableRow>
-            </TableHead>
-            <TableBody>
-                {(rows ?? []).map(r => (
-                    <TableRow key={r.id}>
-                        <TableCell>{new Date(r.createdAt).toLocaleString(locale)}</TableCell>
-                        <TableCell>{r.fromStatus ? translate(enumKey('courierStatus', r.fromStatus)) : '—'}</TableCell>
-                        <TableCell>{translate(enumKey('courierStatus', r.toStatus))}</TableCell>
-                        <TableCell>{r.reason ?? ''}</TableCell>
-                        <TableCell>{r.comment ?? ''}</TableCell>
-                        <TableCell>{r.actor?.fullName ?? ''}</TableCell>
-                    </TableRow>
-                ))}
-            </TableBody>
-        </Table>
+        <RowsTable
+            label="mycourier.tabs.history"
+            rows={rows}
+            error={error}
+            rowKey={r => r.id}
+            columns={[
+                { header: 'mycourier.history.when', render: r => new Date(r.createdAt).toLocaleString(locale) },
+                { header: 'mycourier.history.from', render: r => (r.fromStatus ? translate(enumKey('courierStatus', r.fromStatus)) : '—') },
+                { header: 'mycourier.history.to', render: r => translate(enumKey('courierStatus', r.toStatus)) },
+                { header: 'mycourier.history.reason', render: r => r.reason ?? '' },
+                { header: 'mycourier.history.comment', render: r => r.comment ?? '' },
+                { header: 'mycourier.history.who', render: r => r.actor?.fullName ?? '' },
+            ]}
+        />
     );
 }
 
@@ -73,32 +66,52 @@ function Audit() {
     const translate = useTranslate();
     const [locale] = useLocaleState();
     const { data: rows, error } = useCourierData((dp, id) => dp.courierAudit(id));
-    if (error) return <Typography color="error">{error}</Typography>;
+    const names = useReferencedNames(rows);
     return (
-        <Table size="small" aria-label={translate('mycourier.tabs.audit')}>
-            <TableHead>
-                <TableRow>
-                    <TableCell>{translate('mycourier.history.when')}</TableCell>
-                    <TableCell>{translate('mycourier.history.who')}</TableCell>
-                    <TableCell>{translate('mycourier.audit.operation')}</TableCell>
-                    <TableCell>{translate('mycourier.audit.changes')}</TableCell>
-                </TableRow>
-            </TableHead>
-            <TableBody>
-                {(rows ?? []).map(r => (
-                    <TableRow key={r.id}>
-                        <TableCell>{new Date(r.createdAt).toLocaleString(locale)}</TableCell>
-                        <TableCell>
-                            {r.actorName} {r.actorRole ? `(${translate(enumKey('role', r.actorRole))})` : ''}
-                        </TableCell>
-                        <TableCell>{r.operation}</TableCell>
-                        <TableCell sx={{ fontFamily: 'monospace', fontSize: 12, maxWidth: 480, wordBreak: 'break-all' }}>
-                            {r.changes ? Object.keys(r.changes).join(', ') : ''}
-                        </TableCell>
-                    </TableRow>
-                ))}
-            </TableBody>
-        </Table>
+        <RowsTable
+            label="mycourier.tabs.audit"
+            rows={rows}
+            error={error}
+            rowKey={r => r.id}
+            columns={[
+                { header: 'mycourier.history.when', render: r => new Date(r.createdAt).toLocaleString(locale) },
+                { header: 'mycourier.history.who', render: r => `${r.actorName} ${r.actorRole ? `(${translate(enumKey('role', r.actorRole))})` : ''}` },
+                { header: 'mycourier.audit.operation', render: r => r.operation },
+                { header: 'mycourier.audit.changes', render: r => <Changes changes={r.changes} names={names} />, sx: { maxWidth: 560, wordBreak: 'break-word' } },
+            ]}
+        />
+    );
+}
+
+/** Names of the partners and branches audit rows refer to by id (an id stays shown where a name cannot be read). */
+function useReferencedNames(rows: RaRecord[] | null): Record<string, string> {
+    const ids = { partners: new Set<string>(), branches: new Set<string>() };
+    for (const r of rows ?? []) {
+        const refs = referencedIDs(r.changes);
+        refs.partners.forEach(id => ids.partners.add(id));
+        refs.branches.forEach(id => ids.branches.add(id));
+    }
+    const partners = useGetMany('partners', { ids: [...ids.partners].sort() }, { enabled: ids.partners.size > 0 });
+    const branches = useGetMany('branches', { ids: [...ids.branches].sort() }, { enabled: ids.branches.size > 0 });
+    const names: Record<string, string> = {};
+    for (const p of partners.data ?? []) names[`partners:${p.id}`] = p.name;
+    for (const b of branches.data ?? []) names[`branches:${b.id}`] = b.name;
+    return names;
+}
+
+/** One audit event's changes, a line each: "label: old → new". */
+function Changes({ changes, names }: { changes: unknown; names: Record<string, string> }) {
+    const translate = useTranslate();
+    const [locale] = useLocaleState();
+    return (
+        <>
+            {auditChanges(changes, { translate, locale, names }).map(c => (
+                <div key={c.key} data-testid="audit-change">
+                    <b>{c.label}</b>: {c.old !== undefined && <>{c.old} → </>}
+                    {c.new}
+                </div>
+            ))}
+        </>
     );
 }
 
@@ -106,39 +119,37 @@ function Equipment() {
     const translate = useTranslate();
     const [locale] = useLocaleState();
     const { data: record, error } = useCourierData((dp, id) => dp.courierEquipment(id));
-    if (error) return <Typography color="error">{error}</Typography>;
-    if (!record) return null;
     const money = (n: number) => `${n.toLocaleString(locale)} UZS`;
-    const held: RaRecord[] = record.equipmentHeld ?? [];
+    const held: RaRecord[] | null = record ? (record.equipmentHeld ?? []) : null;
     return (
         <>
-            <Table size="small" aria-label={translate('mycourier.tabs.equipment')}>
-                <TableHead>
-                    <TableRow>
-                        <TableCell>{translate('mycourier.equipment.type')}</TableCell>
-                        <TableCell align="right">{translate('mycourier.equipment.quantity')}</TableCell>
-                        <TableCell align="right">{translate('mycourier.equipment.value')}</TableCell>
-                    </TableRow>
-                </TableHead>
-                <TableBody>
-                    {held.length === 0 && (
-                        <TableRow>
-                            <TableCell colSpan={3}>{translate('mycourier.equipment.none')}</TableCell>
-                        </TableRow>
-                    )}
-                    {held.map(h => (
-                        <TableRow key={h.equipmentType.id}>
-                            <TableCell>{h.equipmentType.name}</TableCell>
-                            <TableCell align="right">{h.quantity.toLocaleString(locale)}</TableCell>
-                            <TableCell align="right">{money(h.value)}</TableCell>
-                        </TableRow>
-                    ))}
-                </TableBody>
-            </Table>
-            <Typography sx={{ mt: 2 }}>
-                {translate('mycourier.equipment.debt')}: <b>{money(record.outstandingDebt ?? 0)}</b>
-            </Typography>
+            <RowsTable
+                label="mycourier.tabs.equipment"
+                rows={held}
+                error={error}
+                empty="mycourier.equipment.none"
+                rowKey={h => h.equipmentType.id}
+                columns={[
+                    { header: 'mycourier.equipment.type', render: h => h.equipmentType.name },
+                    { header: 'mycourier.equipment.quantity', render: h => h.quantity.toLocaleString(locale), align: 'right' },
+                    { header: 'mycourier.equipment.value', render: h => money(h.value), align: 'right' },
+                ]}
+            />
+            {record && !error && (
+                <Typography sx={{ mt: 2 }}>
+                    {translate('mycourier.equipment.debt')}: <b>{money(record.outstandingDebt ?? 0)}</b>
+                </Typography>
+            )}
         </>
+    );
+}
+
+/** One labelled value of the profile grid (three a row on wide screens). */
+function ProfileCell({ label, children }: { label?: string; children: ReactElement }) {
+    return (
+        <Grid size={{ xs: 12, md: 4 }}>
+            <Labeled label={label}>{children}</Labeled>
+        </Grid>
     );
 }
 
@@ -149,66 +160,42 @@ export function CourierShow() {
             <TabbedShowLayout>
                 <TabbedShowLayout.Tab label="mycourier.tabs.profile">
                     <Grid container spacing={2}>
-                        <Grid size={{ xs: 12, md: 4 }}>
-                            <Labeled label="resources.couriers.fields.name">
-                                <FunctionField render={courierName} />
-                            </Labeled>
-                        </Grid>
-                        <Grid size={{ xs: 12, md: 4 }}>
-                            <Labeled>
-                                <EnumField source="status" kind="courierStatus" />
-                            </Labeled>
-                        </Grid>
-                        <Grid size={{ xs: 12, md: 4 }}>
-                            <Labeled>
-                                <EnumField source="documentStatus" kind="documentStatus" />
-                            </Labeled>
-                        </Grid>
-                        <Grid size={{ xs: 12, md: 4 }}>
-                            <Labeled>
-                                <TextField source="phone" />
-                            </Labeled>
-                        </Grid>
-                        <Grid size={{ xs: 12, md: 4 }}>
-                            <Labeled>
-                                <TextField source="pinfl" />
-                            </Labeled>
-                        </Grid>
-                        <Grid size={{ xs: 12, md: 4 }}>
-                            <Labeled>
-                                <DateField source="birthDate" options={{ timeZone: 'UTC' }} />
-                            </Labeled>
-                        </Grid>
-                        <Grid size={{ xs: 12, md: 4 }}>
-                            <Labeled>
-                                <EnumField source="transportType" kind="transportType" />
-                            </Labeled>
-                        </Grid>
-                        <Grid size={{ xs: 12, md: 4 }}>
-                            <Labeled>
-                                <TextField source="vehiclePlate" emptyText="—" />
-                            </Labeled>
-                        </Grid>
-                        <Grid size={{ xs: 12, md: 4 }}>
-                            <Labeled>
-                                <BooleanField source="doNotRehire" />
-                            </Labeled>
-                        </Grid>
-                        <Grid size={{ xs: 12, md: 4 }}>
-                            <Labeled label="resources.couriers.fields.partnerID">
-                                <TextField source="partner.name" emptyText="—" />
-                            </Labeled>
-                        </Grid>
-                        <Grid size={{ xs: 12, md: 4 }}>
-                            <Labeled label="resources.couriers.fields.branchID">
-                                <TextField source="branch.name" emptyText="—" />
-                            </Labeled>
-                        </Grid>
-                        <Grid size={{ xs: 12, md: 4 }}>
-                            <Labeled>
-                                <DateField source="hiredAt" emptyText="—" />
-                            </Labeled>
-                        </Grid>
+                        <ProfileCell label="resources.couriers.fields.name">
+                            <FunctionField render={courierName} />
+                        </ProfileCell>
+                        <ProfileCell>
+                            <EnumField source="status" kind="courierStatus" />
+                        </ProfileCell>
+                        <ProfileCell>
+                            <EnumField source="documentStatus" kind="documentStatus" />
+                        </ProfileCell>
+                        <ProfileCell>
+                            <TextField source="phone" />
+                        </ProfileCell>
+                        <ProfileCell>
+                            <TextField source="pinfl" />
+                        </ProfileCell>
+                        <ProfileCell>
+                            <DateField source="birthDate" options={{ timeZone: 'UTC' }} />
+                        </ProfileCell>
+                        <ProfileCell>
+                            <EnumField source="transportType" kind="transportType" />
+                        </ProfileCell>
+                        <ProfileCell>
+                            <TextField source="vehiclePlate" emptyText="—" />
+                        </ProfileCell>
+                        <ProfileCell>
+                            <BooleanField source="doNotRehire" />
+                        </ProfileCell>
+                        <ProfileCell label="resources.couriers.fields.partnerID">
+                            <TextField source="partner.name" emptyText="—" />
+                        </ProfileCell>
+                        <ProfileCell label="resources.couriers.fields.branchID">
+                            <TextField source="branch.name" emptyText="—" />
+                        </ProfileCell>
+                        <ProfileCell>
+                            <DateField source="hiredAt" emptyText="—" />
+                        </ProfileCell>
                     </Grid>
                 </TabbedShowLayout.Tab>
                 {may('Query.courierDocuments') && (

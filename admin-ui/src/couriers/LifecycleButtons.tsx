@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import {
     Button,
-    Form,
     SelectInput,
     TextInput,
     BooleanInput,
-    SaveButton,
+    maxLength,
     required,
     useDataProvider,
     useGetList,
@@ -13,10 +12,9 @@ import {
     useNotify,
     useRecordContext,
     useRefresh,
-    useTranslate,
-    HttpError,
 } from 'react-admin';
-import { Alert, Dialog, DialogActions, DialogContent, DialogTitle, Stack } from '@mui/material';
+import { FormDialog } from '../layout/FormDialog';
+import { submitFailure } from '../dataProvider/errors';
 import type { CourierAction, MyCourierDataProvider } from '../dataProvider';
 import { reasonKindOf } from '../apiEnums';
 import { useMay } from '../permissions';
@@ -72,15 +70,19 @@ interface ReasonForm {
     force?: boolean;
 }
 
+/**
+ * Asks for what an action needs: the reason from the owner-managed list
+ * (block, fire) and a comment. Field errors from the API (an unknown
+ * reason, a comment the reason requires) are shown at their inputs; a
+ * refusal for outstanding equipment offers to book it as debt.
+ */
 function ReasonDialog({ action, onClose }: { action: CourierAction; onClose: () => void }) {
     const record = useRecordContext();
-    const translate = useTranslate();
     const [locale] = useLocaleState();
     const dp = useDataProvider<MyCourierDataProvider>();
     const notify = useNotify();
     const refresh = useRefresh();
     const may = useMay();
-    const [error, setError] = useState<string | null>(null);
     const [refusedForEquipment, setRefusedForEquipment] = useState(false);
     const kind = withReason(action) ? reasonKindOf[action] : undefined;
     const { data: reasons = [] } = useGetList(
@@ -89,40 +91,25 @@ function ReasonDialog({ action, onClose }: { action: CourierAction; onClose: () 
         { enabled: !!kind },
     );
     const choices = reasons.map(r => ({ id: r.code, name: locale === 'ru' || !r.titleEn ? r.titleRu : r.titleEn }));
-    const submit = async (values: ReasonForm) => {
-        if (!record) return;
-        setError(null);
-        try {
-            await dp.courierAction(record.id, action, { reason: values.reason, comment: values.comment || undefined, force: values.force || undefined });
-            notify(`mycourier.notifications.${action}`, { type: 'success' });
-            onClose();
-            refresh();
-        } catch (e) {
-            setError((e as Error).message);
-            if (e instanceof HttpError && (e.body as { key?: string })?.key === 'courier.equipmentOutstanding') setRefusedForEquipment(true);
-        }
-    };
     return (
-        <Dialog open onClose={onClose} fullWidth maxWidth="sm" aria-labelledby="reason-dialog-title">
-            <Form onSubmit={(v: Record<string, unknown>) => submit(v as ReasonForm)}>
-                <DialogTitle id="reason-dialog-title">{translate(`mycourier.actions.${action}`)}</DialogTitle>
-                <DialogContent>
-                    <Stack>
-                        {kind && <SelectInput source="reason" label="mycourier.dialogs.reason" choices={choices} validate={required()} />}
-                        <TextInput source="comment" label="mycourier.dialogs.comment" multiline minRows={2} />
-                        {refusedForEquipment && may('Mutation.fireCourier') && <BooleanInput source="force" label="mycourier.dialogs.force" />}
-                        {error && (
-                            <Alert severity="error" role="alert">
-                                {error}
-                            </Alert>
-                        )}
-                    </Stack>
-                </DialogContent>
-                <DialogActions>
-                    <Button label="ra.action.cancel" onClick={onClose} />
-                    <SaveButton label={`mycourier.actions.${action}`} alwaysEnable />
-                </DialogActions>
-            </Form>
-        </Dialog>
+        <FormDialog
+            title={`mycourier.actions.${action}`}
+            submitLabel={`mycourier.actions.${action}`}
+            onClose={onClose}
+            onSubmit={async v => {
+                if (!record) return;
+                const values = v as ReasonForm;
+                await dp.courierAction(record.id, action, { reason: values.reason, comment: values.comment || undefined, force: values.force || undefined });
+                notify(`mycourier.notifications.${action}`, { type: 'success' });
+                refresh();
+            }}
+            onError={e => {
+                if (submitFailure(e).key === 'courier.equipmentOutstanding') setRefusedForEquipment(true);
+            }}
+        >
+            {kind && <SelectInput source="reason" label="mycourier.dialogs.reason" choices={choices} validate={required()} />}
+            <TextInput source="comment" label="mycourier.dialogs.comment" multiline minRows={2} validate={maxLength(1000)} />
+            {refusedForEquipment && may('Mutation.fireCourier') && <BooleanInput source="force" label="mycourier.dialogs.force" />}
+        </FormDialog>
     );
 }

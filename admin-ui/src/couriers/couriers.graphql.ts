@@ -56,22 +56,24 @@ export const COURIER_SEARCH = /* GraphQL */ `
     ${COURIER_ROW}
 `;
 
-// The skip queries find the cursor before a page nobody has visited yet.
+// The skip queries find the cursor before a page nobody has visited yet:
+// the last edge's cursor. Not pageInfo: a connection read without edges
+// answers endCursor null, and pageInfo makes the API count the rows.
 export const COURIER_SKIP = /* GraphQL */ `
-    query CourierSkip($first: Int, $where: CourierWhereInput, $orderBy: CourierOrder) {
-        couriers(first: $first, where: $where, orderBy: $orderBy) {
-            pageInfo {
-                endCursor
+    query CourierSkip($first: Int, $after: Cursor, $where: CourierWhereInput, $orderBy: CourierOrder) {
+        couriers(first: $first, after: $after, where: $where, orderBy: $orderBy) {
+            edges {
+                cursor
             }
         }
     }
 `;
 
 export const COURIER_SEARCH_SKIP = /* GraphQL */ `
-    query CourierSearchSkip($search: String!, $first: Int, $where: CourierWhereInput, $orderBy: CourierOrder) {
-        courierSearch(search: $search, first: $first, where: $where, orderBy: $orderBy) {
-            pageInfo {
-                endCursor
+    query CourierSearchSkip($search: String!, $first: Int, $after: Cursor, $where: CourierWhereInput, $orderBy: CourierOrder) {
+        courierSearch(search: $search, first: $first, after: $after, where: $where, orderBy: $orderBy) {
+            edges {
+                cursor
             }
         }
     }

@@ -10,6 +10,11 @@ function connection(ids: string[], endCursor: string | null, total = 1000) {
     return { totalCount: total, pageInfo: { endCursor }, edges: ids.map(id => ({ node: { id, lastName: `L${id}` } })) };
 }
 
+/** The edges a skip query gets: cursors c(from+1)..c(to). */
+function skipped(to: number, from = 0) {
+    return { edges: Array.from({ length: to - from }, (_, i) => ({ cursor: `c${from + i + 1}` })) };
+}
+
 function setup(handler: (r: Sent) => unknown) {
     const { sent, fetchFn } = fakeAPI(handler);
     const session = new Session({ fetch: fetchFn });
@@ -39,15 +44,43 @@ describe('getList maps pages to cursors', () => {
         expect(sent).toHaveLength(2);
     });
 
-    it('finds the cursor of a page nobody has reached with one skip query', async () => {
+    it('finds the cursor of a page nobody has reached from the skipped rows\' last edge', async () => {
+        // As the API answers: a skip reads edges' cursors (pageInfo without
+        // edges is endCursor null, and would make the API count).
         const { dp, sent } = setup(r =>
-            opName(r.query) === 'CourierSkip' ? { data: { couriers: { pageInfo: { endCursor: 'c8' } } } } : { data: { couriers: connection(['9', '10'], 'c10') } },
+            opName(r.query) === 'CourierSkip' ? { data: { couriers: skipped(8) } } : { data: { couriers: connection(['9', '10'], 'c10') } },
         );
         const p5 = await dp.getList('couriers', list(5));
         expect(p5.data.map(r => r.id)).toEqual(['9', '10']);
         expect(sent.map(s => opName(s.query))).toEqual(['CourierSkip', 'CourierList']);
+        expect(sent[0].query).not.toMatch(/pageInfo|totalCount/);
         expect(sent[0].variables).toMatchObject({ first: 8 });
         expect(sent[1].variables).toMatchObject({ first: 2, after: 'c8' });
+    });
+
+    it('skips more rows than one request may ask for in steps of the page limit', async () => {
+        const { dp, sent } = setup(r => {
+            if (opName(r.query) !== 'CourierSkip') return { data: { couriers: connection(['x'], 'cx') } };
+            const from = r.variables.after ? Number(String(r.variables.after).slice(1)) : 0;
+            return { data: { couriers: skipped(from + Number(r.variables.first), from) } };
+        });
+        await dp.getList('couriers', { ...list(1), pagination: { page: 50, perPage: 25 } });
+        const skips = sent.filter(s => opName(s.query) === 'CourierSkip').map(s => [s.variables.first, s.variables.after]);
+        expect(skips).toEqual([
+            [500, undefined],
+            [500, 'c500'],
+            [225, 'c1000'],
+        ]);
+        expect(sent.at(-1)!.variables).toMatchObject({ first: 25, after: 'c1225' });
+    });
+
+    it('shows a page past the end as empty, not as the first page', async () => {
+        const { dp, sent } = setup(r =>
+            opName(r.query) === 'CourierSkip' ? { data: { couriers: skipped(3) } } : { data: { couriers: connection([], null, 3) } },
+        );
+        const p9 = await dp.getList('couriers', list(9));
+        expect(p9).toEqual({ data: [], total: 3 });
+        expect(sent[1].variables).toMatchObject({ after: 'c3' });
     });
 
     it('keeps cursors apart per filter', async () => {
@@ -87,6 +120,37 @@ describe('getList builds the API filter', () => {
         const { dp, sent } = setup(() => ({ data: { couriers: connection([], null, 0) } }));
         await dp.getList('couriers', { ...list(1), sort: { field: 'phone', order: 'ASC' } });
         expect(sent[0].variables.orderBy).toBeUndefined();
+    });
+});
+
+describe('the courier list stays countable from the summary rows', () => {
+    // The API answers totalCount from its summary rows when where holds only
+    // these (graph/couriers_page.go, analyticssvc.CourierTotal); anything
+    // else makes it COUNT the couriers.
+    const countable = new Set(['partnerID', 'partnerIDIn', 'branchID', 'branchIDIn', 'status', 'statusIn', 'transportType', 'transportTypeIn']);
+    const whereOf = async (filter: Record<string, unknown>) => {
+        const { dp, sent } = setup(() => ({ data: { couriers: connection([], null, 0) } }));
+        await dp.getList('couriers', { pagination: { page: 1, perPage: 25 }, sort: { field: 'createdAt', order: 'DESC' }, filter });
+        return sent[0].variables;
+    };
+
+    it('sends no where for the default list (no name, archive or other condition added)', async () => {
+        const v = await whereOf({});
+        expect(v.where).toBeUndefined();
+        expect(v.orderBy).toEqual({ field: 'CREATED_AT', direction: 'DESC' });
+        expect((await whereOf({ q: '  ' })).where).toBeUndefined();
+    });
+
+    it('sends partner, branch, status and transport filters, alone or together, as countable fields only', async () => {
+        for (const filter of [{ status: 'ACTIVE' }, { transportType: 'CAR' }, { partnerID: '7' }, { branchID: '4' }, { partnerID: '7', status: 'BLOCKED', transportType: 'MOTO', branchID: '4' }]) {
+            const { where } = await whereOf(filter);
+            expect(Object.keys(where as object).filter(k => !countable.has(k)), JSON.stringify(filter)).toEqual([]);
+        }
+    });
+
+    it('region and document state are filters the summaries do not hold (counted by the API)', async () => {
+        expect((await whereOf({ regionID: '3' })).where).toEqual({ hasBranchWith: [{ regionID: '3' }] });
+        expect((await whereOf({ documentStatus: 'EXPIRED' })).where).toEqual({ documentStatus: 'EXPIRED' });
     });
 });
 

@@ -37,3 +37,19 @@ export function toHttpError(err: unknown, translate: Translate): unknown {
     }
     return new HttpError(message, statusOf[err.code] ?? 500, { code: err.code, key: err.key, details: err.details, errors: Object.keys(errors).length ? errors : undefined });
 }
+
+/** What a form shows when its submit fails: the API's field errors at their inputs, anything else as one message. */
+export interface SubmitFailure {
+    fields?: Record<string, string>;
+    message?: string;
+    key?: string;
+}
+
+export function submitFailure(err: unknown): SubmitFailure {
+    if (err instanceof HttpError) {
+        const body = (err.body ?? {}) as { key?: string; errors?: Record<string, string> };
+        const fields = body.errors && Object.keys(body.errors).length ? body.errors : undefined;
+        return { fields, message: fields ? undefined : err.message, key: body.key };
+    }
+    return { message: err instanceof Error ? err.message : String(err) };
+}

@@ -54,6 +54,9 @@ export interface MyCourierDataProvider extends DataProvider {
     exportCouriers(filter: Filter, format: 'csv' | 'xlsx'): Promise<Blob>;
 }
 
+/** The most rows the API gives in one connection page (graph.MaxPageSize). */
+export const MAX_PAGE = 500;
+
 function spec(resource: string): ResourceSpec {
     const s = resources[resource];
     if (!s) throw new Error(`unknown resource ${resource}`);
@@ -80,6 +83,22 @@ export function createDataProvider(session: Session, translate: Translate, fetch
         }
     };
 
+    // The cursor after the first n rows, read in steps the API allows
+    // (MAX_PAGE rows a request). Past the end it is the last row's cursor,
+    // so the page asked for comes back empty rather than as page 1.
+    const skipRows = async (query: string, root: string, vars: Record<string, unknown>, n: number): Promise<string | undefined> => {
+        let after: string | undefined;
+        for (let left = n; left > 0; ) {
+            const first = Math.min(left, MAX_PAGE);
+            const r = await call<Record<string, { edges: Array<{ cursor: string } | null> | null }>>(query, { ...vars, first, after });
+            const edges = (r[root].edges ?? []).filter(e => !!e);
+            if (edges.length > 0) after = edges[edges.length - 1].cursor;
+            if (edges.length < first) break;
+            left -= first;
+        }
+        return after;
+    };
+
     const getList = async (resource: string, params: GetListParams) => {
         const s = spec(resource);
         const { page, perPage } = params.pagination ?? { page: 1, perPage: 25 };
@@ -97,8 +116,7 @@ export function createDataProvider(session: Session, translate: Translate, fetch
         if ('skip' in start) {
             const skip = search ? s.search!.skip : s.skip;
             if (skip) {
-                const r = await call<Record<string, { pageInfo: { endCursor: string | null } }>>(skip, { ...vars, first: start.skip });
-                after = r[root].pageInfo.endCursor ?? undefined;
+                after = await skipRows(skip, root, vars, start.skip);
             } else {
                 // Small reference lists have no skip query: read from the start.
                 const r = await call<Record<string, Connection>>(search ? s.search!.list : s.list, { ...vars, first: start.skip + perPage });

@@ -2143,22 +2143,24 @@ export type CourierSearchQuery = { courierSearch: { totalCount: number, pageInfo
 
 export type CourierSkipQueryVariables = Exact<{
   first?: number | null | undefined;
+  after?: string | null | undefined;
   where?: CourierWhereInput | null | undefined;
   orderBy?: CourierOrder | null | undefined;
 }>;
 
 
-export type CourierSkipQuery = { couriers: { pageInfo: { endCursor: string | null } } };
+export type CourierSkipQuery = { couriers: { edges: Array<{ cursor: string } | null> | null } };
 
 export type CourierSearchSkipQueryVariables = Exact<{
   search: string;
   first?: number | null | undefined;
+  after?: string | null | undefined;
   where?: CourierWhereInput | null | undefined;
   orderBy?: CourierOrder | null | undefined;
 }>;
 
 
-export type CourierSearchSkipQuery = { courierSearch: { pageInfo: { endCursor: string | null } } };
+export type CourierSearchSkipQuery = { courierSearch: { edges: Array<{ cursor: string } | null> | null } };
 
 export type CourierFullFragment = { birthDate: string, gender: CourierGender | null, statusChangedAt: string | null, hiredAt: string | null, firedAt: string | null, doNotRehire: boolean, partnerID: string | null, branchID: string | null, allowedActions: Array<string>, updatedAt: string, id: string, lastName: string, firstName: string, middleName: string | null, phone: string, pinfl: string, transportType: CourierTransportType, vehiclePlate: string | null, status: CourierStatus, documentStatus: CourierDocumentStatus, createdAt: string, partner: { id: string, name: string } | null, branch: { id: string, name: string } | null };
 

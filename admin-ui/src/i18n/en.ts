@@ -25,6 +25,12 @@ const en: TranslationMessages = {
                 doNotRehire: "Do not rehire",
                 hiredAt: "Hired",
                 createdAt: "Registered",
+                gender: "Sex",
+                phoneDuplicate: "Phone shared with an older courier",
+                firedAt: "Dismissed",
+                statusChangedAt: "Status changed",
+                archivedAt: "Archived",
+                searchKey: "Search key (internal)",
                 q: "Search",
             },
         },
@@ -141,6 +147,7 @@ const en: TranslationMessages = {
             add: "New document",
             open: "Open the file",
             rejectReason: "Why is the document rejected?",
+            rejectTitle: "Reject the document",
         },
         history: {
             when: "When",
@@ -152,7 +159,10 @@ const en: TranslationMessages = {
         },
         audit: {
             operation: "Operation",
-            changes: "Changed fields",
+            changes: "Changes",
+            added: "added",
+            removed: "removed",
+            cleared: "cleared",
         },
         equipment: {
             type: "Equipment",
@@ -216,6 +226,10 @@ const en: TranslationMessages = {
             reasonKind: {
                 block: "Block",
                 fire: "Dismissal",
+            },
+            gender: {
+                male: "Male",
+                female: "Female",
             },
             role: {
                 owner: "Owner",

@@ -25,6 +25,12 @@ const ru: TranslationMessages = {
                 doNotRehire: "Не принимать повторно",
                 hiredAt: "Принят",
                 createdAt: "Зарегистрирован",
+                gender: "Пол",
+                phoneDuplicate: "Телефон совпадает с более ранним курьером",
+                firedAt: "Уволен",
+                statusChangedAt: "Статус изменён",
+                archivedAt: "В архиве",
+                searchKey: "Ключ поиска (служебный)",
                 q: "Поиск",
             },
         },
@@ -141,6 +147,7 @@ const ru: TranslationMessages = {
             add: "Новый документ",
             open: "Открыть файл",
             rejectReason: "Почему документ отклонён?",
+            rejectTitle: "Отклонить документ",
         },
         history: {
             when: "Когда",
@@ -152,7 +159,10 @@ const ru: TranslationMessages = {
         },
         audit: {
             operation: "Операция",
-            changes: "Изменённые поля",
+            changes: "Изменения",
+            added: "добавлено",
+            removed: "удалено",
+            cleared: "очищено",
         },
         equipment: {
             type: "Экипировка",
@@ -216,6 +226,10 @@ const ru: TranslationMessages = {
             reasonKind: {
                 block: "Блокировка",
                 fire: "Увольнение",
+            },
+            gender: {
+                male: "Мужской",
+                female: "Женский",
             },
             role: {
                 owner: "Владелец",

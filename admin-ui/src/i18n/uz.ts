@@ -25,6 +25,12 @@ const uz: TranslationMessages = {
                 doNotRehire: "Qayta ishga olinmasin",
                 hiredAt: "Ishga olingan",
                 createdAt: "Ro'yxatga olingan",
+                gender: "Jinsi",
+                phoneDuplicate: "Telefon avvalgi kuryerniki bilan bir xil",
+                firedAt: "Ishdan bo'shatilgan",
+                statusChangedAt: "Holat o'zgargan",
+                archivedAt: "Arxivda",
+                searchKey: "Qidiruv kaliti (ichki)",
                 q: "Qidiruv",
             },
         },
@@ -141,6 +147,7 @@ const uz: TranslationMessages = {
             add: "Yangi hujjat",
             open: "Faylni ochish",
             rejectReason: "Hujjat nega rad etildi?",
+            rejectTitle: "Hujjatni rad etish",
         },
         history: {
             when: "Qachon",
@@ -152,7 +159,10 @@ const uz: TranslationMessages = {
         },
         audit: {
             operation: "Amal",
-            changes: "O'zgargan maydonlar",
+            changes: "O'zgarishlar",
+            added: "qo'shildi",
+            removed: "olib tashlandi",
+            cleared: "tozalandi",
         },
         equipment: {
             type: "Jihoz",
@@ -216,6 +226,10 @@ const uz: TranslationMessages = {
             reasonKind: {
                 block: "Bloklash",
                 fire: "Bo'shatish",
+            },
+            gender: {
+                male: "Erkak",
+                female: "Ayol",
             },
             role: {
                 owner: "Egasi",

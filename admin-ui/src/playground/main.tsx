@@ -1,6 +1,7 @@
 import { createRoot } from 'react-dom/client';
 import { GraphiQL } from 'graphiql';
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
+import { buildSchema, type GraphQLSchema } from 'graphql';
 import 'graphiql/graphiql.css';
 import { TOKEN_REPLY, TOKEN_REQUEST } from './bridge';
 
@@ -24,10 +25,25 @@ function tokenFromOpener(): Promise<string | null> {
     });
 }
 
-void tokenFromOpener().then(token => {
+// The schema comes from the published SDL, not from GraphiQL's
+// introspection query: the API refuses that query as too deep (14 levels,
+// the limit is 12) and production turns introspection off. Without a token
+// (the playground opened by itself) GraphiQL introspects as usual.
+async function publishedSchema(token: string | null): Promise<GraphQLSchema | undefined> {
+    if (!token) return undefined;
+    try {
+        const res = await fetch('/schema.graphql', { headers: { Authorization: `Bearer ${token}` } });
+        return res.ok ? buildSchema(await res.text()) : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+void tokenFromOpener().then(async token => {
+    const schema = await publishedSchema(token);
     const headers = token ? JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2) : undefined;
     const fetcher = createGraphiQLFetcher({ url: '/graphql' });
     createRoot(document.getElementById('root')!).render(
-        <GraphiQL fetcher={fetcher} defaultHeaders={headers} headers={headers} shouldPersistHeaders={false} defaultQuery={'{\n  me {\n    login\n    role\n  }\n}\n'} />,
+        <GraphiQL fetcher={fetcher} schema={schema} defaultHeaders={headers} headers={headers} shouldPersistHeaders={false} defaultQuery={'{\n  me {\n    login\n    role\n  }\n}\n'} />,
     );
 });
