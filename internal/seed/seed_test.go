@@ -123,7 +123,7 @@ func TestDemo(t *testing.T) {
 		t.Run("ExportImportsBackWithoutRowErrors", func(t *testing.T) {
 			for _, format := range []string{"csv", "xlsx"} {
 				var buf bytes.Buffer
-				n, err := svc.Export(ctx, &buf, format)
+				n, err := svc.Export(ctx, &buf, format, nil)
 				if err != nil || n != seed.DemoCouriers {
 					t.Fatalf("export %s: %d rows, %v", format, n, err)
 				}
