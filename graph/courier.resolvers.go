@@ -102,6 +102,9 @@ func (r *mutationResolver) AddCourierDocument(ctx context.Context, input model.A
 		CourierID: input.CourierID, Kind: input.Kind, Number: input.Number,
 		IssuedAt: input.IssuedAt, ExpiresAt: input.ExpiresAt,
 	}
+	if input.IdempotencyKey != nil {
+		in.IdempotencyKey = *input.IdempotencyKey
+	}
 	if input.File != nil {
 		in.File = &couriersvc.File{Name: input.File.Filename, Size: input.File.Size, Content: input.File.File}
 	}

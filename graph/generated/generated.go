@@ -5993,6 +5993,8 @@ input AddCourierDocumentInput {
   expiresAt: Date
   "PDF, JPEG or PNG, up to 10 MiB."
   file: Upload
+  "Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request."
+  idempotencyKey: String
 }
 
 "One problem in one cell of an imported file."
@@ -36549,7 +36551,7 @@ func (ec *executionContext) unmarshalInputAddCourierDocumentInput(ctx context.Co
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"courierID", "kind", "number", "issuedAt", "expiresAt", "file"}
+	fieldsInOrder := [...]string{"courierID", "kind", "number", "issuedAt", "expiresAt", "file", "idempotencyKey"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -36598,6 +36600,13 @@ func (ec *executionContext) unmarshalInputAddCourierDocumentInput(ctx context.Co
 				return it, err
 			}
 			it.File = data
+		case "idempotencyKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idempotencyKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IdempotencyKey = data
 		}
 	}
 	return it, nil

@@ -25,6 +25,8 @@ type AddCourierDocumentInput struct {
 	ExpiresAt *time.Time           `json:"expiresAt,omitempty"`
 	// PDF, JPEG or PNG, up to 10 MiB.
 	File *graphql.Upload `json:"file,omitempty"`
+	// Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
 }
 
 // One filter for every dashboard section. The viewer's scope always applies on

@@ -3,6 +3,8 @@ package couriersvc
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net/http"
@@ -16,6 +18,7 @@ import (
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/idempotency"
 )
 
 // Kind is a document kind.
@@ -52,6 +55,9 @@ type DocumentInput struct {
 	IssuedAt  *time.Time
 	ExpiresAt *time.Time
 	File      *File
+	// IdempotencyKey, when set, makes a retry of the same upload return the
+	// document the first call created (internal/idempotency).
+	IdempotencyKey string
 }
 
 // File is an uploaded file.
@@ -84,40 +90,87 @@ func (s *Service) AddDocument(ctx context.Context, in DocumentInput) (*ent.Couri
 	if err := fs.Err(); err != nil {
 		return nil, fmt.Errorf("add document: %w", err)
 	}
-	var stored string
-	var out *ent.CourierDocument
-	err := s.inTx(ctx, func(tx *ent.Client) error {
-		c, err := getCourier(ctx, tx, in.CourierID)
+	// A keyed request is fingerprinted with the file's content, so the
+	// upload is read once here (the transport caps its size).
+	var content []byte
+	fileSum := ""
+	if in.File != nil && strings.TrimSpace(in.IdempotencyKey) != "" {
+		b, err := io.ReadAll(io.LimitReader(in.File.Content, s.maxFile+1))
 		if err != nil {
-			return err
+			return nil, fmt.Errorf("add document: read upload: %w", err)
 		}
-		if _, err := tx.CourierDocument.Update().
-			Where(courierdocument.CourierID(c.ID), courierdocument.KindEQ(in.Kind), courierdocument.ArchivedAtIsNil()).
-			SetArchivedAt(s.now()).Save(ctx); err != nil {
-			return err
-		}
-		cr := tx.CourierDocument.Create().
-			SetCourierID(c.ID).SetKind(in.Kind).SetNumber(number).
-			SetNillableIssuedAt(dateOnly(in.IssuedAt)).SetNillableExpiresAt(dateOnly(in.ExpiresAt)).
-			SetVerification(courierdocument.VerificationPending).
-			SetCreatedAt(s.now()).SetUpdatedAt(s.now())
-		if in.File != nil {
-			key, ct, size, err := s.storeFile(ctx, c.ID, in.File)
+		content = b
+		sum := sha256.Sum256(b)
+		fileSum = hex.EncodeToString(sum[:])
+	}
+	req, err := idempotency.New(ctx, "addCourierDocument", in.IdempotencyKey, map[string]any{
+		"courierID": in.CourierID, "kind": in.Kind, "number": number,
+		"issuedAt": in.IssuedAt, "expiresAt": in.ExpiresAt, "file": fileSum, "hasFile": in.File != nil,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("add document: %w", err)
+	}
+	var out *ent.CourierDocument
+	err = idempotency.RetryInFlight(ctx, func() error {
+		var stored string
+		err := s.inTx(ctx, func(tx *ent.Client) error {
+			earlier, replay, err := req.Lookup(ctx, tx)
 			if err != nil {
 				return err
 			}
-			stored = key
-			cr.SetStorageKey(key).SetContentType(ct).SetFileSize(size).SetFileName(cleanName(in.File.Name))
-		}
-		d, err := cr.Save(ctx)
+			if replay {
+				var id int
+				switch v := earlier["documentID"].(type) { // JSON numbers come back as float64
+				case float64:
+					id = int(v)
+				case int:
+					id = v
+				}
+				out, err = getDocument(ctx, tx, id)
+				return err
+			}
+			c, err := getCourier(ctx, tx, in.CourierID)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.CourierDocument.Update().
+				Where(courierdocument.CourierID(c.ID), courierdocument.KindEQ(in.Kind), courierdocument.ArchivedAtIsNil()).
+				SetArchivedAt(s.now()).Save(ctx); err != nil {
+				return err
+			}
+			cr := tx.CourierDocument.Create().
+				SetCourierID(c.ID).SetKind(in.Kind).SetNumber(number).
+				SetNillableIssuedAt(dateOnly(in.IssuedAt)).SetNillableExpiresAt(dateOnly(in.ExpiresAt)).
+				SetVerification(courierdocument.VerificationPending).
+				SetCreatedAt(s.now()).SetUpdatedAt(s.now())
+			if in.File != nil {
+				f := *in.File
+				if content != nil {
+					f.Content = bytes.NewReader(content)
+				}
+				key, ct, size, err := s.storeFile(ctx, c.ID, &f)
+				if err != nil {
+					return err
+				}
+				stored = key
+				cr.SetStorageKey(key).SetContentType(ct).SetFileSize(size).SetFileName(cleanName(in.File.Name))
+			}
+			d, err := cr.Save(ctx)
+			if err != nil {
+				return err
+			}
+			out = d
+			if err := s.refreshDocumentStatus(ctx, tx, c.ID); err != nil {
+				return err
+			}
+			return req.Record(ctx, tx, map[string]any{"documentID": d.ID})
+		})
 		if err != nil {
-			return err
+			s.discard(ctx, stored) // this attempt's file: its row rolled back
 		}
-		out = d
-		return s.refreshDocumentStatus(ctx, tx, c.ID)
+		return err
 	})
 	if err != nil {
-		s.discard(ctx, stored)
 		return nil, fmt.Errorf("add document: courier[%d]: %w", in.CourierID, err)
 	}
 	return out, nil

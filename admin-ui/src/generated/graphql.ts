@@ -7,6 +7,8 @@ export type AddCourierDocumentInput = {
   expiresAt?: string | null | undefined;
   /** PDF, JPEG or PNG, up to 10 MiB. */
   file?: File | null | undefined;
+  /** Optional, up to 100 characters, per caller and operation: a retry with the same key and input returns the first result and changes nothing; the same key with other input is CONFLICT (idempotency.mismatch). Without a key every call is a new request. */
+  idempotencyKey?: string | null | undefined;
   issuedAt?: string | null | undefined;
   kind: CourierDocumentKind;
   number?: string | null | undefined;
