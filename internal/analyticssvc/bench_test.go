@@ -10,9 +10,9 @@ import (
 	"entgo.io/ent/dialect"
 
 	"github.com/mycourier/mycourier/internal/analyticssvc"
+	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
-	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/seed"
@@ -33,7 +33,7 @@ func benchDB(b *testing.B) *database.DB {
 	}
 	db := dbtest.New(b, dialect.Postgres)
 	ctx := authtest.Sys()
-	if _, err := seed.Demo(ctx, db.Client, demoDocs(b)); err != nil {
+	if _, err := seed.Demo(ctx, db.Client, apptest.Docs(b)); err != nil {
 		b.Fatal(err)
 	}
 	if _, err := seed.Bench(ctx, db, seed.BenchOptions{Couriers: 20_000, Seed: 5, History: true, Movements: 200_000}); err != nil {
@@ -107,14 +107,4 @@ func BenchmarkDashboardSections(b *testing.B) {
 			})
 		}
 	}
-}
-
-// demoDocs is a document store for the demo's scans, removed with the test.
-func demoDocs(tb testing.TB) blobstore.Store {
-	tb.Helper()
-	d, err := blobstore.NewDisk(tb.TempDir())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return d
 }

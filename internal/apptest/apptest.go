@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/app"
 )
 
@@ -22,4 +23,15 @@ func New(tb testing.TB, opts app.Options) *app.App {
 func Handler(tb testing.TB, opts app.Options) http.Handler {
 	tb.Helper()
 	return New(tb, opts).Handler
+}
+
+// Docs is a document store on a temporary directory, removed with the test:
+// what the demo seed and the document routes need in tests.
+func Docs(tb testing.TB) blobstore.Store {
+	tb.Helper()
+	d, err := blobstore.NewDisk(tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return d
 }

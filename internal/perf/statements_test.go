@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authtest"
-	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/perf"
 	"github.com/mycourier/mycourier/internal/platform/database"
@@ -36,7 +36,7 @@ func TestCourierListIssuesOneStatementPerLevel(t *testing.T) {
 		ctx := context.Background()
 		counter := &perf.Counter{Record: true}
 		db := dbtest.New(t, d, dbtest.Options{Database: database.Options{Wrap: counter.Wrap}})
-		if _, err := seed.Demo(ctx, db.Client, demoDocs(t)); err != nil {
+		if _, err := seed.Demo(ctx, db.Client, apptest.Docs(t)); err != nil {
 			t.Fatalf("Demo: %v", err)
 		}
 		a := newAPI(t, db, counter)
@@ -70,7 +70,7 @@ func TestStatementBudgetCatchesNPlusOne(t *testing.T) {
 	ctx := context.Background()
 	counter := &perf.Counter{Record: true}
 	db := dbtest.New(t, "sqlite3", dbtest.Options{Database: database.Options{Wrap: counter.Wrap}})
-	if _, err := seed.Demo(ctx, db.Client, demoDocs(t)); err != nil {
+	if _, err := seed.Demo(ctx, db.Client, apptest.Docs(t)); err != nil {
 		t.Fatalf("Demo: %v", err)
 	}
 	ctx = authtest.Sys() // reads need a viewer; the system's adds no statement
@@ -97,14 +97,4 @@ func TestStatementBudgetCatchesNPlusOne(t *testing.T) {
 	if got, want := counter.Count(), 1+3*len(cs); got != want {
 		t.Errorf("N+1 load: got %v statements, want %v", got, want)
 	}
-}
-
-// demoDocs is a document store for the demo's scans, removed with the test.
-func demoDocs(tb testing.TB) blobstore.Store {
-	tb.Helper()
-	d, err := blobstore.NewDisk(tb.TempDir())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return d
 }

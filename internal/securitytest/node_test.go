@@ -12,9 +12,9 @@ import (
 	"github.com/mycourier/mycourier/ent/equipmenttype"
 	"github.com/mycourier/mycourier/ent/kit"
 	"github.com/mycourier/mycourier/ent/warehouse"
+	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
-	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/seed"
 	"github.com/mycourier/mycourier/internal/stocksvc"
@@ -48,7 +48,7 @@ var nodeReaders = func() map[string][]authz.Role {
 func TestNodeObeysTheMatrixForEveryEntityAndRole(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
 		e := newEnv(t, d)
-		if _, err := seed.Demo(context.Background(), e.db.Client, demoDocs(t)); err != nil {
+		if _, err := seed.Demo(context.Background(), e.db.Client, apptest.Docs(t)); err != nil {
 			t.Fatal(err)
 		}
 		authtest.User(t, e.auth, authz.Manager, authz.Scope{})
@@ -195,13 +195,3 @@ func stockFixtures(t *testing.T, e *env) {
 // hidden: refused as missing (NOT_FOUND) or by the entity's privacy policy
 // (FORBIDDEN); never data.
 func hidden(code string) bool { return code == "NOT_FOUND" || code == "FORBIDDEN" }
-
-// demoDocs is a document store for the demo's scans, removed with the test.
-func demoDocs(tb testing.TB) blobstore.Store {
-	tb.Helper()
-	d, err := blobstore.NewDisk(tb.TempDir())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return d
-}

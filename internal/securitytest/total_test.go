@@ -28,7 +28,7 @@ func TestCourierListTotalComesFromTheSummaries(t *testing.T) {
 		var c perf.Counter
 		c.Record = true
 		db := dbtest.New(t, d, dbtest.Options{Database: database.Options{Wrap: c.Wrap}})
-		if _, err := seed.Demo(context.Background(), db.Client, demoDocs(t)); err != nil {
+		if _, err := seed.Demo(context.Background(), db.Client, apptest.Docs(t)); err != nil {
 			t.Fatal(err)
 		}
 		auth := authtest.Service(t, db)

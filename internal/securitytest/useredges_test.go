@@ -10,6 +10,7 @@ import (
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/courier"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
+	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
@@ -24,7 +25,7 @@ import (
 func TestUserEdgesShowWhoActedButNotTheAccount(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
 		e := newEnv(t, d)
-		if _, err := seed.Demo(context.Background(), e.db.Client, demoDocs(t)); err != nil {
+		if _, err := seed.Demo(context.Background(), e.db.Client, apptest.Docs(t)); err != nil {
 			t.Fatal(err)
 		}
 		actor := authtest.User(t, e.auth, authz.Owner, authz.Scope{})

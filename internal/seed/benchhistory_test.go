@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/mycourier/mycourier/internal/analyticssvc/summary"
+	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/seed"
@@ -17,7 +18,7 @@ func TestBenchHistoryIsConsistent(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
 		ctx := authtest.Sys()
 		db := dbtest.New(t, d)
-		if _, err := seed.Demo(ctx, db.Client, demoDocs(t)); err != nil {
+		if _, err := seed.Demo(ctx, db.Client, apptest.Docs(t)); err != nil {
 			t.Fatalf("Demo: %v", err)
 		}
 		const n, moves = 3000, 20000

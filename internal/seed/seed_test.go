@@ -14,6 +14,7 @@ import (
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/internal/analyticssvc/summary"
+	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/couriersvc"
@@ -81,7 +82,7 @@ func TestDemo(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
 		ctx := authtest.Sys() // reads need a viewer; the seed itself acts as the system
 		db := dbtest.New(t, d)
-		sum, err := seed.Demo(ctx, db.Client, demoDocs(t))
+		sum, err := seed.Demo(ctx, db.Client, apptest.Docs(t))
 		if err != nil {
 			t.Fatalf("Demo: %v", err)
 		}
@@ -153,7 +154,7 @@ func TestDemo(t *testing.T) {
 			}
 		})
 
-		again, err := seed.Demo(ctx, db.Client, demoDocs(t))
+		again, err := seed.Demo(ctx, db.Client, apptest.Docs(t))
 		if err != nil {
 			t.Fatalf("second Demo: %v", err)
 		}
@@ -323,7 +324,7 @@ func TestBench(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
 		ctx := authtest.Sys() // reads need a viewer; the seed itself acts as the system
 		db := dbtest.New(t, d)
-		if _, err := seed.Demo(ctx, db.Client, demoDocs(t)); err != nil {
+		if _, err := seed.Demo(ctx, db.Client, apptest.Docs(t)); err != nil {
 			t.Fatalf("Demo: %v", err)
 		}
 		const n = 2000
@@ -400,16 +401,6 @@ func TestBench(t *testing.T) {
 	})
 }
 
-// demoDocs is a document store for the demo's scans, removed with the test.
-func demoDocs(tb testing.TB) blobstore.Store {
-	tb.Helper()
-	d, err := blobstore.NewDisk(tb.TempDir())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return d
-}
-
 // failingStore stores files until its budget runs out, then refuses.
 type failingStore struct {
 	blobstore.Store
@@ -429,7 +420,7 @@ func TestDemoThatFailsLeavesNothingBehind(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
 		ctx := authtest.Sys()
 		db := dbtest.New(t, d)
-		disk := demoDocs(t)
+		disk := apptest.Docs(t)
 		if _, err := seed.Demo(ctx, db.Client, &failingStore{Store: disk, left: 40}); err == nil {
 			t.Fatal("Demo with a failing document store succeeded")
 		}
