@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/app"
+	"github.com/mycourier/mycourier/internal/blobstore"
 )
 
 // New builds the application from opts or fails tb.
