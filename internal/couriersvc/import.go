@@ -75,6 +75,9 @@ type ImportReport struct {
 	Unchanged int
 	Failed    int
 	Errors    []ImportError
+	// elsewhere are the rows refused for a value held outside the viewer's
+	// scope, audited after the import's transaction.
+	elsewhere []*takenElsewhere
 }
 
 // ErrImportFile: the file as a whole cannot be imported.
@@ -112,6 +115,11 @@ func (s *Service) Import(ctx context.Context, r io.Reader, opts ImportOptions) (
 	err = s.inTx(ctx, func(tx *ent.Client) error {
 		return s.importRows(ctx, tx, rows[1:], cols, opts, rep)
 	})
+	// Attempts on values held elsewhere are recorded once the import's own
+	// transaction has ended (SQLite allows one writer), whatever became of it.
+	for _, te := range rep.elsewhere {
+		_ = s.auditTakenElsewhere(ctx, te, "importCouriers")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
@@ -200,10 +208,12 @@ func (s *Service) importRows(ctx context.Context, tx *ent.Client, rows [][]strin
 		goods = append(goods, good{v: v, partner: in.PartnerID, branchID: in.BranchID})
 	}
 	// Registered PINFLs are left alone; phones of other employed couriers
-	// are conflicts. Both looked up in bulk, as the system (see checkDuplicates).
+	// are conflicts. Both looked up in bulk, as the system (see
+	// checkDuplicates); a holder the viewer may not see is reported as onboarding
+	// reports it — taken elsewhere, nothing of the holder, and audited — so
+	// an import cannot be used to probe other partners' couriers.
 	sys := authz.SystemContext(ctx, "couriersvc.import")
-	existing := map[string]bool{}
-	phones := map[string]bool{}
+	pinHolders, phoneHolders := map[string]int{}, map[string]int{}
 	for start := 0; start < len(goods); start += 1000 {
 		end := min(start+1000, len(goods))
 		pins := make([]string, 0, end-start)
@@ -212,29 +222,58 @@ func (s *Service) importRows(ctx context.Context, tx *ent.Client, rows [][]strin
 			pins = append(pins, g.v.pinfl)
 			phs = append(phs, g.v.phone)
 		}
-		got, err := tx.Courier.Query().Where(courier.PinflIn(pins...)).Select(courier.FieldPinfl).Strings(sys)
+		got, err := tx.Courier.Query().Where(courier.PinflIn(pins...)).Select(courier.FieldID, courier.FieldPinfl).All(sys)
 		if err != nil {
 			return err
 		}
-		for _, p := range got {
-			existing[p] = true
+		for _, c := range got {
+			pinHolders[c.Pinfl] = c.ID
 		}
 		got, err = tx.Courier.Query().
 			Where(courier.PhoneIn(phs...), courier.StatusNEQ(courier.StatusFired)).
-			Select(courier.FieldPhone).Strings(sys)
+			Select(courier.FieldID, courier.FieldPhone).All(sys)
 		if err != nil {
 			return err
 		}
-		for _, p := range got {
-			phones[p] = true
+		for _, c := range got {
+			phoneHolders[c.Phone] = c.ID
 		}
+	}
+	holderIDs := make([]int, 0, len(pinHolders)+len(phoneHolders))
+	for _, id := range pinHolders {
+		holderIDs = append(holderIDs, id)
+	}
+	for _, id := range phoneHolders {
+		holderIDs = append(holderIDs, id)
+	}
+	seen := map[int]bool{}
+	if len(holderIDs) > 0 {
+		ids, err := tx.Courier.Query().Where(courier.IDIn(holderIDs...)).IDs(ctx) // under the viewer's scope
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			seen[id] = true
+		}
+	}
+	elsewhere := func(g good, field, value string, id int) {
+		e := errTakenElsewhere[field]
+		rep.Failed++
+		rep.Errors = append(rep.Errors, ImportError{Row: seenPIN[g.v.pinfl], Column: field, Key: e.Key, Message: e.Message})
+		rep.elsewhere = append(rep.elsewhere, &takenElsewhere{err: e, holder: id, field: field, value: value})
 	}
 	var create []good
 	for _, g := range goods {
+		pinID, pinTaken := pinHolders[g.v.pinfl]
+		phoneID, phoneTaken := phoneHolders[g.v.phone]
 		switch {
-		case existing[g.v.pinfl]:
+		case pinTaken && !seen[pinID]:
+			elsewhere(g, "pinfl", g.v.pinfl, pinID)
+		case pinTaken:
 			rep.Unchanged++
-		case phones[g.v.phone]:
+		case phoneTaken && !seen[phoneID]:
+			elsewhere(g, "phone", g.v.phone, phoneID)
+		case phoneTaken:
 			rep.Failed++
 			rep.Errors = append(rep.Errors, ImportError{Row: seenPIN[g.v.pinfl], Column: "phone", Key: "courier.duplicate", Message: "phone is already registered to a courier"})
 		default:

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
 )
@@ -86,6 +87,56 @@ func TestValueHeldInAnotherPartnerRevealsNothingAndIsAudited(t *testing.T) {
 		}
 		if r := e.gql(manager, q); r.code() != "FORBIDDEN" {
 			t.Errorf("a manager reading the audit trail: %s", r.Raw)
+		}
+	})
+}
+
+// The import was a second way to probe: a row with another partner's PINFL
+// came back "unchanged" (so it exists) and was not audited. It is now the
+// same refusal as onboarding's, audited, on both databases; the owner, who
+// sees the holder, still gets "unchanged".
+func TestImportDoesNotProbeOtherPartnersCouriers(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		owner := e.token(authz.Owner, authz.Scope{})
+		theirs, ours := e.geo(), e.geo()
+		_, pin := e.onboardIn(owner, fmt.Sprint(theirs.partner), fmt.Sprint(theirs.branch))
+		manager := e.token(authz.Manager, authz.Scope{Partners: []int{ours.partner}})
+		ourName := e.db.Client.Partner.GetX(authtest.Sys(), ours.partner).Name
+		csv := fmt.Sprintf("last_name,first_name,phone,pinfl,transport_type,partner\nЮсупов,Бобур,+998935550031,%s,foot,%s\n", pin, ourName)
+		const q = `mutation($file: Upload!) { importCouriers(file: $file, dryRun: true) { unchanged failed errors { key } } }`
+		type report struct {
+			Unchanged, Failed int
+			Errors            []struct{ Key string }
+		}
+		run := func(tok string) report {
+			t.Helper()
+			r := e.upload(tok, q, "couriers.csv", []byte(csv), nil)
+			if len(r.Errors) > 0 {
+				t.Fatalf("import: %s", r.Raw)
+			}
+			var rep report
+			_ = json.Unmarshal(r.Data["importCouriers"], &rep)
+			return rep
+		}
+		if rep := run(manager); rep.Unchanged != 0 || rep.Failed != 1 || len(rep.Errors) != 1 || rep.Errors[0].Key != "courier.pinflTakenElsewhere" {
+			t.Errorf("manager importing another partner's PINFL: %+v, want one row refused with courier.pinflTakenElsewhere", rep)
+		}
+		if rep := run(owner); rep.Unchanged != 1 || rep.Failed != 0 {
+			t.Errorf("owner importing a registered PINFL: %+v, want it unchanged", rep)
+		}
+		var got struct {
+			Edges []struct {
+				Node struct{ Changes map[string]any }
+			}
+		}
+		_ = json.Unmarshal(e.mustGQL(owner, `{ auditEvents(where: {operation: "courier.pinflTakenElsewhere"}) { edges { node { changes } } } }`).Data["auditEvents"], &got)
+		found := false
+		for _, ed := range got.Edges {
+			found = found || ed.Node.Changes["attempted"] == "importCouriers"
+		}
+		if !found {
+			t.Errorf("the import attempt was not audited: %+v", got)
 		}
 	})
 }
