@@ -280,6 +280,21 @@ const en: TranslationMessages = {
                 unique: "Already used by another record",
                 reference: "The linked record does not exist",
             },
+            query: {
+                introspectionDisabled: "Schema introspection is disabled on this server",
+                pageTooLarge: "Too many rows asked for in one page (at most 500)",
+                tooComplex: "The query is too complex",
+                tooDeep: "The query is nested too deeply",
+                tooLarge: "The query is too large",
+                tooManyFields: "The query selects too many fields",
+            },
+            request: {
+                batch: "Send one request at a time",
+                malformed: "The request could not be read",
+                noQuery: "The request has no query",
+                tooLarge: "The request is too large",
+                unreadable: "The request body could not be read",
+            },
             auth: {
                 badHeader: "Malformed authorisation header",
                 invalidCredentials: "Wrong login or password",

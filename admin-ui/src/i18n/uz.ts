@@ -280,6 +280,21 @@ const uz: TranslationMessages = {
                 unique: "Boshqa yozuvda ishlatilgan",
                 reference: "Bog'langan yozuv topilmadi",
             },
+            query: {
+                introspectionDisabled: "Bu serverda sxema introspeksiyasi o‘chirilgan",
+                pageTooLarge: "Bir sahifada juda ko‘p qator so‘ralgan (ko‘pi bilan 500)",
+                tooComplex: "So‘rov juda murakkab",
+                tooDeep: "So‘rov juda chuqur joylashgan",
+                tooLarge: "So‘rov juda katta",
+                tooManyFields: "So‘rov juda ko‘p maydon tanlaydi",
+            },
+            request: {
+                batch: "So‘rovlarni bittadan yuboring",
+                malformed: "So‘rovni o‘qib bo‘lmadi",
+                noQuery: "So‘rovda query yo‘q",
+                tooLarge: "So‘rov juda katta",
+                unreadable: "So‘rov tanasini o‘qib bo‘lmadi",
+            },
             auth: {
                 badHeader: "Avtorizatsiya sarlavhasi noto'g'ri",
                 invalidCredentials: "Login yoki parol noto'g'ri",
