@@ -21,10 +21,16 @@ func TestSecurityReadingADossierIsAudited(t *testing.T) {
 		a := newAPI(t, d)
 		birth := time.Date(1991, 3, 4, 0, 0, 0, 0, time.UTC)
 		var c *ent.Courier
+		var partner int
 		authtest.Tx(t, a.db, func(ctx context.Context, tx *ent.Client) error {
-			var err error
+			p, err := tx.Partner.Create().SetName("Партнёр досье").Save(ctx)
+			if err != nil {
+				return err
+			}
+			partner = p.ID
 			c, err = tx.Courier.Create().SetLastName("Каримов").SetFirstName("Азиз").SetPhone("+998901112233").
-				SetPinfl(pinfl(birth, true, 7)).SetBirthDate(birth).SetTransportType(courier.TransportTypeFoot).Save(ctx)
+				SetPinfl(pinfl(birth, true, 7)).SetBirthDate(birth).SetTransportType(courier.TransportTypeFoot).
+				SetPartnerID(p.ID).Save(ctx)
 			return err
 		})
 		id := strconv.Itoa(c.ID)
@@ -33,8 +39,14 @@ func TestSecurityReadingADossierIsAudited(t *testing.T) {
 				Where(auditevent.Operation("Query.courierDossier"), auditevent.EntityID(c.ID)).
 				CountX(authtest.Sys())
 		}
-		manager := a.userToken(authz.Manager, authz.Scope{})
-		_ = a.postAs(manager, `query($id: ID!) { courierDossier(id: $id) { id } }`, map[string]any{"id": id})
+		// The manager is scoped to the courier's partner, so the read really
+		// happens (a refused read would prove nothing about auditing).
+		manager := a.userToken(authz.Manager, authz.Scope{Partners: []int{partner}})
+		var seen struct{ CourierDossier struct{ ID string } }
+		a.okAs(manager, `query($id: ID!) { courierDossier(id: $id) { id } }`, map[string]any{"id": id}, &seen)
+		if seen.CourierDossier.ID != id {
+			t.Fatalf("the manager did not read the dossier: %+v", seen)
+		}
 		if n := dossierReads(); n != 0 {
 			t.Fatalf("%d dossier events before security looked, want 0", n)
 		}
