@@ -140,5 +140,17 @@ func TestPartnerOutstandingFollowsTheViewersScope(t *testing.T) {
 				t.Errorf("a manager of another region sees %d units of %s", p.Units, p.Partner.Name)
 			}
 		}
+		// And the positive case: the courier's own partner's manager sees
+		// exactly the owner's figures for it.
+		holder := e.db.Client.Courier.GetX(authtest.Sys(), e.active)
+		if holder.PartnerID == nil {
+			t.Fatal("the active courier has no partner: the roll-up has nothing to scope by")
+		}
+		ours := authz.NewContext(context.Background(), &authz.Viewer{Kind: authz.KindUser, ID: 1, Role: authz.Manager,
+			Scope: authz.Scope{Partners: []int{*holder.PartnerID}}})
+		got, err := e.svc.PartnerRollup(ours)
+		if err != nil || len(got) != 1 || got[0].Units != 2 || got[0].Value != 500000 || got[0].Couriers != 1 {
+			t.Errorf("the partner's manager's roll-up: %+v, %v; want the owner's 2 units, 500000, 1 courier", got, err)
+		}
 	})
 }
