@@ -9,6 +9,7 @@ import (
 
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authsvc"
+	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
 )
 
@@ -92,5 +93,108 @@ func TestAccessTokenToleratesAFewSecondsOfClockSkew(t *testing.T) {
 	e.clock.Advance(4 * time.Second)
 	if e.accepts(t, tok.AccessToken) {
 		t.Error("access token 7 s after expiry accepted, want refused")
+	}
+}
+
+// TestAPITokenLastUseIsKeptToTheMinute: the first use is recorded, uses
+// within a minute of the recorded one are not written again, a later use is.
+//
+// It fails today, so it is skipped until the fix: the update runs outside a
+// transaction, the audit hook refuses it (audit.ErrNoTransaction), and
+// authenticateAPIToken discards the error, so lastUsedAt is never written.
+func TestAPITokenLastUseIsKeptToTheMinute(t *testing.T) {
+	t.Skip("KNOWN DEFECT: ApiToken.lastUsedAt is never written (audit.ErrNoTransaction discarded in authenticateAPIToken); remove this skip with the fix")
+	e := newEnv(t, "sqlite3", authsvc.Config{})
+	secret := authtest.Token(t, e.svc, authz.Integrator, authz.Scope{})
+	lastUsed := func() time.Time {
+		t.Helper()
+		v, err := e.svc.Authenticate(context.Background(), secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := e.db.Client.ApiToken.Get(authtest.Sys(), v.ID)
+		if err != nil || tok.LastUsedAt == nil {
+			t.Fatalf("token %d: %v, last used %v", v.ID, err, tok)
+		}
+		return *tok.LastUsedAt
+	}
+	near := func(a, b time.Time) bool { return a.Sub(b).Abs() < time.Millisecond }
+	first := e.clock.Now()
+	if got := lastUsed(); !near(got, first) {
+		t.Errorf("first use recorded at %v, want %v", got, first)
+	}
+	e.clock.Advance(30 * time.Second)
+	if got := lastUsed(); !near(got, first) {
+		t.Errorf("use 30 s later rewrote last use to %v, want it kept at %v", got, first)
+	}
+	e.clock.Advance(time.Minute)
+	if got, want := lastUsed(), e.clock.Now(); !near(got, want) {
+		t.Errorf("use 90 s later: last use %v, want %v", got, want)
+	}
+}
+
+// TestAPITokenSeesFullPersonalDataByRoleOrGrant: a token of a role that sees
+// full PINFL sees it; an integrator token only when granted.
+func TestAPITokenSeesFullPersonalDataByRoleOrGrant(t *testing.T) {
+	e := newEnv(t, "sqlite3", authsvc.Config{})
+	for role, want := range map[authz.Role]bool{authz.Manager: true, authz.Integrator: false, authz.Warehouse: false} {
+		v, err := e.svc.Authenticate(context.Background(), authtest.Token(t, e.svc, role, authz.Scope{}))
+		if err != nil || v.PII != want {
+			t.Errorf("%s token: PII %v (%v), want %v", role, v.PII, err, want)
+		}
+	}
+}
+
+// TestDefaultLockoutLastsFifteenMinutes: with the default throttle, the
+// tenth failure in a row locks the login for 15 minutes.
+func TestDefaultLockoutLastsFifteenMinutes(t *testing.T) {
+	e := newEnv(t, "sqlite3", authsvc.Config{})
+	ctx := context.Background()
+	u := authtest.User(t, e.svc, authz.Manager, authz.Scope{})
+	for failures := 0; failures < 10; {
+		_, err := e.svc.Login(ctx, u.Login, "wrong-password-123")
+		var ae *apperr.Error
+		switch {
+		case errors.Is(err, authsvc.ErrInvalidCredentials):
+			failures++
+		case errors.As(err, &ae) && ae.Key == "auth.tooManyAttempts":
+			e.clock.Advance(time.Duration(ae.Details["retryAfterSeconds"].(int)) * time.Second)
+		default:
+			t.Fatalf("after %d failures: %v", failures, err)
+		}
+	}
+	_, err := e.svc.Login(ctx, u.Login, authtest.Password)
+	if secs := rateLimit(t, err, "auth.locked"); secs != 15*60 {
+		t.Errorf("locked for %d s, want %d", secs, 15*60)
+	}
+}
+
+// TestFailuresCountForExactlyTheWindow: a failure counts towards the
+// lockout until it is older than Window.
+func TestFailuresCountForExactlyTheWindow(t *testing.T) {
+	for _, tt := range []struct {
+		after  time.Duration
+		locked bool
+	}{
+		{10 * time.Minute, true},
+		{10*time.Minute + time.Second, false},
+	} {
+		e := newEnv(t, "sqlite3", authsvc.Config{Throttle: authsvc.ThrottleConfig{
+			FreeFailures: 5, LoginLockout: 2, AddressLockout: 1000, Window: 10 * time.Minute,
+		}})
+		ctx := context.Background()
+		u := authtest.User(t, e.svc, authz.Manager, authz.Scope{})
+		for range 2 {
+			if _, err := e.svc.Login(ctx, u.Login, "wrong-password-123"); !errors.Is(err, authsvc.ErrInvalidCredentials) {
+				t.Fatalf("failure: %v, want ErrInvalidCredentials", err)
+			}
+			e.clock.Advance(tt.after)
+		}
+		_, err := e.svc.Login(ctx, u.Login, authtest.Password)
+		if tt.locked {
+			rateLimit(t, err, "auth.locked")
+		} else if err != nil {
+			t.Errorf("second failure %v after the first: %v, want it to count alone (no lockout)", tt.after, err)
+		}
 	}
 }
