@@ -11,6 +11,7 @@ import (
 	"github.com/mycourier/mycourier/internal/authsvc"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
+	"github.com/mycourier/mycourier/internal/platform/reqinfo"
 )
 
 // TestPasswordPolicyAtItsEdges: each rule of the password policy at the
@@ -195,6 +196,25 @@ func TestFailuresCountForExactlyTheWindow(t *testing.T) {
 			rateLimit(t, err, "auth.locked")
 		} else if err != nil {
 			t.Errorf("second failure %v after the first: %v, want it to count alone (no lockout)", tt.after, err)
+		}
+	}
+}
+
+// TestSuccessfulSignInsDoNotAddUpAgainstTheirAddress: every attempt books a
+// failure against its address before the password is checked; a successful
+// one gives it back, so an office signing in all day is never locked out.
+func TestSuccessfulSignInsDoNotAddUpAgainstTheirAddress(t *testing.T) {
+	e := newEnv(t, "sqlite3", authsvc.Config{Throttle: authsvc.ThrottleConfig{
+		FreeFailures: 100, LoginLockout: 100, AddressLockout: 3, LockoutFor: time.Minute,
+	}})
+	office := reqinfo.With(context.Background(), reqinfo.Info{ClientIP: "203.0.113.9"})
+	u := authtest.User(t, e.svc, authz.Manager, authz.Scope{})
+	if _, err := e.svc.Login(office, u.Login, "wrong-password-123"); !errors.Is(err, authsvc.ErrInvalidCredentials) {
+		t.Fatalf("wrong password: %v, want ErrInvalidCredentials", err)
+	}
+	for i := range 5 {
+		if _, err := e.svc.Login(office, u.Login, authtest.Password); err != nil {
+			t.Fatalf("sign-in %d from the office: %v, want accepted", i+1, err)
 		}
 	}
 }
