@@ -3,10 +3,12 @@ package authsvc_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authsvc"
 	"github.com/mycourier/mycourier/internal/authtest"
@@ -216,5 +218,46 @@ func TestSuccessfulSignInsDoNotAddUpAgainstTheirAddress(t *testing.T) {
 		if _, err := e.svc.Login(office, u.Login, authtest.Password); err != nil {
 			t.Fatalf("sign-in %d from the office: %v, want accepted", i+1, err)
 		}
+	}
+}
+
+// TestCreateUserKeepsItsScopeAndRefusesAWeakPassword: the partners,
+// regions and warehouses a user is created with are the scope they sign in
+// with; a user created without lists has none; a password the policy
+// refuses creates no user and names the field.
+func TestCreateUserKeepsItsScopeAndRefusesAWeakPassword(t *testing.T) {
+	e := newEnv(t, "sqlite3", authsvc.Config{})
+	sys := authtest.Sys()
+	c := e.db.Client
+	var region, partner, wh int
+	authtest.Tx(t, e.db, func(ctx context.Context, c *ent.Client) error {
+		region = c.Region.Create().SetName("Ташкент").SetCode("TAS").SaveX(ctx).ID
+		partner = c.Partner.Create().SetName("Партнёр").SaveX(ctx).ID
+		branch := c.Branch.Create().SetName("Филиал").SetCode("TAS-1").SetRegionID(region).SaveX(ctx)
+		wh = c.Warehouse.Create().SetName("Склад").SetCode("W1").SetBranchID(branch.ID).SaveX(ctx).ID
+		return nil
+	})
+
+	scoped := authtest.User(t, e.svc, authz.Manager, authz.Scope{Partners: []int{partner}, Regions: []int{region}, Warehouses: []int{wh}})
+	v, err := e.svc.Authenticate(context.Background(), e.login(t, scoped.Login, authtest.Password).AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := authz.Scope{Partners: []int{partner}, Regions: []int{region}, Warehouses: []int{wh}}
+	if !slices.Equal(v.Scope.Partners, want.Partners) || !slices.Equal(v.Scope.Regions, want.Regions) || !slices.Equal(v.Scope.Warehouses, want.Warehouses) {
+		t.Errorf("signed-in scope %+v, want %+v", v.Scope, want)
+	}
+
+	name, role := "Без области", authz.Owner
+	if _, err := e.svc.CreateUser(sys, authsvc.UserInput{Login: "no-scope", FullName: &name, Role: &role}, authtest.Password); err != nil {
+		t.Errorf("user without scope lists: %v, want created", err)
+	}
+
+	_, err = e.svc.CreateUser(sys, authsvc.UserInput{Login: "weak", FullName: &name, Role: &role}, "short")
+	if inv, ok := apperr.As[apperr.Invalid](err); !ok || inv.Fields["password"].Key != "password.tooShort" {
+		t.Errorf("weak password: %v, want password.tooShort on field password", err)
+	}
+	if n := c.User.Query().CountX(sys); n != 2 {
+		t.Errorf("%d users, want 2 (the weak password created none)", n)
 	}
 }
