@@ -261,3 +261,54 @@ func TestCreateUserKeepsItsScopeAndRefusesAWeakPassword(t *testing.T) {
 		t.Errorf("%d users, want 2 (the weak password created none)", n)
 	}
 }
+
+// TestDisablingAUserEndsTheirSessionsAndOtherEditsDoNot: a user disabled and
+// enabled again must sign in afresh (their refresh tokens were revoked); a
+// rename leaves their sessions alone.
+func TestDisablingAUserEndsTheirSessionsAndOtherEditsDoNot(t *testing.T) {
+	e := newEnv(t, "sqlite3", authsvc.Config{})
+	sys, ctx := authtest.Sys(), context.Background()
+	u, tok := e.signIn(t, authz.Warehouse)
+	name := "Новое имя"
+	if _, err := e.svc.UpdateUser(sys, u.ID, authsvc.UserInput{FullName: &name}); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := e.svc.Refresh(ctx, tok.RefreshToken)
+	if err != nil {
+		t.Fatalf("refresh after a rename: %v, want accepted", err)
+	}
+	off, on := false, true
+	for _, active := range []*bool{&off, &on} {
+		if _, err := e.svc.UpdateUser(sys, u.ID, authsvc.UserInput{Active: active}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.svc.Refresh(ctx, tok.RefreshToken); !errors.Is(err, authsvc.ErrInvalidToken) {
+		t.Errorf("refresh token from before the user was disabled: %v, want %v", err, authsvc.ErrInvalidToken)
+	}
+	e.login(t, u.Login, authtest.Password)
+}
+
+// TestAPITokenRecordsTheUserWhoCreatedIt: made by a signed-in user, the
+// token names them; made by mycourier itself (CLI), nobody.
+func TestAPITokenRecordsTheUserWhoCreatedIt(t *testing.T) {
+	e := newEnv(t, "sqlite3", authsvc.Config{})
+	_, tok := e.signIn(t, authz.Owner)
+	in := authsvc.APITokenInput{Name: "1C", Role: authz.Integrator, ExpiresAt: e.clock.Now().Add(time.Hour)}
+	owner := e.viewerCtx(t, tok.AccessToken)
+	_, byUser, err := e.svc.CreateAPIToken(owner, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := authz.FromContext(owner); byUser.CreatedByID == nil || *byUser.CreatedByID != v.ID {
+		t.Errorf("token made by user %d records creator %v", v.ID, byUser.CreatedByID)
+	}
+	in.Name = "CLI"
+	_, bySystem, err := e.svc.CreateAPIToken(authtest.Sys(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bySystem.CreatedByID != nil {
+		t.Errorf("token made by the system records creator %d, want none", *bySystem.CreatedByID)
+	}
+}
