@@ -168,3 +168,14 @@ func TestViewerIs(t *testing.T) {
 		t.Error("no viewer has the owner role")
 	}
 }
+
+// TestEveryReadableEntityHasAScope: an entity some role may read must say
+// how its rows fall in a scope; the read policy otherwise refuses it to
+// every restricted viewer, which is a rule nobody decided.
+func TestEveryReadableEntityHasAScope(t *testing.T) {
+	for entity, rule := range authz.Entities {
+		if _, ok := authz.Scoped[entity]; !ok && len(rule.Read) > 0 {
+			t.Errorf("%s is readable by %v but has no entry in authz.Scoped", entity, rule.Read)
+		}
+	}
+}
