@@ -124,7 +124,9 @@ fuzz: ## short fuzz runs of the validators and parsers
 # mutants they cover fails. It is NOT part of `make test`: every mutant
 # recompiles and reruns a whole package, so the service packages take hours
 # on two cores. It runs on demand and nightly (.github/workflows/mutation.yml);
-# one package: `make mutation MUTATION_PKGS=internal/pinfl`.
+# one package: `make mutation MUTATION_PKGS=internal/pinfl`; more gremlins
+# flags through MUTATION_FLAGS, e.g. to leave files out (paths relative to
+# the package): MUTATION_FLAGS="--exclude-files '^(import|export)\.go'".
 #
 # How it is made affordable, stated here because it differs from `make test`:
 # - MYCOURIER_TEST_DIALECTS=sqlite3 skips the PostgreSQL half of the database
@@ -139,6 +141,7 @@ GREMLINS          := github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
 MUTATION_PKGS     ?= internal/pinfl internal/phone internal/authz internal/couriersvc internal/stocksvc internal/authsvc
 MUTATION_EFFICACY ?= 85
 MUTATION_WORKERS  ?= 1
+MUTATION_FLAGS    ?=
 MUTATION_OUT      ?= $(CURDIR)/bin/mutation
 mutation: ## mutation testing of the rule packages (slow: on demand and nightly, not in `make test`)
 	@set -e; mkdir -p $(MUTATION_OUT); \
@@ -151,7 +154,7 @@ mutation: ## mutation testing of the rule packages (slow: on demand and nightly,
 		start=$$(date +%s); \
 		(cd "$$src" && GOFLAGS="$$GOFLAGS -trimpath" MYCOURIER_TEST_DIALECTS=sqlite3 $(GO) run $(GREMLINS) unleash \
 			--workers $(MUTATION_WORKERS) --threshold-efficacy $(MUTATION_EFFICACY) \
-			--output $(MUTATION_OUT)/$$name.json "$$src/$$p") || failed="$$failed $$p"; \
+			--output $(MUTATION_OUT)/$$name.json $(MUTATION_FLAGS) "$$src/$$p") || failed="$$failed $$p"; \
 		echo "== mutation $$p: $$(( $$(date +%s) - start ))s"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "mutation: under $(MUTATION_EFFICACY)% efficacy (or failed):$$failed"; exit 1; fi

@@ -1011,3 +1011,43 @@ func TestOutOfScopeSaysSo(t *testing.T) {
 		}
 	})
 }
+
+// TestRehireNamesTheCourierWhoNowHoldsThePhone: a fired courier's number
+// may go to someone else; rehiring the fired one then fails with the
+// conflict naming the new holder, as onboarding does.
+func TestRehireNamesTheCourierWhoNowHoldsThePhone(t *testing.T) {
+	e := newEnv(t, "sqlite3")
+	fired := e.to(t, courier.StatusFired)
+	in := e.input(t)
+	in.Phone = fired.Phone
+	holder, err := e.svc.Onboard(e.ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.svc.Rehire(e.ctx, fired.ID, couriersvc.TransitionInput{})
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || ae.Code != apperr.CodeConflict || ae.Details["field"] != "phone" || ae.Details["holderId"] != fmt.Sprint(holder.ID) {
+		t.Fatalf("rehire with the phone now held by courier %d: got %v (%+v), want CONFLICT on phone naming the holder", holder.ID, err, ae)
+	}
+}
+
+// TestActivationRecordsTheHireDateAndRehireStartsAfresh: the first
+// activation is the hire date; a rehired courier has none until activated
+// again.
+func TestActivationRecordsTheHireDateAndRehireStartsAfresh(t *testing.T) {
+	e := newEnv(t, "sqlite3")
+	c := e.to(t, courier.StatusActive)
+	if c.HiredAt == nil || time.Since(*c.HiredAt).Abs() > time.Minute {
+		t.Fatalf("active courier hired at %v, want the activation time", c.HiredAt)
+	}
+	c, err := e.svc.Fire(e.ctx, c.ID, couriersvc.TransitionInput{Reason: "own_wish", Comment: "заявление"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err = e.svc.Rehire(e.ctx, c.ID, couriersvc.TransitionInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if c.HiredAt != nil {
+		t.Errorf("rehired courier hired at %v, want none until activated", *c.HiredAt)
+	}
+}
