@@ -1051,3 +1051,18 @@ func TestActivationRecordsTheHireDateAndRehireStartsAfresh(t *testing.T) {
 		t.Errorf("rehired courier hired at %v, want none until activated", *c.HiredAt)
 	}
 }
+
+// TestTransitionCommentMayHaveUpTo1000Characters: counted in characters
+// (Cyrillic is two bytes each), 1000 is accepted and 1001 refused.
+func TestTransitionCommentMayHaveUpTo1000Characters(t *testing.T) {
+	e := newEnv(t, "sqlite3")
+	c := e.to(t, courier.StatusActive)
+	long := strings.Repeat("ж", 1001)
+	_, err := e.svc.Block(e.ctx, c.ID, couriersvc.TransitionInput{Reason: "no_show", Comment: long})
+	if inv, ok := apperr.As[apperr.Invalid](err); !ok || inv.Fields["comment"].Key != "validation.tooLong" {
+		t.Fatalf("1001-character comment: %v, want validation.tooLong on comment", err)
+	}
+	if _, err := e.svc.Block(e.ctx, c.ID, couriersvc.TransitionInput{Reason: "no_show", Comment: long[:len(long)-len("ж")]}); err != nil {
+		t.Errorf("1000-character comment: %v, want accepted", err)
+	}
+}
