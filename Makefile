@@ -142,6 +142,10 @@ MUTATION_PKGS     ?= internal/pinfl internal/phone internal/authz internal/couri
 MUTATION_EFFICACY ?= 85
 MUTATION_WORKERS  ?= 1
 MUTATION_FLAGS    ?=
+# A mutant's run recompiles the package and its dependents, while the
+# coverage run that sets gremlins' clock (timeout = its time × this) may have
+# found everything compiled: 3, gremlins' default, timed good mutants out.
+MUTATION_TIMEOUT_COEFFICIENT ?= 10
 MUTATION_OUT      ?= $(CURDIR)/bin/mutation
 mutation: ## mutation testing of the rule packages (slow: on demand and nightly, not in `make test`)
 	@set -e; mkdir -p $(MUTATION_OUT); \
@@ -153,7 +157,7 @@ mutation: ## mutation testing of the rule packages (slow: on demand and nightly,
 		echo "== mutation $$p"; \
 		start=$$(date +%s); \
 		(cd "$$src" && GOFLAGS="$$GOFLAGS -trimpath" MYCOURIER_TEST_DIALECTS=sqlite3 $(GO) run $(GREMLINS) unleash \
-			--workers $(MUTATION_WORKERS) --threshold-efficacy $(MUTATION_EFFICACY) \
+			--workers $(MUTATION_WORKERS) --timeout-coefficient $(MUTATION_TIMEOUT_COEFFICIENT) --threshold-efficacy $(MUTATION_EFFICACY) \
 			--output $(MUTATION_OUT)/$$name.json $(MUTATION_FLAGS) "$$src/$$p") || failed="$$failed $$p"; \
 		echo "== mutation $$p: $$(( $$(date +%s) - start ))s"; \
 	done; \
