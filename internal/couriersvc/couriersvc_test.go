@@ -518,8 +518,8 @@ func TestTransitionRules(t *testing.T) {
 		})
 		t.Run("do-not-rehire blocks rehire", func(t *testing.T) {
 			c := e.to(t, courier.StatusFired)
-			if _, err := e.svc.SetDoNotRehire(e.ctx, c.ID, true); err != nil {
-				t.Fatal(err)
+			if got, err := e.svc.SetDoNotRehire(e.ctx, c.ID, true); err != nil || got == nil || !got.DoNotRehire {
+				t.Fatalf("SetDoNotRehire = %+v, %v; want the courier flagged", got, err)
 			}
 			if _, err := e.svc.Rehire(e.ctx, c.ID, couriersvc.TransitionInput{}); !errors.Is(err, couriersvc.ErrDoNotRehire) {
 				t.Errorf("got %v, want do-not-rehire", err)
