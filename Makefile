@@ -12,7 +12,7 @@ FUZZTIME  ?= 20000x
 
 SQUAWK    := .tools/node_modules/.bin/squawk
 
-.PHONY: help run build ui ui-if-node ui-test image-package test-rollout test vet staticcheck rowscheck unit tools generate check-generated migration schema bench seed-bench fuzz clean schema-check release-schema vulncheck gosec
+.PHONY: help run build ui ui-if-node ui-test image-package test-rollout test vet staticcheck rowscheck unit tools generate check-generated migration schema bench seed-bench fuzz clean schema-check release-schema vulncheck gosec mutation
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -115,6 +115,56 @@ fuzz: ## short fuzz runs of the validators and parsers
 			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$target || exit 1; \
 		done; \
 	done
+
+# Mutation testing (issue 13): gremlins breaks the rules in the packages that
+# hold them (a < becomes <=, a + a -, a condition negated), one mutant at a
+# time, and reruns that package's tests; a mutant the tests do not notice
+# "lives". A package whose tests kill under MUTATION_EFFICACY percent of the
+# mutants they cover fails. It is NOT part of `make test`: every mutant
+# recompiles and reruns a whole package, so the service packages take hours
+# on two cores. It runs on demand and nightly (.github/workflows/mutation.yml);
+# one package: `make mutation MUTATION_PKGS=internal/pinfl`; more gremlins
+# flags through MUTATION_FLAGS, e.g. to leave files out (paths relative to
+# the package): MUTATION_FLAGS="--exclude-files '^(import|export)\.go'".
+#
+# How it is made affordable, stated here because it differs from `make test`:
+# - MYCOURIER_TEST_DIALECTS=sqlite3 skips the PostgreSQL half of the database
+#   tests (loudly, see internal/dbtest) UNDER THIS TARGET ONLY: the mutated
+#   rules are Go code that behaves the same on both databases, and `make test`
+#   still runs both.
+# - gremlins copies the module once per worker; the copy is made from the
+#   files git knows (no node_modules, bin, data), and -trimpath lets the copy
+#   reuse the build cache of the original instead of compiling ent again.
+# Reports (JSON, every mutant with its status) go to $(MUTATION_OUT). The gate
+# reads the report: gremlins v0.6.0 ignores --threshold-efficacy given as a
+# flag (viper hands the float flag back as a string, which it drops).
+GREMLINS          := github.com/go-gremlins/gremlins/cmd/gremlins@v0.6.0
+MUTATION_PKGS     ?= internal/pinfl internal/phone internal/authz internal/couriersvc internal/stocksvc internal/authsvc
+MUTATION_EFFICACY ?= 85
+MUTATION_WORKERS  ?= 1
+MUTATION_FLAGS    ?=
+# A mutant's run recompiles the package and its dependents, while the
+# coverage run that sets gremlins' clock (timeout = its time × this) may have
+# found everything compiled: 3, gremlins' default, timed good mutants out.
+MUTATION_TIMEOUT_COEFFICIENT ?= 10
+MUTATION_OUT      ?= $(CURDIR)/bin/mutation
+mutation: ## mutation testing of the rule packages (slow: on demand and nightly, not in `make test`)
+	@set -e; mkdir -p $(MUTATION_OUT); \
+	src=$$(mktemp -d); trap 'rm -rf "$$src"' EXIT; \
+	git ls-files -z --cached --others --exclude-standard | tar --null -T - --ignore-failed-read -cf - | tar -C "$$src" -xf -; \
+	failed=""; \
+	for p in $(MUTATION_PKGS); do \
+		name=$$(echo $$p | tr / _); report=$(MUTATION_OUT)/$$name.json; rm -f "$$report"; \
+		echo "== mutation $$p"; \
+		start=$$(date +%s); \
+		(cd "$$src" && GOFLAGS="$$GOFLAGS -trimpath" MYCOURIER_TEST_DIALECTS=sqlite3 $(GO) run $(GREMLINS) unleash \
+			--workers $(MUTATION_WORKERS) --timeout-coefficient $(MUTATION_TIMEOUT_COEFFICIENT) \
+			--output "$$report" $(MUTATION_FLAGS) "$$src/$$p") || failed="$$failed $$p(gremlins failed)"; \
+		eff=$$(sed -n 's/.*"test_efficacy":\([0-9.]*\).*/\1/p' "$$report" 2>/dev/null); \
+		echo "== mutation $$p: efficacy $${eff:-?}% (gate $(MUTATION_EFFICACY)%), $$(( $$(date +%s) - start ))s"; \
+		awk -v e="$$eff" -v t=$(MUTATION_EFFICACY) 'BEGIN { exit !(e != "" && e + 0 >= t + 0) }' || failed="$$failed $$p($${eff:-?}%)"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "mutation: under $(MUTATION_EFFICACY)% efficacy:$$failed"; exit 1; fi
 
 generate: ## regenerate ent, entgql and gqlgen code
 	$(GO) generate ./...

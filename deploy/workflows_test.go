@@ -98,6 +98,21 @@ func TestWorkflowsLintCleanAndCoverThePipeline(t *testing.T) {
 	if !strings.Contains(runs(job(ci, "rollout")), "make test-rollout") {
 		t.Error("ci must run the rollout test")
 	}
+	// Mutation testing is too slow for every push: it runs nightly, and
+	// never inside `make test` (which would put it back into every push).
+	if mut := wfs["mutation"]; mut == nil || mut.On == nil || !strings.Contains(runs(job(mut, "mutation")), "make mutation") {
+		t.Error("mutation.yml must run `make mutation`")
+	} else {
+		var nightly bool
+		for _, e := range mut.On {
+			if s, ok := e.(*actionlint.ScheduledEvent); ok && len(s.Schedules) > 0 {
+				nightly = true
+			}
+		}
+		if !nightly {
+			t.Error("mutation.yml must run on a schedule")
+		}
+	}
 
 	img := job(deliver, "image")
 	if r := runs(img); !strings.Contains(r, "build") || !strings.Contains(r, "docker push") {

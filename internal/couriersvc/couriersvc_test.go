@@ -518,8 +518,8 @@ func TestTransitionRules(t *testing.T) {
 		})
 		t.Run("do-not-rehire blocks rehire", func(t *testing.T) {
 			c := e.to(t, courier.StatusFired)
-			if _, err := e.svc.SetDoNotRehire(e.ctx, c.ID, true); err != nil {
-				t.Fatal(err)
+			if got, err := e.svc.SetDoNotRehire(e.ctx, c.ID, true); err != nil || got == nil || !got.DoNotRehire {
+				t.Fatalf("SetDoNotRehire = %+v, %v; want the courier flagged", got, err)
 			}
 			if _, err := e.svc.Rehire(e.ctx, c.ID, couriersvc.TransitionInput{}); !errors.Is(err, couriersvc.ErrDoNotRehire) {
 				t.Errorf("got %v, want do-not-rehire", err)
@@ -1010,4 +1010,59 @@ func TestOutOfScopeSaysSo(t *testing.T) {
 			t.Errorf("import for another partner: errors %+v, want one partner.outOfScope", rep.Errors)
 		}
 	})
+}
+
+// TestRehireNamesTheCourierWhoNowHoldsThePhone: a fired courier's number
+// may go to someone else; rehiring the fired one then fails with the
+// conflict naming the new holder, as onboarding does.
+func TestRehireNamesTheCourierWhoNowHoldsThePhone(t *testing.T) {
+	e := newEnv(t, "sqlite3")
+	fired := e.to(t, courier.StatusFired)
+	in := e.input(t)
+	in.Phone = fired.Phone
+	holder, err := e.svc.Onboard(e.ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.svc.Rehire(e.ctx, fired.ID, couriersvc.TransitionInput{})
+	var ae *apperr.Error
+	if !errors.As(err, &ae) || ae.Code != apperr.CodeConflict || ae.Details["field"] != "phone" || ae.Details["holderId"] != fmt.Sprint(holder.ID) {
+		t.Fatalf("rehire with the phone now held by courier %d: got %v (%+v), want CONFLICT on phone naming the holder", holder.ID, err, ae)
+	}
+}
+
+// TestActivationRecordsTheHireDateAndRehireStartsAfresh: the first
+// activation is the hire date; a rehired courier has none until activated
+// again.
+func TestActivationRecordsTheHireDateAndRehireStartsAfresh(t *testing.T) {
+	e := newEnv(t, "sqlite3")
+	c := e.to(t, courier.StatusActive)
+	if c.HiredAt == nil || time.Since(*c.HiredAt).Abs() > time.Minute {
+		t.Fatalf("active courier hired at %v, want the activation time", c.HiredAt)
+	}
+	c, err := e.svc.Fire(e.ctx, c.ID, couriersvc.TransitionInput{Reason: "own_wish", Comment: "заявление"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c, err = e.svc.Rehire(e.ctx, c.ID, couriersvc.TransitionInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if c.HiredAt != nil {
+		t.Errorf("rehired courier hired at %v, want none until activated", *c.HiredAt)
+	}
+}
+
+// TestTransitionCommentMayHaveUpTo1000Characters: counted in characters
+// (Cyrillic is two bytes each), 1000 is accepted and 1001 refused.
+func TestTransitionCommentMayHaveUpTo1000Characters(t *testing.T) {
+	e := newEnv(t, "sqlite3")
+	c := e.to(t, courier.StatusActive)
+	long := strings.Repeat("ж", 1001)
+	_, err := e.svc.Block(e.ctx, c.ID, couriersvc.TransitionInput{Reason: "no_show", Comment: long})
+	if inv, ok := apperr.As[apperr.Invalid](err); !ok || inv.Fields["comment"].Key != "validation.tooLong" {
+		t.Fatalf("1001-character comment: %v, want validation.tooLong on comment", err)
+	}
+	if _, err := e.svc.Block(e.ctx, c.ID, couriersvc.TransitionInput{Reason: "no_show", Comment: long[:len(long)-len("ж")]}); err != nil {
+		t.Errorf("1000-character comment: %v, want accepted", err)
+	}
 }

@@ -116,6 +116,14 @@ func TestNormalizeName(t *testing.T) {
 		{"--", "", "name.invalidChars"},
 		{"Ka-", "", "name.invalidChars"},
 		{"كريم", "", "name.invalidChars"},
+		// The edges: 2 letters and 100 characters are accepted.
+		{"Ли", "Ли", ""},
+		{strings.Repeat("а", 100), strings.Repeat("а", 100), ""},
+		// A hyphen or apostrophe may not start a name or follow a separator.
+		{"'Karim", "", "name.invalidChars"},
+		{"-Karim", "", "name.invalidChars"},
+		{"Ka--ya", "", "name.invalidChars"},
+		{"Петров -Водкин", "", "name.invalidChars"},
 	} {
 		got, e := couriersvc.NormalizeName(tc.in, true)
 		key := ""
@@ -138,6 +146,22 @@ func TestCheckBirthDate(t *testing.T) {
 	young, _ := pinfl.Make(time.Date(2010, 1, 1, 0, 0, 0, 0, time.UTC), pinfl.Female, 1)
 	if _, e := couriersvc.CheckBirthDate(nil, young, true, now); e == nil || e.Key != "birthDate.age" {
 		t.Errorf("16-year-old: got %v", e)
+	}
+	// The age limits are inclusive: 18 and 75 on the day of the check.
+	for _, tc := range []struct {
+		birth time.Time
+		ok    bool
+	}{
+		{time.Date(2008, 11, 25, 0, 0, 0, 0, time.UTC), true},  // 18 today
+		{time.Date(2008, 11, 26, 0, 0, 0, 0, time.UTC), false}, // 18 tomorrow
+		{time.Date(1951, 11, 25, 0, 0, 0, 0, time.UTC), true},  // 75 today
+		{time.Date(1950, 11, 26, 0, 0, 0, 0, time.UTC), true},  // 76 tomorrow
+		{time.Date(1950, 11, 25, 0, 0, 0, 0, time.UTC), false}, // 76 today
+	} {
+		birth := tc.birth
+		if _, e := couriersvc.CheckBirthDate(&birth, "", false, now); (e == nil) != tc.ok {
+			t.Errorf("born %s, checked %s: error %v, want accepted %v", birth.Format(time.DateOnly), now.Format(time.DateOnly), e, tc.ok)
+		}
 	}
 	d, e := couriersvc.CheckBirthDate(nil, pin, true, now)
 	if e != nil || d.Format("2006-01-02") != "1995-03-14" {

@@ -5,13 +5,22 @@
 // With CI=true an unreachable PostgreSQL fails the test; elsewhere it is
 // skipped with a loud message, so a laptop without PostgreSQL still runs the
 // SQLite half.
+//
+// MYCOURIER_TEST_DIALECTS (a comma-separated subset of "sqlite3,postgres")
+// narrows the dialects; the others are skipped with a loud message. Only
+// `make mutation` sets it (every mutant reruns a package's suite, and the
+// rules it mutates are Go code that behaves the same on both databases);
+// normal runs and CI's `make test` leave it unset and run both.
 package dbtest
 
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,6 +35,38 @@ const DefaultPostgresURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=
 
 // Dialects lists the databases every database test runs on.
 func Dialects() []string { return []string{dialect.SQLite, dialect.Postgres} }
+
+// DialectsEnv names the variable that narrows the dialects (see the package
+// comment).
+const DialectsEnv = "MYCOURIER_TEST_DIALECTS"
+
+// selected reports whether tests run on dialect d under DialectsEnv; a
+// value naming an unknown dialect is an error, so a typo cannot skip both.
+func selected(d string) (bool, error) {
+	v := os.Getenv(DialectsEnv)
+	if v == "" {
+		return true, nil
+	}
+	names := strings.Split(v, ",")
+	for _, n := range names {
+		if !slices.Contains(Dialects(), strings.TrimSpace(n)) {
+			return false, fmt.Errorf("dbtest: %s=%q: unknown dialect %q (want a subset of %s)", DialectsEnv, v, n, strings.Join(Dialects(), ","))
+		}
+	}
+	return slices.ContainsFunc(names, func(n string) bool { return strings.TrimSpace(n) == d }), nil
+}
+
+// skipUnselected skips t when DialectsEnv leaves dialect d out.
+func skipUnselected(t testing.TB, d string) {
+	t.Helper()
+	ok, err := selected(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok {
+		t.Skipf("dbtest: SKIPPING %s half: %s=%q (set by `make mutation` only)", d, DialectsEnv, os.Getenv(DialectsEnv))
+	}
+}
 
 // PostgresURL is the server tests create their databases on.
 func PostgresURL() string {
@@ -71,6 +112,7 @@ func New(t testing.TB, d string, opts ...Options) *database.DB {
 // removed when the test ends.
 func URL(t testing.TB, d string) string {
 	t.Helper()
+	skipUnselected(t, d)
 	switch d {
 	case dialect.SQLite:
 		return "sqlite://" + filepath.Join(t.TempDir(), "test.db")
@@ -113,6 +155,9 @@ func RequirePostgres(t testing.TB) {
 func Run(t *testing.T, f func(t *testing.T, d string)) {
 	t.Helper()
 	for _, d := range Dialects() {
-		t.Run(d, func(t *testing.T) { f(t, d) })
+		t.Run(d, func(t *testing.T) {
+			skipUnselected(t, d)
+			f(t, d)
+		})
 	}
 }

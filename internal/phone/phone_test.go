@@ -46,6 +46,21 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
+// TestNormalizeSaysHowManyDigitsFollowTheCountryCode: a number one digit
+// short or long after +998 is told so in digits, not in characters typed.
+func TestNormalizeSaysHowManyDigitsFollowTheCountryCode(t *testing.T) {
+	for in, want := range map[string]string{
+		"+998 90 123 45 6":   "got 8 digits after +998",
+		"+998 90 123 45 678": "got 10 digits after +998",
+		"90 123 45 6":        "got 8 digits",
+	} {
+		_, err := phone.Normalize(in)
+		if !errors.Is(err, phone.ErrLength) || !strings.HasSuffix(err.Error(), want) {
+			t.Errorf("Normalize(%q) error = %v, want %v ending in %q", in, err, phone.ErrLength, want)
+		}
+	}
+}
+
 func TestKnownOperator(t *testing.T) {
 	tests := []struct {
 		in   string

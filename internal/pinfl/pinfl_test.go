@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,6 +109,48 @@ func TestMakeRejectsUnencodable(t *testing.T) {
 	for _, tt := range tests {
 		if got, err := pinfl.Make(tt.birth, tt.g, tt.serial); !errors.Is(err, pinfl.ErrUnencodable) {
 			t.Errorf("%s: Make = %q, %v, want %v", tt.name, got, err, pinfl.ErrUnencodable)
+		}
+	}
+}
+
+// TestMakeAcceptsTheEdgesOfItsRanges pins the inclusive bounds: serials 0
+// and 999999, and the first and last encodable years, give valid PINFLs
+// carrying exactly the serial asked for.
+func TestMakeAcceptsTheEdgesOfItsRanges(t *testing.T) {
+	tests := []struct {
+		name   string
+		birth  time.Time
+		g      pinfl.Gender
+		serial int
+		want   string
+	}{
+		{"serial 0", time.Date(1990, 5, 15, 0, 0, 0, 0, time.UTC), pinfl.Male, 0, "3150590000000"},
+		{"serial 999999", time.Date(1990, 5, 15, 0, 0, 0, 0, time.UTC), pinfl.Female, 999999, "4150590999999"},
+		{"year 1800", time.Date(1800, 1, 1, 0, 0, 0, 0, time.UTC), pinfl.Male, 1, "1010100000001"},
+		{"year 2099", time.Date(2099, 12, 31, 0, 0, 0, 0, time.UTC), pinfl.Female, 1, "6311299000001"},
+	}
+	for _, tt := range tests {
+		got, err := pinfl.Make(tt.birth, tt.g, tt.serial)
+		if err != nil || len(got) != pinfl.Length || got[:pinfl.Length-1] != tt.want {
+			t.Errorf("%s: Make = %q, %v, want %s + check digit", tt.name, got, err, tt.want)
+			continue
+		}
+		if err := pinfl.Validate(got); err != nil {
+			t.Errorf("%s: Validate(Make = %q) = %v, want nil", tt.name, got, err)
+		}
+	}
+}
+
+// TestValidateNamesTheOffendingPosition: the message tells the user which
+// character (counted from 1) is not a digit.
+func TestValidateNamesTheOffendingPosition(t *testing.T) {
+	for in, want := range map[string]string{
+		"A1505901234568": "position 1",
+		"315059012345X8": "position 13",
+	} {
+		err := pinfl.Validate(in)
+		if !errors.Is(err, pinfl.ErrNotDigits) || !strings.HasSuffix(err.Error(), want) {
+			t.Errorf("Validate(%q) = %v, want %v ending in %q", in, err, pinfl.ErrNotDigits, want)
 		}
 	}
 }
