@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
@@ -101,5 +102,18 @@ func TestHandoverActCountsWhatChangedHands(t *testing.T) {
 	}
 	if want := map[string]int{"Термосумка ": 2, "Шлем SH-2026-0042": 1}; !maps.Equal(got, want) {
 		t.Errorf("act lines %v, want %v", got, want)
+	}
+}
+
+// TestKitLinesNeedAPositiveQuantity: a kit line of 0 pieces is refused
+// like a negative one, naming the line.
+func TestKitLinesNeedAPositiveQuantity(t *testing.T) {
+	e := newEnv(t, "sqlite3")
+	for _, n := range []int{0, -1} {
+		_, err := e.svc.CreateKit(authtest.Sys(), stocksvc.KitInput{Name: "Мото", TransportType: "moto",
+			Lines: []*stocksvc.KitLine{{EquipmentTypeID: e.bag, Quantity: 1}, {EquipmentTypeID: e.helmet, Quantity: n}}})
+		if inv, ok := apperr.As[apperr.Invalid](err); !ok || inv.Fields["lines[1].quantity"].Key != "stock.quantityNotPositive" {
+			t.Errorf("kit line of %d: %v, want stock.quantityNotPositive on lines[1].quantity", n, err)
+		}
 	}
 }
