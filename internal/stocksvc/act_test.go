@@ -2,10 +2,12 @@ package stocksvc_test
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
@@ -76,4 +78,42 @@ func TestHandoverActIsServedAsPDFWithCyrillicText(t *testing.T) {
 			t.Errorf("unknown act: %d", resp.StatusCode)
 		}
 	})
+}
+
+// TestHandoverActCountsWhatChangedHands: the ledger books an issue as stock
+// leaving the warehouse (a negative quantity); the act says how many pieces
+// were handed over, serials and all.
+func TestHandoverActCountsWhatChangedHands(t *testing.T) {
+	e := newEnv(t, "sqlite3")
+	e.receive(e.wh1, e.bag, 3)
+	e.receiveSerials(e.wh1, "SH-2026-0042")
+	res, err := e.svc.Issue(e.ctx, stocksvc.IssueInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
+		Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(2)}, {EquipmentTypeID: e.helmet, Serials: []string{"SH-2026-0042"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	act, err := e.svc.Act(e.ctx, res.DocumentNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for _, l := range act.Lines {
+		got[l.Name+" "+l.Serial] += l.Quantity
+	}
+	if want := map[string]int{"Термосумка ": 2, "Шлем SH-2026-0042": 1}; !maps.Equal(got, want) {
+		t.Errorf("act lines %v, want %v", got, want)
+	}
+}
+
+// TestKitLinesNeedAPositiveQuantity: a kit line of 0 pieces is refused
+// like a negative one, naming the line.
+func TestKitLinesNeedAPositiveQuantity(t *testing.T) {
+	e := newEnv(t, "sqlite3")
+	for _, n := range []int{0, -1} {
+		_, err := e.svc.CreateKit(authtest.Sys(), stocksvc.KitInput{Name: "Мото", TransportType: "moto",
+			Lines: []*stocksvc.KitLine{{EquipmentTypeID: e.bag, Quantity: 1}, {EquipmentTypeID: e.helmet, Quantity: n}}})
+		if inv, ok := apperr.As[apperr.Invalid](err); !ok || inv.Fields["lines[1].quantity"].Key != "stock.quantityNotPositive" {
+			t.Errorf("kit line of %d: %v, want stock.quantityNotPositive on lines[1].quantity", n, err)
+		}
+	}
 }
