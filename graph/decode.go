@@ -11,6 +11,8 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"github.com/mycourier/mycourier/internal/platform/httperror"
 )
 
 // request is the one shape a GraphQL request body may have.
@@ -74,14 +76,14 @@ func (t StrictPOST) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 	} else {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			writeRequestError(w, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "request.tooLarge", "the request body is too large")
+			httperror.Write(w, r, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "request.tooLarge", "the request body is too large")
 			return
 		}
 		err = errMalformed
 	}
 	var re *requestError
 	if errors.As(err, &re) {
-		writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST", re.key, re.msg)
+		httperror.Write(w, r, http.StatusBadRequest, "BAD_REQUEST", re.key, re.msg)
 		return
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
@@ -102,15 +104,6 @@ func (t StrictPOST) Supports(r *http.Request) bool {
 	return err == nil && mt == "application/json" || t.POST.Supports(r)
 }
 
-func writeRequestError(w http.ResponseWriter, status int, code, key, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
-		"message": msg, "extensions": map[string]any{"code": code, "key": key},
-	}}, "data": nil})
-}
-
 // StrictGET is gqlgen's GET transport behind the same checks as StrictPOST.
 type StrictGET struct{ transport.GET }
 
@@ -124,7 +117,7 @@ func (t StrictGET) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 	for _, k := range []string{"variables", "extensions"} {
 		if v := q.Get(k); v != "" {
 			if !json.Valid([]byte(v)) {
-				writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST", "request.malformed", k+" is not valid JSON")
+				httperror.Write(w, r, http.StatusBadRequest, "BAD_REQUEST", "request.malformed", k+" is not valid JSON")
 				return
 			}
 			req[k] = json.RawMessage(v)
@@ -133,7 +126,7 @@ func (t StrictGET) Do(w http.ResponseWriter, r *http.Request, exec graphql.Graph
 	body, _ := json.Marshal(req)
 	var re *requestError
 	if err := DecodeRequest(body); errors.As(err, &re) {
-		writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST", re.key, re.msg)
+		httperror.Write(w, r, http.StatusBadRequest, "BAD_REQUEST", re.key, re.msg)
 		return
 	}
 	t.GET.Do(w, r, exec)
@@ -153,7 +146,7 @@ type StrictMultipart struct{ transport.MultipartForm }
 func (t StrictMultipart) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || params["boundary"] == "" {
-		writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST", "request.malformed", "the multipart body has no boundary")
+		httperror.Write(w, r, http.StatusBadRequest, "BAD_REQUEST", "request.malformed", "the multipart body has no boundary")
 		return
 	}
 	limit := t.MaxUploadSize
@@ -165,16 +158,16 @@ func (t StrictMultipart) Do(w http.ResponseWriter, r *http.Request, exec graphql
 	mr := multipart.NewReader(io.TeeReader(r.Body, &seen), params["boundary"])
 	part, err := mr.NextPart()
 	if err != nil || part.FormName() != "operations" {
-		writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST", "request.malformed", "the first part of a multipart request must be operations")
+		httperror.Write(w, r, http.StatusBadRequest, "BAD_REQUEST", "request.malformed", "the first part of a multipart request must be operations")
 		return
 	}
 	n, err := io.Copy(io.Discard, io.LimitReader(part, MaxOperationsBytes+1))
 	if n > MaxOperationsBytes {
-		writeRequestError(w, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "request.tooLarge", "the operations part is larger than 1 MiB")
+		httperror.Write(w, r, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "request.tooLarge", "the operations part is larger than 1 MiB")
 		return
 	}
 	if err != nil {
-		writeRequestError(w, http.StatusBadRequest, "BAD_REQUEST", "request.malformed", "the multipart body could not be read")
+		httperror.Write(w, r, http.StatusBadRequest, "BAD_REQUEST", "request.malformed", "the multipart body could not be read")
 		return
 	}
 	r.Body = struct {

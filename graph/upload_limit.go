@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+
+	"github.com/mycourier/mycourier/internal/platform/httperror"
 )
 
 // limitUpload caps a multipart request's body at limit and makes going over
@@ -14,7 +16,7 @@ import (
 func limitUpload(w http.ResponseWriter, r *http.Request, limit int64) http.ResponseWriter {
 	hit := new(bool)
 	r.Body = overLimitBody{http.MaxBytesReader(w, r.Body, limit), hit}
-	return &overLimitWriter{ResponseWriter: w, hit: hit}
+	return &overLimitWriter{ResponseWriter: w, r: r, hit: hit}
 }
 
 // overLimitBody notes when the body reader reports its cap.
@@ -36,6 +38,7 @@ func (b overLimitBody) Read(p []byte) (int, error) {
 // transport answers after the body hit its cap.
 type overLimitWriter struct {
 	http.ResponseWriter
+	r        *http.Request
 	hit      *bool
 	replaced bool
 }
@@ -45,7 +48,7 @@ func (w *overLimitWriter) WriteHeader(status int) {
 	case w.replaced:
 	case *w.hit:
 		w.replaced = true
-		writeRequestError(w.ResponseWriter, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "request.tooLarge", "the request body is too large")
+		httperror.Write(w.ResponseWriter, w.r, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "request.tooLarge", "the request body is too large")
 	default:
 		w.ResponseWriter.WriteHeader(status)
 	}

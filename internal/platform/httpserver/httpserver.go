@@ -21,6 +21,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/rs/zerolog"
+
+	"github.com/mycourier/mycourier/internal/platform/httperror"
 )
 
 // Options configure the router.
@@ -121,7 +123,7 @@ func requireBearer(token string, next http.Handler) http.Handler {
 		sum := sha256.Sum256([]byte(strings.TrimSpace(got)))
 		if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(sum[:], want[:]) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
-			writeError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "metrics.token", "/metrics needs its bearer token")
+			httperror.Write(w, r, http.StatusUnauthorized, "UNAUTHENTICATED", "metrics.token", "/metrics needs its bearer token")
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -14,6 +14,8 @@ import (
 
 	"github.com/go-chi/chi/v5/middleware"
 	"github.com/rs/zerolog"
+
+	"github.com/mycourier/mycourier/internal/platform/httperror"
 )
 
 // RequestIDHeader carries the request id in both directions.
@@ -177,7 +179,7 @@ func LimitBody(n, upload int64) func(http.Handler) http.Handler {
 				return
 			}
 			if r.ContentLength > limit {
-				tooLarge(w, limit)
+				tooLarge(w, r, limit)
 				return
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
@@ -186,10 +188,10 @@ func LimitBody(n, upload int64) func(http.Handler) http.Handler {
 				if err != nil {
 					var mbe *http.MaxBytesError
 					if errors.As(err, &mbe) {
-						tooLarge(w, limit)
+						tooLarge(w, r, limit)
 						return
 					}
-					writeError(w, http.StatusBadRequest, "BAD_REQUEST", "request.unreadable", "the request body could not be read")
+					httperror.Write(w, r, http.StatusBadRequest, "BAD_REQUEST", "request.unreadable", "the request body could not be read")
 					return
 				}
 				r.Body = io.NopCloser(bytes.NewReader(b))
@@ -200,16 +202,9 @@ func LimitBody(n, upload int64) func(http.Handler) http.Handler {
 	}
 }
 
-func tooLarge(w http.ResponseWriter, limit int64) {
-	writeError(w, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "request.tooLarge",
+func tooLarge(w http.ResponseWriter, r *http.Request, limit int64) {
+	httperror.Write(w, r, http.StatusRequestEntityTooLarge, "BAD_USER_INPUT", "request.tooLarge",
 		fmt.Sprintf("the request body is larger than %d bytes", limit))
-}
-
-// writeError answers in the API's error shape.
-func writeError(w http.ResponseWriter, status int, code, key, msg string) {
-	writeJSON(w, status, map[string]any{"errors": []any{map[string]any{
-		"message": msg, "extensions": map[string]any{"code": code, "key": key},
-	}}})
 }
 
 // Deadline cancels each request's context after d (no deadline when d is
