@@ -1,12 +1,13 @@
-# mycourier image. Two ways to build it:
-#   docker build .                        full build: admin UI with Node, Go binary, runtime image
-#   docker build --target package .       packages a binary already built at bin/mycourier-linux-amd64
-#                                          (make image-package; what the tests and the pipeline use to
-#                                          avoid compiling twice)
+# mycourier image: `docker build .` builds the admin UI with Node, the static Go
+# binary, and the distroless runtime image around it.
+# A binary already built on the host (bin/mycourier-linux-amd64; what the tests
+# and `make image-package` use, so nothing is compiled twice) is packaged on the
+# same runtime stage by deploy/image/package.Dockerfile.
 # Base images are build arguments so a build without a registry can name
 # local ones (the tests do); the defaults are the public images.
-# Written for BuildKit and the classic builder alike: stages are ordered so
-# that `--target package` never touches the Node or Go stages.
+# Written for BuildKit and the classic builder alike (the classic builder
+# builds every stage before its target, so each stage here is needed by the
+# last one, and `--target runtime` builds the runtime stage alone).
 ARG RUNTIME_IMAGE=gcr.io/distroless/static-debian12:nonroot
 ARG GO_IMAGE=golang:1.26-bookworm
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -39,19 +40,14 @@ HEALTHCHECK --interval=10s --timeout=4s --start-period=30s --retries=3 \
 ENTRYPOINT ["/usr/local/bin/mycourier"]
 CMD ["serve"]
 
-# ---- package: a binary built outside (make image-package) ----
-FROM runtime AS package
-COPY --chown=0:0 bin/mycourier-linux-amd64 /usr/local/bin/mycourier
-
-# ---- ui: the admin UI (admin-ui/ with package.json; an empty dist/ until it exists) ----
+# ---- ui: the admin UI, built where the Go build embeds it (internal/webui/dist/app) ----
 FROM ${NODE_IMAGE} AS ui
 WORKDIR /src
+# The lock file first: an unchanged one keeps the installed packages cached.
+COPY admin-ui/package.json admin-ui/package-lock.json ./admin-ui/
+RUN cd admin-ui && npm ci --no-audit --no-fund
 COPY . .
-RUN if [ -f admin-ui/package.json ]; then \
-      cd admin-ui && npm ci --no-audit --no-fund && npm run build; \
-    else \
-      mkdir -p admin-ui/dist; \
-    fi
+RUN cd admin-ui && npm run build && test -f ../internal/webui/dist/app/index.html
 
 # ---- build: the static Go binary, with the built UI in the tree ----
 FROM ${GO_IMAGE} AS build
@@ -59,7 +55,7 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
-COPY --from=ui /src/admin-ui/dist ./admin-ui/dist
+COPY --from=ui /src/internal/webui/dist/app ./internal/webui/dist/app
 ARG VERSION=dev
 RUN CGO_ENABLED=0 GOOS=linux go build -trimpath -buildvcs=false \
       -ldflags="-s -w -X github.com/mycourier/mycourier/internal/platform/buildinfo.Version=${VERSION}" \

@@ -84,8 +84,11 @@ func TestComposeFileIsValidAndSafe(t *testing.T) {
 	if app.Image != mig.Image || app.Build == nil {
 		t.Errorf("server and migration must run the same image: %q vs %q", app.Image, mig.Image)
 	}
-	if backup.Command == nil || !strings.Contains(strings.Join(backup.Command, " "), "pg_dump") || len(backup.Profiles) == 0 {
-		t.Error("no on-demand backup service running pg_dump")
+	// The backup image (deploy/image/backup.Dockerfile: the binary beside
+	// pg_dump) runs `mycourier backup` on the server's database and files.
+	if strings.Join(backup.Command, " ") != "backup" || len(backup.Profiles) == 0 || backup.Build == nil ||
+		backup.Environment["MYCOURIER_DATABASE_URL"] != app.Environment["MYCOURIER_DATABASE_URL"] || !backup.ReadOnly {
+		t.Errorf("backup = %+v; want an on-demand, read-only `mycourier backup` of the server's database", backup)
 	}
 	for _, p := range app.Ports {
 		// docker-compose v1 prints "127.0.0.1:8080:8080/tcp", compose v2 a map.

@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,7 +28,7 @@ import (
 // Growing past it needs a reason and a new number here.
 const imageSizeBudget = 90 << 20
 
-// TestImageBuildsAndServes builds the image's `package` target around a
+// TestImageBuildsAndServes packages (deploy/image/package.Dockerfile) a
 // binary compiled here, on a base image made from this machine's CA
 // certificates and time zones (no registry is reachable), checks its
 // metadata, then runs it read-only as the non-root user against the local
@@ -53,12 +55,15 @@ func TestImageBuildsAndServes(t *testing.T) {
 
 	base := localBaseImage(t, e)
 	start = time.Now()
-	e.must(t, nil, "build", "--target", "package",
+	e.must(t, nil, "build", "--target", "runtime",
 		"--build-arg", "RUNTIME_IMAGE="+base,
 		"--build-arg", "VERSION="+version,
 		"--build-arg", "REVISION=test",
+		"-t", "mycourier-runtime:test", root)
+	e.must(t, nil, "build", "-f", filepath.Join(root, "deploy/image/package.Dockerfile"),
+		"--build-arg", "RUNTIME=mycourier-runtime:test",
 		"-t", "mycourier:test", root)
-	t.Logf("docker build --target package: %s", time.Since(start).Round(time.Millisecond))
+	t.Logf("docker build (runtime stage, then package.Dockerfile): %s", time.Since(start).Round(time.Millisecond))
 
 	t.Run("metadata", func(t *testing.T) {
 		var imgs []struct {
@@ -169,6 +174,65 @@ func TestImageBuildsAndServes(t *testing.T) {
 			t.Errorf("me = %v, want imagetest", me)
 		}
 	})
+
+	// The runtime image has no PostgreSQL client; deploy/image/backup.Dockerfile
+	// puts the same binary beside pg_dump and pg_restore.
+	t.Run("backup image backs up and restores PostgreSQL", func(t *testing.T) {
+		pgBin := postgresClientDir(t)
+		ver, err := exec.Command(filepath.Join(pgBin, "pg_dump"), "--version").Output()
+		must(t, err)
+		pgImage := hostImage(t, e, "pgclient", string(ver),
+			[]string{filepath.Join(pgBin, "pg_dump"), filepath.Join(pgBin, "pg_restore")}, pgBin)
+		e.must(t, nil, "build", "-f", filepath.Join(root, "deploy/image/backup.Dockerfile"),
+			"--build-arg", "MYCOURIER_IMAGE=mycourier:test",
+			"--build-arg", "POSTGRES_IMAGE="+pgImage,
+			"--build-arg", "VERSION="+version,
+			"-t", "mycourier-backup:test", root)
+
+		src, dst := dbtest.URL(t, "postgres"), dbtest.URL(t, "postgres")
+		vol := "mycourier-test-backups-" + randHex(4)
+		t.Cleanup(func() { _, _ = e.docker(t.Context(), nil, "volume", "rm", "-f", vol) })
+		run := func(stdin []byte, image, db string, args ...string) string {
+			return e.must(t, stdin, append([]string{"run", "--rm", "-i", "--network", "host", "--read-only", "--tmpfs", "/tmp",
+				"-e", "MYCOURIER_DATABASE_URL=" + db, "-e", "MYCOURIER_JWT_SECRET=" + randHex(32),
+				"-e", "MYCOURIER_BACKUP_BEFORE_MIGRATE=false", "-v", vol + ":/backups", image}, args...)...)
+		}
+		run(nil, "mycourier:test", src, "migrate", "up")
+		run([]byte("Pw-"+randHex(12)+"\n"), "mycourier:test", src,
+			"user", "create", "--login", "backuptest", "--full-name", "Backup Test", "--role", "owner")
+
+		out := run(nil, "mycourier-backup:test", src) // the image's command: backup
+		t.Logf("%s", out)
+		m := regexp.MustCompile(`backup (\S+): (\d+) tables, (\d+) rows`).FindStringSubmatch(out)
+		if m == nil || m[2] == "0" || m[3] == "0" {
+			t.Fatalf("backup printed %q; want its directory, tables and rows", out)
+		}
+		out = run(nil, "mycourier-backup:test", dst, "restore", m[1])
+		t.Logf("%s", out)
+		if !strings.Contains(out, "every checksum matches") {
+			t.Fatalf("restore printed %q", out)
+		}
+		// The restored database is the source's: the user is there.
+		users := run(nil, "mycourier-backup:test", dst, "user", "list")
+		if !strings.Contains(users, "backuptest") {
+			t.Errorf("user list on the restored database:\n%s", users)
+		}
+	})
+}
+
+// postgresClientDir is the directory of this machine's pg_dump and
+// pg_restore (Debian keeps them per major version; /usr/bin has wrappers).
+func postgresClientDir(t *testing.T) string {
+	t.Helper()
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	slices.Sort(dirs)
+	for i := len(dirs) - 1; i >= 0; i-- {
+		if _, err := os.Stat(filepath.Join(dirs[i], "pg_restore")); err == nil {
+			return dirs[i]
+		}
+	}
+	t.Fatal("no pg_dump/pg_restore under /usr/lib/postgresql/*/bin (apt-get install postgresql-client)")
+	return ""
 }
 
 // localBaseImage imports a distroless-like base (CA certificates, time
