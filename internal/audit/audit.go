@@ -38,16 +38,16 @@ var unaudited = []string{"AuditEvent", "Session", "LoginThrottle", "WebhookEvent
 
 // bookkeeping are fields the system keeps up to date as a side effect of
 // use, not changes anyone makes: an API token's last use, touched at most
-// once a minute by whichever request presents the token. A single-row
-// update that sets these fields and nothing else is written without an
-// event and needs no transaction; any other change to the same row is
-// audited as usual.
+// once a minute by whichever request presents the token. An update that
+// sets these fields and nothing else is written without an event and needs
+// no transaction (the touch is one UPDATE statement, so a refused request
+// still opens none); any other change to the same rows is audited as usual.
 var bookkeeping = map[string][]string{"ApiToken": {"last_used_at", "updated_at"}}
 
 // isBookkeeping reports whether m only touches bookkeeping fields.
 func isBookkeeping(m ent.Mutation) bool {
 	allowed, ok := bookkeeping[m.Type()]
-	if !ok || !m.Op().Is(ent.OpUpdateOne) || len(m.Fields()) == 0 ||
+	if !ok || !m.Op().Is(ent.OpUpdate|ent.OpUpdateOne) || len(m.Fields()) == 0 ||
 		len(m.AddedFields())+len(m.ClearedFields())+len(m.AddedEdges())+len(m.RemovedEdges())+len(m.ClearedEdges()) > 0 {
 		return false
 	}
