@@ -92,15 +92,15 @@ func (t Transactioner) InterceptOperation(ctx context.Context, next graphql.Oper
 			if !a.transient.Load() || n >= a.max {
 				return rsp
 			}
-			// The failed attempt's UNAVAILABLE is not the answer.
-			if f, ok := ctx.Value(unavailableKey{}).(*atomic.Bool); ok {
-				f.Store(false)
-			}
 			logging.FromContext(ctx).Info().Int("attempt", n).Msg("graph: mutation transaction failed for a transient reason; running it again")
 			select {
 			case <-ctx.Done():
 				return rsp
 			case <-time.After(database.Backoff(n)):
+			}
+			// The failed attempt's UNAVAILABLE is not the answer.
+			if f, ok := ctx.Value(unavailableKey{}).(*atomic.Bool); ok {
+				f.Store(false)
 			}
 		}
 	}
