@@ -122,6 +122,15 @@ func presentCause(ctx context.Context, out *gqlerror.Error, err error) {
 	// A driver error that reached here unmapped (a generated mutation's
 	// insert racing another) is translated by the database layer.
 	err = database.MapError(err)
+	// A transient failure (inside a service, or at commit) lets the
+	// Transactioner run the mutation again; the last one is UNAVAILABLE.
+	if database.Transient(err) {
+		markTransient(ctx)
+		var own *apperr.Error
+		if !errors.As(err, &own) { // a bare driver error (a failed commit)
+			err = database.ErrBusy
+		}
+	}
 	if nf, ok := apperr.As[apperr.NotFound](err); ok {
 		msg := nf.Error()
 		set(out, apperr.CodeNotFound, "error.notFound", msg)

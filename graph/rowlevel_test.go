@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -101,29 +102,11 @@ func TestRowLevel_ManagerOfPartnerASeesAndChangesNothingOfPartnerB(t *testing.T)
 		})
 
 		t.Run("node and nodes", func(t *testing.T) {
-			r := a.postAs(manager, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": courierB})
-			var one struct{ Node *struct{ ID string } }
-			_ = json.Unmarshal(r.Data, &one)
-			if one.Node != nil {
-				t.Errorf("node(partner B courier) = %+v: %s", one.Node, r.Body)
-			}
-			for _, id := range []string{ref.partnerB} {
-				r := a.postAs(manager, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": id})
-				if json.Unmarshal(r.Data, &one); one.Node != nil {
-					t.Errorf("node(partner B) = %+v", one.Node)
-				}
-			}
-			r = a.postAs(manager, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": []string{courierA, courierB}})
-			var many struct{ Nodes []*struct{ ID string } }
-			_ = json.Unmarshal(r.Data, &many)
-			for _, n := range many.Nodes {
-				if n != nil && n.ID == courierB {
-					t.Errorf("nodes returned the partner B courier: %s", r.Body)
-				}
-			}
-			if len(many.Nodes) != 2 || many.Nodes[0] == nil || many.Nodes[0].ID != courierA {
-				t.Errorf("nodes lost the partner A courier: %s", r.Body)
-			}
+			// Out of scope reads as absent: NOT_FOUND, and no data.
+			notVisible(t, "node(partner B courier)", a.postAs(manager, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": courierB}), `{"node":null}`)
+			notVisible(t, "node(partner B)", a.postAs(manager, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": ref.partnerB}), `{"node":null}`)
+			r := a.postAs(manager, `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, map[string]any{"ids": []string{courierA, courierB}})
+			notVisible(t, "nodes(partner A courier, partner B courier)", r, fmt.Sprintf(`{"nodes":[{"id":%q},null]}`, courierA))
 		})
 
 		t.Run("through edges", func(t *testing.T) {
@@ -277,21 +260,25 @@ func TestRowLevel_WarehouseUserSeesOnlyItsWarehouseStock(t *testing.T) {
 		}
 		for _, id := range []int{bal2, mov2, w2} {
 			r := a.postAs(clerk, `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": fmt.Sprint(id)})
-			var one struct{ Node *struct{ ID string } }
-			if json.Unmarshal(r.Data, &one); one.Node != nil {
-				t.Errorf("node(%d) of warehouse 2 = %s", id, r.Body)
-			}
-		}
-		var through struct {
-			Node *struct {
-				Balances  struct{ TotalCount int }
-				Movements struct{ TotalCount int }
-			}
+			notVisible(t, fmt.Sprintf("node(%d) of warehouse 2", id), r, `{"node":null}`)
 		}
 		r := a.postAs(clerk, `query($id: ID!) { node(id: $id) { ... on Warehouse { balances { totalCount } movements { totalCount } } } }`,
 			map[string]any{"id": fmt.Sprint(w2)})
-		if json.Unmarshal(r.Data, &through); through.Node != nil {
-			t.Errorf("warehouse 2 reached through node: %s", r.Body)
-		}
+		notVisible(t, "warehouse 2 through node", r, `{"node":null}`)
 	})
+}
+
+// notVisible checks the answer to a read of rows outside the viewer's
+// scope: exactly one error, NOT_FOUND (out of scope reads as absent, as an
+// unknown id does: FORBIDDEN would confirm the row exists), and data that
+// is exactly data (what may be seen, null for the rest). Any other error
+// (a broken query, INTERNAL, a refusal of the whole field) fails it.
+func notVisible(t *testing.T, what string, r response, data string) {
+	t.Helper()
+	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "NOT_FOUND" {
+		t.Errorf("%s: %s; want exactly one NOT_FOUND", what, r.Body)
+	}
+	if got := string(bytes.TrimSpace(r.Data)); got != data {
+		t.Errorf("%s: data %s, want %s", what, got, data)
+	}
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/internal/audit"
+	"github.com/mycourier/mycourier/internal/platform/database"
 	"github.com/mycourier/mycourier/internal/platform/logging"
 )
 
@@ -29,7 +32,15 @@ import (
 //     the presenter: an unreachable database is UNAVAILABLE, and no driver
 //     text (hosts, users, database names) reaches the client;
 //   - refused attempts a service audits (audit.RecordAttempt) are written
-//     after the transaction ends, so the rollback does not erase them.
+//     after the transaction ends, so the rollback does not erase them;
+//   - a mutation whose transaction failed for a transient reason (a
+//     serialization failure or deadlock on PostgreSQL, a busy SQLite) is run
+//     again from the start in a new transaction, up to
+//     database.MaxAttempts times with backoff; the failed attempts leave
+//     nothing (their transaction rolled back, their answer discarded before
+//     anything is written). Past the last attempt the answer is
+//     UNAVAILABLE (503, Retry-After). An operation carrying file uploads is
+//     not repeated: its files are read, and stored, once.
 type Transactioner struct {
 	Client *ent.Client
 	// Skip are mutations that run without the operation's transaction.
@@ -39,8 +50,82 @@ type Transactioner struct {
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
+	graphql.OperationInterceptor
 	graphql.ResponseInterceptor
 } = Transactioner{}
+
+// attempt is one run of a mutation's transaction; Presenter flags it when
+// an error it presents is transient.
+type attempt struct {
+	n, max    int
+	transient atomic.Bool
+}
+
+type attemptKey struct{}
+
+// markTransient notes that the current attempt failed for a reason a new
+// transaction may not meet.
+func markTransient(ctx context.Context) {
+	if a, ok := ctx.Value(attemptKey{}).(*attempt); ok {
+		a.transient.Store(true)
+	}
+}
+
+// InterceptOperation runs a mutation's operation again, from parsing its
+// arguments on, when its transaction failed for a transient reason. The
+// answer of a failed attempt is dropped; only the last one is returned.
+func (t Transactioner) InterceptOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	oc := graphql.GetOperationContext(ctx)
+	if !t.inTx(oc.Operation) || hasUpload(oc.Variables) {
+		return next(ctx)
+	}
+	var last graphql.ResponseHandler
+	return func(ctx context.Context) *graphql.Response {
+		if last != nil { // a mutation answers once; later calls end the stream
+			return last(ctx)
+		}
+		for n := 1; ; n++ {
+			a := &attempt{n: n, max: database.MaxAttempts}
+			actx := context.WithValue(ctx, attemptKey{}, a)
+			last = next(actx)
+			rsp := last(actx)
+			if !a.transient.Load() || n >= a.max {
+				return rsp
+			}
+			logging.FromContext(ctx).Info().Int("attempt", n).Msg("graph: mutation transaction failed for a transient reason; running it again")
+			select {
+			case <-ctx.Done():
+				return rsp
+			case <-time.After(database.Backoff(n)):
+			}
+			// The failed attempt's UNAVAILABLE is not the answer.
+			if f, ok := ctx.Value(unavailableKey{}).(*atomic.Bool); ok {
+				f.Store(false)
+			}
+		}
+	}
+}
+
+// hasUpload tells variables carrying a file.
+func hasUpload(v any) bool {
+	switch v := v.(type) {
+	case graphql.Upload, *graphql.Upload:
+		return true
+	case map[string]any:
+		for _, x := range v {
+			if hasUpload(x) {
+				return true
+			}
+		}
+	case []any:
+		for _, x := range v {
+			if hasUpload(x) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // ExtensionName names the extension.
 func (Transactioner) ExtensionName() string { return "Transactioner" }
@@ -93,6 +178,9 @@ func (t Transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 	// ends: the refusal rolls it back.
 	ctx, pending := audit.WithPending(ctx)
 	defer func() {
+		if a, ok := ctx.Value(attemptKey{}).(*attempt); ok && a.transient.Load() && a.n < a.max {
+			return // the attempt is run again and records its own
+		}
 		if err := pending.Flush(context.WithoutCancel(ctx), t.Client); err != nil {
 			logging.FromContext(ctx).Error().Err(err).Msg("graph: auditing refused attempts")
 		}

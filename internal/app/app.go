@@ -140,7 +140,7 @@ func New(opts Options) (*App, error) {
 			// through their privacy rules.
 			r.Group(func(r chi.Router) {
 				r.Use(signedIn)
-				courierhttp.Routes(r, client, couriers)
+				courierhttp.Routes(r, client, couriers, graph.CourierWhere)
 				// Dashboard sections as CSV or XLSX: the dashboard's filter and scope.
 				r.Method(http.MethodGet, "/export/dashboard", analytics.Handler())
 			})

@@ -36,11 +36,34 @@ var secret = []string{"password_hash", "token_hash", "signing_secret"}
 // The webhook outbox and its delivery bookkeeping are records of their own.
 var unaudited = []string{"AuditEvent", "Session", "LoginThrottle", "WebhookEvent", "WebhookDelivery", "WebhookAttempt"}
 
+// bookkeeping are fields the system keeps up to date as a side effect of
+// use, not changes anyone makes: an API token's last use, touched at most
+// once a minute by whichever request presents the token. An update that
+// sets these fields and nothing else is written without an event and needs
+// no transaction (the touch is one UPDATE statement, so a refused request
+// still opens none); any other change to the same rows is audited as usual.
+var bookkeeping = map[string][]string{"ApiToken": {"last_used_at", "updated_at"}}
+
+// isBookkeeping reports whether m only touches bookkeeping fields.
+func isBookkeeping(m ent.Mutation) bool {
+	allowed, ok := bookkeeping[m.Type()]
+	if !ok || !m.Op().Is(ent.OpUpdate|ent.OpUpdateOne) || len(m.Fields()) == 0 ||
+		len(m.AddedFields())+len(m.ClearedFields())+len(m.AddedEdges())+len(m.RemovedEdges())+len(m.ClearedEdges()) > 0 {
+		return false
+	}
+	for _, f := range m.Fields() {
+		if !slices.Contains(allowed, f) {
+			return false
+		}
+	}
+	return true
+}
+
 // Hook returns the ent hook that audits every mutation.
 func Hook() ent.Hook {
 	return func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
-			if slices.Contains(unaudited, m.Type()) {
+			if slices.Contains(unaudited, m.Type()) || isBookkeeping(m) {
 				return next.Mutate(ctx, m)
 			}
 			client, err := txClient(m)

@@ -102,7 +102,9 @@ func (s *Service) run(ctx context.Context, name, key string, input any, fn func(
 	if tx := ent.TxFromContext(ctx); tx != nil {
 		res, err := attempt(tx)
 		if err != nil && database.Transient(err) {
-			return nil, fmt.Errorf("%s: %w (%v)", name, ErrBusy, err)
+			// The cause stays reachable: the caller's transaction is
+			// run again from the start (graph.Transactioner).
+			return nil, fmt.Errorf("%s: %w (%w)", name, ErrBusy, err)
 		}
 		return res, database.MapError(err)
 	}

@@ -6,7 +6,7 @@
 package courierhttp
 
 import (
-	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -30,14 +30,19 @@ import (
 	"github.com/mycourier/mycourier/internal/platform/httperror"
 )
 
+// WhereDecoder decodes the export's ?where= exactly as the API decodes
+// couriers(where:) (graph.CourierWhere), so both accept and refuse the same
+// filters. Its error is the caller's mistake and names the field.
+type WhereDecoder func(ctx context.Context, raw []byte) (*ent.CourierWhereInput, error)
+
 // Routes mounts GET /files/courier-documents/{id} and GET /export/couriers
 // on r. Put the auth middleware in front of them.
-func Routes(r chi.Router, client *ent.Client, svc *couriersvc.Service) {
+func Routes(r chi.Router, client *ent.Client, svc *couriersvc.Service, where WhereDecoder) {
 	r.Get("/files/courier-documents/{id}", func(w http.ResponseWriter, req *http.Request) {
 		serveDocument(w, req, client, svc.Documents())
 	})
 	r.Get("/export/couriers", func(w http.ResponseWriter, req *http.Request) {
-		export(w, req, svc)
+		export(w, req, svc, where)
 	})
 }
 
@@ -103,7 +108,7 @@ func serveDocument(w http.ResponseWriter, req *http.Request, client *ent.Client,
 
 // export streams the couriers matching ?where= (a CourierWhereInput as
 // JSON, the list's filters) and ?search= as ?format=csv|xlsx.
-func export(w http.ResponseWriter, req *http.Request, svc *couriersvc.Service) {
+func export(w http.ResponseWriter, req *http.Request, svc *couriersvc.Service, decode WhereDecoder) {
 	if !signedIn(w, req) {
 		return
 	}
@@ -120,7 +125,6 @@ func export(w http.ResponseWriter, req *http.Request, svc *couriersvc.Service) {
 	var preds []predicate.Courier
 	filter := map[string]any{}
 	if raw := q.Get("where"); raw != "" {
-		var wi ent.CourierWhereInput
 		var generic any
 		err := json.Unmarshal([]byte(raw), &generic)
 		if f := pii.FieldUsed(authz.FromContext(ctx), generic); err == nil && f != "" {
@@ -128,24 +132,20 @@ func export(w http.ResponseWriter, req *http.Request, svc *couriersvc.Service) {
 			fail(w, req, http.StatusForbidden, e.Code, e.Key, e.Message)
 			return
 		}
-		if err == nil {
-			// Enum values come as GraphQL spells them (NEW); Go's are lower case.
-			norm, _ := json.Marshal(lowerEnums(generic))
-			dec := json.NewDecoder(bytes.NewReader(norm))
-			dec.DisallowUnknownFields()
-			err = dec.Decode(&wi)
-		}
+		wi, err := decode(ctx, []byte(raw))
 		if err != nil {
-			fail(w, req, http.StatusBadRequest, apperr.CodeBadUserInput, "export.where", "where is not a valid CourierWhereInput")
+			fail(w, req, http.StatusBadRequest, apperr.CodeBadUserInput, "export.where", "where is not a valid CourierWhereInput: "+err.Error())
 			return
 		}
-		p, err := wi.P()
-		if err != nil && !errors.Is(err, ent.ErrEmptyCourierWhereInput) {
-			fail(w, req, http.StatusBadRequest, apperr.CodeBadUserInput, "export.where", "where is not a valid CourierWhereInput")
-			return
-		}
-		if p != nil {
-			preds = append(preds, p)
+		if wi != nil {
+			p, err := wi.P()
+			if err != nil && !errors.Is(err, ent.ErrEmptyCourierWhereInput) {
+				fail(w, req, http.StatusBadRequest, apperr.CodeBadUserInput, "export.where", "where is not a valid CourierWhereInput: "+err.Error())
+				return
+			}
+			if p != nil {
+				preds = append(preds, p)
+			}
 		}
 		filter["where"] = generic
 	}
@@ -199,44 +199,4 @@ func urlEscape(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// enumFields are the CourierWhereInput fields (and their NEQ/In/NotIn
-// variants) whose values are enums.
-var enumFields = []string{"status", "transportType", "documentStatus", "gender"}
-
-// lowerEnums lower-cases the enum values of a where input decoded from JSON.
-func lowerEnums(v any) any {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, x := range v {
-			isEnum := false
-			for _, f := range enumFields {
-				isEnum = isEnum || k == f || k == f+"NEQ" || k == f+"In" || k == f+"NotIn"
-			}
-			switch {
-			case isEnum:
-				v[k] = lowerStrings(x)
-			default:
-				v[k] = lowerEnums(x)
-			}
-		}
-	case []any:
-		for i, x := range v {
-			v[i] = lowerEnums(x)
-		}
-	}
-	return v
-}
-
-func lowerStrings(v any) any {
-	switch v := v.(type) {
-	case string:
-		return strings.ToLower(v)
-	case []any:
-		for i, x := range v {
-			v[i] = lowerStrings(x)
-		}
-	}
-	return v
 }

@@ -22,8 +22,9 @@ import (
 
 // ErrBusy is a transient failure (serialization failure, deadlock, lock
 // timeout, a busy SQLite database) that outlasted the retries: the request
-// may simply be sent again. It is not a conflict of values.
-var ErrBusy = apperr.New(apperr.CodeRateLimited, "database.busy",
+// may simply be sent again, later. It is not a conflict of values, nor the
+// caller's rate: it is UNAVAILABLE (503 with Retry-After over HTTP).
+var ErrBusy = apperr.New(apperr.CodeUnavailable, "database.busy",
 	"the database is busy; send the request again").
 	WithRu("База данных занята, повторите запрос")
 

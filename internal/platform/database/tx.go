@@ -31,13 +31,19 @@ func WithTx(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) 
 		if i >= MaxAttempts {
 			return &dbError{domain: ErrBusy, cause: fmt.Errorf("%d attempts: %w", i, err)}
 		}
-		backoff := time.Duration(i*i)*5*time.Millisecond + rand.N(5*time.Millisecond) // #nosec G404 -- retry jitter, not a secret
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
-		case <-time.After(backoff):
+		case <-time.After(Backoff(i)):
 		}
 	}
+}
+
+// Backoff is the wait before attempt n+1 of a transaction that failed for
+// a transient reason: growing with n, jittered so that the transactions
+// that collided do not collide again.
+func Backoff(n int) time.Duration {
+	return time.Duration(n*n)*5*time.Millisecond + rand.N(5*time.Millisecond) // #nosec G404 -- retry jitter, not a secret
 }
 
 func withTxOnce(ctx context.Context, client *ent.Client, fn func(tx *ent.Tx) error) (err error) {
