@@ -244,6 +244,12 @@ await step('activate as a manager, block with a reason, unblock', async () => {
     await page.getByText('Курьер разблокирован').waitFor();
     await page.getByRole('tab', { name: 'История статусов' }).click();
     await page.getByRole('cell', { name: 'Жалоба клиента' }).waitFor();
+    // Reasons by their titles, not the API's codes.
+    await page.getByRole('cell', { name: 'Невыход на смену', exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'Оформлен', exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'Отправлен на активацию', exact: true }).waitFor();
+    const codes = await page.getByRole('cell', { name: /^(no_show|onboarded|submitted_for_activation)$/ }).count();
+    check(codes === 0, `${codes} history rows show a reason code`);
     await page.screenshot({ path: join(shots, 'courier-history.png') });
     await ctx.close();
 });

@@ -156,6 +156,11 @@ const en: TranslationMessages = {
             reason: "Reason",
             comment: "Comment",
             who: "Who",
+            reasons: {
+                onboarded: "Registered",
+                imported: "Imported from a file",
+                submitted_for_activation: "Submitted for activation",
+            },
         },
         audit: {
             operation: "Operation",

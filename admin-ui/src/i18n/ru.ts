@@ -156,6 +156,11 @@ const ru: TranslationMessages = {
             reason: "Причина",
             comment: "Комментарий",
             who: "Кто",
+            reasons: {
+                onboarded: "Оформлен",
+                imported: "Импортирован из файла",
+                submitted_for_activation: "Отправлен на активацию",
+            },
         },
         audit: {
             operation: "Операция",

@@ -156,6 +156,11 @@ const uz: TranslationMessages = {
             reason: "Sabab",
             comment: "Izoh",
             who: "Kim",
+            reasons: {
+                onboarded: "Ro'yxatga olindi",
+                imported: "Fayldan import qilindi",
+                submitted_for_activation: "Faollashtirishga yuborildi",
+            },
         },
         audit: {
             operation: "Amal",
