@@ -70,15 +70,28 @@ async function login(page, user) {
 // Fixtures: one user per role, scoped where the role needs a scope.
 const ownerAPI = async () => api(server.url, await signIn(server.url, 'e2e-owner', PASSWORD));
 server.run(['user', 'create', '--login', 'e2e-owner', '--full-name', 'Азиза Каримова', '--role', 'owner'], PASSWORD + '\n');
-await step('sign in as the owner and see the first page of couriers (Performance API)', async () => {
+/**
+ * Signs user in and reports how long the first courier page took from the
+ * click (Performance API) and how long its list request (the page with its
+ * totalCount) took in the network.
+ */
+async function measureFirstPage(user, screenshot) {
     const { page, ctx } = await newPage();
-    await login(page, 'e2e-owner');
+    const lists = [];
+    page.on('requestfinished', r => {
+        const body = r.method() === 'POST' && r.url().endsWith('/graphql') ? r.postDataJSON() : null;
+        if (body && /query CourierList\b/.test(body.query)) lists.push(r.timing().responseEnd);
+    });
+    await login(page, user);
     await page.locator('tbody tr').first().waitFor();
     const ms = await page.evaluate(() => performance.measure('first-courier-page', 'signin').duration);
-    results.push(`     first courier page after sign-in: ${ms.toFixed(0)} ms`);
-    await page.screenshot({ path: join(shots, 'couriers-list.png') });
+    const total = await page.getByText(/\d+-\d+ из /).first().innerText({ timeout: 5000 }).catch(() => 'no page range shown');
+    results.push(`     ${user}: first courier page after sign-in ${ms.toFixed(0)} ms; CourierList request ${lists.map(t => t.toFixed(0)).join(', ')} ms; ${total}`);
+    if (screenshot) await page.screenshot({ path: join(shots, screenshot) });
     await ctx.close();
-});
+}
+
+await step('sign in as the owner and see the first page of couriers (Performance API)', () => measureFirstPage('e2e-owner', 'couriers-list.png'));
 
 await step('the courier list asks with no where by default and only the status for a status filter (countable from the summaries)', async () => {
     const { page, ctx } = await newPage();
@@ -111,7 +124,23 @@ await step('the courier list asks with no where by default and only the status f
 
 if (process.env.E2E_PERF_ONLY) {
     // Against a database filled by `mycourier seed --bench`: only the
-    // first-page timing (E2E_DATABASE_URL=postgres://… E2E_PERF_ONLY=1).
+    // first-page timings, as the owner and as a manager of the largest
+    // partner (E2E_DATABASE_URL=postgres://… E2E_PERF_ONLY=1).
+    await step('sign in as a manager of the largest partner and see the first page of couriers', async () => {
+        const gql = await ownerAPI();
+        const { partners } = await gql(`{ partners(first: 100) { edges { node { id name } } } }`);
+        let largest = null;
+        for (const { node } of partners.edges) {
+            const { couriers } = await gql(`query($p: ID!) { couriers(first: 1, where: {partnerID: $p}) { totalCount } }`, { p: node.id });
+            if (!largest || couriers.totalCount > largest.n) largest = { ...node, n: couriers.totalCount };
+        }
+        results.push(`     largest partner: ${largest.name}, ${largest.n} couriers`);
+        server.run(['user', 'create', '--login', 'e2e-perf-manager', '--full-name', 'E2E manager', '--role', 'manager', '--partner', largest.id], PASSWORD + '\n');
+        await measureFirstPage('e2e-perf-manager');
+        // Warm: a second sign-in.
+        await measureFirstPage('e2e-perf-manager');
+        await measureFirstPage('e2e-owner');
+    });
     await finish();
 }
 let gql = await ownerAPI();
