@@ -233,10 +233,13 @@ await step('upload the required documents, verify them, submit for activation', 
         await page.getByRole('combobox', { name: 'Документ' }).click();
         await page.getByRole('option', { name: kind, exact: true }).click();
         await page.getByLabel('Номер').fill(`N-${kind.length}`);
-        await page.getByLabel('Действует до').fill('2031-12-31');
+        // The date in the app's language (the browser's own date input would follow the browser's).
+        check((await page.getByLabel('Действует до').getAttribute('placeholder')) === 'ДД.ММ.ГГГГ', 'the date input does not ask for ДД.ММ.ГГГГ');
+        await page.getByLabel('Действует до').fill('31.12.2031');
         await page.locator('input[type="file"]').setInputFiles(png);
         await page.getByRole('button', { name: 'Добавить документ' }).click();
         await page.getByText('Документ добавлен').waitFor();
+        await page.getByRole('row', { name: new RegExp(kind) }).getByText('31.12.2031').waitFor();
         await page.getByRole('row', { name: new RegExp(kind) }).getByRole('button', { name: 'Подтвердить' }).click();
         await page.getByText('Документ подтверждён').waitFor();
     }
@@ -385,7 +388,10 @@ await step('switch to Uzbek and see the page in Uzbek, remembered after a reload
     await page.reload();
     await page.getByRole('menuitem', { name: 'Kuryerlar' }).waitFor();
     await page.goto(courierURL);
-    await page.getByRole('tab', { name: 'Hujjatlar' }).waitFor();
+    await page.getByRole('tab', { name: 'Hujjatlar' }).click();
+    // Date inputs in Uzbek order (day first), whatever the browser's language.
+    await page.locator('input[placeholder="KK/OO/YYYY"], input[placeholder="KK.OO.YYYY"]').first().waitFor();
+    check((await page.evaluate(() => document.documentElement.lang)) === 'uz', 'the page does not say it is in Uzbek (html lang)');
     await page.screenshot({ path: join(shots, 'courier-show-uz.png') });
     await ctx.close();
 });

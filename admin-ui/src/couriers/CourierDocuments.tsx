@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import {
     Button,
-    DateInput,
     FileField,
     FileInput,
     Form,
@@ -28,6 +27,7 @@ import { session } from '../session';
 import { useCourierData } from './useCourierData';
 import { FormDialog } from '../layout/FormDialog';
 import type { CourierDocumentKind } from '../generated/graphql';
+import { LocaleDateInput } from '../layout/LocaleDateInput';
 
 const colors: Record<string, 'success' | 'error' | 'info'> = { verified: 'success', rejected: 'error', pending: 'info' };
 
@@ -188,8 +188,8 @@ function AddDocument({ courierID, onAdded }: { courierID: string; onAdded: () =>
             >
                 <SelectInput source="kind" label="mycourier.documents.kind" choices={kinds} validate={required()} fullWidth />
                 <TextInput source="number" label="mycourier.documents.number" fullWidth />
-                <DateInput source="issuedAt" label="mycourier.documents.issuedAt" />
-                <DateInput source="expiresAt" label="mycourier.documents.expiresAt" />
+                <LocaleDateInput source="issuedAt" label="mycourier.documents.issuedAt" />
+                <LocaleDateInput source="expiresAt" label="mycourier.documents.expiresAt" />
                 <FileInput source="file" label="mycourier.documents.file" accept={{ 'application/pdf': ['.pdf'], 'image/jpeg': ['.jpg', '.jpeg'], 'image/png': ['.png'] }} maxSize={10 << 20}>
                     <FileField source="src" title="title" />
                 </FileInput>

@@ -149,6 +149,13 @@ const en: TranslationMessages = {
             rejectReason: "Why is the document rejected?",
             rejectTitle: "Reject the document",
         },
+        dates: {
+            day: "DD",
+            month: "MM",
+            year: "YYYY",
+            pick: "Pick a date",
+            invalid: "Enter a date as %{pattern}",
+        },
         history: {
             when: "When",
             from: "From",

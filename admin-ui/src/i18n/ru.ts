@@ -149,6 +149,13 @@ const ru: TranslationMessages = {
             rejectReason: "Почему документ отклонён?",
             rejectTitle: "Отклонить документ",
         },
+        dates: {
+            day: "ДД",
+            month: "ММ",
+            year: "ГГГГ",
+            pick: "Выбрать дату",
+            invalid: "Введите дату в виде %{pattern}",
+        },
         history: {
             when: "Когда",
             from: "Было",

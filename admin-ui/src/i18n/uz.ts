@@ -149,6 +149,13 @@ const uz: TranslationMessages = {
             rejectReason: "Hujjat nega rad etildi?",
             rejectTitle: "Hujjatni rad etish",
         },
+        dates: {
+            day: "KK",
+            month: "OO",
+            year: "YYYY",
+            pick: "Sanani tanlash",
+            invalid: "Sanani %{pattern} ko'rinishida kiriting",
+        },
         history: {
             when: "Qachon",
             from: "Avval",
