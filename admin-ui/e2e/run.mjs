@@ -350,6 +350,11 @@ await step('the audit trail shows each change as "field: old → new", translate
     await changes.filter({ hasText: `Лог-партнёр: ${partner.name}` }).first().waitFor();
     const raw = await changes.filter({ hasText: /\b(status|transport_type|partner_id)\b/ }).count();
     check(raw === 0, `${raw} changes still show the API's field names`);
+    // Operations in words, not the API's names (Mutation.blockCourier).
+    await page.getByRole('cell', { name: 'Блокировка', exact: true }).first().waitFor();
+    await page.getByRole('cell', { name: 'Оформление курьера', exact: true }).first().waitFor();
+    const rawOps = await page.getByRole('cell', { name: /^(Mutation|Query)\.\w+$|^[A-Z]\w+\.(create|update|delete)$/ }).count();
+    check(rawOps === 0, `${rawOps} audit rows show the API's operation names`);
     await page.screenshot({ path: join(shots, 'courier-audit.png') });
     await ctx.close();
 });

@@ -24,7 +24,7 @@ import { useMay } from '../permissions';
 import { LifecycleButtons } from './LifecycleButtons';
 import { CourierDocuments } from './CourierDocuments';
 import { courierName } from './CourierList';
-import { auditChanges, referencedIDs } from './auditChanges';
+import { auditChanges, auditOperation, referencedIDs } from './auditChanges';
 import { historyReason } from './historyReason';
 
 function Actions() {
@@ -84,7 +84,7 @@ function Audit() {
             columns={[
                 { header: 'mycourier.history.when', render: r => new Date(r.createdAt).toLocaleString(locale) },
                 { header: 'mycourier.history.who', render: r => `${r.actorName} ${r.actorRole ? `(${translate(enumKey('role', r.actorRole))})` : ''}` },
-                { header: 'mycourier.audit.operation', render: r => r.operation },
+                { header: 'mycourier.audit.operation', render: r => auditOperation(r.operation, translate) },
                 { header: 'mycourier.audit.changes', render: r => <Changes changes={r.changes} names={names} />, sx: { maxWidth: 560, wordBreak: 'break-word' } },
             ]}
         />
