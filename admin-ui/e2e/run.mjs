@@ -395,7 +395,8 @@ await step('switch to Uzbek and see the page in Uzbek, remembered after a reload
     await page.goto(courierURL);
     await page.getByRole('tab', { name: 'Hujjatlar' }).click();
     // Date inputs in Uzbek order (day first), whatever the browser's language.
-    await page.locator('input[placeholder="KK/OO/YYYY"], input[placeholder="KK.OO.YYYY"]').first().waitFor();
+    await page.locator('input[placeholder="KK.OO.YYYY"]').first().waitFor({ state: 'attached' });
+    await page.getByRole('row', { name: /Pasport/ }).getByText('31.12.2031').waitFor();
     check((await page.evaluate(() => document.documentElement.lang)) === 'uz', 'the page does not say it is in Uzbek (html lang)');
     await page.screenshot({ path: join(shots, 'courier-show-uz.png') });
     await ctx.close();

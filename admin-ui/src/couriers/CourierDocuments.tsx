@@ -28,6 +28,7 @@ import { useCourierData } from './useCourierData';
 import { FormDialog } from '../layout/FormDialog';
 import type { CourierDocumentKind } from '../generated/graphql';
 import { LocaleDateInput } from '../layout/LocaleDateInput';
+import { formatDate } from '../layout/dates';
 
 const colors: Record<string, 'success' | 'error' | 'info'> = { verified: 'success', rejected: 'error', pending: 'info' };
 
@@ -56,7 +57,8 @@ export function CourierDocuments() {
     if (error) return <Typography color="error">{error}</Typography>;
     if (!record) return null;
     const docs: RaRecord[] = record.documents ?? [];
-    const fmt = (d?: string | null) => (d ? new Date(d).toLocaleDateString(locale) : '—');
+    // Date-only values as the date inputs write them (and no time-zone shift).
+    const fmt = (d?: string | null) => (d ? formatDate(d, locale) : '—');
     const act = async (fn: () => Promise<unknown>, done: string) => {
         try {
             await fn();

@@ -1,13 +1,27 @@
 /**
- * Dates typed in the chosen language's short form (ru 30.11.2026, uz
- * 30/11/2026, en 11/30/2026) and kept as the API's Date (YYYY-MM-DD). The
+ * Dates typed in the chosen language's short form (ru and uz 30.11.2026,
+ * en 11/30/2026) and kept as the API's Date (YYYY-MM-DD). The
  * browser's own date input follows the browser's language, not the app's.
  */
 
 type Part = 'day' | 'month' | 'year';
 
+/**
+ * The app's languages write dates as their users do: ru and uz 30.11.2026,
+ * en 11/30/2026. Fixed here rather than read from Intl: the browser's
+ * locale data differs (Debian's Chromium formats uz as 2026-11-30, Node as
+ * 30/11/2026).
+ */
+const patterns: Record<string, { order: Part[]; sep: string }> = {
+    ru: { order: ['day', 'month', 'year'], sep: '.' },
+    uz: { order: ['day', 'month', 'year'], sep: '.' },
+    en: { order: ['month', 'day', 'year'], sep: '/' },
+};
+
 /** The order of day, month and year in locale's short date, and their separator. */
 export function datePattern(locale: string): { order: Part[]; sep: string } {
+    const known = patterns[locale];
+    if (known) return known;
     const parts = new Intl.DateTimeFormat(locale, { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'UTC' }).formatToParts(
         new Date(Date.UTC(2026, 10, 30)),
     );
