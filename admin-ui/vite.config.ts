@@ -28,5 +28,8 @@ export default defineConfig({
     test: {
         environment: 'node',
         include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+        // The first jsdom dialog test of a file renders MUI cold: 5.6–6.8 s on
+        // the loaded shared machine, over Vitest's 5 s default.
+        testTimeout: 30_000,
     },
 });

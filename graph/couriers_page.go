@@ -12,7 +12,7 @@ import (
 
 // couriersPage is Query.couriers: ent's pagination, except that totalCount
 // comes from the summary rows when the filter is one they hold (partner,
-// branch, status, transport type; analyticssvc.CourierTotal) — exact, and
+// branch, region, status, transport type; analyticssvc.CourierTotal) — exact, and
 // without a COUNT over hundreds of thousands of couriers. Other filters are
 // counted as before.
 func (r *queryResolver) couriersPage(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy *ent.CourierOrder, where *ent.CourierWhereInput) (*ent.CourierConnection, error) {

@@ -13,12 +13,17 @@ import (
 )
 
 // countableFields are the courier filter fields the summary cells hold
-// (partner, branch, status, transport type): a list filtered by these alone
-// can be counted from courier_counts.
+// (partner, branch, status, transport type; the region through the cell's
+// branch): a list filtered by these alone can be counted from courier_counts.
 var countableFields = map[string]bool{
 	"PartnerID": true, "PartnerIDIn": true, "BranchID": true, "BranchIDIn": true,
 	"Status": true, "StatusIn": true, "TransportType": true, "TransportTypeIn": true,
+	"HasBranchWith": true,
 }
+
+// regionFields are the branch filter fields a countable hasBranchWith may
+// set: the list's region filter is "the courier's branch is in region R".
+var regionFields = map[string]bool{"RegionID": true, "RegionIDIn": true}
 
 // CourierTotal is how many couriers the list filtered by where shows the
 // viewer, read from the summary rows instead of counting the couriers (a
@@ -32,7 +37,9 @@ func (s *Service) CourierTotal(ctx context.Context, where *ent.CourierWhereInput
 	}
 	var f struct{ PartnerIDs, BranchIDs []int }
 	var statuses, transports []string
+	var regions []int // nil: no region filter
 	if where != nil {
+		regions = regionsOf(where.HasBranchWith)
 		f.PartnerIDs = both(where.PartnerID, where.PartnerIDIn)
 		f.BranchIDs = both(where.BranchID, where.BranchIDIn)
 		statuses = names(both(where.Status, where.StatusIn))
@@ -40,7 +47,8 @@ func (s *Service) CourierTotal(ctx context.Context, where *ent.CourierWhereInput
 		if (where.PartnerID != nil || len(where.PartnerIDIn) > 0) && len(f.PartnerIDs) == 0 ||
 			(where.BranchID != nil || len(where.BranchIDIn) > 0) && len(f.BranchIDs) == 0 ||
 			(where.Status != nil || len(where.StatusIn) > 0) && len(statuses) == 0 ||
-			(where.TransportType != nil || len(where.TransportTypeIn) > 0) && len(transports) == 0 {
+			(where.TransportType != nil || len(where.TransportTypeIn) > 0) && len(transports) == 0 ||
+			regions != nil && len(regions) == 0 {
 			return 0, true, nil // equality and IN that exclude each other
 		}
 	}
@@ -67,24 +75,60 @@ func (s *Service) CourierTotal(ctx context.Context, where *ent.CourierWhereInput
 		cond += " AND status IN (" + strings.Join(ph, ", ") + ")"
 		args = a.Values
 	}
+	if regions != nil {
+		// As ent's hasBranchWith: a cell without a branch is in no region.
+		a := &authz.SQLArgs{Dialect: sc.dialect, Values: args}
+		ph := make([]string, len(regions))
+		for i, r := range regions {
+			ph[i] = a.Add(r)
+		}
+		cond += " AND branch_id IN (SELECT id FROM branches WHERE region_id IN (" + strings.Join(ph, ", ") + "))"
+		args = a.Values
+	}
 	err = s.query(ctx, `SELECT COALESCE(SUM(n), 0) FROM courier_counts WHERE `+cond, args, func(rows *sql.Rows) error {
 		return rows.Scan(&n)
 	})
 	return n, err == nil, err
 }
 
-// countable tells whether where sets only countableFields (and no and/or/not).
+// countable tells whether where sets only countableFields (and no and/or/not),
+// its hasBranchWith entries only a region each.
 func countable(where *ent.CourierWhereInput) bool {
 	if where == nil {
 		return true
 	}
-	v := reflect.ValueOf(*where)
-	for i := range v.NumField() {
-		if name := v.Type().Field(i).Name; !countableFields[name] && !v.Field(i).IsZero() {
+	if !only(*where, countableFields) {
+		return false
+	}
+	for _, b := range where.HasBranchWith {
+		// An entry naming no region is an error in ent's filter: leave it
+		// to the list to report.
+		if b == nil || b.RegionID == nil && len(b.RegionIDIn) == 0 || !only(*b, regionFields) {
 			return false
 		}
 	}
 	return true
+}
+
+// only tells whether the where input w sets no field outside allowed.
+func only(w any, allowed map[string]bool) bool {
+	v := reflect.ValueOf(w)
+	for i := range v.NumField() {
+		if name := v.Type().Field(i).Name; !allowed[name] && !v.Field(i).IsZero() {
+			return false
+		}
+	}
+	return true
+}
+
+// regionsOf is the regions a countable hasBranchWith lets through: nil when
+// it is not set, empty when its entries exclude each other (ent ANDs them).
+func regionsOf(ws []*ent.BranchWhereInput) []int {
+	var out []int
+	for _, w := range ws {
+		out = intersect(out, both(w.RegionID, w.RegionIDIn))
+	}
+	return out
 }
 
 // both is the values an equality and an IN filter on one field let through

@@ -89,6 +89,19 @@ func TestCourierTotalAgreesWithCountingTheList(t *testing.T) {
 			if r.IntN(3) == 0 {
 				w.TransportTypeIn = []courier.TransportType{transports[r.IntN(3)]}
 			}
+			// The list's region filter: the courier's branch in a region,
+			// as one entry or two (ent ANDs them).
+			for range r.IntN(3) {
+				b := &ent.BranchWhereInput{}
+				if r.IntN(2) == 0 {
+					reg := e.regions[r.IntN(2)]
+					b.RegionID = &reg
+				}
+				if in := some(e.regions[:]); len(in) > 0 || b.RegionID == nil {
+					b.RegionIDIn = append(in, e.regions[r.IntN(2)])
+				}
+				w.HasBranchWith = append(w.HasBranchWith, b)
+			}
 			want, err := w.Filter(e.db.Client.Courier.Query())
 			if err != nil {
 				t.Fatal(err)
@@ -102,8 +115,12 @@ func TestCourierTotalAgreesWithCountingTheList(t *testing.T) {
 				t.Fatalf("CourierTotal(%+v) = %d, %v, %v: want an answer from the summaries", w, got, ok, err)
 			}
 			if got != n {
-				t.Errorf("%s %+v, filter partner %v in %v, branch in %v, status %v in %v, transport in %v: summaries say %d, the list has %d",
-					authz.FromContext(ctx).Role, scope, w.PartnerID, w.PartnerIDIn, w.BranchIDIn, w.Status, w.StatusIn, w.TransportTypeIn, got, n)
+				var regions []string
+				for _, b := range w.HasBranchWith {
+					regions = append(regions, fmt.Sprintf("%v in %v", b.RegionID, b.RegionIDIn))
+				}
+				t.Errorf("%s %+v, filter partner %v in %v, branch in %v, status %v in %v, transport in %v, regions %v: summaries say %d, the list has %d",
+					authz.FromContext(ctx).Role, scope, w.PartnerID, w.PartnerIDIn, w.BranchIDIn, w.Status, w.StatusIn, w.TransportTypeIn, regions, got, n)
 			}
 			if n > 0 {
 				checked++
@@ -119,6 +136,13 @@ func TestCourierTotalAgreesWithCountingTheList(t *testing.T) {
 		}
 		if _, ok, _ := e.svc.CourierTotal(e.owner, &ent.CourierWhereInput{Or: []*ent.CourierWhereInput{{}}}); ok {
 			t.Error("an or-filter was answered from the summaries")
+		}
+		// Of the branch, only its region is in the summaries.
+		branchName := "Филиал 0"
+		for _, b := range []*ent.BranchWhereInput{{Name: &branchName}, {RegionID: &e.regions[0], Name: &branchName}, {}} {
+			if _, ok, _ := e.svc.CourierTotal(e.owner, &ent.CourierWhereInput{HasBranchWith: []*ent.BranchWhereInput{b}}); ok {
+				t.Errorf("hasBranchWith %+v was answered from the summaries", b)
+			}
 		}
 	})
 }

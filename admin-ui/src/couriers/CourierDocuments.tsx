@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import {
     Button,
-    DateInput,
     FileField,
     FileInput,
     Form,
@@ -28,6 +27,8 @@ import { session } from '../session';
 import { useCourierData } from './useCourierData';
 import { FormDialog } from '../layout/FormDialog';
 import type { CourierDocumentKind } from '../generated/graphql';
+import { LocaleDateInput } from '../layout/LocaleDateInput';
+import { formatDate } from '../layout/dates';
 
 const colors: Record<string, 'success' | 'error' | 'info'> = { verified: 'success', rejected: 'error', pending: 'info' };
 
@@ -56,7 +57,8 @@ export function CourierDocuments() {
     if (error) return <Typography color="error">{error}</Typography>;
     if (!record) return null;
     const docs: RaRecord[] = record.documents ?? [];
-    const fmt = (d?: string | null) => (d ? new Date(d).toLocaleDateString(locale) : '—');
+    // Date-only values as the date inputs write them (and no time-zone shift).
+    const fmt = (d?: string | null) => (d ? formatDate(d, locale) : '—');
     const act = async (fn: () => Promise<unknown>, done: string) => {
         try {
             await fn();
@@ -188,8 +190,8 @@ function AddDocument({ courierID, onAdded }: { courierID: string; onAdded: () =>
             >
                 <SelectInput source="kind" label="mycourier.documents.kind" choices={kinds} validate={required()} fullWidth />
                 <TextInput source="number" label="mycourier.documents.number" fullWidth />
-                <DateInput source="issuedAt" label="mycourier.documents.issuedAt" />
-                <DateInput source="expiresAt" label="mycourier.documents.expiresAt" />
+                <LocaleDateInput source="issuedAt" label="mycourier.documents.issuedAt" />
+                <LocaleDateInput source="expiresAt" label="mycourier.documents.expiresAt" />
                 <FileInput source="file" label="mycourier.documents.file" accept={{ 'application/pdf': ['.pdf'], 'image/jpeg': ['.jpg', '.jpeg'], 'image/png': ['.png'] }} maxSize={10 << 20}>
                     <FileField source="src" title="title" />
                 </FileInput>

@@ -1,7 +1,6 @@
 import {
     AutocompleteInput,
     Create,
-    DateInput,
     Edit,
     ReferenceInput,
     SelectInput,
@@ -14,6 +13,7 @@ import { Grid } from '@mui/material';
 import { useEnumChoices } from '../enums';
 import { transportTypes } from '../apiEnums';
 import { courierName } from './CourierList';
+import { LocaleDateInput } from '../layout/LocaleDateInput';
 
 // Checks here only spare a round trip; the API's field errors (PINFL check
 // digit, phone, plate) come back at their inputs and the form keeps what
@@ -38,7 +38,7 @@ function CourierFields() {
                 <TextInput source="pinfl" validate={required()} fullWidth helperText="mycourier.couriers.pinflHelp" />
             </Grid>
             <Grid size={{ xs: 12, md: 4 }}>
-                <DateInput source="birthDate" fullWidth helperText="mycourier.couriers.birthDateHelp" />
+                <LocaleDateInput source="birthDate" fullWidth helperText="mycourier.couriers.birthDateHelp" />
             </Grid>
             <Grid size={{ xs: 12, md: 4 }}>
                 <SelectInput source="transportType" choices={transports} validate={required()} fullWidth />

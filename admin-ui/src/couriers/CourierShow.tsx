@@ -11,6 +11,7 @@ import {
     TopToolbar,
     useLocaleState,
     useRecordContext,
+    useGetList,
     useGetMany,
     useTranslate,
     type RaRecord,
@@ -23,7 +24,8 @@ import { useMay } from '../permissions';
 import { LifecycleButtons } from './LifecycleButtons';
 import { CourierDocuments } from './CourierDocuments';
 import { courierName } from './CourierList';
-import { auditChanges, referencedIDs } from './auditChanges';
+import { auditChanges, auditOperation, referencedIDs } from './auditChanges';
+import { historyReason } from './historyReason';
 
 function Actions() {
     const may = useMay();
@@ -44,6 +46,12 @@ function History() {
     const translate = useTranslate();
     const [locale] = useLocaleState();
     const { data: rows, error } = useCourierData((dp, id) => dp.courierHistory(id));
+    // Archived reasons too: a past change keeps its reason's title.
+    const { data: reasons = [] } = useGetList('statusReasons', {
+        filter: { archived: 'all' },
+        pagination: { page: 1, perPage: 500 },
+        sort: { field: 'sortOrder', order: 'ASC' },
+    });
     return (
         <RowsTable
             label="mycourier.tabs.history"
@@ -54,7 +62,7 @@ function History() {
                 { header: 'mycourier.history.when', render: r => new Date(r.createdAt).toLocaleString(locale) },
                 { header: 'mycourier.history.from', render: r => (r.fromStatus ? translate(enumKey('courierStatus', r.fromStatus)) : '—') },
                 { header: 'mycourier.history.to', render: r => translate(enumKey('courierStatus', r.toStatus)) },
-                { header: 'mycourier.history.reason', render: r => r.reason ?? '' },
+                { header: 'mycourier.history.reason', render: r => historyReason(r, reasons, locale, translate) },
                 { header: 'mycourier.history.comment', render: r => r.comment ?? '' },
                 { header: 'mycourier.history.who', render: r => r.actor?.fullName ?? '' },
             ]}
@@ -76,7 +84,7 @@ function Audit() {
             columns={[
                 { header: 'mycourier.history.when', render: r => new Date(r.createdAt).toLocaleString(locale) },
                 { header: 'mycourier.history.who', render: r => `${r.actorName} ${r.actorRole ? `(${translate(enumKey('role', r.actorRole))})` : ''}` },
-                { header: 'mycourier.audit.operation', render: r => r.operation },
+                { header: 'mycourier.audit.operation', render: r => auditOperation(r.operation, translate) },
                 { header: 'mycourier.audit.changes', render: r => <Changes changes={r.changes} names={names} />, sx: { maxWidth: 560, wordBreak: 'break-word' } },
             ]}
         />

@@ -17,6 +17,7 @@ import { FormDialog } from '../layout/FormDialog';
 import { submitFailure } from '../dataProvider/errors';
 import type { CourierAction, MyCourierDataProvider } from '../dataProvider';
 import { reasonKindOf } from '../apiEnums';
+import { reasonTitle } from './historyReason';
 import { useMay } from '../permissions';
 
 const actions: CourierAction[] = ['submitForActivation', 'activateCourier', 'blockCourier', 'unblockCourier', 'fireCourier', 'rehireCourier'];
@@ -90,7 +91,7 @@ function ReasonDialog({ action, onClose }: { action: CourierAction; onClose: () 
         { filter: { kind }, pagination: { page: 1, perPage: 100 }, sort: { field: 'sortOrder', order: 'ASC' } },
         { enabled: !!kind },
     );
-    const choices = reasons.map(r => ({ id: r.code, name: locale === 'ru' || !r.titleEn ? r.titleRu : r.titleEn }));
+    const choices = reasons.map(r => ({ id: r.code, name: reasonTitle(r, locale) }));
     return (
         <FormDialog
             title={`mycourier.actions.${action}`}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import polyglotI18nProvider from 'ra-i18n-polyglot';
 import { messages, type Locale } from '../i18n';
-import { auditChanges, referencedIDs } from './auditChanges';
+import { auditChanges, auditOperation, referencedIDs } from './auditChanges';
 
 function format(locale: Locale, names?: Record<string, string>) {
     const i18n = polyglotI18nProvider(l => messages[l as Locale], locale, [], { allowMissing: true });
@@ -44,5 +44,18 @@ describe('audit changes read as "field: old → new"', () => {
     it('keeps a field it does not know, by its API name', () => {
         expect(auditChanges({ new_field: { old: 1, new: 2 } }, format('en')).map(line)).toEqual(['new_field: 1 → 2']);
         expect(auditChanges(null, format('en'))).toEqual([]);
+    });
+});
+
+describe('audit operations read as words', () => {
+    it('translates the mutation, the named event, or the kind of change made outside a request', () => {
+        const { translate } = format('ru');
+        expect(auditOperation('Mutation.blockCourier', translate)).toBe('Блокировка');
+        expect(auditOperation('Query.courierDossier', translate)).toBe('Просмотр полного досье');
+        expect(auditOperation('cli.user.create', translate)).toBe('Создание пользователя (командная строка)');
+        expect(auditOperation('Courier.update', translate)).toBe('Изменение');
+        expect(format('en').translate && auditOperation('Mutation.onboardCourier', format('en').translate)).toBe('Courier registered');
+        // Unknown to this UI version: shown as it is, not as a translation key.
+        expect(auditOperation('Mutation.somethingNew', translate)).toBe('Mutation.somethingNew');
     });
 });

@@ -123,3 +123,17 @@ export function referencedIDs(changes: unknown): { partners: string[]; branches:
     }
     return { partners: [...ids.partners], branches: [...ids.branches] };
 }
+
+/**
+ * An audit event's operation in words. Operations are the GraphQL root field
+ * that made the change ("Mutation.blockCourier"), a sensitive read
+ * ("Query.courierDossier"), a named event ("personalData.export",
+ * "cli.user.create"), or, for changes made outside any request (the seed,
+ * periodic jobs), the entity and the kind of change ("Courier.update").
+ * An operation with no translation is shown as it is.
+ */
+export function auditOperation(operation: string, translate: (key: string, options?: { _: string }) => string): string {
+    const change = /^[A-Z]\w*\.(create|update|delete)$/.exec(operation);
+    if (change) return translate(`mycourier.audit.operations.change.${change[1]}`);
+    return translate(`mycourier.audit.operations.${operation}`, { _: operation });
+}

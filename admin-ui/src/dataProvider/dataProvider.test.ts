@@ -148,7 +148,7 @@ describe('the courier list stays countable from the summary rows', () => {
         }
     });
 
-    it('region and document state are filters the summaries do not hold (counted by the API)', async () => {
+    it('sends the region as the branch\'s region alone (the API counts that from the summaries too); document state is counted', async () => {
         expect((await whereOf({ regionID: '3' })).where).toEqual({ hasBranchWith: [{ regionID: '3' }] });
         expect((await whereOf({ documentStatus: 'EXPIRED' })).where).toEqual({ documentStatus: 'EXPIRED' });
     });

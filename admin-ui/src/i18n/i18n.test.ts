@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildSchema } from 'graphql';
 import en from './en';
 import ru from './ru';
 import uz from './uz';
@@ -29,6 +30,7 @@ function goFiles(dir: string): string[] {
 
 const repo = join(import.meta.dirname, '../../..');
 const goSource = [...goFiles(join(repo, 'internal')), ...goFiles(join(repo, 'graph'))].map(f => readFileSync(f, 'utf8')).join('\n');
+const cmdSource = goFiles(join(repo, 'cmd')).map(f => readFileSync(f, 'utf8')).join('\n');
 
 describe('translations', () => {
     it('have the same keys in Russian, Uzbek and English', () => {
@@ -74,6 +76,32 @@ describe('translations', () => {
             for (const [kind, values] of Object.entries(kinds)) {
                 for (const v of values) expect(get(m, `mycourier.enums.${kind}.${v.toLowerCase()}`), `${lang}: ${kind}.${v}`).toBeTypeOf('string');
             }
+        }
+    });
+
+    it('translate every audit operation the API writes', () => {
+        // Each mutation names the events it writes (graph/guard.go: "Mutation.<field>").
+        const schema = buildSchema(readFileSync(join(repo, 'schema.graphql'), 'utf8'));
+        const mutations = Object.keys(schema.getMutationType()?.getFields() ?? {}).map(f => `Mutation.${f}`);
+        expect(mutations.length).toBeGreaterThan(40);
+        const go = goSource + cmdSource;
+        const named = [
+            // audit.Record(ctx, c, "Query.courierDossier", …) and XOperation = "personalData.export"
+            ...[...go.matchAll(/Record(?:Attempt)?\(ctx, [\w.()]+, "([\w.]*\w)"/g)].map(m => m[1]),
+            ...[...go.matchAll(/[A-Z]\w*Operation\s*=\s*"([\w.]+)"/g)].map(m => m[1]),
+            // commands: "cli.user.create", and "cli.user."+name for userActiveCmd("disable", …)
+            ...[...go.matchAll(/"(cli\.[\w.]*\w)"/g)].map(m => m[1]),
+            ...[...go.matchAll(/userActiveCmd\("(\w+)"/g)].map(m => `cli.user.${m[1]}`),
+        ];
+        expect(named).toEqual(expect.arrayContaining(['Query.courierDossier', 'analytics.export', 'personalData.export', 'cli.user.create', 'cli.user.disable']));
+        // couriersvc builds "courier." + field + "TakenElsewhere" for the two fields it checks.
+        expect(go).toContain('"courier."+te.field+"TakenElsewhere"');
+        const operations = new Set([...mutations, ...named, 'courier.pinflTakenElsewhere', 'courier.phoneTakenElsewhere']);
+        for (const [lang, m] of Object.entries(langs)) {
+            const missing = [...operations].filter(op => typeof get(m, `mycourier.audit.operations.${op}`) !== 'string');
+            expect(missing, `${lang}: untranslated audit operations`).toEqual([]);
+            // Changes made outside a request read "Courier.update": one word per kind of change.
+            for (const kind of ['create', 'update', 'delete']) expect(get(m, `mycourier.audit.operations.change.${kind}`), `${lang}: ${kind}`).toBeTypeOf('string');
         }
     });
 });
