@@ -78,6 +78,11 @@ func Hook() ent.Hook {
 			if err != nil {
 				return nil, err
 			}
+			// A bulk update or delete that matched no row changed nothing:
+			// an event would record a change that did not happen.
+			if n, ok := v.(int); ok && n == 0 && (m.Op().Is(ent.OpUpdate) || m.Op().Is(ent.OpDelete)) {
+				return v, nil
+			}
 			id := entityID(m, v)
 			if err := write(ctx, client, m, id, changes); err != nil {
 				return nil, err

@@ -1,10 +1,15 @@
 package couriersvc_test
 
 import (
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/mycourier/mycourier/ent/courier"
@@ -186,13 +191,120 @@ var (
 	plateOK  = regexp.MustCompile(`^[0-9]{2}[A-Z0-9]{4,6}$`)
 )
 
-// FuzzValidators: the validators never panic, and what they accept obeys
-// the rules independently restated here.
+// validInputs builds from r one valid value of each validated field, as a
+// user may type it, with what it must normalize to: the converse of the
+// fuzz target's "accepted input obeys the rules".
+type validInputs struct {
+	pinfl            string
+	phone, phoneWant string
+	car, carWant     string
+	moto, motoWant   string
+	name, nameWant   string
+}
+
+func buildValid(r *rand.Rand) validInputs {
+	var v validInputs
+	// PINFL: century digit, a real date DDMMYY (day ≤ 28 keeps every
+	// month real; the pinfl package's fuzz covers month ends), serial,
+	// check digit with weights 7,3,1.
+	first := 1 + r.IntN(6)
+	p := fmt.Sprintf("%d%02d%02d%02d%06d", first, 1+r.IntN(28), 1+r.IntN(12), r.IntN(100), r.IntN(1000000))
+	sum := 0
+	for i, c := range p {
+		sum += int(c-'0') * []int{7, 3, 1}[i%3]
+	}
+	v.pinfl = p + strconv.Itoa(sum%10)
+
+	// Phone: nine digits, the first not 0, in a common spelling.
+	d := strconv.Itoa(1+r.IntN(9)) + fmt.Sprintf("%08d", r.IntN(100000000))
+	v.phoneWant = "+998" + d
+	v.phone = []string{d[:2] + " " + d[2:5] + " " + d[5:7] + " " + d[7:], "+998 (" + d[:2] + ") " + d[2:5] + "-" + d[5:7] + "-" + d[7:], "998" + d, "+998" + d, d}[r.IntN(5)]
+
+	// Plates: a region 01–99, then a car's "A123BC" or "123ABC", a moto's
+	// "A1234", "AB1234" or "1234AB"; typed in any case, with spaces or
+	// hyphens between the groups.
+	letter := func() string { return string(rune('A' + r.IntN(26))) }
+	num := func(n int) string { return fmt.Sprintf("%0*d", n, r.IntN(pow10(n))) }
+	region := fmt.Sprintf("%02d", 1+r.IntN(99))
+	sep := func() string { return []string{"", " ", "-", "  "}[r.IntN(4)] }
+	lower := func(s string) string {
+		if r.IntN(2) == 0 {
+			return strings.ToLower(s)
+		}
+		return s
+	}
+	car := [][]string{{region, letter(), num(3), letter() + letter()}, {region, num(3), letter() + letter() + letter()}}[r.IntN(2)]
+	moto := [][]string{{region, letter(), num(4)}, {region, letter() + letter(), num(4)}, {region, num(4), letter() + letter()}}[r.IntN(3)]
+	for _, g := range car {
+		v.car += lower(g) + sep()
+		v.carWant += g
+	}
+	for _, g := range moto {
+		v.moto += sep() + lower(g)
+		v.motoWant += g
+	}
+
+	// Name: one alphabet, one to three words of letters joined by a space
+	// or a hyphen, an apostrophe inside a word now and then (O‘g‘li).
+	alphabet := []rune("abcdefghijklmnopqrstuvwxyz")
+	if r.IntN(2) == 0 {
+		alphabet = []rune("абвгдеёжзийклмнопрстуфхцчшщъыьэюяўқғҳ")
+	}
+	var words []string
+	for range 1 + r.IntN(3) {
+		w := []rune{unicode.ToUpper(alphabet[r.IntN(len(alphabet))])}
+		for range 1 + r.IntN(10) {
+			w = append(w, alphabet[r.IntN(len(alphabet))])
+		}
+		if r.IntN(4) == 0 {
+			w = append(w[:1], append([]rune{[]rune("'ʻʼ‘’`")[r.IntN(6)]}, w[1:]...)...)
+		}
+		words = append(words, string(w))
+	}
+	joiner := []string{" ", "-"}[r.IntN(2)]
+	v.nameWant = strings.Join(words, joiner)
+	v.name = "  " + v.nameWant + " "
+	if joiner == " " { // inner runs of space collapse
+		v.name = " " + strings.Join(words, "   ") + "\t"
+	}
+	return v
+}
+
+func pow10(n int) int {
+	p := 1
+	for range n {
+		p *= 10
+	}
+	return p
+}
+
+// FuzzValidators: the validators never panic, what they accept obeys the
+// rules independently restated here, and (the converse, so that a validator
+// refusing everything fails) valid values built from the input are accepted
+// and normalized as expected.
 func FuzzValidators(f *testing.F) {
 	for _, s := range []string{"31403950000011", "90 123 45 67", "+998 (90) 123-45-67", "01 A 123 BC", "Каримов", "O‘g‘li", "", "\xff\xfe", "00998901234567"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		h := fnv.New64a()
+		_, _ = h.Write([]byte(s))
+		v := buildValid(rand.New(rand.NewPCG(h.Sum64(), uint64(len(s)))))
+		if err := couriersvc.CheckPINFL(v.pinfl); err != nil {
+			t.Fatalf("CheckPINFL(%q) = %v; built by the rules from %q", v.pinfl, err, s)
+		}
+		if got, err := couriersvc.NormalizePhone(v.phone); err != nil || got != v.phoneWant {
+			t.Fatalf("NormalizePhone(%q) = %q, %v; want %q", v.phone, got, err, v.phoneWant)
+		}
+		if got, err := couriersvc.NormalizePlate(v.car, courier.TransportTypeCar); err != nil || got != v.carWant {
+			t.Fatalf("NormalizePlate(%q, car) = %q, %v; want %q", v.car, got, err, v.carWant)
+		}
+		if got, err := couriersvc.NormalizePlate(v.moto, courier.TransportTypeMoto); err != nil || got != v.motoWant {
+			t.Fatalf("NormalizePlate(%q, moto) = %q, %v; want %q", v.moto, got, err, v.motoWant)
+		}
+		if got, err := couriersvc.NormalizeName(v.name, true); err != nil || got != v.nameWant {
+			t.Fatalf("NormalizeName(%q) = %q, %v; want %q", v.name, got, err, v.nameWant)
+		}
 		if couriersvc.CheckPINFL(s) == nil {
 			if !digits14.MatchString(s) || s[0] < '1' || s[0] > '6' {
 				t.Fatalf("accepted PINFL %q", s)

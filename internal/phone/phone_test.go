@@ -2,7 +2,11 @@ package phone_test
 
 import (
 	"errors"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -80,13 +84,45 @@ func TestKnownOperator(t *testing.T) {
 
 var e164 = regexp.MustCompile(`^\+998[1-9][0-9]{8}$`)
 
+// validSpelling builds from r a valid Uzbek number (nine digits, the first
+// not 0) and one of the spellings people write it in (DESIGN.md: "90 123
+// 45 67", "+998 (90) 123-45-67", "998901234567"), and returns the spelling
+// and the E.164 form it must normalize to.
+func validSpelling(r *rand.Rand) (spelled, want string) {
+	d := strconv.Itoa(1+r.IntN(9)) + fmt.Sprintf("%08d", r.IntN(100000000))
+	op, a, b, c := d[:2], d[2:5], d[5:7], d[7:]
+	forms := []string{
+		op + " " + a + " " + b + " " + c,
+		"+998 (" + op + ") " + a + "-" + b + "-" + c,
+		"998" + d,
+		"+998" + d,
+		d,
+		"(" + op + ") " + a + "-" + b + "-" + c,
+		"+998 " + op + " " + a + " " + b + " " + c,
+		"00998" + d,
+		"998 " + op + " " + a + "-" + b + "-" + c,
+		op + "." + a + "." + b + "." + c,
+		"+998-" + op + "-" + a + "-" + b + "-" + c,
+		"\t+998\t" + d + " ",
+	}
+	return forms[r.IntN(len(forms))], "+998" + d
+}
+
 // FuzzNormalize: never panics; whatever it accepts is E.164 +998, is a
-// fixed point, and keeps the subscriber digits of the input in order.
+// fixed point, and keeps the subscriber digits of the input in order; and
+// (the converse, so that a normalizer refusing everything fails) a valid
+// number built from the input, in any common spelling, is accepted.
 func FuzzNormalize(f *testing.F) {
 	for _, s := range []string{"90 123 45 67", "+998 (90) 123-45-67", "998901234567", "+7 916", "0099890", "+"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		h := fnv.New64a()
+		_, _ = h.Write([]byte(s))
+		spelled, want := validSpelling(rand.New(rand.NewPCG(h.Sum64(), uint64(len(s)))))
+		if got, err := phone.Normalize(spelled); got != want || err != nil {
+			t.Fatalf("Normalize(%q) = %q, %v; want %q (built from %q)", spelled, got, err, want, s)
+		}
 		got, err := phone.Normalize(s)
 		if err != nil {
 			if got != "" {

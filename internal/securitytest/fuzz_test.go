@@ -34,6 +34,18 @@ func FuzzGraphQLRequest(f *testing.F) {
 	f.Add([]byte(fragmentBomb(20)), true)
 	f.Add([]byte("{"+strings.Repeat(" __typename", 600)+"}"), true)
 	f.Fuzz(func(t *testing.T, body []byte, document bool) {
+		// The converse: a valid request built from the input (an alias
+		// made of its letters) is answered with data, so a handler
+		// refusing everything fails here.
+		alias := validAlias(body)
+		ok := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(`{"query":"{ `+alias+`: __typename }"}`))
+		ok.Header.Set("Content-Type", "application/json")
+		okRec := httptest.NewRecorder()
+		h.ServeHTTP(okRec, ok)
+		var answer struct{ Data map[string]string }
+		if okRec.Code != http.StatusOK || json.Unmarshal(okRec.Body.Bytes(), &answer) != nil || answer.Data[alias] != "Query" {
+			t.Fatalf("valid request { %s: __typename }: status %d: %s", alias, okRec.Code, okRec.Body)
+		}
 		if document { // the input is a GraphQL document, not a JSON body
 			body, _ = json.Marshal(map[string]string{"query": string(body)})
 		}
@@ -52,6 +64,20 @@ func FuzzGraphQLRequest(f *testing.F) {
 			t.Fatalf("not JSON for %q: %s", body, rec.Body)
 		}
 	})
+}
+
+// validAlias is a GraphQL name made of the letters of b (at most 40).
+func validAlias(b []byte) string {
+	out := []byte{'a'}
+	for _, c := range b {
+		if len(out) == 40 {
+			break
+		}
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' {
+			out = append(out, c)
+		}
+	}
+	return string(out)
 }
 
 func jsonString(s string) string {
