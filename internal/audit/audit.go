@@ -38,11 +38,16 @@ var unaudited = []string{"AuditEvent", "Session", "LoginThrottle", "WebhookEvent
 
 // bookkeeping are fields the system keeps up to date as a side effect of
 // use, not changes anyone makes: an API token's last use, touched at most
-// once a minute by whichever request presents the token. An update that
+// once a minute by whichever request presents the token, and a user's last
+// sign-in. An update that
 // sets these fields and nothing else is written without an event and needs
 // no transaction (the touch is one UPDATE statement, so a refused request
 // still opens none); any other change to the same rows is audited as usual.
-var bookkeeping = map[string][]string{"ApiToken": {"last_used_at", "updated_at"}}
+var bookkeeping = map[string][]string{
+	"ApiToken": {"last_used_at", "updated_at"},
+	// The sign-in itself is in the trail as auth.login, by the user.
+	"User": {"last_sign_in_at", "updated_at"},
+}
 
 // isBookkeeping reports whether m only touches bookkeeping fields.
 func isBookkeeping(m ent.Mutation) bool {
