@@ -140,7 +140,7 @@ func localToolchainImage(t *testing.T, e *engine) string {
 // in /etc/passwd. version tags it, so an unchanged image is imported once.
 func hostImage(t *testing.T, e *engine, name, version string, paths []string, pathPrefix string) string {
 	t.Helper()
-	sum := sha256.Sum256([]byte(version + strings.Join(paths, "\x00")))
+	sum := sha256.Sum256([]byte(imageRecipe + version + strings.Join(paths, "\x00")))
 	ref := "mycourier-local/" + name + ":" + hex.EncodeToString(sum[:6])
 	if _, err := e.docker(t.Context(), nil, "image", "inspect", ref); err == nil {
 		return ref
@@ -149,11 +149,13 @@ func hostImage(t *testing.T, e *engine, name, version string, paths []string, pa
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	epoch := time.Unix(0, 0)
-	seen := map[string]bool{}
+	// seen: paths added (a directory with everything under it); dirs: the
+	// directory entries written, parents included, which may be walked later.
+	seen, dirs := map[string]bool{}, map[string]bool{}
 	var add func(p string)
 	addDirs := func(p string) {
-		for d := filepath.Dir(p); d != "/" && !seen[d]; d = filepath.Dir(d) {
-			seen[d] = true
+		for d := filepath.Dir(p); d != "/" && !dirs[d]; d = filepath.Dir(d) {
+			dirs[d] = true
 			defer func(d string) {
 				must(t, tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: strings.TrimPrefix(d, "/") + "/", Mode: 0o755, ModTime: epoch}))
 			}(d)
@@ -181,7 +183,10 @@ func hostImage(t *testing.T, e *engine, name, version string, paths []string, pa
 			}
 			add(abs)
 		case fi.IsDir():
-			must(t, tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: name + "/", Mode: int64(fi.Mode().Perm()), ModTime: epoch}))
+			if !dirs[p] {
+				dirs[p] = true
+				must(t, tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: name + "/", Mode: int64(fi.Mode().Perm()), ModTime: epoch}))
+			}
 			ents, err := os.ReadDir(p)
 			must(t, err)
 			for _, de := range ents {
@@ -204,6 +209,13 @@ func hostImage(t *testing.T, e *engine, name, version string, paths []string, pa
 	seen["/usr/local/go/test"], seen["/usr/local/go/doc"] = true, true
 	base := []string{"/bin/sh", "/bin/dash", "/usr/bin/env", "/bin/mkdir", "/bin/cp", "/bin/rm", "/bin/cat", "/bin/ls",
 		"/usr/bin/test", "/usr/bin/uname", "/usr/bin/date", "/etc/ssl/certs/ca-certificates.crt"}
+	// The rest of the C runtime, as a Debian base image has it: native
+	// modules npm installs inside the build (rolldown's, lightningcss's)
+	// load libraries node itself does not.
+	for _, lib := range []string{"librt.so.1", "libresolv.so.2", "libutil.so.1", "libanl.so.1", "libnss_dns.so.2",
+		"libnss_files.so.2", "libstdc++.so.6", "libgcc_s.so.1", "libz.so.1"} {
+		base = append(base, "/lib/x86_64-linux-gnu/"+lib)
+	}
 	for _, p := range append(base, paths...) {
 		if _, err := os.Lstat(p); err == nil {
 			add(p)
@@ -225,9 +237,17 @@ func hostImage(t *testing.T, e *engine, name, version string, paths []string, pa
 	e.must(t, buf.Bytes(), "import",
 		"--change", "ENV PATH="+pathPrefix+":/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
 		"--change", "ENV HOME=/root",
+		// Node keeps its own CA list; this machine's bundle is the one its
+		// network is reached with (the host's npm is configured the same way).
+		"--change", "ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt",
+		"--change", "ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt",
 		"-", ref)
 	return ref
 }
+
+// imageRecipe changes the tag of every host image when the way they are made
+// changes, so an image made by an older recipe is not reused.
+const imageRecipe = "4"
 
 // sharedLibs lists the libraries an ELF executable loads (ldd), with the
 // loader; none for a static binary.
