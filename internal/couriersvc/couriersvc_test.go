@@ -45,13 +45,15 @@ type env struct {
 type fakeLedger struct {
 	mu    sync.Mutex
 	items map[int]int
+	keys  []string // the settlement keys, in call order
 }
 
 // settle books what courier id holds as settled (a forced firing's debt).
-func (l *fakeLedger) settle(_ context.Context, id int, _ string) error {
+func (l *fakeLedger) settle(_ context.Context, id int, key string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.items, id)
+	l.keys = append(l.keys, key)
 	return nil
 }
 
@@ -1064,5 +1066,53 @@ func TestTransitionCommentMayHaveUpTo1000Characters(t *testing.T) {
 	}
 	if _, err := e.svc.Block(e.ctx, c.ID, couriersvc.TransitionInput{Reason: "no_show", Comment: long[:len(long)-len("ж")]}); err != nil {
 		t.Errorf("1000-character comment: %v, want accepted", err)
+	}
+}
+
+// TestEachForcedFiringSettlesUnderItsOwnKey: the warehouse replays a
+// settlement whose key it has seen, so a courier fired with equipment,
+// rehired, given equipment again and fired again must be settled under a
+// new key (or the second debt is never booked); a keyed request settles
+// under its own key, so its retry is the same settlement.
+func TestEachForcedFiringSettlesUnderItsOwnKey(t *testing.T) {
+	e := newEnv(t, "sqlite3")
+	c := e.to(t, courier.StatusActive)
+	hold := func() {
+		e.ledger.mu.Lock()
+		defer e.ledger.mu.Unlock()
+		e.ledger.items[c.ID] = 1
+	}
+	fire := func(key string) {
+		t.Helper()
+		hold()
+		if _, err := e.svc.Fire(e.ctx, c.ID, couriersvc.TransitionInput{Reason: "own_wish", Comment: "x", Force: true, IdempotencyKey: key}); err != nil {
+			t.Fatalf("forced firing: %v", err)
+		}
+	}
+	again := func() {
+		t.Helper()
+		if _, err := e.svc.Rehire(e.ctx, c.ID, couriersvc.TransitionInput{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Activate(e.ctx, c.ID, couriersvc.TransitionInput{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fire("")
+	again()
+	fire("")
+	again()
+	fire("fire-req-7")
+	e.ledger.mu.Lock()
+	keys := slices.Clone(e.ledger.keys)
+	e.ledger.mu.Unlock()
+	if len(keys) != 3 {
+		t.Fatalf("settlements: %q, want 3", keys)
+	}
+	if keys[0] == keys[1] {
+		t.Errorf("two unkeyed forced firings settled under one key %q: the second debt would be replayed away", keys[0])
+	}
+	if !strings.HasSuffix(keys[2], "-fire-req-7") {
+		t.Errorf("keyed forced firing settled under %q, want the request's key in it", keys[2])
 	}
 }
