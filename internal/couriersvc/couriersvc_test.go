@@ -1116,3 +1116,40 @@ func TestEachForcedFiringSettlesUnderItsOwnKey(t *testing.T) {
 		t.Errorf("keyed forced firing settled under %q, want the request's key in it", keys[2])
 	}
 }
+
+// TestRehireIntoAPhoneHeldElsewhereIsAudited: a manager rehiring a courier
+// whose phone another partner's courier now holds is told only that the
+// number is taken outside their scope, and the attempt is audited (with the
+// holder), as onboarding's is: repeated, it would probe other partners.
+func TestRehireIntoAPhoneHeldElsewhereIsAudited(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		var other int
+		authtest.Tx(t, e.db, func(ctx context.Context, c *ent.Client) error {
+			other = c.Partner.Create().SetName("Чужой партнёр").SaveX(ctx).ID
+			return nil
+		})
+		fired := e.to(t, courier.StatusFired)
+		in := e.input(t)
+		in.Phone, in.PartnerID = fired.Phone, &other
+		holder, err := e.svc.Onboard(e.ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		manager := authz.NewContext(context.Background(), &authz.Viewer{Kind: authz.KindUser, ID: e.userID, Role: authz.Manager,
+			PII: true, Scope: authz.Scope{Partners: []int{e.partner}}})
+		_, err = e.svc.Rehire(manager, fired.ID, couriersvc.TransitionInput{})
+		var ae *apperr.Error
+		if !errors.As(err, &ae) || ae.Key != "courier.phoneTakenElsewhere" || ae.Details["holderId"] != nil {
+			t.Fatalf("rehire into a phone held elsewhere: got %v, want courier.phoneTakenElsewhere naming no holder", err)
+		}
+		evs := e.db.Client.AuditEvent.Query().Where(auditevent.Operation("courier.phoneTakenElsewhere")).AllX(authtest.Sys())
+		if len(evs) != 1 || evs[0].EntityID == nil || *evs[0].EntityID != holder.ID ||
+			evs[0].Changes["attempted"] != "rehireCourier" || evs[0].Changes["phone"] != fired.Phone {
+			t.Errorf("audit of the attempt: %+v, want one courier.phoneTakenElsewhere on courier %d by rehireCourier", evs, holder.ID)
+		}
+		if got := e.db.Client.Courier.GetX(authtest.Sys(), fired.ID); got.Status != courier.StatusFired {
+			t.Errorf("status after the refusal: %s, want fired", got.Status)
+		}
+	})
+}
