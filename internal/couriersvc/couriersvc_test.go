@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -1150,6 +1151,78 @@ func TestRehireIntoAPhoneHeldElsewhereIsAudited(t *testing.T) {
 		}
 		if got := e.db.Client.Courier.GetX(authtest.Sys(), fired.ID); got.Status != courier.StatusFired {
 			t.Errorf("status after the refusal: %s, want fired", got.Status)
+		}
+	})
+}
+
+// TestDocumentFieldsAndFileSizeAtTheirBounds: the document number may have
+// 50 characters (Cyrillic counted as one), an expiry must come after the
+// issue date, an issue date may not be in the future, and a file of exactly
+// MaxFileSize is stored whole — with or without an idempotency key (a keyed
+// upload is read first to fingerprint it) — while one byte more is refused.
+func TestDocumentFieldsAndFileSizeAtTheirBounds(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		c := e.onboard(t)
+		add := func(svc *couriersvc.Service, in couriersvc.DocumentInput) (*ent.CourierDocument, error) {
+			in.CourierID = c.ID
+			if in.Kind == "" {
+				in.Kind = courierdocument.KindContract
+			}
+			return svc.AddDocument(e.ctx, in)
+		}
+		n50 := strings.Repeat("№", 50)
+		if doc, err := add(e.svc, couriersvc.DocumentInput{Number: ptr(" " + n50 + " ")}); err != nil || doc.Number != n50 {
+			t.Errorf("a 50-character number: %v, %+v; want it kept", err, doc)
+		}
+		if _, err := add(e.svc, couriersvc.DocumentInput{Number: ptr(n50 + "1")}); fieldKeys(t, err)["number"] != "validation.tooLong" {
+			t.Errorf("a 51-character number: %v, want number validation.tooLong", err)
+		}
+		issued := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+		for _, exp := range []time.Time{issued, issued.AddDate(0, 0, -1)} {
+			if _, err := add(e.svc, couriersvc.DocumentInput{IssuedAt: &issued, ExpiresAt: &exp}); fieldKeys(t, err)["expiresAt"] != "document.expiresBeforeIssued" {
+				t.Errorf("expires %s, issued %s: %v, want expiresAt document.expiresBeforeIssued", exp.Format(time.DateOnly), issued.Format(time.DateOnly), err)
+			}
+		}
+		next := issued.AddDate(0, 0, 1)
+		if _, err := add(e.svc, couriersvc.DocumentInput{IssuedAt: &issued, ExpiresAt: &next}); err != nil {
+			t.Errorf("expires the day after issue: %v", err)
+		}
+		if _, err := add(e.svc, couriersvc.DocumentInput{IssuedAt: &issued}); err != nil {
+			t.Errorf("issued, no expiry: %v", err)
+		}
+		tomorrow := time.Now().AddDate(0, 0, 1)
+		if _, err := add(e.svc, couriersvc.DocumentInput{IssuedAt: &tomorrow}); fieldKeys(t, err)["issuedAt"] != "document.issuedInFuture" {
+			t.Errorf("issued tomorrow: %v, want issuedAt document.issuedInFuture", err)
+		}
+
+		const limit = 64
+		small := newService(t, e.db, e.ledger, func(o *couriersvc.Options) { o.Documents, o.MaxFileSize = e.svc.Documents(), limit })
+		file := func(n int) *couriersvc.File {
+			b := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), n-len("%PDF-1.4\n"))...)
+			return &couriersvc.File{Name: "scan.pdf", Size: int64(n), Content: bytes.NewReader(b)}
+		}
+		for _, key := range []string{"", "upload-at-limit"} {
+			doc, err := add(small, couriersvc.DocumentInput{Kind: courierdocument.KindPhoto, File: file(limit), IdempotencyKey: key})
+			if err != nil {
+				t.Fatalf("key %q: a file of exactly %d bytes: %v", key, limit, err)
+			}
+			r, err := small.Documents().Open(e.ctx, doc.StorageKey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored, _ := io.ReadAll(r)
+			_ = r.Close()
+			if doc.FileSize != limit || len(stored) != limit {
+				t.Errorf("key %q: a file of exactly %d bytes stored as %d (recorded %d)", key, limit, len(stored), doc.FileSize)
+			}
+			over := ""
+			if key != "" {
+				over = key + "-over"
+			}
+			if _, err := add(small, couriersvc.DocumentInput{Kind: courierdocument.KindPhoto, File: file(limit + 1), IdempotencyKey: over}); fieldKeys(t, err)["file"] != "file.tooLarge" {
+				t.Errorf("key %q: a file of %d bytes: %v, want file.tooLarge", key, limit+1, err)
+			}
 		}
 	})
 }
