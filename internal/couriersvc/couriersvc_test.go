@@ -1226,3 +1226,33 @@ func TestDocumentFieldsAndFileSizeAtTheirBounds(t *testing.T) {
 		}
 	})
 }
+
+// TestANewScanSendsTheDocumentAndTheCourierBackToReview: attaching a new
+// file to a verified document makes it pending again, and with it the
+// courier's document status; the new file is kept.
+func TestANewScanSendsTheDocumentAndTheCourierBackToReview(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		c := e.onboard(t)
+		e.ready(t, c)
+		if got := e.db.Client.Courier.GetX(authtest.Sys(), c.ID); got.DocumentStatus != courier.DocumentStatusVerified {
+			t.Fatalf("document status with every document verified: %s", got.DocumentStatus)
+		}
+		doc := e.db.Client.CourierDocument.Query().Where(courierdocument.CourierID(c.ID), courierdocument.KindEQ(courierdocument.KindContract)).OnlyX(authtest.Sys())
+		got, err := e.svc.AttachFile(e.ctx, doc.ID, *scan())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Verification != courierdocument.VerificationPending || got.VerifiedAt != nil || got.StorageKey == doc.StorageKey {
+			t.Errorf("document after a new scan: %s, verified at %v, key %q (was %q); want pending, unverified, a new file", got.Verification, got.VerifiedAt, got.StorageKey, doc.StorageKey)
+		}
+		r, err := e.svc.Documents().Open(e.ctx, got.StorageKey)
+		if err != nil {
+			t.Fatalf("the new scan: %v", err)
+		}
+		_ = r.Close()
+		if st := e.db.Client.Courier.GetX(authtest.Sys(), c.ID).DocumentStatus; st != courier.DocumentStatusPending {
+			t.Errorf("courier's document status after a new scan: %s, want pending", st)
+		}
+	})
+}
