@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -1223,6 +1224,17 @@ func TestDocumentFieldsAndFileSizeAtTheirBounds(t *testing.T) {
 			if _, err := add(small, couriersvc.DocumentInput{Kind: courierdocument.KindPhoto, File: file(limit + 1), IdempotencyKey: over}); fieldKeys(t, err)["file"] != "file.tooLarge" {
 				t.Errorf("key %q: a file of %d bytes: %v, want file.tooLarge", key, limit+1, err)
 			}
+		}
+		if _, err := add(e.svc, couriersvc.DocumentInput{File: &couriersvc.File{Name: "empty.pdf", Content: strings.NewReader("")}}); fieldKeys(t, err)["file"] != "file.empty" {
+			t.Errorf("an empty file: %v, want file.empty", err)
+		}
+		broken := errors.New("connection reset by peer")
+		before := e.db.Client.CourierDocument.Query().CountX(authtest.Sys())
+		if _, err := add(e.svc, couriersvc.DocumentInput{File: &couriersvc.File{Name: "cut.pdf", Content: iotest.ErrReader(broken)}}); !errors.Is(err, broken) {
+			t.Errorf("an upload cut short: %v, want the read error", err)
+		}
+		if after := e.db.Client.CourierDocument.Query().CountX(authtest.Sys()); after != before {
+			t.Errorf("documents after an upload cut short: %d, want %d", after, before)
 		}
 	})
 }
