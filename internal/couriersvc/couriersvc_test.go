@@ -1225,6 +1225,13 @@ func TestDocumentFieldsAndFileSizeAtTheirBounds(t *testing.T) {
 				t.Errorf("key %q: a file of %d bytes: %v, want file.tooLarge", key, limit+1, err)
 			}
 		}
+		// The name goes into a download header: separators, quotes and
+		// control characters are replaced, spaces kept, 200 characters at most.
+		named := scan()
+		named.Name = "сбор/ка\\скан \"1\"\t\x1f~.pdf"
+		if doc, err := add(e.svc, couriersvc.DocumentInput{File: named}); err != nil || doc.FileName != "сбор_ка_скан _1___~.pdf" {
+			t.Errorf("file name %q: stored as %+v (%v)", named.Name, doc, err)
+		}
 		if _, err := add(e.svc, couriersvc.DocumentInput{File: &couriersvc.File{Name: "empty.pdf", Content: strings.NewReader("")}}); fieldKeys(t, err)["file"] != "file.empty" {
 			t.Errorf("an empty file: %v, want file.empty", err)
 		}
