@@ -1275,3 +1275,18 @@ func TestANewScanSendsTheDocumentAndTheCourierBackToReview(t *testing.T) {
 		}
 	})
 }
+
+// TestExpiringDocumentsTakesZeroToTenYears: the window is 0 (expired or
+// expiring today) to 3660 days, both included; outside it is refused.
+func TestExpiringDocumentsTakesZeroToTenYears(t *testing.T) {
+	e := newEnv(t, "sqlite3")
+	for days, ok := range map[int]bool{-1: false, 0: true, 3660: true, 3661: false} {
+		_, err := e.svc.ExpiringDocuments(e.ctx, days)
+		if ok && err != nil {
+			t.Errorf("%d days: %v, want accepted", days, err)
+		}
+		if !ok && fieldKeys(t, err)["days"] != "validation.invalidValue" {
+			t.Errorf("%d days: %v, want days validation.invalidValue", days, err)
+		}
+	}
+}
