@@ -1289,4 +1289,20 @@ func TestExpiringDocumentsTakesZeroToTenYears(t *testing.T) {
 			t.Errorf("%d days: %v, want days validation.invalidValue", days, err)
 		}
 	}
+	// A document expiring on the window's last day is in it; one day later is not.
+	c := e.onboard(t)
+	edge := time.Now().UTC().AddDate(0, 0, 10)
+	d, err := e.svc.AddDocument(e.ctx, couriersvc.DocumentInput{CourierID: c.ID, Kind: courierdocument.KindMedicalCertificate, ExpiresAt: &edge})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for days, want := range map[int][]int{10: {d.ID}, 9: nil} {
+		q, err := e.svc.ExpiringDocuments(e.ctx, days)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := q.IDsX(e.ctx); !slices.Equal(got, want) {
+			t.Errorf("expiring within %d days of a document expiring in 10: %v, want %v", days, got, want)
+		}
+	}
 }
