@@ -1306,3 +1306,55 @@ func TestExpiringDocumentsTakesZeroToTenYears(t *testing.T) {
 		}
 	}
 }
+
+// TestExportReadsEveryPage: the export reads 1000 couriers a page; 1001
+// couriers are all exported (the last one on a second page).
+func TestExportReadsEveryPage(t *testing.T) {
+	e := newEnv(t, "sqlite3")
+	var b strings.Builder
+	b.WriteString("last_name,first_name,phone,pinfl,transport_type\n")
+	const n = 1001
+	for i := 1; i <= n; i++ {
+		p, err := pinfl.Make(time.Date(1990, 1, 2, 0, 0, 0, 0, time.UTC), pinfl.Male, 5000+i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "Каримов,Азиз,+99890%07d,%s,foot\n", i, p)
+	}
+	if rep, err := e.svc.Import(e.ctx, strings.NewReader(b.String()), couriersvc.ImportOptions{}); err != nil || rep.Created != n {
+		t.Fatalf("import of %d couriers: %+v, %v", n, rep, err)
+	}
+	var out bytes.Buffer
+	got, err := e.svc.Export(e.ctx, &out, "csv", nil)
+	if err != nil || got != n {
+		t.Fatalf("export: %d couriers, %v; want %d", got, err, n)
+	}
+	if lines := strings.Count(out.String(), "\n"); lines != n+1 {
+		t.Errorf("export: %d lines, want %d (a header and %d couriers)", lines, n+1, n)
+	}
+}
+
+// TestOnlyTheSecurityServicesExportIsAudited: the security service sees
+// PINFLs and phones in full, so its export is written to the audit trail
+// (once, with how many couriers); an owner's is not.
+func TestOnlyTheSecurityServicesExportIsAudited(t *testing.T) {
+	e := newEnv(t, "sqlite3")
+	e.onboard(t)
+	e.onboard(t)
+	audited := func() []*ent.AuditEvent {
+		return e.db.Client.AuditEvent.Query().Where(auditevent.Operation(couriersvc.PersonalDataExportOperation)).AllX(authtest.Sys())
+	}
+	if _, err := e.svc.Export(e.ctx, io.Discard, "csv", nil); err != nil {
+		t.Fatal(err)
+	}
+	if evs := audited(); len(evs) != 0 {
+		t.Errorf("an owner's export: %d audit events, want none", len(evs))
+	}
+	sec := authz.NewContext(context.Background(), &authz.Viewer{Kind: authz.KindUser, ID: e.userID, Role: authz.Security, PII: true})
+	if _, err := e.svc.Export(sec, io.Discard, "csv", map[string]any{"search": "Каримов"}); err != nil {
+		t.Fatal(err)
+	}
+	if evs := audited(); len(evs) != 1 || fmt.Sprint(evs[0].Changes["couriers"]) != "2" {
+		t.Errorf("the security service's export: %+v, want one %s event counting 2 couriers", evs, couriersvc.PersonalDataExportOperation)
+	}
+}
