@@ -5,10 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -45,13 +47,15 @@ type env struct {
 type fakeLedger struct {
 	mu    sync.Mutex
 	items map[int]int
+	keys  []string // the settlement keys, in call order
 }
 
 // settle books what courier id holds as settled (a forced firing's debt).
-func (l *fakeLedger) settle(_ context.Context, id int, _ string) error {
+func (l *fakeLedger) settle(_ context.Context, id int, key string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.items, id)
+	l.keys = append(l.keys, key)
 	return nil
 }
 
@@ -1064,5 +1068,293 @@ func TestTransitionCommentMayHaveUpTo1000Characters(t *testing.T) {
 	}
 	if _, err := e.svc.Block(e.ctx, c.ID, couriersvc.TransitionInput{Reason: "no_show", Comment: long[:len(long)-len("ж")]}); err != nil {
 		t.Errorf("1000-character comment: %v, want accepted", err)
+	}
+}
+
+// TestEachForcedFiringSettlesUnderItsOwnKey: the warehouse replays a
+// settlement whose key it has seen, so a courier fired with equipment,
+// rehired, given equipment again and fired again must be settled under a
+// new key (or the second debt is never booked); a keyed request settles
+// under its own key, so its retry is the same settlement.
+func TestEachForcedFiringSettlesUnderItsOwnKey(t *testing.T) {
+	e := newEnv(t, "sqlite3")
+	c := e.to(t, courier.StatusActive)
+	hold := func() {
+		e.ledger.mu.Lock()
+		defer e.ledger.mu.Unlock()
+		e.ledger.items[c.ID] = 1
+	}
+	fire := func(key string) {
+		t.Helper()
+		hold()
+		if _, err := e.svc.Fire(e.ctx, c.ID, couriersvc.TransitionInput{Reason: "own_wish", Comment: "x", Force: true, IdempotencyKey: key}); err != nil {
+			t.Fatalf("forced firing: %v", err)
+		}
+	}
+	again := func() {
+		t.Helper()
+		if _, err := e.svc.Rehire(e.ctx, c.ID, couriersvc.TransitionInput{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Activate(e.ctx, c.ID, couriersvc.TransitionInput{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fire("")
+	again()
+	fire("")
+	again()
+	fire("fire-req-7")
+	e.ledger.mu.Lock()
+	keys := slices.Clone(e.ledger.keys)
+	e.ledger.mu.Unlock()
+	if len(keys) != 3 {
+		t.Fatalf("settlements: %q, want 3", keys)
+	}
+	if keys[0] == keys[1] {
+		t.Errorf("two unkeyed forced firings settled under one key %q: the second debt would be replayed away", keys[0])
+	}
+	if !strings.HasSuffix(keys[2], "-fire-req-7") {
+		t.Errorf("keyed forced firing settled under %q, want the request's key in it", keys[2])
+	}
+}
+
+// TestRehireIntoAPhoneHeldElsewhereIsAudited: a manager rehiring a courier
+// whose phone another partner's courier now holds is told only that the
+// number is taken outside their scope, and the attempt is audited (with the
+// holder), as onboarding's is: repeated, it would probe other partners.
+func TestRehireIntoAPhoneHeldElsewhereIsAudited(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		var other int
+		authtest.Tx(t, e.db, func(ctx context.Context, c *ent.Client) error {
+			other = c.Partner.Create().SetName("Чужой партнёр").SaveX(ctx).ID
+			return nil
+		})
+		fired := e.to(t, courier.StatusFired)
+		in := e.input(t)
+		in.Phone, in.PartnerID = fired.Phone, &other
+		holder, err := e.svc.Onboard(e.ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		manager := authz.NewContext(context.Background(), &authz.Viewer{Kind: authz.KindUser, ID: e.userID, Role: authz.Manager,
+			PII: true, Scope: authz.Scope{Partners: []int{e.partner}}})
+		_, err = e.svc.Rehire(manager, fired.ID, couriersvc.TransitionInput{})
+		var ae *apperr.Error
+		if !errors.As(err, &ae) || ae.Key != "courier.phoneTakenElsewhere" || ae.Details["holderId"] != nil {
+			t.Fatalf("rehire into a phone held elsewhere: got %v, want courier.phoneTakenElsewhere naming no holder", err)
+		}
+		evs := e.db.Client.AuditEvent.Query().Where(auditevent.Operation("courier.phoneTakenElsewhere")).AllX(authtest.Sys())
+		if len(evs) != 1 || evs[0].EntityID == nil || *evs[0].EntityID != holder.ID ||
+			evs[0].Changes["attempted"] != "rehireCourier" || evs[0].Changes["phone"] != fired.Phone {
+			t.Errorf("audit of the attempt: %+v, want one courier.phoneTakenElsewhere on courier %d by rehireCourier", evs, holder.ID)
+		}
+		if got := e.db.Client.Courier.GetX(authtest.Sys(), fired.ID); got.Status != courier.StatusFired {
+			t.Errorf("status after the refusal: %s, want fired", got.Status)
+		}
+	})
+}
+
+// TestDocumentFieldsAndFileSizeAtTheirBounds: the document number may have
+// 50 characters (Cyrillic counted as one), an expiry must come after the
+// issue date, an issue date may not be in the future, and a file of exactly
+// MaxFileSize is stored whole — with or without an idempotency key (a keyed
+// upload is read first to fingerprint it) — while one byte more is refused.
+func TestDocumentFieldsAndFileSizeAtTheirBounds(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		c := e.onboard(t)
+		add := func(svc *couriersvc.Service, in couriersvc.DocumentInput) (*ent.CourierDocument, error) {
+			in.CourierID = c.ID
+			if in.Kind == "" {
+				in.Kind = courierdocument.KindContract
+			}
+			return svc.AddDocument(e.ctx, in)
+		}
+		n50 := strings.Repeat("№", 50)
+		if doc, err := add(e.svc, couriersvc.DocumentInput{Number: ptr(" " + n50 + " ")}); err != nil || doc.Number != n50 {
+			t.Errorf("a 50-character number: %v, %+v; want it kept", err, doc)
+		}
+		if _, err := add(e.svc, couriersvc.DocumentInput{Number: ptr(n50 + "1")}); fieldKeys(t, err)["number"] != "validation.tooLong" {
+			t.Errorf("a 51-character number: %v, want number validation.tooLong", err)
+		}
+		issued := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+		for _, exp := range []time.Time{issued, issued.AddDate(0, 0, -1)} {
+			if _, err := add(e.svc, couriersvc.DocumentInput{IssuedAt: &issued, ExpiresAt: &exp}); fieldKeys(t, err)["expiresAt"] != "document.expiresBeforeIssued" {
+				t.Errorf("expires %s, issued %s: %v, want expiresAt document.expiresBeforeIssued", exp.Format(time.DateOnly), issued.Format(time.DateOnly), err)
+			}
+		}
+		next := issued.AddDate(0, 0, 1)
+		if _, err := add(e.svc, couriersvc.DocumentInput{IssuedAt: &issued, ExpiresAt: &next}); err != nil {
+			t.Errorf("expires the day after issue: %v", err)
+		}
+		if _, err := add(e.svc, couriersvc.DocumentInput{IssuedAt: &issued}); err != nil {
+			t.Errorf("issued, no expiry: %v", err)
+		}
+		tomorrow := time.Now().AddDate(0, 0, 1)
+		if _, err := add(e.svc, couriersvc.DocumentInput{IssuedAt: &tomorrow}); fieldKeys(t, err)["issuedAt"] != "document.issuedInFuture" {
+			t.Errorf("issued tomorrow: %v, want issuedAt document.issuedInFuture", err)
+		}
+
+		const limit = 64
+		small := newService(t, e.db, e.ledger, func(o *couriersvc.Options) { o.Documents, o.MaxFileSize = e.svc.Documents(), limit })
+		file := func(n int) *couriersvc.File {
+			b := append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), n-len("%PDF-1.4\n"))...)
+			return &couriersvc.File{Name: "scan.pdf", Size: int64(n), Content: bytes.NewReader(b)}
+		}
+		for _, key := range []string{"", "upload-at-limit"} {
+			doc, err := add(small, couriersvc.DocumentInput{Kind: courierdocument.KindPhoto, File: file(limit), IdempotencyKey: key})
+			if err != nil {
+				t.Fatalf("key %q: a file of exactly %d bytes: %v", key, limit, err)
+			}
+			r, err := small.Documents().Open(e.ctx, doc.StorageKey)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stored, _ := io.ReadAll(r)
+			_ = r.Close()
+			if doc.FileSize != limit || len(stored) != limit {
+				t.Errorf("key %q: a file of exactly %d bytes stored as %d (recorded %d)", key, limit, len(stored), doc.FileSize)
+			}
+			over := ""
+			if key != "" {
+				over = key + "-over"
+			}
+			if _, err := add(small, couriersvc.DocumentInput{Kind: courierdocument.KindPhoto, File: file(limit + 1), IdempotencyKey: over}); fieldKeys(t, err)["file"] != "file.tooLarge" {
+				t.Errorf("key %q: a file of %d bytes: %v, want file.tooLarge", key, limit+1, err)
+			}
+		}
+		// The name goes into a download header: separators, quotes and
+		// control characters are replaced, spaces kept, 200 characters at most.
+		named := scan()
+		named.Name = "сбор/ка\\скан \"1\"\t\x1f~.pdf"
+		if doc, err := add(e.svc, couriersvc.DocumentInput{File: named}); err != nil || doc.FileName != "сбор_ка_скан _1___~.pdf" {
+			t.Errorf("file name %q: stored as %+v (%v)", named.Name, doc, err)
+		}
+		if _, err := add(e.svc, couriersvc.DocumentInput{File: &couriersvc.File{Name: "empty.pdf", Content: strings.NewReader("")}}); fieldKeys(t, err)["file"] != "file.empty" {
+			t.Errorf("an empty file: %v, want file.empty", err)
+		}
+		broken := errors.New("connection reset by peer")
+		before := e.db.Client.CourierDocument.Query().CountX(authtest.Sys())
+		if _, err := add(e.svc, couriersvc.DocumentInput{File: &couriersvc.File{Name: "cut.pdf", Content: iotest.ErrReader(broken)}}); !errors.Is(err, broken) {
+			t.Errorf("an upload cut short: %v, want the read error", err)
+		}
+		if after := e.db.Client.CourierDocument.Query().CountX(authtest.Sys()); after != before {
+			t.Errorf("documents after an upload cut short: %d, want %d", after, before)
+		}
+	})
+}
+
+// TestANewScanSendsTheDocumentAndTheCourierBackToReview: attaching a new
+// file to a verified document makes it pending again, and with it the
+// courier's document status; the new file is kept.
+func TestANewScanSendsTheDocumentAndTheCourierBackToReview(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		c := e.onboard(t)
+		e.ready(t, c)
+		if got := e.db.Client.Courier.GetX(authtest.Sys(), c.ID); got.DocumentStatus != courier.DocumentStatusVerified {
+			t.Fatalf("document status with every document verified: %s", got.DocumentStatus)
+		}
+		doc := e.db.Client.CourierDocument.Query().Where(courierdocument.CourierID(c.ID), courierdocument.KindEQ(courierdocument.KindContract)).OnlyX(authtest.Sys())
+		got, err := e.svc.AttachFile(e.ctx, doc.ID, *scan())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Verification != courierdocument.VerificationPending || got.VerifiedAt != nil || got.StorageKey == doc.StorageKey {
+			t.Errorf("document after a new scan: %s, verified at %v, key %q (was %q); want pending, unverified, a new file", got.Verification, got.VerifiedAt, got.StorageKey, doc.StorageKey)
+		}
+		r, err := e.svc.Documents().Open(e.ctx, got.StorageKey)
+		if err != nil {
+			t.Fatalf("the new scan: %v", err)
+		}
+		_ = r.Close()
+		if st := e.db.Client.Courier.GetX(authtest.Sys(), c.ID).DocumentStatus; st != courier.DocumentStatusPending {
+			t.Errorf("courier's document status after a new scan: %s, want pending", st)
+		}
+	})
+}
+
+// TestExpiringDocumentsTakesZeroToTenYears: the window is 0 (expired or
+// expiring today) to 3660 days, both included; outside it is refused.
+func TestExpiringDocumentsTakesZeroToTenYears(t *testing.T) {
+	e := newEnv(t, "sqlite3")
+	for days, ok := range map[int]bool{-1: false, 0: true, 3660: true, 3661: false} {
+		_, err := e.svc.ExpiringDocuments(e.ctx, days)
+		if ok && err != nil {
+			t.Errorf("%d days: %v, want accepted", days, err)
+		}
+		if !ok && fieldKeys(t, err)["days"] != "validation.invalidValue" {
+			t.Errorf("%d days: %v, want days validation.invalidValue", days, err)
+		}
+	}
+	// A document expiring on the window's last day is in it; one day later is not.
+	c := e.onboard(t)
+	edge := time.Now().UTC().AddDate(0, 0, 10)
+	d, err := e.svc.AddDocument(e.ctx, couriersvc.DocumentInput{CourierID: c.ID, Kind: courierdocument.KindMedicalCertificate, ExpiresAt: &edge})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for days, want := range map[int][]int{10: {d.ID}, 9: nil} {
+		q, err := e.svc.ExpiringDocuments(e.ctx, days)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := q.IDsX(e.ctx); !slices.Equal(got, want) {
+			t.Errorf("expiring within %d days of a document expiring in 10: %v, want %v", days, got, want)
+		}
+	}
+}
+
+// TestExportReadsEveryPage: the export reads 1000 couriers a page; 1001
+// couriers are all exported (the last one on a second page).
+func TestExportReadsEveryPage(t *testing.T) {
+	e := newEnv(t, "sqlite3")
+	var b strings.Builder
+	b.WriteString("last_name,first_name,phone,pinfl,transport_type\n")
+	const n = 1001
+	for i := 1; i <= n; i++ {
+		p, err := pinfl.Make(time.Date(1990, 1, 2, 0, 0, 0, 0, time.UTC), pinfl.Male, 5000+i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "Каримов,Азиз,+99890%07d,%s,foot\n", i, p)
+	}
+	if rep, err := e.svc.Import(e.ctx, strings.NewReader(b.String()), couriersvc.ImportOptions{}); err != nil || rep.Created != n {
+		t.Fatalf("import of %d couriers: %+v, %v", n, rep, err)
+	}
+	var out bytes.Buffer
+	got, err := e.svc.Export(e.ctx, &out, "csv", nil)
+	if err != nil || got != n {
+		t.Fatalf("export: %d couriers, %v; want %d", got, err, n)
+	}
+	if lines := strings.Count(out.String(), "\n"); lines != n+1 {
+		t.Errorf("export: %d lines, want %d (a header and %d couriers)", lines, n+1, n)
+	}
+}
+
+// TestOnlyTheSecurityServicesExportIsAudited: the security service sees
+// PINFLs and phones in full, so its export is written to the audit trail
+// (once, with how many couriers); an owner's is not.
+func TestOnlyTheSecurityServicesExportIsAudited(t *testing.T) {
+	e := newEnv(t, "sqlite3")
+	e.onboard(t)
+	e.onboard(t)
+	audited := func() []*ent.AuditEvent {
+		return e.db.Client.AuditEvent.Query().Where(auditevent.Operation(couriersvc.PersonalDataExportOperation)).AllX(authtest.Sys())
+	}
+	if _, err := e.svc.Export(e.ctx, io.Discard, "csv", nil); err != nil {
+		t.Fatal(err)
+	}
+	if evs := audited(); len(evs) != 0 {
+		t.Errorf("an owner's export: %d audit events, want none", len(evs))
+	}
+	sec := authz.NewContext(context.Background(), &authz.Viewer{Kind: authz.KindUser, ID: e.userID, Role: authz.Security, PII: true})
+	if _, err := e.svc.Export(sec, io.Discard, "csv", map[string]any{"search": "Каримов"}); err != nil {
+		t.Fatal(err)
+	}
+	if evs := audited(); len(evs) != 1 || fmt.Sprint(evs[0].Changes["couriers"]) != "2" {
+		t.Errorf("the security service's export: %+v, want one %s event counting 2 couriers", evs, couriersvc.PersonalDataExportOperation)
 	}
 }
