@@ -29,7 +29,7 @@ image-package: ## build the image around a binary built here (deploy/image/packa
 
 # The whole Dockerfile (UI with Node, Go, runtime) built by a private Docker
 # engine on builder images made from this machine's Go and Node, then run.
-# Compiles everything inside the build: about 10 minutes on two cores.
+# Compiles everything inside the build: 37 minutes on this shared 2-core machine (vfs).
 test-image-full: ## build the full multi-stage image and serve the admin UI from it (needs root for dockerd)
 	MYCOURIER_TEST_IMAGE_FULL=1 $(GO) test -run '^TestFullImageBuild$$' -count=1 -v -timeout 60m ./deploy/
 
