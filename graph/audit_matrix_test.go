@@ -146,7 +146,7 @@ var auditMatrix = map[string]auditRow{
 		c := f.signIn(t, authz.Warehouse)
 		return auditCall{query: `mutation { logout }`, as: c, entityID: c.id}
 	}},
-	"logoutEverywhere": {entity: "User", op: "auth.logout", prepare: func(t *testing.T, f *auditFixture) auditCall {
+	"logoutEverywhere": {entity: "User", op: "auth.logoutEverywhere", prepare: func(t *testing.T, f *auditFixture) auditCall {
 		c := f.signIn(t, authz.Onboarding)
 		return auditCall{query: `mutation { logoutEverywhere }`, as: c, entityID: c.id}
 	}},

@@ -287,7 +287,7 @@ func (s *Service) Logout(ctx context.Context) error {
 	if v == nil || v.Kind != authz.KindUser || v.Session == "" {
 		return apperr.ErrUnauthenticated
 	}
-	return s.revoke(ctx, v, session.FamilyID(v.Session))
+	return s.revoke(ctx, v, session.FamilyID(v.Session), "auth.logout")
 }
 
 // LogoutEverywhere revokes every session of the viewer.
@@ -296,16 +296,19 @@ func (s *Service) LogoutEverywhere(ctx context.Context) error {
 	if v == nil || v.Kind != authz.KindUser {
 		return apperr.ErrUnauthenticated
 	}
-	return s.revoke(ctx, v, session.UserID(v.ID))
+	return s.revoke(ctx, v, session.UserID(v.ID), "auth.logoutEverywhere")
 }
 
-func (s *Service) revoke(ctx context.Context, v *authz.Viewer, which predicate.Session) error {
-	if _, err := s.client.Session.Update().
+// revoke ends the viewer's sessions which selects; the trail tells a
+// sign-out from a sign-out everywhere, with how many sessions it ended.
+func (s *Service) revoke(ctx context.Context, v *authz.Viewer, which predicate.Session, operation string) error {
+	n, err := s.client.Session.Update().
 		Where(which, session.RevokedAtIsNil()).
-		SetRevokedAt(s.now()).Save(system(ctx)); err != nil {
+		SetRevokedAt(s.now()).Save(system(ctx))
+	if err != nil {
 		return fmt.Errorf("logout: %w", err)
 	}
-	s.recordEvent(ctx, &v.ID, "auth.logout", nil)
+	s.recordEvent(ctx, &v.ID, operation, map[string]any{"sessions": n})
 	return nil
 }
 

@@ -684,6 +684,39 @@ func TestDocumentsFileChecksAndExpiringQuery(t *testing.T) {
 	})
 }
 
+// A newer document of the same kind archives the one it replaces, and the
+// trail names that document (a bulk update's event named none).
+func TestReplacingADocumentArchivesItByName(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		c := e.onboard(t)
+		add := func() *ent.CourierDocument {
+			doc, err := e.svc.AddDocument(e.ctx, couriersvc.DocumentInput{CourierID: c.ID, Kind: courierdocument.KindMedicalCertificate})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return doc
+		}
+		old := add()
+		updates := func() []*ent.AuditEvent {
+			return e.db.Client.AuditEvent.Query().
+				Where(auditevent.EntityType("CourierDocument"), auditevent.Operation("CourierDocument.update")).AllX(authtest.Sys())
+		}
+		before := len(updates())
+		newer := add()
+		evs := updates()[before:]
+		if len(evs) != 1 || evs[0].EntityID == nil || *evs[0].EntityID != old.ID {
+			t.Fatalf("archive events: want one naming document %d, got %d: %+v", old.ID, len(evs), evs)
+		}
+		if got := e.db.Client.CourierDocument.GetX(authtest.Sys(), old.ID); got.ArchivedAt == nil {
+			t.Errorf("document %d not archived", old.ID)
+		}
+		if got := e.db.Client.CourierDocument.GetX(authtest.Sys(), newer.ID); got.ArchivedAt != nil {
+			t.Errorf("the new document %d is archived", newer.ID)
+		}
+	})
+}
+
 func ptr[T any](v T) *T { return &v }
 
 func TestBackfillSearchKeys(t *testing.T) {

@@ -133,10 +133,18 @@ func (s *Service) AddDocument(ctx context.Context, in DocumentInput) (*ent.Couri
 			if err != nil {
 				return err
 			}
-			if _, err := tx.CourierDocument.Update().
+			// One update per replaced document, so the audit trail names
+			// each document archived (a bulk update's event names none).
+			replaced, err := tx.CourierDocument.Query().
 				Where(courierdocument.CourierID(c.ID), courierdocument.KindEQ(in.Kind), courierdocument.ArchivedAtIsNil()).
-				SetArchivedAt(s.now()).Save(ctx); err != nil {
+				IDs(ctx)
+			if err != nil {
 				return err
+			}
+			for _, id := range replaced {
+				if err := tx.CourierDocument.UpdateOneID(id).SetArchivedAt(s.now()).Exec(ctx); err != nil {
+					return err
+				}
 			}
 			cr := tx.CourierDocument.Create().
 				SetCourierID(c.ID).SetKind(in.Kind).SetNumber(number).
