@@ -31,6 +31,11 @@ func (r *courierResolver) RequiredDocuments(ctx context.Context, obj *ent.Courie
 	return couriersvc.RequiredDocuments(obj.TransportType), nil
 }
 
+// TotalCountCapped is the resolver for the totalCountCapped field.
+func (r *courierConnectionResolver) TotalCountCapped(ctx context.Context, obj *ent.CourierConnection) (bool, error) {
+	return totalCountCapped(ctx, obj), nil
+}
+
 // FileURL is the resolver for the fileURL field.
 func (r *courierDocumentResolver) FileURL(ctx context.Context, obj *ent.CourierDocument) (*string, error) {
 	if obj.StorageKey == "" {
@@ -156,8 +161,8 @@ func (r *queryResolver) CourierSearch(ctx context.Context, search string, after 
 	if err != nil {
 		return nil, err
 	}
-	return r.client.Courier.Query().Where(p).
-		Paginate(ctx, after, first, before, last, ent.WithCourierOrder(orderBy), ent.WithCourierFilter(where.Filter))
+	return r.cappedCourierPage(ctx, func() *ent.CourierQuery { return r.client.Courier.Query().Where(p) },
+		after, first, before, last, orderBy, where)
 }
 
 // ExpiringCourierDocuments is the resolver for the expiringCourierDocuments field.

@@ -150,6 +150,11 @@ func (r *queryResolver) WebhookEndpoints(ctx context.Context, after *entgql.Curs
 // Courier returns generated.CourierResolver implementation.
 func (r *Resolver) Courier() generated.CourierResolver { return &courierResolver{r} }
 
+// CourierConnection returns generated.CourierConnectionResolver implementation.
+func (r *Resolver) CourierConnection() generated.CourierConnectionResolver {
+	return &courierConnectionResolver{r}
+}
+
 // CourierDocument returns generated.CourierDocumentResolver implementation.
 func (r *Resolver) CourierDocument() generated.CourierDocumentResolver {
 	return &courierDocumentResolver{r}
@@ -165,9 +170,10 @@ func (r *Resolver) StockBalance() generated.StockBalanceResolver { return &stock
 func (r *Resolver) User() generated.UserResolver { return &userResolver{r} }
 
 type (
-	courierResolver         struct{ *Resolver }
-	courierDocumentResolver struct{ *Resolver }
-	queryResolver           struct{ *Resolver }
-	stockBalanceResolver    struct{ *Resolver }
-	userResolver            struct{ *Resolver }
+	courierResolver           struct{ *Resolver }
+	courierConnectionResolver struct{ *Resolver }
+	courierDocumentResolver   struct{ *Resolver }
+	queryResolver             struct{ *Resolver }
+	stockBalanceResolver      struct{ *Resolver }
+	userResolver              struct{ *Resolver }
 )

@@ -52,6 +52,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Courier() CourierResolver
+	CourierConnection() CourierConnectionResolver
 	CourierDocument() CourierDocumentResolver
 	Dashboard() DashboardResolver
 	Mutation() MutationResolver
@@ -220,9 +221,10 @@ type ComplexityRoot struct {
 	}
 
 	CourierConnection struct {
-		Edges      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges            func(childComplexity int) int
+		PageInfo         func(childComplexity int) int
+		TotalCount       func(childComplexity int) int
+		TotalCountCapped func(childComplexity int) int
 	}
 
 	CourierDebt struct {
@@ -991,6 +993,9 @@ type CourierResolver interface {
 	RequiredDocuments(ctx context.Context, obj *ent.Courier) ([][]courierdocument.Kind, error)
 	EquipmentHeld(ctx context.Context, obj *ent.Courier) ([]*stocksvc.Held, error)
 	OutstandingDebt(ctx context.Context, obj *ent.Courier) (int, error)
+}
+type CourierConnectionResolver interface {
+	TotalCountCapped(ctx context.Context, obj *ent.CourierConnection) (bool, error)
 }
 type CourierDocumentResolver interface {
 	FileURL(ctx context.Context, obj *ent.CourierDocument) (*string, error)
@@ -1820,6 +1825,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CourierConnection.TotalCount(childComplexity), true
+	case "CourierConnection.totalCountCapped":
+		if e.ComplexityRoot.CourierConnection.TotalCountCapped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourierConnection.TotalCountCapped(childComplexity), true
 
 	case "CourierDebt.actor":
 		if e.ComplexityRoot.CourierDebt.Actor == nil {
@@ -6089,6 +6100,19 @@ extend type Mutation {
 
   createStatusReason(input: CreateStatusReasonInput!): StatusReason! @hasRole(roles: [OWNER])
   updateStatusReason(id: ID!, input: UpdateStatusReasonInput!): StatusReason! @hasRole(roles: [OWNER])
+}
+
+extend type CourierConnection {
+  """
+  False when ` + "`" + `totalCount` + "`" + ` is exact; true when counting stopped at 10,000
+  (` + "`" + `totalCount` + "`" + ` is then 10,000: show "10,000+"). ` + "`" + `couriers` + "`" + ` filtered by
+  partner, branch, region, status and transport type only (or not at all)
+  is counted exactly from the summary rows whatever its size, so this is
+  always false there; any other filter, and ` + "`" + `courierSearch` + "`" + `, counts up to
+  10,000 couriers, so a broad search does not cost a count over the whole
+  table. Nested courier connections (a partner's couriers) are exact.
+  """
+  totalCountCapped: Boolean!
 }
 `, BuiltIn: false},
 	{Name: "../ent.graphql", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
@@ -13038,6 +13062,8 @@ func (ec *executionContext) childFields_CourierConnection(ctx context.Context, f
 		return ec.fieldContext_CourierConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_CourierConnection_totalCount(ctx, field)
+	case "totalCountCapped":
+		return ec.fieldContext_CourierConnection_totalCountCapped(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CourierConnection", field.Name)
 }
@@ -20366,6 +20392,29 @@ func (ec *executionContext) _CourierConnection_totalCount(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_CourierConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CourierConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CourierConnection_totalCountCapped(ctx context.Context, field graphql.CollectedField, obj *ent.CourierConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourierConnection_totalCountCapped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CourierConnection().TotalCountCapped(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourierConnection_totalCountCapped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourierConnection", field, true, true, "Boolean")
 }
 
 func (ec *executionContext) _CourierDebt_id(ctx context.Context, field graphql.CollectedField, obj *ent.CourierDebt) (ret graphql.Marshaler) {
@@ -57913,18 +57962,24 @@ func (ec *executionContext) _CourierConnection(ctx context.Context, sel ast.Sele
 		case "edges":
 			out.Values[i] = ec._CourierConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._CourierConnection_pageInfo(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
 			out.Values[i] = ec._CourierConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "totalCountCapped":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CourierConnection_totalCountCapped(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -32,7 +32,7 @@ var regionFields = map[string]bool{"RegionID": true, "RegionIDIn": true}
 // caller then counts. The viewer's scope applies as it does to the list:
 // a partner or branch outside it counts nothing.
 func (s *Service) CourierTotal(ctx context.Context, where *ent.CourierWhereInput) (n int, ok bool, err error) {
-	if !countable(where) {
+	if !CourierFilterCountable(where) {
 		return 0, false, nil
 	}
 	var f struct{ PartnerIDs, BranchIDs []int }
@@ -91,9 +91,10 @@ func (s *Service) CourierTotal(ctx context.Context, where *ent.CourierWhereInput
 	return n, err == nil, err
 }
 
-// countable tells whether where sets only countableFields (and no and/or/not),
+// CourierFilterCountable tells whether CourierTotal answers for where: it
+// sets only countableFields (and no and/or/not),
 // its hasBranchWith entries only a region each.
-func countable(where *ent.CourierWhereInput) bool {
+func CourierFilterCountable(where *ent.CourierWhereInput) bool {
 	if where == nil {
 		return true
 	}
