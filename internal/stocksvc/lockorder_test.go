@@ -1,0 +1,83 @@
+package stocksvc_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/authtest"
+	"github.com/mycourier/mycourier/internal/dbtest"
+	"github.com/mycourier/mycourier/internal/stocksvc"
+)
+
+// Every operation takes its locks in one order — balances by equipment
+// type, units by id — whatever order the request lists them in; two
+// operations naming the same lines in opposite orders would otherwise
+// deadlock on PostgreSQL. The ledger rows are written in that order, so
+// the order is visible in them.
+func TestOperationsLockLinesAndUnitsInOneOrder(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		e.receive(e.wh1, e.bag, 10)
+		e.receive(e.wh1, e.jackM, 10)
+		e.receiveSerials(e.wh1, "H-1", "H-2", "H-3")
+		if !(e.bag < e.jackM && e.jackM < e.helmet) {
+			t.Fatalf("fixture: type ids bag %d, jacket %d, helmet %d are not ascending", e.bag, e.jackM, e.helmet)
+		}
+		res, err := e.svc.Issue(e.ctx, stocksvc.IssueInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
+			Lines: []*stocksvc.Line{
+				{EquipmentTypeID: e.helmet, Serials: []string{"H-3", "H-1"}},
+				{EquipmentTypeID: e.jackM, Quantity: qty(1)},
+				{EquipmentTypeID: e.bag, Quantity: qty(2)},
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var types []int
+		var serials []string
+		for _, m := range res.Movements {
+			types = append(types, m.EquipmentTypeID)
+			if m.ItemID != nil {
+				serials = append(serials, e.db.Client.Item.GetX(authtest.Sys(), *m.ItemID).Serial)
+			}
+		}
+		if want := []int{e.bag, e.jackM, e.helmet, e.helmet}; !slices.Equal(types, want) {
+			t.Errorf("movements by type: got %v, want %v (ascending type id)", types, want)
+		}
+		if want := []string{"H-1", "H-3"}; !slices.Equal(serials, want) {
+			t.Errorf("units: got %v, want %v (ascending id)", serials, want)
+		}
+	})
+}
+
+// A unit that is not in stock here says where it is: at another warehouse
+// when it is in stock (or quarantined) there, else its state.
+func TestUnitNotInStockSaysWhereItIs(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		e.receiveSerials(e.wh2, "H-9")
+		e.receiveSerials(e.wh1, "H-1")
+		if _, err := e.svc.Issue(e.ctx, stocksvc.IssueInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.helmet, Serials: []string{"H-1"}}}}); err != nil {
+			t.Fatal(err)
+		}
+		e.receiveSerials(e.wh1, "H-2") // stock of the type here: the serial is what is wrong
+		for serial, want := range map[string]string{
+			"H-9": "(it is in_stock at another warehouse)",
+			"H-1": "(it is issued)",
+		} {
+			_, err := e.svc.Issue(e.ctx, stocksvc.IssueInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
+				Lines: []*stocksvc.Line{{EquipmentTypeID: e.helmet, Serials: []string{serial}}}})
+			wantCode(t, err, apperr.CodeBadUserInput, "stock.itemNotInStock")
+			inv, _ := apperr.As[apperr.Invalid](err)
+			var msg string
+			for _, f := range inv.Fields {
+				msg = f.Message
+			}
+			if !strings.HasSuffix(msg, want) {
+				t.Errorf("%s: message %q, want it to end %q", serial, msg, want)
+			}
+		}
+	})
+}
