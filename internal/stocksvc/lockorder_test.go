@@ -1,10 +1,12 @@
 package stocksvc_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/mycourier/mycourier/ent/item"
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/dbtest"
@@ -77,6 +79,31 @@ func TestUnitNotInStockSaysWhereItIs(t *testing.T) {
 			}
 			if !strings.HasSuffix(msg, want) {
 				t.Errorf("%s: message %q, want it to end %q", serial, msg, want)
+			}
+		}
+	})
+}
+
+// A written-off unit ends as lost when it was lost or stolen, as written
+// off when it wore out or was damaged.
+func TestWrittenOffUnitsEndInTheStateTheirReasonGives(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		want := map[string]item.State{
+			stocksvc.ReasonWornOut: item.StateWrittenOff,
+			stocksvc.ReasonDamaged: item.StateWrittenOff,
+			stocksvc.ReasonLost:    item.StateLost,
+			stocksvc.ReasonStolen:  item.StateLost,
+		}
+		for i, reason := range stocksvc.WriteOffReasons {
+			serial := fmt.Sprintf("W-%d", i)
+			e.receiveSerials(e.wh1, serial)
+			if _, err := e.svc.WriteOff(e.ctx, stocksvc.WriteOffInput{IdempotencyKey: key(), WarehouseID: e.wh1, Reason: reason,
+				Lines: []*stocksvc.Line{{EquipmentTypeID: e.helmet, Serials: []string{serial}}}}); err != nil {
+				t.Fatalf("%s: %v", reason, err)
+			}
+			if got := e.db.Client.Item.Query().Where(item.Serial(serial)).OnlyX(authtest.Sys()).State; got != want[reason] {
+				t.Errorf("written off as %s: state %s, want %s", reason, got, want[reason])
 			}
 		}
 	})
