@@ -48,3 +48,48 @@ func TestImportCSVStopsAtTheRowAndColumnCaps(t *testing.T) {
 		}
 	})
 }
+
+// The caps are "at most": a file of exactly MaxImportBytes is read whole
+// (its last byte counts) and exactly MaxImportRows data rows are not too
+// many; one byte or one row more is refused.
+func TestImportCapsAreInclusive(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		importKey := func(data string) (*couriersvc.ImportReport, string) {
+			t.Helper()
+			rep, err := e.svc.Import(e.ctx, strings.NewReader(data), couriersvc.ImportOptions{DryRun: true})
+			var ae *apperr.Error
+			if errors.As(err, &ae) {
+				return rep, ae.Key
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return rep, ""
+		}
+
+		// The one data row is last and unterminated, so a file read one
+		// byte short would name transport type "FOO".
+		head := "last_name,first_name,phone,pinfl,transport_type\n"
+		row := "Каримов,Азиз,+998901234567," + e.pin(t) + ",FOOT"
+		pad := couriersvc.MaxImportBytes - len(head) - len(row)
+		exact := head + strings.Repeat("\n", pad) + row
+		rep, key := importKey(exact)
+		if key != "" || rep.Rows != 1 || rep.Failed != 0 {
+			t.Errorf("a file of exactly %d bytes: key %q, report %+v", couriersvc.MaxImportBytes, key, rep)
+		}
+		if _, key := importKey(exact + "\n"); key != "import.tooLarge" {
+			t.Errorf("a file one byte over: key %q, want import.tooLarge", key)
+		}
+
+		// Rows: the header names no known column, which is reported only
+		// once the row count has passed.
+		rows := "a\n" + strings.Repeat("a\n", couriersvc.MaxImportRows)
+		if _, key := importKey(rows); key == "import.tooManyRows" {
+			t.Errorf("exactly %d data rows refused as too many", couriersvc.MaxImportRows)
+		}
+		if _, key := importKey(rows + "a\n"); key != "import.tooManyRows" {
+			t.Errorf("%d data rows: key %q, want import.tooManyRows", couriersvc.MaxImportRows+1, key)
+		}
+	})
+}

@@ -15,11 +15,13 @@ import (
 	"entgo.io/ent/dialect"
 	"github.com/rs/zerolog"
 
+	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/internal/app"
 	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/blobstore"
+	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/pinfl"
 )
@@ -88,8 +90,19 @@ func TestFileRoutesAtTheirEdges(t *testing.T) {
 			}
 		}
 		res, b = export(owner, url.Values{"format": {"XLSX"}})
-		if res.StatusCode != http.StatusOK || !bytes.HasPrefix(b, []byte("PK")) {
-			t.Errorf("format XLSX: HTTP %d", res.StatusCode)
+		if res.StatusCode != http.StatusOK || !bytes.HasPrefix(b, []byte("PK")) ||
+			res.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+			t.Errorf("format XLSX: HTTP %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+		// The security service's export is audited with what it asked for.
+		security := authtest.Token(t, auth, authz.Security, authz.Scope{})
+		if res, _ = export(security, url.Values{"search": {"карим"}, "where": {`{"status": "NEW"}`}}); res.StatusCode != http.StatusOK {
+			t.Fatalf("security export: HTTP %d", res.StatusCode)
+		}
+		ev := db.Client.AuditEvent.Query().Where(auditevent.Operation(couriersvc.PersonalDataExportOperation)).OnlyX(authtest.Sys())
+		filter, _ := ev.Changes["filter"].(map[string]any)
+		if filter["search"] != "карим" || filter["where"] == nil {
+			t.Errorf("audited filter: %v", ev.Changes)
 		}
 		// PINFL is masked for the warehouse role: filtering by it would
 		// find the courier by what is hidden.
