@@ -93,3 +93,17 @@ func TestImportCapsAreInclusive(t *testing.T) {
 		}
 	})
 }
+
+// A row shorter than the header (a spreadsheet drops empty trailing cells)
+// reads its missing cells as empty.
+func TestImportShortRowsHaveEmptyTrailingCells(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		data := "last_name,first_name,phone,pinfl,transport_type,middle_name,vehicle_plate\n" +
+			"Каримов,Азиз,+998901234567," + e.pin(t) + ",FOOT\n"
+		rep, err := e.svc.Import(e.ctx, strings.NewReader(data), couriersvc.ImportOptions{DryRun: true})
+		if err != nil || rep.Rows != 1 || rep.Failed != 0 {
+			t.Fatalf("short row: %v %+v", err, rep)
+		}
+	})
+}
