@@ -29,6 +29,7 @@ import { EnumField, useEnumChoices } from '../enums';
 import { courierStatuses, documentStatuses, transportTypes } from '../apiEnums';
 import { useMay } from '../permissions';
 import type { MyCourierDataProvider } from '../dataProvider';
+import { courierListProps } from './firstPage';
 
 export const courierName = (r: RaRecord) => [r.lastName, r.firstName, r.middleName].filter(Boolean).join(' ');
 
@@ -119,9 +120,13 @@ function useFilters() {
     ];
 }
 
+// authLoading={false}: the list draws while React-Admin still checks that
+// the user may list couriers (every role may; a refusal still leads to the
+// access-denied page), so after sign-in, with `me` and the first page read
+// already (firstPage.ts), it draws complete in one pass.
 export function CourierList() {
     return (
-        <List filters={useFilters()} actions={<ListActions />} aside={<Aside />} sort={{ field: 'createdAt', order: 'DESC' }} perPage={25}>
+        <List filters={useFilters()} actions={<ListActions />} aside={<Aside />} {...courierListProps} authLoading={false}>
             <DatagridConfigurable rowClick="show" bulkActionButtons={false}>
                 <FunctionField source="lastName" label="resources.couriers.fields.name" render={courierName} />
                 <TextField source="phone" sortable={false} />
