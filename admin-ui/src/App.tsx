@@ -2,6 +2,7 @@ import { Admin, CustomRoutes, Resource, localStorageStore } from 'react-admin';
 import { QueryClient } from '@tanstack/react-query';
 import { Route } from 'react-router-dom';
 import { createAuthProvider } from './authProvider';
+import { LoginPage } from './auth/LoginPage';
 import { createDataProvider } from './dataProvider';
 import { i18nProvider } from './i18n';
 import { Layout } from './layout/Layout';
@@ -32,6 +33,7 @@ export function App() {
             store={store}
             queryClient={queryClient}
             layout={Layout}
+            loginPage={LoginPage}
             requireAuth
             disableTelemetry
         >
