@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
@@ -6,8 +7,22 @@ import react from '@vitejs/plugin-react';
 // http://127.0.0.1:8080).
 const api = process.env.MYCOURIER_API ?? 'http://127.0.0.1:8080';
 
-export default defineConfig({
+// React Router 7 exports only its development build, which runs its
+// development warnings (strings built on every route render); the build
+// uses the production one it ships beside it.
+const routerProduction = (file: string) => fileURLToPath(new URL(`./node_modules/react-router/dist/production/${file}`, import.meta.url));
+
+export default defineConfig(({ command }) => ({
     plugins: [react()],
+    resolve: {
+        alias:
+            command === 'build'
+                ? [
+                      { find: /^react-router$/, replacement: routerProduction('index.mjs') },
+                      { find: /^react-router\/dom$/, replacement: routerProduction('dom-export.mjs') },
+                  ]
+                : [],
+    },
     build: {
         outDir: '../internal/webui/dist/app',
         emptyOutDir: true,
@@ -32,4 +47,4 @@ export default defineConfig({
         // the loaded shared machine, over Vitest's 5 s default.
         testTimeout: 30_000,
     },
-});
+}));

@@ -17,12 +17,24 @@ export function may(p: Permissions | undefined, operation: string): boolean {
     return !!p?.operations.has(operation);
 }
 
+/** The longest a sign-in waits for `me` and the first page; slower answers arrive on the drawn page. */
+export const SIGN_IN_WAIT_MS = 1000;
+
+export interface AuthProviderOptions {
+    /**
+     * Called once a sign-in succeeds, beside the `me` request (the first
+     * page's early read); the sign-in finishes when both are answered.
+     */
+    onSignIn?: () => Promise<unknown>;
+}
+
 /**
  * Sign-in through the API: the access token stays in memory (Session), the
  * refresh token in session storage so a reload resumes; `me` says who the
- * user is and what they may do.
+ * user is and what they may do. `me` is asked for as soon as the sign-in
+ * answers, not when the menu first needs it.
  */
-export function createAuthProvider(session: Session): AuthProvider & { logoutEverywhere(): Promise<void> } {
+export function createAuthProvider(session: Session, { onSignIn }: AuthProviderOptions = {}): AuthProvider & { logoutEverywhere(): Promise<void> } {
     let me: Promise<Me> | null = null;
     const loadMe = () => {
         me ??= session.request<MeQuery>(ME).then(r => r.me);
@@ -48,6 +60,14 @@ export function createAuthProvider(session: Session): AuthProvider & { logoutEve
             }
             session.start(data.login);
             me = null;
+            // The pages after sign-in need `me` and their first data; waiting
+            // here for both (a few tens of ms) lets them draw once, complete,
+            // instead of drawing while the answers arrive and again after.
+            // A failure here is the page's to show, not the sign-in's.
+            let timer: ReturnType<typeof setTimeout> | undefined;
+            const answered = Promise.all([loadMe(), onSignIn?.()].map(p => p?.catch(() => undefined)));
+            await Promise.race([answered, new Promise(done => (timer = setTimeout(done, SIGN_IN_WAIT_MS)))]);
+            clearTimeout(timer);
         },
         async logout() {
             if (session.accessToken) {

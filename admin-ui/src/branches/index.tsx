@@ -2,7 +2,6 @@ import {
     AutocompleteInput,
     Create,
     Datagrid,
-    DateField,
     Edit,
     List,
     ReferenceField,
@@ -15,6 +14,7 @@ import {
 } from 'react-admin';
 import StoreIcon from '@mui/icons-material/Store';
 import { ArchiveButton, ReferenceListActions, archivedFilter } from '../archive/ArchiveButton';
+import { LocaleDateField } from '../layout/LocaleDateField';
 
 const filters = [
     <SearchInput key="q" source="q" alwaysOn />,
@@ -32,7 +32,7 @@ function BranchList() {
                 <TextField source="code" />
                 <ReferenceField source="regionID" reference="regions" link={false} sortable={false} />
                 <TextField source="address" sortable={false} />
-                <DateField source="archivedAt" sortable={false} />
+                <LocaleDateField source="archivedAt" sortable={false} />
                 <ArchiveButton />
             </Datagrid>
         </List>

@@ -1,19 +1,17 @@
 import {
     CreateButton,
-    DatagridConfigurable,
+    ColumnsButton,
+    DataTable,
     FilterButton,
     FilterList,
     FilterListItem,
     useTranslate,
-    FunctionField,
     List,
     ReferenceInput,
     AutocompleteInput,
     SavedQueriesList,
     SearchInput,
-    SelectColumnsButton,
     SelectInput,
-    TextField,
     TopToolbar,
     Button,
     useListContext,
@@ -25,10 +23,12 @@ import { Card, CardContent } from '@mui/material';
 import UploadIcon from '@mui/icons-material/UploadFile';
 import DownloadIcon from '@mui/icons-material/Download';
 import { Link } from 'react-router-dom';
-import { EnumField, useEnumChoices } from '../enums';
+import { enumChip, enumChipSx, useEnumChoices } from '../enums';
+import { PlainTableBody, plainTableSx } from '../layout/PlainTableBody';
 import { courierStatuses, documentStatuses, transportTypes } from '../apiEnums';
 import { useMay } from '../permissions';
 import type { MyCourierDataProvider } from '../dataProvider';
+import { courierListProps } from './firstPage';
 
 export const courierName = (r: RaRecord) => [r.lastName, r.firstName, r.middleName].filter(Boolean).join(' ');
 
@@ -70,7 +70,7 @@ function ListActions() {
             )}
             <ExportButton format="csv" />
             <ExportButton format="xlsx" />
-            <SelectColumnsButton />
+            <ColumnsButton />
         </TopToolbar>
     );
 }
@@ -119,19 +119,30 @@ function useFilters() {
     ];
 }
 
+// authLoading={false}: the list draws while React-Admin still checks that
+// the user may list couriers (every role may; a refusal still leads to the
+// access-denied page), so after sign-in, with `me` and the first page read
+// already (firstPage.ts), it draws complete in one pass.
 export function CourierList() {
+    const translate = useTranslate();
     return (
-        <List filters={useFilters()} actions={<ListActions />} aside={<Aside />} sort={{ field: 'createdAt', order: 'DESC' }} perPage={25}>
-            <DatagridConfigurable rowClick="show" bulkActionButtons={false}>
-                <FunctionField source="lastName" label="resources.couriers.fields.name" render={courierName} />
-                <TextField source="phone" sortable={false} />
-                <TextField source="pinfl" sortable={false} />
-                <EnumField source="transportType" kind="transportType" />
-                <EnumField source="status" kind="courierStatus" />
-                <EnumField source="documentStatus" kind="documentStatus" />
-                <TextField source="partner.name" label="resources.couriers.fields.partnerID" sortable={false} />
-                <TextField source="branch.name" label="resources.couriers.fields.branchID" sortable={false} />
-            </DatagridConfigurable>
+        <List
+            filters={useFilters()}
+            actions={<ListActions />}
+            aside={<Aside />}
+            {...courierListProps}
+            authLoading={false}
+        >
+            <DataTable rowClick="show" bulkActionButtons={false} body={PlainTableBody} sx={[plainTableSx, enumChipSx]}>
+                <DataTable.Col source="lastName" label="resources.couriers.fields.name" render={courierName} />
+                <DataTable.Col source="phone" disableSort />
+                <DataTable.Col source="pinfl" disableSort />
+                <DataTable.Col source="transportType" render={r => enumChip('transportType', r.transportType, translate)} />
+                <DataTable.Col source="status" render={r => enumChip('courierStatus', r.status, translate)} />
+                <DataTable.Col source="documentStatus" render={r => enumChip('documentStatus', r.documentStatus, translate)} />
+                <DataTable.Col source="partner.name" label="resources.couriers.fields.partnerID" disableSort />
+                <DataTable.Col source="branch.name" label="resources.couriers.fields.branchID" disableSort />
+            </DataTable>
         </List>
     );
 }

@@ -1,7 +1,6 @@
 import type { ReactElement } from 'react';
 import {
     BooleanField,
-    DateField,
     EditButton,
     FunctionField,
     Labeled,
@@ -18,6 +17,8 @@ import {
 } from 'react-admin';
 import { Grid, Typography } from '@mui/material';
 import { RowsTable } from '../layout/RowsTable';
+import { LocaleDateField } from '../layout/LocaleDateField';
+import { formatDateTime } from '../layout/dates';
 import { useCourierData } from './useCourierData';
 import { EnumField, enumKey } from '../enums';
 import { useMay } from '../permissions';
@@ -59,7 +60,7 @@ function History() {
             error={error}
             rowKey={r => r.id}
             columns={[
-                { header: 'mycourier.history.when', render: r => new Date(r.createdAt).toLocaleString(locale) },
+                { header: 'mycourier.history.when', render: r => formatDateTime(r.createdAt, locale) },
                 { header: 'mycourier.history.from', render: r => (r.fromStatus ? translate(enumKey('courierStatus', r.fromStatus)) : '—') },
                 { header: 'mycourier.history.to', render: r => translate(enumKey('courierStatus', r.toStatus)) },
                 { header: 'mycourier.history.reason', render: r => historyReason(r, reasons, locale, translate) },
@@ -82,7 +83,7 @@ function Audit() {
             error={error}
             rowKey={r => r.id}
             columns={[
-                { header: 'mycourier.history.when', render: r => new Date(r.createdAt).toLocaleString(locale) },
+                { header: 'mycourier.history.when', render: r => formatDateTime(r.createdAt, locale) },
                 { header: 'mycourier.history.who', render: r => `${r.actorName} ${r.actorRole ? `(${translate(enumKey('role', r.actorRole))})` : ''}` },
                 { header: 'mycourier.audit.operation', render: r => auditOperation(r.operation, translate) },
                 { header: 'mycourier.audit.changes', render: r => <Changes changes={r.changes} names={names} />, sx: { maxWidth: 560, wordBreak: 'break-word' } },
@@ -184,7 +185,7 @@ export function CourierShow() {
                             <TextField source="pinfl" />
                         </ProfileCell>
                         <ProfileCell>
-                            <DateField source="birthDate" options={{ timeZone: 'UTC' }} />
+                            <LocaleDateField source="birthDate" dateOnly />
                         </ProfileCell>
                         <ProfileCell>
                             <EnumField source="transportType" kind="transportType" />
@@ -202,7 +203,7 @@ export function CourierShow() {
                             <TextField source="branch.name" emptyText="—" />
                         </ProfileCell>
                         <ProfileCell>
-                            <DateField source="hiredAt" emptyText="—" />
+                            <LocaleDateField source="hiredAt" emptyText="—" />
                         </ProfileCell>
                     </Grid>
                 </TabbedShowLayout.Tab>

@@ -3,6 +3,9 @@ import polyglotI18nProvider from 'ra-i18n-polyglot';
 import { messages, type Locale } from '../i18n';
 import { auditChanges, auditOperation, referencedIDs } from './auditChanges';
 
+// Times are shown in the browser's time zone: the tests run in Tashkent's.
+process.env.TZ = 'Asia/Tashkent';
+
 function format(locale: Locale, names?: Record<string, string>) {
     const i18n = polyglotI18nProvider(l => messages[l as Locale], locale, [], { allowMissing: true });
     return { translate: i18n.translate, locale, names };
@@ -26,12 +29,16 @@ describe('audit changes read as "field: old → new"', () => {
         expect(auditChanges(changes, format('en')).map(line)).toEqual(['Phone: +998 90 *** ** 67 → +998 91 *** ** 12', 'password_hash: [redacted]']);
     });
 
-    it('writes dates in the chosen locale; a birth date is the same day everywhere', () => {
+    it("writes dates in the chosen language's format, whatever the browser's; a birth date is the same day everywhere", () => {
         const changes = { birth_date: { old: '1994-03-14T00:00:00Z', new: '1994-03-15T00:00:00Z' }, hired_at: { new: '2026-11-30T09:05:00Z' } };
         const ru = auditChanges(changes, format('ru'));
         expect(line(ru[0])).toBe('Дата рождения: 14.03.1994 → 15.03.1994');
-        expect(ru[1].new).toBe(new Date('2026-11-30T09:05:00Z').toLocaleString('ru'));
-        expect(line(auditChanges(changes, format('en'))[0])).toBe('Birth date: 3/14/1994 → 3/15/1994');
+        // Tashkent, UTC+5 (TZ set above).
+        expect(ru[1].new).toBe('30.11.2026, 14:05:00');
+        expect(auditChanges(changes, format('uz'))[1].new).toBe('30.11.2026, 14:05:00');
+        const en = auditChanges(changes, format('en'));
+        expect(line(en[0])).toBe('Birth date: 03/14/1994 → 03/15/1994');
+        expect(en[1].new).toBe('11/30/2026, 2:05:00 PM');
     });
 
     it('a creation has no old values; booleans and references read as words and names', () => {

@@ -6,6 +6,7 @@
 // "edge.added" / "edge.removed" / "edge.cleared".
 import { enumKey } from '../enums';
 import type { Translate } from '../dataProvider/errors';
+import { formatDate, formatDateTime } from '../layout/dates';
 
 type Kind =
     | { type: 'text' }
@@ -75,7 +76,7 @@ function value(v: unknown, kind: Kind, f: AuditFormat): string {
             const d = typeof v === 'string' ? new Date(v) : null;
             if (!d || Number.isNaN(d.getTime())) return String(v);
             // A date without time is stored at midnight UTC: shown as that day everywhere.
-            return kind.type === 'date' ? d.toLocaleDateString(f.locale, { timeZone: 'UTC' }) : d.toLocaleString(f.locale);
+            return kind.type === 'date' ? formatDate(v, f.locale) : formatDateTime(v, f.locale);
         }
         case 'ref':
             return f.names?.[`${kind.resource}:${v}`] ?? `#${String(v)}`;

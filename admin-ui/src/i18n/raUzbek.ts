@@ -44,6 +44,8 @@ export const raUzbek: TranslationMessages = mergeTranslations(englishMessages, {
             open: 'Ochish',
             toggle_theme: "Mavzuni almashtirish",
             select_columns: 'Ustunlar',
+            search_columns: 'Ustunlarni qidirish',
+            reset: 'Tiklash',
             update_application: 'Ilovani yangilash',
         },
         boolean: { true: 'Ha', false: "Yo'q", null: ' ' },

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { datePattern, formatDate, isDateOrEmpty, parseDate } from './dates';
+import { datePattern, formatDate, formatDateTime, formatDay, isDateOrEmpty, parseDate } from './dates';
+
+// Times are shown in the browser's time zone: the tests run in Tashkent's (UTC+5).
+process.env.TZ = 'Asia/Tashkent';
 
 describe('dates in the chosen language', () => {
     it('follow the language: Russian and Uzbek day first, English month first', () => {
@@ -32,5 +35,18 @@ describe('dates in the chosen language', () => {
         for (const [locale, text] of [['ru', '01.02.2003'], ['en', '02/01/2003'], ['uz', '01.02.2003']]) {
             expect(formatDate(parseDate(text, locale), locale)).toBe(text);
         }
+    });
+
+    it("show points in time in the language's format and the browser's time zone", () => {
+        expect(formatDateTime('2026-11-30T09:05:07Z', 'ru')).toBe('30.11.2026, 14:05:07');
+        expect(formatDateTime('2026-11-30T09:05:07Z', 'uz')).toBe('30.11.2026, 14:05:07');
+        expect(formatDateTime('2026-11-30T09:05:07Z', 'en')).toBe('11/30/2026, 2:05:07 PM');
+        expect(formatDateTime('2026-11-30T19:00:00Z', 'en')).toBe('12/01/2026, 12:00:00 AM');
+        expect(formatDateTime('2026-11-30T07:00:00Z', 'en')).toBe('11/30/2026, 12:00:00 PM');
+        // The day in Tashkent, not in UTC.
+        expect(formatDay('2026-11-30T22:30:00Z', 'ru')).toBe('01.12.2026');
+        expect(formatDay('2026-11-30T22:30:00Z', 'en')).toBe('12/01/2026');
+        expect(formatDay('not a time', 'ru')).toBe('not a time');
+        expect(formatDateTime(null, 'ru')).toBe('');
     });
 });

@@ -1,7 +1,8 @@
 /**
- * Dates typed in the chosen language's short form (ru and uz 30.11.2026,
- * en 11/30/2026) and kept as the API's Date (YYYY-MM-DD). The
- * browser's own date input follows the browser's language, not the app's.
+ * Dates typed and shown in the chosen language's short form (ru and uz
+ * 30.11.2026, en 11/30/2026) and kept as the API's Date (YYYY-MM-DD). The
+ * browser's own date input and React-Admin's DateField follow the
+ * browser's language, not the app's.
  */
 
 type Part = 'day' | 'month' | 'year';
@@ -39,6 +40,47 @@ export function formatDate(value: unknown, locale: string): string {
     const { order, sep } = datePattern(locale);
     const part = { year: m[1], month: m[2], day: m[3] };
     return order.map(p => part[p]).join(sep);
+}
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+function pointInTime(value: unknown): Date | null {
+    if (typeof value !== 'string' && !(value instanceof Date)) return null;
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? null : d;
+}
+
+function dayOf(d: Date, locale: string): string {
+    const { order, sep } = datePattern(locale);
+    const part = { year: String(d.getFullYear()), month: two(d.getMonth() + 1), day: two(d.getDate()) };
+    return order.map(p => part[p]).join(sep);
+}
+
+/**
+ * The day of a point in time (an API Time) in the browser's time zone, as
+ * the locale writes dates; anything that is not a time as it is.
+ */
+export function formatDay(value: unknown, locale: string): string {
+    const d = pointInTime(value);
+    return d ? dayOf(d, locale) : typeof value === 'string' ? value : '';
+}
+
+/**
+ * A point in time with its time of day, in the browser's time zone: ru and
+ * uz 30.11.2026, 14:05:09; en 11/30/2026, 2:05:09 PM (the hour as each
+ * language's users write it).
+ */
+export function formatDateTime(value: unknown, locale: string): string {
+    const d = pointInTime(value);
+    if (!d) return typeof value === 'string' ? value : '';
+    let time: string;
+    if (patterns[locale]) {
+        const [h, m, sec] = [d.getHours(), two(d.getMinutes()), two(d.getSeconds())];
+        time = locale === 'en' ? `${h % 12 || 12}:${m}:${sec} ${h < 12 ? 'AM' : 'PM'}` : `${two(h)}:${m}:${sec}`;
+    } else {
+        time = d.toLocaleTimeString(locale);
+    }
+    return `${dayOf(d, locale)}, ${time}`;
 }
 
 /**

@@ -1,6 +1,7 @@
-import { Create, Datagrid, DateField, Edit, List, SearchInput, SimpleForm, TextField, TextInput, required } from 'react-admin';
+import { Create, Datagrid, Edit, List, SearchInput, SimpleForm, TextField, TextInput, required } from 'react-admin';
 import HandshakeIcon from '@mui/icons-material/Handshake';
 import { ArchiveButton, ReferenceListActions, archivedFilter } from '../archive/ArchiveButton';
+import { LocaleDateField } from '../layout/LocaleDateField';
 
 const filters = [<SearchInput key="q" source="q" alwaysOn />, archivedFilter];
 
@@ -13,7 +14,7 @@ function PartnerList() {
                 <TextField source="inn" sortable={false} />
                 <TextField source="contactName" sortable={false} />
                 <TextField source="contactPhone" sortable={false} />
-                <DateField source="archivedAt" sortable={false} />
+                <LocaleDateField source="archivedAt" sortable={false} />
                 <ArchiveButton />
             </Datagrid>
         </List>

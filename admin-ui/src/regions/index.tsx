@@ -1,6 +1,7 @@
-import { Create, Datagrid, DateField, Edit, List, SearchInput, SimpleForm, TextField, TextInput, required } from 'react-admin';
+import { Create, Datagrid, Edit, List, SearchInput, SimpleForm, TextField, TextInput, required } from 'react-admin';
 import MapIcon from '@mui/icons-material/Map';
 import { ArchiveButton, ReferenceListActions, archivedFilter } from '../archive/ArchiveButton';
+import { LocaleDateField } from '../layout/LocaleDateField';
 
 const filters = [<SearchInput key="q" source="q" alwaysOn />, archivedFilter];
 
@@ -10,7 +11,7 @@ function RegionList() {
             <Datagrid rowClick="edit" bulkActionButtons={false}>
                 <TextField source="name" />
                 <TextField source="code" />
-                <DateField source="archivedAt" sortable={false} />
+                <LocaleDateField source="archivedAt" sortable={false} />
                 <ArchiveButton />
             </Datagrid>
         </List>

@@ -1,8 +1,9 @@
-import { BooleanField, BooleanInput, Create, Datagrid, DateField, Edit, List, NumberField, NumberInput, SelectInput, SimpleForm, TextField, TextInput, required } from 'react-admin';
+import { BooleanField, BooleanInput, Create, Datagrid, Edit, List, NumberField, NumberInput, SelectInput, SimpleForm, TextField, TextInput, required } from 'react-admin';
 import RuleIcon from '@mui/icons-material/Rule';
 import { ArchiveButton, ReferenceListActions, archivedFilter } from '../archive/ArchiveButton';
 import { EnumField, useEnumChoices } from '../enums';
 import { reasonKinds } from '../apiEnums';
+import { LocaleDateField } from '../layout/LocaleDateField';
 
 function useFilters() {
     const kinds = useEnumChoices('reasonKind', reasonKinds);
@@ -19,7 +20,7 @@ function StatusReasonList() {
                 <TextField source="titleEn" sortable={false} />
                 <BooleanField source="commentRequired" sortable={false} />
                 <NumberField source="sortOrder" />
-                <DateField source="archivedAt" sortable={false} />
+                <LocaleDateField source="archivedAt" sortable={false} />
                 <ArchiveButton />
             </Datagrid>
         </List>
