@@ -25,6 +25,7 @@ import DownloadIcon from '@mui/icons-material/Download';
 import { Link } from 'react-router-dom';
 import { enumChip, enumChipSx, useEnumChoices } from '../enums';
 import { PlainTableBody, plainTableSx } from '../layout/PlainTableBody';
+import { CappedPagination } from '../layout/CappedPagination';
 import { courierStatuses, documentStatuses, transportTypes } from '../apiEnums';
 import { useMay } from '../permissions';
 import type { MyCourierDataProvider } from '../dataProvider';
@@ -130,6 +131,7 @@ export function CourierList() {
             filters={useFilters()}
             actions={<ListActions />}
             aside={<Aside />}
+            pagination={<CappedPagination />}
             {...courierListProps}
             authLoading={false}
         >

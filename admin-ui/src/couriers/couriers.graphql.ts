@@ -26,6 +26,7 @@ export const COURIER_LIST = /* GraphQL */ `
     query CourierList($first: Int, $after: Cursor, $where: CourierWhereInput, $orderBy: CourierOrder) {
         couriers(first: $first, after: $after, where: $where, orderBy: $orderBy) {
             totalCount
+            totalCountCapped
             pageInfo {
                 endCursor
             }
@@ -43,6 +44,7 @@ export const COURIER_SEARCH = /* GraphQL */ `
     query CourierSearch($search: String!, $first: Int, $after: Cursor, $where: CourierWhereInput, $orderBy: CourierOrder) {
         courierSearch(search: $search, first: $first, after: $after, where: $where, orderBy: $orderBy) {
             totalCount
+            totalCountCapped
             pageInfo {
                 endCursor
             }

@@ -14,8 +14,18 @@ import type {
 
 interface Connection {
     totalCount: number;
+    /** Courier lists only: counting stopped at totalCount ("10 000+"). */
+    totalCountCapped?: boolean;
     pageInfo: { endCursor: string | null };
     edges: Array<{ node: RaRecord | null } | null> | null;
+}
+
+/**
+ * The page's total as React-Admin reads it; a count the API stopped at its
+ * cap is flagged in the response's meta, for the pagination to say "10 000+".
+ */
+export function totalOf(c: Connection): { total: number; meta?: { totalCapped: true } } {
+    return c.totalCountCapped ? { total: c.totalCount, meta: { totalCapped: true } } : { total: c.totalCount };
 }
 
 /** The lifecycle mutations, named as the API's allowedActions names them. */
@@ -121,14 +131,14 @@ export function createDataProvider(session: Session, translate: Translate, fetch
                 // Small reference lists have no skip query: read from the start.
                 const r = await call<Record<string, Connection>>(search ? s.search!.list : s.list, { ...vars, first: start.skip + perPage });
                 const rows = nodesOf(r[root]).slice(start.skip);
-                return { data: rows, total: r[root].totalCount };
+                return { data: rows, ...totalOf(r[root]) };
             }
         } else {
             after = start.after;
         }
         const r = await call<Record<string, Connection>>(search ? s.search!.list : s.list, { ...vars, first: perPage, after });
         cursors.remember(key, page, r[root].pageInfo.endCursor);
-        return { data: nodesOf(r[root]), total: r[root].totalCount };
+        return { data: nodesOf(r[root]), ...totalOf(r[root]) };
     };
 
     const getMany = async (resource: string, ids: Identifier[]) => {

@@ -2130,7 +2130,7 @@ export type CourierListQueryVariables = Exact<{
 }>;
 
 
-export type CourierListQuery = { couriers: { totalCount: number, pageInfo: { endCursor: string | null }, edges: Array<{ node: { id: string, lastName: string, firstName: string, middleName: string | null, phone: string, pinfl: string, transportType: CourierTransportType, vehiclePlate: string | null, status: CourierStatus, documentStatus: CourierDocumentStatus, createdAt: string, partner: { id: string, name: string } | null, branch: { id: string, name: string } | null } | null } | null> | null } };
+export type CourierListQuery = { couriers: { totalCount: number, totalCountCapped: boolean, pageInfo: { endCursor: string | null }, edges: Array<{ node: { id: string, lastName: string, firstName: string, middleName: string | null, phone: string, pinfl: string, transportType: CourierTransportType, vehiclePlate: string | null, status: CourierStatus, documentStatus: CourierDocumentStatus, createdAt: string, partner: { id: string, name: string } | null, branch: { id: string, name: string } | null } | null } | null> | null } };
 
 export type CourierSearchQueryVariables = Exact<{
   search: string;
@@ -2141,7 +2141,7 @@ export type CourierSearchQueryVariables = Exact<{
 }>;
 
 
-export type CourierSearchQuery = { courierSearch: { totalCount: number, pageInfo: { endCursor: string | null }, edges: Array<{ node: { id: string, lastName: string, firstName: string, middleName: string | null, phone: string, pinfl: string, transportType: CourierTransportType, vehiclePlate: string | null, status: CourierStatus, documentStatus: CourierDocumentStatus, createdAt: string, partner: { id: string, name: string } | null, branch: { id: string, name: string } | null } | null } | null> | null } };
+export type CourierSearchQuery = { courierSearch: { totalCount: number, totalCountCapped: boolean, pageInfo: { endCursor: string | null }, edges: Array<{ node: { id: string, lastName: string, firstName: string, middleName: string | null, phone: string, pinfl: string, transportType: CourierTransportType, vehiclePlate: string | null, status: CourierStatus, documentStatus: CourierDocumentStatus, createdAt: string, partner: { id: string, name: string } | null, branch: { id: string, name: string } | null } | null } | null> | null } };
 
 export type CourierSkipQueryVariables = Exact<{
   first?: number | null | undefined;

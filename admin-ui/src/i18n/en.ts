@@ -80,6 +80,10 @@ const en: TranslationMessages = {
         },
     },
     mycourier: {
+        // A total the API stopped counting at (10 000 and more).
+        pagination: {
+            rangeCapped: "%{offsetBegin}-%{offsetEnd} of %{total}+",
+        },
         couriers: {
             search: "Name, phone or PINFL",
             phoneHelp: "Any spelling: 90 123 45 67, +998 (90) 123-45-67",
@@ -397,6 +401,7 @@ const en: TranslationMessages = {
                 lockout: "Sign-in is locked for a while",
                 login: "Signed in",
                 logout: "Signed out",
+                logoutEverywhere: "Signed out everywhere",
                 tooManyAttempts: "Too many sign-in attempts",
             },
             courier: {

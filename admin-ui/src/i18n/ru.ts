@@ -80,6 +80,10 @@ const ru: TranslationMessages = {
         },
     },
     mycourier: {
+        // A total the API stopped counting at (10 000 and more).
+        pagination: {
+            rangeCapped: "%{offsetBegin}-%{offsetEnd} из %{total}+",
+        },
         couriers: {
             search: "ФИО, телефон или ПИНФЛ",
             phoneHelp: "В любом написании: 90 123 45 67, +998 (90) 123-45-67",
@@ -397,6 +401,7 @@ const ru: TranslationMessages = {
                 lockout: "Вход временно заблокирован",
                 login: "Вход в систему",
                 logout: "Выход из системы",
+                logoutEverywhere: "Выход на всех устройствах",
                 tooManyAttempts: "Слишком много попыток входа",
             },
             courier: {

@@ -80,6 +80,10 @@ const uz: TranslationMessages = {
         },
     },
     mycourier: {
+        // A total the API stopped counting at (10 000 and more).
+        pagination: {
+            rangeCapped: "%{offsetBegin}-%{offsetEnd} / %{total}+",
+        },
         couriers: {
             search: "F.I.Sh., telefon yoki JShShIR",
             phoneHelp: "Istalgan yozuvda: 90 123 45 67, +998 (90) 123-45-67",
@@ -397,6 +401,7 @@ const uz: TranslationMessages = {
                 lockout: "Kirish vaqtincha bloklangan",
                 login: "Tizimga kirish",
                 logout: "Tizimdan chiqish",
+                logoutEverywhere: "Barcha qurilmalardan chiqish",
                 tooManyAttempts: "Kirishga urinishlar juda ko'p",
             },
             courier: {
