@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/mycourier/mycourier/ent/item"
+	"github.com/mycourier/mycourier/ent/movement"
+	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/dbtest"
@@ -105,6 +107,85 @@ func TestWrittenOffUnitsEndInTheStateTheirReasonGives(t *testing.T) {
 			if got := e.db.Client.Item.Query().Where(item.Serial(serial)).OnlyX(authtest.Sys()).State; got != want[reason] {
 				t.Errorf("written off as %s: state %s, want %s", reason, got, want[reason])
 			}
+		}
+	})
+}
+
+// A transfer is received line by line in the order its lines were written
+// (one lock order again), a line that arrived empty included, and a line's
+// note is kept.
+func TestTransferReceiptKeepsLineOrderAndNotes(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		e.receive(e.wh1, e.bag, 10)
+		e.receive(e.wh1, e.jackM, 10)
+		e.receive(e.wh1, e.jackL, 10)
+		disp, err := e.svc.Dispatch(e.ctx, stocksvc.DispatchInput{IdempotencyKey: key(), FromWarehouseID: e.wh1, ToWarehouseID: e.wh2,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.jackL, Quantity: qty(3)}, {EquipmentTypeID: e.bag, Quantity: qty(2)}, {EquipmentTypeID: e.jackM, Quantity: qty(4)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		note := "коробка вскрыта"
+		rcv, err := e.svc.ReceiveTransfer(e.ctx, stocksvc.ReceiveTransferInput{IdempotencyKey: key(), TransferID: disp.Transfer.ID,
+			Lines: []*stocksvc.ReceivedLine{
+				{EquipmentTypeID: e.jackM, QuantityReceived: qty(0), Note: &note},
+				{EquipmentTypeID: e.jackL, QuantityReceived: qty(3)},
+				{EquipmentTypeID: e.bag, QuantityReceived: qty(2)},
+			}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var types []int
+		for _, m := range rcv.Movements {
+			if m.Kind == movement.KindTransferIn && m.WarehouseID == e.wh2 {
+				types = append(types, m.EquipmentTypeID)
+			}
+		}
+		// The short line is booked in and written off at the destination.
+		if want := []int{e.bag, e.jackM, e.jackL}; !slices.Equal(types, want) {
+			t.Errorf("arrivals: got types %v, want %v (line order)", types, want)
+		}
+		if e.balance(e.wh2, e.jackM) != 0 || e.balance(e.wh2, e.jackL) != 3 || e.balance(e.wh2, e.bag) != 2 {
+			t.Errorf("balances after receipt: %d %d %d", e.balance(e.wh2, e.jackM), e.balance(e.wh2, e.jackL), e.balance(e.wh2, e.bag))
+		}
+		for _, l := range e.db.Client.TransferLine.Query().Where(transferline.TransferID(disp.Transfer.ID)).AllX(authtest.Sys()) {
+			want := ""
+			if l.EquipmentTypeID == e.jackM {
+				want = note
+			}
+			if l.Note != want {
+				t.Errorf("line of type %d: note %q, want %q", l.EquipmentTypeID, l.Note, want)
+			}
+		}
+		e.verifyClean()
+	})
+}
+
+// A courier's lost unit is charged at what that unit cost when received,
+// not at its type's current price.
+func TestLostUnitIsChargedAtItsOwnCost(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		cost := int64(123_000)
+		if _, err := e.svc.Receive(e.ctx, stocksvc.ReceiveInput{IdempotencyKey: key(), WarehouseID: e.wh1,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.helmet, Serials: []string{"H-7"}, UnitCost: &cost}}}); err != nil {
+			t.Fatal(err)
+		}
+		typeCost := e.db.Client.EquipmentType.GetX(authtest.Sys(), e.helmet).UnitCost
+		if typeCost == cost {
+			t.Fatalf("fixture: the type costs %d too", typeCost)
+		}
+		if _, err := e.svc.Issue(e.ctx, stocksvc.IssueInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.helmet, Serials: []string{"H-7"}}}}); err != nil {
+			t.Fatal(err)
+		}
+		res, err := e.svc.WriteOff(e.ctx, stocksvc.WriteOffInput{IdempotencyKey: key(), WarehouseID: e.wh1, Reason: stocksvc.ReasonLost, CourierID: &e.active,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.helmet, Serials: []string{"H-7"}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Debts) != 1 || res.Debts[0].Amount != cost {
+			t.Fatalf("debts: %+v, want one of %d (the unit's cost; the type's is %d)", res.Debts, cost, typeCost)
 		}
 	})
 }
