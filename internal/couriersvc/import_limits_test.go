@@ -1,14 +1,18 @@
 package couriersvc_test
 
 import (
+	"bytes"
 	"errors"
 	"runtime"
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/dbtest"
+	"github.com/mycourier/mycourier/internal/xlsxsafe"
 )
 
 // A CSV import stops at the row and column caps as it reads, instead of
@@ -104,6 +108,64 @@ func TestImportShortRowsHaveEmptyTrailingCells(t *testing.T) {
 		rep, err := e.svc.Import(e.ctx, strings.NewReader(data), couriersvc.ImportOptions{DryRun: true})
 		if err != nil || rep.Rows != 1 || rep.Failed != 0 {
 			t.Fatalf("short row: %v %+v", err, rep)
+		}
+	})
+}
+
+// The other caps at their bounds: a CSV line of exactly the column cap and
+// a workbook of exactly MaxImportRows data rows are read (their header
+// then fails on its unknown column), one more is refused; a file with a NUL
+// byte, even its first, is not text.
+func TestImportReadCapsAtTheirBounds(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		keyOf := func(data []byte) string {
+			t.Helper()
+			_, err := e.svc.Import(e.ctx, bytes.NewReader(data), couriersvc.ImportOptions{DryRun: true})
+			var ae *apperr.Error
+			if errors.As(err, &ae) {
+				return ae.Key
+			}
+			return ""
+		}
+		cols := xlsxsafe.DefaultLimits.MaxColumns
+		if k := keyOf([]byte(strings.Repeat("a,", cols-1) + "a\n")); k == "import.tooManyColumns" {
+			t.Errorf("a line of exactly %d fields refused as too wide", cols)
+		}
+		if k := keyOf([]byte(strings.Repeat("a,", cols) + "a\n")); k != "import.tooManyColumns" {
+			t.Errorf("a line of %d fields: key %q, want import.tooManyColumns", cols+1, k)
+		}
+		if k := keyOf([]byte("\x00last_name\n")); k != "import.notText" {
+			t.Errorf("a NUL as the first byte: key %q, want import.notText", k)
+		}
+
+		workbook := func(dataRows int) []byte {
+			t.Helper()
+			f := excelize.NewFile()
+			sw, err := f.NewStreamWriter("Sheet1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := 1; i <= dataRows+1; i++ {
+				cell, _ := excelize.CoordinatesToCellName(1, i)
+				if err := sw.SetRow(cell, []any{"a"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := sw.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			var buf bytes.Buffer
+			if err := f.Write(&buf); err != nil {
+				t.Fatal(err)
+			}
+			return buf.Bytes()
+		}
+		if k := keyOf(workbook(couriersvc.MaxImportRows)); k == "import.tooManyRows" {
+			t.Errorf("a workbook of exactly %d data rows refused as too many", couriersvc.MaxImportRows)
+		}
+		if k := keyOf(workbook(couriersvc.MaxImportRows + 1)); k != "import.tooManyRows" {
+			t.Errorf("a workbook of %d data rows: key %q, want import.tooManyRows", couriersvc.MaxImportRows+1, k)
 		}
 	})
 }

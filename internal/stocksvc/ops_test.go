@@ -203,6 +203,17 @@ func TestCountRecordsAdjustmentsWithReason(t *testing.T) {
 		if e.balance(e.wh1, e.bag) != 7 || e.balance(e.wh1, e.jackM) != 2 {
 			t.Fatalf("after count: %d %d", e.balance(e.wh1, e.bag), e.balance(e.wh1, e.jackM))
 		}
+		// Nothing found is a count too (0 is not negative); -1 is refused.
+		if _, err := e.svc.Count(e.ctx, stocksvc.CountInput{IdempotencyKey: key(), WarehouseID: e.wh1, Reason: "инвентаризация",
+			Lines: []*stocksvc.CountLine{{EquipmentTypeID: e.jackM, Counted: 0}}}); err != nil {
+			t.Fatalf("count of 0: %v", err)
+		}
+		if got := e.balance(e.wh1, e.jackM); got != 0 {
+			t.Errorf("after a count of 0: %d", got)
+		}
+		_, err = e.svc.Count(e.ctx, stocksvc.CountInput{IdempotencyKey: key(), WarehouseID: e.wh1, Reason: "инвентаризация",
+			Lines: []*stocksvc.CountLine{{EquipmentTypeID: e.bag, Counted: -1}}})
+		wantCode(t, err, apperr.CodeBadUserInput, "stock.quantityNegative")
 		e.verifyClean()
 	})
 }
