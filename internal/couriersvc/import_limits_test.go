@@ -9,7 +9,9 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/mycourier/mycourier/ent/courier"
 	"github.com/mycourier/mycourier/internal/apperr"
+	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/xlsxsafe"
@@ -166,6 +168,41 @@ func TestImportReadCapsAtTheirBounds(t *testing.T) {
 		}
 		if k := keyOf(workbook(couriersvc.MaxImportRows + 1)); k != "import.tooManyRows" {
 			t.Errorf("a workbook of %d data rows: key %q, want import.tooManyRows", couriersvc.MaxImportRows+1, k)
+		}
+	})
+}
+
+// An imported middle name is kept and an empty one stays empty; a row
+// whose phone an employed courier already has (its PINFL new) is refused
+// at the phone, the other rows unaffected.
+func TestImportMiddleNamesAndTakenPhones(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		held := e.onboard(t)
+		withMiddle, without, clash := e.pin(t), e.pin(t), e.pin(t)
+		data := "last_name,first_name,middle_name,phone,pinfl,transport_type\n" +
+			"Каримов,Азиз,Бахтиёрович,+998901230001," + withMiddle + ",FOOT\n" +
+			"Юсупова,Малика,,+998901230002," + without + ",FOOT\n" +
+			"Рахимов,Бобур,," + held.Phone + "," + clash + ",FOOT\n"
+		rep, err := e.svc.Import(e.ctx, strings.NewReader(data), couriersvc.ImportOptions{AllowPartial: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Created != 2 || rep.Failed != 1 || len(rep.Errors) != 1 || rep.Errors[0].Row != 4 || rep.Errors[0].Column != "phone" {
+			t.Fatalf("report: %+v", rep)
+		}
+		got := map[string]string{}
+		for _, c := range e.db.Client.Courier.Query().Where(courier.PinflIn(withMiddle, without, clash)).AllX(authtest.Sys()) {
+			got[c.Pinfl] = c.MiddleName
+		}
+		if m := got[withMiddle]; m != "Бахтиёрович" {
+			t.Errorf("middle name: %q", m)
+		}
+		if m, ok := got[without]; !ok || m != "" {
+			t.Errorf("no middle name: present %v, value %q", ok, m)
+		}
+		if _, ok := got[clash]; ok {
+			t.Error("the row with a taken phone was imported")
 		}
 	})
 }
