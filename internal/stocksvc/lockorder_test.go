@@ -189,3 +189,33 @@ func TestLostUnitIsChargedAtItsOwnCost(t *testing.T) {
 		}
 	})
 }
+
+// What a courier holds is valued at each unit's own cost, or its type's
+// for a unit without one.
+func TestHeldUnitsAreValuedAtTheirOwnOrTheirTypesCost(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		own := int64(123_000)
+		e.receiveSerials(e.wh1, "H-1")
+		if _, err := e.svc.Receive(e.ctx, stocksvc.ReceiveInput{IdempotencyKey: key(), WarehouseID: e.wh1,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.helmet, Serials: []string{"H-2"}, UnitCost: &own}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.Issue(e.ctx, stocksvc.IssueInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.helmet, Serials: []string{"H-1", "H-2"}}}}); err != nil {
+			t.Fatal(err)
+		}
+		typeCost := e.db.Client.EquipmentType.GetX(authtest.Sys(), e.helmet).UnitCost
+		// As a unit from before units kept their own cost.
+		if _, err := e.db.SQL.Exec(`UPDATE items SET unit_cost = 0 WHERE serial = 'H-1'`); err != nil {
+			t.Fatal(err)
+		}
+		held, err := e.svc.Held(e.ctx, e.active)
+		if err != nil || len(held) != 1 {
+			t.Fatalf("held: %v %+v", err, held)
+		}
+		if want := typeCost + own; held[0].Value != want {
+			t.Errorf("value of H-1 (no own cost) and H-2 (%d): %d, want %d", own, held[0].Value, want)
+		}
+	})
+}
