@@ -206,26 +206,3 @@ func TestImportMiddleNamesAndTakenPhones(t *testing.T) {
 		}
 	})
 }
-
-// An update changes what it names and keeps the rest: a middle name given
-// is set, one not given is kept; moving to a transport without plates
-// clears the plate unless one is given (and then it is refused).
-func TestUpdateKeepsWhatItDoesNotName(t *testing.T) {
-	dbtest.Run(t, func(t *testing.T, d string) {
-		e := newEnv(t, d)
-		c := e.onboard(t)
-		car, foot := courier.TransportTypeCar, courier.TransportTypeFoot
-		u, err := e.svc.Update(e.ctx, c.ID, couriersvc.UpdateInput{MiddleName: ptr("Бахтиёрович"), TransportType: &car, VehiclePlate: ptr("01 b 777 aa")})
-		if err != nil || u.MiddleName != "Бахтиёрович" || u.VehiclePlate == "" {
-			t.Fatalf("update: %v %+v", err, u)
-		}
-		u, err = e.svc.Update(e.ctx, c.ID, couriersvc.UpdateInput{LastName: ptr("Турсунов")})
-		if err != nil || u.MiddleName != "Бахтиёрович" || u.LastName != "Турсунов" || !u.BirthDate.Equal(c.BirthDate) {
-			t.Fatalf("update of the last name: %v %+v", err, u)
-		}
-		u, err = e.svc.Update(e.ctx, c.ID, couriersvc.UpdateInput{TransportType: &foot})
-		if err != nil || u.VehiclePlate != "" || u.TransportType != foot {
-			t.Fatalf("on foot: %v %+v", err, u)
-		}
-	})
-}
