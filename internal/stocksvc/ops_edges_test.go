@@ -219,3 +219,31 @@ func TestHeldUnitsAreValuedAtTheirOwnOrTheirTypesCost(t *testing.T) {
 		}
 	})
 }
+
+// The stock report lists every balance the viewer sees, or one
+// warehouse's when asked.
+func TestStockReportOfAllOrOneWarehouse(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		e.receive(e.wh1, e.bag, 3)
+		e.receive(e.wh2, e.bag, 4)
+		warehouses := func(w *int) []int {
+			t.Helper()
+			lines, err := e.svc.Report(e.ctx, w, false, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []int
+			for _, l := range lines {
+				out = append(out, l.Balance.WarehouseID)
+			}
+			return out
+		}
+		if got := warehouses(nil); !slices.Equal(got, []int{e.wh1, e.wh2}) {
+			t.Errorf("all warehouses: %v, want [%d %d]", got, e.wh1, e.wh2)
+		}
+		if got := warehouses(&e.wh2); !slices.Equal(got, []int{e.wh2}) {
+			t.Errorf("one warehouse: %v, want [%d]", got, e.wh2)
+		}
+	})
+}
