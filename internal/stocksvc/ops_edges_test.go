@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mycourier/mycourier/ent/item"
 	"github.com/mycourier/mycourier/ent/movement"
@@ -244,6 +245,70 @@ func TestStockReportOfAllOrOneWarehouse(t *testing.T) {
 		}
 		if got := warehouses(&e.wh2); !slices.Equal(got, []int{e.wh2}) {
 			t.Errorf("one warehouse: %v, want [%d]", got, e.wh2)
+		}
+	})
+}
+
+// The report's movement columns count the days from through to, both
+// included, either end open; a window without movements counts nothing;
+// lowOnly keeps the balances below a minimum level (none is "no minimum").
+func TestStockReportWindowAndLowOnly(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		e.receive(e.wh1, e.bag, 5)
+		e.receive(e.wh1, e.jackM, 1)
+		if _, err := e.svc.Issue(e.ctx, stocksvc.IssueInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(2)}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.WriteOff(e.ctx, stocksvc.WriteOffInput{IdempotencyKey: key(), WarehouseID: e.wh1, Reason: stocksvc.ReasonWornOut,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(1)}}}); err != nil {
+			t.Fatal(err)
+		}
+		today := time.Now().UTC().Truncate(24 * time.Hour)
+		yesterday, tomorrow := today.AddDate(0, 0, -1), today.AddDate(0, 0, 1)
+		bag := func(from, to *time.Time) [3]int {
+			t.Helper()
+			lines, err := e.svc.Report(e.ctx, &e.wh1, false, from, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range lines {
+				if l.Balance.EquipmentTypeID == e.bag {
+					return [3]int{l.Received, l.Issued, l.WrittenOff}
+				}
+			}
+			t.Fatalf("no bag line in %+v", lines)
+			return [3]int{}
+		}
+		moved := [3]int{5, 2, 1}
+		for name, c := range map[string]struct {
+			from, to *time.Time
+			want     [3]int
+		}{
+			"today":              {&today, &today, moved},
+			"from yesterday":     {&yesterday, nil, moved},
+			"until tomorrow":     {nil, &tomorrow, moved},
+			"until yesterday":    {nil, &yesterday, [3]int{}},
+			"from tomorrow":      {&tomorrow, nil, [3]int{}},
+			"no window: no sums": {nil, nil, [3]int{}},
+		} {
+			if got := bag(c.from, c.to); got != c.want {
+				t.Errorf("%s: received/issued/written off %v, want %v", name, got, c.want)
+			}
+		}
+
+		all, err := e.svc.Report(e.ctx, nil, false, &today, &today)
+		if err != nil || len(all) != 2 {
+			t.Fatalf("every warehouse, today: %v %+v", err, all)
+		}
+
+		if _, err := e.svc.SetMinLevel(e.ctx, e.wh1, e.bag, 3); err != nil { // 2 on hand
+			t.Fatal(err)
+		}
+		lines, err := e.svc.Report(e.ctx, nil, true, nil, nil)
+		if err != nil || len(lines) != 1 || lines[0].Balance.EquipmentTypeID != e.bag {
+			t.Fatalf("low only: %v %+v", err, lines)
 		}
 	})
 }
