@@ -312,3 +312,29 @@ func TestStockReportWindowAndLowOnly(t *testing.T) {
 		}
 	})
 }
+
+// Only an issue and a return are handed over with a signed act: their
+// results link it, a receipt's or a write-off's do not.
+func TestOnlyIssuesAndReturnsLinkAnAct(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		rcv, err := e.svc.Receive(e.ctx, stocksvc.ReceiveInput{IdempotencyKey: key(), WarehouseID: e.wh1,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(5)}}})
+		if err != nil || rcv.ActURL != nil {
+			t.Fatalf("receipt: %v, act %v", err, rcv.ActURL)
+		}
+		bags := []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(1)}}
+		iss, err := e.svc.Issue(e.ctx, stocksvc.IssueInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active, Lines: bags})
+		if err != nil || iss.ActURL == nil {
+			t.Fatalf("issue: %v, act %v", err, iss.ActURL)
+		}
+		ret, err := e.svc.Return(e.ctx, stocksvc.ReturnInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active, Lines: bags})
+		if err != nil || ret.ActURL == nil || *ret.ActURL != stocksvc.ActURL(ret.DocumentNumber) {
+			t.Fatalf("return: %v, act %v", err, ret.ActURL)
+		}
+		wo, err := e.svc.WriteOff(e.ctx, stocksvc.WriteOffInput{IdempotencyKey: key(), WarehouseID: e.wh1, Reason: stocksvc.ReasonWornOut, Lines: bags})
+		if err != nil || wo.ActURL != nil {
+			t.Fatalf("write-off: %v, act %v", err, wo.ActURL)
+		}
+	})
+}

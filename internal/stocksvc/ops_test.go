@@ -10,6 +10,7 @@ import (
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authtest"
+	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/stocksvc"
 )
@@ -294,6 +295,22 @@ func TestSettleAsLostTurnsEverythingHeldIntoDebt(t *testing.T) {
 		again, err := e.svc.SettleAsLost(e.ctx, e.active, "fire-1")
 		if err != nil || !again.Replayed || again.DocumentNumber != res.DocumentNumber {
 			t.Fatalf("retry: %+v %v", again, err)
+		}
+		// The settlement runs as the system on behalf of whoever fired the
+		// courier, and says so in the trail; with no one signed in, "system".
+		if n := e.sqlInt(`SELECT COUNT(*) FROM audit_events WHERE actor_name = $1`, "lifecycle:"+authz.FromContext(e.ctx).Name); n == 0 {
+			t.Errorf("no audit event by lifecycle:%s", authz.FromContext(e.ctx).Name)
+		}
+		e.receive(e.wh1, e.bag, 1)
+		if _, err := e.svc.Issue(e.ctx, stocksvc.IssueInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(1)}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.SettleAsLost(context.Background(), e.active, "fire-2"); err != nil {
+			t.Fatal(err)
+		}
+		if n := e.sqlInt(`SELECT COUNT(*) FROM audit_events WHERE actor_name = 'lifecycle:system'`); n == 0 {
+			t.Error("no audit event by lifecycle:system")
 		}
 		e.verifyClean()
 	})
