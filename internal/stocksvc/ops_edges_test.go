@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mycourier/mycourier/ent"
+	"github.com/mycourier/mycourier/ent/auditevent"
 	"github.com/mycourier/mycourier/ent/item"
 	"github.com/mycourier/mycourier/ent/movement"
 	"github.com/mycourier/mycourier/ent/transferline"
@@ -335,6 +337,24 @@ func TestOnlyIssuesAndReturnsLinkAnAct(t *testing.T) {
 		wo, err := e.svc.WriteOff(e.ctx, stocksvc.WriteOffInput{IdempotencyKey: key(), WarehouseID: e.wh1, Reason: stocksvc.ReasonWornOut, Lines: bags})
 		if err != nil || wo.ActURL != nil {
 			t.Fatalf("write-off: %v, act %v", err, wo.ActURL)
+		}
+	})
+}
+
+// Taking stock is audited with the balance before and after.
+func TestTakingStockIsAuditedWithOldAndNewQuantity(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		e.receive(e.wh1, e.bag, 5)
+		if _, err := e.svc.Issue(e.ctx, stocksvc.IssueInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(2)}}}); err != nil {
+			t.Fatal(err)
+		}
+		ev := e.db.Client.AuditEvent.Query().Where(auditevent.EntityType("StockBalance")).
+			Order(ent.Desc(auditevent.FieldID)).FirstX(authtest.Sys())
+		q, _ := ev.Changes["quantity"].(map[string]any)
+		if fmt.Sprint(q["old"]) != "5" || fmt.Sprint(q["new"]) != "3" {
+			t.Errorf("audited change: %v, want quantity 5 → 3", ev.Changes)
 		}
 	})
 }
