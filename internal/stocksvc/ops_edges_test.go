@@ -15,6 +15,7 @@ import (
 	"github.com/mycourier/mycourier/internal/apperr"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/dbtest"
+	"github.com/mycourier/mycourier/internal/limits"
 	"github.com/mycourier/mycourier/internal/stocksvc"
 )
 
@@ -355,6 +356,23 @@ func TestTakingStockIsAuditedWithOldAndNewQuantity(t *testing.T) {
 		q, _ := ev.Changes["quantity"].(map[string]any)
 		if fmt.Sprint(q["old"]) != "5" || fmt.Sprint(q["new"]) != "3" {
 			t.Errorf("audited change: %v, want quantity 5 → 3", ev.Changes)
+		}
+	})
+}
+
+// A balance may hold exactly limits.MaxBalance units, not one more.
+func TestABalanceHoldsExactlyTheMaximum(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		if _, err := e.svc.Count(e.ctx, stocksvc.CountInput{IdempotencyKey: key(), WarehouseID: e.wh1, Reason: "инвентаризация",
+			Lines: []*stocksvc.CountLine{{EquipmentTypeID: e.bag, Counted: limits.MaxBalance}}}); err != nil {
+			t.Fatalf("a count of exactly the maximum: %v", err)
+		}
+		_, err := e.svc.Receive(e.ctx, stocksvc.ReceiveInput{IdempotencyKey: key(), WarehouseID: e.wh1,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(1)}}})
+		wantCode(t, err, apperr.CodeBadUserInput, limits.KeyBalanceTooLarge)
+		if got := e.balance(e.wh1, e.bag); got != limits.MaxBalance {
+			t.Errorf("balance %d", got)
 		}
 	})
 }
