@@ -351,12 +351,37 @@ func TestTakingStockIsAuditedWithOldAndNewQuantity(t *testing.T) {
 			Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(2)}}}); err != nil {
 			t.Fatal(err)
 		}
-		ev := e.db.Client.AuditEvent.Query().Where(auditevent.EntityType("StockBalance")).
-			Order(ent.Desc(auditevent.FieldID)).FirstX(authtest.Sys())
-		q, _ := ev.Changes["quantity"].(map[string]any)
-		if fmt.Sprint(q["old"]) != "5" || fmt.Sprint(q["new"]) != "3" {
-			t.Errorf("audited change: %v, want quantity 5 → 3", ev.Changes)
+		last := func() map[string]any {
+			return e.db.Client.AuditEvent.Query().Where(auditevent.EntityType("StockBalance")).
+				Order(ent.Desc(auditevent.FieldID)).FirstX(authtest.Sys()).Changes
 		}
+		want := func(ch map[string]any, old, new string, quarantined string) {
+			t.Helper()
+			q, _ := ch["quantity"].(map[string]any)
+			qq, _ := ch["quarantined"].(map[string]any)
+			if fmt.Sprint(q["old"]) != old || fmt.Sprint(q["new"]) != new || fmt.Sprint(qq["delta"]) != quarantined {
+				t.Errorf("audited change: %v, want quantity %s → %s, quarantined %s", ch, old, new, quarantined)
+			}
+		}
+		want(last(), "5", "3", "<nil>")
+		// Adding stock, in good condition and damaged (to quarantine).
+		damaged := item.ConditionDamaged
+		if _, err := e.svc.Return(e.ctx, stocksvc.ReturnInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(1)}}}); err != nil {
+			t.Fatal(err)
+		}
+		want(last(), "3", "4", "<nil>")
+		if _, err := e.svc.Return(e.ctx, stocksvc.ReturnInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(1), Condition: &damaged}}}); err != nil {
+			t.Fatal(err)
+		}
+		want(last(), "4", "5", "1")
+		fromQ := true
+		if _, err := e.svc.WriteOff(e.ctx, stocksvc.WriteOffInput{IdempotencyKey: key(), WarehouseID: e.wh1, Reason: stocksvc.ReasonDamaged, FromQuarantine: &fromQ,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(1)}}}); err != nil {
+			t.Fatal(err)
+		}
+		want(last(), "5", "4", "-1")
 	})
 }
 
