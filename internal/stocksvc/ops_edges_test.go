@@ -401,3 +401,45 @@ func TestABalanceHoldsExactlyTheMaximum(t *testing.T) {
 		}
 	})
 }
+
+// A count may equal the quarantined units (all else is gone), not fall
+// below them; a courier may hold exactly limits.MaxBalance units of a type.
+func TestCountAndHoldingAtTheirBounds(t *testing.T) {
+	dbtest.Run(t, func(t *testing.T, d string) {
+		e := newEnv(t, d)
+		e.receive(e.wh1, e.bag, 5)
+		if _, err := e.svc.Issue(e.ctx, stocksvc.IssueInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(3)}}}); err != nil {
+			t.Fatal(err)
+		}
+		damaged := item.ConditionDamaged
+		if _, err := e.svc.Return(e.ctx, stocksvc.ReturnInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(1), Condition: &damaged}}}); err != nil {
+			t.Fatal(err)
+		}
+		count := func(n int) error {
+			_, err := e.svc.Count(e.ctx, stocksvc.CountInput{IdempotencyKey: key(), WarehouseID: e.wh1, Reason: "инвентаризация",
+				Lines: []*stocksvc.CountLine{{EquipmentTypeID: e.bag, Counted: n}}})
+			return err
+		}
+		if err := count(1); err != nil {
+			t.Errorf("a count equal to the quarantined units: %v", err)
+		}
+		wantCode(t, count(0), apperr.CodeBadUserInput, "stock.countBelowQuarantine")
+
+		// The courier holds 2; make it one short of the maximum.
+		if _, err := e.db.SQL.Exec(`UPDATE courier_holdings SET quantity = `+fmt.Sprint(limits.MaxBalance-1)); err != nil {
+			t.Fatal(err)
+		}
+		e.receive(e.wh1, e.bag, 2)
+		issue := func() error {
+			_, err := e.svc.Issue(e.ctx, stocksvc.IssueInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
+				Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(1)}}})
+			return err
+		}
+		if err := issue(); err != nil {
+			t.Errorf("a holding of exactly the maximum: %v", err)
+		}
+		wantCode(t, issue(), apperr.CodeBadUserInput, limits.KeyBalanceTooLarge)
+	})
+}
