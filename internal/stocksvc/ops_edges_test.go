@@ -364,6 +364,11 @@ func TestTakingStockIsAuditedWithOldAndNewQuantity(t *testing.T) {
 			}
 		}
 		want(last(), "5", "3", "<nil>")
+		held := e.db.Client.AuditEvent.Query().Where(auditevent.EntityType("CourierHolding")).
+			Order(ent.Desc(auditevent.FieldID)).FirstX(authtest.Sys()).Changes
+		if h, _ := held["quantity"].(map[string]any); fmt.Sprint(h["old"]) != "0" || fmt.Sprint(h["new"]) != "2" {
+			t.Errorf("audited holding: %v, want quantity 0 → 2", held)
+		}
 		// Adding stock, in good condition and damaged (to quarantine).
 		damaged := item.ConditionDamaged
 		if _, err := e.svc.Return(e.ctx, stocksvc.ReturnInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
