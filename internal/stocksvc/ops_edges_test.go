@@ -376,6 +376,11 @@ func TestTakingStockIsAuditedWithOldAndNewQuantity(t *testing.T) {
 			t.Fatal(err)
 		}
 		want(last(), "3", "4", "<nil>")
+		held = e.db.Client.AuditEvent.Query().Where(auditevent.EntityType("CourierHolding")).
+			Order(ent.Desc(auditevent.FieldID)).FirstX(authtest.Sys()).Changes
+		if h, _ := held["quantity"].(map[string]any); fmt.Sprint(h["old"]) != "2" || fmt.Sprint(h["new"]) != "1" {
+			t.Errorf("audited holding after a return: %v, want quantity 2 → 1", held)
+		}
 		if _, err := e.svc.Return(e.ctx, stocksvc.ReturnInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
 			Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(1), Condition: &damaged}}}); err != nil {
 			t.Fatal(err)
