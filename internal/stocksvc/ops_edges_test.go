@@ -306,7 +306,17 @@ func TestStockReportWindowAndLowOnly(t *testing.T) {
 			t.Fatalf("every warehouse, today: %v %+v", err, all)
 		}
 
-		if _, err := e.svc.SetMinLevel(e.ctx, e.wh1, e.bag, 3); err != nil { // 2 on hand
+		// Bags: 3 on hand, 1 of them quarantined, so 2 available, under a
+		// minimum of 3; jackets: 1 available, exactly their minimum (not low).
+		damaged := item.ConditionDamaged
+		if _, err := e.svc.Return(e.ctx, stocksvc.ReturnInput{IdempotencyKey: key(), WarehouseID: e.wh1, CourierID: e.active,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: qty(1), Condition: &damaged}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.SetMinLevel(e.ctx, e.wh1, e.bag, 3); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.SetMinLevel(e.ctx, e.wh1, e.jackM, 1); err != nil {
 			t.Fatal(err)
 		}
 		lines, err := e.svc.Report(e.ctx, nil, true, nil, nil)
