@@ -270,11 +270,7 @@ func (sc *scope) where(args []any) (string, []any) {
 			conds = append(conds, "1 = 0")
 			return
 		}
-		ph := make([]string, len(vals))
-		for i, v := range vals {
-			ph[i] = a.Add(v)
-		}
-		conds = append(conds, col+" IN ("+strings.Join(ph, ", ")+")")
+		conds = append(conds, col+" IN "+authz.List(a, vals))
 	}
 	if sc.partners != nil {
 		in("partner_id", anys(sc.partners))
@@ -304,11 +300,7 @@ func (sc *scope) whereWarehouse(col string, args []any) (string, []any) {
 		return "1 = 0", args
 	}
 	a := &authz.SQLArgs{Dialect: sc.dialect, Values: args}
-	ph := make([]string, len(sc.warehouses))
-	for i, w := range sc.warehouses {
-		ph[i] = a.Add(w)
-	}
-	return col + " IN (" + strings.Join(ph, ", ") + ")", a.Values
+	return col + " IN " + authz.List(a, sc.warehouses), a.Values
 }
 
 func anys[T any](xs []T) []any {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"reflect"
 	"slices"
-	"strings"
 
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/internal/apperr"
@@ -68,21 +67,13 @@ func (s *Service) CourierTotal(ctx context.Context, where *ent.CourierWhereInput
 	cond, args := sc.where(nil)
 	if len(statuses) > 0 {
 		a := &authz.SQLArgs{Dialect: sc.dialect, Values: args}
-		ph := make([]string, len(statuses))
-		for i, st := range statuses {
-			ph[i] = a.Add(st)
-		}
-		cond += " AND status IN (" + strings.Join(ph, ", ") + ")"
+		cond += " AND status IN " + authz.List(a, statuses)
 		args = a.Values
 	}
 	if regions != nil {
 		// As ent's hasBranchWith: a cell without a branch is in no region.
 		a := &authz.SQLArgs{Dialect: sc.dialect, Values: args}
-		ph := make([]string, len(regions))
-		for i, r := range regions {
-			ph[i] = a.Add(r)
-		}
-		cond += " AND branch_id IN (SELECT id FROM branches WHERE region_id IN (" + strings.Join(ph, ", ") + "))"
+		cond += " AND branch_id IN (SELECT id FROM branches WHERE region_id IN " + authz.List(a, regions) + ")"
 		args = a.Values
 	}
 	err = s.query(ctx, `SELECT COALESCE(SUM(n), 0) FROM courier_counts WHERE `+cond, args, func(rows *sql.Rows) error {

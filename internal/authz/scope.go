@@ -291,10 +291,11 @@ func (a *SQLArgs) Add(v any) string {
 	return "?" + n
 }
 
-func (a *SQLArgs) in(ids []int) string {
-	ph := make([]string, len(ids))
-	for i, id := range ids {
-		ph[i] = a.Add(id)
+// List appends vals and returns their placeholders as an IN list, "($1, $2)".
+func List[T any](a *SQLArgs, vals []T) string {
+	ph := make([]string, len(vals))
+	for i, v := range vals {
+		ph[i] = a.Add(v)
 	}
 	return "(" + strings.Join(ph, ", ") + ")"
 }
@@ -314,10 +315,10 @@ func (b Bound) SQL(alias string, a *SQLArgs) string {
 	parts := make([]string, len(b.conds))
 	for i, c := range b.conds {
 		if c.Hop != nil {
-			parts[i] = alias + c.Column + " IN (SELECT id FROM " + c.Hop.Table + " WHERE " + c.Hop.Column + " IN " + a.in(c.ids) + ")"
+			parts[i] = alias + c.Column + " IN (SELECT id FROM " + c.Hop.Table + " WHERE " + c.Hop.Column + " IN " + List(a, c.ids) + ")"
 			continue
 		}
-		parts[i] = alias + c.Column + " IN " + a.in(c.ids)
+		parts[i] = alias + c.Column + " IN " + List(a, c.ids)
 	}
 	return "(" + strings.Join(parts, " AND ") + ")"
 }
