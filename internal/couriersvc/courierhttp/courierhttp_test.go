@@ -17,11 +17,12 @@ import (
 
 	"github.com/mycourier/mycourier/internal/app"
 	"github.com/mycourier/mycourier/internal/apptest"
+	"github.com/mycourier/mycourier/internal/authsvc"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
-	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/pinfl"
+	"github.com/mycourier/mycourier/internal/platform/database"
 )
 
 type gqlResp struct {
@@ -80,21 +81,42 @@ func upload(t *testing.T, base, token, query string, file []byte) gqlResp {
 	return r
 }
 
+// testServer is the real handler over a fresh database of one dialect,
+// with document files on disk.
+type testServer struct {
+	db   *database.DB
+	auth *authsvc.Service
+	url  string
+}
+
+func newServer(t *testing.T, d string) *testServer {
+	t.Helper()
+	db := dbtest.New(t, d)
+	auth := authtest.Service(t, db)
+	srv := httptest.NewServer(apptest.Handler(t, app.Options{DB: db, Auth: auth, Logger: zerolog.Nop(), Documents: apptest.Docs(t)}))
+	t.Cleanup(srv.Close)
+	return &testServer{db: db, auth: auth, url: srv.URL}
+}
+
+// token signs in a new user of role with no scope.
+func (s *testServer) token(t *testing.T, role authz.Role) string {
+	return authtest.Token(t, s.auth, role, authz.Scope{})
+}
+
+// get requests path with token (none when empty).
+func (s *testServer) get(t *testing.T, path, token string) (*http.Response, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, s.url+path, nil)
+	return do(t, req, token)
+}
+
 func TestThroughTheHTTPHandler(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
-		db := dbtest.New(t, d)
-		auth := authtest.Service(t, db)
-		store, err := blobstore.NewDisk(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := httptest.NewServer(apptest.Handler(t, app.Options{DB: db, Auth: auth, Logger: zerolog.Nop(), Documents: store}))
-		defer srv.Close()
-		owner := authtest.Token(t, auth, authz.Owner, authz.Scope{})
-		warehouse := authtest.Token(t, auth, authz.Warehouse, authz.Scope{})
+		srv := newServer(t, d)
+		owner, warehouse := srv.token(t, authz.Owner), srv.token(t, authz.Warehouse)
 		pin, _ := pinfl.Make(time.Date(1994, 7, 2, 0, 0, 0, 0, time.UTC), pinfl.Female, 4242)
 
-		r := gql(t, srv.URL, owner, fmt.Sprintf(`mutation { onboardCourier(input: {lastName: "Юсупова", firstName: "Малика", phone: "+998 (97) 765-43-21", pinfl: %q, transportType: BICYCLE}) { id phone allowedActions } }`, pin))
+		r := gql(t, srv.url, owner, fmt.Sprintf(`mutation { onboardCourier(input: {lastName: "Юсупова", firstName: "Малика", phone: "+998 (97) 765-43-21", pinfl: %q, transportType: BICYCLE}) { id phone allowedActions } }`, pin))
 		if len(r.Errors) > 0 {
 			t.Fatalf("onboard: %+v", r.Errors)
 		}
@@ -107,7 +129,7 @@ func TestThroughTheHTTPHandler(t *testing.T) {
 			t.Errorf("onboarded: %+v", c)
 		}
 
-		r = gql(t, srv.URL, owner, `mutation { onboardCourier(input: {lastName: "", firstName: "X", phone: "1", pinfl: "1", transportType: CAR}) { id } }`)
+		r = gql(t, srv.url, owner, `mutation { onboardCourier(input: {lastName: "", firstName: "X", phone: "1", pinfl: "1", transportType: CAR}) { id } }`)
 		if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" {
 			t.Fatalf("bad input: %+v", r.Errors)
 		}
@@ -118,13 +140,13 @@ func TestThroughTheHTTPHandler(t *testing.T) {
 			}
 		}
 
-		r = gql(t, srv.URL, owner, fmt.Sprintf(`mutation { blockCourier(id: %q, reason: "no_show", comment: "x") { id } }`, c.ID))
+		r = gql(t, srv.url, owner, fmt.Sprintf(`mutation { blockCourier(id: %q, reason: "no_show", comment: "x") { id } }`, c.ID))
 		if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "INVALID_TRANSITION" || r.Errors[0].Extensions["allowed"] == nil {
 			t.Errorf("block a new courier: %+v", r.Errors)
 		}
 
 		pdf := []byte("%PDF-1.4\n% test scan\n%%EOF\n")
-		r = upload(t, srv.URL, owner, fmt.Sprintf(`mutation($file: Upload) { addCourierDocument(input: {courierID: %q, kind: PASSPORT, number: "AA1234567", file: $file}) { id fileURL contentType fileSize } }`, c.ID), pdf)
+		r = upload(t, srv.url, owner, fmt.Sprintf(`mutation($file: Upload) { addCourierDocument(input: {courierID: %q, kind: PASSPORT, number: "AA1234567", file: $file}) { id fileURL contentType fileSize } }`, c.ID), pdf)
 		if len(r.Errors) > 0 {
 			t.Fatalf("upload: %+v", r.Errors)
 		}
@@ -136,10 +158,7 @@ func TestThroughTheHTTPHandler(t *testing.T) {
 		if doc.ContentType != "application/pdf" || doc.FileSize != len(pdf) || doc.FileURL == "" {
 			t.Fatalf("document: %+v", doc)
 		}
-		get := func(path, token string) (*http.Response, []byte) {
-			req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
-			return do(t, req, token)
-		}
+		get := func(path, token string) (*http.Response, []byte) { return srv.get(t, path, token) }
 		if res, _ := get(doc.FileURL, ""); res.StatusCode != http.StatusUnauthorized {
 			t.Errorf("file without sign-in: HTTP %d", res.StatusCode)
 		}
@@ -150,12 +169,12 @@ func TestThroughTheHTTPHandler(t *testing.T) {
 			t.Errorf("file as owner: HTTP %d, %d bytes", res.StatusCode, len(b))
 		}
 
-		r = upload(t, srv.URL, owner, fmt.Sprintf(`mutation($file: Upload!) { uploadCourierDocumentFile(id: %q, file: $file) { id } }`, doc.ID), []byte("<html><script>alert(1)</script></html>"))
+		r = upload(t, srv.url, owner, fmt.Sprintf(`mutation($file: Upload!) { uploadCourierDocumentFile(id: %q, file: $file) { id } }`, doc.ID), []byte("<html><script>alert(1)</script></html>"))
 		if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" {
 			t.Errorf("html upload: %+v", r.Errors)
 		}
 
-		r = gql(t, srv.URL, owner, `{ courierSearch(search: "юсуп", first: 10) { totalCount edges { node { id } } } }`)
+		r = gql(t, srv.url, owner, `{ courierSearch(search: "юсуп", first: 10) { totalCount edges { node { id } } } }`)
 		if len(r.Errors) > 0 || !strings.Contains(string(r.Data["courierSearch"]), `"totalCount":1`) {
 			t.Errorf("search: %s %+v", r.Data["courierSearch"], r.Errors)
 		}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -13,14 +12,10 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect"
-	"github.com/rs/zerolog"
 
 	"github.com/mycourier/mycourier/ent/auditevent"
-	"github.com/mycourier/mycourier/internal/app"
-	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
-	"github.com/mycourier/mycourier/internal/blobstore"
 	"github.com/mycourier/mycourier/internal/couriersvc"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/pinfl"
@@ -32,29 +27,18 @@ import (
 // viewer who sees PINFL masked cannot filter an export by it.
 func TestFileRoutesAtTheirEdges(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
-		db := dbtest.New(t, d)
-		auth := authtest.Service(t, db)
-		store, err := blobstore.NewDisk(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := httptest.NewServer(apptest.Handler(t, app.Options{DB: db, Auth: auth, Logger: zerolog.Nop(), Documents: store}))
-		defer srv.Close()
-		owner := authtest.Token(t, auth, authz.Owner, authz.Scope{})
-		warehouse := authtest.Token(t, auth, authz.Warehouse, authz.Scope{})
-		get := func(path, token string) (*http.Response, []byte) {
-			req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
-			return do(t, req, token)
-		}
+		srv := newServer(t, d)
+		owner, warehouse := srv.token(t, authz.Owner), srv.token(t, authz.Warehouse)
+		get := func(path, token string) (*http.Response, []byte) { return srv.get(t, path, token) }
 
 		pin, _ := pinfl.Make(time.Date(1991, 3, 4, 0, 0, 0, 0, time.UTC), pinfl.Male, 1717)
-		r := gql(t, srv.URL, owner, fmt.Sprintf(`mutation { onboardCourier(input: {lastName: "Каримов", firstName: "Азиз", phone: "+998901112233", pinfl: %q, transportType: FOOT}) { id } }`, pin))
+		r := gql(t, srv.url, owner, fmt.Sprintf(`mutation { onboardCourier(input: {lastName: "Каримов", firstName: "Азиз", phone: "+998901112233", pinfl: %q, transportType: FOOT}) { id } }`, pin))
 		var c struct{ ID string }
 		if len(r.Errors) > 0 || json.Unmarshal(r.Data["onboardCourier"], &c) != nil {
 			t.Fatalf("onboard: %+v", r.Errors)
 		}
 		pdf := []byte("%PDF-1.4\n% a scan with no name\n%%EOF\n")
-		r = upload(t, srv.URL, owner, fmt.Sprintf(`mutation($file: Upload) { addCourierDocument(input: {courierID: %q, kind: PASSPORT, file: $file}) { id fileURL } }`, c.ID), pdf)
+		r = upload(t, srv.url, owner, fmt.Sprintf(`mutation($file: Upload) { addCourierDocument(input: {courierID: %q, kind: PASSPORT, file: $file}) { id fileURL } }`, c.ID), pdf)
 		var doc struct{ ID, FileURL string }
 		if len(r.Errors) > 0 || json.Unmarshal(r.Data["addCourierDocument"], &doc) != nil {
 			t.Fatalf("upload: %+v", r.Errors)
@@ -65,7 +49,7 @@ func TestFileRoutesAtTheirEdges(t *testing.T) {
 		if d == dialect.Postgres {
 			q = strings.Replace(q, "?", "$1", 1)
 		}
-		if _, err := db.SQL.Exec(q, id); err != nil {
+		if _, err := srv.db.SQL.Exec(q, id); err != nil {
 			t.Fatal(err)
 		}
 		res, b := get(doc.FileURL, owner)
@@ -95,11 +79,11 @@ func TestFileRoutesAtTheirEdges(t *testing.T) {
 			t.Errorf("format XLSX: HTTP %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 		}
 		// The security service's export is audited with what it asked for.
-		security := authtest.Token(t, auth, authz.Security, authz.Scope{})
+		security := srv.token(t, authz.Security)
 		if res, _ = export(security, url.Values{"search": {"карим"}, "where": {`{"status": "NEW"}`}}); res.StatusCode != http.StatusOK {
 			t.Fatalf("security export: HTTP %d", res.StatusCode)
 		}
-		ev := db.Client.AuditEvent.Query().Where(auditevent.Operation(couriersvc.PersonalDataExportOperation)).OnlyX(authtest.Sys())
+		ev := srv.db.Client.AuditEvent.Query().Where(auditevent.Operation(couriersvc.PersonalDataExportOperation)).OnlyX(authtest.Sys())
 		filter, _ := ev.Changes["filter"].(map[string]any)
 		if filter["search"] != "карим" || filter["where"] == nil {
 			t.Errorf("audited filter: %v", ev.Changes)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strconv"
@@ -14,11 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rs/zerolog"
-
-	"github.com/mycourier/mycourier/internal/app"
-	"github.com/mycourier/mycourier/internal/apptest"
-	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/pinfl"
@@ -30,15 +24,12 @@ import (
 // as GraphQL spells them, nested not/and/or and edge filters.
 func TestExportWhereIsTheListsWhere(t *testing.T) {
 	dbtest.Run(t, func(t *testing.T, d string) {
-		db := dbtest.New(t, d)
-		auth := authtest.Service(t, db)
-		srv := httptest.NewServer(apptest.Handler(t, app.Options{DB: db, Auth: auth, Logger: zerolog.Nop(), Documents: apptest.Docs(t)}))
-		defer srv.Close()
-		owner := authtest.Token(t, auth, authz.Owner, authz.Scope{})
+		srv := newServer(t, d)
+		owner := srv.token(t, authz.Owner)
 
 		create := func(query string, vars map[string]any) map[string]json.RawMessage {
 			t.Helper()
-			r := gqlVars(t, srv.URL, owner, query, vars)
+			r := gqlVars(t, srv.url, owner, query, vars)
 			if len(r.Errors) > 0 {
 				t.Fatalf("%s: %+v", query, r.Errors)
 			}
@@ -80,7 +71,7 @@ func TestExportWhereIsTheListsWhere(t *testing.T) {
 
 		list := func(where string) []string {
 			t.Helper()
-			r := gqlVars(t, srv.URL, owner, `query($w: CourierWhereInput) { couriers(where: $w, first: 100) { edges { node { id } } } }`,
+			r := gqlVars(t, srv.url, owner, `query($w: CourierWhereInput) { couriers(where: $w, first: 100) { edges { node { id } } } }`,
 				map[string]any{"w": json.RawMessage(where)})
 			if len(r.Errors) > 0 {
 				t.Fatalf("couriers(where: %s): %+v", where, r.Errors)
@@ -98,7 +89,7 @@ func TestExportWhereIsTheListsWhere(t *testing.T) {
 		}
 		export := func(where string) (int, []string, string) {
 			t.Helper()
-			req, _ := http.NewRequest(http.MethodGet, srv.URL+"/export/couriers?"+url.Values{"format": {"csv"}, "where": {where}}.Encode(), nil)
+			req, _ := http.NewRequest(http.MethodGet, srv.url+"/export/couriers?"+url.Values{"format": {"csv"}, "where": {where}}.Encode(), nil)
 			res, b := do(t, req, owner)
 			if res.StatusCode != http.StatusOK {
 				return res.StatusCode, nil, string(b)
@@ -154,7 +145,7 @@ func TestExportWhereIsTheListsWhere(t *testing.T) {
 			{"not an object", `[1]`, "where"},
 		} {
 			t.Run("refused/"+tc.name, func(t *testing.T) {
-				r := gqlVars(t, srv.URL, owner, `query($w: CourierWhereInput) { couriers(where: $w, first: 1) { totalCount } }`,
+				r := gqlVars(t, srv.url, owner, `query($w: CourierWhereInput) { couriers(where: $w, first: 1) { totalCount } }`,
 					map[string]any{"w": json.RawMessage(tc.where)})
 				if len(r.Errors) == 0 {
 					t.Fatalf("GraphQL accepted where %s", tc.where)
