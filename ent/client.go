@@ -25,6 +25,7 @@ import (
 	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/courierholding"
+	"github.com/mycourier/mycourier/ent/courierlossstat"
 	"github.com/mycourier/mycourier/ent/courierreasonstat"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/documentcounter"
@@ -78,6 +79,8 @@ type Client struct {
 	CourierDocument *CourierDocumentClient
 	// CourierHolding is the client for interacting with the CourierHolding builders.
 	CourierHolding *CourierHoldingClient
+	// CourierLossStat is the client for interacting with the CourierLossStat builders.
+	CourierLossStat *CourierLossStatClient
 	// CourierReasonStat is the client for interacting with the CourierReasonStat builders.
 	CourierReasonStat *CourierReasonStatClient
 	// CourierStatusChange is the client for interacting with the CourierStatusChange builders.
@@ -147,6 +150,7 @@ func (c *Client) init() {
 	c.CourierDebt = NewCourierDebtClient(c.config)
 	c.CourierDocument = NewCourierDocumentClient(c.config)
 	c.CourierHolding = NewCourierHoldingClient(c.config)
+	c.CourierLossStat = NewCourierLossStatClient(c.config)
 	c.CourierReasonStat = NewCourierReasonStatClient(c.config)
 	c.CourierStatusChange = NewCourierStatusChangeClient(c.config)
 	c.DocumentCounter = NewDocumentCounterClient(c.config)
@@ -273,6 +277,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		CourierDebt:           NewCourierDebtClient(cfg),
 		CourierDocument:       NewCourierDocumentClient(cfg),
 		CourierHolding:        NewCourierHoldingClient(cfg),
+		CourierLossStat:       NewCourierLossStatClient(cfg),
 		CourierReasonStat:     NewCourierReasonStatClient(cfg),
 		CourierStatusChange:   NewCourierStatusChangeClient(cfg),
 		DocumentCounter:       NewDocumentCounterClient(cfg),
@@ -326,6 +331,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		CourierDebt:           NewCourierDebtClient(cfg),
 		CourierDocument:       NewCourierDocumentClient(cfg),
 		CourierHolding:        NewCourierHoldingClient(cfg),
+		CourierLossStat:       NewCourierLossStatClient(cfg),
 		CourierReasonStat:     NewCourierReasonStatClient(cfg),
 		CourierStatusChange:   NewCourierStatusChangeClient(cfg),
 		DocumentCounter:       NewDocumentCounterClient(cfg),
@@ -381,12 +387,12 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.ApiToken, c.AuditEvent, c.Branch, c.Courier, c.CourierActivationStat,
 		c.CourierCount, c.CourierDayStat, c.CourierDebt, c.CourierDocument,
-		c.CourierHolding, c.CourierReasonStat, c.CourierStatusChange,
-		c.DocumentCounter, c.EquipmentType, c.IdempotencyKey, c.Item, c.Kit, c.KitItem,
-		c.LoginThrottle, c.Movement, c.Partner, c.Region, c.Session, c.StatusReason,
-		c.StockBalance, c.StockDayStat, c.Transfer, c.TransferLine, c.User,
-		c.Warehouse, c.WebhookAttempt, c.WebhookDelivery, c.WebhookEndpoint,
-		c.WebhookEvent,
+		c.CourierHolding, c.CourierLossStat, c.CourierReasonStat,
+		c.CourierStatusChange, c.DocumentCounter, c.EquipmentType, c.IdempotencyKey,
+		c.Item, c.Kit, c.KitItem, c.LoginThrottle, c.Movement, c.Partner, c.Region,
+		c.Session, c.StatusReason, c.StockBalance, c.StockDayStat, c.Transfer,
+		c.TransferLine, c.User, c.Warehouse, c.WebhookAttempt, c.WebhookDelivery,
+		c.WebhookEndpoint, c.WebhookEvent,
 	} {
 		n.Use(hooks...)
 	}
@@ -398,12 +404,12 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.ApiToken, c.AuditEvent, c.Branch, c.Courier, c.CourierActivationStat,
 		c.CourierCount, c.CourierDayStat, c.CourierDebt, c.CourierDocument,
-		c.CourierHolding, c.CourierReasonStat, c.CourierStatusChange,
-		c.DocumentCounter, c.EquipmentType, c.IdempotencyKey, c.Item, c.Kit, c.KitItem,
-		c.LoginThrottle, c.Movement, c.Partner, c.Region, c.Session, c.StatusReason,
-		c.StockBalance, c.StockDayStat, c.Transfer, c.TransferLine, c.User,
-		c.Warehouse, c.WebhookAttempt, c.WebhookDelivery, c.WebhookEndpoint,
-		c.WebhookEvent,
+		c.CourierHolding, c.CourierLossStat, c.CourierReasonStat,
+		c.CourierStatusChange, c.DocumentCounter, c.EquipmentType, c.IdempotencyKey,
+		c.Item, c.Kit, c.KitItem, c.LoginThrottle, c.Movement, c.Partner, c.Region,
+		c.Session, c.StatusReason, c.StockBalance, c.StockDayStat, c.Transfer,
+		c.TransferLine, c.User, c.Warehouse, c.WebhookAttempt, c.WebhookDelivery,
+		c.WebhookEndpoint, c.WebhookEvent,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -436,6 +442,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.CourierDocument.mutate(ctx, m)
 	case *CourierHoldingMutation:
 		return c.CourierHolding.mutate(ctx, m)
+	case *CourierLossStatMutation:
+		return c.CourierLossStat.mutate(ctx, m)
 	case *CourierReasonStatMutation:
 		return c.CourierReasonStat.mutate(ctx, m)
 	case *CourierStatusChangeMutation:
@@ -2163,6 +2171,140 @@ func (c *CourierHoldingClient) mutate(ctx context.Context, m *CourierHoldingMuta
 		return (&CourierHoldingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown CourierHolding mutation op: %q", m.Op())
+	}
+}
+
+// CourierLossStatClient is a client for the CourierLossStat schema.
+type CourierLossStatClient struct {
+	config
+}
+
+// NewCourierLossStatClient returns a client for the CourierLossStat from the given config.
+func NewCourierLossStatClient(c config) *CourierLossStatClient {
+	return &CourierLossStatClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `courierlossstat.Hooks(f(g(h())))`.
+func (c *CourierLossStatClient) Use(hooks ...Hook) {
+	c.hooks.CourierLossStat = append(c.hooks.CourierLossStat, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `courierlossstat.Intercept(f(g(h())))`.
+func (c *CourierLossStatClient) Intercept(interceptors ...Interceptor) {
+	c.inters.CourierLossStat = append(c.inters.CourierLossStat, interceptors...)
+}
+
+// Create returns a builder for creating a CourierLossStat entity.
+func (c *CourierLossStatClient) Create() *CourierLossStatCreate {
+	mutation := newCourierLossStatMutation(c.config, OpCreate)
+	return &CourierLossStatCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of CourierLossStat entities.
+func (c *CourierLossStatClient) CreateBulk(builders ...*CourierLossStatCreate) *CourierLossStatCreateBulk {
+	return &CourierLossStatCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *CourierLossStatClient) MapCreateBulk(slice any, setFunc func(*CourierLossStatCreate, int)) *CourierLossStatCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &CourierLossStatCreateBulk{err: fmt.Errorf("calling to CourierLossStatClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*CourierLossStatCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &CourierLossStatCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for CourierLossStat.
+func (c *CourierLossStatClient) Update() *CourierLossStatUpdate {
+	mutation := newCourierLossStatMutation(c.config, OpUpdate)
+	return &CourierLossStatUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *CourierLossStatClient) UpdateOne(_m *CourierLossStat) *CourierLossStatUpdateOne {
+	mutation := newCourierLossStatMutation(c.config, OpUpdateOne, withCourierLossStat(_m))
+	return &CourierLossStatUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *CourierLossStatClient) UpdateOneID(id int) *CourierLossStatUpdateOne {
+	mutation := newCourierLossStatMutation(c.config, OpUpdateOne, withCourierLossStatID(id))
+	return &CourierLossStatUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for CourierLossStat.
+func (c *CourierLossStatClient) Delete() *CourierLossStatDelete {
+	mutation := newCourierLossStatMutation(c.config, OpDelete)
+	return &CourierLossStatDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *CourierLossStatClient) DeleteOne(_m *CourierLossStat) *CourierLossStatDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *CourierLossStatClient) DeleteOneID(id int) *CourierLossStatDeleteOne {
+	builder := c.Delete().Where(courierlossstat.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &CourierLossStatDeleteOne{builder}
+}
+
+// Query returns a query builder for CourierLossStat.
+func (c *CourierLossStatClient) Query() *CourierLossStatQuery {
+	return &CourierLossStatQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeCourierLossStat},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a CourierLossStat entity by its id.
+func (c *CourierLossStatClient) Get(ctx context.Context, id int) (*CourierLossStat, error) {
+	return c.Query().Where(courierlossstat.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *CourierLossStatClient) GetX(ctx context.Context, id int) *CourierLossStat {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *CourierLossStatClient) Hooks() []Hook {
+	hooks := c.hooks.CourierLossStat
+	return append(hooks[:len(hooks):len(hooks)], courierlossstat.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *CourierLossStatClient) Interceptors() []Interceptor {
+	return c.inters.CourierLossStat
+}
+
+func (c *CourierLossStatClient) mutate(ctx context.Context, m *CourierLossStatMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&CourierLossStatCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&CourierLossStatUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&CourierLossStatUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&CourierLossStatDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown CourierLossStat mutation op: %q", m.Op())
 	}
 }
 
@@ -6217,7 +6359,7 @@ func (c *WebhookEventClient) mutate(ctx context.Context, m *WebhookEventMutation
 type (
 	hooks struct {
 		ApiToken, AuditEvent, Branch, Courier, CourierActivationStat, CourierCount,
-		CourierDayStat, CourierDebt, CourierDocument, CourierHolding,
+		CourierDayStat, CourierDebt, CourierDocument, CourierHolding, CourierLossStat,
 		CourierReasonStat, CourierStatusChange, DocumentCounter, EquipmentType,
 		IdempotencyKey, Item, Kit, KitItem, LoginThrottle, Movement, Partner, Region,
 		Session, StatusReason, StockBalance, StockDayStat, Transfer, TransferLine,
@@ -6226,7 +6368,7 @@ type (
 	}
 	inters struct {
 		ApiToken, AuditEvent, Branch, Courier, CourierActivationStat, CourierCount,
-		CourierDayStat, CourierDebt, CourierDocument, CourierHolding,
+		CourierDayStat, CourierDebt, CourierDocument, CourierHolding, CourierLossStat,
 		CourierReasonStat, CourierStatusChange, DocumentCounter, EquipmentType,
 		IdempotencyKey, Item, Kit, KitItem, LoginThrottle, Movement, Partner, Region,
 		Session, StatusReason, StockBalance, StockDayStat, Transfer, TransferLine,

@@ -22,6 +22,7 @@ import (
 	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/courierholding"
+	"github.com/mycourier/mycourier/ent/courierlossstat"
 	"github.com/mycourier/mycourier/ent/courierreasonstat"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/documentcounter"
@@ -116,6 +117,7 @@ func checkColumn(t, c string) error {
 			courierdebt.Table:           courierdebt.ValidColumn,
 			courierdocument.Table:       courierdocument.ValidColumn,
 			courierholding.Table:        courierholding.ValidColumn,
+			courierlossstat.Table:       courierlossstat.ValidColumn,
 			courierreasonstat.Table:     courierreasonstat.ValidColumn,
 			courierstatuschange.Table:   courierstatuschange.ValidColumn,
 			documentcounter.Table:       documentcounter.ValidColumn,

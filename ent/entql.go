@@ -13,6 +13,7 @@ import (
 	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/courierholding"
+	"github.com/mycourier/mycourier/ent/courierlossstat"
 	"github.com/mycourier/mycourier/ent/courierreasonstat"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/documentcounter"
@@ -47,7 +48,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 34)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 35)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
@@ -289,6 +290,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   courierlossstat.Table,
+			Columns: courierlossstat.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: courierlossstat.FieldID,
+			},
+		},
+		Type: "CourierLossStat",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			courierlossstat.FieldDay:           {Type: field.TypeInt, Column: courierlossstat.FieldDay},
+			courierlossstat.FieldPartnerID:     {Type: field.TypeInt, Column: courierlossstat.FieldPartnerID},
+			courierlossstat.FieldBranchID:      {Type: field.TypeInt, Column: courierlossstat.FieldBranchID},
+			courierlossstat.FieldTransportType: {Type: field.TypeString, Column: courierlossstat.FieldTransportType},
+			courierlossstat.FieldWarehouseID:   {Type: field.TypeInt, Column: courierlossstat.FieldWarehouseID},
+			courierlossstat.FieldRows:          {Type: field.TypeInt, Column: courierlossstat.FieldRows},
+			courierlossstat.FieldQuantity:      {Type: field.TypeInt, Column: courierlossstat.FieldQuantity},
+			courierlossstat.FieldValue:         {Type: field.TypeInt64, Column: courierlossstat.FieldValue},
+		},
+	}
+	graph.Nodes[11] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   courierreasonstat.Table,
 			Columns: courierreasonstat.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -307,7 +329,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			courierreasonstat.FieldN:             {Type: field.TypeInt, Column: courierreasonstat.FieldN},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   courierstatuschange.Table,
 			Columns: courierstatuschange.Columns,
@@ -327,7 +349,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			courierstatuschange.FieldActorID:    {Type: field.TypeInt, Column: courierstatuschange.FieldActorID},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   documentcounter.Table,
 			Columns: documentcounter.Columns,
@@ -343,7 +365,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			documentcounter.FieldLast:   {Type: field.TypeInt64, Column: documentcounter.FieldLast},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   equipmenttype.Table,
 			Columns: equipmenttype.Columns,
@@ -368,7 +390,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			equipmenttype.FieldServiceLifeMonths: {Type: field.TypeInt, Column: equipmenttype.FieldServiceLifeMonths},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   idempotencykey.Table,
 			Columns: idempotencykey.Columns,
@@ -387,7 +409,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			idempotencykey.FieldResult:      {Type: field.TypeJSON, Column: idempotencykey.FieldResult},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   item.Table,
 			Columns: item.Columns,
@@ -410,7 +432,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			item.FieldUnitCost:        {Type: field.TypeInt64, Column: item.FieldUnitCost},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   kit.Table,
 			Columns: kit.Columns,
@@ -429,7 +451,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			kit.FieldDescription:   {Type: field.TypeString, Column: kit.FieldDescription},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   kititem.Table,
 			Columns: kititem.Columns,
@@ -447,7 +469,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			kititem.FieldQuantity:        {Type: field.TypeInt, Column: kititem.FieldQuantity},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   loginthrottle.Table,
 			Columns: loginthrottle.Columns,
@@ -466,7 +488,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			loginthrottle.FieldLockedUntil:   {Type: field.TypeTime, Column: loginthrottle.FieldLockedUntil},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   movement.Table,
 			Columns: movement.Columns,
@@ -494,7 +516,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			movement.FieldActorID:                {Type: field.TypeInt, Column: movement.FieldActorID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   partner.Table,
 			Columns: partner.Columns,
@@ -515,7 +537,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			partner.FieldContactPhone: {Type: field.TypeString, Column: partner.FieldContactPhone},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   region.Table,
 			Columns: region.Columns,
@@ -533,7 +555,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			region.FieldCode:       {Type: field.TypeString, Column: region.FieldCode},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -555,7 +577,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent: {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   statusreason.Table,
 			Columns: statusreason.Columns,
@@ -577,7 +599,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			statusreason.FieldSortOrder:       {Type: field.TypeInt, Column: statusreason.FieldSortOrder},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stockbalance.Table,
 			Columns: stockbalance.Columns,
@@ -597,7 +619,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			stockbalance.FieldMinLevel:        {Type: field.TypeInt, Column: stockbalance.FieldMinLevel},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   stockdaystat.Table,
 			Columns: stockdaystat.Columns,
@@ -618,7 +640,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			stockdaystat.FieldValue:           {Type: field.TypeInt64, Column: stockdaystat.FieldValue},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   transfer.Table,
 			Columns: transfer.Columns,
@@ -644,7 +666,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			transfer.FieldComment:             {Type: field.TypeString, Column: transfer.FieldComment},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   transferline.Table,
 			Columns: transferline.Columns,
@@ -666,7 +688,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			transferline.FieldNote:               {Type: field.TypeString, Column: transferline.FieldNote},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -690,7 +712,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldPasswordChangedAt: {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   warehouse.Table,
 			Columns: warehouse.Columns,
@@ -710,7 +732,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			warehouse.FieldBranchID:   {Type: field.TypeInt, Column: warehouse.FieldBranchID},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookattempt.Table,
 			Columns: webhookattempt.Columns,
@@ -728,7 +750,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookattempt.FieldDurationMs: {Type: field.TypeInt, Column: webhookattempt.FieldDurationMs},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookdelivery.Table,
 			Columns: webhookdelivery.Columns,
@@ -751,7 +773,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookdelivery.FieldDeliveredAt:   {Type: field.TypeTime, Column: webhookdelivery.FieldDeliveredAt},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookendpoint.Table,
 			Columns: webhookendpoint.Columns,
@@ -772,7 +794,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookendpoint.FieldCreatedByID:   {Type: field.TypeInt, Column: webhookendpoint.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[33] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookevent.Table,
 			Columns: webhookevent.Columns,
@@ -2914,6 +2936,86 @@ func (f *CourierHoldingFilter) WhereHasEquipmentTypeWith(preds ...predicate.Equi
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *CourierLossStatQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the CourierLossStatQuery builder.
+func (_q *CourierLossStatQuery) Filter() *CourierLossStatFilter {
+	return &CourierLossStatFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *CourierLossStatMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the CourierLossStatMutation builder.
+func (m *CourierLossStatMutation) Filter() *CourierLossStatFilter {
+	return &CourierLossStatFilter{config: m.config, predicateAdder: m}
+}
+
+// CourierLossStatFilter provides a generic filtering capability at runtime for CourierLossStatQuery.
+type CourierLossStatFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *CourierLossStatFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *CourierLossStatFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(courierlossstat.FieldID))
+}
+
+// WhereDay applies the entql int predicate on the day field.
+func (f *CourierLossStatFilter) WhereDay(p entql.IntP) {
+	f.Where(p.Field(courierlossstat.FieldDay))
+}
+
+// WherePartnerID applies the entql int predicate on the partner_id field.
+func (f *CourierLossStatFilter) WherePartnerID(p entql.IntP) {
+	f.Where(p.Field(courierlossstat.FieldPartnerID))
+}
+
+// WhereBranchID applies the entql int predicate on the branch_id field.
+func (f *CourierLossStatFilter) WhereBranchID(p entql.IntP) {
+	f.Where(p.Field(courierlossstat.FieldBranchID))
+}
+
+// WhereTransportType applies the entql string predicate on the transport_type field.
+func (f *CourierLossStatFilter) WhereTransportType(p entql.StringP) {
+	f.Where(p.Field(courierlossstat.FieldTransportType))
+}
+
+// WhereWarehouseID applies the entql int predicate on the warehouse_id field.
+func (f *CourierLossStatFilter) WhereWarehouseID(p entql.IntP) {
+	f.Where(p.Field(courierlossstat.FieldWarehouseID))
+}
+
+// WhereRows applies the entql int predicate on the rows field.
+func (f *CourierLossStatFilter) WhereRows(p entql.IntP) {
+	f.Where(p.Field(courierlossstat.FieldRows))
+}
+
+// WhereQuantity applies the entql int predicate on the quantity field.
+func (f *CourierLossStatFilter) WhereQuantity(p entql.IntP) {
+	f.Where(p.Field(courierlossstat.FieldQuantity))
+}
+
+// WhereValue applies the entql int64 predicate on the value field.
+func (f *CourierLossStatFilter) WhereValue(p entql.Int64P) {
+	f.Where(p.Field(courierlossstat.FieldValue))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CourierReasonStatQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2942,7 +3044,7 @@ type CourierReasonStatFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CourierReasonStatFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3017,7 +3119,7 @@ type CourierStatusChangeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CourierStatusChangeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3120,7 +3222,7 @@ type DocumentCounterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DocumentCounterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3175,7 +3277,7 @@ type EquipmentTypeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EquipmentTypeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3317,7 +3419,7 @@ type IdempotencyKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *IdempotencyKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3387,7 +3489,7 @@ type ItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3533,7 +3635,7 @@ type KitFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KitFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3617,7 +3719,7 @@ type KitItemFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *KitItemFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3710,7 +3812,7 @@ type LoginThrottleFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LoginThrottleFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3780,7 +3882,7 @@ type MovementFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *MovementFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3979,7 +4081,7 @@ type PartnerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *PartnerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4101,7 +4203,7 @@ type RegionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RegionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4208,7 +4310,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4307,7 +4409,7 @@ type StatusReasonFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StatusReasonFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4392,7 +4494,7 @@ type StockBalanceFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StockBalanceFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4495,7 +4597,7 @@ type StockDayStatFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *StockDayStatFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4575,7 +4677,7 @@ type TransferFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TransferFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4750,7 +4852,7 @@ type TransferLineFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TransferLineFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4877,7 +4979,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5028,7 +5130,7 @@ type WarehouseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WarehouseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5187,7 +5289,7 @@ type WebhookAttemptFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookAttemptFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5266,7 +5368,7 @@ type WebhookDeliveryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookDeliveryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5398,7 +5500,7 @@ type WebhookEndpointFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookEndpointFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5506,7 +5608,7 @@ type WebhookEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -21,6 +21,7 @@ import (
 	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/courierholding"
+	"github.com/mycourier/mycourier/ent/courierlossstat"
 	"github.com/mycourier/mycourier/ent/courierreasonstat"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/documentcounter"
@@ -67,6 +68,7 @@ const (
 	TypeCourierDebt           = "CourierDebt"
 	TypeCourierDocument       = "CourierDocument"
 	TypeCourierHolding        = "CourierHolding"
+	TypeCourierLossStat       = "CourierLossStat"
 	TypeCourierReasonStat     = "CourierReasonStat"
 	TypeCourierStatusChange   = "CourierStatusChange"
 	TypeDocumentCounter       = "DocumentCounter"
@@ -11638,6 +11640,944 @@ func (m *CourierHoldingMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown CourierHolding edge %s", name)
+}
+
+// CourierLossStatMutation represents an operation that mutates the CourierLossStat nodes in the graph.
+type CourierLossStatMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	day             *int
+	addday          *int
+	partner_id      *int
+	addpartner_id   *int
+	branch_id       *int
+	addbranch_id    *int
+	transport_type  *string
+	warehouse_id    *int
+	addwarehouse_id *int
+	rows            *int
+	addrows         *int
+	quantity        *int
+	addquantity     *int
+	value           *int64
+	addvalue        *int64
+	clearedFields   map[string]struct{}
+	done            bool
+	oldValue        func(context.Context) (*CourierLossStat, error)
+	predicates      []predicate.CourierLossStat
+}
+
+var _ ent.Mutation = (*CourierLossStatMutation)(nil)
+
+// courierlossstatOption allows management of the mutation configuration using functional options.
+type courierlossstatOption func(*CourierLossStatMutation)
+
+// newCourierLossStatMutation creates new mutation for the CourierLossStat entity.
+func newCourierLossStatMutation(c config, op Op, opts ...courierlossstatOption) *CourierLossStatMutation {
+	m := &CourierLossStatMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeCourierLossStat,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withCourierLossStatID sets the ID field of the mutation.
+func withCourierLossStatID(id int) courierlossstatOption {
+	return func(m *CourierLossStatMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *CourierLossStat
+		)
+		m.oldValue = func(ctx context.Context) (*CourierLossStat, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().CourierLossStat.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withCourierLossStat sets the old CourierLossStat of the mutation.
+func withCourierLossStat(node *CourierLossStat) courierlossstatOption {
+	return func(m *CourierLossStatMutation) {
+		m.oldValue = func(context.Context) (*CourierLossStat, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m CourierLossStatMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m CourierLossStatMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *CourierLossStatMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *CourierLossStatMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().CourierLossStat.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetDay sets the "day" field.
+func (m *CourierLossStatMutation) SetDay(i int) {
+	m.day = &i
+	m.addday = nil
+}
+
+// Day returns the value of the "day" field in the mutation.
+func (m *CourierLossStatMutation) Day() (r int, exists bool) {
+	v := m.day
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDay returns the old "day" field's value of the CourierLossStat entity.
+// If the CourierLossStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierLossStatMutation) OldDay(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDay is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDay requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDay: %w", err)
+	}
+	return oldValue.Day, nil
+}
+
+// AddDay adds i to the "day" field.
+func (m *CourierLossStatMutation) AddDay(i int) {
+	if m.addday != nil {
+		*m.addday += i
+	} else {
+		m.addday = &i
+	}
+}
+
+// AddedDay returns the value that was added to the "day" field in this mutation.
+func (m *CourierLossStatMutation) AddedDay() (r int, exists bool) {
+	v := m.addday
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDay resets all changes to the "day" field.
+func (m *CourierLossStatMutation) ResetDay() {
+	m.day = nil
+	m.addday = nil
+}
+
+// SetPartnerID sets the "partner_id" field.
+func (m *CourierLossStatMutation) SetPartnerID(i int) {
+	m.partner_id = &i
+	m.addpartner_id = nil
+}
+
+// PartnerID returns the value of the "partner_id" field in the mutation.
+func (m *CourierLossStatMutation) PartnerID() (r int, exists bool) {
+	v := m.partner_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPartnerID returns the old "partner_id" field's value of the CourierLossStat entity.
+// If the CourierLossStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierLossStatMutation) OldPartnerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPartnerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPartnerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPartnerID: %w", err)
+	}
+	return oldValue.PartnerID, nil
+}
+
+// AddPartnerID adds i to the "partner_id" field.
+func (m *CourierLossStatMutation) AddPartnerID(i int) {
+	if m.addpartner_id != nil {
+		*m.addpartner_id += i
+	} else {
+		m.addpartner_id = &i
+	}
+}
+
+// AddedPartnerID returns the value that was added to the "partner_id" field in this mutation.
+func (m *CourierLossStatMutation) AddedPartnerID() (r int, exists bool) {
+	v := m.addpartner_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPartnerID resets all changes to the "partner_id" field.
+func (m *CourierLossStatMutation) ResetPartnerID() {
+	m.partner_id = nil
+	m.addpartner_id = nil
+}
+
+// SetBranchID sets the "branch_id" field.
+func (m *CourierLossStatMutation) SetBranchID(i int) {
+	m.branch_id = &i
+	m.addbranch_id = nil
+}
+
+// BranchID returns the value of the "branch_id" field in the mutation.
+func (m *CourierLossStatMutation) BranchID() (r int, exists bool) {
+	v := m.branch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBranchID returns the old "branch_id" field's value of the CourierLossStat entity.
+// If the CourierLossStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierLossStatMutation) OldBranchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBranchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBranchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBranchID: %w", err)
+	}
+	return oldValue.BranchID, nil
+}
+
+// AddBranchID adds i to the "branch_id" field.
+func (m *CourierLossStatMutation) AddBranchID(i int) {
+	if m.addbranch_id != nil {
+		*m.addbranch_id += i
+	} else {
+		m.addbranch_id = &i
+	}
+}
+
+// AddedBranchID returns the value that was added to the "branch_id" field in this mutation.
+func (m *CourierLossStatMutation) AddedBranchID() (r int, exists bool) {
+	v := m.addbranch_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBranchID resets all changes to the "branch_id" field.
+func (m *CourierLossStatMutation) ResetBranchID() {
+	m.branch_id = nil
+	m.addbranch_id = nil
+}
+
+// SetTransportType sets the "transport_type" field.
+func (m *CourierLossStatMutation) SetTransportType(s string) {
+	m.transport_type = &s
+}
+
+// TransportType returns the value of the "transport_type" field in the mutation.
+func (m *CourierLossStatMutation) TransportType() (r string, exists bool) {
+	v := m.transport_type
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldTransportType returns the old "transport_type" field's value of the CourierLossStat entity.
+// If the CourierLossStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierLossStatMutation) OldTransportType(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldTransportType is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldTransportType requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldTransportType: %w", err)
+	}
+	return oldValue.TransportType, nil
+}
+
+// ResetTransportType resets all changes to the "transport_type" field.
+func (m *CourierLossStatMutation) ResetTransportType() {
+	m.transport_type = nil
+}
+
+// SetWarehouseID sets the "warehouse_id" field.
+func (m *CourierLossStatMutation) SetWarehouseID(i int) {
+	m.warehouse_id = &i
+	m.addwarehouse_id = nil
+}
+
+// WarehouseID returns the value of the "warehouse_id" field in the mutation.
+func (m *CourierLossStatMutation) WarehouseID() (r int, exists bool) {
+	v := m.warehouse_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWarehouseID returns the old "warehouse_id" field's value of the CourierLossStat entity.
+// If the CourierLossStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierLossStatMutation) OldWarehouseID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWarehouseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWarehouseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWarehouseID: %w", err)
+	}
+	return oldValue.WarehouseID, nil
+}
+
+// AddWarehouseID adds i to the "warehouse_id" field.
+func (m *CourierLossStatMutation) AddWarehouseID(i int) {
+	if m.addwarehouse_id != nil {
+		*m.addwarehouse_id += i
+	} else {
+		m.addwarehouse_id = &i
+	}
+}
+
+// AddedWarehouseID returns the value that was added to the "warehouse_id" field in this mutation.
+func (m *CourierLossStatMutation) AddedWarehouseID() (r int, exists bool) {
+	v := m.addwarehouse_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWarehouseID resets all changes to the "warehouse_id" field.
+func (m *CourierLossStatMutation) ResetWarehouseID() {
+	m.warehouse_id = nil
+	m.addwarehouse_id = nil
+}
+
+// SetRows sets the "rows" field.
+func (m *CourierLossStatMutation) SetRows(i int) {
+	m.rows = &i
+	m.addrows = nil
+}
+
+// Rows returns the value of the "rows" field in the mutation.
+func (m *CourierLossStatMutation) Rows() (r int, exists bool) {
+	v := m.rows
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRows returns the old "rows" field's value of the CourierLossStat entity.
+// If the CourierLossStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierLossStatMutation) OldRows(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRows is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRows requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRows: %w", err)
+	}
+	return oldValue.Rows, nil
+}
+
+// AddRows adds i to the "rows" field.
+func (m *CourierLossStatMutation) AddRows(i int) {
+	if m.addrows != nil {
+		*m.addrows += i
+	} else {
+		m.addrows = &i
+	}
+}
+
+// AddedRows returns the value that was added to the "rows" field in this mutation.
+func (m *CourierLossStatMutation) AddedRows() (r int, exists bool) {
+	v := m.addrows
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRows resets all changes to the "rows" field.
+func (m *CourierLossStatMutation) ResetRows() {
+	m.rows = nil
+	m.addrows = nil
+}
+
+// SetQuantity sets the "quantity" field.
+func (m *CourierLossStatMutation) SetQuantity(i int) {
+	m.quantity = &i
+	m.addquantity = nil
+}
+
+// Quantity returns the value of the "quantity" field in the mutation.
+func (m *CourierLossStatMutation) Quantity() (r int, exists bool) {
+	v := m.quantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuantity returns the old "quantity" field's value of the CourierLossStat entity.
+// If the CourierLossStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierLossStatMutation) OldQuantity(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuantity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuantity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuantity: %w", err)
+	}
+	return oldValue.Quantity, nil
+}
+
+// AddQuantity adds i to the "quantity" field.
+func (m *CourierLossStatMutation) AddQuantity(i int) {
+	if m.addquantity != nil {
+		*m.addquantity += i
+	} else {
+		m.addquantity = &i
+	}
+}
+
+// AddedQuantity returns the value that was added to the "quantity" field in this mutation.
+func (m *CourierLossStatMutation) AddedQuantity() (r int, exists bool) {
+	v := m.addquantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuantity resets all changes to the "quantity" field.
+func (m *CourierLossStatMutation) ResetQuantity() {
+	m.quantity = nil
+	m.addquantity = nil
+}
+
+// SetValue sets the "value" field.
+func (m *CourierLossStatMutation) SetValue(i int64) {
+	m.value = &i
+	m.addvalue = nil
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *CourierLossStatMutation) Value() (r int64, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the CourierLossStat entity.
+// If the CourierLossStat object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *CourierLossStatMutation) OldValue(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// AddValue adds i to the "value" field.
+func (m *CourierLossStatMutation) AddValue(i int64) {
+	if m.addvalue != nil {
+		*m.addvalue += i
+	} else {
+		m.addvalue = &i
+	}
+}
+
+// AddedValue returns the value that was added to the "value" field in this mutation.
+func (m *CourierLossStatMutation) AddedValue() (r int64, exists bool) {
+	v := m.addvalue
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *CourierLossStatMutation) ResetValue() {
+	m.value = nil
+	m.addvalue = nil
+}
+
+// Where appends a list predicates to the CourierLossStatMutation builder.
+func (m *CourierLossStatMutation) Where(ps ...predicate.CourierLossStat) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the CourierLossStatMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *CourierLossStatMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.CourierLossStat, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *CourierLossStatMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *CourierLossStatMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (CourierLossStat).
+func (m *CourierLossStatMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *CourierLossStatMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.day != nil {
+		fields = append(fields, courierlossstat.FieldDay)
+	}
+	if m.partner_id != nil {
+		fields = append(fields, courierlossstat.FieldPartnerID)
+	}
+	if m.branch_id != nil {
+		fields = append(fields, courierlossstat.FieldBranchID)
+	}
+	if m.transport_type != nil {
+		fields = append(fields, courierlossstat.FieldTransportType)
+	}
+	if m.warehouse_id != nil {
+		fields = append(fields, courierlossstat.FieldWarehouseID)
+	}
+	if m.rows != nil {
+		fields = append(fields, courierlossstat.FieldRows)
+	}
+	if m.quantity != nil {
+		fields = append(fields, courierlossstat.FieldQuantity)
+	}
+	if m.value != nil {
+		fields = append(fields, courierlossstat.FieldValue)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *CourierLossStatMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case courierlossstat.FieldDay:
+		return m.Day()
+	case courierlossstat.FieldPartnerID:
+		return m.PartnerID()
+	case courierlossstat.FieldBranchID:
+		return m.BranchID()
+	case courierlossstat.FieldTransportType:
+		return m.TransportType()
+	case courierlossstat.FieldWarehouseID:
+		return m.WarehouseID()
+	case courierlossstat.FieldRows:
+		return m.Rows()
+	case courierlossstat.FieldQuantity:
+		return m.Quantity()
+	case courierlossstat.FieldValue:
+		return m.Value()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *CourierLossStatMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case courierlossstat.FieldDay:
+		return m.OldDay(ctx)
+	case courierlossstat.FieldPartnerID:
+		return m.OldPartnerID(ctx)
+	case courierlossstat.FieldBranchID:
+		return m.OldBranchID(ctx)
+	case courierlossstat.FieldTransportType:
+		return m.OldTransportType(ctx)
+	case courierlossstat.FieldWarehouseID:
+		return m.OldWarehouseID(ctx)
+	case courierlossstat.FieldRows:
+		return m.OldRows(ctx)
+	case courierlossstat.FieldQuantity:
+		return m.OldQuantity(ctx)
+	case courierlossstat.FieldValue:
+		return m.OldValue(ctx)
+	}
+	return nil, fmt.Errorf("unknown CourierLossStat field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CourierLossStatMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case courierlossstat.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDay(v)
+		return nil
+	case courierlossstat.FieldPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPartnerID(v)
+		return nil
+	case courierlossstat.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBranchID(v)
+		return nil
+	case courierlossstat.FieldTransportType:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetTransportType(v)
+		return nil
+	case courierlossstat.FieldWarehouseID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWarehouseID(v)
+		return nil
+	case courierlossstat.FieldRows:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRows(v)
+		return nil
+	case courierlossstat.FieldQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuantity(v)
+		return nil
+	case courierlossstat.FieldValue:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CourierLossStat field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *CourierLossStatMutation) AddedFields() []string {
+	var fields []string
+	if m.addday != nil {
+		fields = append(fields, courierlossstat.FieldDay)
+	}
+	if m.addpartner_id != nil {
+		fields = append(fields, courierlossstat.FieldPartnerID)
+	}
+	if m.addbranch_id != nil {
+		fields = append(fields, courierlossstat.FieldBranchID)
+	}
+	if m.addwarehouse_id != nil {
+		fields = append(fields, courierlossstat.FieldWarehouseID)
+	}
+	if m.addrows != nil {
+		fields = append(fields, courierlossstat.FieldRows)
+	}
+	if m.addquantity != nil {
+		fields = append(fields, courierlossstat.FieldQuantity)
+	}
+	if m.addvalue != nil {
+		fields = append(fields, courierlossstat.FieldValue)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *CourierLossStatMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case courierlossstat.FieldDay:
+		return m.AddedDay()
+	case courierlossstat.FieldPartnerID:
+		return m.AddedPartnerID()
+	case courierlossstat.FieldBranchID:
+		return m.AddedBranchID()
+	case courierlossstat.FieldWarehouseID:
+		return m.AddedWarehouseID()
+	case courierlossstat.FieldRows:
+		return m.AddedRows()
+	case courierlossstat.FieldQuantity:
+		return m.AddedQuantity()
+	case courierlossstat.FieldValue:
+		return m.AddedValue()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *CourierLossStatMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case courierlossstat.FieldDay:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDay(v)
+		return nil
+	case courierlossstat.FieldPartnerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPartnerID(v)
+		return nil
+	case courierlossstat.FieldBranchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBranchID(v)
+		return nil
+	case courierlossstat.FieldWarehouseID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWarehouseID(v)
+		return nil
+	case courierlossstat.FieldRows:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRows(v)
+		return nil
+	case courierlossstat.FieldQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuantity(v)
+		return nil
+	case courierlossstat.FieldValue:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown CourierLossStat numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *CourierLossStatMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *CourierLossStatMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *CourierLossStatMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown CourierLossStat nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *CourierLossStatMutation) ResetField(name string) error {
+	switch name {
+	case courierlossstat.FieldDay:
+		m.ResetDay()
+		return nil
+	case courierlossstat.FieldPartnerID:
+		m.ResetPartnerID()
+		return nil
+	case courierlossstat.FieldBranchID:
+		m.ResetBranchID()
+		return nil
+	case courierlossstat.FieldTransportType:
+		m.ResetTransportType()
+		return nil
+	case courierlossstat.FieldWarehouseID:
+		m.ResetWarehouseID()
+		return nil
+	case courierlossstat.FieldRows:
+		m.ResetRows()
+		return nil
+	case courierlossstat.FieldQuantity:
+		m.ResetQuantity()
+		return nil
+	case courierlossstat.FieldValue:
+		m.ResetValue()
+		return nil
+	}
+	return fmt.Errorf("unknown CourierLossStat field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *CourierLossStatMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *CourierLossStatMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *CourierLossStatMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *CourierLossStatMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *CourierLossStatMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *CourierLossStatMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *CourierLossStatMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown CourierLossStat unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *CourierLossStatMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown CourierLossStat edge %s", name)
 }
 
 // CourierReasonStatMutation represents an operation that mutates the CourierReasonStat nodes in the graph.

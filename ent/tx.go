@@ -34,6 +34,8 @@ type Tx struct {
 	CourierDocument *CourierDocumentClient
 	// CourierHolding is the client for interacting with the CourierHolding builders.
 	CourierHolding *CourierHoldingClient
+	// CourierLossStat is the client for interacting with the CourierLossStat builders.
+	CourierLossStat *CourierLossStatClient
 	// CourierReasonStat is the client for interacting with the CourierReasonStat builders.
 	CourierReasonStat *CourierReasonStatClient
 	// CourierStatusChange is the client for interacting with the CourierStatusChange builders.
@@ -223,6 +225,7 @@ func (tx *Tx) init() {
 	tx.CourierDebt = NewCourierDebtClient(tx.config)
 	tx.CourierDocument = NewCourierDocumentClient(tx.config)
 	tx.CourierHolding = NewCourierHoldingClient(tx.config)
+	tx.CourierLossStat = NewCourierLossStatClient(tx.config)
 	tx.CourierReasonStat = NewCourierReasonStatClient(tx.config)
 	tx.CourierStatusChange = NewCourierStatusChangeClient(tx.config)
 	tx.DocumentCounter = NewDocumentCounterClient(tx.config)

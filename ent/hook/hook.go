@@ -129,6 +129,18 @@ func (f CourierHoldingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Val
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CourierHoldingMutation", m)
 }
 
+// The CourierLossStatFunc type is an adapter to allow the use of ordinary
+// function as CourierLossStat mutator.
+type CourierLossStatFunc func(context.Context, *ent.CourierLossStatMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f CourierLossStatFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.CourierLossStatMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CourierLossStatMutation", m)
+}
+
 // The CourierReasonStatFunc type is an adapter to allow the use of ordinary
 // function as CourierReasonStat mutator.
 type CourierReasonStatFunc func(context.Context, *ent.CourierReasonStatMutation) (ent.Value, error)

@@ -18,6 +18,7 @@ import (
 	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/courierholding"
+	"github.com/mycourier/mycourier/ent/courierlossstat"
 	"github.com/mycourier/mycourier/ent/courierreasonstat"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/documentcounter"
@@ -369,6 +370,33 @@ func (f TraverseCourierHolding) Traverse(ctx context.Context, q ent.Query) error
 		return f(ctx, q)
 	}
 	return fmt.Errorf("unexpected query type %T. expect *ent.CourierHoldingQuery", q)
+}
+
+// The CourierLossStatFunc type is an adapter to allow the use of ordinary function as a Querier.
+type CourierLossStatFunc func(context.Context, *ent.CourierLossStatQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f CourierLossStatFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.CourierLossStatQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.CourierLossStatQuery", q)
+}
+
+// The TraverseCourierLossStat type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseCourierLossStat func(context.Context, *ent.CourierLossStatQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseCourierLossStat) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseCourierLossStat) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CourierLossStatQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.CourierLossStatQuery", q)
 }
 
 // The CourierReasonStatFunc type is an adapter to allow the use of ordinary function as a Querier.
@@ -1042,6 +1070,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.CourierDocumentQuery, predicate.CourierDocument, courierdocument.OrderOption]{typ: ent.TypeCourierDocument, tq: q}, nil
 	case *ent.CourierHoldingQuery:
 		return &query[*ent.CourierHoldingQuery, predicate.CourierHolding, courierholding.OrderOption]{typ: ent.TypeCourierHolding, tq: q}, nil
+	case *ent.CourierLossStatQuery:
+		return &query[*ent.CourierLossStatQuery, predicate.CourierLossStat, courierlossstat.OrderOption]{typ: ent.TypeCourierLossStat, tq: q}, nil
 	case *ent.CourierReasonStatQuery:
 		return &query[*ent.CourierReasonStatQuery, predicate.CourierReasonStat, courierreasonstat.OrderOption]{typ: ent.TypeCourierReasonStat, tq: q}, nil
 	case *ent.CourierStatusChangeQuery:

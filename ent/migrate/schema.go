@@ -446,6 +446,31 @@ var (
 			},
 		},
 	}
+	// CourierLossStatsColumns holds the columns for the "courier_loss_stats" table.
+	CourierLossStatsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "day", Type: field.TypeInt},
+		{Name: "partner_id", Type: field.TypeInt, Default: 0},
+		{Name: "branch_id", Type: field.TypeInt, Default: 0},
+		{Name: "transport_type", Type: field.TypeString, Size: 20},
+		{Name: "warehouse_id", Type: field.TypeInt},
+		{Name: "rows", Type: field.TypeInt, Default: 0},
+		{Name: "quantity", Type: field.TypeInt, Default: 0},
+		{Name: "value", Type: field.TypeInt64, Default: 0},
+	}
+	// CourierLossStatsTable holds the schema information for the "courier_loss_stats" table.
+	CourierLossStatsTable = &schema.Table{
+		Name:       "courier_loss_stats",
+		Columns:    CourierLossStatsColumns,
+		PrimaryKey: []*schema.Column{CourierLossStatsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "courier_loss_stats_cell",
+				Unique:  true,
+				Columns: []*schema.Column{CourierLossStatsColumns[1], CourierLossStatsColumns[2], CourierLossStatsColumns[3], CourierLossStatsColumns[4], CourierLossStatsColumns[5]},
+			},
+		},
+	}
 	// CourierReasonStatsColumns holds the columns for the "courier_reason_stats" table.
 	CourierReasonStatsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1490,6 +1515,7 @@ var (
 		CourierDebtsTable,
 		CourierDocumentsTable,
 		CourierHoldingsTable,
+		CourierLossStatsTable,
 		CourierReasonStatsTable,
 		CourierStatusChangesTable,
 		DocumentCountersTable,
@@ -1571,6 +1597,9 @@ func init() {
 	}
 	CourierHoldingsTable.Annotation.Checks = map[string]string{
 		"courier_holding_quantity_non_negative": "quantity >= 0",
+	}
+	CourierLossStatsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(146028888064),
 	}
 	CourierReasonStatsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(120259084288),

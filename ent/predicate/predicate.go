@@ -36,6 +36,9 @@ type CourierDocument func(*sql.Selector)
 // CourierHolding is the predicate function for courierholding builders.
 type CourierHolding func(*sql.Selector)
 
+// CourierLossStat is the predicate function for courierlossstat builders.
+type CourierLossStat func(*sql.Selector)
+
 // CourierReasonStat is the predicate function for courierreasonstat builders.
 type CourierReasonStat func(*sql.Selector)
 

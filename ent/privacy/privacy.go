@@ -351,6 +351,30 @@ func (f CourierHoldingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CourierHoldingMutation", m)
 }
 
+// The CourierLossStatQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type CourierLossStatQueryRuleFunc func(context.Context, *ent.CourierLossStatQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f CourierLossStatQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.CourierLossStatQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.CourierLossStatQuery", q)
+}
+
+// The CourierLossStatMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type CourierLossStatMutationRuleFunc func(context.Context, *ent.CourierLossStatMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f CourierLossStatMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.CourierLossStatMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CourierLossStatMutation", m)
+}
+
 // The CourierReasonStatQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CourierReasonStatQueryRuleFunc func(context.Context, *ent.CourierReasonStatQuery) error
@@ -982,6 +1006,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CourierHoldingQuery:
 		return q.Filter(), nil
+	case *ent.CourierLossStatQuery:
+		return q.Filter(), nil
 	case *ent.CourierReasonStatQuery:
 		return q.Filter(), nil
 	case *ent.CourierStatusChangeQuery:
@@ -1056,6 +1082,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.CourierDocumentMutation:
 		return m.Filter(), nil
 	case *ent.CourierHoldingMutation:
+		return m.Filter(), nil
+	case *ent.CourierLossStatMutation:
 		return m.Filter(), nil
 	case *ent.CourierReasonStatMutation:
 		return m.Filter(), nil

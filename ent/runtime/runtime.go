@@ -16,6 +16,7 @@ import (
 	"github.com/mycourier/mycourier/ent/courierdebt"
 	"github.com/mycourier/mycourier/ent/courierdocument"
 	"github.com/mycourier/mycourier/ent/courierholding"
+	"github.com/mycourier/mycourier/ent/courierlossstat"
 	"github.com/mycourier/mycourier/ent/courierreasonstat"
 	"github.com/mycourier/mycourier/ent/courierstatuschange"
 	"github.com/mycourier/mycourier/ent/documentcounter"
@@ -693,6 +694,42 @@ func init() {
 	courierholding.DefaultQuantity = courierholdingDescQuantity.Default.(int)
 	// courierholding.QuantityValidator is a validator for the "quantity" field. It is called by the builders before save.
 	courierholding.QuantityValidator = courierholdingDescQuantity.Validators[0].(func(int) error)
+	courierlossstatMixin := schema.CourierLossStat{}.Mixin()
+	courierlossstat.Policy = privacy.NewPolicies(courierlossstatMixin[0], schema.CourierLossStat{})
+	courierlossstat.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := courierlossstat.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	courierlossstatFields := schema.CourierLossStat{}.Fields()
+	_ = courierlossstatFields
+	// courierlossstatDescPartnerID is the schema descriptor for partner_id field.
+	courierlossstatDescPartnerID := courierlossstatFields[1].Descriptor()
+	// courierlossstat.DefaultPartnerID holds the default value on creation for the partner_id field.
+	courierlossstat.DefaultPartnerID = courierlossstatDescPartnerID.Default.(int)
+	// courierlossstatDescBranchID is the schema descriptor for branch_id field.
+	courierlossstatDescBranchID := courierlossstatFields[2].Descriptor()
+	// courierlossstat.DefaultBranchID holds the default value on creation for the branch_id field.
+	courierlossstat.DefaultBranchID = courierlossstatDescBranchID.Default.(int)
+	// courierlossstatDescTransportType is the schema descriptor for transport_type field.
+	courierlossstatDescTransportType := courierlossstatFields[3].Descriptor()
+	// courierlossstat.TransportTypeValidator is a validator for the "transport_type" field. It is called by the builders before save.
+	courierlossstat.TransportTypeValidator = courierlossstatDescTransportType.Validators[0].(func(string) error)
+	// courierlossstatDescRows is the schema descriptor for rows field.
+	courierlossstatDescRows := courierlossstatFields[5].Descriptor()
+	// courierlossstat.DefaultRows holds the default value on creation for the rows field.
+	courierlossstat.DefaultRows = courierlossstatDescRows.Default.(int)
+	// courierlossstatDescQuantity is the schema descriptor for quantity field.
+	courierlossstatDescQuantity := courierlossstatFields[6].Descriptor()
+	// courierlossstat.DefaultQuantity holds the default value on creation for the quantity field.
+	courierlossstat.DefaultQuantity = courierlossstatDescQuantity.Default.(int)
+	// courierlossstatDescValue is the schema descriptor for value field.
+	courierlossstatDescValue := courierlossstatFields[7].Descriptor()
+	// courierlossstat.DefaultValue holds the default value on creation for the value field.
+	courierlossstat.DefaultValue = courierlossstatDescValue.Default.(int64)
 	courierreasonstatMixin := schema.CourierReasonStat{}.Mixin()
 	courierreasonstat.Policy = privacy.NewPolicies(courierreasonstatMixin[0], schema.CourierReasonStat{})
 	courierreasonstat.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -174,3 +174,32 @@ func (StockDayStat) Indexes() []ent.Index {
 
 // Annotations of the StockDayStat.
 func (StockDayStat) Annotations() []schema.Annotation { return summaryAnnotations() }
+
+// CourierLossStat sums one day's write-offs of units couriers of one
+// partner, branch and transport type held (lost or damaged on them), by the
+// warehouse that wrote them off: the loss rate per partner without joining
+// the ledger to the couriers. Like the other courier summaries it follows a
+// courier's current cell.
+type CourierLossStat struct{ ent.Schema }
+
+// Mixin of the CourierLossStat.
+func (CourierLossStat) Mixin() []ent.Mixin { return []ent.Mixin{SummaryMixin{}} }
+
+// Fields of the CourierLossStat.
+func (CourierLossStat) Fields() []ent.Field {
+	return append([]ent.Field{field.Int("day")}, append(courierDims(),
+		field.Int("warehouse_id"),
+		field.Int("rows").Default(0),
+		field.Int("quantity").Default(0).Comment("signed sum, as the ledger (negative)"),
+		field.Int64("value").Default(0).Comment("signed sum of quantity × unit cost"),
+	)...)
+}
+
+// Indexes of the CourierLossStat.
+func (CourierLossStat) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("day", "partner_id", "branch_id", "transport_type", "warehouse_id").Unique().
+		StorageKey("courier_loss_stats_cell")}
+}
+
+// Annotations of the CourierLossStat.
+func (CourierLossStat) Annotations() []schema.Annotation { return summaryAnnotations() }

@@ -190,20 +190,14 @@ func (s *Service) stock(ctx context.Context, sc *scope) (*Stock, error) {
 }
 
 // losses: write-offs of units a courier held (lost or damaged on them),
-// by the courier's partner, over the partner's active couriers now. The
-// ledger's write-off rows are few, and an index on (kind, created_at) finds
-// them.
+// by the courier's partner, over the partner's active couriers now. They
+// come from courier_loss_stats, cut like the other courier summaries.
 func (s *Service) losses(ctx context.Context, sc *scope, out *Stock) error {
-	from, to := summary.DayStart(sc.from), summary.DayStart(sc.to).AddDate(0, 0, 1)
-	ccond, args := sc.where([]any{from, to})
-	// The courier cell columns are the couriers' own here.
-	ccond = qualify(ccond, "c.")
-	wcond, args := sc.whereWarehouse("m.warehouse_id", args)
+	ccond, args := sc.where([]any{sc.from, sc.to})
+	wcond, args := sc.whereWarehouse("warehouse_id", args)
 	byPartner := map[int]*PartnerLoss{}
-	err := s.query(ctx, `SELECT COALESCE(c.partner_id, 0) AS partner_id, -SUM(m.quantity), -SUM(m.quantity * m.unit_cost)
-		FROM movements m JOIN couriers c ON c.id = m.courier_id
-		WHERE m.kind = 'write_off' AND m.created_at >= $1 AND m.created_at < $2 AND `+wcond+` AND `+ccond+`
-		GROUP BY COALESCE(c.partner_id, 0)`, args, func(rows *sql.Rows) error {
+	err := s.query(ctx, `SELECT partner_id, -SUM(quantity), -SUM(value) FROM courier_loss_stats
+		WHERE day >= $1 AND day <= $2 AND `+wcond+` AND `+ccond+` GROUP BY partner_id`, args, func(rows *sql.Rows) error {
 		var p, units int
 		var v int64
 		if err := rows.Scan(&p, &units, &v); err != nil {
@@ -244,28 +238,6 @@ func ratio64(a int64, b int) float64 {
 		return 0
 	}
 	return float64(a) / float64(b)
-}
-
-// qualify prefixes the courier cell columns of a condition built by where.
-func qualify(cond, prefix string) string {
-	for _, col := range []string{"partner_id", "branch_id", "transport_type"} {
-		cond = replaceWord(cond, col, prefix+col)
-	}
-	return cond
-}
-
-func replaceWord(s, word, with string) string {
-	out := []byte{}
-	for i := 0; i < len(s); {
-		if i+len(word) <= len(s) && s[i:i+len(word)] == word && (i == 0 || s[i-1] == ' ' || s[i-1] == '(') {
-			out = append(out, with...)
-			i += len(word)
-			continue
-		}
-		out = append(out, s[i])
-		i++
-	}
-	return string(out)
 }
 
 // suggested: per branch and equipment type, the reserve share of what the

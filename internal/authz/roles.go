@@ -105,6 +105,7 @@ var Entities = map[string]Access{
 	"CourierActivationStat": {},
 	"CourierCount":          {},
 	"StockDayStat":          {},
+	"CourierLossStat":       {},
 	// Integrator events: the owner registers endpoints and watches
 	// deliveries; the outbox and the dispatcher write as the system.
 	"WebhookEndpoint": {Read: ownerOnly, Write: ownerOnly},

@@ -80,6 +80,11 @@ func Backfill(ctx context.Context, db *sql.DB, opts BackfillOptions) error {
 			at(k.Day).delays = append(at(k.Day).delays, []any{k.Day, k.Partner, k.Branch, k.Transport, k.DelayDays, n})
 		}
 	}
+	for k, r := range c.Losses {
+		if r != (StockRow{}) {
+			at(k.Day).losses = append(at(k.Day).losses, []any{k.Day, k.Partner, k.Branch, k.Transport, k.Warehouse, r.Rows, r.Quantity, r.Value})
+		}
+	}
 	for k, r := range s {
 		at(k.Day).stock = append(at(k.Day).stock, []any{k.Day, k.Warehouse, k.Type, k.Kind, k.Reason, r.Rows, r.Quantity, r.Value})
 	}
@@ -126,7 +131,7 @@ func Backfill(ctx context.Context, db *sql.DB, opts BackfillOptions) error {
 	return nil
 }
 
-type monthRows struct{ days, reasons, delays, stock [][]any }
+type monthRows struct{ days, reasons, delays, losses, stock [][]any }
 
 var summaryTables = []struct {
 	name    string
@@ -140,6 +145,8 @@ var summaryTables = []struct {
 		func(m *monthRows) [][]any { return m.reasons }},
 	{"courier_activation_stats", []string{"day", "partner_id", "branch_id", "transport_type", "delay_days", "n"},
 		func(m *monthRows) [][]any { return m.delays }},
+	{"courier_loss_stats", []string{"day", "partner_id", "branch_id", "transport_type", "warehouse_id", "rows", "quantity", "value"},
+		func(m *monthRows) [][]any { return m.losses }},
 	{"stock_day_stats", []string{"day", "warehouse_id", "equipment_type_id", "kind", "reason", "rows", "quantity", "value"},
 		func(m *monthRows) [][]any { return m.stock }},
 }

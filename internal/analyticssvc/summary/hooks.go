@@ -8,6 +8,7 @@ import (
 
 	gen "github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/ent/courier"
+	"github.com/mycourier/mycourier/ent/movement"
 )
 
 // The hooks run inside the writer's transaction (ent hands a mutation the
@@ -114,7 +115,8 @@ func CourierHook(next ent.Mutator) ent.Mutator {
 	})
 }
 
-// MovementHook counts each new ledger row.
+// MovementHook counts each new ledger row, and a write-off of a unit a
+// courier held in the courier's loss cell too.
 func MovementHook(next ent.Mutator) ent.Mutator {
 	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 		v, err := next.Mutate(ctx, m)
@@ -126,7 +128,20 @@ func MovementHook(next ent.Mutator) ent.Mutator {
 		if !ok || !ok2 {
 			return nil, fmt.Errorf("summary: unexpected movement mutation %T", m)
 		}
-		return v, AddMovement(ctx, mm.Client(), row.CreatedAt, row.WarehouseID, row.EquipmentTypeID,
-			string(row.Kind), row.Reason, row.Quantity, row.UnitCost)
+		q := mm.Client()
+		if err := AddMovement(ctx, q, row.CreatedAt, row.WarehouseID, row.EquipmentTypeID,
+			string(row.Kind), row.Reason, row.Quantity, row.UnitCost); err != nil {
+			return nil, err
+		}
+		if row.Kind != movement.KindWriteOff || row.CourierID == nil {
+			return v, nil
+		}
+		d, _, found, err := courierDims(ctx, q, *row.CourierID)
+		if err != nil || !found {
+			return v, err
+		}
+		loss := NewCouriers()
+		loss.AddLoss(d, row.CreatedAt, row.WarehouseID, row.Quantity, row.UnitCost, 1)
+		return v, loss.Apply(ctx, q)
 	})
 }

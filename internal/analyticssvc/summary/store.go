@@ -62,7 +62,18 @@ func Courier(ctx context.Context, q Querier, id int) (*Couriers, error) {
 	}
 	c.AddCourier(d, status, 1)
 	c.AddHistory(d, hist, 1)
-	return c, nil
+	err = scanArgs(ctx, q, `SELECT created_at, warehouse_id, quantity, unit_cost FROM movements
+		WHERE courier_id = $1 AND kind = 'write_off'`, []any{id}, func(rows *sql.Rows) error {
+		var at time.Time
+		var w, qty int
+		var cost int64
+		if err := rows.Scan(&at, &w, &qty, &cost); err != nil {
+			return err
+		}
+		c.AddLoss(d, at, w, qty, cost, 1)
+		return nil
+	})
+	return c, errf("losses", err)
 }
 
 // Minus returns c − o.
@@ -92,7 +103,17 @@ func (c *Couriers) Minus(o *Couriers) *Couriers {
 	for k, v := range o.Counts {
 		out.Counts[k] -= v
 	}
+	for k, v := range c.Losses {
+		out.Losses[k] = out.Losses[k].add(v, 1)
+	}
+	for k, v := range o.Losses {
+		out.Losses[k] = out.Losses[k].add(v, -1)
+	}
 	return out
+}
+
+func lossCmp(a, b LossKey) int {
+	return cmp.Or(cmp.Compare(a.Day, b.Day), dimsCmp(a.Dims, b.Dims), cmp.Compare(a.Warehouse, b.Warehouse))
 }
 
 func dimsCmp(a, b Dims) int {
@@ -170,6 +191,21 @@ func (c *Couriers) Apply(ctx context.Context, q Querier) error {
 			}
 		}
 	}
+	for _, k := range sortedKeys(c.Losses, lossCmp) {
+		r := c.Losses[k]
+		if r == (StockRow{}) {
+			continue
+		}
+		if _, err := q.ExecContext(ctx, `INSERT INTO courier_loss_stats (day, partner_id, branch_id, transport_type, warehouse_id, rows, quantity, value)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+			ON CONFLICT (day, partner_id, branch_id, transport_type, warehouse_id) DO UPDATE SET
+				rows = courier_loss_stats.rows + excluded.rows,
+				quantity = courier_loss_stats.quantity + excluded.quantity,
+				value = courier_loss_stats.value + excluded.value`,
+			k.Day, k.Partner, k.Branch, k.Transport, k.Warehouse, r.Rows, r.Quantity, r.Value); err != nil {
+			return errf("courier loss stats", err)
+		}
+	}
 	return nil
 }
 
@@ -187,7 +223,12 @@ func AddMovement(ctx context.Context, q Querier, at time.Time, warehouse, typ in
 
 // scanAll runs query and calls each for every row.
 func scanAll(ctx context.Context, q Querier, query string, each func(*sql.Rows) error) error {
-	rows, err := q.QueryContext(ctx, query)
+	return scanArgs(ctx, q, query, nil, each)
+}
+
+// scanArgs runs query with args and calls each for every row.
+func scanArgs(ctx context.Context, q Querier, query string, args []any, each func(*sql.Rows) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -252,6 +293,18 @@ func Stored(ctx context.Context, q Querier) (*Couriers, error) {
 	})
 	if err != nil {
 		return nil, errf("read courier counts", err)
+	}
+	err = scanAll(ctx, q, `SELECT day, partner_id, branch_id, transport_type, warehouse_id, rows, quantity, value FROM courier_loss_stats`, func(rows *sql.Rows) error {
+		var k LossKey
+		var r StockRow
+		if err := rows.Scan(&k.Day, &k.Partner, &k.Branch, &k.Transport, &k.Warehouse, &r.Rows, &r.Quantity, &r.Value); err != nil {
+			return err
+		}
+		c.Losses[k] = r
+		return nil
+	})
+	if err != nil {
+		return nil, errf("read courier loss stats", err)
 	}
 	return c, nil
 }
@@ -325,6 +378,20 @@ func Recompute(ctx context.Context, q Querier, progress func(n int)) (*Couriers,
 	if progress != nil {
 		progress(n)
 	}
+	err = scanAll(ctx, q, `SELECT courier_id, created_at, warehouse_id, quantity, unit_cost FROM movements
+		WHERE kind = 'write_off' AND courier_id IS NOT NULL`, func(rows *sql.Rows) error {
+		var courierID, w, qty int
+		var at time.Time
+		var cost int64
+		if err := rows.Scan(&courierID, &at, &w, &qty, &cost); err != nil {
+			return err
+		}
+		c.AddLoss(dims[courierID], at, w, qty, cost, 1)
+		return nil
+	})
+	if err != nil {
+		return nil, errf("recompute losses", err)
+	}
 	return c, nil
 }
 
@@ -357,6 +424,11 @@ func Diff(want, got *Couriers, wantStock, gotStock Stock) []string {
 	out = append(out, diffCounts("courier_reason_stats", want.Reasons, got.Reasons)...)
 	out = append(out, diffCounts("courier_activation_stats", want.Delays, got.Delays)...)
 	out = append(out, diffCounts("courier_counts", want.Counts, got.Counts)...)
+	for _, k := range sortedKeys(union(want.Losses, got.Losses), lossCmp) {
+		if want.Losses[k] != got.Losses[k] {
+			out = append(out, fmt.Sprintf("courier_loss_stats %+v: stored %+v, ledger says %+v", k, got.Losses[k], want.Losses[k]))
+		}
+	}
 	for _, k := range sortedKeys(union(wantStock, gotStock), func(a, b StockKey) int {
 		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Warehouse, b.Warehouse), cmp.Compare(a.Type, b.Type), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Reason, b.Reason))
 	}) {

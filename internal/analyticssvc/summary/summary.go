@@ -1,14 +1,14 @@
 // Package summary keeps the analytics summary tables (courier_day_stats,
 // courier_reason_stats, courier_activation_stats, courier_counts,
-// stock_day_stats) equal to what the raw history says, in the same
-// transaction as each change, and recomputes them from the raw history for
-// `mycourier verify` and the backfill.
+// courier_loss_stats, stock_day_stats) equal to what the raw history says,
+// in the same transaction as each change, and recomputes them from the raw
+// history for `mycourier verify` and the backfill.
 //
 // A courier's share of the courier summaries is a pure function of the
-// courier's current partner, branch, transport type and status and of its
-// status history (Contribution). The hooks apply the difference of that
-// function before and after each change; the recomputation sums it over
-// every courier. So the two can only disagree if a write bypassed the hooks.
+// courier's current partner, branch, transport type and status, of its
+// status history and of the write-offs of units it held (Courier). The
+// hooks apply the difference of that function before and after each change;
+// the recomputation sums it over every courier. So the two can only disagree if a write bypassed the hooks.
 package summary
 
 import (
@@ -91,17 +91,27 @@ type CountKey struct {
 	Status string
 }
 
+// LossKey addresses a courier_loss_stats row: one day's write-offs of
+// units the couriers of one cell held, at one warehouse.
+type LossKey struct {
+	Day int
+	Dims
+	Warehouse int
+}
+
 // Couriers is (a share of) the courier summaries.
 type Couriers struct {
 	Days    map[DayKey]DayRow
 	Reasons map[ReasonKey]int
 	Delays  map[DelayKey]int
 	Counts  map[CountKey]int
+	Losses  map[LossKey]StockRow
 }
 
 // NewCouriers returns empty courier summaries.
 func NewCouriers() *Couriers {
-	return &Couriers{Days: map[DayKey]DayRow{}, Reasons: map[ReasonKey]int{}, Delays: map[DelayKey]int{}, Counts: map[CountKey]int{}}
+	return &Couriers{Days: map[DayKey]DayRow{}, Reasons: map[ReasonKey]int{}, Delays: map[DelayKey]int{}, Counts: map[CountKey]int{},
+		Losses: map[LossKey]StockRow{}}
 }
 
 // Change is one row of a courier's status history.
@@ -175,6 +185,12 @@ func (c *Couriers) AddCourier(d Dims, status string, sign int) {
 	c.Counts[CountKey{d, status}] += sign
 }
 
+// AddLoss adds one write-off ledger row of a unit the courier held, with sign.
+func (c *Couriers) AddLoss(d Dims, at time.Time, warehouse, qty int, unitCost int64, sign int) {
+	k := LossKey{Day(at), d, warehouse}
+	c.Losses[k] = c.Losses[k].add(StockRow{1, qty, int64(qty) * unitCost}, sign)
+}
+
 // Stock is (a share of) stock_day_stats.
 type Stock map[StockKey]StockRow
 
@@ -190,11 +206,14 @@ type StockRow struct {
 	Value          int64
 }
 
+func (r StockRow) add(o StockRow, sign int) StockRow {
+	return StockRow{r.Rows + sign*o.Rows, r.Quantity + sign*o.Quantity, r.Value + int64(sign)*o.Value}
+}
+
 // Add adds one ledger row.
 func (s Stock) Add(at time.Time, warehouse, typ int, kind, reason string, qty int, unitCost int64) {
 	k := StockKey{Day(at), warehouse, typ, kind, reason}
-	r := s[k]
-	s[k] = StockRow{r.Rows + 1, r.Quantity + qty, r.Value + int64(qty)*unitCost}
+	s[k] = s[k].add(StockRow{1, qty, int64(qty) * unitCost}, 1)
 }
 
 func errf(what string, err error) error {

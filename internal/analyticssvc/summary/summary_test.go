@@ -144,6 +144,10 @@ func (w *world) step(t *testing.T, ctx context.Context, c *ent.Client, r *rand.R
 				SetOperationID(fmt.Sprintf("op-%d", r.Int())).SetDocumentNumber("DOC-1").SetCreatedAt(at)
 			if kind == movement.KindWriteOff {
 				m.SetReason([]string{"lost", "worn_out"}[r.IntN(2)])
+				// Most write-offs here are of units a courier held: a loss.
+				if len(w.couriers) > 0 && r.IntN(4) > 0 {
+					m.SetCourierID(w.couriers[r.IntN(len(w.couriers))])
+				}
 			}
 			rows = append(rows, m)
 		}
@@ -198,9 +202,9 @@ func TestSummariesEqualRecomputationAfterRandomOperations(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(stored.Days) < 20 || len(stored.Counts) < 5 || len(stored.Reasons) == 0 {
-			t.Fatalf("the random run wrote too little to prove anything: %d day rows, %d count rows, %d reason rows",
-				len(stored.Days), len(stored.Counts), len(stored.Reasons))
+		if len(stored.Days) < 20 || len(stored.Counts) < 5 || len(stored.Reasons) == 0 || len(stored.Losses) < 5 {
+			t.Fatalf("the random run wrote too little to prove anything: %d day rows, %d count rows, %d reason rows, %d loss rows",
+				len(stored.Days), len(stored.Counts), len(stored.Reasons), len(stored.Losses))
 		}
 	})
 }
@@ -232,12 +236,16 @@ func TestVerifyReportsRowsWrittenAroundTheHooks(t *testing.T) {
 			VALUES ($1, 'receipt', $2, $3, 5, 'x', 'RCV-1', 700)`, at, w.warehouses[0], w.types[0]); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := db.SQL.ExecContext(ctx, `INSERT INTO movements (created_at, kind, warehouse_id, equipment_type_id, quantity, courier_id, operation_id, document_number, unit_cost, reason)
+			VALUES ($1, 'write_off', $2, $3, -1, $4, 'y', 'WO-1', 700, 'lost')`, at, w.warehouses[0], w.types[0], x.ID); err != nil {
+			t.Fatal(err)
+		}
 		ms, err := summary.Verify(ctx, db.SQL)
 		if err != nil {
 			t.Fatal(err)
 		}
 		joined := strings.Join(ms, "\n")
-		if !strings.Contains(joined, "courier_day_stats") || !strings.Contains(joined, "stock_day_stats") {
+		if !strings.Contains(joined, "courier_day_stats") || !strings.Contains(joined, "stock_day_stats") || !strings.Contains(joined, "courier_loss_stats") {
 			t.Fatalf("verify missed rows written around the hooks: %q", joined)
 		}
 		var lines []string
