@@ -42,6 +42,7 @@ import (
 	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
 	"github.com/mycourier/mycourier/ent/stockdaystat"
+	"github.com/mycourier/mycourier/ent/stocktotal"
 	"github.com/mycourier/mycourier/ent/transfer"
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
@@ -113,6 +114,8 @@ type Client struct {
 	StockBalance *StockBalanceClient
 	// StockDayStat is the client for interacting with the StockDayStat builders.
 	StockDayStat *StockDayStatClient
+	// StockTotal is the client for interacting with the StockTotal builders.
+	StockTotal *StockTotalClient
 	// Transfer is the client for interacting with the Transfer builders.
 	Transfer *TransferClient
 	// TransferLine is the client for interacting with the TransferLine builders.
@@ -167,6 +170,7 @@ func (c *Client) init() {
 	c.StatusReason = NewStatusReasonClient(c.config)
 	c.StockBalance = NewStockBalanceClient(c.config)
 	c.StockDayStat = NewStockDayStatClient(c.config)
+	c.StockTotal = NewStockTotalClient(c.config)
 	c.Transfer = NewTransferClient(c.config)
 	c.TransferLine = NewTransferLineClient(c.config)
 	c.User = NewUserClient(c.config)
@@ -294,6 +298,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		StatusReason:          NewStatusReasonClient(cfg),
 		StockBalance:          NewStockBalanceClient(cfg),
 		StockDayStat:          NewStockDayStatClient(cfg),
+		StockTotal:            NewStockTotalClient(cfg),
 		Transfer:              NewTransferClient(cfg),
 		TransferLine:          NewTransferLineClient(cfg),
 		User:                  NewUserClient(cfg),
@@ -348,6 +353,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		StatusReason:          NewStatusReasonClient(cfg),
 		StockBalance:          NewStockBalanceClient(cfg),
 		StockDayStat:          NewStockDayStatClient(cfg),
+		StockTotal:            NewStockTotalClient(cfg),
 		Transfer:              NewTransferClient(cfg),
 		TransferLine:          NewTransferLineClient(cfg),
 		User:                  NewUserClient(cfg),
@@ -390,9 +396,9 @@ func (c *Client) Use(hooks ...Hook) {
 		c.CourierHolding, c.CourierLossStat, c.CourierReasonStat,
 		c.CourierStatusChange, c.DocumentCounter, c.EquipmentType, c.IdempotencyKey,
 		c.Item, c.Kit, c.KitItem, c.LoginThrottle, c.Movement, c.Partner, c.Region,
-		c.Session, c.StatusReason, c.StockBalance, c.StockDayStat, c.Transfer,
-		c.TransferLine, c.User, c.Warehouse, c.WebhookAttempt, c.WebhookDelivery,
-		c.WebhookEndpoint, c.WebhookEvent,
+		c.Session, c.StatusReason, c.StockBalance, c.StockDayStat, c.StockTotal,
+		c.Transfer, c.TransferLine, c.User, c.Warehouse, c.WebhookAttempt,
+		c.WebhookDelivery, c.WebhookEndpoint, c.WebhookEvent,
 	} {
 		n.Use(hooks...)
 	}
@@ -407,9 +413,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.CourierHolding, c.CourierLossStat, c.CourierReasonStat,
 		c.CourierStatusChange, c.DocumentCounter, c.EquipmentType, c.IdempotencyKey,
 		c.Item, c.Kit, c.KitItem, c.LoginThrottle, c.Movement, c.Partner, c.Region,
-		c.Session, c.StatusReason, c.StockBalance, c.StockDayStat, c.Transfer,
-		c.TransferLine, c.User, c.Warehouse, c.WebhookAttempt, c.WebhookDelivery,
-		c.WebhookEndpoint, c.WebhookEvent,
+		c.Session, c.StatusReason, c.StockBalance, c.StockDayStat, c.StockTotal,
+		c.Transfer, c.TransferLine, c.User, c.Warehouse, c.WebhookAttempt,
+		c.WebhookDelivery, c.WebhookEndpoint, c.WebhookEvent,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -476,6 +482,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.StockBalance.mutate(ctx, m)
 	case *StockDayStatMutation:
 		return c.StockDayStat.mutate(ctx, m)
+	case *StockTotalMutation:
+		return c.StockTotal.mutate(ctx, m)
 	case *TransferMutation:
 		return c.Transfer.mutate(ctx, m)
 	case *TransferLineMutation:
@@ -4883,6 +4891,140 @@ func (c *StockDayStatClient) mutate(ctx context.Context, m *StockDayStatMutation
 	}
 }
 
+// StockTotalClient is a client for the StockTotal schema.
+type StockTotalClient struct {
+	config
+}
+
+// NewStockTotalClient returns a client for the StockTotal from the given config.
+func NewStockTotalClient(c config) *StockTotalClient {
+	return &StockTotalClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `stocktotal.Hooks(f(g(h())))`.
+func (c *StockTotalClient) Use(hooks ...Hook) {
+	c.hooks.StockTotal = append(c.hooks.StockTotal, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `stocktotal.Intercept(f(g(h())))`.
+func (c *StockTotalClient) Intercept(interceptors ...Interceptor) {
+	c.inters.StockTotal = append(c.inters.StockTotal, interceptors...)
+}
+
+// Create returns a builder for creating a StockTotal entity.
+func (c *StockTotalClient) Create() *StockTotalCreate {
+	mutation := newStockTotalMutation(c.config, OpCreate)
+	return &StockTotalCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of StockTotal entities.
+func (c *StockTotalClient) CreateBulk(builders ...*StockTotalCreate) *StockTotalCreateBulk {
+	return &StockTotalCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *StockTotalClient) MapCreateBulk(slice any, setFunc func(*StockTotalCreate, int)) *StockTotalCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &StockTotalCreateBulk{err: fmt.Errorf("calling to StockTotalClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*StockTotalCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &StockTotalCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for StockTotal.
+func (c *StockTotalClient) Update() *StockTotalUpdate {
+	mutation := newStockTotalMutation(c.config, OpUpdate)
+	return &StockTotalUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *StockTotalClient) UpdateOne(_m *StockTotal) *StockTotalUpdateOne {
+	mutation := newStockTotalMutation(c.config, OpUpdateOne, withStockTotal(_m))
+	return &StockTotalUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *StockTotalClient) UpdateOneID(id int) *StockTotalUpdateOne {
+	mutation := newStockTotalMutation(c.config, OpUpdateOne, withStockTotalID(id))
+	return &StockTotalUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for StockTotal.
+func (c *StockTotalClient) Delete() *StockTotalDelete {
+	mutation := newStockTotalMutation(c.config, OpDelete)
+	return &StockTotalDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *StockTotalClient) DeleteOne(_m *StockTotal) *StockTotalDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *StockTotalClient) DeleteOneID(id int) *StockTotalDeleteOne {
+	builder := c.Delete().Where(stocktotal.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &StockTotalDeleteOne{builder}
+}
+
+// Query returns a query builder for StockTotal.
+func (c *StockTotalClient) Query() *StockTotalQuery {
+	return &StockTotalQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeStockTotal},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a StockTotal entity by its id.
+func (c *StockTotalClient) Get(ctx context.Context, id int) (*StockTotal, error) {
+	return c.Query().Where(stocktotal.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *StockTotalClient) GetX(ctx context.Context, id int) *StockTotal {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *StockTotalClient) Hooks() []Hook {
+	hooks := c.hooks.StockTotal
+	return append(hooks[:len(hooks):len(hooks)], stocktotal.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *StockTotalClient) Interceptors() []Interceptor {
+	return c.inters.StockTotal
+}
+
+func (c *StockTotalClient) mutate(ctx context.Context, m *StockTotalMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&StockTotalCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&StockTotalUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&StockTotalUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&StockTotalDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown StockTotal mutation op: %q", m.Op())
+	}
+}
+
 // TransferClient is a client for the Transfer schema.
 type TransferClient struct {
 	config
@@ -6362,18 +6504,18 @@ type (
 		CourierDayStat, CourierDebt, CourierDocument, CourierHolding, CourierLossStat,
 		CourierReasonStat, CourierStatusChange, DocumentCounter, EquipmentType,
 		IdempotencyKey, Item, Kit, KitItem, LoginThrottle, Movement, Partner, Region,
-		Session, StatusReason, StockBalance, StockDayStat, Transfer, TransferLine,
-		User, Warehouse, WebhookAttempt, WebhookDelivery, WebhookEndpoint,
-		WebhookEvent []ent.Hook
+		Session, StatusReason, StockBalance, StockDayStat, StockTotal, Transfer,
+		TransferLine, User, Warehouse, WebhookAttempt, WebhookDelivery,
+		WebhookEndpoint, WebhookEvent []ent.Hook
 	}
 	inters struct {
 		ApiToken, AuditEvent, Branch, Courier, CourierActivationStat, CourierCount,
 		CourierDayStat, CourierDebt, CourierDocument, CourierHolding, CourierLossStat,
 		CourierReasonStat, CourierStatusChange, DocumentCounter, EquipmentType,
 		IdempotencyKey, Item, Kit, KitItem, LoginThrottle, Movement, Partner, Region,
-		Session, StatusReason, StockBalance, StockDayStat, Transfer, TransferLine,
-		User, Warehouse, WebhookAttempt, WebhookDelivery, WebhookEndpoint,
-		WebhookEvent []ent.Interceptor
+		Session, StatusReason, StockBalance, StockDayStat, StockTotal, Transfer,
+		TransferLine, User, Warehouse, WebhookAttempt, WebhookDelivery,
+		WebhookEndpoint, WebhookEvent []ent.Interceptor
 	}
 )
 

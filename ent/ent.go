@@ -39,6 +39,7 @@ import (
 	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
 	"github.com/mycourier/mycourier/ent/stockdaystat"
+	"github.com/mycourier/mycourier/ent/stocktotal"
 	"github.com/mycourier/mycourier/ent/transfer"
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
@@ -134,6 +135,7 @@ func checkColumn(t, c string) error {
 			statusreason.Table:          statusreason.ValidColumn,
 			stockbalance.Table:          stockbalance.ValidColumn,
 			stockdaystat.Table:          stockdaystat.ValidColumn,
+			stocktotal.Table:            stocktotal.ValidColumn,
 			transfer.Table:              transfer.ValidColumn,
 			transferline.Table:          transferline.ValidColumn,
 			user.Table:                  user.ValidColumn,

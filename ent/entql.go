@@ -31,6 +31,7 @@ import (
 	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
 	"github.com/mycourier/mycourier/ent/stockdaystat"
+	"github.com/mycourier/mycourier/ent/stocktotal"
 	"github.com/mycourier/mycourier/ent/transfer"
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
@@ -48,7 +49,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 35)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 36)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apitoken.Table,
@@ -642,6 +643,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   stocktotal.Table,
+			Columns: stocktotal.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: stocktotal.FieldID,
+			},
+		},
+		Type: "StockTotal",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			stocktotal.FieldWarehouseID:     {Type: field.TypeInt, Column: stocktotal.FieldWarehouseID},
+			stocktotal.FieldEquipmentTypeID: {Type: field.TypeInt, Column: stocktotal.FieldEquipmentTypeID},
+			stocktotal.FieldKind:            {Type: field.TypeString, Column: stocktotal.FieldKind},
+			stocktotal.FieldRows:            {Type: field.TypeInt, Column: stocktotal.FieldRows},
+			stocktotal.FieldQuantity:        {Type: field.TypeInt, Column: stocktotal.FieldQuantity},
+			stocktotal.FieldValue:           {Type: field.TypeInt64, Column: stocktotal.FieldValue},
+		},
+	}
+	graph.Nodes[28] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   transfer.Table,
 			Columns: transfer.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -666,7 +686,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			transfer.FieldComment:             {Type: field.TypeString, Column: transfer.FieldComment},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   transferline.Table,
 			Columns: transferline.Columns,
@@ -688,7 +708,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			transferline.FieldNote:               {Type: field.TypeString, Column: transferline.FieldNote},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   user.Table,
 			Columns: user.Columns,
@@ -712,7 +732,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			user.FieldPasswordChangedAt: {Type: field.TypeTime, Column: user.FieldPasswordChangedAt},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   warehouse.Table,
 			Columns: warehouse.Columns,
@@ -732,7 +752,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			warehouse.FieldBranchID:   {Type: field.TypeInt, Column: warehouse.FieldBranchID},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookattempt.Table,
 			Columns: webhookattempt.Columns,
@@ -750,7 +770,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookattempt.FieldDurationMs: {Type: field.TypeInt, Column: webhookattempt.FieldDurationMs},
 		},
 	}
-	graph.Nodes[32] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookdelivery.Table,
 			Columns: webhookdelivery.Columns,
@@ -773,7 +793,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookdelivery.FieldDeliveredAt:   {Type: field.TypeTime, Column: webhookdelivery.FieldDeliveredAt},
 		},
 	}
-	graph.Nodes[33] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookendpoint.Table,
 			Columns: webhookendpoint.Columns,
@@ -794,7 +814,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			webhookendpoint.FieldCreatedByID:   {Type: field.TypeInt, Column: webhookendpoint.FieldCreatedByID},
 		},
 	}
-	graph.Nodes[34] = &sqlgraph.Node{
+	graph.Nodes[35] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   webhookevent.Table,
 			Columns: webhookevent.Columns,
@@ -4649,6 +4669,76 @@ func (f *StockDayStatFilter) WhereValue(p entql.Int64P) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *StockTotalQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the StockTotalQuery builder.
+func (_q *StockTotalQuery) Filter() *StockTotalFilter {
+	return &StockTotalFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *StockTotalMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the StockTotalMutation builder.
+func (m *StockTotalMutation) Filter() *StockTotalFilter {
+	return &StockTotalFilter{config: m.config, predicateAdder: m}
+}
+
+// StockTotalFilter provides a generic filtering capability at runtime for StockTotalQuery.
+type StockTotalFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *StockTotalFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *StockTotalFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(stocktotal.FieldID))
+}
+
+// WhereWarehouseID applies the entql int predicate on the warehouse_id field.
+func (f *StockTotalFilter) WhereWarehouseID(p entql.IntP) {
+	f.Where(p.Field(stocktotal.FieldWarehouseID))
+}
+
+// WhereEquipmentTypeID applies the entql int predicate on the equipment_type_id field.
+func (f *StockTotalFilter) WhereEquipmentTypeID(p entql.IntP) {
+	f.Where(p.Field(stocktotal.FieldEquipmentTypeID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *StockTotalFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(stocktotal.FieldKind))
+}
+
+// WhereRows applies the entql int predicate on the rows field.
+func (f *StockTotalFilter) WhereRows(p entql.IntP) {
+	f.Where(p.Field(stocktotal.FieldRows))
+}
+
+// WhereQuantity applies the entql int predicate on the quantity field.
+func (f *StockTotalFilter) WhereQuantity(p entql.IntP) {
+	f.Where(p.Field(stocktotal.FieldQuantity))
+}
+
+// WhereValue applies the entql int64 predicate on the value field.
+func (f *StockTotalFilter) WhereValue(p entql.Int64P) {
+	f.Where(p.Field(stocktotal.FieldValue))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *TransferQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4677,7 +4767,7 @@ type TransferFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TransferFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4852,7 +4942,7 @@ type TransferLineFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TransferLineFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4979,7 +5069,7 @@ type UserFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *UserFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5130,7 +5220,7 @@ type WarehouseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WarehouseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5289,7 +5379,7 @@ type WebhookAttemptFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookAttemptFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5368,7 +5458,7 @@ type WebhookDeliveryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookDeliveryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5500,7 +5590,7 @@ type WebhookEndpointFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookEndpointFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5608,7 +5698,7 @@ type WebhookEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WebhookEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[35].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

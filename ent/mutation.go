@@ -39,6 +39,7 @@ import (
 	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
 	"github.com/mycourier/mycourier/ent/stockdaystat"
+	"github.com/mycourier/mycourier/ent/stocktotal"
 	"github.com/mycourier/mycourier/ent/transfer"
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
@@ -85,6 +86,7 @@ const (
 	TypeStatusReason          = "StatusReason"
 	TypeStockBalance          = "StockBalance"
 	TypeStockDayStat          = "StockDayStat"
+	TypeStockTotal            = "StockTotal"
 	TypeTransfer              = "Transfer"
 	TypeTransferLine          = "TransferLine"
 	TypeUser                  = "User"
@@ -26838,6 +26840,770 @@ func (m *StockDayStatMutation) ClearEdge(name string) error {
 // It returns an error if the edge is not defined in the schema.
 func (m *StockDayStatMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown StockDayStat edge %s", name)
+}
+
+// StockTotalMutation represents an operation that mutates the StockTotal nodes in the graph.
+type StockTotalMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	warehouse_id         *int
+	addwarehouse_id      *int
+	equipment_type_id    *int
+	addequipment_type_id *int
+	kind                 *string
+	rows                 *int
+	addrows              *int
+	quantity             *int
+	addquantity          *int
+	value                *int64
+	addvalue             *int64
+	clearedFields        map[string]struct{}
+	done                 bool
+	oldValue             func(context.Context) (*StockTotal, error)
+	predicates           []predicate.StockTotal
+}
+
+var _ ent.Mutation = (*StockTotalMutation)(nil)
+
+// stocktotalOption allows management of the mutation configuration using functional options.
+type stocktotalOption func(*StockTotalMutation)
+
+// newStockTotalMutation creates new mutation for the StockTotal entity.
+func newStockTotalMutation(c config, op Op, opts ...stocktotalOption) *StockTotalMutation {
+	m := &StockTotalMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeStockTotal,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withStockTotalID sets the ID field of the mutation.
+func withStockTotalID(id int) stocktotalOption {
+	return func(m *StockTotalMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *StockTotal
+		)
+		m.oldValue = func(ctx context.Context) (*StockTotal, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().StockTotal.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withStockTotal sets the old StockTotal of the mutation.
+func withStockTotal(node *StockTotal) stocktotalOption {
+	return func(m *StockTotalMutation) {
+		m.oldValue = func(context.Context) (*StockTotal, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m StockTotalMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m StockTotalMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *StockTotalMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *StockTotalMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().StockTotal.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetWarehouseID sets the "warehouse_id" field.
+func (m *StockTotalMutation) SetWarehouseID(i int) {
+	m.warehouse_id = &i
+	m.addwarehouse_id = nil
+}
+
+// WarehouseID returns the value of the "warehouse_id" field in the mutation.
+func (m *StockTotalMutation) WarehouseID() (r int, exists bool) {
+	v := m.warehouse_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWarehouseID returns the old "warehouse_id" field's value of the StockTotal entity.
+// If the StockTotal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StockTotalMutation) OldWarehouseID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWarehouseID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWarehouseID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWarehouseID: %w", err)
+	}
+	return oldValue.WarehouseID, nil
+}
+
+// AddWarehouseID adds i to the "warehouse_id" field.
+func (m *StockTotalMutation) AddWarehouseID(i int) {
+	if m.addwarehouse_id != nil {
+		*m.addwarehouse_id += i
+	} else {
+		m.addwarehouse_id = &i
+	}
+}
+
+// AddedWarehouseID returns the value that was added to the "warehouse_id" field in this mutation.
+func (m *StockTotalMutation) AddedWarehouseID() (r int, exists bool) {
+	v := m.addwarehouse_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWarehouseID resets all changes to the "warehouse_id" field.
+func (m *StockTotalMutation) ResetWarehouseID() {
+	m.warehouse_id = nil
+	m.addwarehouse_id = nil
+}
+
+// SetEquipmentTypeID sets the "equipment_type_id" field.
+func (m *StockTotalMutation) SetEquipmentTypeID(i int) {
+	m.equipment_type_id = &i
+	m.addequipment_type_id = nil
+}
+
+// EquipmentTypeID returns the value of the "equipment_type_id" field in the mutation.
+func (m *StockTotalMutation) EquipmentTypeID() (r int, exists bool) {
+	v := m.equipment_type_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEquipmentTypeID returns the old "equipment_type_id" field's value of the StockTotal entity.
+// If the StockTotal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StockTotalMutation) OldEquipmentTypeID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEquipmentTypeID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEquipmentTypeID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEquipmentTypeID: %w", err)
+	}
+	return oldValue.EquipmentTypeID, nil
+}
+
+// AddEquipmentTypeID adds i to the "equipment_type_id" field.
+func (m *StockTotalMutation) AddEquipmentTypeID(i int) {
+	if m.addequipment_type_id != nil {
+		*m.addequipment_type_id += i
+	} else {
+		m.addequipment_type_id = &i
+	}
+}
+
+// AddedEquipmentTypeID returns the value that was added to the "equipment_type_id" field in this mutation.
+func (m *StockTotalMutation) AddedEquipmentTypeID() (r int, exists bool) {
+	v := m.addequipment_type_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetEquipmentTypeID resets all changes to the "equipment_type_id" field.
+func (m *StockTotalMutation) ResetEquipmentTypeID() {
+	m.equipment_type_id = nil
+	m.addequipment_type_id = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *StockTotalMutation) SetKind(s string) {
+	m.kind = &s
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *StockTotalMutation) Kind() (r string, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the StockTotal entity.
+// If the StockTotal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StockTotalMutation) OldKind(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *StockTotalMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetRows sets the "rows" field.
+func (m *StockTotalMutation) SetRows(i int) {
+	m.rows = &i
+	m.addrows = nil
+}
+
+// Rows returns the value of the "rows" field in the mutation.
+func (m *StockTotalMutation) Rows() (r int, exists bool) {
+	v := m.rows
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRows returns the old "rows" field's value of the StockTotal entity.
+// If the StockTotal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StockTotalMutation) OldRows(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRows is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRows requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRows: %w", err)
+	}
+	return oldValue.Rows, nil
+}
+
+// AddRows adds i to the "rows" field.
+func (m *StockTotalMutation) AddRows(i int) {
+	if m.addrows != nil {
+		*m.addrows += i
+	} else {
+		m.addrows = &i
+	}
+}
+
+// AddedRows returns the value that was added to the "rows" field in this mutation.
+func (m *StockTotalMutation) AddedRows() (r int, exists bool) {
+	v := m.addrows
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRows resets all changes to the "rows" field.
+func (m *StockTotalMutation) ResetRows() {
+	m.rows = nil
+	m.addrows = nil
+}
+
+// SetQuantity sets the "quantity" field.
+func (m *StockTotalMutation) SetQuantity(i int) {
+	m.quantity = &i
+	m.addquantity = nil
+}
+
+// Quantity returns the value of the "quantity" field in the mutation.
+func (m *StockTotalMutation) Quantity() (r int, exists bool) {
+	v := m.quantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldQuantity returns the old "quantity" field's value of the StockTotal entity.
+// If the StockTotal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StockTotalMutation) OldQuantity(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldQuantity is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldQuantity requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldQuantity: %w", err)
+	}
+	return oldValue.Quantity, nil
+}
+
+// AddQuantity adds i to the "quantity" field.
+func (m *StockTotalMutation) AddQuantity(i int) {
+	if m.addquantity != nil {
+		*m.addquantity += i
+	} else {
+		m.addquantity = &i
+	}
+}
+
+// AddedQuantity returns the value that was added to the "quantity" field in this mutation.
+func (m *StockTotalMutation) AddedQuantity() (r int, exists bool) {
+	v := m.addquantity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetQuantity resets all changes to the "quantity" field.
+func (m *StockTotalMutation) ResetQuantity() {
+	m.quantity = nil
+	m.addquantity = nil
+}
+
+// SetValue sets the "value" field.
+func (m *StockTotalMutation) SetValue(i int64) {
+	m.value = &i
+	m.addvalue = nil
+}
+
+// Value returns the value of the "value" field in the mutation.
+func (m *StockTotalMutation) Value() (r int64, exists bool) {
+	v := m.value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValue returns the old "value" field's value of the StockTotal entity.
+// If the StockTotal object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *StockTotalMutation) OldValue(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValue: %w", err)
+	}
+	return oldValue.Value, nil
+}
+
+// AddValue adds i to the "value" field.
+func (m *StockTotalMutation) AddValue(i int64) {
+	if m.addvalue != nil {
+		*m.addvalue += i
+	} else {
+		m.addvalue = &i
+	}
+}
+
+// AddedValue returns the value that was added to the "value" field in this mutation.
+func (m *StockTotalMutation) AddedValue() (r int64, exists bool) {
+	v := m.addvalue
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetValue resets all changes to the "value" field.
+func (m *StockTotalMutation) ResetValue() {
+	m.value = nil
+	m.addvalue = nil
+}
+
+// Where appends a list predicates to the StockTotalMutation builder.
+func (m *StockTotalMutation) Where(ps ...predicate.StockTotal) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the StockTotalMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *StockTotalMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.StockTotal, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *StockTotalMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *StockTotalMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (StockTotal).
+func (m *StockTotalMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *StockTotalMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.warehouse_id != nil {
+		fields = append(fields, stocktotal.FieldWarehouseID)
+	}
+	if m.equipment_type_id != nil {
+		fields = append(fields, stocktotal.FieldEquipmentTypeID)
+	}
+	if m.kind != nil {
+		fields = append(fields, stocktotal.FieldKind)
+	}
+	if m.rows != nil {
+		fields = append(fields, stocktotal.FieldRows)
+	}
+	if m.quantity != nil {
+		fields = append(fields, stocktotal.FieldQuantity)
+	}
+	if m.value != nil {
+		fields = append(fields, stocktotal.FieldValue)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *StockTotalMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case stocktotal.FieldWarehouseID:
+		return m.WarehouseID()
+	case stocktotal.FieldEquipmentTypeID:
+		return m.EquipmentTypeID()
+	case stocktotal.FieldKind:
+		return m.Kind()
+	case stocktotal.FieldRows:
+		return m.Rows()
+	case stocktotal.FieldQuantity:
+		return m.Quantity()
+	case stocktotal.FieldValue:
+		return m.Value()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *StockTotalMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case stocktotal.FieldWarehouseID:
+		return m.OldWarehouseID(ctx)
+	case stocktotal.FieldEquipmentTypeID:
+		return m.OldEquipmentTypeID(ctx)
+	case stocktotal.FieldKind:
+		return m.OldKind(ctx)
+	case stocktotal.FieldRows:
+		return m.OldRows(ctx)
+	case stocktotal.FieldQuantity:
+		return m.OldQuantity(ctx)
+	case stocktotal.FieldValue:
+		return m.OldValue(ctx)
+	}
+	return nil, fmt.Errorf("unknown StockTotal field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StockTotalMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case stocktotal.FieldWarehouseID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWarehouseID(v)
+		return nil
+	case stocktotal.FieldEquipmentTypeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEquipmentTypeID(v)
+		return nil
+	case stocktotal.FieldKind:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case stocktotal.FieldRows:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRows(v)
+		return nil
+	case stocktotal.FieldQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetQuantity(v)
+		return nil
+	case stocktotal.FieldValue:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown StockTotal field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *StockTotalMutation) AddedFields() []string {
+	var fields []string
+	if m.addwarehouse_id != nil {
+		fields = append(fields, stocktotal.FieldWarehouseID)
+	}
+	if m.addequipment_type_id != nil {
+		fields = append(fields, stocktotal.FieldEquipmentTypeID)
+	}
+	if m.addrows != nil {
+		fields = append(fields, stocktotal.FieldRows)
+	}
+	if m.addquantity != nil {
+		fields = append(fields, stocktotal.FieldQuantity)
+	}
+	if m.addvalue != nil {
+		fields = append(fields, stocktotal.FieldValue)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *StockTotalMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case stocktotal.FieldWarehouseID:
+		return m.AddedWarehouseID()
+	case stocktotal.FieldEquipmentTypeID:
+		return m.AddedEquipmentTypeID()
+	case stocktotal.FieldRows:
+		return m.AddedRows()
+	case stocktotal.FieldQuantity:
+		return m.AddedQuantity()
+	case stocktotal.FieldValue:
+		return m.AddedValue()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *StockTotalMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case stocktotal.FieldWarehouseID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWarehouseID(v)
+		return nil
+	case stocktotal.FieldEquipmentTypeID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddEquipmentTypeID(v)
+		return nil
+	case stocktotal.FieldRows:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRows(v)
+		return nil
+	case stocktotal.FieldQuantity:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddQuantity(v)
+		return nil
+	case stocktotal.FieldValue:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown StockTotal numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *StockTotalMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *StockTotalMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *StockTotalMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown StockTotal nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *StockTotalMutation) ResetField(name string) error {
+	switch name {
+	case stocktotal.FieldWarehouseID:
+		m.ResetWarehouseID()
+		return nil
+	case stocktotal.FieldEquipmentTypeID:
+		m.ResetEquipmentTypeID()
+		return nil
+	case stocktotal.FieldKind:
+		m.ResetKind()
+		return nil
+	case stocktotal.FieldRows:
+		m.ResetRows()
+		return nil
+	case stocktotal.FieldQuantity:
+		m.ResetQuantity()
+		return nil
+	case stocktotal.FieldValue:
+		m.ResetValue()
+		return nil
+	}
+	return fmt.Errorf("unknown StockTotal field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *StockTotalMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *StockTotalMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *StockTotalMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *StockTotalMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *StockTotalMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *StockTotalMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *StockTotalMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown StockTotal unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *StockTotalMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown StockTotal edge %s", name)
 }
 
 // TransferMutation represents an operation that mutates the Transfer nodes in the graph.

@@ -68,6 +68,8 @@ type Tx struct {
 	StockBalance *StockBalanceClient
 	// StockDayStat is the client for interacting with the StockDayStat builders.
 	StockDayStat *StockDayStatClient
+	// StockTotal is the client for interacting with the StockTotal builders.
+	StockTotal *StockTotalClient
 	// Transfer is the client for interacting with the Transfer builders.
 	Transfer *TransferClient
 	// TransferLine is the client for interacting with the TransferLine builders.
@@ -242,6 +244,7 @@ func (tx *Tx) init() {
 	tx.StatusReason = NewStatusReasonClient(tx.config)
 	tx.StockBalance = NewStockBalanceClient(tx.config)
 	tx.StockDayStat = NewStockDayStatClient(tx.config)
+	tx.StockTotal = NewStockTotalClient(tx.config)
 	tx.Transfer = NewTransferClient(tx.config)
 	tx.TransferLine = NewTransferLineClient(tx.config)
 	tx.User = NewUserClient(tx.config)

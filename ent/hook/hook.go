@@ -333,6 +333,18 @@ func (f StockDayStatFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StockDayStatMutation", m)
 }
 
+// The StockTotalFunc type is an adapter to allow the use of ordinary
+// function as StockTotal mutator.
+type StockTotalFunc func(context.Context, *ent.StockTotalMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f StockTotalFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.StockTotalMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.StockTotalMutation", m)
+}
+
 // The TransferFunc type is an adapter to allow the use of ordinary
 // function as Transfer mutator.
 type TransferFunc func(context.Context, *ent.TransferMutation) (ent.Value, error)

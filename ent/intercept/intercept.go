@@ -36,6 +36,7 @@ import (
 	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
 	"github.com/mycourier/mycourier/ent/stockdaystat"
+	"github.com/mycourier/mycourier/ent/stocktotal"
 	"github.com/mycourier/mycourier/ent/transfer"
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
@@ -831,6 +832,33 @@ func (f TraverseStockDayStat) Traverse(ctx context.Context, q ent.Query) error {
 	return fmt.Errorf("unexpected query type %T. expect *ent.StockDayStatQuery", q)
 }
 
+// The StockTotalFunc type is an adapter to allow the use of ordinary function as a Querier.
+type StockTotalFunc func(context.Context, *ent.StockTotalQuery) (ent.Value, error)
+
+// Query calls f(ctx, q).
+func (f StockTotalFunc) Query(ctx context.Context, q ent.Query) (ent.Value, error) {
+	if q, ok := q.(*ent.StockTotalQuery); ok {
+		return f(ctx, q)
+	}
+	return nil, fmt.Errorf("unexpected query type %T. expect *ent.StockTotalQuery", q)
+}
+
+// The TraverseStockTotal type is an adapter to allow the use of ordinary function as Traverser.
+type TraverseStockTotal func(context.Context, *ent.StockTotalQuery) error
+
+// Intercept is a dummy implementation of Intercept that returns the next Querier in the pipeline.
+func (f TraverseStockTotal) Intercept(next ent.Querier) ent.Querier {
+	return next
+}
+
+// Traverse calls f(ctx, q).
+func (f TraverseStockTotal) Traverse(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StockTotalQuery); ok {
+		return f(ctx, q)
+	}
+	return fmt.Errorf("unexpected query type %T. expect *ent.StockTotalQuery", q)
+}
+
 // The TransferFunc type is an adapter to allow the use of ordinary function as a Querier.
 type TransferFunc func(context.Context, *ent.TransferQuery) (ent.Value, error)
 
@@ -1104,6 +1132,8 @@ func NewQuery(q ent.Query) (Query, error) {
 		return &query[*ent.StockBalanceQuery, predicate.StockBalance, stockbalance.OrderOption]{typ: ent.TypeStockBalance, tq: q}, nil
 	case *ent.StockDayStatQuery:
 		return &query[*ent.StockDayStatQuery, predicate.StockDayStat, stockdaystat.OrderOption]{typ: ent.TypeStockDayStat, tq: q}, nil
+	case *ent.StockTotalQuery:
+		return &query[*ent.StockTotalQuery, predicate.StockTotal, stocktotal.OrderOption]{typ: ent.TypeStockTotal, tq: q}, nil
 	case *ent.TransferQuery:
 		return &query[*ent.TransferQuery, predicate.Transfer, transfer.OrderOption]{typ: ent.TypeTransfer, tq: q}, nil
 	case *ent.TransferLineQuery:

@@ -1057,6 +1057,29 @@ var (
 			},
 		},
 	}
+	// StockTotalsColumns holds the columns for the "stock_totals" table.
+	StockTotalsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "warehouse_id", Type: field.TypeInt},
+		{Name: "equipment_type_id", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeString, Size: 20},
+		{Name: "rows", Type: field.TypeInt, Default: 0},
+		{Name: "quantity", Type: field.TypeInt, Default: 0},
+		{Name: "value", Type: field.TypeInt64, Default: 0},
+	}
+	// StockTotalsTable holds the schema information for the "stock_totals" table.
+	StockTotalsTable = &schema.Table{
+		Name:       "stock_totals",
+		Columns:    StockTotalsColumns,
+		PrimaryKey: []*schema.Column{StockTotalsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "stock_totals_cell",
+				Unique:  true,
+				Columns: []*schema.Column{StockTotalsColumns[1], StockTotalsColumns[2], StockTotalsColumns[3]},
+			},
+		},
+	}
 	// TransfersColumns holds the columns for the "transfers" table.
 	TransfersColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1532,6 +1555,7 @@ var (
 		StatusReasonsTable,
 		StockBalancesTable,
 		StockDayStatsTable,
+		StockTotalsTable,
 		TransfersTable,
 		TransferLinesTable,
 		UsersTable,
@@ -1672,6 +1696,9 @@ func init() {
 	}
 	StockDayStatsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(124554051584),
+	}
+	StockTotalsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(150323855360),
 	}
 	TransfersTable.ForeignKeys[0].RefTable = WarehousesTable
 	TransfersTable.ForeignKeys[1].RefTable = WarehousesTable

@@ -87,6 +87,9 @@ type StockBalance func(*sql.Selector)
 // StockDayStat is the predicate function for stockdaystat builders.
 type StockDayStat func(*sql.Selector)
 
+// StockTotal is the predicate function for stocktotal builders.
+type StockTotal func(*sql.Selector)
+
 // Transfer is the predicate function for transfer builders.
 type Transfer func(*sql.Selector)
 

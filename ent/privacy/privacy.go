@@ -759,6 +759,30 @@ func (f StockDayStatMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.StockDayStatMutation", m)
 }
 
+// The StockTotalQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type StockTotalQueryRuleFunc func(context.Context, *ent.StockTotalQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f StockTotalQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.StockTotalQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.StockTotalQuery", q)
+}
+
+// The StockTotalMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type StockTotalMutationRuleFunc func(context.Context, *ent.StockTotalMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f StockTotalMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.StockTotalMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.StockTotalMutation", m)
+}
+
 // The TransferQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type TransferQueryRuleFunc func(context.Context, *ent.TransferQuery) error
@@ -1040,6 +1064,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.StockDayStatQuery:
 		return q.Filter(), nil
+	case *ent.StockTotalQuery:
+		return q.Filter(), nil
 	case *ent.TransferQuery:
 		return q.Filter(), nil
 	case *ent.TransferLineQuery:
@@ -1116,6 +1142,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.StockBalanceMutation:
 		return m.Filter(), nil
 	case *ent.StockDayStatMutation:
+		return m.Filter(), nil
+	case *ent.StockTotalMutation:
 		return m.Filter(), nil
 	case *ent.TransferMutation:
 		return m.Filter(), nil

@@ -34,6 +34,7 @@ import (
 	"github.com/mycourier/mycourier/ent/statusreason"
 	"github.com/mycourier/mycourier/ent/stockbalance"
 	"github.com/mycourier/mycourier/ent/stockdaystat"
+	"github.com/mycourier/mycourier/ent/stocktotal"
 	"github.com/mycourier/mycourier/ent/transfer"
 	"github.com/mycourier/mycourier/ent/transferline"
 	"github.com/mycourier/mycourier/ent/user"
@@ -1650,6 +1651,34 @@ func init() {
 	stockdaystatDescValue := stockdaystatFields[7].Descriptor()
 	// stockdaystat.DefaultValue holds the default value on creation for the value field.
 	stockdaystat.DefaultValue = stockdaystatDescValue.Default.(int64)
+	stocktotalMixin := schema.StockTotal{}.Mixin()
+	stocktotal.Policy = privacy.NewPolicies(stocktotalMixin[0], schema.StockTotal{})
+	stocktotal.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := stocktotal.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	stocktotalFields := schema.StockTotal{}.Fields()
+	_ = stocktotalFields
+	// stocktotalDescKind is the schema descriptor for kind field.
+	stocktotalDescKind := stocktotalFields[2].Descriptor()
+	// stocktotal.KindValidator is a validator for the "kind" field. It is called by the builders before save.
+	stocktotal.KindValidator = stocktotalDescKind.Validators[0].(func(string) error)
+	// stocktotalDescRows is the schema descriptor for rows field.
+	stocktotalDescRows := stocktotalFields[3].Descriptor()
+	// stocktotal.DefaultRows holds the default value on creation for the rows field.
+	stocktotal.DefaultRows = stocktotalDescRows.Default.(int)
+	// stocktotalDescQuantity is the schema descriptor for quantity field.
+	stocktotalDescQuantity := stocktotalFields[4].Descriptor()
+	// stocktotal.DefaultQuantity holds the default value on creation for the quantity field.
+	stocktotal.DefaultQuantity = stocktotalDescQuantity.Default.(int)
+	// stocktotalDescValue is the schema descriptor for value field.
+	stocktotalDescValue := stocktotalFields[5].Descriptor()
+	// stocktotal.DefaultValue holds the default value on creation for the value field.
+	stocktotal.DefaultValue = stocktotalDescValue.Default.(int64)
 	transferMixin := schema.Transfer{}.Mixin()
 	transfer.Policy = privacy.NewPolicies(transferMixin[1], schema.Transfer{})
 	transfer.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -203,3 +203,31 @@ func (CourierLossStat) Indexes() []ent.Index {
 
 // Annotations of the CourierLossStat.
 func (CourierLossStat) Annotations() []schema.Annotation { return summaryAnnotations() }
+
+// StockTotal sums every ledger row ever written of one warehouse, equipment
+// type and movement kind: all-time figures (what couriers still hold of a
+// warehouse's issues) without summing two years of stock_day_stats.
+type StockTotal struct{ ent.Schema }
+
+// Mixin of the StockTotal.
+func (StockTotal) Mixin() []ent.Mixin { return []ent.Mixin{SummaryMixin{}} }
+
+// Fields of the StockTotal.
+func (StockTotal) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("warehouse_id"),
+		field.Int("equipment_type_id"),
+		field.String("kind").MaxRuneLen(20),
+		field.Int("rows").Default(0),
+		field.Int("quantity").Default(0).Comment("signed sum, as the ledger"),
+		field.Int64("value").Default(0).Comment("signed sum of quantity × unit cost"),
+	}
+}
+
+// Indexes of the StockTotal.
+func (StockTotal) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("warehouse_id", "equipment_type_id", "kind").Unique().StorageKey("stock_totals_cell")}
+}
+
+// Annotations of the StockTotal.
+func (StockTotal) Annotations() []schema.Annotation { return summaryAnnotations() }

@@ -323,6 +323,16 @@ func TestStockFiguresAfterAKnownSequence(t *testing.T) {
 		if l := s.Lines[1]; l.Issued != 2 || l.Returned != 1 || l.Outstanding != 0 || len(s.Losses) != 0 {
 			t.Fatalf("March bag line: %+v, losses %+v", l, s.Losses)
 		}
+		// A bag issued in May is outside March–April, but couriers hold it
+		// now: outstanding counts all time, issued only the period.
+		now = at(2026, 5, 10)
+		_, err = st.Issue(ctx, stocksvc.IssueInput{IdempotencyKey: "i2", WarehouseID: w, CourierID: x,
+			Lines: []*stocksvc.Line{{EquipmentTypeID: e.bag, Quantity: n(1)}}})
+		step(10, err)
+		s, _ = e.svc.Stock(e.owner, analyticssvc.Filter{From: date(2026, 3, 1), To: date(2026, 4, 30)})
+		if l := s.Lines[1]; l.Issued != 2 || l.Returned != 2 || l.Outstanding != 1 {
+			t.Fatalf("bag line after the May issue: %+v", l)
+		}
 		e.verify()
 	})
 }

@@ -118,24 +118,34 @@ func (s *Service) stock(ctx context.Context, sc *scope) (*Stock, error) {
 		return nil, err
 	}
 	// Issues are negative ledger rows, returns positive: what couriers hold
-	// of a warehouse's issues is minus their sum.
+	// of a warehouse's issues is minus their sum over all time.
 	wcond, args = sc.whereWarehouse("warehouse_id", []any{sc.from, sc.to})
-	err = s.query(ctx, `SELECT warehouse_id, equipment_type_id, kind,
-			SUM(CASE WHEN day >= $1 AND day <= $2 THEN quantity ELSE 0 END), SUM(quantity)
-		FROM stock_day_stats WHERE kind IN ('issue', 'return') AND `+wcond+`
+	err = s.query(ctx, `SELECT warehouse_id, equipment_type_id, kind, SUM(quantity) FROM stock_day_stats
+		WHERE kind IN ('issue', 'return') AND day >= $1 AND day <= $2 AND `+wcond+`
 		GROUP BY warehouse_id, equipment_type_id, kind`, args, func(rows *sql.Rows) error {
-		var w, t, inPeriod, all int
+		var w, t, n int
 		var kind string
-		if err := rows.Scan(&w, &t, &kind, &inPeriod, &all); err != nil {
+		if err := rows.Scan(&w, &t, &kind, &n); err != nil {
 			return err
 		}
-		l := line(w, t)
 		if kind == "issue" {
-			l.Issued = -inPeriod
+			line(w, t).Issued = -n
 		} else {
-			l.Returned = inPeriod
+			line(w, t).Returned = n
 		}
-		l.Outstanding -= all
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	wcond, args = sc.whereWarehouse("warehouse_id", nil)
+	err = s.query(ctx, `SELECT warehouse_id, equipment_type_id, SUM(quantity) FROM stock_totals
+		WHERE kind IN ('issue', 'return') AND `+wcond+` GROUP BY warehouse_id, equipment_type_id`, args, func(rows *sql.Rows) error {
+		var w, t, n int
+		if err := rows.Scan(&w, &t, &n); err != nil {
+			return err
+		}
+		line(w, t).Outstanding = -n
 		return nil
 	})
 	if err != nil {

@@ -373,7 +373,7 @@ func TestPolicy_ReadsFollowTheMatrixForEveryEntity(t *testing.T) {
 			"Session": c.Session.Query().Count, "LoginThrottle": c.LoginThrottle.Query().Count, "IdempotencyKey": c.IdempotencyKey.Query().Count,
 			"CourierDayStat": c.CourierDayStat.Query().Count, "CourierReasonStat": c.CourierReasonStat.Query().Count,
 			"CourierActivationStat": c.CourierActivationStat.Query().Count, "CourierCount": c.CourierCount.Query().Count,
-			"StockDayStat": c.StockDayStat.Query().Count, "CourierLossStat": c.CourierLossStat.Query().Count, "WebhookEndpoint": c.WebhookEndpoint.Query().Count,
+			"StockDayStat": c.StockDayStat.Query().Count, "CourierLossStat": c.CourierLossStat.Query().Count, "StockTotal": c.StockTotal.Query().Count, "WebhookEndpoint": c.WebhookEndpoint.Query().Count,
 			"WebhookDelivery": c.WebhookDelivery.Query().Count, "WebhookEvent": c.WebhookEvent.Query().Count,
 			"WebhookAttempt": c.WebhookAttempt.Query().Count,
 		}

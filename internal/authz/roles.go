@@ -106,6 +106,7 @@ var Entities = map[string]Access{
 	"CourierCount":          {},
 	"StockDayStat":          {},
 	"CourierLossStat":       {},
+	"StockTotal":            {},
 	// Integrator events: the owner registers endpoints and watches
 	// deliveries; the outbox and the dispatcher write as the system.
 	"WebhookEndpoint": {Read: ownerOnly, Write: ownerOnly},

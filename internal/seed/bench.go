@@ -137,7 +137,7 @@ func Bench(ctx context.Context, db *database.DB, opts BenchOptions) (sum Summary
 	// (else the planner guesses from an empty table) and, on PostgreSQL, a
 	// visibility map, without which no index-only scan skips the heap.
 	for _, table := range []string{"couriers", "courier_status_changes", "movements", "courier_day_stats", "courier_reason_stats",
-		"courier_activation_stats", "courier_counts", "courier_loss_stats", "stock_day_stats"} {
+		"courier_activation_stats", "courier_counts", "courier_loss_stats", "stock_day_stats", "stock_totals"} {
 		tidy := "ANALYZE " + table // #nosec G202 -- table from the constant list above
 		if db.Dialect == dialect.Postgres {
 			tidy = "VACUUM (ANALYZE) " + table

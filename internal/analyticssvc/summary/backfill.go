@@ -54,6 +54,23 @@ func Backfill(ctx context.Context, db *sql.DB, opts BackfillOptions) error {
 		return errf("backfill courier counts", err)
 	}
 	say("courier_counts: %d rows", len(c.Counts))
+	totals := s.Totals()
+	err = inTx(ctx, db, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM stock_totals`); err != nil {
+			return err
+		}
+		rows := make([][]any, 0, len(totals))
+		for k, r := range totals {
+			if r != (StockRow{}) {
+				rows = append(rows, []any{k.Warehouse, k.Type, k.Kind, r.Rows, r.Quantity, r.Value})
+			}
+		}
+		return InsertRows(ctx, tx, "stock_totals", []string{"warehouse_id", "equipment_type_id", "kind", "rows", "quantity", "value"}, rows)
+	})
+	if err != nil {
+		return errf("backfill stock totals", err)
+	}
+	say("stock_totals: %d rows", len(totals))
 
 	months := map[int]*monthRows{}
 	at := func(day int) *monthRows {

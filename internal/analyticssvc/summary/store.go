@@ -209,7 +209,8 @@ func (c *Couriers) Apply(ctx context.Context, q Querier) error {
 	return nil
 }
 
-// AddMovement adds one ledger row to stock_day_stats.
+// AddMovement adds one ledger row to stock_day_stats and stock_totals (in
+// that order in every transaction, so they cannot deadlock on each other).
 func AddMovement(ctx context.Context, q Querier, at time.Time, warehouse, typ int, kind, reason string, qty int, unitCost int64) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO stock_day_stats (day, warehouse_id, equipment_type_id, kind, reason, rows, quantity, value)
 		VALUES ($1, $2, $3, $4, $5, 1, $6, $7)
@@ -218,7 +219,17 @@ func AddMovement(ctx context.Context, q Querier, at time.Time, warehouse, typ in
 			quantity = stock_day_stats.quantity + excluded.quantity,
 			value = stock_day_stats.value + excluded.value`,
 		Day(at), warehouse, typ, kind, reason, qty, int64(qty)*unitCost)
-	return errf("stock day stats", err)
+	if err != nil {
+		return errf("stock day stats", err)
+	}
+	_, err = q.ExecContext(ctx, `INSERT INTO stock_totals (warehouse_id, equipment_type_id, kind, rows, quantity, value)
+		VALUES ($1, $2, $3, 1, $4, $5)
+		ON CONFLICT (warehouse_id, equipment_type_id, kind) DO UPDATE SET
+			rows = stock_totals.rows + 1,
+			quantity = stock_totals.quantity + excluded.quantity,
+			value = stock_totals.value + excluded.value`,
+		warehouse, typ, kind, qty, int64(qty)*unitCost)
+	return errf("stock totals", err)
 }
 
 // scanAll runs query and calls each for every row.
@@ -322,6 +333,21 @@ func StoredStock(ctx context.Context, q Querier) (Stock, error) {
 		return nil
 	})
 	return s, errf("read stock day stats", err)
+}
+
+// StoredTotals reads stock_totals as it is.
+func StoredTotals(ctx context.Context, q Querier) (Totals, error) {
+	t := Totals{}
+	err := scanAll(ctx, q, `SELECT warehouse_id, equipment_type_id, kind, rows, quantity, value FROM stock_totals`, func(rows *sql.Rows) error {
+		var k TotalKey
+		var r StockRow
+		if err := rows.Scan(&k.Warehouse, &k.Type, &k.Kind, &r.Rows, &r.Quantity, &r.Value); err != nil {
+			return err
+		}
+		t[k] = r
+		return nil
+	})
+	return t, errf("read stock totals", err)
 }
 
 // Recompute sums every courier's share from the raw tables. progress, if
@@ -439,6 +465,20 @@ func Diff(want, got *Couriers, wantStock, gotStock Stock) []string {
 	return out
 }
 
+// DiffTotals lists every stock_totals row where want (recomputed) and got
+// (stored) disagree.
+func DiffTotals(want, got Totals) []string {
+	var out []string
+	for _, k := range sortedKeys(union(want, got), func(a, b TotalKey) int {
+		return cmp.Or(cmp.Compare(a.Warehouse, b.Warehouse), cmp.Compare(a.Type, b.Type), cmp.Compare(a.Kind, b.Kind))
+	}) {
+		if want[k] != got[k] {
+			out = append(out, fmt.Sprintf("stock_totals %+v: stored %+v, ledger says %+v", k, got[k], want[k]))
+		}
+	}
+	return out
+}
+
 func union[K comparable, V any](a, b map[K]V) map[K]struct{} {
 	out := make(map[K]struct{}, len(a))
 	for k := range a {
@@ -480,5 +520,9 @@ func Verify(ctx context.Context, q Querier) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Diff(want, got, wantStock, gotStock), nil
+	gotTotals, err := StoredTotals(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return append(Diff(want, got, wantStock, gotStock), DiffTotals(wantStock.Totals(), gotTotals)...), nil
 }

@@ -1,6 +1,6 @@
 // Package summary keeps the analytics summary tables (courier_day_stats,
 // courier_reason_stats, courier_activation_stats, courier_counts,
-// courier_loss_stats, stock_day_stats) equal to what the raw history says,
+// courier_loss_stats, stock_day_stats, stock_totals) equal to what the raw history says,
 // in the same transaction as each change, and recomputes them from the raw
 // history for `mycourier verify` and the backfill.
 //
@@ -214,6 +214,25 @@ func (r StockRow) add(o StockRow, sign int) StockRow {
 func (s Stock) Add(at time.Time, warehouse, typ int, kind, reason string, qty int, unitCost int64) {
 	k := StockKey{Day(at), warehouse, typ, kind, reason}
 	s[k] = s[k].add(StockRow{1, qty, int64(qty) * unitCost}, 1)
+}
+
+// TotalKey addresses a stock_totals row.
+type TotalKey struct {
+	Warehouse, Type int
+	Kind            string
+}
+
+// Totals is (a share of) stock_totals: the ledger summed over all time.
+type Totals map[TotalKey]StockRow
+
+// Totals sums s over days and reasons.
+func (s Stock) Totals() Totals {
+	t := Totals{}
+	for k, r := range s {
+		tk := TotalKey{k.Warehouse, k.Type, k.Kind}
+		t[tk] = t[tk].add(r, 1)
+	}
+	return t
 }
 
 func errf(what string, err error) error {

@@ -245,7 +245,8 @@ func TestVerifyReportsRowsWrittenAroundTheHooks(t *testing.T) {
 			t.Fatal(err)
 		}
 		joined := strings.Join(ms, "\n")
-		if !strings.Contains(joined, "courier_day_stats") || !strings.Contains(joined, "stock_day_stats") || !strings.Contains(joined, "courier_loss_stats") {
+		if !strings.Contains(joined, "courier_day_stats") || !strings.Contains(joined, "stock_day_stats") || !strings.Contains(joined, "courier_loss_stats") ||
+			!strings.Contains(joined, "stock_totals") {
 			t.Fatalf("verify missed rows written around the hooks: %q", joined)
 		}
 		var lines []string

@@ -15,12 +15,12 @@ import (
 	"github.com/mycourier/mycourier/internal/platform/migrate"
 )
 
-// TestLossStatsMigrationFillsFromTheLedger: the migration that adds
-// courier_loss_stats fills it from the write-offs already in the ledger, by
-// Tashkent day and the courier's cell, so an upgraded database shows its
-// past losses without a backfill and `verify` agrees with it.
-func TestLossStatsMigrationFillsFromTheLedger(t *testing.T) {
-	const before = 20261130205327 // the last migration without courier_loss_stats
+// TestSummaryMigrationsFillFromTheLedger: the migrations that add
+// courier_loss_stats and stock_totals fill them from the ledger already
+// stored (losses by Tashkent day and the courier's cell), so an upgraded
+// database shows its past figures without a backfill and `verify` agrees.
+func TestSummaryMigrationsFillFromTheLedger(t *testing.T) {
+	const before = 20261130205327 // the last migration without either table
 	dbtest.Run(t, func(t *testing.T, d string) {
 		ctx := authz.SystemContext(context.Background(), "test")
 		db := dbtest.New(t, d, dbtest.Options{NoMigrate: true})
@@ -90,6 +90,24 @@ func TestLossStatsMigrationFillsFromTheLedger(t *testing.T) {
 		}
 		if !maps.Equal(recomputed.Losses, stored.Losses) {
 			t.Fatalf("the migration and the recomputation disagree:\nmigration %+v\nrecompute %+v", stored.Losses, recomputed.Losses)
+		}
+		totals, err := summary.StoredTotals(ctx, db.SQL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantTotals := summary.Totals{
+			{Warehouse: wh, Type: typ, Kind: "write_off"}: {Rows: 5, Quantity: -12, Value: -11100},
+			{Warehouse: wh, Type: typ, Kind: "issue"}:     {Rows: 1, Quantity: -1, Value: -1000},
+		}
+		if !maps.Equal(totals, wantTotals) {
+			t.Fatalf("stock_totals after the migration:\n got %+v\nwant %+v", totals, wantTotals)
+		}
+		ledger, err := summary.RecomputeStock(ctx, db.SQL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ms := summary.DiffTotals(ledger.Totals(), totals); len(ms) > 0 {
+			t.Fatalf("the migration and the recomputation disagree: %v", ms)
 		}
 	})
 }
