@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/internal/analyticssvc/summary"
 	"github.com/mycourier/mycourier/internal/apperr"
@@ -309,6 +311,21 @@ func anys[T any](xs []T) []any {
 		out[i] = x
 	}
 	return out
+}
+
+// readsAtOnce bounds the reads one section runs at the same time.
+const readsAtOnce = 3
+
+// together runs a section's independent reads at once, each on its own
+// pooled connection, so the section costs about its slowest read rather
+// than their sum; the first error cancels the rest.
+func together(ctx context.Context, reads ...func(context.Context) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(readsAtOnce)
+	for _, read := range reads {
+		g.Go(func() error { return read(ctx) })
+	}
+	return g.Wait()
 }
 
 func (s *Service) query(ctx context.Context, q string, args []any, each func(*sql.Rows) error) error {

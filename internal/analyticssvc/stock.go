@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/mycourier/mycourier/internal/analyticssvc/summary"
@@ -83,71 +84,87 @@ type lineKey struct{ w, t int }
 func (s *Service) stock(ctx context.Context, sc *scope) (*Stock, error) {
 	out := &Stock{}
 	lines := map[lineKey]*StockLine{}
-	line := func(w, t int) *StockLine {
-		k := lineKey{w, t}
-		if lines[k] == nil {
-			lines[k] = &StockLine{WarehouseID: w, EquipmentTypeID: t, Warehouse: sc.warehouseName[w], EquipmentType: sc.typeName[t]}
+	var mu sync.Mutex // the line reads fill one map
+	// each locks the map around a line read's row callback.
+	each := func(f func(line func(w, t int) *StockLine, rows *sql.Rows) error) func(*sql.Rows) error {
+		line := func(w, t int) *StockLine {
+			k := lineKey{w, t}
+			if lines[k] == nil {
+				lines[k] = &StockLine{WarehouseID: w, EquipmentTypeID: t, Warehouse: sc.warehouseName[w], EquipmentType: sc.typeName[t]}
+			}
+			return lines[k]
 		}
-		return lines[k]
+		return func(rows *sql.Rows) error {
+			mu.Lock()
+			defer mu.Unlock()
+			return f(line, rows)
+		}
 	}
-	wcond, args := sc.whereWarehouse("warehouse_id", nil)
-	err := s.query(ctx, `SELECT warehouse_id, equipment_type_id, quantity, quarantined, min_level FROM stock_balances WHERE `+wcond, args, func(rows *sql.Rows) error {
-		var w, t, q, qq, min int
-		if err := rows.Scan(&w, &t, &q, &qq, &min); err != nil {
-			return err
-		}
-		l := line(w, t)
-		l.OnHand, l.Quarantined, l.MinLevel, l.Low = q, qq, min, q-qq < min
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	balances := func(ctx context.Context) error {
+		wcond, args := sc.whereWarehouse("warehouse_id", nil)
+		return s.query(ctx, `SELECT warehouse_id, equipment_type_id, quantity, quarantined, min_level FROM stock_balances WHERE `+wcond, args,
+			each(func(line func(w, t int) *StockLine, rows *sql.Rows) error {
+				var w, t, q, qq, min int
+				if err := rows.Scan(&w, &t, &q, &qq, &min); err != nil {
+					return err
+				}
+				l := line(w, t)
+				l.OnHand, l.Quarantined, l.MinLevel, l.Low = q, qq, min, q-qq < min
+				return nil
+			}))
 	}
-	tcond, targs := sc.whereWarehouse("t.from_warehouse_id", nil)
-	err = s.query(ctx, `SELECT t.from_warehouse_id, l.equipment_type_id, SUM(l.quantity_sent) FROM transfers t
-		JOIN transfer_lines l ON l.transfer_id = t.id WHERE t.status = 'in_transit' AND `+tcond+`
-		GROUP BY t.from_warehouse_id, l.equipment_type_id`, targs, func(rows *sql.Rows) error {
-		var w, t, n int
-		if err := rows.Scan(&w, &t, &n); err != nil {
-			return err
-		}
-		line(w, t).InTransit = n
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	inTransit := func(ctx context.Context) error {
+		tcond, targs := sc.whereWarehouse("t.from_warehouse_id", nil)
+		return s.query(ctx, `SELECT t.from_warehouse_id, l.equipment_type_id, SUM(l.quantity_sent) FROM transfers t
+			JOIN transfer_lines l ON l.transfer_id = t.id WHERE t.status = 'in_transit' AND `+tcond+`
+			GROUP BY t.from_warehouse_id, l.equipment_type_id`, targs,
+			each(func(line func(w, t int) *StockLine, rows *sql.Rows) error {
+				var w, t, n int
+				if err := rows.Scan(&w, &t, &n); err != nil {
+					return err
+				}
+				line(w, t).InTransit = n
+				return nil
+			}))
 	}
 	// Issues are negative ledger rows, returns positive: what couriers hold
 	// of a warehouse's issues is minus their sum over all time.
-	wcond, args = sc.whereWarehouse("warehouse_id", []any{sc.from, sc.to})
-	err = s.query(ctx, `SELECT warehouse_id, equipment_type_id, kind, SUM(quantity) FROM stock_day_stats
-		WHERE kind IN ('issue', 'return') AND day >= $1 AND day <= $2 AND `+wcond+`
-		GROUP BY warehouse_id, equipment_type_id, kind`, args, func(rows *sql.Rows) error {
-		var w, t, n int
-		var kind string
-		if err := rows.Scan(&w, &t, &kind, &n); err != nil {
-			return err
-		}
-		if kind == "issue" {
-			line(w, t).Issued = -n
-		} else {
-			line(w, t).Returned = n
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	issued := func(ctx context.Context) error {
+		wcond, args := sc.whereWarehouse("warehouse_id", []any{sc.from, sc.to})
+		return s.query(ctx, `SELECT warehouse_id, equipment_type_id, kind, SUM(quantity) FROM stock_day_stats
+			WHERE kind IN ('issue', 'return') AND day >= $1 AND day <= $2 AND `+wcond+`
+			GROUP BY warehouse_id, equipment_type_id, kind`, args,
+			each(func(line func(w, t int) *StockLine, rows *sql.Rows) error {
+				var w, t, n int
+				var kind string
+				if err := rows.Scan(&w, &t, &kind, &n); err != nil {
+					return err
+				}
+				if kind == "issue" {
+					line(w, t).Issued = -n
+				} else {
+					line(w, t).Returned = n
+				}
+				return nil
+			}))
 	}
-	wcond, args = sc.whereWarehouse("warehouse_id", nil)
-	err = s.query(ctx, `SELECT warehouse_id, equipment_type_id, SUM(quantity) FROM stock_totals
-		WHERE kind IN ('issue', 'return') AND `+wcond+` GROUP BY warehouse_id, equipment_type_id`, args, func(rows *sql.Rows) error {
-		var w, t, n int
-		if err := rows.Scan(&w, &t, &n); err != nil {
-			return err
-		}
-		line(w, t).Outstanding = -n
-		return nil
-	})
+	outstanding := func(ctx context.Context) error {
+		wcond, args := sc.whereWarehouse("warehouse_id", nil)
+		return s.query(ctx, `SELECT warehouse_id, equipment_type_id, SUM(quantity) FROM stock_totals
+			WHERE kind IN ('issue', 'return') AND `+wcond+` GROUP BY warehouse_id, equipment_type_id`, args,
+			each(func(line func(w, t int) *StockLine, rows *sql.Rows) error {
+				var w, t, n int
+				if err := rows.Scan(&w, &t, &n); err != nil {
+					return err
+				}
+				line(w, t).Outstanding = -n
+				return nil
+			}))
+	}
+	err := together(ctx, balances, inTransit, issued, outstanding,
+		func(ctx context.Context) error { return s.writeOffs(ctx, sc, out) },
+		func(ctx context.Context) error { return s.losses(ctx, sc, out) },
+		func(ctx context.Context) error { return s.suggested(ctx, sc, out) })
 	if err != nil {
 		return nil, err
 	}
@@ -162,14 +179,18 @@ func (s *Service) stock(ctx context.Context, sc *scope) (*Stock, error) {
 			out.LowStock = append(out.LowStock, l)
 		}
 	}
+	return out, nil
+}
 
-	wcond, args = sc.whereWarehouse("warehouse_id", []any{sc.from, sc.to})
+// writeOffs: the period's write-offs per month and reason, with value.
+func (s *Service) writeOffs(ctx context.Context, sc *scope, out *Stock) error {
+	wcond, args := sc.whereWarehouse("warehouse_id", []any{sc.from, sc.to})
 	type wk struct {
 		month  int
 		reason string
 	}
 	wo := map[wk]*WriteOffs{}
-	err = s.query(ctx, `SELECT day / 100, reason, SUM(quantity), SUM(value) FROM stock_day_stats
+	err := s.query(ctx, `SELECT day / 100, reason, SUM(quantity), SUM(value) FROM stock_day_stats
 		WHERE kind = 'write_off' AND day >= $1 AND day <= $2 AND `+wcond+` GROUP BY day / 100, reason`, args, func(rows *sql.Rows) error {
 		var m, q int
 		var reason string
@@ -181,7 +202,7 @@ func (s *Service) stock(ctx context.Context, sc *scope) (*Stock, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, w := range wo {
 		out.WriteOffs = append(out.WriteOffs, *w)
@@ -189,14 +210,7 @@ func (s *Service) stock(ctx context.Context, sc *scope) (*Stock, error) {
 	slices.SortFunc(out.WriteOffs, func(a, b WriteOffs) int {
 		return cmp.Or(a.Month.Compare(b.Month), cmp.Compare(a.Reason, b.Reason))
 	})
-
-	if err := s.losses(ctx, sc, out); err != nil {
-		return nil, err
-	}
-	if err := s.suggested(ctx, sc, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return nil
 }
 
 // losses: write-offs of units a courier held (lost or damaged on them),
