@@ -293,6 +293,46 @@ func (sc *scope) where(args []any) (string, []any) {
 	return strings.Join(conds, " AND "), a.Values
 }
 
+// span is the condition on a summary's day column that covers the period
+// [from, to] with the fewest rows: its whole months from their month rows
+// (summary.MonthKey), the days before and after them from day rows. Rows
+// are found by the day index: the month rows are listed, not filtered. Its
+// placeholders are numbered after args, in the order they appear (SQLite
+// numbers a named $n by its first appearance).
+func (sc *scope) span(col string, args []any) (string, []any) {
+	a := &authz.SQLArgs{Dialect: sc.dialect, Values: args}
+	days := col + " % 100 <> 0"
+	first, last := sc.from/100, sc.to/100
+	if sc.from%100 != 1 {
+		first = summary.NextMonth(first)
+	}
+	if summary.Day(summary.DayStart(sc.to).AddDate(0, 0, 1))%100 != 1 {
+		last = prevMonth(last)
+	}
+	if first > last {
+		cond := "(" + col + " >= " + a.Add(sc.from)
+		cond += " AND " + col + " <= " + a.Add(sc.to) + " AND " + days + ")"
+		return cond, a.Values
+	}
+	var months []int
+	for m := first; m <= last; m = summary.NextMonth(m) {
+		months = append(months, m*100)
+	}
+	cond := "((" + col + " >= " + a.Add(sc.from)
+	cond += " AND " + col + " < " + a.Add(first*100) + ")"
+	cond += " OR " + col + " IN " + authz.List(a, months)
+	cond += " OR (" + col + " > " + a.Add(last*100+99)
+	cond += " AND " + col + " <= " + a.Add(sc.to) + " AND " + days + "))"
+	return cond, a.Values
+}
+
+func prevMonth(m int) int {
+	if m%100 == 1 {
+		return (m/100-1)*100 + 12
+	}
+	return m - 1
+}
+
 // whereWarehouse builds the SQL condition of the warehouses in scope.
 func (sc *scope) whereWarehouse(col string, args []any) (string, []any) {
 	if sc.warehouses == nil {

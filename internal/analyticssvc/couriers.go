@@ -149,7 +149,7 @@ func (s *Service) activeOverTime(ctx context.Context, sc *scope, iv Interval) ([
 	deltas := make([]int, len(ps))
 	base := 0
 	err := s.query(ctx, `SELECT CASE WHEN day < $1 THEN 0 ELSE day END AS d, SUM(active_delta) FROM courier_day_stats
-		WHERE day <= $2 AND active_delta <> 0 AND `+cond+` GROUP BY CASE WHEN day < $1 THEN 0 ELSE day END`, args, func(rows *sql.Rows) error {
+		WHERE day <= $2 AND day % 100 <> 0 AND active_delta <> 0 AND `+cond+` GROUP BY CASE WHEN day < $1 THEN 0 ELSE day END`, args, func(rows *sql.Rows) error {
 		var day, n int
 		if err := rows.Scan(&day, &n); err != nil {
 			return err
@@ -205,7 +205,7 @@ func (s *Service) flow(ctx context.Context, sc *scope, iv Interval) ([]FlowPoint
 	}
 	cond, args := sc.where([]any{sc.from, sc.to})
 	err := s.query(ctx, `SELECT day, SUM(registered), SUM(submitted), SUM(activated), SUM(blocked), SUM(unblocked), SUM(fired), SUM(rehired)
-		FROM courier_day_stats WHERE day >= $1 AND day <= $2 AND `+cond+` GROUP BY day`, args, func(rows *sql.Rows) error {
+		FROM courier_day_stats WHERE day >= $1 AND day <= $2 AND day % 100 <> 0 AND `+cond+` GROUP BY day`, args, func(rows *sql.Rows) error {
 		var day, a, b, c, d, e, f, g int
 		if err := rows.Scan(&day, &a, &b, &c, &d, &e, &f, &g); err != nil {
 			return err
@@ -289,10 +289,11 @@ func (s *Service) Funnel(ctx context.Context, f Filter) (*Funnel, error) {
 }
 
 func (s *Service) funnel(ctx context.Context, sc *scope) (*Funnel, error) {
-	cond, args := sc.where([]any{sc.from, sc.to})
+	span, args := sc.span("day", nil)
+	cond, args := sc.where(args)
 	out := &Funnel{}
 	err := s.query(ctx, `SELECT COALESCE(SUM(registered + rehired), 0), COALESCE(SUM(submitted), 0), COALESCE(SUM(activated), 0)
-		FROM courier_day_stats WHERE day >= $1 AND day <= $2 AND `+cond, args, func(rows *sql.Rows) error {
+		FROM courier_day_stats WHERE `+span+` AND `+cond, args, func(rows *sql.Rows) error {
 		return rows.Scan(&out.Registered, &out.Submitted, &out.Activated)
 	})
 	if err != nil {
@@ -303,7 +304,7 @@ func (s *Service) funnel(ctx context.Context, sc *scope) (*Funnel, error) {
 	var hist []bucket
 	total := 0
 	err = s.query(ctx, `SELECT delay_days, SUM(n) FROM courier_activation_stats
-		WHERE day >= $1 AND day <= $2 AND `+cond+` GROUP BY delay_days ORDER BY delay_days`, args, func(rows *sql.Rows) error {
+		WHERE `+span+` AND `+cond+` GROUP BY delay_days ORDER BY delay_days`, args, func(rows *sql.Rows) error {
 		var b bucket
 		if err := rows.Scan(&b.days, &b.n); err != nil {
 			return err
@@ -369,11 +370,12 @@ func (s *Service) Churn(ctx context.Context, f Filter) (*Churn, error) {
 }
 
 func (s *Service) churn(ctx context.Context, sc *scope) (*Churn, error) {
-	cond, args := sc.where([]any{sc.from, sc.to})
+	span, args := sc.span("day", nil)
+	cond, args := sc.where(args)
 	out := &Churn{}
 	byMonth := map[int]*Cohort{}
 	err := s.query(ctx, `SELECT day / 100, SUM(activated), SUM(fired_within_7d), SUM(fired_within_30d), SUM(fired), SUM(rehired)
-		FROM courier_day_stats WHERE day >= $1 AND day <= $2 AND `+cond+` GROUP BY day / 100`, args, func(rows *sql.Rows) error {
+		FROM courier_day_stats WHERE `+span+` AND `+cond+` GROUP BY day / 100`, args, func(rows *sql.Rows) error {
 		var m, a, f7, f30, fired, rehired int
 		if err := rows.Scan(&m, &a, &f7, &f30, &fired, &rehired); err != nil {
 			return err

@@ -130,9 +130,10 @@ func (s *Service) stock(ctx context.Context, sc *scope) (*Stock, error) {
 	// Issues are negative ledger rows, returns positive: what couriers hold
 	// of a warehouse's issues is minus their sum over all time.
 	issued := func(ctx context.Context) error {
-		wcond, args := sc.whereWarehouse("warehouse_id", []any{sc.from, sc.to})
+		span, args := sc.span("day", nil)
+		wcond, args := sc.whereWarehouse("warehouse_id", args)
 		return s.query(ctx, `SELECT warehouse_id, equipment_type_id, kind, SUM(quantity) FROM stock_day_stats
-			WHERE kind IN ('issue', 'return') AND day >= $1 AND day <= $2 AND `+wcond+`
+			WHERE kind IN ('issue', 'return') AND `+span+` AND `+wcond+`
 			GROUP BY warehouse_id, equipment_type_id, kind`, args,
 			each(func(line func(w, t int) *StockLine, rows *sql.Rows) error {
 				var w, t, n int
@@ -184,14 +185,15 @@ func (s *Service) stock(ctx context.Context, sc *scope) (*Stock, error) {
 
 // writeOffs: the period's write-offs per month and reason, with value.
 func (s *Service) writeOffs(ctx context.Context, sc *scope, out *Stock) error {
-	wcond, args := sc.whereWarehouse("warehouse_id", []any{sc.from, sc.to})
+	span, args := sc.span("day", nil)
+	wcond, args := sc.whereWarehouse("warehouse_id", args)
 	type wk struct {
 		month  int
 		reason string
 	}
 	wo := map[wk]*WriteOffs{}
 	err := s.query(ctx, `SELECT day / 100, reason, SUM(quantity), SUM(value) FROM stock_day_stats
-		WHERE kind = 'write_off' AND day >= $1 AND day <= $2 AND `+wcond+` GROUP BY day / 100, reason`, args, func(rows *sql.Rows) error {
+		WHERE kind = 'write_off' AND `+span+` AND `+wcond+` GROUP BY day / 100, reason`, args, func(rows *sql.Rows) error {
 		var m, q int
 		var reason string
 		var v int64
@@ -217,11 +219,12 @@ func (s *Service) writeOffs(ctx context.Context, sc *scope, out *Stock) error {
 // by the courier's partner, over the partner's active couriers now. They
 // come from courier_loss_stats, cut like the other courier summaries.
 func (s *Service) losses(ctx context.Context, sc *scope, out *Stock) error {
-	ccond, args := sc.where([]any{sc.from, sc.to})
+	span, args := sc.span("day", nil)
+	ccond, args := sc.where(args)
 	wcond, args := sc.whereWarehouse("warehouse_id", args)
 	byPartner := map[int]*PartnerLoss{}
 	err := s.query(ctx, `SELECT partner_id, -SUM(quantity), -SUM(value) FROM courier_loss_stats
-		WHERE day >= $1 AND day <= $2 AND `+wcond+` AND `+ccond+` GROUP BY partner_id`, args, func(rows *sql.Rows) error {
+		WHERE `+span+` AND `+wcond+` AND `+ccond+` GROUP BY partner_id`, args, func(rows *sql.Rows) error {
 		var p, units int
 		var v int64
 		if err := rows.Scan(&p, &units, &v); err != nil {

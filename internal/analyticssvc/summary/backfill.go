@@ -143,7 +143,7 @@ func Backfill(ctx context.Context, db *sql.DB, opts BackfillOptions) error {
 			return errf(fmt.Sprintf("backfill month %d", month), err)
 		}
 		say("month %04d-%02d written (%d/%d); to resume after it: --from-month %d",
-			month/100, month%100, i+1, len(keys), nextMonth(month))
+			month/100, month%100, i+1, len(keys), NextMonth(month))
 	}
 	return nil
 }
@@ -166,13 +166,6 @@ var summaryTables = []struct {
 		func(m *monthRows) [][]any { return m.losses }},
 	{"stock_day_stats", []string{"day", "warehouse_id", "equipment_type_id", "kind", "reason", "rows", "quantity", "value"},
 		func(m *monthRows) [][]any { return m.stock }},
-}
-
-func nextMonth(m int) int {
-	if m%100 == 12 {
-		return (m/100+1)*100 + 1
-	}
-	return m + 1
 }
 
 func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {

@@ -131,8 +131,10 @@ func sortedKeys[K comparable, V any](m map[K]V, less func(a, b K) int) []K {
 	return ks
 }
 
-// Apply adds the non-zero counters of delta to the stored summaries.
+// Apply adds the non-zero counters of delta (day rows) to the stored
+// summaries, and to their month rollups.
 func (c *Couriers) Apply(ctx context.Context, q Querier) error {
+	c = c.withMonths()
 	for _, k := range sortedKeys(c.Counts, func(a, b CountKey) int { return cmp.Or(dimsCmp(a.Dims, b.Dims), cmp.Compare(a.Status, b.Status)) }) {
 		if n := c.Counts[k]; n != 0 {
 			if _, err := q.ExecContext(ctx, `INSERT INTO courier_counts (partner_id, branch_id, transport_type, status, n)
@@ -209,20 +211,24 @@ func (c *Couriers) Apply(ctx context.Context, q Querier) error {
 	return nil
 }
 
-// AddMovement adds one ledger row to stock_day_stats and stock_totals (in
-// that order in every transaction, so they cannot deadlock on each other).
+// AddMovement adds one ledger row to stock_day_stats (its day's row and its
+// month's) and stock_totals, in that order in every transaction, so they
+// cannot deadlock on each other.
 func AddMovement(ctx context.Context, q Querier, at time.Time, warehouse, typ int, kind, reason string, qty int, unitCost int64) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO stock_day_stats (day, warehouse_id, equipment_type_id, kind, reason, rows, quantity, value)
-		VALUES ($1, $2, $3, $4, $5, 1, $6, $7)
-		ON CONFLICT (day, warehouse_id, equipment_type_id, kind, reason) DO UPDATE SET
-			rows = stock_day_stats.rows + 1,
-			quantity = stock_day_stats.quantity + excluded.quantity,
-			value = stock_day_stats.value + excluded.value`,
-		Day(at), warehouse, typ, kind, reason, qty, int64(qty)*unitCost)
-	if err != nil {
-		return errf("stock day stats", err)
+	day := Day(at)
+	for _, d := range []int{day, MonthKey(day)} {
+		_, err := q.ExecContext(ctx, `INSERT INTO stock_day_stats (day, warehouse_id, equipment_type_id, kind, reason, rows, quantity, value)
+			VALUES ($1, $2, $3, $4, $5, 1, $6, $7)
+			ON CONFLICT (day, warehouse_id, equipment_type_id, kind, reason) DO UPDATE SET
+				rows = stock_day_stats.rows + 1,
+				quantity = stock_day_stats.quantity + excluded.quantity,
+				value = stock_day_stats.value + excluded.value`,
+			d, warehouse, typ, kind, reason, qty, int64(qty)*unitCost)
+		if err != nil {
+			return errf("stock day stats", err)
+		}
 	}
-	_, err = q.ExecContext(ctx, `INSERT INTO stock_totals (warehouse_id, equipment_type_id, kind, rows, quantity, value)
+	_, err := q.ExecContext(ctx, `INSERT INTO stock_totals (warehouse_id, equipment_type_id, kind, rows, quantity, value)
 		VALUES ($1, $2, $3, 1, $4, $5)
 		ON CONFLICT (warehouse_id, equipment_type_id, kind) DO UPDATE SET
 			rows = stock_totals.rows + 1,
@@ -418,7 +424,7 @@ func Recompute(ctx context.Context, q Querier, progress func(n int)) (*Couriers,
 	if err != nil {
 		return nil, errf("recompute losses", err)
 	}
-	return c, nil
+	return c.withMonths(), nil
 }
 
 // RecomputeStock sums the ledger into stock_day_stats rows.
@@ -435,7 +441,7 @@ func RecomputeStock(ctx context.Context, q Querier) (Stock, error) {
 		s.Add(at, w, t, kind, reason, qty, cost)
 		return nil
 	})
-	return s, errf("recompute ledger", err)
+	return s.withMonths(), errf("recompute ledger", err)
 }
 
 // Diff lists every counter where want (recomputed) and got (stored)

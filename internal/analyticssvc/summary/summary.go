@@ -32,6 +32,24 @@ func Day(t time.Time) int {
 	return t.Year()*10000 + int(t.Month())*100 + t.Day()
 }
 
+// MonthKey is the day value of a month's rollup row, yyyymm00. The
+// summaries that the dashboard sums over long periods (courier_day_stats,
+// courier_activation_stats, courier_loss_stats, stock_day_stats) keep, next
+// to each day's row, one row per month summing its days, so a year reads
+// about twelve rows per cell instead of 365.
+func MonthKey(day int) int { return day / 100 * 100 }
+
+// IsMonth tells a month's rollup row from a day's row.
+func IsMonth(day int) bool { return day%100 == 0 }
+
+// NextMonth is the yyyymm after m.
+func NextMonth(m int) int {
+	if m%100 == 12 {
+		return (m/100+1)*100 + 1
+	}
+	return m + 1
+}
+
 // DayStart is the instant a yyyymmdd day begins.
 func DayStart(day int) time.Time {
 	return time.Date(day/10000, time.Month(day/100%100), day%100, 0, 0, 0, 0, Zone())
@@ -180,6 +198,35 @@ func (c *Couriers) AddHistory(d Dims, hist []Change, sign int) {
 	}
 }
 
+// withMonths returns c with the month rollups of its day rows (Days,
+// Delays, Losses) rebuilt from those day rows; any month rows it held are
+// dropped first, so applying it twice changes nothing.
+func (c *Couriers) withMonths() *Couriers {
+	out := &Couriers{Days: map[DayKey]DayRow{}, Reasons: c.Reasons, Delays: map[DelayKey]int{}, Counts: c.Counts, Losses: map[LossKey]StockRow{}}
+	for k, r := range c.Days {
+		if !IsMonth(k.Day) {
+			out.Days[k] = out.Days[k].add(r, 1)
+			k.Day = MonthKey(k.Day)
+			out.Days[k] = out.Days[k].add(r, 1)
+		}
+	}
+	for k, n := range c.Delays {
+		if !IsMonth(k.Day) {
+			out.Delays[k] += n
+			k.Day = MonthKey(k.Day)
+			out.Delays[k] += n
+		}
+	}
+	for k, r := range c.Losses {
+		if !IsMonth(k.Day) {
+			out.Losses[k] = out.Losses[k].add(r, 1)
+			k.Day = MonthKey(k.Day)
+			out.Losses[k] = out.Losses[k].add(r, 1)
+		}
+	}
+	return out
+}
+
 // AddCourier adds one courier's current status to the counts, with sign.
 func (c *Couriers) AddCourier(d Dims, status string, sign int) {
 	c.Counts[CountKey{d, status}] += sign
@@ -225,10 +272,26 @@ type TotalKey struct {
 // Totals is (a share of) stock_totals: the ledger summed over all time.
 type Totals map[TotalKey]StockRow
 
-// Totals sums s over days and reasons.
+// withMonths returns s with the month rollups of its day rows rebuilt.
+func (s Stock) withMonths() Stock {
+	out := Stock{}
+	for k, r := range s {
+		if !IsMonth(k.Day) {
+			out[k] = out[k].add(r, 1)
+			k.Day = MonthKey(k.Day)
+			out[k] = out[k].add(r, 1)
+		}
+	}
+	return out
+}
+
+// Totals sums the day rows of s over days and reasons.
 func (s Stock) Totals() Totals {
 	t := Totals{}
 	for k, r := range s {
+		if IsMonth(k.Day) {
+			continue
+		}
 		tk := TotalKey{k.Warehouse, k.Type, k.Kind}
 		t[tk] = t[tk].add(r, 1)
 	}

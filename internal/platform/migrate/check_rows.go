@@ -25,8 +25,20 @@ type snapshot map[string]map[string]map[string]string
 // table's rows are valid in the schema of the moment.
 // seq numbers the rows fill writes into each table; it never repeats a
 // number, so unique columns stay unique even after a migration deletes rows.
+// A table that already holds rows when fill first meets it was filled by
+// the migration that created it (a summary from the ledger's rows, numbered
+// like the ledger's): its numbers start far above, so they cannot meet.
 func fill(ctx context.Context, db *database.DB, r *schema.Realm, seq map[string]int) error {
 	for _, t := range sortedTables(r) {
+		if _, seen := seq[t.Name]; !seen {
+			var n int
+			if err := db.SQL.QueryRowContext(ctx, fmt.Sprintf("SELECT COUNT(*) FROM %s", quote(db, t.Name))).Scan(&n); err != nil { // #nosec G201 -- table name from the inspected schema, quoted
+				return fmt.Errorf("count %s: %w", t.Name, err)
+			}
+			if n > 0 {
+				seq[t.Name] = 1_000_000
+			}
+		}
 		for i := 0; i < rowsPerTablePerStep; i++ {
 			n := seq[t.Name]
 			seq[t.Name]++

@@ -8,11 +8,13 @@ import (
 
 	"github.com/mycourier/mycourier/ent"
 	"github.com/mycourier/mycourier/internal/analyticssvc/summary"
+	"github.com/mycourier/mycourier/internal/apptest"
 	"github.com/mycourier/mycourier/internal/authtest"
 	"github.com/mycourier/mycourier/internal/authz"
 	"github.com/mycourier/mycourier/internal/dbtest"
 	"github.com/mycourier/mycourier/internal/pinfl"
 	"github.com/mycourier/mycourier/internal/platform/migrate"
+	"github.com/mycourier/mycourier/internal/seed"
 )
 
 // TestSummaryMigrationsFillFromTheLedger: the migrations that add
@@ -80,6 +82,9 @@ func TestSummaryMigrationsFillFromTheLedger(t *testing.T) {
 			{Day: 20260301, Dims: heldCell, Warehouse: wh}:  {Rows: 1, Quantity: -1, Value: -1000},
 			{Day: 20260302, Dims: heldCell, Warehouse: wh}:  {Rows: 2, Quantity: -3, Value: -3500},
 			{Day: 20260302, Dims: otherCell, Warehouse: wh}: {Rows: 1, Quantity: -3, Value: -2100},
+			// March's rollups, added by the month rollup migration.
+			{Day: 20260300, Dims: heldCell, Warehouse: wh}:  {Rows: 3, Quantity: -4, Value: -4500},
+			{Day: 20260300, Dims: otherCell, Warehouse: wh}: {Rows: 1, Quantity: -3, Value: -2100},
 		}
 		if !maps.Equal(stored.Losses, want) {
 			t.Fatalf("courier_loss_stats after the migration:\n got %+v\nwant %+v", stored.Losses, want)
@@ -108,6 +113,49 @@ func TestSummaryMigrationsFillFromTheLedger(t *testing.T) {
 		}
 		if ms := summary.DiffTotals(ledger.Totals(), totals); len(ms) > 0 {
 			t.Fatalf("the migration and the recomputation disagree: %v", ms)
+		}
+	})
+}
+
+// TestMonthRollupMigrationAddsTheMonthsOfStoredDays: summaries written before
+// month rollups existed (the demo's history and ledger, month rows removed)
+// disagree with verify; the rollup migration adds exactly the missing month
+// rows.
+func TestMonthRollupMigrationAddsTheMonthsOfStoredDays(t *testing.T) {
+	const before = 20261201075242 // the last migration without month rollups
+	dbtest.Run(t, func(t *testing.T, d string) {
+		ctx := authz.SystemContext(context.Background(), "test")
+		db := dbtest.New(t, d, dbtest.Options{NoMigrate: true})
+		if _, err := migrate.Up(ctx, db, migrate.Options{NoBackup: true, To: before}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := seed.Demo(ctx, db.Client, apptest.Docs(t)); err != nil {
+			t.Fatal(err)
+		}
+		removed := 0
+		for _, table := range []string{"courier_day_stats", "courier_activation_stats", "courier_loss_stats", "stock_day_stats"} {
+			res, err := db.SQL.ExecContext(ctx, `DELETE FROM `+table+` WHERE day % 100 = 0`) // #nosec G202 -- table from the constant list above
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, _ := res.RowsAffected()
+			if n == 0 {
+				t.Fatalf("%s had no month rows to remove: the demo proves nothing here", table)
+			}
+			removed += int(n)
+		}
+		ms, err := summary.Verify(ctx, db.SQL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ms) != removed {
+			t.Fatalf("verify without month rows: %d mismatches, want the %d removed", len(ms), removed)
+		}
+		if _, err := migrate.Up(ctx, db, migrate.Options{NoBackup: true}); err != nil {
+			t.Fatal(err)
+		}
+		if ms, err := summary.Verify(ctx, db.SQL); err != nil || len(ms) > 0 {
+			t.Fatalf("after the rollup migration: %v %v", ms[:min(3, len(ms))], err)
 		}
 	})
 }
