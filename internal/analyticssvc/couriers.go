@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/mycourier/mycourier/internal/analyticssvc/summary"
+	"github.com/mycourier/mycourier/internal/authz"
 )
 
 // Statuses are the courier statuses, in lifecycle order.
@@ -143,13 +144,29 @@ func (s *Service) activeOverTime(ctx context.Context, sc *scope, iv Interval) ([
 	for i, p := range ps {
 		out[i].Period = p
 	}
-	cond, args := sc.where([]any{sc.from, sc.to})
-	// Everything before the period is one number; the days inside it come
-	// one by one.
+	// Everything before the period is one number: the month rows of the
+	// months before it and the day rows of its first month before it. The
+	// days inside it come one by one.
+	earliest := 0
+	err := s.query(ctx, `SELECT COALESCE(MIN(day), 0) FROM courier_day_stats`, nil, func(rows *sql.Rows) error { return rows.Scan(&earliest) })
+	if err != nil {
+		return nil, err
+	}
+	var months []int
+	for m := earliest / 100; earliest > 0 && m < sc.from/100; m = summary.NextMonth(m) {
+		months = append(months, m*100)
+	}
+	a := &authz.SQLArgs{Dialect: sc.dialect}
+	bucket := "CASE WHEN day < " + a.Add(sc.from) + " THEN 0 ELSE day END"
+	rowsOf := "(day >= " + a.Add(summary.MonthKey(sc.from)+1) + " AND day <= " + a.Add(sc.to) + " AND day % 100 <> 0)"
+	if len(months) > 0 {
+		rowsOf = "(day IN " + authz.List(a, months) + " OR " + rowsOf + ")"
+	}
+	cond, args := sc.where(a.Values)
 	deltas := make([]int, len(ps))
 	base := 0
-	err := s.query(ctx, `SELECT CASE WHEN day < $1 THEN 0 ELSE day END AS d, SUM(active_delta) FROM courier_day_stats
-		WHERE day <= $2 AND day % 100 <> 0 AND active_delta <> 0 AND `+cond+` GROUP BY CASE WHEN day < $1 THEN 0 ELSE day END`, args, func(rows *sql.Rows) error {
+	err = s.query(ctx, `SELECT `+bucket+` AS d, SUM(active_delta) FROM courier_day_stats
+		WHERE `+rowsOf+` AND active_delta <> 0 AND `+cond+` GROUP BY `+bucket, args, func(rows *sql.Rows) error {
 		var day, n int
 		if err := rows.Scan(&day, &n); err != nil {
 			return err

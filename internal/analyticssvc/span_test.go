@@ -15,8 +15,8 @@ import (
 	"github.com/mycourier/mycourier/internal/seed"
 )
 
-// TestLongPeriodsReadMonthRowsLikeTheirDays: the funnel, churn, write-offs
-// and losses read whole months from month rollup rows and the edges from
+// TestLongPeriodsReadMonthRowsLikeTheirDays: active couriers before the
+// period, the funnel, churn, write-offs and losses read whole months from month rollup rows and the edges from
 // day rows; over generated history and ledger, for periods inside one
 // month, on month edges, across years and of whole months, every figure
 // equals the sum of the day rows alone.
@@ -71,6 +71,18 @@ func TestLongPeriodsReadMonthRowsLikeTheirDays(t *testing.T) {
 			delays, _, _ := sum(`SELECT COALESCE(SUM(n), 0), 0, 0 FROM courier_activation_stats WHERE day >= $1 AND day <= $2 AND day % 100 <> 0`, p[0], p[1])
 			if delays != act {
 				t.Errorf("%s..%s: %d activations with a delay, %d activations", p[0].Format(time.DateOnly), p[1].Format(time.DateOnly), delays, act)
+			}
+			// Active couriers: everything before the period comes from month
+			// rows and the first month's days; each day inside from day rows.
+			act0, _, _ := sum(`SELECT COALESCE(SUM(active_delta), 0), 0, 0 FROM courier_day_stats WHERE day <= $1 AND day % 100 <> 0 AND $2 > 0`, p[0], p[1])
+			actN, _, _ := sum(`SELECT COALESCE(SUM(active_delta), 0), 0, 0 FROM courier_day_stats WHERE day <= $2 AND day % 100 <> 0 AND $1 > 0`, p[0], p[1])
+			series, err := svc.ActiveOverTime(owner, f, analyticssvc.Day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if int64(series[0].Active) != act0 || int64(series[len(series)-1].Active) != actN {
+				t.Errorf("%s..%s active first/last %d/%d, day rows %d/%d", p[0].Format(time.DateOnly), p[1].Format(time.DateOnly),
+					series[0].Active, series[len(series)-1].Active, act0, actN)
 			}
 			ch, err := svc.Churn(owner, f)
 			if err != nil {
