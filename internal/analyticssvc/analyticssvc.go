@@ -307,7 +307,7 @@ func (sc *scope) span(col string, args []any) (string, []any) {
 		first = summary.NextMonth(first)
 	}
 	if summary.Day(summary.DayStart(sc.to).AddDate(0, 0, 1))%100 != 1 {
-		last = prevMonth(last)
+		last = summary.PrevMonth(last)
 	}
 	if first > last {
 		cond := "(" + col + " >= " + a.Add(sc.from)
@@ -324,13 +324,6 @@ func (sc *scope) span(col string, args []any) (string, []any) {
 	cond += " OR (" + col + " > " + a.Add(last*100+99)
 	cond += " AND " + col + " <= " + a.Add(sc.to) + " AND " + days + "))"
 	return cond, a.Values
-}
-
-func prevMonth(m int) int {
-	if m%100 == 1 {
-		return (m/100-1)*100 + 12
-	}
-	return m - 1
 }
 
 // whereWarehouse builds the SQL condition of the warehouses in scope.

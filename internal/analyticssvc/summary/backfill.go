@@ -40,35 +40,22 @@ func Backfill(ctx context.Context, db *sql.DB, opts BackfillOptions) error {
 	if err != nil {
 		return err
 	}
-	err = inTx(ctx, db, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM courier_counts`); err != nil {
-			return err
-		}
-		rows := make([][]any, 0, len(c.Counts))
-		for k, n := range c.Counts {
-			rows = append(rows, []any{k.Partner, k.Branch, k.Transport, k.Status, n})
-		}
-		return InsertRows(ctx, tx, "courier_counts", []string{"partner_id", "branch_id", "transport_type", "status", "n"}, rows)
-	})
-	if err != nil {
-		return errf("backfill courier counts", err)
+	counts := make([][]any, 0, len(c.Counts))
+	for k, n := range c.Counts {
+		counts = append(counts, []any{k.Partner, k.Branch, k.Transport, k.Status, n})
 	}
-	say("courier_counts: %d rows", len(c.Counts))
-	totals := s.Totals()
-	err = inTx(ctx, db, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM stock_totals`); err != nil {
-			return err
+	if err := replaceAll(ctx, db, "courier_counts", []string{"partner_id", "branch_id", "transport_type", "status", "n"}, counts); err != nil {
+		return err
+	}
+	say("courier_counts: %d rows", len(counts))
+	var totals [][]any
+	for k, r := range s.Totals() {
+		if r != (StockRow{}) {
+			totals = append(totals, []any{k.Warehouse, k.Type, k.Kind, r.Rows, r.Quantity, r.Value})
 		}
-		rows := make([][]any, 0, len(totals))
-		for k, r := range totals {
-			if r != (StockRow{}) {
-				rows = append(rows, []any{k.Warehouse, k.Type, k.Kind, r.Rows, r.Quantity, r.Value})
-			}
-		}
-		return InsertRows(ctx, tx, "stock_totals", []string{"warehouse_id", "equipment_type_id", "kind", "rows", "quantity", "value"}, rows)
-	})
-	if err != nil {
-		return errf("backfill stock totals", err)
+	}
+	if err := replaceAll(ctx, db, "stock_totals", []string{"warehouse_id", "equipment_type_id", "kind", "rows", "quantity", "value"}, totals); err != nil {
+		return err
 	}
 	say("stock_totals: %d rows", len(totals))
 
@@ -166,6 +153,18 @@ var summaryTables = []struct {
 		func(m *monthRows) [][]any { return m.losses }},
 	{"stock_day_stats", []string{"day", "warehouse_id", "equipment_type_id", "kind", "reason", "rows", "quantity", "value"},
 		func(m *monthRows) [][]any { return m.stock }},
+}
+
+// replaceAll rewrites a summary that has no days (courier_counts,
+// stock_totals) in one transaction.
+func replaceAll(ctx context.Context, db *sql.DB, table string, columns []string, rows [][]any) error {
+	err := inTx(ctx, db, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil { // #nosec G202 -- table from the package's constant names
+			return err
+		}
+		return InsertRows(ctx, tx, table, columns, rows)
+	})
+	return errf("backfill "+table, err)
 }
 
 func inTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {

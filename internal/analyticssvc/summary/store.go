@@ -448,42 +448,17 @@ func RecomputeStock(ctx context.Context, q Querier) (Stock, error) {
 // disagree; zero counters and missing rows are the same thing.
 func Diff(want, got *Couriers, wantStock, gotStock Stock) []string {
 	var out []string
-	for _, k := range sortedKeys(union(want.Days, got.Days), func(a, b DayKey) int { return cmp.Or(cmp.Compare(a.Day, b.Day), dimsCmp(a.Dims, b.Dims)) }) {
-		if want.Days[k] != got.Days[k] {
-			out = append(out, fmt.Sprintf("courier_day_stats %+v: stored %+v, history says %+v", k, got.Days[k], want.Days[k]))
-		}
-	}
-	out = append(out, diffCounts("courier_reason_stats", want.Reasons, got.Reasons)...)
-	out = append(out, diffCounts("courier_activation_stats", want.Delays, got.Delays)...)
-	out = append(out, diffCounts("courier_counts", want.Counts, got.Counts)...)
-	for _, k := range sortedKeys(union(want.Losses, got.Losses), lossCmp) {
-		if want.Losses[k] != got.Losses[k] {
-			out = append(out, fmt.Sprintf("courier_loss_stats %+v: stored %+v, ledger says %+v", k, got.Losses[k], want.Losses[k]))
-		}
-	}
-	for _, k := range sortedKeys(union(wantStock, gotStock), func(a, b StockKey) int {
-		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Warehouse, b.Warehouse), cmp.Compare(a.Type, b.Type), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Reason, b.Reason))
-	}) {
-		if wantStock[k] != gotStock[k] {
-			out = append(out, fmt.Sprintf("stock_day_stats %+v: stored %+v, ledger says %+v", k, gotStock[k], wantStock[k]))
-		}
-	}
-	return out
+	out = append(out, diffRows("courier_day_stats", "history", want.Days, got.Days)...)
+	out = append(out, diffRows("courier_reason_stats", "history", want.Reasons, got.Reasons)...)
+	out = append(out, diffRows("courier_activation_stats", "history", want.Delays, got.Delays)...)
+	out = append(out, diffRows("courier_counts", "history", want.Counts, got.Counts)...)
+	out = append(out, diffRows("courier_loss_stats", "ledger", want.Losses, got.Losses)...)
+	return append(out, diffRows("stock_day_stats", "ledger", wantStock, gotStock)...)
 }
 
 // DiffTotals lists every stock_totals row where want (recomputed) and got
 // (stored) disagree.
-func DiffTotals(want, got Totals) []string {
-	var out []string
-	for _, k := range sortedKeys(union(want, got), func(a, b TotalKey) int {
-		return cmp.Or(cmp.Compare(a.Warehouse, b.Warehouse), cmp.Compare(a.Type, b.Type), cmp.Compare(a.Kind, b.Kind))
-	}) {
-		if want[k] != got[k] {
-			out = append(out, fmt.Sprintf("stock_totals %+v: stored %+v, ledger says %+v", k, got[k], want[k]))
-		}
-	}
-	return out
-}
+func DiffTotals(want, got Totals) []string { return diffRows("stock_totals", "ledger", want, got) }
 
 func union[K comparable, V any](a, b map[K]V) map[K]struct{} {
 	out := make(map[K]struct{}, len(a))
@@ -496,11 +471,13 @@ func union[K comparable, V any](a, b map[K]V) map[K]struct{} {
 	return out
 }
 
-func diffCounts[K comparable](table string, want, got map[K]int) []string {
+// diffRows lists, sorted, every row of table where want (recomputed from
+// source) and got (stored) disagree; a missing row is a zero one.
+func diffRows[K, V comparable](table, source string, want, got map[K]V) []string {
 	var out []string
 	for k := range union(want, got) {
 		if want[k] != got[k] {
-			out = append(out, fmt.Sprintf("%s %+v: stored %d, history says %d", table, k, got[k], want[k]))
+			out = append(out, fmt.Sprintf("%s %+v: stored %+v, %s says %+v", table, k, got[k], source, want[k]))
 		}
 	}
 	slices.Sort(out)

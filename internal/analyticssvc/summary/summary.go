@@ -1,14 +1,15 @@
 // Package summary keeps the analytics summary tables (courier_day_stats,
 // courier_reason_stats, courier_activation_stats, courier_counts,
-// courier_loss_stats, stock_day_stats, stock_totals) equal to what the raw history says,
-// in the same transaction as each change, and recomputes them from the raw
-// history for `mycourier verify` and the backfill.
+// courier_loss_stats, stock_day_stats, stock_totals) equal to what the raw
+// history says, in the same transaction as each change, and recomputes them
+// from the raw history for `mycourier verify` and the backfill.
 //
 // A courier's share of the courier summaries is a pure function of the
 // courier's current partner, branch, transport type and status, of its
 // status history and of the write-offs of units it held (Courier). The
 // hooks apply the difference of that function before and after each change;
-// the recomputation sums it over every courier. So the two can only disagree if a write bypassed the hooks.
+// the recomputation sums it over every courier. So the two can only disagree
+// if a write bypassed the hooks.
 package summary
 
 import (
@@ -50,6 +51,14 @@ func NextMonth(m int) int {
 	return m + 1
 }
 
+// PrevMonth is the yyyymm before m.
+func PrevMonth(m int) int {
+	if m%100 == 1 {
+		return (m/100-1)*100 + 12
+	}
+	return m - 1
+}
+
 // DayStart is the instant a yyyymmdd day begins.
 func DayStart(day int) time.Time {
 	return time.Date(day/10000, time.Month(day/100%100), day%100, 0, 0, 0, 0, Zone())
@@ -79,6 +88,8 @@ type DayRow struct {
 	Registered, Submitted, Activated, Blocked, Unblocked, Fired, Rehired int
 	ActiveDelta, FiredWithin7d, FiredWithin30d                           int
 }
+
+func (r DayRow) plus(o DayRow) DayRow { return r.add(o, 1) }
 
 func (r DayRow) add(o DayRow, sign int) DayRow {
 	return DayRow{
@@ -199,33 +210,45 @@ func (c *Couriers) AddHistory(d Dims, hist []Change, sign int) {
 }
 
 // withMonths returns c with the month rollups of its day rows (Days,
-// Delays, Losses) rebuilt from those day rows; any month rows it held are
-// dropped first, so applying it twice changes nothing.
+// Delays, Losses); Reasons and Counts have none.
 func (c *Couriers) withMonths() *Couriers {
-	out := &Couriers{Days: map[DayKey]DayRow{}, Reasons: c.Reasons, Delays: map[DelayKey]int{}, Counts: c.Counts, Losses: map[LossKey]StockRow{}}
-	for k, r := range c.Days {
-		if !IsMonth(k.Day) {
-			out.Days[k] = out.Days[k].add(r, 1)
-			k.Day = MonthKey(k.Day)
-			out.Days[k] = out.Days[k].add(r, 1)
+	return &Couriers{Days: rollUp(c.Days, DayRow.plus), Reasons: c.Reasons, Delays: rollUp(c.Delays, plusInt),
+		Counts: c.Counts, Losses: rollUp(c.Losses, StockRow.plus)}
+}
+
+// dayKeyed is a summary key cut by day.
+type dayKeyed[K any] interface {
+	comparable
+	day() int
+	onDay(day int) K
+}
+
+func (k DayKey) day() int                 { return k.Day }
+func (k DayKey) onDay(day int) DayKey     { k.Day = day; return k }
+func (k DelayKey) day() int               { return k.Day }
+func (k DelayKey) onDay(day int) DelayKey { k.Day = day; return k }
+func (k LossKey) day() int                { return k.Day }
+func (k LossKey) onDay(day int) LossKey   { k.Day = day; return k }
+func (k StockKey) day() int               { return k.Day }
+func (k StockKey) onDay(day int) StockKey { k.Day = day; return k }
+
+// rollUp returns the day rows of m and, under each month's key, the sum of
+// that month's day rows. Month rows already in m are dropped and rebuilt,
+// so rolling up twice changes nothing.
+func rollUp[K dayKeyed[K], V any](m map[K]V, plus func(a, b V) V) map[K]V {
+	out := make(map[K]V, len(m))
+	for k, v := range m {
+		if IsMonth(k.day()) {
+			continue
 		}
-	}
-	for k, n := range c.Delays {
-		if !IsMonth(k.Day) {
-			out.Delays[k] += n
-			k.Day = MonthKey(k.Day)
-			out.Delays[k] += n
-		}
-	}
-	for k, r := range c.Losses {
-		if !IsMonth(k.Day) {
-			out.Losses[k] = out.Losses[k].add(r, 1)
-			k.Day = MonthKey(k.Day)
-			out.Losses[k] = out.Losses[k].add(r, 1)
-		}
+		out[k] = plus(out[k], v)
+		mk := k.onDay(MonthKey(k.day()))
+		out[mk] = plus(out[mk], v)
 	}
 	return out
 }
+
+func plusInt(a, b int) int { return a + b }
 
 // AddCourier adds one courier's current status to the counts, with sign.
 func (c *Couriers) AddCourier(d Dims, status string, sign int) {
@@ -257,6 +280,8 @@ func (r StockRow) add(o StockRow, sign int) StockRow {
 	return StockRow{r.Rows + sign*o.Rows, r.Quantity + sign*o.Quantity, r.Value + int64(sign)*o.Value}
 }
 
+func (r StockRow) plus(o StockRow) StockRow { return r.add(o, 1) }
+
 // Add adds one ledger row.
 func (s Stock) Add(at time.Time, warehouse, typ int, kind, reason string, qty int, unitCost int64) {
 	k := StockKey{Day(at), warehouse, typ, kind, reason}
@@ -273,17 +298,7 @@ type TotalKey struct {
 type Totals map[TotalKey]StockRow
 
 // withMonths returns s with the month rollups of its day rows rebuilt.
-func (s Stock) withMonths() Stock {
-	out := Stock{}
-	for k, r := range s {
-		if !IsMonth(k.Day) {
-			out[k] = out[k].add(r, 1)
-			k.Day = MonthKey(k.Day)
-			out[k] = out[k].add(r, 1)
-		}
-	}
-	return out
-}
+func (s Stock) withMonths() Stock { return rollUp(s, StockRow.plus) }
 
 // Totals sums the day rows of s over days and reasons.
 func (s Stock) Totals() Totals {
