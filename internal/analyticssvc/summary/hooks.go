@@ -80,10 +80,17 @@ func CourierHook(next ent.Mutator) ent.Mutator {
 			if !ok {
 				return nil, fmt.Errorf("summary: unexpected courier value %T", v)
 			}
-			share, err := Courier(ctx, q, c.ID)
-			if err != nil {
-				return nil, err
+			// A courier just created has no status history and no ledger
+			// rows yet (both point at it): its share is its count alone.
+			d := Dims{Transport: string(c.TransportType)}
+			if c.PartnerID != nil {
+				d.Partner = *c.PartnerID
 			}
+			if c.BranchID != nil {
+				d.Branch = *c.BranchID
+			}
+			share := NewCouriers()
+			share.AddCourier(d, string(c.Status), 1)
 			return v, share.Apply(ctx, q)
 		case m.Op().Is(ent.OpUpdate|ent.OpUpdateOne) && dimsTouched(cm):
 			ids, err := cm.IDs(ctx)
