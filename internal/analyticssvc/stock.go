@@ -84,26 +84,25 @@ type lineKey struct{ w, t int }
 func (s *Service) stock(ctx context.Context, sc *scope) (*Stock, error) {
 	out := &Stock{}
 	lines := map[lineKey]*StockLine{}
-	var mu sync.Mutex // the line reads fill one map
-	// each locks the map around a line read's row callback.
-	each := func(f func(line func(w, t int) *StockLine, rows *sql.Rows) error) func(*sql.Rows) error {
-		line := func(w, t int) *StockLine {
-			k := lineKey{w, t}
-			if lines[k] == nil {
-				lines[k] = &StockLine{WarehouseID: w, EquipmentTypeID: t, Warehouse: sc.warehouseName[w], EquipmentType: sc.typeName[t]}
-			}
-			return lines[k]
+	line := func(w, t int) *StockLine {
+		k := lineKey{w, t}
+		if lines[k] == nil {
+			lines[k] = &StockLine{WarehouseID: w, EquipmentTypeID: t, Warehouse: sc.warehouseName[w], EquipmentType: sc.typeName[t]}
 		}
+		return lines[k]
+	}
+	var mu sync.Mutex // the line reads run at once and fill one map
+	each := func(f func(*sql.Rows) error) func(*sql.Rows) error {
 		return func(rows *sql.Rows) error {
 			mu.Lock()
 			defer mu.Unlock()
-			return f(line, rows)
+			return f(rows)
 		}
 	}
 	balances := func(ctx context.Context) error {
 		wcond, args := sc.whereWarehouse("warehouse_id", nil)
 		return s.query(ctx, `SELECT warehouse_id, equipment_type_id, quantity, quarantined, min_level FROM stock_balances WHERE `+wcond, args,
-			each(func(line func(w, t int) *StockLine, rows *sql.Rows) error {
+			each(func(rows *sql.Rows) error {
 				var w, t, q, qq, min int
 				if err := rows.Scan(&w, &t, &q, &qq, &min); err != nil {
 					return err
@@ -118,7 +117,7 @@ func (s *Service) stock(ctx context.Context, sc *scope) (*Stock, error) {
 		return s.query(ctx, `SELECT t.from_warehouse_id, l.equipment_type_id, SUM(l.quantity_sent) FROM transfers t
 			JOIN transfer_lines l ON l.transfer_id = t.id WHERE t.status = 'in_transit' AND `+tcond+`
 			GROUP BY t.from_warehouse_id, l.equipment_type_id`, targs,
-			each(func(line func(w, t int) *StockLine, rows *sql.Rows) error {
+			each(func(rows *sql.Rows) error {
 				var w, t, n int
 				if err := rows.Scan(&w, &t, &n); err != nil {
 					return err
@@ -135,7 +134,7 @@ func (s *Service) stock(ctx context.Context, sc *scope) (*Stock, error) {
 		return s.query(ctx, `SELECT warehouse_id, equipment_type_id, kind, SUM(quantity) FROM stock_day_stats
 			WHERE kind IN ('issue', 'return') AND `+span+` AND `+wcond+`
 			GROUP BY warehouse_id, equipment_type_id, kind`, args,
-			each(func(line func(w, t int) *StockLine, rows *sql.Rows) error {
+			each(func(rows *sql.Rows) error {
 				var w, t, n int
 				var kind string
 				if err := rows.Scan(&w, &t, &kind, &n); err != nil {
@@ -153,7 +152,7 @@ func (s *Service) stock(ctx context.Context, sc *scope) (*Stock, error) {
 		wcond, args := sc.whereWarehouse("warehouse_id", nil)
 		return s.query(ctx, `SELECT warehouse_id, equipment_type_id, SUM(quantity) FROM stock_totals
 			WHERE kind IN ('issue', 'return') AND `+wcond+` GROUP BY warehouse_id, equipment_type_id`, args,
-			each(func(line func(w, t int) *StockLine, rows *sql.Rows) error {
+			each(func(rows *sql.Rows) error {
 				var w, t, n int
 				if err := rows.Scan(&w, &t, &n); err != nil {
 					return err
